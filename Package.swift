@@ -1,0 +1,51 @@
+// swift-tools-version: 6.1
+// HMMKit: GMM-HMM acoustic modelling on OpenBLAS, LAPACKE and FFTW, with a pure-Swift reference backend.
+import PackageDescription
+
+/// The C libraries, each a system-library target with a module map; only `HMMKitNumerics` imports them.
+let systemLibraries: [Target] = [
+    .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                   providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE", pkgConfig: "lapacke",
+                   providers: [.apt(["liblapacke-dev"])]),
+    .systemLibrary(name: "CFFTW", path: "Sources/CFFTW", pkgConfig: "fftw3",
+                   providers: [.apt(["libfftw3-dev"])]),
+    .systemLibrary(name: "CSndfile", path: "Sources/CSndfile", pkgConfig: "sndfile",
+                   providers: [.apt(["libsndfile1-dev"])]),
+    .systemLibrary(name: "CSoxr", path: "Sources/CSoxr", pkgConfig: "soxr",
+                   providers: [.apt(["libsoxr-dev"])]),
+]
+
+let package = Package(
+    name: "HMMKit",
+    products: [
+        .library(name: "HMMKit", targets: ["HMMKit"]),
+        .executable(name: "hmmkit", targets: ["HMMKitCommandLine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: systemLibraries + [
+        // Matrix, the linear-algebra and FFT/DCT operations, and their two backends.
+        .target(
+            name: "HMMKitNumerics",
+            dependencies: [
+                "CBLAS", "CLAPACKE", "CFFTW",
+                .product(name: "RealModule", package: "swift-numerics"),
+                .product(name: "ComplexModule", package: "swift-numerics"),
+            ]),
+        // The umbrella: `import HMMKit` brings every public module.
+        .target(name: "HMMKit", dependencies: ["HMMKitNumerics"]),
+        // The `hmmkit` command.
+        .executableTarget(
+            name: "HMMKitCommandLine",
+            dependencies: [
+                "HMMKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        // Seeded random numbers, closeness checks and synthetic data for the tests.
+        .target(name: "HMMKitTestSupport", dependencies: ["HMMKitNumerics"], path: "Tests/HMMKitTestSupport"),
+        .testTarget(name: "HMMKitNumericsTests", dependencies: ["HMMKitNumerics", "HMMKitTestSupport"]),
+    ]
+)

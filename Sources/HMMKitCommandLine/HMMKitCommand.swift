@@ -1,0 +1,13 @@
+import ArgumentParser
+import HMMKit
+
+/// The `hmmkit` command: subcommands for each job the engine does.
+@main
+struct HMMKitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hmmkit",
+        abstract: "GMM-HMM acoustic modelling on OpenBLAS, LAPACKE and FFTW.",
+        version: HMMKitVersion.current,
+        subcommands: [Backends.self],
+        defaultSubcommand: Backends.self)
+}

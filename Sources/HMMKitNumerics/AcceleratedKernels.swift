@@ -1,0 +1,156 @@
+// Every call into OpenBLAS (CBLAS) and LAPACKE lives in this file. The kernels take raw
+// row-major buffers with leading dimensions; the safe `Matrix` API in LinearAlgebra.swift
+// checks shapes before it gets here.
+import CBLAS
+import CLAPACKE
+import Foundation
+
+/// Whether a triangular matrix is stored below or above its diagonal.
+public enum Triangle: Sendable { case lower, upper }
+
+/// Which side of the unknown a triangular factor multiplies in a solve.
+public enum Side: Sendable {
+    /// Solve `op(T) · X = B`.
+    case left
+    /// Solve `X · op(T) = B`.
+    case right
+}
+
+@usableFromInline
+enum AcceleratedKernels {
+    @inline(__always)
+    static func rebound<S, T>(_ pointer: UnsafePointer<S>, to _: T.Type) -> UnsafePointer<T> {
+        UnsafeRawPointer(pointer).assumingMemoryBound(to: T.self)
+    }
+
+    @inline(__always)
+    static func rebound<S, T>(_ pointer: UnsafeMutablePointer<S>, to _: T.Type) -> UnsafeMutablePointer<T> {
+        UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: T.self)
+    }
+
+    @inline(__always)
+    static func cblasTranspose(_ transpose: Bool) -> CBLAS_TRANSPOSE {
+        transpose ? CblasTrans : CblasNoTrans
+    }
+
+    /// `C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C` — `cblas_sgemm` / `cblas_dgemm`, row-major.
+    static func gemm<S: MatrixScalar>(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: S,
+        a: UnsafePointer<S>, lda: Int, b: UnsafePointer<S>, ldb: Int,
+        beta: S, c: UnsafeMutablePointer<S>, ldc: Int
+    ) {
+        BLASThreads.applyDefaultOnce()
+        switch S.precision {
+        case .double:
+            cblas_dgemm(CblasRowMajor, cblasTranspose(transposeA), cblasTranspose(transposeB),
+                        Int32(m), Int32(n), Int32(k), Double(alpha),
+                        rebound(a, to: Double.self), Int32(lda), rebound(b, to: Double.self), Int32(ldb),
+                        Double(beta), rebound(c, to: Double.self), Int32(ldc))
+        case .single:
+            cblas_sgemm(CblasRowMajor, cblasTranspose(transposeA), cblasTranspose(transposeB),
+                        Int32(m), Int32(n), Int32(k), Float(alpha),
+                        rebound(a, to: Float.self), Int32(lda), rebound(b, to: Float.self), Int32(ldb),
+                        Float(beta), rebound(c, to: Float.self), Int32(ldc))
+        }
+    }
+
+    /// Lower triangle of `C[n×n] = alpha · A·Aᵀ + beta · C` (A is n×k), or of `alpha · AᵀA + beta · C`
+    /// when `transpose` (A is k×n) — `cblas_ssyrk` / `cblas_dsyrk`, row-major, lower.
+    static func syrk<S: MatrixScalar>(
+        transpose: Bool, n: Int, k: Int, alpha: S, a: UnsafePointer<S>, lda: Int,
+        beta: S, c: UnsafeMutablePointer<S>, ldc: Int
+    ) {
+        BLASThreads.applyDefaultOnce()
+        switch S.precision {
+        case .double:
+            cblas_dsyrk(CblasRowMajor, CblasLower, cblasTranspose(transpose), Int32(n), Int32(k),
+                        Double(alpha), rebound(a, to: Double.self), Int32(lda),
+                        Double(beta), rebound(c, to: Double.self), Int32(ldc))
+        case .single:
+            cblas_ssyrk(CblasRowMajor, CblasLower, cblasTranspose(transpose), Int32(n), Int32(k),
+                        Float(alpha), rebound(a, to: Float.self), Int32(lda),
+                        Float(beta), rebound(c, to: Float.self), Int32(ldc))
+        }
+    }
+
+    /// In-place lower Cholesky factor of the row-major `[n×n]` matrix at `a` —
+    /// `LAPACKE_spotrf_work` / `LAPACKE_dpotrf_work`. A row-major lower triangle is a
+    /// column-major upper one, so the call is column-major `'U'` with no transposing copy.
+    /// Returns LAPACK's `info`: 0 on success, `j > 0` when the leading minor of order j fails.
+    static func potrf<S: MatrixScalar>(n: Int, a: UnsafeMutablePointer<S>, lda: Int) -> Int32 {
+        BLASThreads.applyDefaultOnce()
+        let upper = CChar(UInt8(ascii: "U"))
+        switch S.precision {
+        case .double:
+            return LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, upper, Int32(n), rebound(a, to: Double.self), Int32(lda))
+        case .single:
+            return LAPACKE_spotrf_work(LAPACK_COL_MAJOR, upper, Int32(n), rebound(a, to: Float.self), Int32(lda))
+        }
+    }
+
+    /// Solves `op(T)·X = alpha·B` (left) or `X·op(T) = alpha·B` (right) in place of `B[m×n]` —
+    /// `cblas_strsm` / `cblas_dtrsm`, row-major, non-unit diagonal.
+    static func trsm<S: MatrixScalar>(
+        side: Side, triangle: Triangle, transpose: Bool, m: Int, n: Int, alpha: S,
+        t: UnsafePointer<S>, ldt: Int, b: UnsafeMutablePointer<S>, ldb: Int
+    ) {
+        BLASThreads.applyDefaultOnce()
+        let cSide = side == .left ? CblasLeft : CblasRight
+        let cUplo = triangle == .lower ? CblasLower : CblasUpper
+        switch S.precision {
+        case .double:
+            cblas_dtrsm(CblasRowMajor, cSide, cUplo, cblasTranspose(transpose), CblasNonUnit,
+                        Int32(m), Int32(n), Double(alpha), rebound(t, to: Double.self), Int32(ldt),
+                        rebound(b, to: Double.self), Int32(ldb))
+        case .single:
+            cblas_strsm(CblasRowMajor, cSide, cUplo, cblasTranspose(transpose), CblasNonUnit,
+                        Int32(m), Int32(n), Float(alpha), rebound(t, to: Float.self), Int32(ldt),
+                        rebound(b, to: Float.self), Int32(ldb))
+        }
+    }
+}
+
+/// The number of threads OpenBLAS uses inside one BLAS call — the one place it is set.
+///
+/// HMMKit runs its own work on several cores (frame blocks, sequences, files), so by default
+/// each BLAS call runs on **one** thread: BLAS threads on top of the engine's workers would
+/// oversubscribe the cores. The default is applied on the first accelerated call unless the
+/// `OPENBLAS_NUM_THREADS` environment variable is set, which then wins. Call ``set(_:)`` for
+/// a single large multiply that should use every core (the benchmarks do).
+///
+/// OpenBLAS starts its worker threads when the library loads; lowering the count makes calls
+/// run on fewer threads but does not end the idle ones (`openblas_set_num_threads`).
+public enum BLASThreads {
+    private static let defaultApplied: Bool = {
+        if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil {
+            openblas_set_num_threads(1)
+        }
+        return true
+    }()
+
+    @inline(__always)
+    static func applyDefaultOnce() { _ = defaultApplied }
+
+    /// The number of threads a BLAS call may use now (`openblas_get_num_threads`).
+    public static var count: Int {
+        applyDefaultOnce()
+        return Int(openblas_get_num_threads())
+    }
+
+    /// Lets each BLAS call use `count` threads (`openblas_set_num_threads`); `count` ≥ 1.
+    public static func set(_ count: Int) {
+        precondition(count >= 1, "BLAS thread count must be at least 1 (got \(count))")
+        applyDefaultOnce()
+        openblas_set_num_threads(Int32(count))
+    }
+
+    /// The OpenBLAS build's description (`openblas_get_config`), e.g. its CPU kernel family.
+    public static var libraryConfiguration: String {
+        String(cString: openblas_get_config())
+    }
+
+    /// The CPU core family OpenBLAS picked at load time (`openblas_get_corename`).
+    public static var coreName: String {
+        String(cString: openblas_get_corename())
+    }
+}
