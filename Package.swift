@@ -35,8 +35,18 @@ let package = Package(
                 .product(name: "RealModule", package: "swift-numerics"),
                 .product(name: "ComplexModule", package: "swift-numerics"),
             ]),
+        // Reading audio files (libsndfile) and resampling them (libsoxr).
+        .target(name: "HMMKitAudio", dependencies: ["CSndfile", "CSoxr"]),
+        // Matrices to and from files: NumPy .npy (Kaldi archives later).
+        .target(name: "HMMKitMatrixFiles", dependencies: ["HMMKitNumerics"]),
+        // The MFCC front end: framing, windows, mel filterbanks, cepstra, deltas, CMVN, presets.
+        .target(name: "HMMKitFeatures", dependencies: ["HMMKitNumerics", "HMMKitAudio"]),
+        // Standalone SVG plots: heat maps, curves, scatter plots.
+        .target(name: "HMMKitPlots"),
         // The umbrella: `import HMMKit` brings every public module.
-        .target(name: "HMMKit", dependencies: ["HMMKitNumerics"]),
+        .target(name: "HMMKit", dependencies: [
+            "HMMKitNumerics", "HMMKitAudio", "HMMKitMatrixFiles", "HMMKitFeatures", "HMMKitPlots",
+        ]),
         // The `hmmkit` command.
         .executableTarget(
             name: "HMMKitCommandLine",
@@ -47,5 +57,11 @@ let package = Package(
         // Seeded random numbers, closeness checks and synthetic data for the tests.
         .target(name: "HMMKitTestSupport", dependencies: ["HMMKitNumerics"], path: "Tests/HMMKitTestSupport"),
         .testTarget(name: "HMMKitNumericsTests", dependencies: ["HMMKitNumerics", "HMMKitTestSupport"]),
+        .testTarget(name: "HMMKitAudioTests", dependencies: ["HMMKitAudio", "HMMKitTestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "HMMKitMatrixFilesTests", dependencies: ["HMMKitMatrixFiles", "HMMKitTestSupport"]),
+        .testTarget(name: "HMMKitFeaturesTests",
+                    dependencies: ["HMMKitFeatures", "HMMKitMatrixFiles", "HMMKitAudio", "HMMKitTestSupport"],
+                    resources: [.copy("Fixtures")]),
     ]
 )

@@ -105,10 +105,8 @@ extension ComputeBackend {
                                  got: "\(a.rowCount) × \(a.columnCount)")
         }
         let n = a.rowCount
-        for i in 0..<n {
-            for j in 0...i where !a[i, j].isFinite {
-                throw .nonFinite(operation: "choleskyFactor", row: i, column: j, value: Double(a[i, j]))
-            }
+        if let (i, j) = a.withUnsafeElements({ firstNonFiniteInLowerTriangle($0, order: n) }) {
+            throw .nonFinite(operation: "choleskyFactor", row: i, column: j, value: Double(a[i, j]))
         }
         var factor = a
         guard n > 0 else { return factor }
@@ -150,9 +148,10 @@ extension ComputeBackend {
                 expected: "t [\(order) × \(order)] for b \(b.rowCount) × \(b.columnCount) on the \(side) side",
                 got: "t \(t.rowCount) × \(t.columnCount)")
         }
-        for i in 0..<order where t[i, i] == 0 || !t[i, i].isFinite {
-            throw .singularTriangularFactor(order: order, diagonalIndex: i)
+        let singular = t.withUnsafeElements { buffer in
+            (0..<order).first { buffer[$0 * order + $0] == 0 || !buffer[$0 * order + $0].isFinite }
         }
+        if let index = singular { throw .singularTriangularFactor(order: order, diagonalIndex: index) }
         guard b.rowCount > 0, b.columnCount > 0 else { return }
         let (m, n) = (b.rowCount, b.columnCount)
         let backend = self
@@ -171,6 +170,16 @@ extension ComputeBackend {
             }
         }
     }
+}
+
+/// The first `(row, column)` of the lower triangle of the row-major `[order × order]` buffer
+/// holding NaN or ±∞, or nil.
+@inline(__always)
+private func firstNonFiniteInLowerTriangle<S: MatrixScalar>(_ buffer: UnsafeBufferPointer<S>, order: Int) -> (Int, Int)? {
+    for i in 0..<order {
+        for j in 0...i where !buffer[i * order + j].isFinite { return (i, j) }
+    }
+    return nil
 }
 
 extension Matrix {
