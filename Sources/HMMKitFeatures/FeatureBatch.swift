@@ -1,0 +1,108 @@
+import Dispatch
+import Foundation
+import HMMKitAudio
+import HMMKitNumerics
+import Synchronization
+
+/// The features of one file, or why there are none.
+public struct FileFeatures<Scalar: MatrixScalar>: Sendable {
+    /// The file.
+    public let url: URL
+    /// `[frames × dimension]` features, or the error that stopped this file.
+    public let result: Result<Matrix<Scalar>, FeatureError>
+    /// Seconds of audio the file held (at its own rate); 0 when it could not be read.
+    public let audioSeconds: Double
+
+    /// A warning to show for a file that gave zero frames (shorter than one frame).
+    public var warning: String? {
+        if case .success(let features) = result, features.rowCount == 0 {
+            return "\(url.path): shorter than one frame, no features"
+        }
+        return nil
+    }
+}
+
+/// Feature extraction over many files on several cores.
+///
+/// Files are handed out one at a time to `threadCount` workers, each with its own
+/// ``MFCCExtractor`` (FFT, DCT and buffers). Every file's features depend only on the file,
+/// the configuration and its position in the list (which seeds dither), so results are the same
+/// whatever the thread count. Audio at another rate than the configuration's is resampled with
+/// libsoxr (``Resampler``, high quality); several channels are averaged.
+public struct FeatureBatch<Scalar: MatrixScalar>: Sendable {
+    /// The front end.
+    public let configuration: FeatureConfiguration
+    /// The FFT/DCT backend.
+    public let backend: ComputeBackend
+    /// Worker threads (≥ 1).
+    public let threadCount: Int
+
+    /// A batch extractor; `threadCount` defaults to the number of active cores.
+    /// - Throws: ``FeatureError/invalidConfiguration(_:)`` for a bad configuration.
+    public init(configuration: FeatureConfiguration, backend: ComputeBackend = .default,
+                threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) throws(FeatureError) {
+        precondition(threadCount >= 1, "FeatureBatch needs at least one thread (got \(threadCount))")
+        _ = try MFCCExtractor<Scalar>(configuration: configuration, backend: backend)
+        self.configuration = configuration
+        self.backend = backend
+        self.threadCount = threadCount
+    }
+
+    /// Reads, resamples and featurises every file; results come back in the order of `urls`.
+    /// `progress`, if given, is called after each file with (files done, total) from a worker thread.
+    public func extract(_ urls: [URL], progress: (@Sendable (Int, Int) -> Void)? = nil) -> [FileFeatures<Scalar>] {
+        let results = Mutex<[FileFeatures<Scalar>?]>(Array(repeating: nil, count: urls.count))
+        let next = Atomic<Int>(0)
+        let done = Atomic<Int>(0)
+        let workers = min(threadCount, max(urls.count, 1))
+        let configuration = configuration, backend = backend
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            // Validated in init, so this cannot fail.
+            guard let extractor = try? MFCCExtractor<Scalar>(configuration: configuration, backend: backend) else { return }
+            while true {
+                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard index < urls.count else { return }
+                let outcome = Self.featurise(urls[index], index: index, extractor: extractor)
+                results.withLock { $0[index] = outcome }
+                let finished = done.wrappingAdd(1, ordering: .relaxed).newValue
+                progress?(finished, urls.count)
+            }
+        }
+        return results.withLock { $0.map { $0! } }
+    }
+
+    /// Reads one file (resampled to the configuration's rate) and computes its features.
+    static func featurise(_ url: URL, index: Int, extractor: MFCCExtractor<Scalar>) -> FileFeatures<Scalar> {
+        let path = url.path
+        do {
+            let signal = try AudioLoader.load(url, sampleRate: extractor.configuration.sampleRate)
+            let seconds = Double(signal.count) / extractor.configuration.sampleRate
+            do {
+                let features = try extractor.features(of: signal, source: path, utteranceIndex: index)
+                return FileFeatures(url: url, result: .success(features), audioSeconds: seconds)
+            } catch {
+                return FileFeatures(url: url, result: .failure(error), audioSeconds: seconds)
+            }
+        } catch {
+            return FileFeatures(url: url, result: .failure(error), audioSeconds: 0)
+        }
+    }
+}
+
+/// Reading audio for the front end: decode, then resample to the rate features are computed at.
+public enum AudioLoader {
+    /// The samples of the file at `url` as ±1.0 floats at `sampleRate` Hz (resampled with libsoxr's
+    /// high quality when the file's rate differs; channels averaged).
+    /// - Throws: ``FeatureError/audio(source:message:)`` naming the file.
+    public static func load(_ url: URL, sampleRate: Double) throws(FeatureError) -> [Double] {
+        do {
+            let signal = try AudioDecoder.read(url: url)
+            guard signal.sampleRate != sampleRate else { return signal.samples }
+            return try Resampler().resample(signal.samples, from: signal.sampleRate, to: sampleRate)
+        } catch let error as AudioError {
+            throw .audio(source: url.path, message: "\(error)")
+        } catch {
+            throw .audio(source: url.path, message: "cannot resample to \(sampleRate) Hz: \(error)")
+        }
+    }
+}

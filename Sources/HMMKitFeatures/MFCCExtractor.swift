@@ -1,0 +1,311 @@
+import HMMKitNumerics
+import RealModule
+
+/// Computes MFCC features of one utterance at a time, as its ``FeatureConfiguration`` says.
+///
+/// An extractor owns its FFT, DCT and scratch buffers, so it is **not** shared between threads:
+/// make one per worker (``FeatureBatch`` does). Work per frame allocates nothing.
+/// The pipeline, in order: scale → dither → [signal pre-emphasis] → frames → DC removal →
+/// [raw energy] → [frame pre-emphasis] → window → [windowed energy] → FFT
+/// (``RealFourierTransform``) → power/magnitude → mel filterbank → log → [dB floor over the
+/// utterance] → DCT-II (``DiscreteCosineTransform``) → lifter → [energy in c0] → deltas → CMVN.
+public final class MFCCExtractor<Scalar: MatrixScalar> {
+    /// The configuration this extractor runs.
+    public let configuration: FeatureConfiguration
+    /// The backend of its FFT and DCT.
+    public let backend: ComputeBackend
+    /// Samples per frame.
+    public let frameLength: Int
+    /// Samples between frame starts.
+    public let frameShift: Int
+    /// The FFT length.
+    public let fftSize: Int
+    /// The mel filterbank.
+    public let filterbank: MelFilterbank
+
+    private let window: [Scalar]
+    private let filterWeights: [Scalar]
+    private let lifterCoefficients: [Scalar]
+    private let fft: RealFourierTransform<Scalar>
+    private let dct: DiscreteCosineTransform<Scalar>
+    private var frame: [Scalar]
+    private var spectrum: [Scalar]
+
+    /// An extractor for `configuration` on `backend`.
+    /// - Throws: ``FeatureError/invalidConfiguration(_:)`` naming the bad option.
+    public init(configuration: FeatureConfiguration, backend: ComputeBackend = .default) throws(FeatureError) {
+        let rate = configuration.sampleRate
+        guard rate > 0, rate.isFinite else { throw .invalidConfiguration("sampleRate must be positive (got \(rate))") }
+        let length = configuration.frameLength.samples(atRate: rate)
+        let shift = configuration.frameShift.samples(atRate: rate)
+        guard length >= 1 else { throw .invalidConfiguration("frame length must be at least one sample (got \(length))") }
+        guard shift >= 1 else { throw .invalidConfiguration("frame shift must be at least one sample (got \(shift))") }
+        let fftSize: Int
+        switch configuration.fftSize {
+        case .roundedUpToPowerOfTwo:
+            fftSize = length <= 1 ? 1 : 1 << (Int.bitWidth - (length - 1).leadingZeroBitCount)
+        case .exactly(let size):
+            guard size >= length else {
+                throw .invalidConfiguration("fftSize \(size) is shorter than the frame length \(length)")
+            }
+            fftSize = size
+        }
+        guard configuration.cepstrumCount >= 1, configuration.cepstrumCount <= configuration.melBinCount else {
+            throw .invalidConfiguration(
+                "cepstrumCount must be in 1…melBinCount (\(configuration.melBinCount)); got \(configuration.cepstrumCount)")
+        }
+        guard (0...2).contains(configuration.deltaOrder) else {
+            throw .invalidConfiguration("deltaOrder must be 0, 1 or 2 (got \(configuration.deltaOrder))")
+        }
+        guard configuration.dither >= 0, configuration.dither.isFinite else {
+            throw .invalidConfiguration("dither must be ≥ 0 (got \(configuration.dither))")
+        }
+        guard (0...1).contains(configuration.preemphasis) else {
+            throw .invalidConfiguration("preemphasis must be in 0…1 (got \(configuration.preemphasis))")
+        }
+        switch configuration.deltas {
+        case .regression(let n), .repeatedRegression(let n):
+            guard n >= 1 else { throw .invalidConfiguration("delta window must be at least 1 (got \(n))") }
+        case .savitzkyGolay(let width):
+            guard width >= 3, width % 2 == 1 else {
+                throw .invalidConfiguration("Savitzky-Golay width must be odd and at least 3 (got \(width))")
+            }
+        }
+        self.configuration = configuration
+        self.backend = backend
+        self.frameLength = length
+        self.frameShift = shift
+        self.fftSize = fftSize
+        self.filterbank = try MelFilterbank(configuration: configuration, fftSize: fftSize)
+        window = configuration.window.coefficients(length: length).map { Scalar($0) }
+        filterWeights = filterbank.weights.map { Scalar($0) }
+        lifterCoefficients = (0..<configuration.cepstrumCount).map { n in
+            switch configuration.lifter {
+            case .none: return 1
+            case .htk(let l): return Scalar(1 + l / 2 * Double.sin(Double.pi * Double(n) / l))
+            case .librosa(let l): return Scalar(1 + l / 2 * Double.sin(Double.pi * Double(n + 1) / l))
+            }
+        }
+        fft = RealFourierTransform(length: fftSize, backend: backend)
+        dct = DiscreteCosineTransform(
+            inputLength: configuration.melBinCount, outputCount: configuration.cepstrumCount,
+            normalization: configuration.dctNormalization == .orthonormal ? .orthonormal : .none, backend: backend)
+        frame = [Scalar](repeating: 0, count: fftSize)
+        spectrum = [Scalar](repeating: 0, count: fftSize / 2 + 1)
+    }
+
+    /// The number of frames a signal of `sampleCount` samples gives (0 when it is shorter than
+    /// one frame with ``EdgeHandling/snip``).
+    public func frameCount(sampleCount n: Int) -> Int {
+        switch configuration.edges {
+        case .snip: return n < frameLength ? 0 : 1 + (n - frameLength) / frameShift
+        case .center: return 1 + n / frameShift
+        case .padEnd: return n <= frameLength ? 1 : 1 + (n - frameLength + frameShift - 1) / frameShift
+        }
+    }
+
+    /// The index of frame `t`'s first sample (negative or past the end where frames are padded).
+    @inline(__always)
+    func frameStart(_ t: Int) -> Int {
+        // Centred frames: librosa pads fftSize/2 zeros in front and centres the window in the
+        // FFT frame ((fftSize − length)/2 zeros before it), so the window starts here.
+        configuration.edges == .center ? t * frameShift - fftSize / 2 + (fftSize - frameLength) / 2 : t * frameShift
+    }
+
+    /// Features of one utterance: `[frames × dimension]`, the statics followed by the deltas,
+    /// normalised as configured.
+    /// - Parameters:
+    ///   - samples: the signal at ``FeatureConfiguration/sampleRate``, ±1.0 full scale.
+    ///   - source: a name for errors (the file path).
+    ///   - utteranceIndex: mixes into the dither seed, so dither differs between files but not
+    ///     between runs or thread counts.
+    /// - Throws: ``FeatureError/nonFiniteSamples(source:index:)``, or
+    ///   ``FeatureError/tooFewFramesForDeltas(source:frames:needed:)`` for Savitzky-Golay deltas.
+    ///   A signal shorter than one frame (with snipped edges) gives zero frames, not an error.
+    public func features(of samples: [Double], source: String = "signal", utteranceIndex: Int = 0)
+        throws(FeatureError) -> Matrix<Scalar>
+    {
+        let statics = try staticFeatures(of: samples, source: source, utteranceIndex: utteranceIndex)
+        var features = try DeltaComputer.appendDeltas(to: statics, style: configuration.deltas,
+                                                      order: configuration.deltaOrder, source: source)
+        CepstralNormalizer.normalize(&features, configuration.normalization)
+        return features
+    }
+
+    /// The static cepstra of one utterance, `[frames × cepstrumCount]` (no deltas, no CMVN).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func staticFeatures(of samples: [Double], source: String = "signal", utteranceIndex: Int = 0)
+        throws(FeatureError) -> Matrix<Scalar>
+    {
+        if let bad = samples.firstIndex(where: { !$0.isFinite }) {
+            throw .nonFiniteSamples(source: source, index: bad)
+        }
+        let signal = preparedSignal(samples, utteranceIndex: utteranceIndex)
+        let frames = frameCount(sampleCount: signal.count)
+        let melCount = configuration.melBinCount
+        var logMel = Matrix<Scalar>(rowCount: frames, columnCount: melCount)
+        var energies = [Scalar](repeating: 0, count: frames)
+        signal.withUnsafeBufferPointer { signal in
+            logMel.withUnsafeMutableElements { logMel in
+                for t in 0..<frames {
+                    energies[t] = analyseFrame(t, signal, melOut: logMel.baseAddress! + t * melCount)
+                }
+            }
+        }
+        compress(&logMel)
+        return cepstra(of: logMel, energies: energies)
+    }
+
+    /// Scaled, dithered and (for signal-scope pre-emphasis) pre-emphasised samples.
+    private func preparedSignal(_ samples: [Double], utteranceIndex: Int) -> [Scalar] {
+        let scale = configuration.inputScale
+        var signal = [Double](unsafeUninitializedCapacity: samples.count) { buffer, count in
+            for i in 0..<samples.count { buffer[i] = samples[i] * scale }
+            count = samples.count
+        }
+        if configuration.dither > 0 {
+            var generator = DitherGenerator(seed: configuration.ditherSeed, stream: UInt64(utteranceIndex))
+            for i in 0..<signal.count { signal[i] += configuration.dither * generator.nextGaussian() }
+        }
+        if configuration.preemphasisScope == .signal, configuration.preemphasis > 0, signal.count > 1 {
+            let a = configuration.preemphasis
+            for i in stride(from: signal.count - 1, through: 1, by: -1) { signal[i] -= a * signal[i - 1] }
+        }
+        return signal.map { Scalar($0) }
+    }
+
+    /// Frames, windows and transforms frame `t`; writes its mel energies to `melOut` and returns
+    /// the frame energy the configuration asks for (0 when c0 is kept).
+    @inline(__always)
+    private func analyseFrame(_ t: Int, _ signal: UnsafeBufferPointer<Scalar>, melOut: UnsafeMutablePointer<Scalar>) -> Scalar {
+        let length = frameLength
+        let start = frameStart(t)
+        var energy: Scalar = 0
+        frame.withUnsafeMutableBufferPointer { x in
+            // Copy the frame; samples outside the signal are zeros (centre and end padding).
+            if start >= 0 && start + length <= signal.count {
+                x.baseAddress!.update(from: signal.baseAddress! + start, count: length)
+            } else {
+                for i in 0..<length {
+                    let index = start + i
+                    x[i] = index >= 0 && index < signal.count ? signal[index] : 0
+                }
+            }
+            if configuration.removeDCOffset {
+                var sum: Scalar = 0
+                for i in 0..<length { sum += x[i] }
+                let mean = sum / Scalar(length)
+                for i in 0..<length { x[i] -= mean }
+            }
+            if case .logEnergy(.rawSignal, _) = configuration.energy {
+                for i in 0..<length { energy += x[i] * x[i] }
+            }
+            if configuration.preemphasisScope == .perFrame, configuration.preemphasis > 0 {
+                let a = Scalar(configuration.preemphasis)
+                for i in stride(from: length - 1, through: 1, by: -1) { x[i] -= a * x[i - 1] }
+                x[0] -= a * x[0]
+            }
+            window.withUnsafeBufferPointer { w in
+                for i in 0..<length { x[i] *= w[i] }
+            }
+            if case .logEnergy(.windowedSignal, _) = configuration.energy {
+                for i in 0..<length { energy += x[i] * x[i] }
+            }
+            fft.transform(UnsafeBufferPointer(rebasing: x[0..<length])) { real, imaginary in
+                spectrum.withUnsafeMutableBufferPointer { s in
+                    let divide: Scalar = configuration.divideSpectrumByFFTSize ? 1 / Scalar(fftSize) : 1
+                    for k in 0..<s.count {
+                        let power = real[k] * real[k] + imaginary[k] * imaginary[k]
+                        s[k] = (configuration.spectrum == .power ? power : power.squareRoot()) * divide
+                    }
+                }
+            }
+        }
+        spectrum.withUnsafeBufferPointer { s in
+            if case .logEnergy(.powerSpectrum, _) = configuration.energy {
+                for k in 0..<s.count { energy += s[k] }
+            }
+            filterWeights.withUnsafeBufferPointer { weights in
+                for filter in 0..<filterbank.filterCount {
+                    let first = filterbank.firstBin[filter]
+                    let lower = filterbank.weightOffsets[filter], upper = filterbank.weightOffsets[filter + 1]
+                    var sum: Scalar = 0
+                    for index in lower..<upper { sum += weights[index] * s[first + index - lower] }
+                    melOut[filter] = sum
+                }
+            }
+        }
+        return energy
+    }
+
+    /// Log compression of the mel energies in place: natural log with a floor, or decibels with
+    /// the utterance-wide `top_db` floor.
+    private func compress(_ logMel: inout Matrix<Scalar>) {
+        logMel.withUnsafeMutableElements { values in
+            switch configuration.logarithm {
+            case .natural(let floor):
+                let floor = Scalar(floor)
+                for i in 0..<values.count { values[i] = Scalar.log(max(values[i], floor)) }
+            case let .decibel(amin, topDB):
+                let amin = Scalar(amin)
+                var largest = -Scalar.infinity
+                for i in 0..<values.count {
+                    values[i] = 10 * Scalar.log10(max(values[i], amin))
+                    largest = max(largest, values[i])
+                }
+                if let topDB {
+                    let floor = largest - Scalar(topDB)
+                    for i in 0..<values.count where values[i] < floor { values[i] = floor }
+                }
+            }
+        }
+    }
+
+    /// DCT-II of each row, liftering, and the log energy in c0 where configured.
+    private func cepstra(of logMel: Matrix<Scalar>, energies: [Scalar]) -> Matrix<Scalar> {
+        let frames = logMel.rowCount, melCount = logMel.columnCount, count = configuration.cepstrumCount
+        var cepstra = Matrix<Scalar>(rowCount: frames, columnCount: count)
+        let energyFloor: Scalar
+        switch configuration.logarithm {
+        case .natural(let floor): energyFloor = Scalar(floor)
+        case .decibel(let amin, _): energyFloor = Scalar(amin)
+        }
+        logMel.withUnsafeElements { mel in
+            cepstra.withUnsafeMutableElements { out in
+                for t in 0..<frames {
+                    let row = UnsafeMutableBufferPointer(rebasing: out[t * count ..< (t + 1) * count])
+                    dct.transform(UnsafeBufferPointer(rebasing: mel[t * melCount ..< (t + 1) * melCount]), into: row)
+                    for n in 0..<count { row[n] *= lifterCoefficients[n] }
+                    if case .logEnergy(_, let floor) = configuration.energy {
+                        var logEnergy = Scalar.log(max(energies[t], energyFloor))
+                        if floor > 0 { logEnergy = max(logEnergy, Scalar(Double.log(floor))) }
+                        row[0] = logEnergy
+                    }
+                }
+            }
+        }
+        return cepstra
+    }
+}
+
+/// Gaussian noise for dither: SplitMix64 seeded by (seed, stream), Box–Muller.
+struct DitherGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64, stream: UInt64) { state = seed ^ (stream &* 0xD1B5_4A32_D192_ED03) }
+
+    mutating func nextUniform() -> Double {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        return (Double(z >> 11) + 0.5) / Double(1 << 53)
+    }
+
+    mutating func nextGaussian() -> Double {
+        let u = nextUniform(), v = nextUniform()
+        return (-2 * Double.log(u)).squareRoot() * Double.cos(2 * Double.pi * v)
+    }
+}

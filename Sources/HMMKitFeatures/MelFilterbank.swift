@@ -1,0 +1,137 @@
+import HMMKitNumerics
+import RealModule
+
+/// Triangular mel filters over the bins `0 … fftSize/2` of a spectrum, stored sparsely: each
+/// filter keeps only its non-zero span. Built in Double, in one of the three layouts of
+/// ``FilterbankStyle``, on the ``MelScale`` asked for.
+public struct MelFilterbank: Sendable, Equatable {
+    /// The number of filters.
+    public let filterCount: Int
+    /// The number of spectrum bins the filters read, `fftSize / 2 + 1`.
+    public let binCount: Int
+    /// The first bin of each filter's span.
+    public let firstBin: [Int]
+    /// Where each filter's weights start in ``weights`` (`filterCount + 1` offsets).
+    public let weightOffsets: [Int]
+    /// All filters' weights, one span after another.
+    public let weights: [Double]
+
+    /// The filterbank that `configuration` describes for an FFT of `fftSize` points.
+    /// - Throws: ``FeatureError/invalidConfiguration(_:)`` when the frequency range is empty or
+    ///   exceeds Nyquist, or a filter would cover no bin at all.
+    public init(configuration: FeatureConfiguration, fftSize: Int) throws(FeatureError) {
+        let rate = configuration.sampleRate
+        let nyquist = rate / 2
+        let low = configuration.lowFrequency
+        let high = configuration.highFrequency > 0 ? configuration.highFrequency : nyquist + configuration.highFrequency
+        let count = configuration.melBinCount
+        guard count >= 1 else { throw .invalidConfiguration("melBinCount must be at least 1 (got \(count))") }
+        guard low >= 0, low < high, high <= nyquist + 1e-9 else {
+            throw .invalidConfiguration(
+                "mel filter range must satisfy 0 ≤ low < high ≤ Nyquist (\(nyquist) Hz); got low \(low) Hz, high \(high) Hz")
+        }
+        let scale = configuration.melScale
+        let melLow = scale.mel(low), melHigh = scale.mel(high)
+        let binCount = fftSize / 2 + 1
+        var dense = [[Double]](repeating: [Double](repeating: 0, count: binCount), count: count)
+        switch configuration.filterbank {
+        case .kaldi:
+            // Kaldi MelBanks: weights linear in mel between the edges; bins 0 ..< fftSize/2.
+            let delta = (melHigh - melLow) / Double(count + 1)
+            let binWidth = rate / Double(fftSize)
+            for filter in 0..<count {
+                let left = melLow + Double(filter) * delta, center = left + delta, right = center + delta
+                for bin in 0..<(fftSize / 2) {
+                    let mel = scale.mel(binWidth * Double(bin))
+                    guard mel > left, mel < right else { continue }
+                    dense[filter][bin] = mel <= center ? (mel - left) / (center - left) : (right - mel) / (right - center)
+                }
+            }
+        case .integerBins:
+            // python_speech_features get_filterbanks: edges ⌊(nfft + 1)·hz / rate⌋.
+            let edges = (0..<(count + 2)).map { index -> Int in
+                let mel = melLow + (melHigh - melLow) * Double(index) / Double(count + 1)
+                return Int((Double(fftSize + 1) * scale.hertz(mel) / rate).rounded(.down))
+            }
+            for filter in 0..<count {
+                let (a, b, c) = (edges[filter], edges[filter + 1], edges[filter + 2])
+                for bin in a..<max(a, b) where bin < binCount { dense[filter][bin] = Double(bin - a) / Double(b - a) }
+                for bin in b..<max(b, c) where bin < binCount { dense[filter][bin] = Double(c - bin) / Double(c - b) }
+            }
+        case .hertzTriangles:
+            // librosa filters.mel: triangles in Hz over the bins' frequencies k·rate/fftSize.
+            let edges = (0..<(count + 2)).map { index in
+                scale.hertz(melLow + (melHigh - melLow) * Double(index) / Double(count + 1))
+            }
+            for filter in 0..<count {
+                let (a, b, c) = (edges[filter], edges[filter + 1], edges[filter + 2])
+                let area = configuration.filterNormalization == .slaneyArea ? 2 / (c - a) : 1
+                for bin in 0..<binCount {
+                    let frequency = Double(bin) * rate / Double(fftSize)
+                    let rising = (frequency - a) / (b - a), falling = (c - frequency) / (c - b)
+                    dense[filter][bin] = max(0, min(rising, falling)) * area
+                }
+            }
+        }
+        if configuration.filterNormalization == .slaneyArea && configuration.filterbank != .hertzTriangles {
+            // Slaney area normalisation in Hz for the other layouts: 2 / (right edge − left edge).
+            let edges = (0..<(count + 2)).map { scale.hertz(melLow + (melHigh - melLow) * Double($0) / Double(count + 1)) }
+            for filter in 0..<count {
+                let area = 2 / (edges[filter + 2] - edges[filter])
+                dense[filter] = dense[filter].map { $0 * area }
+            }
+        }
+        var firstBin = [Int](), offsets = [0], weights = [Double]()
+        for (filter, row) in dense.enumerated() {
+            guard let first = row.firstIndex(where: { $0 != 0 }), let last = row.lastIndex(where: { $0 != 0 }) else {
+                throw .invalidConfiguration(
+                    "mel filter \(filter) of \(count) covers no FFT bin: use fewer mel bins (melBinCount) or a longer FFT")
+            }
+            firstBin.append(first)
+            weights.append(contentsOf: row[first...last])
+            offsets.append(weights.count)
+        }
+        self.filterCount = count
+        self.binCount = binCount
+        self.firstBin = firstBin
+        self.weightOffsets = offsets
+        self.weights = weights
+    }
+
+    /// The filters as a dense `[filterCount × binCount]` matrix.
+    public var denseMatrix: Matrix<Double> {
+        var matrix = Matrix<Double>(rowCount: filterCount, columnCount: binCount)
+        for filter in 0..<filterCount {
+            for (offset, index) in (weightOffsets[filter]..<weightOffsets[filter + 1]).enumerated() {
+                matrix[filter, firstBin[filter] + offset] = weights[index]
+            }
+        }
+        return matrix
+    }
+}
+
+extension MelScale {
+    /// Hz to mel.
+    public func mel(_ hertz: Double) -> Double {
+        switch self {
+        case .htk:
+            return 1127 * Double.log(1 + hertz / 700)
+        case .slaney:
+            // Linear (200/3 Hz per mel) below 1 kHz, logarithmic (step ln 6.4 / 27) above.
+            let linear = hertz / (200.0 / 3)
+            guard hertz >= 1000 else { return linear }
+            return 15 + Double.log(hertz / 1000) / (Double.log(6.4) / 27)
+        }
+    }
+
+    /// Mel to Hz, the inverse of ``mel(_:)``.
+    public func hertz(_ mel: Double) -> Double {
+        switch self {
+        case .htk:
+            return 700 * (Double.exp(mel / 1127) - 1)
+        case .slaney:
+            guard mel >= 15 else { return mel * (200.0 / 3) }
+            return 1000 * Double.exp(Double.log(6.4) / 27 * (mel - 15))
+        }
+    }
+}
