@@ -24,5 +24,13 @@ let package = Package(
             ],
             path: "Benchmarks/LinearAlgebra",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
+            name: "Features",
+            dependencies: [
+                .product(name: "HMMKit", package: hmmkitFolder),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/Features",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
     ]
 )

@@ -23,13 +23,15 @@ public final class MFCCExtractor<Scalar: MatrixScalar> {
     /// The mel filterbank.
     public let filterbank: MelFilterbank
 
-    private let window: [Scalar]
-    private let filterWeights: [Scalar]
+    let window: [Scalar]
+    let filterWeights: [Scalar]
+    let filterFirstBins: [Int]
+    let filterOffsets: [Int]
     private let lifterCoefficients: [Scalar]
-    private let fft: RealFourierTransform<Scalar>
+    let fft: RealFourierTransform<Scalar>
     private let dct: DiscreteCosineTransform<Scalar>
-    private var frame: [Scalar]
-    private var spectrum: [Scalar]
+    var frame: [Scalar]
+    var spectrum: [Scalar]
 
     /// An extractor for `configuration` on `backend`.
     /// - Throws: ``FeatureError/invalidConfiguration(_:)`` naming the bad option.
@@ -79,6 +81,8 @@ public final class MFCCExtractor<Scalar: MatrixScalar> {
         self.filterbank = try MelFilterbank(configuration: configuration, fftSize: fftSize)
         window = configuration.window.coefficients(length: length).map { Scalar($0) }
         filterWeights = filterbank.weights.map { Scalar($0) }
+        filterFirstBins = filterbank.firstBin
+        filterOffsets = filterbank.weightOffsets
         lifterCoefficients = (0..<configuration.cepstrumCount).map { n in
             switch configuration.lifter {
             case .none: return 1
@@ -102,14 +106,6 @@ public final class MFCCExtractor<Scalar: MatrixScalar> {
         case .center: return 1 + n / frameShift
         case .padEnd: return n <= frameLength ? 1 : 1 + (n - frameLength + frameShift - 1) / frameShift
         }
-    }
-
-    /// The index of frame `t`'s first sample (negative or past the end where frames are padded).
-    @inline(__always)
-    func frameStart(_ t: Int) -> Int {
-        // Centred frames: librosa pads fftSize/2 zeros in front and centres the window in the
-        // FFT frame ((fftSize − length)/2 zeros before it), so the window starts here.
-        configuration.edges == .center ? t * frameShift - fftSize / 2 + (fftSize - frameLength) / 2 : t * frameShift
     }
 
     /// Features of one utterance: `[frames × dimension]`, the statics followed by the deltas,
@@ -146,97 +142,31 @@ public final class MFCCExtractor<Scalar: MatrixScalar> {
         let melCount = configuration.melBinCount
         var logMel = Matrix<Scalar>(rowCount: frames, columnCount: melCount)
         var energies = [Scalar](repeating: 0, count: frames)
-        signal.withUnsafeBufferPointer { signal in
-            logMel.withUnsafeMutableElements { logMel in
-                for t in 0..<frames {
-                    energies[t] = analyseFrame(t, signal, melOut: logMel.baseAddress! + t * melCount)
-                }
-            }
-        }
+        analyseFrames(signal, frames: frames, logMel: &logMel, energies: &energies)
         compress(&logMel)
         return cepstra(of: logMel, energies: energies)
     }
 
-    /// Scaled, dithered and (for signal-scope pre-emphasis) pre-emphasised samples.
+    /// Scaled, dithered and (for signal-scope pre-emphasis) pre-emphasised samples, computed in
+    /// Double and stored once in `Scalar`.
     private func preparedSignal(_ samples: [Double], utteranceIndex: Int) -> [Scalar] {
-        let scale = configuration.inputScale
-        var signal = [Double](unsafeUninitializedCapacity: samples.count) { buffer, count in
-            for i in 0..<samples.count { buffer[i] = samples[i] * scale }
-            count = samples.count
-        }
-        if configuration.dither > 0 {
-            var generator = DitherGenerator(seed: configuration.ditherSeed, stream: UInt64(utteranceIndex))
-            for i in 0..<signal.count { signal[i] += configuration.dither * generator.nextGaussian() }
-        }
-        if configuration.preemphasisScope == .signal, configuration.preemphasis > 0, signal.count > 1 {
-            let a = configuration.preemphasis
-            for i in stride(from: signal.count - 1, through: 1, by: -1) { signal[i] -= a * signal[i - 1] }
-        }
-        return signal.map { Scalar($0) }
-    }
-
-    /// Frames, windows and transforms frame `t`; writes its mel energies to `melOut` and returns
-    /// the frame energy the configuration asks for (0 when c0 is kept).
-    @inline(__always)
-    private func analyseFrame(_ t: Int, _ signal: UnsafeBufferPointer<Scalar>, melOut: UnsafeMutablePointer<Scalar>) -> Scalar {
-        let length = frameLength
-        let start = frameStart(t)
-        var energy: Scalar = 0
-        frame.withUnsafeMutableBufferPointer { x in
-            // Copy the frame; samples outside the signal are zeros (centre and end padding).
-            if start >= 0 && start + length <= signal.count {
-                x.baseAddress!.update(from: signal.baseAddress! + start, count: length)
-            } else {
-                for i in 0..<length {
-                    let index = start + i
-                    x[i] = index >= 0 && index < signal.count ? signal[index] : 0
+        let scale = configuration.inputScale, count = samples.count
+        let dither = configuration.dither
+        var generator = DitherGenerator(seed: configuration.ditherSeed, stream: UInt64(utteranceIndex))
+        let a = configuration.preemphasisScope == .signal ? configuration.preemphasis : 0
+        return [Scalar](unsafeUninitializedCapacity: count) { buffer, initialized in
+            samples.withUnsafeBufferPointer { samples in
+                var previous = 0.0
+                for i in 0..<count {
+                    var value = samples[i] * scale
+                    if dither > 0 { value += dither * generator.nextGaussian() }
+                    // y[0] = x[0]; y[i] = x[i] − a·x[i−1] (python_speech_features keeps the first sample).
+                    buffer[i] = Scalar(i == 0 || a == 0 ? value : value - a * previous)
+                    previous = value
                 }
             }
-            if configuration.removeDCOffset {
-                var sum: Scalar = 0
-                for i in 0..<length { sum += x[i] }
-                let mean = sum / Scalar(length)
-                for i in 0..<length { x[i] -= mean }
-            }
-            if case .logEnergy(.rawSignal, _) = configuration.energy {
-                for i in 0..<length { energy += x[i] * x[i] }
-            }
-            if configuration.preemphasisScope == .perFrame, configuration.preemphasis > 0 {
-                let a = Scalar(configuration.preemphasis)
-                for i in stride(from: length - 1, through: 1, by: -1) { x[i] -= a * x[i - 1] }
-                x[0] -= a * x[0]
-            }
-            window.withUnsafeBufferPointer { w in
-                for i in 0..<length { x[i] *= w[i] }
-            }
-            if case .logEnergy(.windowedSignal, _) = configuration.energy {
-                for i in 0..<length { energy += x[i] * x[i] }
-            }
-            fft.transform(UnsafeBufferPointer(rebasing: x[0..<length])) { real, imaginary in
-                spectrum.withUnsafeMutableBufferPointer { s in
-                    let divide: Scalar = configuration.divideSpectrumByFFTSize ? 1 / Scalar(fftSize) : 1
-                    for k in 0..<s.count {
-                        let power = real[k] * real[k] + imaginary[k] * imaginary[k]
-                        s[k] = (configuration.spectrum == .power ? power : power.squareRoot()) * divide
-                    }
-                }
-            }
+            initialized = count
         }
-        spectrum.withUnsafeBufferPointer { s in
-            if case .logEnergy(.powerSpectrum, _) = configuration.energy {
-                for k in 0..<s.count { energy += s[k] }
-            }
-            filterWeights.withUnsafeBufferPointer { weights in
-                for filter in 0..<filterbank.filterCount {
-                    let first = filterbank.firstBin[filter]
-                    let lower = filterbank.weightOffsets[filter], upper = filterbank.weightOffsets[filter + 1]
-                    var sum: Scalar = 0
-                    for index in lower..<upper { sum += weights[index] * s[first + index - lower] }
-                    melOut[filter] = sum
-                }
-            }
-        }
-        return energy
     }
 
     /// Log compression of the mel energies in place: natural log with a floor, or decibels with
@@ -262,26 +192,28 @@ public final class MFCCExtractor<Scalar: MatrixScalar> {
         }
     }
 
-    /// DCT-II of each row, liftering, and the log energy in c0 where configured.
+    /// DCT-II of each row (one batched transform), liftering, and the log energy in c0 where configured.
     private func cepstra(of logMel: Matrix<Scalar>, energies: [Scalar]) -> Matrix<Scalar> {
-        let frames = logMel.rowCount, melCount = logMel.columnCount, count = configuration.cepstrumCount
+        let frames = logMel.rowCount, count = configuration.cepstrumCount
         var cepstra = Matrix<Scalar>(rowCount: frames, columnCount: count)
+        guard frames > 0 else { return cepstra }
+        dct.transformRows(of: logMel, into: &cepstra)
         let energyFloor: Scalar
         switch configuration.logarithm {
         case .natural(let floor): energyFloor = Scalar(floor)
         case .decibel(let amin, _): energyFloor = Scalar(amin)
         }
-        logMel.withUnsafeElements { mel in
+        var replaceC0 = false, logEnergyFloor = -Scalar.infinity
+        if case .logEnergy(_, let floor) = configuration.energy {
+            replaceC0 = true
+            if floor > 0 { logEnergyFloor = Scalar(Double.log(floor)) }
+        }
+        lifterCoefficients.withUnsafeBufferPointer { lifter in
             cepstra.withUnsafeMutableElements { out in
                 for t in 0..<frames {
-                    let row = UnsafeMutableBufferPointer(rebasing: out[t * count ..< (t + 1) * count])
-                    dct.transform(UnsafeBufferPointer(rebasing: mel[t * melCount ..< (t + 1) * melCount]), into: row)
-                    for n in 0..<count { row[n] *= lifterCoefficients[n] }
-                    if case .logEnergy(_, let floor) = configuration.energy {
-                        var logEnergy = Scalar.log(max(energies[t], energyFloor))
-                        if floor > 0 { logEnergy = max(logEnergy, Scalar(Double.log(floor))) }
-                        row[0] = logEnergy
-                    }
+                    let row = out.baseAddress! + t * count
+                    for n in 0..<count { row[n] *= lifter[n] }
+                    if replaceC0 { row[0] = max(Scalar.log(max(energies[t], energyFloor)), logEnergyFloor) }
                 }
             }
         }

@@ -75,13 +75,23 @@ public final class RealFourierTransform<Scalar: MatrixScalar> {
     }
 
     /// `|X[k]|²` for `k = 0 … length/2` into `power` (resized to ``outputCount``).
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public func powerSpectrum(_ signal: UnsafeBufferPointer<Scalar>, into power: inout [Scalar]) {
         if power.count != outputCount { power = [Scalar](repeating: 0, count: outputCount) }
+        power.withUnsafeMutableBufferPointer { powerSpectrum(signal, into: $0) }
+    }
+
+    /// `|X[k]|²` for `k = 0 … length/2` into the first ``outputCount`` elements of `power`:
+    /// the allocation-free form the feature pipeline calls once per frame.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func powerSpectrum(_ signal: UnsafeBufferPointer<Scalar>, into power: UnsafeMutableBufferPointer<Scalar>) {
+        precondition(power.count >= outputCount, "powerSpectrum needs room for \(outputCount) values")
+        let count = outputCount
         transform(signal) { real, imaginary in
-            power.withUnsafeMutableBufferPointer { out in
-                for k in 0..<outputCount { out[k] = real[k] * real[k] + imaginary[k] * imaginary[k] }
+            let (re, im, stride) = (real.base, imaginary.base, real.stride)
+            for k in 0..<count {
+                let (x, y) = (re[k * stride], im[k * stride])
+                power[k] = x * x + y * y
             }
         }
     }
