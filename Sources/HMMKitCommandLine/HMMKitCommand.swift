@@ -8,6 +8,6 @@ struct HMMKitCommand: ParsableCommand {
         commandName: "hmmkit",
         abstract: "GMM-HMM acoustic modelling on OpenBLAS, LAPACKE and FFTW.",
         version: HMMKitVersion.current,
-        subcommands: [Backends.self],
+        subcommands: [Backends.self, FeaturesCommand.self],
         defaultSubcommand: Backends.self)
 }

@@ -22,6 +22,18 @@ public struct FileFeatures<Scalar: MatrixScalar>: Sendable {
     }
 }
 
+/// What a batch extraction did.
+public struct BatchSummary: Sendable {
+    /// Frames computed over all files.
+    public var frames: Int
+    /// Seconds of audio read.
+    public var audioSeconds: Double
+    /// One message per file that failed, in input order.
+    public var errors: [String]
+    /// One message per file that gave no frames, in input order.
+    public var warnings: [String]
+}
+
 /// Feature extraction over many files on several cores.
 ///
 /// Files are handed out one at a time to `threadCount` workers, each with its own
@@ -50,8 +62,26 @@ public struct FeatureBatch<Scalar: MatrixScalar>: Sendable {
 
     /// Reads, resamples and featurises every file; results come back in the order of `urls`.
     /// `progress`, if given, is called after each file with (files done, total) from a worker thread.
+    /// Holds every matrix in memory: for many files prefer ``extract(_:progress:consume:)``.
     public func extract(_ urls: [URL], progress: (@Sendable (Int, Int) -> Void)? = nil) -> [FileFeatures<Scalar>] {
         let results = Mutex<[FileFeatures<Scalar>?]>(Array(repeating: nil, count: urls.count))
+        _ = extract(urls, progress: progress) { index, features in
+            results.withLock { $0[index] = features }
+            return nil
+        }
+        return results.withLock { $0.map { $0! } }
+    }
+
+    /// Reads, resamples and featurises every file, handing each result to `consume` on the worker
+    /// that computed it (so a caller can write it out and let it go: memory stays at a few
+    /// matrices). `consume` returns an error message to record, or nil. The summary lists errors
+    /// and warnings in the order of `urls`, whatever the thread count.
+    public func extract(
+        _ urls: [URL], progress: (@Sendable (Int, Int) -> Void)? = nil,
+        consume: @Sendable (Int, FileFeatures<Scalar>) -> String?
+    ) -> BatchSummary {
+        let outcomes = Mutex<[(frames: Int, seconds: Double, error: String?, warning: String?)]>(
+            Array(repeating: (0, 0, nil, nil), count: urls.count))
         let next = Atomic<Int>(0)
         let done = Atomic<Int>(0)
         let workers = min(threadCount, max(urls.count, 1))
@@ -62,13 +92,23 @@ public struct FeatureBatch<Scalar: MatrixScalar>: Sendable {
             while true {
                 let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard index < urls.count else { return }
-                let outcome = Self.featurise(urls[index], index: index, extractor: extractor)
-                results.withLock { $0[index] = outcome }
-                let finished = done.wrappingAdd(1, ordering: .relaxed).newValue
-                progress?(finished, urls.count)
+                let features = Self.featurise(urls[index], index: index, extractor: extractor)
+                var error = consume(index, features)
+                var frames = 0
+                switch features.result {
+                case .success(let matrix): frames = matrix.rowCount
+                case .failure(let failure): error = error ?? "\(failure)"
+                }
+                let outcome = (frames, features.audioSeconds, error, features.warning)
+                outcomes.withLock { $0[index] = outcome }
+                progress?(done.wrappingAdd(1, ordering: .relaxed).newValue, urls.count)
             }
         }
-        return results.withLock { $0.map { $0! } }
+        return outcomes.withLock { outcomes in
+            BatchSummary(frames: outcomes.reduce(0) { $0 + $1.frames },
+                         audioSeconds: outcomes.reduce(0) { $0 + $1.seconds },
+                         errors: outcomes.compactMap(\.error), warnings: outcomes.compactMap(\.warning))
+        }
     }
 
     /// Reads one file (resampled to the configuration's rate) and computes its features.
@@ -102,7 +142,7 @@ public enum AudioLoader {
         } catch let error as AudioError {
             throw .audio(source: url.path, message: "\(error)")
         } catch {
-            throw .audio(source: url.path, message: "cannot resample to \(sampleRate) Hz: \(error)")
+            throw .audio(source: url.path, message: "\(url.path): cannot resample to \(sampleRate) Hz: \(error)")
         }
     }
 }

@@ -15,8 +15,8 @@ public enum FeatureError: Error, Equatable, Sendable, CustomStringConvertible {
             return "invalid feature configuration: \(message)"
         case let .nonFiniteSamples(source, index):
             return "\(source): sample \(index) is NaN or infinite; repair or drop this file"
-        case let .audio(source, message):
-            return "\(source): \(message)"
+        case let .audio(_, message):
+            return message  // AudioError's and the resampler's messages already name the file
         case let .tooFewFramesForDeltas(source, frames, needed):
             return "\(source): \(frames) frame(s) is too short for Savitzky-Golay deltas over \(needed) frames; "
                 + "use regression deltas or longer audio"

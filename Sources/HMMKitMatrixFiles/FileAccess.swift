@@ -48,8 +48,10 @@ enum FileAccess {
 
     /// Writes `chunks` one after the other to `path` atomically: into `.<name>.tmp-XXXXXX` in the
     /// same folder (`mkstemp`, mode 0644), `fsync`, then `rename` over `path`. On any failure the
-    /// temporary file is removed and `path` is left as it was.
-    static func writeAtomically(_ chunks: [UnsafeRawBufferPointer], to path: String) throws(MatrixFileError) {
+    /// temporary file is removed and `path` is left as it was. With `durable: false` the two
+    /// `fsync` calls are skipped: readers still never see a half-written file, but a power cut
+    /// right after the write may lose it (for bulk outputs that can be recomputed).
+    static func writeAtomically(_ chunks: [UnsafeRawBufferPointer], to path: String, durable: Bool = true) throws(MatrixFileError) {
         let name = path.split(separator: "/").last.map(String.init) ?? "matrix"
         let directory: String
         if let slash = path.lastIndex(of: "/") {
@@ -77,7 +79,7 @@ enum FileAccess {
                 written += count
             }
         }
-        if failure == nil, fsync(descriptor) != 0 { failure = "fsync: \(describe(errno: errno))" }
+        if durable, failure == nil, fsync(descriptor) != 0 { failure = "fsync: \(describe(errno: errno))" }
         if close(descriptor) != 0, failure == nil { failure = "close: \(describe(errno: errno))" }
         if failure == nil, rename(temporaryPath, path) != 0 {
             failure = "cannot rename the temporary file over it: \(describe(errno: errno))"
@@ -87,6 +89,7 @@ enum FileAccess {
             throw .cannotWrite(file: path, reason: failure)
         }
         // Make the rename itself durable (best effort: some file systems refuse fsync on a folder).
+        guard durable else { return }
         let folder = open(directory, O_RDONLY | O_CLOEXEC)
         if folder >= 0 {
             _ = fsync(folder)

@@ -50,9 +50,12 @@ public enum NumPyFile {
     /// Writes `matrix` to `url` as a version 1.0 `.npy` file (`'<f4'` or `'<f8'`, C order, shape
     /// `(rowCount, columnCount)`), atomically; the bytes are those of ``encode(_:)``.
     ///
+    /// `durable` (default true) also `fsync`s the file and its folder, so the write survives a
+    /// power cut; bulk outputs that can be recomputed (`hmmkit features`) skip that.
+    ///
     /// - Throws: ``MatrixFileError/cannotWrite(file:reason:)`` when the folder is missing or not
     ///   writable or the disk is full; the destination is then unchanged.
-    public static func write<Scalar: MatrixScalar>(_ matrix: Matrix<Scalar>, to url: URL) throws(MatrixFileError) {
+    public static func write<Scalar: MatrixScalar>(_ matrix: Matrix<Scalar>, to url: URL, durable: Bool = true) throws(MatrixFileError) {
         let path = try filePath(url, writing: true)
         let header = NumPyHeader.encode(rows: matrix.rowCount, columns: matrix.columnCount, precision: Scalar.precision)
         #if _endian(little)
@@ -61,14 +64,14 @@ public enum NumPyFile {
         let outcome: Result<Void, MatrixFileError> = header.withUnsafeBytes { headerBytes in
             matrix.withUnsafeElements { elements in
                 Result { () throws(MatrixFileError) in
-                    try FileAccess.writeAtomically([headerBytes, UnsafeRawBufferPointer(elements)], to: path)
+                    try FileAccess.writeAtomically([headerBytes, UnsafeRawBufferPointer(elements)], to: path, durable: durable)
                 }
             }
         }
         #else
         let bytes = encode(matrix)
         let outcome: Result<Void, MatrixFileError> = bytes.withUnsafeBytes { all in
-            Result { () throws(MatrixFileError) in try FileAccess.writeAtomically([all], to: path) }
+            Result { () throws(MatrixFileError) in try FileAccess.writeAtomically([all], to: path, durable: durable) }
         }
         #endif
         try outcome.get()

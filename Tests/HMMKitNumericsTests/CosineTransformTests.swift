@@ -64,18 +64,18 @@ struct DiscreteCosineTransformTests {
         let expected = naiveDCT(x.map { Double($0) }, count: n, normalization: kind)
         var results: [[S]] = []
         for backend in ComputeBackend.allCases {
-            let where_ = "\(S.self) \(backend) n=\(n) \(kind)"
+            let context = "\(S.self) \(backend) n=\(n) \(kind)"
             let dct = DiscreteCosineTransform<S>(inputLength: n, normalization: normalization(kind, as: S.self),
                                                  backend: backend)
             #expect(dct.outputCount == n)
             let y = dct.transform(x)
             #expect(y.count == n)
-            #expect(relativeError(y, expected) <= tolerance, "\(where_)")
+            #expect(relativeError(y, expected) <= tolerance, "\(context)")
             for count in Set([1, min(13, n), n - 1]).sorted() where count >= 1 {
                 let truncated = DiscreteCosineTransform<S>(
                     inputLength: n, outputCount: count, normalization: normalization(kind, as: S.self), backend: backend)
                 #expect(truncated.outputCount == count)
-                #expect(truncated.transform(x) == Array(y.prefix(count)), "\(where_): first \(count) coefficients")
+                #expect(truncated.transform(x) == Array(y.prefix(count)), "\(context): first \(count) coefficients")
             }
             // The buffer API writes exactly outputCount values and leaves the rest of the buffer alone.
             let three = DiscreteCosineTransform<S>(inputLength: n, outputCount: min(3, n),
@@ -85,7 +85,7 @@ struct DiscreteCosineTransformTests {
                 output.withUnsafeMutableBufferPointer { three.transform(input, into: $0) }
             }
             #expect(Array(output.prefix(min(3, n))) == Array(y.prefix(min(3, n))))
-            #expect(output.dropFirst(min(3, n)).allSatisfy { $0 == -7 }, "\(where_): wrote past outputCount")
+            #expect(output.dropFirst(min(3, n)).allSatisfy { $0 == -7 }, "\(context): wrote past outputCount")
             results.append(y)
         }
         #expect(relativeError(results[0], results[1]) <= tolerance, "\(S.self) n=\(n) \(kind): backends disagree")
@@ -121,10 +121,10 @@ struct DiscreteCosineTransformTests {
         impulse[0] = 1
         cases.append(("impulse", impulse, (0..<n).map { 2 * cos(Double.pi * Double($0) / Double(2 * n)) }))
         for (name, input, expected) in cases {
-            let where_ = "\(S.self) \(backend) n=\(n) \(name)"
-            #expect(relativeError(plain.transform(input), expected) <= tolerance, "\(where_)")
+            let context = "\(S.self) \(backend) n=\(n) \(name)"
+            #expect(relativeError(plain.transform(input), expected) <= tolerance, "\(context)")
             #expect(relativeError(orthonormal.transform(input), zip(expected, scale).map { $0 * $1 }) <= tolerance,
-                    "\(where_) orthonormal")
+                    "\(context) orthonormal")
         }
     }
 

@@ -73,7 +73,8 @@ struct LogSumExpTests {
         checkRandom(Double.self, count, tolerance: toleranceDouble)
     }
 
-    /// Values in -20...20, shifted by 0 and by ±500 (where the naive sum would overflow or vanish).
+    /// Values in -20...20, shifted by 0 and by ±500 (beyond Float's exp range of about ±88, so a
+    /// naive Float sum would overflow or vanish).
     private func checkRandom<S: MatrixScalar>(_: S.Type, _ count: Int, tolerance: Double) {
         var generator = seededGenerator(count, 53)
         let values: [S] = .random(count: count, in: -20...20, using: &generator)
