@@ -82,32 +82,51 @@ public struct FeatureBatch<Scalar: MatrixScalar>: Sendable {
     ) -> BatchSummary {
         let outcomes = Mutex<[(frames: Int, seconds: Double, error: String?, warning: String?)]>(
             Array(repeating: (0, 0, nil, nil), count: urls.count))
-        let next = Atomic<Int>(0)
         let done = Atomic<Int>(0)
-        let workers = min(threadCount, max(urls.count, 1))
-        let configuration = configuration, backend = backend
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            // Validated in init, so this cannot fail.
-            guard let extractor = try? MFCCExtractor<Scalar>(configuration: configuration, backend: backend) else { return }
-            while true {
-                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard index < urls.count else { return }
-                let features = Self.featurise(urls[index], index: index, extractor: extractor)
-                var error = consume(index, features)
-                var frames = 0
-                switch features.result {
-                case .success(let matrix): frames = matrix.rowCount
-                case .failure(let failure): error = error ?? "\(failure)"
-                }
-                let outcome = (frames, features.audioSeconds, error, features.warning)
-                outcomes.withLock { $0[index] = outcome }
-                progress?(done.wrappingAdd(1, ordering: .relaxed).newValue, urls.count)
+        forEachIndex(urls.count) { index, extractor in
+            let features = Self.featurise(urls[index], index: index, extractor: extractor)
+            var error = consume(index, features)
+            var frames = 0
+            switch features.result {
+            case .success(let matrix): frames = matrix.rowCount
+            case .failure(let failure): error = error ?? "\(failure)"
             }
+            let outcome = (frames, features.audioSeconds, error, features.warning)
+            outcomes.withLock { $0[index] = outcome }
+            progress?(done.wrappingAdd(1, ordering: .relaxed).newValue, urls.count)
         }
         return outcomes.withLock { outcomes in
             BatchSummary(frames: outcomes.reduce(0) { $0 + $1.frames },
                          audioSeconds: outcomes.reduce(0) { $0 + $1.seconds },
                          errors: outcomes.compactMap(\.error), warnings: outcomes.compactMap(\.warning))
+        }
+    }
+
+    /// Features of signals already in memory (±1.0 floats at the configuration's rate), in order.
+    public func extract(signals: [[Double]]) -> [Result<Matrix<Scalar>, FeatureError>] {
+        let results = Mutex<[Result<Matrix<Scalar>, FeatureError>?]>(Array(repeating: nil, count: signals.count))
+        forEachIndex(signals.count) { index, extractor in
+            let result = Result { () throws(FeatureError) in
+                try extractor.features(of: signals[index], source: "signal \(index)", utteranceIndex: index)
+            }
+            results.withLock { $0[index] = result }
+        }
+        return results.withLock { $0.map { $0! } }
+    }
+
+    /// Runs `body` for every index in `0..<count` on up to ``threadCount`` workers, each with its
+    /// own extractor; indices are handed out one at a time, so long and short items balance.
+    private func forEachIndex(_ count: Int, _ body: @Sendable (Int, MFCCExtractor<Scalar>) -> Void) {
+        let next = Atomic<Int>(0)
+        let configuration = configuration, backend = backend
+        DispatchQueue.concurrentPerform(iterations: min(threadCount, max(count, 1))) { _ in
+            // Validated in init, so this cannot fail.
+            guard let extractor = try? MFCCExtractor<Scalar>(configuration: configuration, backend: backend) else { return }
+            while true {
+                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard index < count else { return }
+                body(index, extractor)
+            }
         }
     }
 

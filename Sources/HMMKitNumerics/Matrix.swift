@@ -75,7 +75,9 @@ public struct Matrix<Scalar: MatrixScalar>: Sendable, Equatable {
     }
 
     /// Row `index` as a view into the storage (no copy). Assigning replaces the row and
-    /// requires exactly ``columnCount`` elements.
+    /// requires exactly ``columnCount`` elements. Like every `ArraySlice`, the view keeps the
+    /// storage's indices (`index * columnCount ..< (index + 1) * columnCount`): iterate it, or use
+    /// `first`, `startIndex`-relative access or `Array(_:)`, rather than subscripting from 0.
     @inlinable
     public subscript(row index: Int) -> ArraySlice<Scalar> {
         get {

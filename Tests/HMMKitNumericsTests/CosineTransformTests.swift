@@ -91,6 +91,49 @@ struct DiscreteCosineTransformTests {
         #expect(relativeError(results[0], results[1]) <= tolerance, "\(S.self) n=\(n) \(kind): backends disagree")
     }
 
+    @Test(arguments: cosineLengths, normalizations)
+    func batchTransformOfRowsMatchesTheDefinition(
+        length: Int, normalization: DiscreteCosineTransform<Double>.Normalization
+    ) {
+        checkRows(Float.self, length, normalization, tolerance: toleranceFloat)
+        checkRows(Double.self, length, normalization, tolerance: toleranceDouble)
+    }
+
+    /// `transformRows(of:into:)` (a GEMM with the scaled cosine matrix) on 0, 1 and 5 rows, keeping
+    /// all or the first few coefficients: every row against the Double definition. The result
+    /// starts either with the wrong shape (it must be resized) or right-shaped and full of NaN (it
+    /// must be overwritten). The error budget is the per-row transform's: an n-term dot product
+    /// with a rounded table, whose entries now carry the scale as well (one more rounding each).
+    private func checkRows<S: MatrixScalar>(
+        _: S.Type, _ n: Int, _ kind: DiscreteCosineTransform<Double>.Normalization, tolerance: Double
+    ) {
+        var generator = seededGenerator(n, kind == .none ? 1 : 2, 79)
+        for backend in ComputeBackend.allCases {
+            for count in Set([n, min(13, n)]).sorted() {
+                let dct = DiscreteCosineTransform<S>(inputLength: n, outputCount: count,
+                                                     normalization: normalization(kind, as: S.self), backend: backend)
+                for rowCount in [0, 1, 5] {
+                    let context = "\(S.self) \(backend) n=\(n) \(kind) first \(count) of \(rowCount) rows"
+                    let rows = Matrix<S>.random(rowCount: rowCount, columnCount: n, using: &generator)
+                    // Wrong in the number of columns, or (for one row) in the number of rows.
+                    var resized = rowCount == 1 ? Matrix<S>(rowCount: 2, columnCount: count)
+                                                : Matrix<S>(rowCount: rowCount, columnCount: count + 1)
+                    dct.transformRows(of: rows, into: &resized)
+                    var overwritten = Matrix<S>(rowCount: rowCount, columnCount: count, repeating: .nan)
+                    dct.transformRows(of: rows, into: &overwritten)
+                    #expect(resized.shape == (rows: rowCount, columns: count), "\(context)")
+                    #expect(overwritten == resized, "\(context): a NaN-filled result gave different values")
+                    guard resized.shape == (rows: rowCount, columns: count) else { continue }
+                    var expected: [Double] = []
+                    for i in 0..<rowCount {
+                        expected += naiveDCT(rows[row: i].map { Double($0) }, count: count, normalization: kind)
+                    }
+                    #expect(relativeError(resized.elements, expected) <= tolerance, "\(context)")
+                }
+            }
+        }
+    }
+
     @Test(arguments: ComputeBackend.allCases, cosineLengths)
     func closedFormsHold(backend: ComputeBackend, length: Int) {
         checkClosedForms(Float.self, backend, length, tolerance: toleranceFloat)
@@ -129,33 +172,28 @@ struct DiscreteCosineTransformTests {
     }
 
     @Test(arguments: ComputeBackend.allCases, cosineLengths)
-    func transformMatrixHasOrthogonalRows(backend: ComputeBackend, length: Int) throws {
+    func orthonormalTransformMatrixIsOrthogonal(backend: ComputeBackend, length: Int) throws {
         try checkOrthogonality(Float.self, backend, length, tolerance: toleranceFloat)
         try checkOrthogonality(Double.self, backend, length, tolerance: toleranceDouble)
     }
 
-    /// The transform matrix M (column j = the transform of the unit vector e_j) satisfies M·Mᵀ = I
-    /// when orthonormal and M·Mᵀ = diag(4n, 2n, …, 2n) when unnormalized. M·Mᵀ is formed in Double
-    /// with the accelerated GEMM (checked against a triple loop in MultiplyTests); the error is
-    /// measured relative to the largest diagonal element.
+    /// The orthonormal transform's matrix M (column j = the transform of the unit vector e_j)
+    /// satisfies M·Mᵀ = I. M·Mᵀ is formed in Double with the accelerated GEMM (checked against a
+    /// triple loop in MultiplyTests). Each element is an n-term dot product of rows with unit norm,
+    /// so the tolerances above apply unchanged.
     private func checkOrthogonality<S: MatrixScalar>(
         _: S.Type, _ backend: ComputeBackend, _ n: Int, tolerance: Double
     ) throws {
-        for kind in normalizations {
-            let dct = DiscreteCosineTransform<S>(inputLength: n, normalization: normalization(kind, as: S.self),
-                                                 backend: backend)
-            var columns = Matrix<Double>(rowCount: n, columnCount: n)
-            var unit = [S](repeating: 0, count: n)
-            for j in 0..<n {
-                unit[j] = 1
-                columns[row: j] = dct.transform(unit).map { Double($0) }[...]
-                unit[j] = 0
-            }
-            // `columns` holds Mᵀ (row j = column j of M), so M·Mᵀ = columnsᵀ·columns.
-            let gram = try ComputeBackend.accelerated.multiply(columns, by: columns, transposeA: true)
-            var expected = Matrix<Double>(rowCount: n, columnCount: n)
-            for k in 0..<n { expected[k, k] = kind == .orthonormal ? 1 : Double(k == 0 ? 4 * n : 2 * n) }
-            #expect(relativeError(gram, expected) <= tolerance, "\(S.self) \(backend) n=\(n) \(kind)")
+        let dct = DiscreteCosineTransform<S>(inputLength: n, normalization: .orthonormal, backend: backend)
+        var columns = Matrix<Double>(rowCount: n, columnCount: n)
+        var unit = [S](repeating: 0, count: n)
+        for j in 0..<n {
+            unit[j] = 1
+            columns[row: j] = dct.transform(unit).map { Double($0) }[...]
+            unit[j] = 0
         }
+        // `columns` holds Mᵀ (row j = column j of M), so M·Mᵀ = columnsᵀ·columns.
+        let gram = try ComputeBackend.accelerated.multiply(columns, by: columns, transposeA: true)
+        #expect(relativeError(gram, Matrix<Double>.identity(n)) <= tolerance, "\(S.self) \(backend) n=\(n)")
     }
 }

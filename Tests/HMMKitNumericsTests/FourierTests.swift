@@ -182,6 +182,13 @@ struct RealFourierTransformTests {
             let mirrored = k != 0 && !(n % 2 == 0 && k == n / 2)
             weighted += (mirrored ? 2 : 1) * Double(p)
         }
+        // The buffer form writes the same values into the first outputCount elements only.
+        var buffer = [S](repeating: -1, count: n / 2 + 3)
+        signal.withUnsafeBufferPointer { input in
+            buffer.withUnsafeMutableBufferPointer { fft.powerSpectrum(input, into: $0) }
+        }
+        #expect(Array(buffer.prefix(n / 2 + 1)) == power, "\(S.self) \(backend) n=\(n): buffer form differs")
+        #expect(buffer.suffix(2) == [-1, -1], "\(S.self) \(backend) n=\(n): wrote past outputCount")
         let energy = signal.reduce(0.0) { $0 + Double($1) * Double($1) }
         #expect(relativeError([weighted / Double(n)], [energy]) <= tolerance,
                 "\(S.self) \(backend) n=\(n): Parseval \(weighted / Double(n)) vs \(energy)")

@@ -43,8 +43,26 @@ func registerFeatures<S: MatrixScalar>(_: S.Type, preset: FeatureConfiguration.P
     }
 }
 
+/// The same workload through `FeatureBatch` on `threads` workers (one extractor each): the
+/// two-core scaling figure.
+func registerBatch(preset: FeatureConfiguration.Preset, threads: Int) {
+    Benchmark("MFCC39 FSDD batch \(preset) Double accelerated \(threads) threads",
+              configuration: .init(metrics: [.wallClock, .throughput], maxDuration: .seconds(5), maxIterations: 20)) {
+        benchmark in
+        let batch = try FeatureBatch<Double>(configuration: preset.configuration(sampleRate: 8000), threadCount: threads)
+        let signals = recordings
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { blackHole(batch.extract(signals: signals)) }
+        benchmark.stopMeasurement()
+    }
+}
+
 let benchmarks: @Sendable () -> Void = {
     BLASThreads.set(1)
+    for preset in FeatureConfiguration.Preset.allCases {
+        registerBatch(preset: preset, threads: 1)
+        registerBatch(preset: preset, threads: 2)
+    }
     for preset in FeatureConfiguration.Preset.allCases {
         for backend in ComputeBackend.allCases {
             registerFeatures(Float.self, preset: preset, backend: backend)

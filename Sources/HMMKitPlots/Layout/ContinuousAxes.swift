@@ -25,11 +25,11 @@ struct ContinuousAxes {
             let frame = ChartFrame(
                 title: title,
                 x: AxisSpec(range: ranges.x,
-                            ticks: NiceTicks.ticks(in: ranges.x, targetCount: NiceTicks.targetCount(length: lengths.x, spacing: fontSize * 7),
-                                                   integersOnly: xIntegers),
+                            ticks: NiceTicks.horizontalTicks(in: ranges.x, length: lengths.x, spacing: fontSize * 7,
+                                                             fontSize: fontSize, integersOnly: xIntegers),
                             label: xLabel),
                 y: AxisSpec(range: ranges.y,
-                            ticks: NiceTicks.ticks(in: ranges.y, targetCount: NiceTicks.targetCount(length: lengths.y, spacing: fontSize * 4),
+                            ticks: NiceTicks.ticks(in: ranges.y, targetCount: NiceTicks.targetCount(length: lengths.y, spacing: fontSize * 5),
                                                    integersOnly: yIntegers),
                             label: yLabel),
                 rightReserve: rightReserve)

@@ -129,11 +129,11 @@ public struct HeatMap: SVGPlot {
 
         let xAxis = AxisSpec(range: 0...Double(max(grid.columnCount, 1)),
                              ticks: Self.ticks(xTicks, cellCount: grid.columnCount, length: estimatedWidth,
-                                               spacing: fontSize * 7, labelSpacing: fontSize * 1.5, axis: "x"),
+                                               spacing: fontSize * 7, labelSpacing: fontSize * 1.5, fontSize: fontSize, axis: "x"),
                              label: xLabel)
         let yAxis = AxisSpec(range: 0...Double(max(grid.rowCount, 1)),
                              ticks: Self.ticks(yTicks, cellCount: grid.rowCount, length: estimatedHeight,
-                                               spacing: fontSize * 3.5, labelSpacing: fontSize * 1.4, axis: "y"),
+                                               spacing: fontSize * 3.5, labelSpacing: fontSize * 1.4, fontSize: fontSize, axis: "y"),
                              label: yLabel, inverted: layout == .rowsDownward)
         let colorBar = showsColorBar ? ColorBar(scaling: colors, label: colorBarLabel, fontSize: fontSize,
                                                  length: estimatedHeight, showsNonFiniteKey: grid.hasNonFinite)
@@ -210,20 +210,25 @@ public struct HeatMap: SVGPlot {
 
     /// The ticks of one axis of `cellCount` cells drawn over about `length` pixels.
     static func ticks(_ kind: AxisTicks, cellCount: Int, length: Double, spacing: Double, labelSpacing: Double,
-                      axis: String) -> [Tick] {
+                      fontSize: Double, axis: String) -> [Tick] {
         guard cellCount > 0 else { return [] }
         switch kind {
         case .index:
-            let target = NiceTicks.targetCount(length: length, spacing: spacing)
             if cellCount == 1 { return [Tick(value: 0.5, label: "0")] }
-            return NiceTicks.ticks(in: 0...Double(cellCount - 1), targetCount: target, integersOnly: true)
-                .map { Tick(value: $0.value + 0.5, label: $0.label) }
+            let indices = 0...Double(cellCount - 1)
+            let ticks = axis == "x"
+                ? NiceTicks.horizontalTicks(in: indices, length: length, spacing: spacing, fontSize: fontSize, integersOnly: true)
+                : NiceTicks.ticks(in: indices, targetCount: NiceTicks.targetCount(length: length, spacing: spacing),
+                                  integersOnly: true)
+            return ticks.map { Tick(value: $0.value + 0.5, label: $0.label) }
         case let .seconds(frameShift):
             precondition(frameShift.isFinite && frameShift > 0,
                          "HeatMap: the \(axis) axis frame shift must be finite and positive seconds (got \(frameShift))")
-            let target = NiceTicks.targetCount(length: length, spacing: spacing)
-            return NiceTicks.ticks(in: 0...(Double(cellCount) * frameShift), targetCount: target)
-                .map { Tick(value: $0.value / frameShift, label: $0.label) }
+            let seconds = 0...(Double(cellCount) * frameShift)
+            let ticks = axis == "x"
+                ? NiceTicks.horizontalTicks(in: seconds, length: length, spacing: spacing, fontSize: fontSize)
+                : NiceTicks.ticks(in: seconds, targetCount: NiceTicks.targetCount(length: length, spacing: spacing))
+            return ticks.map { Tick(value: $0.value / frameShift, label: $0.label) }
         case let .labels(labels):
             precondition(labels.count == cellCount,
                          "HeatMap: the \(axis) axis has \(cellCount) cells but \(labels.count) labels")
@@ -324,7 +329,7 @@ struct ColorBar {
     let ticks: [Tick]
     let showsNonFiniteKey: Bool
 
-    static let nonFiniteText = "NaN / ±∞"
+    static let nonFiniteText = "not finite"
 
     init(scaling: ColorScaling, label: String?, fontSize: Double, length: Double, showsNonFiniteKey: Bool) {
         self.scaling = scaling

@@ -1,0 +1,69 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import HMMKitPlots
+
+/// A folder under the system's temporary directory, removed with everything in it on `deinit`.
+final class TemporaryFolder {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("HMMKitPlotsTests-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    /// The URL of `name` inside the folder.
+    func file(_ name: String) -> URL { url.appendingPathComponent(name) }
+
+    /// The names of the files in the folder, hidden ones included.
+    func contents() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
+    }
+}
+
+/// One element of a parsed SVG file: its name, attributes, and the text directly inside it.
+struct ParsedElement {
+    var name: String
+    var attributes: [String: String]
+    var text = ""
+
+    func number(_ attribute: String) -> Double? { attributes[attribute].flatMap(Double.init) }
+}
+
+/// The elements of an SVG file in document order, by Foundation's `XMLParser` (so a file that
+/// parses is well-formed XML); `nil` when it does not parse.
+func parseSVG(_ text: String) -> [ParsedElement]? {
+    let collector = ElementCollector()
+    let parser = XMLParser(data: Data(text.utf8))
+    parser.delegate = collector
+    guard parser.parse() else { return nil }
+    return collector.elements
+}
+
+private final class ElementCollector: NSObject, XMLParserDelegate {
+    var elements: [ParsedElement] = []
+    private var open: [Int] = []
+
+    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+                qualifiedName: String?, attributes: [String: String] = [:]) {
+        elements.append(ParsedElement(name: elementName, attributes: attributes))
+        open.append(elements.count - 1)
+    }
+
+    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        open.removeLast()
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        if let index = open.last { elements[index].text += string }
+    }
+}
+
+/// Whether the SVG text prints a number as Swift prints NaN or infinity.
+func containsNonFiniteNumber(_ text: String) -> Bool {
+    text.contains("nan") || text.contains("inf")
+}
