@@ -1,5 +1,6 @@
 import Foundation
 import HMMKitAudio
+import HMMKitTestSupport
 import Testing
 
 /// Writing: the scale, clipping, refusals, and atomic replacement.

@@ -29,6 +29,8 @@ final class TemporaryFolder {
 struct ParsedElement {
     var name: String
     var attributes: [String: String]
+    /// The index of the enclosing element in the parsed list (`nil` for the root).
+    var parent: Int?
     var text = ""
 
     func number(_ attribute: String) -> Double? { attributes[attribute].flatMap(Double.init) }
@@ -50,7 +52,7 @@ private final class ElementCollector: NSObject, XMLParserDelegate {
 
     func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                 qualifiedName: String?, attributes: [String: String] = [:]) {
-        elements.append(ParsedElement(name: elementName, attributes: attributes))
+        elements.append(ParsedElement(name: elementName, attributes: attributes, parent: open.last))
         open.append(elements.count - 1)
     }
 

@@ -15,6 +15,7 @@ public enum PlotError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The message for a person: the file, what went wrong, and what to check.
     public var description: String {
         switch self {
         case let .cannotWrite(file, reason):

@@ -14,35 +14,40 @@ struct ContinuousAxes {
     var equalAspect = false
 
     /// The frame, placed on `figure`.
+    ///
+    /// Pass 1 uses estimated axis lengths; pass 2 the lengths pass 1 found (and, for equal scales,
+    /// ranges equalized for them). When pass 2 moved the axes box, equal scales need one more pass
+    /// with the margins pinned to pass 2's, so that the box the ranges were equalized for is the
+    /// box drawn.
     func layout(figure: Figure) -> ChartLayout {
-        let fontSize = figure.fontSize
-        var lengths = (x: figure.width * 0.75, y: figure.height * 0.7)
-        var ranges = (x: xRange, y: yRange)
-        var result: ChartLayout?
-        // Pass 1 with estimated lengths; pass 2 with the lengths pass 1 found (tick labels barely
-        // change between them); a third only when equal scales moved the ranges.
-        for _ in 0..<3 {
-            let frame = ChartFrame(
-                title: title,
-                x: AxisSpec(range: ranges.x,
-                            ticks: NiceTicks.horizontalTicks(in: ranges.x, length: lengths.x, spacing: fontSize * 7,
-                                                             fontSize: fontSize, integersOnly: xIntegers),
-                            label: xLabel),
-                y: AxisSpec(range: ranges.y,
-                            ticks: NiceTicks.ticks(in: ranges.y, targetCount: NiceTicks.targetCount(length: lengths.y, spacing: fontSize * 5),
-                                                   integersOnly: yIntegers),
-                            label: yLabel),
-                rightReserve: rightReserve)
-            let layout = frame.layout(figure: figure)
-            let settled = result.map { $0.plot == layout.plot } ?? false
-            result = layout
-            lengths = (layout.plot.width, layout.plot.height)
-            if equalAspect {
-                ranges = Self.equalized(x: xRange, y: yRange, width: lengths.x, height: lengths.y)
-            }
-            if settled && (!equalAspect || ranges == (layout.frame.x.range, layout.frame.y.range)) { break }
-        }
-        return result!
+        let first = frame(ranges: (xRange, yRange), lengths: (figure.width * 0.75, figure.height * 0.7),
+                          fontSize: figure.fontSize).layout(figure: figure)
+        var lengths = (first.plot.width, first.plot.height)
+        var ranges = equalAspect ? Self.equalized(x: xRange, y: yRange, width: lengths.0, height: lengths.1) : (xRange, yRange)
+        let second = frame(ranges: ranges, lengths: lengths, fontSize: figure.fontSize).layout(figure: figure)
+        guard equalAspect, second.plot != first.plot else { return second }
+        var pinned = figure
+        pinned.margins = Margins(top: second.plot.minY, right: max(0, figure.width - second.plot.maxX),
+                                 bottom: max(0, figure.height - second.plot.maxY), left: second.plot.minX)
+        lengths = (second.plot.width, second.plot.height)
+        ranges = Self.equalized(x: xRange, y: yRange, width: lengths.0, height: lengths.1)
+        return frame(ranges: ranges, lengths: lengths, fontSize: figure.fontSize).layout(figure: pinned)
+    }
+
+    /// The frame for axes spanning `ranges`, with ticks for axes of `lengths` pixels.
+    private func frame(ranges: (x: ClosedRange<Double>, y: ClosedRange<Double>), lengths: (x: Double, y: Double),
+                       fontSize: Double) -> ChartFrame {
+        ChartFrame(
+            title: title,
+            x: AxisSpec(range: ranges.x,
+                        ticks: NiceTicks.horizontalTicks(in: ranges.x, length: lengths.x, spacing: fontSize * 7,
+                                                         fontSize: fontSize, integersOnly: xIntegers),
+                        label: xLabel),
+            y: AxisSpec(range: ranges.y,
+                        ticks: NiceTicks.ticks(in: ranges.y, targetCount: NiceTicks.targetCount(length: lengths.y, spacing: fontSize * 5),
+                                               integersOnly: yIntegers),
+                        label: yLabel),
+            rightReserve: rightReserve)
     }
 
     /// `x` and `y` with the narrower-scaled one widened about its centre so that a data unit is

@@ -72,6 +72,7 @@ public struct BarChart: SVGPlot {
 
     /// Draws the axes, the bars, their value labels and the legend.
     public func render() -> SVGDocument {
+        figure.checkValid()
         for item in series {
             precondition(item.values.count == categories.count,
                          "BarChart: series \"\(item.name)\" has \(item.values.count) values for \(categories.count) categories")

@@ -118,6 +118,7 @@ public struct HeatMap: SVGPlot {
 
     /// Draws the cells, the axes, the title and the colour bar.
     public func render() -> SVGDocument {
+        figure.checkValid()
         let grid = CellGrid(values: values, layout: layout)
         if let cellText {
             precondition(cellText.count == values.count && zip(cellText, values).allSatisfy { $0.count == $1.count },

@@ -2,7 +2,12 @@
 public struct LineSeries: Sendable, Hashable {
     /// How the line is stroked.
     public enum Style: Sendable, Hashable {
-        case solid, dashed, dotted
+        /// A continuous line.
+        case solid
+        /// Dashes of 6 px with gaps of 4 px.
+        case dashed
+        /// Round dots 3 px apart.
+        case dotted
     }
 
     /// The name shown in the legend.
@@ -93,6 +98,7 @@ public struct LinePlot: SVGPlot {
 
     /// Draws the axes, the curves and the legend.
     public func render() -> SVGDocument {
+        figure.checkValid()
         checkRange(xRange, "xRange")
         checkRange(yRange, "yRange")
         let points = series.flatMap(\.points).filter(\.isFinite)

@@ -159,6 +159,7 @@ public struct ScatterPlot: SVGPlot {
 
     /// Draws the axes, the points, the ellipses (with a `+` at each centre) and the legend.
     public func render() -> SVGDocument {
+        figure.checkValid()
         checkRange(xRange, "xRange")
         checkRange(yRange, "yRange")
         for ellipse in ellipses {

@@ -38,6 +38,15 @@ public struct Figure: Sendable, Hashable {
     }
 }
 
+extension Figure {
+    /// Traps when a property was set, after `init`, to a size no figure can have.
+    func checkValid() {
+        precondition(width.isFinite && width > 0 && height.isFinite && height > 0,
+                     "Figure: width and height must be finite and positive (got \(width) × \(height))")
+        precondition(fontSize.isFinite && fontSize > 0, "Figure: fontSize must be finite and positive (got \(fontSize))")
+    }
+}
+
 /// Space around the plotting area, in pixels.
 public struct Margins: Sendable, Hashable {
     /// Above the axes box (holds the title).
