@@ -60,6 +60,7 @@ let package = Package(
         .testTarget(name: "HMMKitAudioTests", dependencies: ["HMMKitAudio", "HMMKitTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "HMMKitMatrixFilesTests", dependencies: ["HMMKitMatrixFiles", "HMMKitTestSupport"]),
+        .testTarget(name: "HMMKitPlotsTests", dependencies: ["HMMKitPlots", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitFeaturesTests",
                     dependencies: ["HMMKitFeatures", "HMMKitMatrixFiles", "HMMKitAudio", "HMMKitTestSupport"],
                     resources: [.copy("Fixtures")]),

@@ -4,27 +4,6 @@ import FoundationXML
 #endif
 import HMMKitPlots
 
-/// A folder under the system's temporary directory, removed with everything in it on `deinit`.
-final class TemporaryFolder {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("HMMKitPlotsTests-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    /// The URL of `name` inside the folder.
-    func file(_ name: String) -> URL { url.appendingPathComponent(name) }
-
-    /// The names of the files in the folder, hidden ones included.
-    func contents() throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
-    }
-}
-
 /// One element of a parsed SVG file: its name, attributes, and the text directly inside it.
 struct ParsedElement {
     var name: String

@@ -1,5 +1,6 @@
 import Foundation
 import HMMKitPlots
+import HMMKitTestSupport
 import Testing
 
 /// `write(to:)`: the text on disk, atomic replacement, and errors that name the file.

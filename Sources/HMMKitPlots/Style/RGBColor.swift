@@ -53,12 +53,6 @@ public struct RGBColor: Sendable, Hashable {
         return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
     }
 
-    /// The colour mixed with white: `fraction` 0 leaves it, 1 gives white.
-    func lightened(_ fraction: Double) -> RGBColor {
-        func mix(_ channel: UInt8) -> UInt8 { UInt8((Double(channel) + (255 - Double(channel)) * fraction).rounded()) }
-        return RGBColor(red: mix(red), green: mix(green), blue: mix(blue))
-    }
-
     /// The colour mixed with black: `fraction` 0 leaves it, 1 gives black.
     func darkened(_ fraction: Double) -> RGBColor {
         func mix(_ channel: UInt8) -> UInt8 { UInt8((Double(channel) * (1 - fraction)).rounded()) }
