@@ -38,7 +38,7 @@ struct FeaturesCommand: ParsableCommand {
     @Flag(help: "No progress on stderr.")
     var quiet = false
 
-    @Argument(help: "Audio files.")
+    @Argument(help: "Audio files, or folders: every audio file directly inside a folder, sorted by name.")
     var inputs: [String]
 
     func validate() throws {
@@ -61,7 +61,7 @@ struct FeaturesCommand: ParsableCommand {
 
     private func run<S: MatrixScalar>(_: S.Type) throws {
         let configuration = features.configuration()
-        let urls = inputs.map { URL(fileURLWithPath: $0) }
+        let urls = try AudioInputs.expand(inputs)
         let destinations = try OutputLayout.destinations(for: urls, output: output)
         let batch = try FeatureBatch<S>(configuration: configuration, backend: backend, threadCount: threads)
         let progress = quiet ? nil : ProgressReporter(label: "features", total: urls.count)
@@ -100,6 +100,28 @@ struct FeaturesCommand: ParsableCommand {
                                   to: URL(fileURLWithPath: plot))
         }
         if !failures.errors.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// Command-line audio inputs: files as given, folders expanded to the audio files inside them.
+enum AudioInputs {
+    /// File name extensions read as audio when a folder is given (what libsndfile decodes).
+    static let extensions: Set<String> = ["wav", "wave", "flac", "ogg", "oga", "aif", "aiff", "aifc", "au", "snd", "caf", "w64", "rf64"]
+
+    static func expand(_ inputs: [String]) throws -> [URL] {
+        var urls: [URL] = []
+        for input in inputs {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: input, isDirectory: &isFolder), isFolder.boolValue else {
+                urls.append(URL(fileURLWithPath: input))
+                continue
+            }
+            let names = try FileManager.default.contentsOfDirectory(atPath: input)
+                .filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
+            guard !names.isEmpty else { throw ValidationError("\(input): no audio files (\(extensions.sorted().joined(separator: ", "))) in this folder") }
+            urls += names.map { URL(fileURLWithPath: input).appendingPathComponent($0) }
+        }
+        return urls
     }
 }
 

@@ -10,4 +10,9 @@ struct HMMKitCommand: ParsableCommand {
         version: HMMKitVersion.current,
         subcommands: [Backends.self, FeaturesCommand.self],
         defaultSubcommand: Backends.self)
+
+    static func main() {
+        BLASThreadPinning.reexecuteWithOneBLASThreadIfNeeded()
+        main(nil)
+    }
 }
