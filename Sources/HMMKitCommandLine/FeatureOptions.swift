@@ -63,6 +63,10 @@ struct FeatureOptions: ParsableArguments {
     var frameLengthMs: Double?
     @Option(help: "Frame shift in milliseconds (preset: 10).")
     var frameShiftMs: Double?
+    @Option(help: "Frame length in samples (overrides --frame-length-ms).")
+    var frameLengthSamples: Int?
+    @Option(help: "Frame shift in samples (overrides --frame-shift-ms).")
+    var frameShiftSamples: Int?
     @Option(help: "Edge handling: snip (Kaldi), center (librosa), padEnd (python_speech_features).")
     var edges: EdgeHandling?
     @Option(help: "Dither standard deviation in input units (0 = off, the default; seeded by --dither-seed).")
@@ -126,6 +130,8 @@ struct FeatureOptions: ParsableArguments {
         c.normalization = cmvn.normalization
         if let frameLengthMs { c.frameLength = .milliseconds(frameLengthMs) }
         if let frameShiftMs { c.frameShift = .milliseconds(frameShiftMs) }
+        if let frameLengthSamples { c.frameLength = .samples(frameLengthSamples) }
+        if let frameShiftSamples { c.frameShift = .samples(frameShiftSamples) }
         if let edges { c.edges = edges }
         if let dither { c.dither = dither }
         if let ditherSeed { c.ditherSeed = ditherSeed }
