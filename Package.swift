@@ -37,15 +37,17 @@ let package = Package(
             ]),
         // Reading audio files (libsndfile) and resampling them (libsoxr).
         .target(name: "HMMKitAudio", dependencies: ["CSndfile", "CSoxr"]),
-        // Matrices to and from files: NumPy .npy (Kaldi archives later).
+        // Matrices to and from files: NumPy .npy (Kaldi archives later); atomic writes for model files.
         .target(name: "HMMKitMatrixFiles", dependencies: ["HMMKitNumerics"]),
         // The MFCC front end: framing, windows, mel filterbanks, cepstra, deltas, CMVN, presets.
         .target(name: "HMMKitFeatures", dependencies: ["HMMKitNumerics", "HMMKitAudio"]),
+        // Gaussian mixture models: diagonal, full, spherical, tied; statistics, EM update, training.
+        .target(name: "HMMKitMixtures", dependencies: ["HMMKitNumerics", "HMMKitMatrixFiles"]),
         // Standalone SVG plots: heat maps, curves, scatter plots.
         .target(name: "HMMKitPlots"),
         // The umbrella: `import HMMKit` brings every public module.
         .target(name: "HMMKit", dependencies: [
-            "HMMKitNumerics", "HMMKitAudio", "HMMKitMatrixFiles", "HMMKitFeatures", "HMMKitPlots",
+            "HMMKitNumerics", "HMMKitAudio", "HMMKitMatrixFiles", "HMMKitFeatures", "HMMKitMixtures", "HMMKitPlots",
         ]),
         // The `hmmkit` command.
         .executableTarget(
@@ -60,6 +62,9 @@ let package = Package(
         .testTarget(name: "HMMKitAudioTests", dependencies: ["HMMKitAudio", "HMMKitTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "HMMKitMatrixFilesTests", dependencies: ["HMMKitMatrixFiles", "HMMKitTestSupport"]),
+        .testTarget(name: "HMMKitMixturesTests",
+                    dependencies: ["HMMKitMixtures", "HMMKitMatrixFiles", "HMMKitTestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "HMMKitPlotsTests", dependencies: ["HMMKitPlots", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitFeaturesTests",
                     dependencies: ["HMMKitFeatures", "HMMKitMatrixFiles", "HMMKitAudio", "HMMKitTestSupport"],

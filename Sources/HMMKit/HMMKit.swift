@@ -3,4 +3,5 @@
 @_exported import HMMKitAudio
 @_exported import HMMKitMatrixFiles
 @_exported import HMMKitFeatures
+@_exported import HMMKitMixtures
 @_exported import HMMKitPlots

@@ -1,0 +1,143 @@
+import Dispatch
+import HMMKitNumerics
+import Synchronization
+
+extension GaussianMixture {
+    /// The E-step for the frames in `workspace.block`: responsibilities, then their sufficient
+    /// statistics added to `statistics`. First order (and diagonal second order) is one GEMM
+    /// `γᵀ·[x, x²]`; full second order is one SYRK of `√γₖ·x` per component; tied is one SYRK of x.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func accumulateBlock(_ workspace: MixtureWorkspace<Scalar>, into statistics: inout GaussianMixtureStatistics,
+                         backend: ComputeBackend) {
+        let n = workspace.block.rowCount, d = dimension, k = componentCount
+        guard n > 0 else { return }
+        weightedLogDensities(workspace, backend: backend)
+        normalizeToResponsibilities(workspace)
+        let type = covarianceType
+        // First order (+ diagonal second order): γᵀ · x  or  γᵀ · [x, x²].
+        let useFeatures = type == .diagonal || type == .spherical
+        let width = useFeatures ? 2 * d : d
+        MixtureWorkspace.shape(&workspace.statisticsProduct, k, width)
+        try! backend.multiply(workspace.logDensities, by: useFeatures ? workspace.features : workspace.block,
+                              transposeA: true, into: &workspace.statisticsProduct)
+        let firstOffset = statistics.firstOrderOffset, secondOffset = statistics.secondOrderOffset
+        let occupancyOffset = statistics.occupancyOffset
+        statistics.withUnsafeMutableValues { values in
+            values[GaussianMixtureStatistics.framesIndex] += Double(n)
+            var logLikelihood = 0.0
+            for value in workspace.frameLogLikelihoods { logLikelihood += Double(value) }
+            values[GaussianMixtureStatistics.logLikelihoodIndex] += logLikelihood
+            workspace.logDensities.withUnsafeElements { gamma in
+                for row in 0..<n {
+                    for c in 0..<k { values[occupancyOffset + c] += Double(gamma[row * k + c]) }
+                }
+            }
+            workspace.statisticsProduct.withUnsafeElements { product in
+                for c in 0..<k {
+                    for j in 0..<d {
+                        values[firstOffset + c * d + j] += Double(product[c * width + j])
+                        if useFeatures { values[secondOffset + c * d + j] += Double(product[c * width + d + j]) }
+                    }
+                }
+            }
+        }
+        switch type {
+        case .diagonal, .spherical:
+            break
+        case .tied:
+            MixtureWorkspace.shape(&workspace.outer, d, d)
+            try! backend.symmetricRankUpdate(workspace.block, transposed: true, into: &workspace.outer)
+            addOuter(workspace.outer, to: &statistics, at: secondOffset)
+        case .full:
+            MixtureWorkspace.shape(&workspace.scaled, n, d)
+            MixtureWorkspace.shape(&workspace.outer, d, d)
+            for c in 0..<k {
+                workspace.logDensities.withUnsafeElements { gamma in
+                    workspace.block.withUnsafeElements { x in
+                        workspace.scaled.withUnsafeMutableElements { s in
+                            for row in 0..<n {
+                                let weight = gamma[row * k + c].squareRoot()
+                                for j in 0..<d { s[row * d + j] = weight * x[row * d + j] }
+                            }
+                        }
+                    }
+                }
+                try! backend.symmetricRankUpdate(workspace.scaled, transposed: true, into: &workspace.outer)
+                addOuter(workspace.outer, to: &statistics, at: secondOffset + c * d * d)
+            }
+        }
+    }
+
+    private func addOuter(_ outer: Matrix<Scalar>, to statistics: inout GaussianMixtureStatistics, at offset: Int) {
+        statistics.withUnsafeMutableValues { values in
+            outer.withUnsafeElements { product in
+                for i in 0..<product.count { values[offset + i] += Double(product[i]) }
+            }
+        }
+    }
+}
+
+/// How the E-step splits data: fixed blocks of ``rowsPerBlock`` frames, grouped into at most
+/// ``chunkCount`` contiguous chunks. Each chunk is accumulated by one worker, block after block,
+/// and chunk statistics are summed in chunk order — so the result is bitwise the same for any
+/// thread count (the partition never depends on it).
+public struct EStepPartition: Sendable, Equatable {
+    /// Frames per block: the `[n × K]` and `[n × 2D]` buffers of a block stay in the L2 cache.
+    public var rowsPerBlock: Int = 1024
+    /// Chunks the frames are split into, at most (more chunks than cores balance the load).
+    public var chunkCount: Int = 32
+
+    public init(rowsPerBlock: Int = 1024, chunkCount: Int = 32) {
+        precondition(rowsPerBlock >= 1 && chunkCount >= 1, "EStepPartition needs positive sizes")
+        self.rowsPerBlock = rowsPerBlock
+        self.chunkCount = chunkCount
+    }
+
+    /// The chunks' row ranges for `rows` frames (block-aligned).
+    func chunks(rows: Int) -> [Range<Int>] {
+        let blocks = (rows + rowsPerBlock - 1) / rowsPerBlock
+        let chunks = min(chunkCount, max(blocks, 1))
+        return (0..<chunks).map { index in
+            let firstBlock = blocks * index / chunks, lastBlock = blocks * (index + 1) / chunks
+            return min(firstBlock * rowsPerBlock, rows)..<min(lastBlock * rowsPerBlock, rows)
+        }
+    }
+}
+
+extension GaussianMixture {
+    /// Sufficient statistics of `data` (`[N × D]`) under this model: the E-step over all frames,
+    /// on `threadCount` workers, bitwise independent of the thread count (see ``EStepPartition``).
+    /// - Throws: ``MixtureError/dimensionMismatch(model:data:)``; ``MixtureError/nonFiniteData(row:column:value:)``.
+    public func statistics(of data: Matrix<Scalar>, backend: ComputeBackend = .default, threadCount: Int = 1,
+                           partition: EStepPartition = EStepPartition()) throws(MixtureError) -> GaussianMixtureStatistics {
+        guard data.columnCount == dimension else { throw .dimensionMismatch(model: dimension, data: data.columnCount) }
+        try data.requireFiniteData()
+        return accumulate(data, backend: backend, threadCount: threadCount, partition: partition)
+    }
+
+    /// ``statistics(of:backend:threadCount:partition:)`` without the checks (callers checked once).
+    func accumulate(_ data: Matrix<Scalar>, backend: ComputeBackend, threadCount: Int,
+                    partition: EStepPartition) -> GaussianMixtureStatistics {
+        let chunks = partition.chunks(rows: data.rowCount)
+        let results = Mutex<[GaussianMixtureStatistics?]>(Array(repeating: nil, count: chunks.count))
+        let next = Atomic<Int>(0)
+        let model = self
+        DispatchQueue.concurrentPerform(iterations: max(1, min(threadCount, chunks.count))) { _ in
+            let workspace = MixtureWorkspace<Scalar>()
+            while true {
+                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard index < chunks.count else { return }
+                var statistics = GaussianMixtureStatistics(for: model)
+                for start in stride(from: chunks[index].lowerBound, to: chunks[index].upperBound, by: partition.rowsPerBlock) {
+                    workspace.load(data, rows: start..<min(start + partition.rowsPerBlock, chunks[index].upperBound))
+                    model.accumulateBlock(workspace, into: &statistics, backend: backend)
+                }
+                results.withLock { $0[index] = statistics }
+            }
+        }
+        return results.withLock { partial in
+            partial.reduce(GaussianMixtureStatistics(for: model)) { $0 + $1! }
+        }
+    }
+}

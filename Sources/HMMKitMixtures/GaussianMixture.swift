@@ -1,0 +1,153 @@
+import HMMKitNumerics
+import RealModule
+
+/// A Gaussian mixture model: weights, means and covariances (``CovarianceType``), in `Float` or
+/// `Double`, with the caches scoring needs (precision Cholesky factors, log-determinants,
+/// per-component constants).
+///
+/// A model is an immutable value: its caches are built in `init` from the parameters, so they can
+/// never be stale. Training produces new models (``GaussianMixtureUpdate``, ``GaussianMixtureTrainer``).
+/// Shapes: `K` components in `D` dimensions; `means` is `[K × D]`.
+public struct GaussianMixture<Scalar: MatrixScalar>: Sendable {
+    /// Mixture weights, `[K]`, non-negative, summing to 1.
+    public let weights: [Scalar]
+    /// Component means, `[K × D]`.
+    public let means: Matrix<Scalar>
+    /// Component covariances.
+    public let covariances: Covariances<Scalar>
+    /// The precomputed terms of the log-densities.
+    let cache: ScoringCache<Scalar>
+
+    /// The number of components, K.
+    public var componentCount: Int { means.rowCount }
+    /// The dimension of the data, D.
+    public var dimension: Int { means.columnCount }
+    /// The covariance structure.
+    public var covarianceType: CovarianceType { covariances.type }
+
+    /// A model from its parameters.
+    /// - Throws: ``MixtureError`` for inconsistent shapes, weights that are negative or do not sum
+    ///   to 1 (within 1e-6), non-finite values, or a covariance that is not positive definite.
+    public init(weights: [Scalar], means: Matrix<Scalar>, covariances: Covariances<Scalar>,
+                backend: ComputeBackend = .default) throws(MixtureError) {
+        let k = means.rowCount, d = means.columnCount
+        guard k >= 1, d >= 1 else { throw .shapeMismatch("need at least one component and one dimension (got \(k) × \(d) means)") }
+        guard weights.count == k else { throw .shapeMismatch("\(weights.count) weights for \(k) components") }
+        guard weights.allSatisfy({ $0 >= 0 && $0.isFinite }) else {
+            throw .invalidParameter("weights must be finite and non-negative (got \(weights))")
+        }
+        let total = weights.reduce(0, +)
+        guard abs(Double(total) - 1) <= 1e-6 * Double(max(k, 1)) else {
+            throw .invalidParameter("weights must sum to 1 (got \(Double(total)))")
+        }
+        do { try means.checkFinite(operation: "means") } catch {
+            throw .invalidParameter("means: \(error)")
+        }
+        switch covariances {
+        case .full(let matrices):
+            guard matrices.count == k, matrices.allSatisfy({ $0.rowCount == d && $0.columnCount == d }) else {
+                throw .shapeMismatch("full covariances must be \(k) matrices of \(d) × \(d)")
+            }
+        case .diagonal(let variances):
+            guard variances.rowCount == k, variances.columnCount == d else {
+                throw .shapeMismatch("diagonal covariances must be \(k) × \(d), got \(variances.rowCount) × \(variances.columnCount)")
+            }
+        case .spherical(let variances):
+            guard variances.count == k else { throw .shapeMismatch("\(variances.count) spherical variances for \(k) components") }
+        case .tied(let matrix):
+            guard matrix.rowCount == d, matrix.columnCount == d else {
+                throw .shapeMismatch("the tied covariance must be \(d) × \(d)")
+            }
+        }
+        self.weights = weights
+        self.means = means
+        self.covariances = covariances
+        self.cache = try ScoringCache(weights: weights, means: means, covariances: covariances, backend: backend)
+    }
+
+    /// Free parameters, as scikit-learn counts them for BIC and AIC:
+    /// covariances + means (K·D) + weights (K − 1).
+    public var parameterCount: Int {
+        covarianceType.covarianceParameterCount(components: componentCount, dimension: dimension)
+            + componentCount * dimension + componentCount - 1
+    }
+}
+
+/// The terms of `log(w_k · N(x | μ_k, Σ_k))` that do not depend on x.
+///
+/// - diagonal and spherical: `[2D × K]` weights of the features `[x, x²]` (`μ/σ²` and `−½/σ²`),
+///   so a block of log-densities is one GEMM, plus constants `log w − ½(D log 2π + Σ log σ² + Σ μ²/σ²)`;
+/// - full and tied: the precision Cholesky factors `P` (`Σ⁻¹ = P·Pᵀ`, upper triangular, as
+///   scikit-learn's `precisions_cholesky_`), the transformed means `μ·P`, and constants
+///   `log w − ½ D log 2π + Σ log diag(P)`; then `log p = c − ½‖x·P − μ·P‖²`.
+struct ScoringCache<Scalar: MatrixScalar>: Sendable {
+    let constants: [Scalar]
+    let linearWeights: Matrix<Scalar>?
+    let precisionCholesky: [Matrix<Scalar>]
+    let transformedMeans: Matrix<Scalar>?
+
+    init(weights: [Scalar], means: Matrix<Scalar>, covariances: Covariances<Scalar>,
+         backend: ComputeBackend) throws(MixtureError) {
+        let k = means.rowCount, d = means.columnCount
+        let halfLog2Pi = 0.5 * Double(d) * Double.log(2 * Double.pi)
+        var constants = [Scalar](repeating: 0, count: k)
+        switch covariances {
+        case .diagonal, .spherical:
+            var linear = Matrix<Scalar>(rowCount: 2 * d, columnCount: k)
+            for c in 0..<k {
+                var logDeterminant = 0.0, meanTerm = 0.0
+                for j in 0..<d {
+                    let variance: Double
+                    if case .diagonal(let v) = covariances { variance = Double(v[c, j]) } else if case .spherical(let v) = covariances { variance = Double(v[c]) } else { variance = 1 }
+                    guard variance > 0, variance.isFinite else {
+                        throw .singularCovariance(component: c, detail: "variance \(variance) in dimension \(j)")
+                    }
+                    let mean = Double(means[c, j])
+                    linear[j, c] = Scalar(mean / variance)
+                    linear[d + j, c] = Scalar(-0.5 / variance)
+                    logDeterminant += Double.log(variance)
+                    meanTerm += mean * mean / variance
+                }
+                constants[c] = Scalar(Double.log(Double(weights[c])) - halfLog2Pi - 0.5 * logDeterminant - 0.5 * meanTerm)
+            }
+            self.linearWeights = linear
+            self.precisionCholesky = []
+            self.transformedMeans = nil
+        case .full, .tied:
+            let matrices: [Matrix<Scalar>]
+            switch covariances {
+            case .full(let m): matrices = m
+            case .tied(let m): matrices = [m]
+            default: matrices = []
+            }
+            var factors: [Matrix<Scalar>] = []
+            for (index, covariance) in matrices.enumerated() {
+                do {
+                    // Σ = L·Lᵀ  ⇒  Σ⁻¹ = L⁻ᵀ·L⁻¹ = P·Pᵀ with P = L⁻ᵀ (upper triangular).
+                    let lower = try backend.choleskyFactor(covariance)
+                    var inverse = Matrix<Scalar>.identity(d)
+                    try backend.solveTriangular(lower, triangle: .lower, &inverse)
+                    factors.append(inverse.transposed())
+                } catch {
+                    throw .singularCovariance(component: index, detail: "\(error)")
+                }
+            }
+            var transformed = Matrix<Scalar>(rowCount: k, columnCount: d)
+            for c in 0..<k {
+                let factor = factors[matrices.count == 1 ? 0 : c]
+                var logDeterminant = 0.0
+                for j in 0..<d { logDeterminant += Double.log(Double(factor[j, j])) }
+                constants[c] = Scalar(Double.log(Double(weights[c])) - halfLog2Pi + logDeterminant)
+                for j in 0..<d {
+                    var sum = 0.0
+                    for i in 0...j { sum += Double(means[c, i]) * Double(factor[i, j]) }
+                    transformed[c, j] = Scalar(sum)
+                }
+            }
+            self.linearWeights = nil
+            self.precisionCholesky = factors
+            self.transformedMeans = transformed
+        }
+        self.constants = constants
+    }
+}

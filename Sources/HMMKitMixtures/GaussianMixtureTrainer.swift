@@ -1,0 +1,321 @@
+import Foundation
+import HMMKitNumerics
+
+/// How EM starts.
+public enum MixtureInitialization<Scalar: MatrixScalar>: Sendable {
+    /// k-means++ seeding, then k-means (Lloyd, distances by GEMM); each component's parameters
+    /// are then estimated from its cluster (scikit-learn's default `init_params='kmeans'`).
+    case kMeansPlusPlus
+    /// K distinct random frames as means, the global covariance for every component, equal weights.
+    case randomFromData
+    /// Start from these parameters.
+    case given(GaussianMixture<Scalar>)
+    /// Grow from one Gaussian by splitting the heaviest component (means ± 0.2 σ along its
+    /// largest-variance dimension, as HTK's `HHEd MU` and Kaldi's `--mix-up` do), with
+    /// `iterationsPerSplit` EM iterations after each split.
+    case split(iterationsPerSplit: Int)
+}
+
+/// Options of ``GaussianMixtureTrainer``. Defaults follow scikit-learn where it has one.
+public struct GaussianMixtureTrainingOptions: Sendable {
+    /// K.
+    public var componentCount: Int
+    /// The covariance structure.
+    public var covarianceType: CovarianceType
+    /// EM iterations at most (scikit-learn's `max_iter`, default 100).
+    public var maxIterations: Int = 100
+    /// Stop when the mean log-likelihood per frame changes by less than this (scikit-learn's `tol`).
+    public var tolerance: Double = 1e-3
+    /// Independent starts; the best final lower bound wins (scikit-learn's `n_init`).
+    public var restarts: Int = 1
+    /// Lloyd iterations of the k-means initialisation.
+    public var kMeansIterations: Int = 20
+    /// The M-step's regularisation and guards.
+    public var update = GaussianMixtureUpdateOptions()
+    /// The numerical backend.
+    public var backend: ComputeBackend = .default
+    /// Worker threads for the E-step (results do not depend on it).
+    public var threadCount: Int = 1
+    /// The E-step's block and chunk sizes.
+    public var partition = EStepPartition()
+
+    public init(componentCount: Int, covarianceType: CovarianceType) {
+        self.componentCount = componentCount
+        self.covarianceType = covarianceType
+    }
+}
+
+/// One EM iteration, for progress and history.
+public struct MixtureIteration: Sendable, Codable, Equatable {
+    /// 1-based.
+    public var iteration: Int
+    /// Mean log-likelihood per frame in this iteration's E-step (scikit-learn's `lower_bound_`).
+    public var meanLogLikelihood: Double
+    /// Seconds the iteration took (E-step and M-step).
+    public var seconds: Double
+    /// What the M-step did.
+    public var report: GaussianMixtureUpdateReport
+}
+
+/// The result of ``GaussianMixtureTrainer/fit(_:initialization:using:progress:)``.
+public struct GaussianMixtureFit<Scalar: MatrixScalar>: Sendable {
+    /// The trained model (after the last M-step).
+    public var model: GaussianMixture<Scalar>
+    /// Every iteration of the winning start, in order.
+    public var history: [MixtureIteration]
+    /// Whether the change in mean log-likelihood fell below the tolerance (false when EM merely
+    /// ran out of iterations — unlike hmmlearn's monitor).
+    public var converged: Bool
+    /// Iterations run by the winning start (scikit-learn's `n_iter_`).
+    public var iterationCount: Int { history.count }
+    /// The last iteration's mean log-likelihood per frame (scikit-learn's `lower_bound_`).
+    public var lowerBound: Double { history.last?.meanLogLikelihood ?? -.infinity }
+}
+
+/// EM training of a Gaussian mixture: initialisation, E-step / M-step, convergence, restarts,
+/// and recovery of starved components.
+public struct GaussianMixtureTrainer<Scalar: MatrixScalar>: Sendable {
+    public var options: GaussianMixtureTrainingOptions
+
+    public init(options: GaussianMixtureTrainingOptions) { self.options = options }
+
+    /// Fits a mixture to `data` (`[N × D]`).
+    /// - Parameters:
+    ///   - initialization: how EM starts (default k-means++).
+    ///   - generator: the only source of randomness: the same seed gives the same model.
+    ///   - progress: called after every iteration (from the calling thread).
+    /// - Throws: ``MixtureError`` for non-finite data, fewer frames than components, a given model
+    ///   of another shape, or a covariance that stays singular.
+    public func fit<G: RandomNumberGenerator>(
+        _ data: Matrix<Scalar>, initialization: MixtureInitialization<Scalar> = .kMeansPlusPlus,
+        using generator: inout G, progress: ((MixtureIteration) -> Void)? = nil
+    ) throws(MixtureError) -> GaussianMixtureFit<Scalar> {
+        let k = options.componentCount
+        guard k >= 1 else { throw .invalidParameter("componentCount must be at least 1 (got \(k))") }
+        guard options.restarts >= 1, options.maxIterations >= 1 else {
+            throw .invalidParameter("restarts and maxIterations must be at least 1")
+        }
+        guard data.columnCount >= 1 else { throw .notEnoughData("the data has no columns") }
+        try data.requireFiniteData()
+        guard data.rowCount >= k else {
+            throw .notEnoughData("\(data.rowCount) frame(s) for \(k) components: give at least one frame per component")
+        }
+        var best: GaussianMixtureFit<Scalar>?
+        for _ in 0..<options.restarts {
+            let start = try initialModel(data, initialization: initialization, using: &generator)
+            let fit = try runEM(data, from: start, iterations: options.maxIterations, using: &generator, progress: progress)
+            if best == nil || fit.lowerBound > best!.lowerBound { best = fit }
+        }
+        return best!
+    }
+
+    /// EM from `model` for at most `iterations` iterations.
+    func runEM<G: RandomNumberGenerator>(_ data: Matrix<Scalar>, from start: GaussianMixture<Scalar>, iterations: Int,
+                                         using generator: inout G, progress: ((MixtureIteration) -> Void)?)
+        throws(MixtureError) -> GaussianMixtureFit<Scalar>
+    {
+        var model = start
+        var history: [MixtureIteration] = []
+        var converged = false
+        for iteration in 1...iterations {
+            let clock = ContinuousClock.now
+            let statistics = model.accumulate(data, backend: options.backend, threadCount: options.threadCount,
+                                              partition: options.partition)
+            var (next, report) = try GaussianMixtureUpdate.apply(statistics, to: model, options: options.update,
+                                                                 backend: options.backend)
+            if options.update.starvedComponents == .reseed, !report.starvedComponents.isEmpty {
+                next = try reseed(next, components: report.starvedComponents, data: data, scoredBy: model)
+            }
+            let elapsed = ContinuousClock.now - clock
+            let entry = MixtureIteration(
+                iteration: iteration, meanLogLikelihood: report.meanLogLikelihood,
+                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18, report: report)
+            history.append(entry)
+            progress?(entry)
+            let change = history.count > 1 ? entry.meanLogLikelihood - history[history.count - 2].meanLogLikelihood : .infinity
+            model = next
+            if abs(change) < options.tolerance {
+                converged = true
+                break
+            }
+        }
+        return GaussianMixtureFit(model: model, history: history, converged: converged)
+    }
+
+    /// The starting model.
+    func initialModel<G: RandomNumberGenerator>(_ data: Matrix<Scalar>, initialization: MixtureInitialization<Scalar>,
+                                                using generator: inout G) throws(MixtureError) -> GaussianMixture<Scalar> {
+        let k = options.componentCount, d = data.columnCount
+        switch initialization {
+        case .given(let model):
+            guard model.componentCount == k, model.dimension == d, model.covarianceType == options.covarianceType else {
+                throw .shapeMismatch("the initial model has \(model.componentCount) \(model.covarianceType) components of "
+                    + "dimension \(model.dimension); expected \(k) \(options.covarianceType) of dimension \(d)")
+            }
+            return model
+        case .kMeansPlusPlus:
+            let (_, assignments) = KMeans.centres(data, k: k, iterations: options.kMeansIterations,
+                                                  backend: options.backend, using: &generator)
+            return try modelFromAssignments(data, assignments: assignments)
+        case .randomFromData:
+            var rows = Array(0..<data.rowCount)
+            rows.shuffle(using: &generator)
+            let means = Matrix<Scalar>(rows: rows.prefix(k).map { Array(data[row: $0]) })
+            return try GaussianMixture(weights: [Scalar](repeating: 1 / Scalar(k), count: k), means: means,
+                                       covariances: globalCovariances(data, components: k), backend: options.backend)
+        case .split(let iterationsPerSplit):
+            return try grownBySplitting(data, iterationsPerSplit: iterationsPerSplit, using: &generator)
+        }
+    }
+
+    /// Parameters estimated from hard assignments (one M-step on 0/1 responsibilities); an
+    /// empty cluster gets a random frame as mean and the global covariance.
+    func modelFromAssignments(_ data: Matrix<Scalar>, assignments: [Int]) throws(MixtureError) -> GaussianMixture<Scalar> {
+        let k = options.componentCount
+        let placeholder = try GaussianMixture(
+            weights: [Scalar](repeating: 1 / Scalar(k), count: k),
+            means: Matrix(rowCount: k, columnCount: data.columnCount),
+            covariances: globalCovariances(data, components: k), backend: options.backend)
+        var statistics = GaussianMixtureStatistics(for: placeholder)
+        // Hard statistics: accumulate each cluster's frames with weight 1.
+        try HardAssignment.accumulate(data, assignments: assignments, into: &statistics)
+        var update = options.update
+        update.starvedComponents = .reseed
+        update.minimumOccupancy = max(update.minimumOccupancy, 1)
+        let (model, report) = try GaussianMixtureUpdate.apply(statistics, to: placeholder, options: update, backend: options.backend)
+        if report.starvedComponents.isEmpty { return model }
+        return try reseed(model, components: report.starvedComponents, data: data, scoredBy: model)
+    }
+
+    /// Moves each starved component onto one of the frames the model explains worst (distinct
+    /// frames), with the global covariance and a weight of one frame; weights renormalised.
+    func reseed(_ model: GaussianMixture<Scalar>, components: [Int], data: Matrix<Scalar>,
+                scoredBy scorer: GaussianMixture<Scalar>) throws(MixtureError) -> GaussianMixture<Scalar> {
+        let scores = try scorer.scoreSamples(data, backend: options.backend)
+        let worst = scores.indices.sorted { scores[$0] < scores[$1] }
+        let k = model.componentCount, d = model.dimension
+        var means = model.means
+        var weights = model.weights.map(Double.init)
+        let global = globalCovariances(data, components: k)
+        var covariances = model.covariances
+        for (slot, c) in components.enumerated() where slot < worst.count {
+            means[row: c] = data[row: worst[slot]]
+            weights[c] = 1 / Double(data.rowCount)
+            switch (covariances, global) {
+            case (.full(var matrices), .full(let fallback)): matrices[c] = fallback[c]; covariances = .full(matrices)
+            case (.diagonal(var variances), .diagonal(let fallback)):
+                variances[row: c] = fallback[row: c]; covariances = .diagonal(variances)
+            case (.spherical(var variances), .spherical(let fallback)): variances[c] = fallback[c]; covariances = .spherical(variances)
+            default: break  // tied: the shared covariance stays
+            }
+        }
+        let total = weights.reduce(0, +)
+        _ = d
+        return try GaussianMixture(weights: weights.map { Scalar($0 / total) }, means: means, covariances: covariances,
+                                   backend: options.backend)
+    }
+
+    /// The data's covariance (plus regCovar) in the configured structure, for every component.
+    func globalCovariances(_ data: Matrix<Scalar>, components k: Int) -> Covariances<Scalar> {
+        let n = Double(data.rowCount), d = data.columnCount
+        var mean = [Double](repeating: 0, count: d)
+        for row in 0..<data.rowCount { for j in 0..<d { mean[j] += Double(data[row, j]) } }
+        mean = mean.map { $0 / n }
+        var covariance = [Double](repeating: 0, count: d * d)
+        for row in 0..<data.rowCount {
+            for i in 0..<d {
+                let a = Double(data[row, i]) - mean[i]
+                for j in 0...i { covariance[i * d + j] += a * (Double(data[row, j]) - mean[j]) }
+            }
+        }
+        for i in 0..<d {
+            for j in 0...i {
+                covariance[i * d + j] /= n
+                covariance[j * d + i] = covariance[i * d + j]
+            }
+            covariance[i * d + i] += options.update.regCovar
+        }
+        let full = Matrix<Scalar>(rowCount: d, columnCount: d, elements: covariance.map { Scalar($0) })
+        let variances = (0..<d).map { Scalar(covariance[$0 * d + $0]) }
+        switch options.covarianceType {
+        case .full: return .full([Matrix<Scalar>](repeating: full, count: k))
+        case .tied: return .tied(full)
+        case .diagonal: return .diagonal(Matrix(rows: [[Scalar]](repeating: variances, count: k)))
+        case .spherical:
+            let average = variances.reduce(0, +) / Scalar(d)
+            return .spherical([Scalar](repeating: average, count: k))
+        }
+    }
+
+    /// Mixture splitting: one Gaussian, then repeatedly split the heaviest component until K.
+    func grownBySplitting<G: RandomNumberGenerator>(_ data: Matrix<Scalar>, iterationsPerSplit: Int,
+                                                    using generator: inout G) throws(MixtureError) -> GaussianMixture<Scalar> {
+        var growing = self
+        growing.options.componentCount = 1
+        var model = try growing.modelFromAssignments(data, assignments: [Int](repeating: 0, count: data.rowCount))
+        while model.componentCount < options.componentCount {
+            model = try MixtureSplitting.splitHeaviest(model, backend: options.backend)
+            growing.options.componentCount = model.componentCount
+            if iterationsPerSplit > 0 {
+                model = try growing.runEM(data, from: model, iterations: iterationsPerSplit, using: &generator,
+                                          progress: nil).model
+            }
+        }
+        return model
+    }
+}
+
+/// Statistics from hard (0/1) assignments, for the k-means and splitting initialisations.
+enum HardAssignment {
+    static func accumulate<S: MatrixScalar>(_ data: Matrix<S>, assignments: [Int],
+                                            into statistics: inout GaussianMixtureStatistics) throws(MixtureError) {
+        let d = data.columnCount, k = statistics.componentCount, type = statistics.covarianceType
+        let occupancyOffset = statistics.occupancyOffset, firstOffset = statistics.firstOrderOffset
+        let secondOffset = statistics.secondOrderOffset
+        statistics.withUnsafeMutableValues { values in
+            values[GaussianMixtureStatistics.framesIndex] += Double(data.rowCount)
+            for row in 0..<data.rowCount {
+                let c = assignments[row]
+                precondition(c >= 0 && c < k, "assignment \(c) out of range")
+                values[occupancyOffset + c] += 1
+                for i in 0..<d {
+                    let x = Double(data[row, i])
+                    values[firstOffset + c * d + i] += x
+                    switch type {
+                    case .diagonal, .spherical: values[secondOffset + c * d + i] += x * x
+                    case .full: for j in 0..<d { values[secondOffset + c * d * d + i * d + j] += x * Double(data[row, j]) }
+                    case .tied: for j in 0..<d { values[secondOffset + i * d + j] += x * Double(data[row, j]) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Splitting one component in two (HTK `MU`, Kaldi `--mix-up`).
+enum MixtureSplitting {
+    /// The model with its heaviest component split: both halves get half its weight, its
+    /// covariance, and its mean moved by ±0.2 standard deviations along every dimension.
+    static func splitHeaviest<S: MatrixScalar>(_ model: GaussianMixture<S>, backend: ComputeBackend) throws(MixtureError) -> GaussianMixture<S> {
+        let k = model.componentCount, d = model.dimension
+        let heaviest = model.weights.indices.max { model.weights[$0] < model.weights[$1] }!
+        let covariance = model.covariances.matrix(component: heaviest, dimension: d)
+        let offsets = (0..<d).map { S(0.2) * covariance[$0, $0].squareRoot() }
+        var meanRows = (0..<k).map { Array(model.means[row: $0]) }
+        let centre = meanRows[heaviest]
+        meanRows[heaviest] = zip(centre, offsets).map { $0 - $1 }
+        meanRows.append(zip(centre, offsets).map { $0 + $1 })
+        var weights = model.weights
+        weights[heaviest] /= 2
+        weights.append(weights[heaviest])
+        let covariances: Covariances<S>
+        switch model.covariances {
+        case .full(let matrices): covariances = .full(matrices + [matrices[heaviest]])
+        case .diagonal(let variances):
+            covariances = .diagonal(Matrix(rows: (0..<k).map { Array(variances[row: $0]) } + [Array(variances[row: heaviest])]))
+        case .spherical(let variances): covariances = .spherical(variances + [variances[heaviest]])
+        case .tied(let matrix): covariances = .tied(matrix)
+        }
+        return try GaussianMixture(weights: weights, means: Matrix(rows: meanRows), covariances: covariances, backend: backend)
+    }
+}

@@ -1,0 +1,40 @@
+import HMMKitNumerics
+
+/// Reusable buffers for scoring and accumulating one block of frames; one per worker thread,
+/// so that blocks allocate nothing once the first block has sized them.
+final class MixtureWorkspace<Scalar: MatrixScalar> {
+    /// The block's frames, `[n × D]`.
+    var block = Matrix<Scalar>(rowCount: 0, columnCount: 0)
+    /// `[x, x²]`, `[n × 2D]` (diagonal and spherical).
+    var features = Matrix<Scalar>(rowCount: 0, columnCount: 0)
+    /// `x·P`, `[n × D]` (full and tied).
+    var transformed = Matrix<Scalar>(rowCount: 0, columnCount: 0)
+    /// Weighted log-densities, then responsibilities, `[n × K]`.
+    var logDensities = Matrix<Scalar>(rowCount: 0, columnCount: 0)
+    /// `log p(xₙ)`, `[n]`.
+    var frameLogLikelihoods: [Scalar] = []
+    /// `√γₙₖ · xₙ`, `[n × D]` (full).
+    var scaled = Matrix<Scalar>(rowCount: 0, columnCount: 0)
+    /// Small products: `[K × 2D]`, `[K × D]`, `[D × D]`.
+    var statisticsProduct = Matrix<Scalar>(rowCount: 0, columnCount: 0)
+    var outer = Matrix<Scalar>(rowCount: 0, columnCount: 0)
+
+    /// Makes `matrix` `[rows × columns]`, reallocating only when the shape changes.
+    @inline(__always)
+    static func shape(_ matrix: inout Matrix<Scalar>, _ rows: Int, _ columns: Int) {
+        if matrix.rowCount != rows || matrix.columnCount != columns {
+            matrix = Matrix(rowCount: rows, columnCount: columns)
+        }
+    }
+
+    /// Copies rows `range` of `data` into ``block``.
+    func load(_ data: Matrix<Scalar>, rows range: Range<Int>) {
+        Self.shape(&block, range.count, data.columnCount)
+        let d = data.columnCount
+        data.withUnsafeElements { source in
+            block.withUnsafeMutableElements { target in
+                target.baseAddress!.update(from: source.baseAddress! + range.lowerBound * d, count: range.count * d)
+            }
+        }
+    }
+}
