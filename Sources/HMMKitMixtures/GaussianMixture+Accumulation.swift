@@ -117,6 +117,8 @@ extension GaussianMixture {
     }
 
     /// ``statistics(of:backend:threadCount:partition:)`` without the checks (callers checked once).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func accumulate(_ data: Matrix<Scalar>, backend: ComputeBackend, threadCount: Int,
                     partition: EStepPartition) -> GaussianMixtureStatistics {
         let chunks = partition.chunks(rows: data.rowCount)

@@ -77,24 +77,13 @@ extension GaussianMixture {
             workspace.frameLogLikelihoods.withUnsafeMutableBufferPointer { out in
                 for row in 0..<n {
                     let line = values.baseAddress! + row * k
-                    var largest = -Scalar.infinity
-                    for c in 0..<k where line[c] > largest { largest = line[c] }
-                    guard largest.isFinite else {
+                    let logSum = RowSoftmax.normalize(line, count: k)
+                    if !logSum.isFinite {
                         // No component gives this frame a finite density: uniform responsibilities,
                         // and the -∞ (or NaN) log-likelihood is reported, never hidden.
                         for c in 0..<k { line[c] = 1 / Scalar(k) }
-                        out[row] = largest
-                        continue
                     }
-                    var sum: Scalar = 0
-                    for c in 0..<k {
-                        let e = Scalar.exp(line[c] - largest)
-                        line[c] = e
-                        sum += e
-                    }
-                    let inverse = 1 / sum
-                    for c in 0..<k { line[c] *= inverse }
-                    out[row] = largest + Scalar.log(sum)
+                    out[row] = logSum
                 }
             }
         }

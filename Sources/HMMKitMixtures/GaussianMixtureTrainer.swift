@@ -142,8 +142,9 @@ public struct GaussianMixtureTrainer<Scalar: MatrixScalar>: Sendable {
         return GaussianMixtureFit(model: model, history: history, converged: converged)
     }
 
-    /// The starting model.
-    func initialModel<G: RandomNumberGenerator>(_ data: Matrix<Scalar>, initialization: MixtureInitialization<Scalar>,
+    /// The model EM starts from under `initialization` (useful to start several trainers, or
+    /// scikit-learn, from the same parameters).
+    public func initialModel<G: RandomNumberGenerator>(_ data: Matrix<Scalar>, initialization: MixtureInitialization<Scalar>,
                                                 using generator: inout G) throws(MixtureError) -> GaussianMixture<Scalar> {
         let k = options.componentCount, d = data.columnCount
         switch initialization {
@@ -170,6 +171,8 @@ public struct GaussianMixtureTrainer<Scalar: MatrixScalar>: Sendable {
 
     /// Parameters estimated from hard assignments (one M-step on 0/1 responsibilities); an
     /// empty cluster gets a random frame as mean and the global covariance.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func modelFromAssignments(_ data: Matrix<Scalar>, assignments: [Int]) throws(MixtureError) -> GaussianMixture<Scalar> {
         let k = options.componentCount
         let placeholder = try GaussianMixture(
@@ -189,6 +192,8 @@ public struct GaussianMixtureTrainer<Scalar: MatrixScalar>: Sendable {
 
     /// Moves each starved component onto one of the frames the model explains worst (distinct
     /// frames), with the global covariance and a weight of one frame; weights renormalised.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func reseed(_ model: GaussianMixture<Scalar>, components: [Int], data: Matrix<Scalar>,
                 scoredBy scorer: GaussianMixture<Scalar>) throws(MixtureError) -> GaussianMixture<Scalar> {
         let scores = try scorer.scoreSamples(data, backend: options.backend)
@@ -216,27 +221,26 @@ public struct GaussianMixtureTrainer<Scalar: MatrixScalar>: Sendable {
     }
 
     /// The data's covariance (plus regCovar) in the configured structure, for every component.
+    /// One pass for the mean, one SYRK of the centred data for the covariance.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func globalCovariances(_ data: Matrix<Scalar>, components k: Int) -> Covariances<Scalar> {
-        let n = Double(data.rowCount), d = data.columnCount
+        let n = data.rowCount, d = data.columnCount
         var mean = [Double](repeating: 0, count: d)
-        for row in 0..<data.rowCount { for j in 0..<d { mean[j] += Double(data[row, j]) } }
-        mean = mean.map { $0 / n }
-        var covariance = [Double](repeating: 0, count: d * d)
-        for row in 0..<data.rowCount {
-            for i in 0..<d {
-                let a = Double(data[row, i]) - mean[i]
-                for j in 0...i { covariance[i * d + j] += a * (Double(data[row, j]) - mean[j]) }
+        var centred = Matrix<Double>(rowCount: n, columnCount: d)
+        data.withUnsafeElements { x in
+            for row in 0..<n { for j in 0..<d { mean[j] += Double(x[row * d + j]) } }
+            for j in 0..<d { mean[j] /= Double(max(n, 1)) }
+            centred.withUnsafeMutableElements { c in
+                for row in 0..<n { for j in 0..<d { c[row * d + j] = Double(x[row * d + j]) - mean[j] } }
             }
         }
-        for i in 0..<d {
-            for j in 0...i {
-                covariance[i * d + j] /= n
-                covariance[j * d + i] = covariance[i * d + j]
-            }
-            covariance[i * d + i] += options.update.regCovar
-        }
-        let full = Matrix<Scalar>(rowCount: d, columnCount: d, elements: covariance.map { Scalar($0) })
-        let variances = (0..<d).map { Scalar(covariance[$0 * d + $0]) }
+        var covariance = Matrix<Double>(rowCount: d, columnCount: d)
+        // Shapes are consistent by construction.
+        try! options.backend.symmetricRankUpdate(centred, transposed: true, alpha: 1 / Double(max(n, 1)), into: &covariance)
+        for i in 0..<d { covariance[i, i] += options.update.regCovar }
+        let full = covariance.converted(to: Scalar.self)
+        let variances = (0..<d).map { Scalar(covariance[$0, $0]) }
         switch options.covarianceType {
         case .full: return .full([Matrix<Scalar>](repeating: full, count: k))
         case .tied: return .tied(full)
@@ -267,6 +271,8 @@ public struct GaussianMixtureTrainer<Scalar: MatrixScalar>: Sendable {
 
 /// Statistics from hard (0/1) assignments, for the k-means and splitting initialisations.
 enum HardAssignment {
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     static func accumulate<S: MatrixScalar>(_ data: Matrix<S>, assignments: [Int],
                                             into statistics: inout GaussianMixtureStatistics) throws(MixtureError) {
         let d = data.columnCount, k = statistics.componentCount, type = statistics.covarianceType

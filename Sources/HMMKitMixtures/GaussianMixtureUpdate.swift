@@ -52,7 +52,9 @@ public struct GaussianMixtureUpdateReport: Sendable, Equatable, Codable {
 /// The maximum-likelihood M-step: statistics in, a new model and a report out.
 public enum GaussianMixtureUpdate {
     /// The model that maximises the likelihood of `statistics` (with the regularisation in
-    /// `options`), as scikit-learn's `_m_step` computes it:
+    /// `options`), by scikit-learn's `_m_step` formulas from sufficient statistics (scikit-learn
+    /// forms full covariances in two passes over the data, `Σγ(x−μ)(x−μ)ᵀ/nₖ`; the one-pass form
+    /// here agrees with it to about 1e-13 on the reference fixtures):
     /// `nₖ = Σγ + 10·ε`, `w = nₖ / Σnₖ`, `μ = Σγx / nₖ`, covariance `Σγxxᵀ/nₖ − μμᵀ + regCovar·I`
     /// (diagonal: the diagonal of that; spherical: its mean over dimensions; tied:
     /// `(Σxxᵀ − Σₖ nₖμₖμₖᵀ) / Σnₖ + regCovar·I`).
@@ -62,6 +64,8 @@ public enum GaussianMixtureUpdate {
     ///     parameters under ``StarvedComponentPolicy/reseed``.
     /// - Throws: ``MixtureError/statisticsMismatch(_:)`` for statistics of another shape;
     ///   ``MixtureError/singularCovariance(component:detail:)`` if a covariance stays singular.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func apply<Scalar: MatrixScalar>(
         _ statistics: GaussianMixtureStatistics, to previous: GaussianMixture<Scalar>,
         options: GaussianMixtureUpdateOptions = GaussianMixtureUpdateOptions(), backend: ComputeBackend = .default

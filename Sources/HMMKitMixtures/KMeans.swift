@@ -56,6 +56,8 @@ enum KMeans {
     }
 
     /// Assigns every frame to its nearest centre; returns whether any assignment changed.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     static func assign<S: MatrixScalar>(_ data: Matrix<S>, centres: Matrix<S>, into assignments: inout [Int],
                                         backend: ComputeBackend) -> Bool {
         let n = data.rowCount, d = data.columnCount, k = centres.rowCount, block = 1024

@@ -15,7 +15,7 @@ public func logSumExp<S: MatrixScalar>(_ values: UnsafeBufferPointer<S>) -> S {
     if sawNaN { return S.nan }
     guard largest.isFinite else { return largest }
     var sum: S = 0
-    for value in values { sum += S.exp(value - largest) }
+    for value in values { sum += FastExponential.exp(nonPositive: value - largest) }
     return largest + S.log(sum)
 }
 
