@@ -4,8 +4,9 @@ import Synchronization
 
 extension GaussianMixture {
     /// The E-step for the frames in `workspace.block`: responsibilities, then their sufficient
-    /// statistics added to `statistics`. First order (and diagonal second order) is one GEMM
-    /// `γᵀ·[x, x²]`; full second order is one SYRK of `√γₖ·x` per component; tied is one SYRK of x.
+    /// statistics added to `statistics`. First and second order are one GEMM of the
+    /// responsibilities with the scoring features: `γᵀ·[x, x²]` (diagonal, spherical) or
+    /// `γᵀ·[x', x'ᵢx'ⱼ]` (full); tied adds one SYRK of x.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func accumulateBlock(_ workspace: MixtureWorkspace<Scalar>, into statistics: inout GaussianMixtureStatistics,
@@ -15,57 +16,72 @@ extension GaussianMixture {
         weightedLogDensities(workspace, backend: backend)
         normalizeToResponsibilities(workspace)
         let type = covarianceType
-        // First order (+ diagonal second order): γᵀ · x  or  γᵀ · [x, x²].
-        let useFeatures = type == .diagonal || type == .spherical
-        let width = useFeatures ? 2 * d : d
+        // First order (+ diagonal second order): γᵀ · x  or  γᵀ · [x, x²]; full: γᵀ · [x', x'ᵢx'ⱼ].
+        let width: Int
+        switch type {
+        case .diagonal, .spherical: width = 2 * d + 1
+        case .full: width = d + d * (d + 1) / 2 + 1
+        case .tied: width = d
+        }
         MixtureWorkspace.shape(&workspace.statisticsProduct, k, width)
-        try! backend.multiply(workspace.logDensities, by: useFeatures ? workspace.features : workspace.block,
+        try! backend.multiply(workspace.logDensities, by: type == .tied ? workspace.block : workspace.features,
                               transposeA: true, into: &workspace.statisticsProduct)
         let firstOffset = statistics.firstOrderOffset, secondOffset = statistics.secondOrderOffset
         let occupancyOffset = statistics.occupancyOffset
+        let centre = cache.centre.map(Double.init)
         statistics.withUnsafeMutableValues { values in
             values[GaussianMixtureStatistics.framesIndex] += Double(n)
             var logLikelihood = 0.0
             for value in workspace.frameLogLikelihoods { logLikelihood += Double(value) }
             values[GaussianMixtureStatistics.logLikelihoodIndex] += logLikelihood
+            var occupancy = [Double](repeating: 0, count: k)
             workspace.logDensities.withUnsafeElements { gamma in
-                for row in 0..<n {
-                    for c in 0..<k { values[occupancyOffset + c] += Double(gamma[row * k + c]) }
-                }
-            }
-            workspace.statisticsProduct.withUnsafeElements { product in
-                for c in 0..<k {
-                    for j in 0..<d {
-                        values[firstOffset + c * d + j] += Double(product[c * width + j])
-                        if useFeatures { values[secondOffset + c * d + j] += Double(product[c * width + d + j]) }
+                if type == .tied {
+                    for row in 0..<n {
+                        for c in 0..<k { occupancy[c] += Double(gamma[row * k + c]) }
+                    }
+                } else {
+                    // The features' last column is all ones, so γᵀ·features ends with Σₙ γₙₖ.
+                    workspace.statisticsProduct.withUnsafeElements { product in
+                        for c in 0..<k { occupancy[c] = Double(product[c * width + width - 1]) }
                     }
                 }
             }
-        }
-        switch type {
-        case .diagonal, .spherical:
-            break
-        case .tied:
-            MixtureWorkspace.shape(&workspace.outer, d, d)
-            try! backend.symmetricRankUpdate(workspace.block, transposed: true, into: &workspace.outer)
-            addOuter(workspace.outer, to: &statistics, at: secondOffset)
-        case .full:
-            MixtureWorkspace.shape(&workspace.scaled, n, d)
-            MixtureWorkspace.shape(&workspace.outer, d, d)
-            for c in 0..<k {
-                workspace.logDensities.withUnsafeElements { gamma in
-                    workspace.block.withUnsafeElements { x in
-                        workspace.scaled.withUnsafeMutableElements { s in
-                            for row in 0..<n {
-                                let weight = gamma[row * k + c].squareRoot()
-                                for j in 0..<d { s[row * d + j] = weight * x[row * d + j] }
+            for c in 0..<k { values[occupancyOffset + c] += occupancy[c] }
+            workspace.statisticsProduct.withUnsafeElements { product in
+                for c in 0..<k {
+                    let line = product.baseAddress! + c * width
+                    switch type {
+                    case .diagonal, .spherical:
+                        for j in 0..<d {
+                            values[firstOffset + c * d + j] += Double(line[j])
+                            values[secondOffset + c * d + j] += Double(line[d + j])
+                        }
+                    case .tied:
+                        for j in 0..<d { values[firstOffset + c * d + j] += Double(line[j]) }
+                    case .full:
+                        // Back from centred to raw coordinates, in Double:
+                        // Σγx = Σγx' + nₖm;  Σγxxᵀ = Σγx'x'ᵀ + (Σγx')mᵀ + m(Σγx')ᵀ + nₖmmᵀ.
+                        let first = (0..<d).map { Double(line[$0]) }
+                        for j in 0..<d { values[firstOffset + c * d + j] += first[j] + occupancy[c] * centre[j] }
+                        var feature = d
+                        for i in 0..<d {
+                            for j in i..<d {
+                                let value = Double(line[feature]) + first[i] * centre[j] + centre[i] * first[j]
+                                    + occupancy[c] * centre[i] * centre[j]
+                                values[secondOffset + c * d * d + i * d + j] += value
+                                if i != j { values[secondOffset + c * d * d + j * d + i] += value }
+                                feature += 1
                             }
                         }
                     }
                 }
-                try! backend.symmetricRankUpdate(workspace.scaled, transposed: true, into: &workspace.outer)
-                addOuter(workspace.outer, to: &statistics, at: secondOffset + c * d * d)
             }
+        }
+        if type == .tied {
+            MixtureWorkspace.shape(&workspace.outer, d, d)
+            try! backend.symmetricRankUpdate(workspace.block, transposed: true, into: &workspace.outer)
+            addOuter(workspace.outer, to: &statistics, at: secondOffset)
         }
     }
 

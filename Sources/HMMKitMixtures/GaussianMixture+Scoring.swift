@@ -6,8 +6,8 @@ extension GaussianMixture {
     /// `workspace.logDensities` (`[n × K]`).
     ///
     /// Diagonal and spherical: one GEMM of `[x, x²]` (`[n × 2D]`) with the cached `[2D × K]`
-    /// weights. Full: per component, `y = x·P_k` (GEMM) and `c_k − ½‖y − μ_k P_k‖²`; tied: one
-    /// GEMM for all components. Runs on `backend`.
+    /// weights. Full: one GEMM of the quadratic features `[x', x'ᵢx'ⱼ]` with the cached weights.
+    /// Tied: `y = x·P` (one GEMM) and `c_k − ½‖y − μ_k P‖²` per component. Runs on `backend`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func weightedLogDensities(_ workspace: MixtureWorkspace<Scalar>, backend: ComputeBackend) {
@@ -17,35 +17,50 @@ extension GaussianMixture {
         let constants = cache.constants
         switch covarianceType {
         case .diagonal, .spherical:
-            MixtureWorkspace.shape(&workspace.features, n, 2 * d)
+            MixtureWorkspace.shape(&workspace.features, n, 2 * d + 1)
             workspace.block.withUnsafeElements { x in
                 workspace.features.withUnsafeMutableElements { f in
                     for row in 0..<n {
-                        let source = x.baseAddress! + row * d, target = f.baseAddress! + row * 2 * d
+                        let source = x.baseAddress! + row * d, target = f.baseAddress! + row * (2 * d + 1)
                         for j in 0..<d {
                             target[j] = source[j]
                             target[d + j] = source[j] * source[j]
                         }
+                        target[2 * d] = 1
                     }
                 }
             }
             // Shapes are consistent by construction, so these products cannot throw.
             try! backend.multiply(workspace.features, by: cache.linearWeights!, into: &workspace.logDensities)
-            workspace.logDensities.withUnsafeMutableElements { out in
-                for row in 0..<n {
-                    let line = out.baseAddress! + row * k
-                    for c in 0..<k { line[c] += constants[c] }
+            addConstants(workspace, constants)
+        case .full:
+            let featureCount = d + d * (d + 1) / 2 + 1
+            MixtureWorkspace.shape(&workspace.features, n, featureCount)
+            let centre = cache.centre
+            workspace.block.withUnsafeElements { x in
+                workspace.features.withUnsafeMutableElements { f in
+                    for row in 0..<n {
+                        let source = x.baseAddress! + row * d, target = f.baseAddress! + row * featureCount
+                        for j in 0..<d { target[j] = source[j] - centre[j] }
+                        var feature = d
+                        for i in 0..<d {
+                            let xi = target[i]
+                            for j in i..<d {
+                                target[feature] = xi * target[j]
+                                feature += 1
+                            }
+                        }
+                        target[feature] = 1
+                    }
                 }
             }
-        case .full, .tied:
+            try! backend.multiply(workspace.features, by: cache.quadraticWeights!, into: &workspace.logDensities)
+            addConstants(workspace, constants)
+        case .tied:
             MixtureWorkspace.shape(&workspace.transformed, n, d)
-            let tied = covarianceType == .tied
-            if tied { try! backend.multiply(workspace.block, by: cache.precisionCholesky[0], into: &workspace.transformed) }
+            try! backend.multiply(workspace.block, by: cache.precisionCholesky[0], into: &workspace.transformed)
             let transformedMeans = cache.transformedMeans!
             for c in 0..<k {
-                if !tied {
-                    try! backend.multiply(workspace.block, by: cache.precisionCholesky[c], into: &workspace.transformed)
-                }
                 workspace.transformed.withUnsafeElements { y in
                     transformedMeans.withUnsafeElements { m in
                         workspace.logDensities.withUnsafeMutableElements { out in
@@ -62,6 +77,17 @@ extension GaussianMixture {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// Adds each component's constant to its column of the log-densities.
+    private func addConstants(_ workspace: MixtureWorkspace<Scalar>, _ constants: [Scalar]) {
+        let n = workspace.logDensities.rowCount, k = componentCount
+        workspace.logDensities.withUnsafeMutableElements { out in
+            for row in 0..<n {
+                let line = out.baseAddress! + row * k
+                for c in 0..<k { line[c] += constants[c] }
             }
         }
     }

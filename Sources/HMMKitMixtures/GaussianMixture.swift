@@ -75,16 +75,26 @@ public struct GaussianMixture<Scalar: MatrixScalar>: Sendable {
 
 /// The terms of `log(w_k · N(x | μ_k, Σ_k))` that do not depend on x.
 ///
-/// - diagonal and spherical: `[2D × K]` weights of the features `[x, x²]` (`μ/σ²` and `−½/σ²`),
+/// - diagonal and spherical: `[(2D + 1) × K]` weights of the features `[x, x², 1]` (`μ/σ²`,
+///   `−½/σ²` and 0: the ones column only serves the statistics, where `γᵀ·1` is the occupancy),
 ///   so a block of log-densities is one GEMM, plus constants `log w − ½(D log 2π + Σ log σ² + Σ μ²/σ²)`;
-/// - full and tied: the precision Cholesky factors `P` (`Σ⁻¹ = P·Pᵀ`, upper triangular, as
-///   scikit-learn's `precisions_cholesky_`), the transformed means `μ·P`, and constants
-///   `log w − ½ D log 2π + Σ log diag(P)`; then `log p = c − ½‖x·P − μ·P‖²`.
+/// - tied: the precision Cholesky factor `P` (`Σ⁻¹ = P·Pᵀ`, upper triangular, as scikit-learn's
+///   `precisions_cholesky_`), the transformed means `μ·P`, and constants
+///   `log w − ½ D log 2π + Σ log diag(P)`; then `log p = c − ½‖x·P − μ·P‖²`;
+/// - full: Kaldi's expanded quadratic form, so a block of log-densities is **one** GEMM instead of
+///   one per component: with `x' = x − m` (m the weighted mean of the means, which keeps the terms
+///   small), `log p = c + x'ᵀΛμ' − ½ x'ᵀΛx'` is the product of the features
+///   `[x', x'ᵢx'ⱼ (i ≤ j), 1]` (`D + D(D+1)/2 + 1` of them) with `[Λμ'; −½Λᵢᵢ, −Λᵢⱼ]`, plus
+///   `c = log w − ½ D log 2π + ½ log|Λ| − ½ μ'ᵀΛμ'`. The same features give the second-order
+///   statistics as one GEMM `γᵀ·features`.
 struct ScoringCache<Scalar: MatrixScalar>: Sendable {
     let constants: [Scalar]
     let linearWeights: Matrix<Scalar>?
     let precisionCholesky: [Matrix<Scalar>]
     let transformedMeans: Matrix<Scalar>?
+    /// Full covariance: the centre m and the `[(D + D(D+1)/2) × K]` weights of the quadratic features.
+    let centre: [Scalar]
+    let quadraticWeights: Matrix<Scalar>?
 
     init(weights: [Scalar], means: Matrix<Scalar>, covariances: Covariances<Scalar>,
          backend: ComputeBackend) throws(MixtureError) {
@@ -93,7 +103,7 @@ struct ScoringCache<Scalar: MatrixScalar>: Sendable {
         var constants = [Scalar](repeating: 0, count: k)
         switch covariances {
         case .diagonal, .spherical:
-            var linear = Matrix<Scalar>(rowCount: 2 * d, columnCount: k)
+            var linear = Matrix<Scalar>(rowCount: 2 * d + 1, columnCount: k)  // last row 0: the ones feature
             for c in 0..<k {
                 var logDeterminant = 0.0, meanTerm = 0.0
                 for j in 0..<d {
@@ -113,6 +123,8 @@ struct ScoringCache<Scalar: MatrixScalar>: Sendable {
             self.linearWeights = linear
             self.precisionCholesky = []
             self.transformedMeans = nil
+            self.centre = []
+            self.quadraticWeights = nil
         case .full, .tied:
             let matrices: [Matrix<Scalar>]
             switch covariances {
@@ -147,7 +159,62 @@ struct ScoringCache<Scalar: MatrixScalar>: Sendable {
             self.linearWeights = nil
             self.precisionCholesky = factors
             self.transformedMeans = transformed
+            if case .full = covariances {
+                let (centre, weightsMatrix, quadraticConstants) = Self.expandedQuadratic(
+                    weights: weights, means: means, factors: factors)
+                self.centre = centre
+                self.quadraticWeights = weightsMatrix
+                constants = quadraticConstants
+            } else {
+                self.centre = []
+                self.quadraticWeights = nil
+            }
         }
         self.constants = constants
+    }
+
+    /// The centre, feature weights and constants of the expanded quadratic form (see above), in
+    /// Double from the precision Cholesky factors.
+    static func expandedQuadratic(weights: [Scalar], means: Matrix<Scalar>, factors: [Matrix<Scalar>])
+        -> ([Scalar], Matrix<Scalar>, [Scalar])
+    {
+        let k = means.rowCount, d = means.columnCount
+        let featureCount = d + d * (d + 1) / 2 + 1  // last row 0: the ones feature
+        var centre = [Double](repeating: 0, count: d)
+        for c in 0..<k { for j in 0..<d { centre[j] += Double(weights[c]) * Double(means[c, j]) } }
+        var matrix = Matrix<Scalar>(rowCount: featureCount, columnCount: k)
+        var constants = [Scalar](repeating: 0, count: k)
+        let halfLog2Pi = 0.5 * Double(d) * Double.log(2 * Double.pi)
+        for c in 0..<k {
+            let p = factors[c]
+            // Λ = P·Pᵀ.
+            var precision = [Double](repeating: 0, count: d * d)
+            for i in 0..<d {
+                for j in i..<d {
+                    var sum = 0.0
+                    for l in j..<d { sum += Double(p[i, l]) * Double(p[j, l]) }
+                    precision[i * d + j] = sum
+                    precision[j * d + i] = sum
+                }
+            }
+            let shifted = (0..<d).map { Double(means[c, $0]) - centre[$0] }
+            var quadratic = 0.0, logDeterminant = 0.0
+            for i in 0..<d {
+                var linear = 0.0
+                for j in 0..<d { linear += precision[i * d + j] * shifted[j] }
+                matrix[i, c] = Scalar(linear)
+                quadratic += linear * shifted[i]
+                logDeterminant += Double.log(Double(p[i, i]))
+            }
+            var feature = d
+            for i in 0..<d {
+                for j in i..<d {
+                    matrix[feature, c] = Scalar(i == j ? -0.5 * precision[i * d + i] : -precision[i * d + j])
+                    feature += 1
+                }
+            }
+            constants[c] = Scalar(Double.log(Double(weights[c])) - halfLog2Pi + logDeterminant - 0.5 * quadratic)
+        }
+        return (centre.map { Scalar($0) }, matrix, constants)
     }
 }

@@ -5,17 +5,16 @@ import HMMKitNumerics
 final class MixtureWorkspace<Scalar: MatrixScalar> {
     /// The block's frames, `[n × D]`.
     var block = Matrix<Scalar>(rowCount: 0, columnCount: 0)
-    /// `[x, x²]`, `[n × 2D]` (diagonal and spherical).
+    /// The scoring features: `[x, x²]`, `[n × 2D]` (diagonal, spherical) or `[x', x'ᵢx'ⱼ]`,
+    /// `[n × (D + D(D+1)/2)]` (full).
     var features = Matrix<Scalar>(rowCount: 0, columnCount: 0)
-    /// `x·P`, `[n × D]` (full and tied).
+    /// `x·P`, `[n × D]` (tied).
     var transformed = Matrix<Scalar>(rowCount: 0, columnCount: 0)
     /// Weighted log-densities, then responsibilities, `[n × K]`.
     var logDensities = Matrix<Scalar>(rowCount: 0, columnCount: 0)
     /// `log p(xₙ)`, `[n]`.
     var frameLogLikelihoods: [Scalar] = []
-    /// `√γₙₖ · xₙ`, `[n × D]` (full).
-    var scaled = Matrix<Scalar>(rowCount: 0, columnCount: 0)
-    /// Small products: `[K × 2D]`, `[K × D]`, `[D × D]`.
+    /// Statistics products: `γᵀ·features` (`[K × width]`) and the tied `[D × D]` SYRK.
     var statisticsProduct = Matrix<Scalar>(rowCount: 0, columnCount: 0)
     var outer = Matrix<Scalar>(rowCount: 0, columnCount: 0)
 
