@@ -228,23 +228,15 @@ public final class MFCCExtractor<Scalar: MatrixScalar> {
     }
 }
 
-/// Gaussian noise for dither: SplitMix64 seeded by (seed, stream), Box–Muller.
+/// Gaussian noise for dither: ``SplitMix64`` seeded by (seed, stream), Box–Muller.
 struct DitherGenerator {
-    private var state: UInt64
+    private var generator: SplitMix64
 
-    init(seed: UInt64, stream: UInt64) { state = seed ^ (stream &* 0xD1B5_4A32_D192_ED03) }
-
-    mutating func nextUniform() -> Double {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return (Double(z >> 11) + 0.5) / Double(1 << 53)
-    }
+    init(seed: UInt64, stream: UInt64) { generator = SplitMix64(seed: seed ^ (stream &* 0xD1B5_4A32_D192_ED03)) }
 
     mutating func nextGaussian() -> Double {
-        let u = nextUniform(), v = nextUniform()
+        let u = Double.random(in: Double.leastNonzeroMagnitude..<1, using: &generator)
+        let v = Double.random(in: 0..<1, using: &generator)
         return (-2 * Double.log(u)).squareRoot() * Double.cos(2 * Double.pi * v)
     }
 }

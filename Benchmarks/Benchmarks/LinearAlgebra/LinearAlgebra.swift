@@ -4,17 +4,10 @@
 import Benchmark
 import HMMKit
 
-/// A deterministic matrix with entries in [-1, 1) (SplitMix64), so every run multiplies the same data.
+/// A deterministic matrix with entries in [-1, 1) (``SplitMix64``), so every run multiplies the same data.
 func deterministicMatrix<S: MatrixScalar>(_ rows: Int, _ columns: Int, seed: UInt64) -> Matrix<S> {
-    var state = seed
-    let elements = (0..<(rows * columns)).map { _ -> S in
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return S(Double(z >> 11) / Double(1 << 53) * 2 - 1)
-    }
+    var generator = SplitMix64(seed: seed)
+    let elements = (0..<(rows * columns)).map { _ in S(Double.random(in: -1..<1, using: &generator)) }
     return Matrix(rowCount: rows, columnCount: columns, elements: elements)
 }
 
