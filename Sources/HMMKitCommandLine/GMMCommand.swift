@@ -45,7 +45,8 @@ struct GMMFit: ParsableCommand {
     var iterations: Int = 100
     @Option(help: "Stop when the mean log-likelihood per frame changes by less than this.")
     var tolerance: Double = 1e-3
-    @Option(help: "Initialisation: kmeans++, random (frames as means, global covariance) or split (grow by splitting).")
+    @Option(name: .customLong("init"),
+            help: "Initialisation: kmeans++, random (frames as means, global covariance) or split (grow by splitting).")
     var initialization: MixtureInitOption = .kmeansPlusPlus
     @Option(help: "Independent restarts; the best lower bound wins.")
     var restarts: Int = 1

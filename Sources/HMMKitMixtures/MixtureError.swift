@@ -33,7 +33,7 @@ public enum MixtureError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the model has dimension \(model) but the data has \(data) columns"
         case .notEnoughData(let message): return "not enough data: \(message)"
         case .statisticsMismatch(let message): return "statistics do not match: \(message)"
-        case let .file(path, problem): return "\(path): \(problem)"
+        case let .file(path, problem): return problem.hasPrefix(path) ? problem : "\(path): \(problem)"
         }
     }
 }
