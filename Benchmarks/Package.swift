@@ -32,5 +32,13 @@ let package = Package(
             ],
             path: "Benchmarks/Features",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
+            name: "Mixtures",
+            dependencies: [
+                .product(name: "HMMKit", package: hmmkitFolder),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/Mixtures",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
     ]
 )

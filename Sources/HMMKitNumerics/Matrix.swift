@@ -134,8 +134,14 @@ public struct Matrix<Scalar: MatrixScalar>: Sendable, Equatable {
 
     /// Throws ``LinearAlgebraError/nonFinite(operation:row:column:value:)`` naming the first
     /// NaN or infinite element, read row after row.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func checkFinite(operation: String) throws(LinearAlgebraError) {
-        guard let index = elements.firstIndex(where: { !$0.isFinite }) else { return }
+        let found = storage.withUnsafeBufferPointer { buffer -> Int? in
+            for i in 0..<buffer.count where !buffer[i].isFinite { return i }
+            return nil
+        }
+        guard let index = found else { return }
         throw .nonFinite(operation: operation, row: index / max(columnCount, 1),
                          column: index % max(columnCount, 1), value: Double(elements[index]))
     }
