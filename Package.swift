@@ -16,6 +16,10 @@ let systemLibraries: [Target] = [
                    providers: [.apt(["libsoxr-dev"])]),
 ]
 
+/// Vector kernels HMMKit writes itself (AVX2 + FMA, chosen at run time): the accelerated
+/// row softmax. C, so that per-function target attributes need no unsafe flags.
+let vectorKernels: Target = .target(name: "CVectorMath", path: "Sources/CVectorMath", linkerSettings: [.linkedLibrary("m")])
+
 let package = Package(
     name: "HMMKit",
     products: [
@@ -26,12 +30,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
-    targets: systemLibraries + [
+    targets: systemLibraries + [vectorKernels] + [
         // Matrix, the linear-algebra and FFT/DCT operations, and their two backends.
         .target(
             name: "HMMKitNumerics",
             dependencies: [
-                "CBLAS", "CLAPACKE", "CFFTW",
+                "CBLAS", "CLAPACKE", "CFFTW", "CVectorMath",
                 .product(name: "RealModule", package: "swift-numerics"),
                 .product(name: "ComplexModule", package: "swift-numerics"),
             ]),

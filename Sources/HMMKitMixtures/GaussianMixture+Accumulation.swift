@@ -14,7 +14,7 @@ extension GaussianMixture {
         let n = workspace.block.rowCount, d = dimension, k = componentCount
         guard n > 0 else { return }
         weightedLogDensities(workspace, backend: backend)
-        normalizeToResponsibilities(workspace)
+        normalizeToResponsibilities(workspace, backend: backend)
         let type = covarianceType
         // First order (+ diagonal second order): γᵀ · x  or  γᵀ · [x, x²]; full: γᵀ · [x', x'ᵢx'ⱼ].
         let width: Int

@@ -94,7 +94,7 @@ extension GaussianMixture {
             let rows = start..<min(start + rowsPerBlock, data.rowCount)
             workspace.load(data, rows: rows)
             weightedLogDensities(workspace, backend: backend)
-            normalizeToResponsibilities(workspace)
+            normalizeToResponsibilities(workspace, backend: backend)
             body(workspace, rows)
         }
     }

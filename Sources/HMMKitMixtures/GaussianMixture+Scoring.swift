@@ -31,8 +31,8 @@ extension GaussianMixture {
                 }
             }
             // Shapes are consistent by construction, so these products cannot throw.
+            // The ones column of the features picks up each component's constant.
             try! backend.multiply(workspace.features, by: cache.linearWeights!, into: &workspace.logDensities)
-            addConstants(workspace, constants)
         case .full:
             let featureCount = d + d * (d + 1) / 2 + 1
             MixtureWorkspace.shape(&workspace.features, n, featureCount)
@@ -55,7 +55,6 @@ extension GaussianMixture {
                 }
             }
             try! backend.multiply(workspace.features, by: cache.quadraticWeights!, into: &workspace.logDensities)
-            addConstants(workspace, constants)
         case .tied:
             MixtureWorkspace.shape(&workspace.transformed, n, d)
             try! backend.multiply(workspace.block, by: cache.precisionCholesky[0], into: &workspace.transformed)
@@ -81,35 +80,20 @@ extension GaussianMixture {
         }
     }
 
-    /// Adds each component's constant to its column of the log-densities.
-    private func addConstants(_ workspace: MixtureWorkspace<Scalar>, _ constants: [Scalar]) {
-        let n = workspace.logDensities.rowCount, k = componentCount
-        workspace.logDensities.withUnsafeMutableElements { out in
-            for row in 0..<n {
-                let line = out.baseAddress! + row * k
-                for c in 0..<k { line[c] += constants[c] }
-            }
-        }
-    }
-
-    /// Turns `workspace.logDensities` into responsibilities in place (row-wise softmax) and
-    /// writes `log p(xₙ)` (the row-wise log-sum-exp) to `workspace.frameLogLikelihoods`.
+    /// Turns `workspace.logDensities` into responsibilities in place (row-wise softmax on
+    /// `backend`, see ``RowSoftmax``) and writes `log p(xₙ)` to `workspace.frameLogLikelihoods`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    func normalizeToResponsibilities(_ workspace: MixtureWorkspace<Scalar>) {
+    func normalizeToResponsibilities(_ workspace: MixtureWorkspace<Scalar>, backend: ComputeBackend) {
         let n = workspace.logDensities.rowCount, k = componentCount
         if workspace.frameLogLikelihoods.count != n { workspace.frameLogLikelihoods = [Scalar](repeating: 0, count: n) }
         workspace.logDensities.withUnsafeMutableElements { values in
             workspace.frameLogLikelihoods.withUnsafeMutableBufferPointer { out in
-                for row in 0..<n {
-                    let line = values.baseAddress! + row * k
-                    let logSum = RowSoftmax.normalize(line, count: k)
-                    if !logSum.isFinite {
-                        // No component gives this frame a finite density: uniform responsibilities,
-                        // and the -∞ (or NaN) log-likelihood is reported, never hidden.
-                        for c in 0..<k { line[c] = 1 / Scalar(k) }
-                    }
-                    out[row] = logSum
+                RowSoftmax.normalizeRows(values.baseAddress!, rows: n, columns: k, logSums: out.baseAddress!, backend: backend)
+                for row in 0..<n where !out[row].isFinite {
+                    // No component gives this frame a finite density: uniform responsibilities,
+                    // and the -∞ (or NaN) log-likelihood is reported, never hidden.
+                    for c in 0..<k { values[row * k + c] = 1 / Scalar(k) }
                 }
             }
         }

@@ -75,16 +75,16 @@ public struct GaussianMixture<Scalar: MatrixScalar>: Sendable {
 
 /// The terms of `log(w_k · N(x | μ_k, Σ_k))` that do not depend on x.
 ///
-/// - diagonal and spherical: `[(2D + 1) × K]` weights of the features `[x, x², 1]` (`μ/σ²`,
-///   `−½/σ²` and 0: the ones column only serves the statistics, where `γᵀ·1` is the occupancy),
-///   so a block of log-densities is one GEMM, plus constants `log w − ½(D log 2π + Σ log σ² + Σ μ²/σ²)`;
+/// - diagonal and spherical: `[(2D + 1) × K]` weights of the features `[x, x², 1]`: `μ/σ²`,
+///   `−½/σ²` and the constants `log w − ½(D log 2π + Σ log σ² + Σ μ²/σ²)`, so a block of
+///   log-densities is one GEMM, constants included (and in the statistics `γᵀ·1` is the occupancy);
 /// - tied: the precision Cholesky factor `P` (`Σ⁻¹ = P·Pᵀ`, upper triangular, as scikit-learn's
 ///   `precisions_cholesky_`), the transformed means `μ·P`, and constants
 ///   `log w − ½ D log 2π + Σ log diag(P)`; then `log p = c − ½‖x·P − μ·P‖²`;
 /// - full: Kaldi's expanded quadratic form, so a block of log-densities is **one** GEMM instead of
 ///   one per component: with `x' = x − m` (m the weighted mean of the means, which keeps the terms
 ///   small), `log p = c + x'ᵀΛμ' − ½ x'ᵀΛx'` is the product of the features
-///   `[x', x'ᵢx'ⱼ (i ≤ j), 1]` (`D + D(D+1)/2 + 1` of them) with `[Λμ'; −½Λᵢᵢ, −Λᵢⱼ]`, plus
+///   `[x', x'ᵢx'ⱼ (i ≤ j), 1]` (`D + D(D+1)/2 + 1` of them) with `[Λμ'; −½Λᵢᵢ, −Λᵢⱼ; c]`,
 ///   `c = log w − ½ D log 2π + ½ log|Λ| − ½ μ'ᵀΛμ'`. The same features give the second-order
 ///   statistics as one GEMM `γᵀ·features`.
 struct ScoringCache<Scalar: MatrixScalar>: Sendable {
@@ -103,7 +103,7 @@ struct ScoringCache<Scalar: MatrixScalar>: Sendable {
         var constants = [Scalar](repeating: 0, count: k)
         switch covariances {
         case .diagonal, .spherical:
-            var linear = Matrix<Scalar>(rowCount: 2 * d + 1, columnCount: k)  // last row 0: the ones feature
+            var linear = Matrix<Scalar>(rowCount: 2 * d + 1, columnCount: k)  // last row: the constants
             for c in 0..<k {
                 var logDeterminant = 0.0, meanTerm = 0.0
                 for j in 0..<d {
@@ -119,6 +119,7 @@ struct ScoringCache<Scalar: MatrixScalar>: Sendable {
                     meanTerm += mean * mean / variance
                 }
                 constants[c] = Scalar(Double.log(Double(weights[c])) - halfLog2Pi - 0.5 * logDeterminant - 0.5 * meanTerm)
+                linear[2 * d, c] = constants[c]
             }
             self.linearWeights = linear
             self.precisionCholesky = []
@@ -179,7 +180,7 @@ struct ScoringCache<Scalar: MatrixScalar>: Sendable {
         -> ([Scalar], Matrix<Scalar>, [Scalar])
     {
         let k = means.rowCount, d = means.columnCount
-        let featureCount = d + d * (d + 1) / 2 + 1  // last row 0: the ones feature
+        let featureCount = d + d * (d + 1) / 2 + 1  // last row: the constants
         var centre = [Double](repeating: 0, count: d)
         for c in 0..<k { for j in 0..<d { centre[j] += Double(weights[c]) * Double(means[c, j]) } }
         var matrix = Matrix<Scalar>(rowCount: featureCount, columnCount: k)
@@ -214,6 +215,7 @@ struct ScoringCache<Scalar: MatrixScalar>: Sendable {
                 }
             }
             constants[c] = Scalar(Double.log(Double(weights[c])) - halfLog2Pi + logDeterminant - 0.5 * quadratic)
+            matrix[featureCount - 1, c] = constants[c]
         }
         return (centre.map { Scalar($0) }, matrix, constants)
     }

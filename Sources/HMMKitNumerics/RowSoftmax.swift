@@ -1,7 +1,13 @@
+import CVectorMath
 import RealModule
 
 /// The softmax of one row in place, `v ← exp(v − max) / Σ exp(v − max)`, returning the row's
 /// log-sum-exp: the responsibilities of a mixture and the normalisation of forward-backward.
+///
+/// Two backends, like every kernel: ``normalizeRows(_:rows:columns:logSums:backend:)`` on
+/// ``ComputeBackend/accelerated`` runs HMMKit's AVX2 + FMA C kernel when the CPU has them
+/// (checked once at run time), and this pure-Swift code otherwise and on
+/// ``ComputeBackend/reference``.
 ///
 /// The exponentials run four (Double) or eight (Float) at a time on SIMD vectors with
 /// ``FastExponential``'s polynomial, since the scalar loop does not vectorise (its sum is a
@@ -42,8 +48,7 @@ public enum RowSoftmax {
     /// The Float form of ``normalize(_:count:)-(UnsafeMutablePointer<Double>,_)``, eight lanes.
     @inlinable
     public static func normalize(_ row: UnsafeMutablePointer<Float>, count: Int) -> Float {
-        var largest = -Float.infinity
-        for i in 0..<count { largest = Swift.max(largest, row[i]) }
+        let largest = maximum(row, count: count)
         guard largest.isFinite else { return largest }
         let raw = UnsafeMutableRawPointer(row)
         let shift = SIMD8<Float>(repeating: largest)
@@ -67,6 +72,32 @@ public enum RowSoftmax {
         return largest + .log(sum)
     }
 
+    /// Whether the AVX2 + FMA kernel can run here (`hmmkit_vector_math_available`).
+    public static let acceleratedKernelAvailable: Bool = hmmkit_vector_math_available() != 0
+
+    /// Every row of the row-major `[rows × columns]` block at `values` normalised in place, with
+    /// each row's log-sum-exp written to `logSums` (see ``normalize(_:count:)-(UnsafeMutablePointer<Double>,_)``).
+    /// Accelerated: `hmmkit_softmax_rows_f64` / `_f32` (AVX2 + FMA) when available.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    public static func normalizeRows<S: MatrixScalar>(
+        _ values: UnsafeMutablePointer<S>, rows: Int, columns: Int, logSums: UnsafeMutablePointer<S>,
+        backend: ComputeBackend
+    ) {
+        if backend == .accelerated && acceleratedKernelAvailable {
+            switch S.precision {
+            case .double:
+                hmmkit_softmax_rows_f64(UnsafeMutableRawPointer(values).assumingMemoryBound(to: Double.self), rows, columns,
+                                        UnsafeMutableRawPointer(logSums).assumingMemoryBound(to: Double.self))
+            case .single:
+                hmmkit_softmax_rows_f32(UnsafeMutableRawPointer(values).assumingMemoryBound(to: Float.self), rows, columns,
+                                        UnsafeMutableRawPointer(logSums).assumingMemoryBound(to: Float.self))
+            }
+            return
+        }
+        for row in 0..<rows { logSums[row] = normalize(values + row * columns, count: columns) }
+    }
+
     /// ``normalize(_:count:)-(UnsafeMutablePointer<Double>,_)`` for any ``MatrixScalar``.
     @inlinable @inline(__always)
     public static func normalize<S: MatrixScalar>(_ row: UnsafeMutablePointer<S>, count: Int) -> S {
@@ -87,6 +118,24 @@ public enum RowSoftmax {
         while i + 4 <= count {
             lanes = pointwiseMax(lanes, raw.loadUnaligned(fromByteOffset: i * 8, as: SIMD4<Double>.self))
             i += 4
+        }
+        var largest = lanes.max()
+        while i < count {
+            largest = Swift.max(largest, row[i])
+            i += 1
+        }
+        return largest
+    }
+
+    /// The largest of `row[0..<count]`, eight lanes at a time.
+    @inlinable @inline(__always)
+    static func maximum(_ row: UnsafeMutablePointer<Float>, count: Int) -> Float {
+        let raw = UnsafeRawPointer(row)
+        var lanes = SIMD8<Float>(repeating: -.infinity)
+        var i = 0
+        while i + 8 <= count {
+            lanes = pointwiseMax(lanes, raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self))
+            i += 8
         }
         var largest = lanes.max()
         while i < count {
