@@ -124,21 +124,29 @@ public struct EStepPartition: Sendable, Equatable {
 extension GaussianMixture {
     /// Sufficient statistics of `data` (`[N × D]`) under this model: the E-step over all frames,
     /// on `threadCount` workers, bitwise independent of the thread count (see ``EStepPartition``).
-    /// - Throws: ``MixtureError/dimensionMismatch(model:data:)``; ``MixtureError/nonFiniteData(row:column:value:)``.
+    /// Finiteness is checked block by block inside the workers, while each block is in cache.
+    /// - Throws: ``MixtureError/dimensionMismatch(model:data:)``; ``MixtureError/nonFiniteData(row:column:value:)``
+    ///   naming the first bad element.
     public func statistics(of data: Matrix<Scalar>, backend: ComputeBackend = .default, threadCount: Int = 1,
                            partition: EStepPartition = EStepPartition()) throws(MixtureError) -> GaussianMixtureStatistics {
         guard data.columnCount == dimension else { throw .dimensionMismatch(model: dimension, data: data.columnCount) }
-        try data.requireFiniteData()
-        return accumulate(data, backend: backend, threadCount: threadCount, partition: partition)
+        let (statistics, firstBad) = accumulate(data, backend: backend, threadCount: threadCount, partition: partition,
+                                                checking: true)
+        if let (row, column, value) = firstBad { throw .nonFiniteData(row: row, column: column, value: value) }
+        return statistics
     }
 
-    /// ``statistics(of:backend:threadCount:partition:)`` without the checks (callers checked once).
+    /// The E-step over `data` in fixed chunks (see ``EStepPartition``); with `checking`, blocks
+    /// holding NaN or ±∞ are skipped and the first such element (lowest row) is returned.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func accumulate(_ data: Matrix<Scalar>, backend: ComputeBackend, threadCount: Int,
-                    partition: EStepPartition) -> GaussianMixtureStatistics {
+                    partition: EStepPartition, checking: Bool = false)
+        -> (GaussianMixtureStatistics, (Int, Int, Double)?)
+    {
         let chunks = partition.chunks(rows: data.rowCount)
         let results = Mutex<[GaussianMixtureStatistics?]>(Array(repeating: nil, count: chunks.count))
+        let problems = Mutex<[(Int, Int, Double)]>([])
         let next = Atomic<Int>(0)
         let model = self
         DispatchQueue.concurrentPerform(iterations: max(1, min(threadCount, chunks.count))) { _ in
@@ -148,14 +156,19 @@ extension GaussianMixture {
                 guard index < chunks.count else { return }
                 var statistics = GaussianMixtureStatistics(for: model)
                 for start in stride(from: chunks[index].lowerBound, to: chunks[index].upperBound, by: partition.rowsPerBlock) {
-                    workspace.load(data, rows: start..<min(start + partition.rowsPerBlock, chunks[index].upperBound))
+                    let rows = start..<min(start + partition.rowsPerBlock, chunks[index].upperBound)
+                    if let problem = workspace.load(data, rows: rows, checking: checking) {
+                        problems.withLock { $0.append(problem) }
+                        break
+                    }
                     model.accumulateBlock(workspace, into: &statistics, backend: backend)
                 }
                 results.withLock { $0[index] = statistics }
             }
         }
-        return results.withLock { partial in
+        let sum = results.withLock { partial in
             partial.reduce(GaussianMixtureStatistics(for: model)) { $0 + $1! }
         }
+        return (sum, problems.withLock { $0.min { $0.0 < $1.0 } })
     }
 }

@@ -119,8 +119,8 @@ public struct GaussianMixtureTrainer<Scalar: MatrixScalar>: Sendable {
         var converged = false
         for iteration in 1...iterations {
             let clock = ContinuousClock.now
-            let statistics = model.accumulate(data, backend: options.backend, threadCount: options.threadCount,
-                                              partition: options.partition)
+            let (statistics, _) = model.accumulate(data, backend: options.backend, threadCount: options.threadCount,
+                                                   partition: options.partition)
             var (next, report) = try GaussianMixtureUpdate.apply(statistics, to: model, options: options.update,
                                                                  backend: options.backend)
             if options.update.starvedComponents == .reseed, !report.starvedComponents.isEmpty {

@@ -26,14 +26,23 @@ final class MixtureWorkspace<Scalar: MatrixScalar> {
         }
     }
 
-    /// Copies rows `range` of `data` into ``block``.
-    func load(_ data: Matrix<Scalar>, rows range: Range<Int>) {
+    /// Copies rows `range` of `data` into ``block``; with `checking`, returns the first
+    /// non-finite element as (row in `data`, column, value), scanning the copy while it is in cache.
+    @discardableResult
+    func load(_ data: Matrix<Scalar>, rows range: Range<Int>, checking: Bool = false) -> (Int, Int, Double)? {
         Self.shape(&block, range.count, data.columnCount)
         let d = data.columnCount
         data.withUnsafeElements { source in
             block.withUnsafeMutableElements { target in
                 target.baseAddress!.update(from: source.baseAddress! + range.lowerBound * d, count: range.count * d)
             }
+        }
+        guard checking else { return nil }
+        return block.withUnsafeElements { values in
+            for i in 0..<values.count where !values[i].isFinite {
+                return (range.lowerBound + i / d, i % d, Double(values[i]))
+            }
+            return nil
         }
     }
 }

@@ -56,6 +56,26 @@ struct GaussianMixtureRobustnessTests {
         #expect(throws: MixtureError.nonFiniteData(row: 1, column: 1, value: .infinity)) { _ = try fit(data, k: 1, type: .full) }
     }
 
+    /// The E-step checks each block as it loads it: a NaN deep in the data is named by its row,
+    /// whatever the thread count.
+    @Test(arguments: [1, 2])
+    func nanFoundInsideTheEStep(threads: Int) throws {
+        var (data, _) = MixtureTestData.clusters(Double.self, count: 500, k: 2, d: 3, seed: 40)
+        let model = try fit(data, k: 2, type: .diagonal).model
+        data[377, 2] = .nan
+        data[420, 0] = .infinity
+        do {
+            _ = try model.statistics(of: data, threadCount: threads, partition: EStepPartition(rowsPerBlock: 16, chunkCount: 8))
+            Issue.record("NaN data must be refused")
+        } catch {
+            guard case let .nonFiniteData(row, column, value) = error else {
+                Issue.record("unexpected error \(error)")
+                return
+            }
+            #expect(row == 377 && column == 2 && value.isNaN)
+        }
+    }
+
     @Test func dimensionMismatch() throws {
         let model = try fit(Matrix(rows: [[0, 0], [1, 1], [2, 0], [0, 2]]), k: 1, type: .full).model
         let wrong = Matrix<Double>(rows: [[1, 2, 3]])
