@@ -3,7 +3,7 @@ import HMMKitNumerics
 import Synchronization
 
 extension GaussianMixture {
-    /// The E-step for the frames in `workspace.block`: responsibilities, then their sufficient
+    /// The E-step for the workspace's current block: responsibilities, then their sufficient
     /// statistics added to `statistics`. First and second order are one GEMM of the
     /// responsibilities with the scoring features: `γᵀ·[x, x²]` (diagonal, spherical) or
     /// `γᵀ·[x', x'ᵢx'ⱼ]` (full); tied adds one SYRK of x.
@@ -11,7 +11,7 @@ extension GaussianMixture {
     @_specialize(where Scalar == Double)
     func accumulateBlock(_ workspace: MixtureWorkspace<Scalar>, into statistics: inout GaussianMixtureStatistics,
                          backend: ComputeBackend) {
-        let n = workspace.block.rowCount, d = dimension, k = componentCount
+        let n = workspace.rowCount, d = dimension, k = componentCount
         guard n > 0 else { return }
         weightedLogDensities(workspace, backend: backend)
         normalizeToResponsibilities(workspace, backend: backend)
@@ -136,8 +136,8 @@ extension GaussianMixture {
         return statistics
     }
 
-    /// The E-step over `data` in fixed chunks (see ``EStepPartition``); with `checking`, blocks
-    /// holding NaN or ±∞ are skipped and the first such element (lowest row) is returned.
+    /// The E-step over `data` in fixed chunks (see ``EStepPartition``); with `checking`, a chunk
+    /// stops at a block holding NaN or ±∞ and the first such element (lowest row) is returned.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func accumulate(_ data: Matrix<Scalar>, backend: ComputeBackend, threadCount: Int,
@@ -156,12 +156,14 @@ extension GaussianMixture {
                 guard index < chunks.count else { return }
                 var statistics = GaussianMixtureStatistics(for: model)
                 for start in stride(from: chunks[index].lowerBound, to: chunks[index].upperBound, by: partition.rowsPerBlock) {
-                    let rows = start..<min(start + partition.rowsPerBlock, chunks[index].upperBound)
-                    if let problem = workspace.load(data, rows: rows, checking: checking) {
+                    workspace.select(data, rows: start..<min(start + partition.rowsPerBlock, chunks[index].upperBound))
+                    model.accumulateBlock(workspace, into: &statistics, backend: backend)
+                    // NaN or ±∞ in a frame makes its log-likelihood non-finite (finite frames
+                    // always get a finite one), so only such frames are scanned.
+                    if checking, let problem = workspace.firstNonFiniteFrame() {
                         problems.withLock { $0.append(problem) }
                         break
                     }
-                    model.accumulateBlock(workspace, into: &statistics, backend: backend)
                 }
                 results.withLock { $0[index] = statistics }
             }

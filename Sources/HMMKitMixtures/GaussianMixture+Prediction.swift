@@ -92,7 +92,7 @@ extension GaussianMixture {
         let workspace = MixtureWorkspace<Scalar>()
         for start in stride(from: 0, to: data.rowCount, by: rowsPerBlock) {
             let rows = start..<min(start + rowsPerBlock, data.rowCount)
-            workspace.load(data, rows: rows)
+            workspace.select(data, rows: rows)
             weightedLogDensities(workspace, backend: backend)
             normalizeToResponsibilities(workspace, backend: backend)
             body(workspace, rows)

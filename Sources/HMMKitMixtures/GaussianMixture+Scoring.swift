@@ -2,7 +2,7 @@ import HMMKitNumerics
 import RealModule
 
 extension GaussianMixture {
-    /// `log(w_k · N(xₙ | μ_k, Σ_k))` for the frames in `workspace.block`, into
+    /// `log(w_k · N(xₙ | μ_k, Σ_k))` for the frames of the workspace's current block, into
     /// `workspace.logDensities` (`[n × K]`).
     ///
     /// Diagonal and spherical: one GEMM of `[x, x²]` (`[n × 2D]`) with the cached `[2D × K]`
@@ -11,17 +11,17 @@ extension GaussianMixture {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func weightedLogDensities(_ workspace: MixtureWorkspace<Scalar>, backend: ComputeBackend) {
-        let n = workspace.block.rowCount, d = dimension, k = componentCount
+        let n = workspace.rowCount, d = dimension, k = componentCount
         MixtureWorkspace.shape(&workspace.logDensities, n, k)
         guard n > 0 else { return }
         let constants = cache.constants
         switch covarianceType {
         case .diagonal, .spherical:
             MixtureWorkspace.shape(&workspace.features, n, 2 * d + 1)
-            workspace.block.withUnsafeElements { x in
+            workspace.withBlock { x in
                 workspace.features.withUnsafeMutableElements { f in
                     for row in 0..<n {
-                        let source = x.baseAddress! + row * d, target = f.baseAddress! + row * (2 * d + 1)
+                        let source = x + row * d, target = f.baseAddress! + row * (2 * d + 1)
                         for j in 0..<d {
                             target[j] = source[j]
                             target[d + j] = source[j] * source[j]
@@ -37,10 +37,10 @@ extension GaussianMixture {
             let featureCount = d + d * (d + 1) / 2 + 1
             MixtureWorkspace.shape(&workspace.features, n, featureCount)
             let centre = cache.centre
-            workspace.block.withUnsafeElements { x in
+            workspace.withBlock { x in
                 workspace.features.withUnsafeMutableElements { f in
                     for row in 0..<n {
-                        let source = x.baseAddress! + row * d, target = f.baseAddress! + row * featureCount
+                        let source = x + row * d, target = f.baseAddress! + row * featureCount
                         for j in 0..<d { target[j] = source[j] - centre[j] }
                         var feature = d
                         for i in 0..<d {
@@ -57,6 +57,7 @@ extension GaussianMixture {
             try! backend.multiply(workspace.features, by: cache.quadraticWeights!, into: &workspace.logDensities)
         case .tied:
             MixtureWorkspace.shape(&workspace.transformed, n, d)
+            workspace.copyBlock()
             try! backend.multiply(workspace.block, by: cache.precisionCholesky[0], into: &workspace.transformed)
             let transformedMeans = cache.transformedMeans!
             for c in 0..<k {

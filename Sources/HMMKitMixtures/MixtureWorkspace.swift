@@ -3,7 +3,7 @@ import HMMKitNumerics
 /// Reusable buffers for scoring and accumulating one block of frames; one per worker thread,
 /// so that blocks allocate nothing once the first block has sized them.
 final class MixtureWorkspace<Scalar: MatrixScalar> {
-    /// The block's frames, `[n × D]`.
+    /// A copy of the block's frames, `[n × D]` (tied covariance only).
     var block = Matrix<Scalar>(rowCount: 0, columnCount: 0)
     /// The scoring features: `[x, x²]`, `[n × 2D]` (diagonal, spherical) or `[x', x'ᵢx'ⱼ]`,
     /// `[n × (D + D(D+1)/2)]` (full).
@@ -26,23 +26,50 @@ final class MixtureWorkspace<Scalar: MatrixScalar> {
         }
     }
 
-    /// Copies rows `range` of `data` into ``block``; with `checking`, returns the first
-    /// non-finite element as (row in `data`, column, value), scanning the copy while it is in cache.
-    @discardableResult
-    func load(_ data: Matrix<Scalar>, rows range: Range<Int>, checking: Bool = false) -> (Int, Int, Double)? {
-        Self.shape(&block, range.count, data.columnCount)
-        let d = data.columnCount
-        data.withUnsafeElements { source in
-            block.withUnsafeMutableElements { target in
-                target.baseAddress!.update(from: source.baseAddress! + range.lowerBound * d, count: range.count * d)
-            }
+    /// The data the current block comes from (shared storage, no copy) and the block's rows.
+    private(set) var source = Matrix<Scalar>(rowCount: 0, columnCount: 0)
+    private(set) var rows: Range<Int> = 0..<0
+
+    /// The number of frames in the current block.
+    var rowCount: Int { rows.count }
+
+    /// Makes rows `range` of `data` the current block, without copying them.
+    func select(_ data: Matrix<Scalar>, rows range: Range<Int>) {
+        source = data
+        rows = range
+    }
+
+    /// Calls `body` with a pointer to the current block's first frame (row stride D).
+    @inline(__always)
+    func withBlock<R>(_ body: (UnsafePointer<Scalar>) -> R) -> R {
+        source.withUnsafeElements { body($0.baseAddress! + rows.lowerBound * source.columnCount) }
+    }
+
+    /// Copies the current block into ``block`` (for the GEMM and SYRK of the tied covariance).
+    func copyBlock() {
+        let d = source.columnCount
+        Self.shape(&block, rows.count, d)
+        withBlock { first in
+            block.withUnsafeMutableElements { target in target.baseAddress!.update(from: first, count: rows.count * d) }
         }
-        guard checking else { return nil }
-        return block.withUnsafeElements { values in
-            for i in 0..<values.count where !values[i].isFinite {
-                return (range.lowerBound + i / d, i % d, Double(values[i]))
-            }
+    }
+
+    /// The first non-finite element in the current block's row `local`, as (row in the data,
+    /// column, value), or nil.
+    func nonFinite(inRow local: Int) -> (Int, Int, Double)? {
+        let d = source.columnCount
+        return withBlock { first in
+            for j in 0..<d where !first[local * d + j].isFinite { return (rows.lowerBound + local, j, Double(first[local * d + j])) }
             return nil
         }
+    }
+
+    /// The first non-finite data element among the frames of the current block whose
+    /// log-likelihood came out non-finite, or nil.
+    func firstNonFiniteFrame() -> (Int, Int, Double)? {
+        for local in 0..<frameLogLikelihoods.count where !frameLogLikelihoods[local].isFinite {
+            if let problem = nonFinite(inRow: local) { return problem }
+        }
+        return nil
     }
 }
