@@ -8,6 +8,18 @@ import PackageDescription
 let hmmkitFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().lastPathComponent
 
+/// One benchmark executable: `Benchmarks/<name>/`, linked with HMMKit and package-benchmark.
+func benchmarkTarget(_ name: String) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: [
+            .product(name: "HMMKit", package: hmmkitFolder),
+            .product(name: "Benchmark", package: "benchmark"),
+        ],
+        path: "Benchmarks/\(name)",
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")])
+}
+
 let package = Package(
     name: "HMMKitBenchmarks",
     platforms: [.macOS(.v14)],
@@ -15,30 +27,5 @@ let package = Package(
         .package(path: "../"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
-    targets: [
-        .executableTarget(
-            name: "LinearAlgebra",
-            dependencies: [
-                .product(name: "HMMKit", package: hmmkitFolder),
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/LinearAlgebra",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
-        .executableTarget(
-            name: "Features",
-            dependencies: [
-                .product(name: "HMMKit", package: hmmkitFolder),
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/Features",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
-        .executableTarget(
-            name: "Mixtures",
-            dependencies: [
-                .product(name: "HMMKit", package: hmmkitFolder),
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/Mixtures",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
-    ]
+    targets: ["LinearAlgebra", "Features", "Mixtures"].map(benchmarkTarget)
 )

@@ -20,11 +20,7 @@ struct FeaturesCommand: ParsableCommand {
     @Option(help: "Precision of the computation and of the .npy files: float or double.")
     var precision: Precision = .single
 
-    @Option(help: "Numerical backend: accelerated (FFTW, OpenBLAS) or reference (pure Swift).")
-    var backend: ComputeBackend = .accelerated
-
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var engine: EngineOptions
 
     @Option(name: .shortAndLong, help: "Output: a .npy file for one input, or a folder (created if needed) for several.")
     var output: String
@@ -32,18 +28,13 @@ struct FeaturesCommand: ParsableCommand {
     @Option(help: "Also draw the features of the first input as a heat map (SVG).")
     var plot: String?
 
-    @Flag(help: "Print a JSON summary (files, frames, seconds, throughput) on stdout.")
-    var json = false
-
-    @Flag(help: "No progress on stderr.")
-    var quiet = false
+    @OptionGroup var report: ReportOptions
 
     @Argument(help: "Audio files, or folders: every audio file directly inside a folder, sorted by name.")
     var inputs: [String]
 
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("give at least one audio file") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard features.sampleRate > 0 else { throw ValidationError("--sample-rate must be positive") }
         do {
             _ = try MFCCExtractor<Double>(configuration: features.configuration())
@@ -63,8 +54,8 @@ struct FeaturesCommand: ParsableCommand {
         let configuration = features.configuration()
         let urls = try AudioInputs.expand(inputs)
         let destinations = try OutputLayout.destinations(for: urls, output: output)
-        let batch = try FeatureBatch<S>(configuration: configuration, backend: backend, threadCount: threads)
-        let progress = quiet ? nil : ProgressReporter(label: "features", total: urls.count)
+        let batch = try FeatureBatch<S>(configuration: configuration, backend: engine.backend, threadCount: engine.threads)
+        let progress = report.quiet ? nil : ProgressReporter(label: "features", total: urls.count)
         let start = DispatchTime.now()
         // Each worker writes its file as soon as it is computed, so memory stays at a few matrices.
         let failures = batch.extract(urls, progress: { done, total in progress?.update(done) }) { index, result in
@@ -84,14 +75,13 @@ struct FeaturesCommand: ParsableCommand {
         progress?.finish()
         for warning in failures.warnings { Terminal.warn(warning) }
         for error in failures.errors { Terminal.error(error) }
-        if json {
-            let summary: [String: Any] = [
+        if report.json {
+            try Terminal.printJSON([
                 "files": urls.count, "failed": failures.errors.count, "frames": failures.frames,
                 "audioSeconds": failures.audioSeconds, "wallSeconds": seconds,
                 "timesRealTime": failures.audioSeconds / seconds,
-            ]
-            print(String(decoding: try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys]), as: UTF8.self))
-        } else if !quiet {
+            ])
+        } else if !report.quiet {
             Terminal.info(String(format: "%d files, %d frames, %.1f s of audio in %.3f s (%.0f× real time)",
                                  urls.count, failures.frames, failures.audioSeconds, seconds, failures.audioSeconds / seconds))
         }

@@ -58,23 +58,17 @@ struct GMMFit: ParsableCommand {
     var seed: UInt64 = 0
     @Option(help: "Precision: float or double.")
     var precision: Precision = .double
-    @Option(help: "Backend: accelerated or reference.")
-    var backend: ComputeBackend = .accelerated
-    @Option(help: "E-step threads (results do not depend on it).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var engine: EngineOptions
     @Option(name: .shortAndLong, help: "The model file to write (JSON).")
     var output: String
     @Option(help: "Draw the log-likelihood per iteration and the first two dimensions with 1σ/2σ ellipses (SVG).")
     var plot: String?
-    @Flag(help: "Print a JSON summary on stdout.")
-    var json = false
-    @Flag(help: "No progress on stderr.")
-    var quiet = false
+    @OptionGroup var report: ReportOptions
 
     func validate() throws {
         guard components >= 1 else { throw ValidationError("--components must be at least 1") }
-        guard iterations >= 1, restarts >= 1, threads >= 1 else {
-            throw ValidationError("--iterations, --restarts and --threads must be at least 1")
+        guard iterations >= 1, restarts >= 1 else {
+            throw ValidationError("--iterations and --restarts must be at least 1")
         }
         guard tolerance >= 0, regCovar >= 0, varianceFloor >= 0 else {
             throw ValidationError("--tolerance, --reg-covar and --variance-floor must be non-negative")
@@ -96,8 +90,8 @@ struct GMMFit: ParsableCommand {
         options.restarts = restarts
         options.update.regCovar = regCovar
         options.update.varianceFloorFraction = varianceFloor > 0 ? varianceFloor : nil
-        options.backend = backend
-        options.threadCount = threads
+        options.backend = engine.backend
+        options.threadCount = engine.threads
         let initialization: MixtureInitialization<S>
         switch self.initialization {
         case .kmeansPlusPlus: initialization = .kMeansPlusPlus
@@ -105,7 +99,7 @@ struct GMMFit: ParsableCommand {
         case .split: initialization = .split(iterationsPerSplit: 5)
         }
         var generator = SplitMix64(seed: seed)
-        let quiet = self.quiet
+        let quiet = report.quiet
         let fit: GaussianMixtureFit<S>
         do {
             fit = try GaussianMixtureTrainer<S>(options: options).fit(matrix, initialization: initialization,
@@ -128,15 +122,14 @@ struct GMMFit: ParsableCommand {
             try MixturePlot.write(fit: fit, data: matrix, to: URL(fileURLWithPath: plot))
         }
         let seconds = fit.history.map(\.seconds)
-        if json {
-            let summary: [String: Any] = [
+        if report.json {
+            try Terminal.printJSON([
                 "iterations": fit.iterationCount, "converged": fit.converged,
                 "finalMeanLogLikelihood": fit.lowerBound, "secondsPerIteration": seconds,
                 "components": fit.model.componentCount, "covariance": covariance.rawValue,
                 "frames": matrix.rowCount, "dimension": matrix.columnCount,
-            ]
-            print(String(decoding: try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys]), as: UTF8.self))
-        } else if !quiet {
+            ])
+        } else if !report.quiet {
             Terminal.info("\(fit.converged ? "converged" : "stopped") after \(fit.iterationCount) iterations, "
                 + String(format: "mean log-likelihood %.6f; model written to %@", fit.lowerBound, output))
         }
@@ -162,8 +155,7 @@ struct GMMScore: ParsableCommand {
             let samples = try mixture.scoreSamples(matrix)
             let mean = samples.reduce(0, +) / Double(max(samples.count, 1))
             if json {
-                let summary: [String: Any] = ["frames": samples.count, "meanLogLikelihood": mean, "frameLogLikelihoods": samples]
-                print(String(decoding: try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys]), as: UTF8.self))
+                try Terminal.printJSON(["frames": samples.count, "meanLogLikelihood": mean, "frameLogLikelihoods": samples])
             } else {
                 print(String(format: "%.10g", mean))
             }
