@@ -26,28 +26,52 @@ extension GaussianMixture {
         MixtureWorkspace.shape(&workspace.statisticsProduct, k, width)
         try! backend.multiply(workspace.logDensities, by: type == .tied ? workspace.block : workspace.features,
                               transposeA: true, into: &workspace.statisticsProduct)
-        let firstOffset = statistics.firstOrderOffset, secondOffset = statistics.secondOrderOffset
+        if workspace.occupancy.count != k { workspace.occupancy = [Double](repeating: 0, count: k) }
+        if workspace.firstOrder.count != d { workspace.firstOrder = [Double](repeating: 0, count: d) }
+        blockOccupancies(workspace, width: width)
+        let layout = (first: statistics.firstOrderOffset, second: statistics.secondOrderOffset)
         let occupancyOffset = statistics.occupancyOffset
-        let centre = cache.centre.map(Double.init)
         statistics.withUnsafeMutableValues { values in
             values[GaussianMixtureStatistics.framesIndex] += Double(n)
             var logLikelihood = 0.0
             for value in workspace.frameLogLikelihoods { logLikelihood += Double(value) }
             values[GaussianMixtureStatistics.logLikelihoodIndex] += logLikelihood
-            var occupancy = [Double](repeating: 0, count: k)
-            workspace.logDensities.withUnsafeElements { gamma in
-                if type == .tied {
-                    for row in 0..<n {
-                        for c in 0..<k { occupancy[c] += Double(gamma[row * k + c]) }
-                    }
-                } else {
-                    // The features' last column is all ones, so γᵀ·features ends with Σₙ γₙₖ.
-                    workspace.statisticsProduct.withUnsafeElements { product in
-                        for c in 0..<k { occupancy[c] = Double(product[c * width + width - 1]) }
-                    }
+            for c in 0..<k { values[occupancyOffset + c] += workspace.occupancy[c] }
+            addProducts(workspace, width: width, into: values, firstOffset: layout.first, secondOffset: layout.second)
+        }
+        if type == .tied {
+            MixtureWorkspace.shape(&workspace.outer, d, d)
+            try! backend.symmetricRankUpdate(workspace.block, transposed: true, into: &workspace.outer)
+            addOuter(workspace.outer, to: &statistics, at: layout.second)
+        }
+    }
+
+    /// `Σₙ γₙₖ` of the block into `workspace.occupancy`: the last column of `γᵀ·features` (the
+    /// features end with a column of ones), or column sums of γ for tied.
+    private func blockOccupancies(_ workspace: MixtureWorkspace<Scalar>, width: Int) {
+        let n = workspace.rowCount, k = componentCount, tied = covarianceType == .tied
+        workspace.occupancy.withUnsafeMutableBufferPointer { occupancy in
+            if tied {
+                for c in 0..<k { occupancy[c] = 0 }
+                workspace.logDensities.withUnsafeElements { gamma in
+                    for row in 0..<n { for c in 0..<k { occupancy[c] += Double(gamma[row * k + c]) } }
+                }
+            } else {
+                workspace.statisticsProduct.withUnsafeElements { product in
+                    for c in 0..<k { occupancy[c] = Double(product[c * width + width - 1]) }
                 }
             }
-            for c in 0..<k { values[occupancyOffset + c] += occupancy[c] }
+        }
+    }
+
+    /// Adds the rows of `γᵀ·features` to the first- and second-order sums. Full covariance comes
+    /// back from centred to raw coordinates, in Double:
+    /// `Σγx = Σγx' + nₖm` and `Σγxxᵀ = Σγx'x'ᵀ + (Σγx')mᵀ + m(Σγx')ᵀ + nₖmmᵀ`.
+    private func addProducts(_ workspace: MixtureWorkspace<Scalar>, width: Int, into values: UnsafeMutableBufferPointer<Double>,
+                             firstOffset: Int, secondOffset: Int) {
+        let d = dimension, k = componentCount, type = covarianceType
+        let centre = cache.centreInDouble, occupancy = workspace.occupancy
+        workspace.firstOrder.withUnsafeMutableBufferPointer { first in
             workspace.statisticsProduct.withUnsafeElements { product in
                 for c in 0..<k {
                     let line = product.baseAddress! + c * width
@@ -60,9 +84,7 @@ extension GaussianMixture {
                     case .tied:
                         for j in 0..<d { values[firstOffset + c * d + j] += Double(line[j]) }
                     case .full:
-                        // Back from centred to raw coordinates, in Double:
-                        // Σγx = Σγx' + nₖm;  Σγxxᵀ = Σγx'x'ᵀ + (Σγx')mᵀ + m(Σγx')ᵀ + nₖmmᵀ.
-                        let first = (0..<d).map { Double(line[$0]) }
+                        for j in 0..<d { first[j] = Double(line[j]) }
                         for j in 0..<d { values[firstOffset + c * d + j] += first[j] + occupancy[c] * centre[j] }
                         var feature = d
                         for i in 0..<d {
@@ -77,11 +99,6 @@ extension GaussianMixture {
                     }
                 }
             }
-        }
-        if type == .tied {
-            MixtureWorkspace.shape(&workspace.outer, d, d)
-            try! backend.symmetricRankUpdate(workspace.block, transposed: true, into: &workspace.outer)
-            addOuter(workspace.outer, to: &statistics, at: secondOffset)
         }
     }
 

@@ -95,6 +95,9 @@ struct ScoringCache<Scalar: MatrixScalar>: Sendable {
     /// Full covariance: the centre m and the `[(D + D(D+1)/2) × K]` weights of the quadratic features.
     let centre: [Scalar]
     let quadraticWeights: Matrix<Scalar>?
+    /// ``centre`` in Double, for converting centred statistics back.
+    var centreInDouble: [Double] { centreDouble }
+    private let centreDouble: [Double]
 
     init(weights: [Scalar], means: Matrix<Scalar>, covariances: Covariances<Scalar>,
          backend: ComputeBackend) throws(MixtureError) {
@@ -125,6 +128,7 @@ struct ScoringCache<Scalar: MatrixScalar>: Sendable {
             self.precisionCholesky = []
             self.transformedMeans = nil
             self.centre = []
+            self.centreDouble = []
             self.quadraticWeights = nil
         case .full, .tied:
             let matrices: [Matrix<Scalar>]
@@ -164,10 +168,12 @@ struct ScoringCache<Scalar: MatrixScalar>: Sendable {
                 let (centre, weightsMatrix, quadraticConstants) = Self.expandedQuadratic(
                     weights: weights, means: means, factors: factors)
                 self.centre = centre
+                self.centreDouble = centre.map(Double.init)
                 self.quadraticWeights = weightsMatrix
                 constants = quadraticConstants
             } else {
                 self.centre = []
+                self.centreDouble = []
                 self.quadraticWeights = nil
             }
         }

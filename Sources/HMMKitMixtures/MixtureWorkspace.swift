@@ -12,6 +12,9 @@ final class MixtureWorkspace<Scalar: MatrixScalar> {
     var transformed = Matrix<Scalar>(rowCount: 0, columnCount: 0)
     /// Weighted log-densities, then responsibilities, `[n × K]`.
     var logDensities = Matrix<Scalar>(rowCount: 0, columnCount: 0)
+    /// Per-block scratch for the statistics: occupancies `[K]` and one first-order row `[D]`.
+    var occupancy: [Double] = []
+    var firstOrder: [Double] = []
     /// `log p(xₙ)`, `[n]`.
     var frameLogLikelihoods: [Scalar] = []
     /// Statistics products: `γᵀ·features` (`[K × width]`) and the tied `[D × D]` SYRK.
