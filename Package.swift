@@ -47,11 +47,13 @@ let package = Package(
         .target(name: "HMMKitFeatures", dependencies: ["HMMKitNumerics", "HMMKitAudio"]),
         // Gaussian mixture models: diagonal, full, spherical, tied; statistics, EM update, training.
         .target(name: "HMMKitMixtures", dependencies: ["HMMKitNumerics", "HMMKitMatrixFiles"]),
+        // Hidden Markov models: topologies, forward-backward, Viterbi (emissions from the mixtures).
+        .target(name: "HMMKitMarkov", dependencies: ["HMMKitNumerics", "HMMKitMixtures"]),
         // Standalone SVG plots: heat maps, curves, scatter plots.
         .target(name: "HMMKitPlots"),
         // The umbrella: `import HMMKit` brings every public module.
         .target(name: "HMMKit", dependencies: [
-            "HMMKitNumerics", "HMMKitAudio", "HMMKitMatrixFiles", "HMMKitFeatures", "HMMKitMixtures", "HMMKitPlots",
+            "HMMKitNumerics", "HMMKitAudio", "HMMKitMatrixFiles", "HMMKitFeatures", "HMMKitMixtures", "HMMKitMarkov", "HMMKitPlots",
         ]),
         // The `hmmkit` command.
         .executableTarget(
@@ -69,6 +71,7 @@ let package = Package(
         .testTarget(name: "HMMKitMixturesTests",
                     dependencies: ["HMMKitMixtures", "HMMKitMatrixFiles", "HMMKitTestSupport"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "HMMKitMarkovTests", dependencies: ["HMMKitMarkov", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitCommandLineTests",
                     dependencies: ["HMMKitCommandLine", "HMMKitMatrixFiles", "HMMKitNumerics", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitPlotsTests", dependencies: ["HMMKitPlots", "HMMKitTestSupport"]),

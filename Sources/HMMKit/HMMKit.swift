@@ -4,4 +4,5 @@
 @_exported import HMMKitMatrixFiles
 @_exported import HMMKitFeatures
 @_exported import HMMKitMixtures
+@_exported import HMMKitMarkov
 @_exported import HMMKitPlots

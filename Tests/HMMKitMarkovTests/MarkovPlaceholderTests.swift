@@ -1,0 +1,2 @@
+import HMMKitMarkov
+import Testing
