@@ -198,7 +198,7 @@ public struct GaussianMixtureTrainer<Scalar: MatrixScalar>: Sendable {
                 scoredBy scorer: GaussianMixture<Scalar>) throws(MixtureError) -> GaussianMixture<Scalar> {
         let scores = try scorer.scoreSamples(data, backend: options.backend)
         let worst = scores.indices.sorted { scores[$0] < scores[$1] }
-        let k = model.componentCount, d = model.dimension
+        let k = model.componentCount
         var means = model.means
         var weights = model.weights.map(Double.init)
         let global = globalCovariances(data, components: k)
@@ -215,7 +215,6 @@ public struct GaussianMixtureTrainer<Scalar: MatrixScalar>: Sendable {
             }
         }
         let total = weights.reduce(0, +)
-        _ = d
         return try GaussianMixture(weights: weights.map { Scalar($0 / total) }, means: means, covariances: covariances,
                                    backend: options.backend)
     }

@@ -60,7 +60,7 @@ enum KMeans {
     @_specialize(where S == Double)
     static func assign<S: MatrixScalar>(_ data: Matrix<S>, centres: Matrix<S>, into assignments: inout [Int],
                                         backend: ComputeBackend) -> Bool {
-        let n = data.rowCount, d = data.columnCount, k = centres.rowCount, block = 1024
+        let n = data.rowCount, k = centres.rowCount, block = 1024
         let centreNorms = (0..<k).map { c in centres[row: c].reduce(S(0)) { $0 + $1 * $1 } }
         var products = Matrix<S>(rowCount: 0, columnCount: 0)
         var changed = false
@@ -79,7 +79,6 @@ enum KMeans {
                 assignments[start + local] = best
             }
         }
-        _ = d
         return changed
     }
 }
