@@ -26,6 +26,33 @@ func loadFeatures<S: MatrixScalar>(_ path: String, as _: S.Type) throws -> Matri
     }
 }
 
+/// Reads every input (.npy files, or folders whose .npy files are read in name order) and
+/// stacks their frames into one matrix; all must have the same number of columns.
+func loadStackedFeatures<S: MatrixScalar>(_ inputs: [String], as _: S.Type) throws -> Matrix<S> {
+    var paths: [String] = []
+    for input in inputs {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: input, isDirectory: &isFolder), isFolder.boolValue {
+            let names = try FileManager.default.contentsOfDirectory(atPath: input).filter { $0.hasSuffix(".npy") }.sorted()
+            guard !names.isEmpty else { throw ValidationError("\(input): no .npy files in this folder") }
+            paths += names.map { (input as NSString).appendingPathComponent($0) }
+        } else {
+            paths.append(input)
+        }
+    }
+    var elements: [S] = [], rows = 0, columns: Int?
+    for path in paths {
+        let matrix = try loadFeatures(path, as: S.self)
+        if let columns, columns != matrix.columnCount {
+            throw ValidationError("\(path) has \(matrix.columnCount) columns, the files before it \(columns)")
+        }
+        columns = matrix.columnCount
+        elements += matrix.elements
+        rows += matrix.rowCount
+    }
+    return Matrix(rowCount: rows, columnCount: columns ?? 0, elements: elements)
+}
+
 struct GMMFit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fit",
@@ -35,8 +62,8 @@ struct GMMFit: ParsableCommand {
             summary goes to stdout. Exit codes: 0 fitted, 1 the data or the fit failed, 64 bad usage.
             """)
 
-    @Argument(help: "Training data: a .npy matrix, one frame per row.")
-    var data: String
+    @Argument(help: "Training data: .npy matrices (one frame per row), or folders of them; all are stacked.")
+    var data: [String]
     @Option(help: "Number of components K.")
     var components: Int
     @Option(help: "Covariance structure: full, diag, spherical or tied.")
@@ -83,7 +110,7 @@ struct GMMFit: ParsableCommand {
     }
 
     private func run<S: MatrixScalar>(_: S.Type) throws {
-        let matrix = try loadFeatures(data, as: S.self)
+        let matrix = try loadStackedFeatures(data, as: S.self)
         var options = GaussianMixtureTrainingOptions(componentCount: components, covarianceType: covariance)
         options.maxIterations = iterations
         options.tolerance = tolerance
@@ -143,15 +170,15 @@ struct GMMScore: ParsableCommand {
 
     @Argument(help: "The model file (JSON from `hmmkit gmm fit`).")
     var model: String
-    @Argument(help: "The data: a .npy matrix, one frame per row.")
-    var data: String
+    @Argument(help: "The data: .npy matrices (one frame per row), or folders of them; all are stacked.")
+    var data: [String]
     @Flag(help: "Also print per-frame log-likelihoods, as JSON.")
     var json = false
 
     func run() throws {
         do {
             let mixture = try GaussianMixture<Double>.load(from: URL(fileURLWithPath: model))
-            let matrix = try loadFeatures(data, as: Double.self)
+            let matrix = try loadStackedFeatures(data, as: Double.self)
             let samples = try mixture.scoreSamples(matrix)
             let mean = samples.reduce(0, +) / Double(max(samples.count, 1))
             if json {
