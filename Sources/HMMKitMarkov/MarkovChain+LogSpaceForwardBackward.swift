@@ -1,0 +1,149 @@
+import HMMKitNumerics
+
+// The log-space forward-backward (hmmlearn's `implementation="log"`), the reference. Every
+// lattice value is a Double whatever the scalar type, and each frame's row is shifted by its
+// maximum (the shifts summed apart, in Double): a raw log α of a long sequence reaches −10⁶,
+// where even Double's spacing is 1e-10 and exp(log α + log β − log p) would lose the posteriors'
+// last digits to cancellation. With the shifts, every exponent is of the size of one frame.
+//
+//   a_1(j) = log π_j + log b_1(j)
+//   a_t(j) = logΣexp_i (â_{t−1}(i) + log A_ij) + log b_t(j)        (+ log 1[end] at T)
+//   â_t = a_t − max_j a_t(j),  log p(x) = Σ_t max_j a_t(j) + logΣexp_j â_T(j)
+//   b_T(i) = log 1[end](i),  u_j = log b_{t+1}(j) + b̂_{t+1}(j),  b_t(i) = logΣexp_j (log A_ij + u_j),  b̂_t = b_t − max b_t
+//   Z_t = logΣexp_i (â_t(i) + b_t(i)),  γ_t(i) = exp(â_t(i) + b_t(i) − Z_t),  ξ_t(i, j) = exp(â_t(i) + log A_ij + u_j − Z_t)
+//
+// (Σ_ij ξ_t(i, j) = Σ_i α_t(i) β_t(i) = p(x) for every t, so Z_t normalises both.) The sums are
+// HMMKitNumerics' `logSumExp` over the band of nonzero transitions.
+
+extension MarkovChain {
+    /// Log-space forward-backward over a checked sequence (posteriors into `gamma`, ξ added into
+    /// `workspace.transitionCounts`, which the caller zeroed).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func logSpaceForwardBackward(_ input: UnsafePointer<Scalar>, frames count: Int, sequence: Int, workspace: MarkovWorkspace<Scalar>,
+                                 posteriors gamma: UnsafeMutablePointer<Scalar>) -> Result<Double, MarkovError> {
+        let n = stateCount
+        let lattice = workspace.logLattice.reserve(count * n)
+        let rows = workspace.logRows.reserve(4 * n)
+        let xi = workspace.transitionCounts.reserve(n * n)
+        let logLikelihood: Double
+        switch logSpaceForward(input, frames: count, sequence: sequence, lattice: lattice, stride: n, terms: rows) {
+        case .success(let value): logLikelihood = value
+        case .failure(let error): return .failure(error)
+        }
+        var betaNext = rows + n, betaCurrent = rows + 2 * n
+        let shifted = rows + 3 * n  // u_j = log b_{t+1}(j) + b̂_{t+1}(j)
+        logEnd.withUnsafeBufferPointer { end in
+            for j in 0..<n { betaNext[j] = end[j] }
+        }
+        posteriorRow(lattice + (count - 1) * n, beta: betaNext, terms: rows, into: gamma + (count - 1) * n)
+        logTransitions.withUnsafeBufferPointer { logA in
+            successorBands.withUnsafeBufferPointer { bands in
+                var t = count - 2
+                while t >= 0 {
+                    let frame = input + (t + 1) * n
+                    for j in 0..<n { shifted[j] = Double(frame[j]) + betaNext[j] }
+                    let alpha = lattice + t * n
+                    for i in 0..<n {
+                        var k = 0
+                        for j in bands[i] {
+                            rows[k] = logA[i * n + j] + shifted[j]
+                            k += 1
+                        }
+                        betaCurrent[i] = logSumExp(UnsafeBufferPointer(start: rows, count: k))
+                    }
+                    let normaliser = posteriorRow(alpha, beta: betaCurrent, terms: rows, into: gamma + t * n)
+                    for i in 0..<n where alpha[i] > -.infinity {
+                        let base = alpha[i] - normaliser
+                        for j in bands[i] { xi[i * n + j] += FastExponential.exp(base + logA[i * n + j] + shifted[j]) }
+                    }
+                    var largest = -Double.infinity
+                    for i in 0..<n { largest = Swift.max(largest, betaCurrent[i]) }
+                    if largest > -.infinity { for i in 0..<n { betaCurrent[i] -= largest } }
+                    swap(&betaNext, &betaCurrent)
+                    t -= 1
+                }
+            }
+        }
+        return .success(logLikelihood)
+    }
+
+    /// `γ(i) = exp(â(i) + b(i) − Z)` with `Z = logΣexp_i (â(i) + b(i))`, renormalised to sum to 1;
+    /// returns Z. `terms` is scratch of S.
+    @inline(__always)
+    @discardableResult
+    private func posteriorRow(_ alpha: UnsafeMutablePointer<Double>, beta: UnsafeMutablePointer<Double>,
+                              terms: UnsafeMutablePointer<Double>, into gamma: UnsafeMutablePointer<Scalar>) -> Double {
+        let n = stateCount
+        for i in 0..<n { terms[i] = alpha[i] + beta[i] }
+        let normaliser = logSumExp(UnsafeBufferPointer(start: terms, count: n))
+        var sum = 0.0
+        for i in 0..<n {
+            terms[i] = FastExponential.exp(terms[i] - normaliser)
+            sum += terms[i]
+        }
+        let inverse = sum > 0 ? 1 / sum : 1
+        for i in 0..<n { gamma[i] = Scalar(terms[i] * inverse) }
+        return normaliser
+    }
+
+    /// The log-space forward pass: the shifted rows `â` into `lattice` (`[T × S]` with
+    /// `stride == n`, or two alternating rows with `stride == 0`, which then needs `2n` Doubles);
+    /// `terms` is scratch of S. Returns `log p(x)`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func logSpaceForward(_ input: UnsafePointer<Scalar>, frames count: Int, sequence: Int, lattice: UnsafeMutablePointer<Double>,
+                         stride: Int, terms: UnsafeMutablePointer<Double>) -> Result<Double, MarkovError> {
+        let n = stateCount
+        return logTransitions.withUnsafeBufferPointer { logA in
+            predecessorBands.withUnsafeBufferPointer { bands in
+                logStart.withUnsafeBufferPointer { start in
+                    logEnd.withUnsafeBufferPointer { end in
+                        var current = lattice
+                        var offset = 0.0
+                        for t in 0..<count {
+                            let frame = input + t * n
+                            if let state = firstInvalidState(frame, count: n) {
+                                return .failure(.invalidLogLikelihood(sequence: sequence, frame: t, state: state, value: Double(frame[state])))
+                            }
+                            // With stride 0 the two rows alternate: the previous one is read while the next is written.
+                            let previous = current
+                            current = stride == 0 ? lattice + (t % 2) * n : lattice + t * n
+                            var best = -Double.infinity
+                            for j in 0..<n {
+                                var value: Double
+                                if t == 0 {
+                                    value = start[j]
+                                } else {
+                                    var k = 0
+                                    for i in bands[j] {
+                                        terms[k] = previous[i] + logA[i * n + j]
+                                        k += 1
+                                    }
+                                    value = logSumExp(UnsafeBufferPointer(start: terms, count: k))
+                                }
+                                value += Double(frame[j])
+                                if t == count - 1 { value += end[j] }
+                                current[j] = value
+                                best = Swift.max(best, value)
+                            }
+                            guard best > -.infinity else {
+                                return .failure(.impossibleSequence(sequence: sequence, frameCount: count, frame: t))
+                            }
+                            for j in 0..<n { current[j] -= best }
+                            offset += best
+                        }
+                        return .success(offset + logSumExp(UnsafeBufferPointer(start: current, count: n)))
+                    }
+                }
+            }
+        }
+    }
+
+    /// `log p(x)` by the log-space forward pass over two rows.
+    func logSpaceForwardOnly(_ input: UnsafePointer<Scalar>, frames: Int, sequence: Int,
+                             workspace: MarkovWorkspace<Scalar>) -> Result<Double, MarkovError> {
+        let rows = workspace.logRows.reserve(3 * stateCount)
+        return logSpaceForward(input, frames: frames, sequence: sequence, lattice: rows, stride: 0, terms: rows + 2 * stateCount)
+    }
+}

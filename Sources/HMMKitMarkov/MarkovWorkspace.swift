@@ -1,0 +1,46 @@
+import HMMKitNumerics
+
+/// A growable buffer of trivial values (Float, Double, Int32) owned by a final class: the
+/// pointer never leaves the kernels of this module and is freed in `deinit`.
+final class ScratchBuffer<Element> {
+    private(set) var pointer: UnsafeMutablePointer<Element>
+    private var capacity: Int
+
+    init() {
+        capacity = 0
+        pointer = .allocate(capacity: 1)
+    }
+
+    deinit { pointer.deallocate() }
+
+    /// The buffer with room for at least `count` elements (contents undefined after growing).
+    @inline(__always)
+    func reserve(_ count: Int) -> UnsafeMutablePointer<Element> {
+        if count > capacity {
+            pointer.deallocate()
+            pointer = .allocate(capacity: Swift.max(count, 1))
+            capacity = count
+        }
+        return pointer
+    }
+}
+
+/// Reusable buffers for the kernels over one sequence; one per worker thread, so that a batch
+/// allocates only each sequence's posterior matrix once the largest sequence has sized them.
+final class MarkovWorkspace<Scalar: MatrixScalar> {
+    /// Scaled path: `exp(log b − shift_t)` `[T × S]`, α̂ `[T × S]` and `1 / c_t` `[T]`.
+    let scaledEmissions = ScratchBuffer<Double>()
+    let scaledForward = ScratchBuffer<Double>()
+    let inverseScales = ScratchBuffer<Double>()
+    /// Scaled path: four rows of S (prediction, β̂ twice, weights).
+    let rows = ScratchBuffer<Double>()
+    /// Log-space path and Viterbi: `log α` or δ `[T × S]`, rows of S and a band of terms.
+    let logLattice = ScratchBuffer<Double>()
+    let logRows = ScratchBuffer<Double>()
+    /// Viterbi back-pointers `[T × S]`.
+    let backPointers = ScratchBuffer<Int32>()
+    /// The sequence's expected transition counts ξ summed over time, `[S × S]`.
+    let transitionCounts = ScratchBuffer<Double>()
+
+    init() {}
+}

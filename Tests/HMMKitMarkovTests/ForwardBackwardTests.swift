@@ -1,0 +1,185 @@
+import HMMKitMarkov
+import HMMKitNumerics
+import HMMKitTestSupport
+import Testing
+
+/// One case of the random sweeps: a topology and a state count.
+struct ChainCase: CustomTestStringConvertible, Sendable {
+    var topology: MarkovTopology
+    var stateCount: Int
+    var testDescription: String {
+        switch topology {
+        case .ergodic: return "ergodic S=\(stateCount)"
+        case .leftToRight(let jump): return "left-to-right J=\(jump) S=\(stateCount)"
+        case .custom: return "custom S=\(stateCount)"
+        }
+    }
+
+    static let sweep: [ChainCase] = [1, 2, 5, 17].flatMap { n in
+        [ChainCase(topology: .ergodic, stateCount: n), ChainCase(topology: .leftToRight(maximumJump: 0), stateCount: n),
+         ChainCase(topology: .leftToRight(maximumJump: 2), stateCount: n)]
+    }
+}
+
+@Suite("Forward-backward")
+struct ForwardBackwardTests {
+    /// Scaled and log-space agree to 1e-12 relative in Double on random models and sequences
+    /// (both compute exact recursions; only exp's last bits and summation orders differ, over
+    /// at most 300 frames); posteriors sum to 1 per frame; ξ rows sum to the occupancies of
+    /// frames 1…T−1; zero transitions stay exactly zero in ξ; the forward-only log-likelihood
+    /// is the same.
+    @Test(arguments: ChainCase.sweep)
+    func scaledEqualsLogSpace(chainCase: ChainCase) throws {
+        let n = chainCase.stateCount
+        for (index, frames) in [n + 2, 40, 300].enumerated() {
+            let chain = try MarkovTestData.chain(Double.self, stateCount: n, topology: chainCase.topology, seed: UInt64(100 * n + index))
+            let logB = MarkovTestData.logLikelihoods(Double.self, frames: frames, states: n, seed: UInt64(7 + index))
+            let scaled = try chain.forwardBackward(logB, implementation: .scaled)
+            let reference = try chain.forwardBackward(logB, implementation: .logSpace)
+            #expect(abs(scaled.logLikelihood - reference.logLikelihood) <= 1e-12 * abs(reference.logLikelihood))
+            #expect(relativeError(scaled.posteriors, reference.posteriors) < 1e-12)
+            #expect(relativeError(scaled.transitionCounts, reference.transitionCounts) < 1e-12)
+            for implementation in ForwardBackwardImplementation.allCases {
+                let forwardOnly = try chain.logLikelihood(of: logB, implementation: implementation)
+                #expect(abs(forwardOnly - reference.logLikelihood) <= 1e-12 * abs(reference.logLikelihood))
+            }
+            for result in [scaled, reference] {
+                checkInvariants(result, chain: chain)
+            }
+        }
+    }
+
+    /// The invariants every result satisfies (1e-12 absolute in Double: sums of ≤ 300 terms ≤ 1).
+    func checkInvariants<S: MatrixScalar>(_ result: ForwardBackwardResult<S>, chain: MarkovChain<S>, tolerance: Double = 1e-12) {
+        let n = chain.stateCount, frames = result.posteriors.rowCount
+        for sum in result.posteriors.rowSumsInDouble { #expect(abs(sum - 1) < tolerance) }
+        for i in 0..<n {
+            var occupancy = 0.0
+            for t in 0..<(frames - 1) { occupancy += Double(result.posteriors[t, i]) }
+            let row = result.transitionCounts[row: i].reduce(0, +)
+            #expect(abs(row - occupancy) < tolerance * Double(frames), "ξ row \(i): \(row) vs Σγ \(occupancy)")
+            for j in 0..<n where chain.transitions[i, j] == 0 { #expect(result.transitionCounts[i, j] == 0) }
+        }
+        for t in 0..<frames {
+            for i in 0..<n where !chain.endStates[i] && t == frames - 1 { #expect(result.posteriors[t, i] == 0) }
+        }
+    }
+
+    /// Float: scaled and log-space against the Double reference (1e-4 relative on the
+    /// posteriors: Float's 6e-8 rounding compounds over 200 frames; the log-likelihood 1e-6).
+    @Test(arguments: ChainCase.sweep)
+    func floatAgreesWithDouble(chainCase: ChainCase) throws {
+        let n = chainCase.stateCount
+        let chain = try MarkovTestData.chain(Double.self, stateCount: n, topology: chainCase.topology, seed: UInt64(n))
+        let logB = MarkovTestData.logLikelihoods(Double.self, frames: 200, states: n, seed: 3)
+        let reference = try chain.forwardBackward(logB, implementation: .logSpace)
+        let floatChain = try MarkovChain(startProbabilities: chain.startProbabilities.map { Float($0) },
+                                         transitions: chain.transitions.converted(to: Float.self), topology: chainCase.topology)
+        for implementation in ForwardBackwardImplementation.allCases {
+            let result = try floatChain.forwardBackward(logB.converted(to: Float.self), implementation: implementation)
+            #expect(abs(result.logLikelihood - reference.logLikelihood) < 1e-6 * abs(reference.logLikelihood))
+            #expect(relativeError(result.posteriors.converted(to: Double.self), reference.posteriors) < 1e-4)
+            #expect(relativeError(result.transitionCounts, reference.transitionCounts) < 1e-4)
+            checkInvariants(result, chain: floatChain, tolerance: 1e-5)
+        }
+    }
+
+    /// Every path of a 3-state, 5-frame model enumerated (243 paths): the forward likelihood,
+    /// γ and ξ of both implementations equal the sums over paths, and Viterbi the best path
+    /// (1e-12 relative in Double).
+    @Test(arguments: [MarkovTopology.ergodic, .leftToRight(maximumJump: 0), .leftToRight(maximumJump: 1)])
+    func bruteForceEnumeration(topology: MarkovTopology) throws {
+        for seed in UInt64(0)..<4 {
+            let chain = try MarkovTestData.chain(Double.self, stateCount: 3, topology: topology, seed: 40 + seed)
+            let logB = MarkovTestData.logLikelihoods(Double.self, frames: 5, states: 3, seed: 50 + seed, range: -4...0)
+            let truth = MarkovTestData.bruteForce(chain, logB)
+            for implementation in ForwardBackwardImplementation.allCases {
+                let result = try chain.forwardBackward(logB, implementation: implementation)
+                #expect(abs(Double.exp(result.logLikelihood) - truth.likelihood) < 1e-12 * truth.likelihood)
+                #expect(relativeError(result.posteriors.elements, truth.posteriors) < 1e-12)
+                #expect(relativeError(result.transitionCounts.elements, truth.transitions) < 1e-12)
+            }
+            let path = try chain.viterbi(logB)
+            #expect(path.states == truth.best)
+            #expect(abs(Double.exp(path.logProbability) - truth.bestProbability) < 1e-12 * truth.bestProbability)
+        }
+    }
+
+    /// Custom structure and explicit end states: a 4-state chain 0 → {1, 2} → 3 with skips
+    /// forbidden, ending in state 1 or 3, against enumeration.
+    @Test func customStructureAndEndStates() throws {
+        let structure = try TransitionStructure(allowedTransitions: [
+            [true, true, true, false], [false, true, false, true], [false, false, true, true], [true, false, false, true],
+        ], allowedStarts: [true, false, true, false])
+        let chain = try MarkovChain<Double>(
+            startProbabilities: [0.7, 0, 0.3, 0],
+            transitions: Matrix(rows: [[0.2, 0.5, 0.3, 0], [0, 0.6, 0, 0.4], [0, 0, 0.9, 0.1], [0.25, 0, 0, 0.75]]),
+            topology: .custom(structure), end: .states([1, 3]))
+        #expect(chain.minimumFrameCount == 2)
+        let logB = MarkovTestData.logLikelihoods(Double.self, frames: 6, states: 4, seed: 9, range: -3...0)
+        let truth = MarkovTestData.bruteForce(chain, logB)
+        for implementation in ForwardBackwardImplementation.allCases {
+            let result = try chain.forwardBackward(logB, implementation: implementation)
+            #expect(abs(Double.exp(result.logLikelihood) - truth.likelihood) < 1e-12 * truth.likelihood)
+            #expect(relativeError(result.posteriors.elements, truth.posteriors) < 1e-12)
+            #expect(relativeError(result.transitionCounts.elements, truth.transitions) < 1e-12)
+        }
+        #expect(try chain.viterbi(logB).states == truth.best)
+    }
+
+    /// Emissions of −∞ (zero likelihood) in some states are handled exactly, not as NaN: the
+    /// scaled path shifts by the best reachable state, not the row maximum. Here the unreachable
+    /// last state of a left-to-right chain has by far the best score in the early frames.
+    @Test func zeroLikelihoodsAndUnreachableHighScores() throws {
+        let chain = try MarkovTestData.chain(Double.self, stateCount: 5, topology: .leftToRight(maximumJump: 0), seed: 4)
+        var logB = MarkovTestData.logLikelihoods(Double.self, frames: 30, states: 5, seed: 5, range: -800 ... -700)
+        for t in 0..<4 { logB[t, 4] = 0 }  // 700+ nats above the reachable states: exp(−700) would underflow every one of them in Float
+        for t in stride(from: 0, to: 30, by: 3) { logB[t, 2] = -.infinity }
+        let scaled = try chain.forwardBackward(logB, implementation: .scaled)
+        let reference = try chain.forwardBackward(logB, implementation: .logSpace)
+        #expect(scaled.logLikelihood.isFinite)
+        #expect(abs(scaled.logLikelihood - reference.logLikelihood) <= 1e-12 * abs(reference.logLikelihood))
+        #expect(relativeError(scaled.posteriors, reference.posteriors) < 1e-12)
+        for t in stride(from: 0, to: 30, by: 3) { #expect(scaled.posteriors[t, 2] == 0) }
+        let floatChain = try MarkovChain(startProbabilities: chain.startProbabilities.map { Float($0) },
+                                         transitions: chain.transitions.converted(to: Float.self), topology: chain.topology)
+        let floatResult = try floatChain.forwardBackward(logB.converted(to: Float.self), implementation: .scaled)
+        #expect(abs(floatResult.logLikelihood - reference.logLikelihood) < 1e-6 * abs(reference.logLikelihood))
+    }
+
+    /// When the end constraint removes nearly all the forward mass at once (normaliser below
+    /// 1e-100: the forward pass favoured state 0 by 300 nats a frame, the sequence must end in
+    /// state 2), the scaled path reruns the sequence in log space: the results are exactly the
+    /// log-space ones, and finite.
+    @Test func collapsingMassFallsBackToLogSpace() throws {
+        let chain = try MarkovTestData.chain(Double.self, stateCount: 3, topology: .leftToRight(maximumJump: 0), seed: 8)
+        var logB = Matrix<Double>(rowCount: 6, columnCount: 3, repeating: -300)
+        for t in 0..<6 { logB[t, 0] = 0 }
+        let scaled = try chain.forwardBackward(logB, implementation: .scaled)
+        let reference = try chain.forwardBackward(logB, implementation: .logSpace)
+        #expect(scaled == reference)
+        #expect(scaled.logLikelihood.isFinite && scaled.logLikelihood < -590)
+        #expect(try chain.logLikelihood(of: logB, implementation: .scaled) == chain.logLikelihood(of: logB, implementation: .logSpace))
+        checkInvariants(scaled, chain: chain)
+    }
+
+    /// A 1,000,000-frame left-to-right sequence: the scaled forward pass gives a finite
+    /// log-likelihood in Float and Double (no underflow: the raw forward probability is about
+    /// e^(−3·10⁶)), and they agree to 1e-5 relative (Float inputs, Double accumulation of the
+    /// per-frame scales). Forward-backward of Double then agrees with the forward-only value.
+    @Test func millionFramesDoNotUnderflow() throws {
+        let frames = 1_000_000, n = 5
+        let chain = try MarkovTestData.chain(Double.self, stateCount: n, topology: .leftToRight(maximumJump: 0), seed: 11)
+        let logB = MarkovTestData.logLikelihoods(Double.self, frames: frames, states: n, seed: 12, range: -6...0)
+        let double = try chain.logLikelihood(of: logB)
+        let floatChain = try MarkovChain(startProbabilities: chain.startProbabilities.map { Float($0) },
+                                         transitions: chain.transitions.converted(to: Float.self), topology: chain.topology)
+        let float = try floatChain.logLikelihood(of: logB.converted(to: Float.self))
+        #expect(double.isFinite && double < -1e6)
+        #expect(float.isFinite)
+        #expect(abs(float - double) < 1e-5 * abs(double))
+        let full = try chain.forwardBackward(logB)
+        #expect(abs(full.logLikelihood - double) <= 1e-12 * abs(double))
+        #expect(abs(full.posteriors[frames - 1, n - 1] - 1) < 1e-15)
+    }
+}

@@ -1,2 +1,0 @@
-import HMMKitMarkov
-import Testing
