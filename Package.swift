@@ -39,10 +39,12 @@ let package = Package(
                 .product(name: "RealModule", package: "swift-numerics"),
                 .product(name: "ComplexModule", package: "swift-numerics"),
             ]),
+        // Atomic writes and path checks shared by every module that writes files.
+        .target(name: "HMMKitFileSystem"),
         // Reading audio files (libsndfile) and resampling them (libsoxr).
-        .target(name: "HMMKitAudio", dependencies: ["CSndfile", "CSoxr"]),
+        .target(name: "HMMKitAudio", dependencies: ["CSndfile", "CSoxr", "HMMKitFileSystem"]),
         // Matrices to and from files: NumPy .npy (Kaldi archives later); atomic writes for model files.
-        .target(name: "HMMKitMatrixFiles", dependencies: ["HMMKitNumerics"]),
+        .target(name: "HMMKitMatrixFiles", dependencies: ["HMMKitNumerics", "HMMKitFileSystem"]),
         // The MFCC front end: framing, windows, mel filterbanks, cepstra, deltas, CMVN, presets.
         .target(name: "HMMKitFeatures", dependencies: ["HMMKitNumerics", "HMMKitAudio"]),
         // Gaussian mixture models: diagonal, full, spherical, tied; statistics, EM update, training.
@@ -50,7 +52,7 @@ let package = Package(
         // Hidden Markov models: topologies, forward-backward, Viterbi (emissions from the mixtures).
         .target(name: "HMMKitMarkov", dependencies: ["HMMKitNumerics", "HMMKitMixtures"]),
         // Standalone SVG plots: heat maps, curves, scatter plots.
-        .target(name: "HMMKitPlots"),
+        .target(name: "HMMKitPlots", dependencies: ["HMMKitFileSystem"]),
         // The umbrella: `import HMMKit` brings every public module.
         .target(name: "HMMKit", dependencies: [
             "HMMKitNumerics", "HMMKitAudio", "HMMKitMatrixFiles", "HMMKitFeatures", "HMMKitMixtures", "HMMKitMarkov", "HMMKitPlots",

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import HMMKitFileSystem
 
 /// What an audio file holds according to its header; no samples are decoded.
 public struct AudioFileInfo: Sendable, Equatable {

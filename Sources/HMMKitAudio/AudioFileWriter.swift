@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import HMMKitFileSystem
 
 /// What ``AudioFileWriter`` wrote.
 public struct AudioWriteReport: Sendable, Equatable {

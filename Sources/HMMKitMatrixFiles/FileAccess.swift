@@ -1,5 +1,5 @@
 // The POSIX calls of the module: reading a whole file with errors that say why it could not be
-// read, and atomic writes (a temporary file in the destination's folder, `fsync`, `rename`).
+// read, and atomic writes (through HMMKitFileSystem).
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -7,6 +7,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import HMMKitFileSystem
 
 enum FileAccess {
     /// The first `limit` bytes of the file at `path` (all of it when `limit` is `nil`) and the
@@ -46,54 +47,11 @@ enum FileAccess {
         return (bytes, limit == nil ? filled : fileSize)
     }
 
-    /// Writes `chunks` one after the other to `path` atomically: into `.<name>.tmp-XXXXXX` in the
-    /// same folder (`mkstemp`, mode 0644), `fsync`, then `rename` over `path`. On any failure the
-    /// temporary file is removed and `path` is left as it was. With `durable: false` the two
-    /// `fsync` calls are skipped: readers still never see a half-written file, but a power cut
-    /// right after the write may lose it (for bulk outputs that can be recomputed).
+    /// Writes `chunks` to `path` atomically (``FileSystem/writeAtomically(_:to:durable:)``); with
+    /// `durable: false` the `fsync`s are skipped (for bulk outputs that can be recomputed).
     static func writeAtomically(_ chunks: [UnsafeRawBufferPointer], to path: String, durable: Bool = true) throws(MatrixFileError) {
-        let name = path.split(separator: "/").last.map(String.init) ?? "matrix"
-        let directory: String
-        if let slash = path.lastIndex(of: "/") {
-            directory = slash == path.startIndex ? "/" : String(path[..<slash])
-        } else {
-            directory = "."
-        }
-        var template = Array("\(directory)/.\(name).tmp-XXXXXX".utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else {
-            throw .cannotWrite(file: path, reason: "cannot create a temporary file in \(directory): \(describe(errno: errno))")
-        }
-        let temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        var failure: String?
-        if fchmod(descriptor, 0o644) != 0 { failure = "chmod: \(describe(errno: errno))" }
-        outer: for chunk in chunks where failure == nil {
-            var written = 0
-            while written < chunk.count {
-                let count = write(descriptor, chunk.baseAddress! + written, chunk.count - written)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    failure = describe(errno: errno)
-                    break outer
-                }
-                written += count
-            }
-        }
-        if durable, failure == nil, fsync(descriptor) != 0 { failure = "fsync: \(describe(errno: errno))" }
-        if close(descriptor) != 0, failure == nil { failure = "close: \(describe(errno: errno))" }
-        if failure == nil, rename(temporaryPath, path) != 0 {
-            failure = "cannot rename the temporary file over it: \(describe(errno: errno))"
-        }
-        if let failure {
-            unlink(temporaryPath)
-            throw .cannotWrite(file: path, reason: failure)
-        }
-        // Make the rename itself durable (best effort: some file systems refuse fsync on a folder).
-        guard durable else { return }
-        let folder = open(directory, O_RDONLY | O_CLOEXEC)
-        if folder >= 0 {
-            _ = fsync(folder)
-            close(folder)
+        if let reason = FileSystem.writeAtomically(chunks, to: path, durable: durable) {
+            throw .cannotWrite(file: path, reason: reason)
         }
     }
 
