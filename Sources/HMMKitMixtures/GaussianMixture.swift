@@ -90,6 +90,7 @@ public struct GaussianMixture<Scalar: MatrixScalar>: Sendable {
 struct ScoringCache<Scalar: MatrixScalar>: Sendable {
     let constants: [Scalar]
     let linearWeights: Matrix<Scalar>?
+    /// Tied only: the precision Cholesky factor and the transformed means.
     let precisionCholesky: [Matrix<Scalar>]
     let transformedMeans: Matrix<Scalar>?
     /// Full covariance: the centre m and the `[(D + D(D+1)/2) × K]` weights of the quadratic features.
@@ -149,29 +150,33 @@ struct ScoringCache<Scalar: MatrixScalar>: Sendable {
                     throw .singularCovariance(component: index, detail: "\(error)")
                 }
             }
-            var transformed = Matrix<Scalar>(rowCount: k, columnCount: d)
-            for c in 0..<k {
-                let factor = factors[matrices.count == 1 ? 0 : c]
-                var logDeterminant = 0.0
-                for j in 0..<d { logDeterminant += Double.log(Double(factor[j, j])) }
-                constants[c] = Scalar(Double.log(Double(weights[c])) - halfLog2Pi + logDeterminant)
-                for j in 0..<d {
-                    var sum = 0.0
-                    for i in 0...j { sum += Double(means[c, i]) * Double(factor[i, j]) }
-                    transformed[c, j] = Scalar(sum)
-                }
-            }
             self.linearWeights = nil
-            self.precisionCholesky = factors
-            self.transformedMeans = transformed
             if case .full = covariances {
+                // Full: only the expanded quadratic form is kept; the factors served to build it.
                 let (centre, weightsMatrix, quadraticConstants) = Self.expandedQuadratic(
                     weights: weights, means: means, factors: factors)
                 self.centre = centre
                 self.centreDouble = centre.map(Double.init)
                 self.quadraticWeights = weightsMatrix
+                self.precisionCholesky = []
+                self.transformedMeans = nil
                 constants = quadraticConstants
             } else {
+                // Tied: the one factor P and the transformed means μ·P.
+                let factor = factors[0]
+                var logDeterminant = 0.0
+                for j in 0..<d { logDeterminant += Double.log(Double(factor[j, j])) }
+                var transformed = Matrix<Scalar>(rowCount: k, columnCount: d)
+                for c in 0..<k {
+                    constants[c] = Scalar(Double.log(Double(weights[c])) - halfLog2Pi + logDeterminant)
+                    for j in 0..<d {
+                        var sum = 0.0
+                        for i in 0...j { sum += Double(means[c, i]) * Double(factor[i, j]) }
+                        transformed[c, j] = Scalar(sum)
+                    }
+                }
+                self.precisionCholesky = factors
+                self.transformedMeans = transformed
                 self.centre = []
                 self.centreDouble = []
                 self.quadraticWeights = nil
