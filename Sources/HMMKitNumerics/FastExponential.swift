@@ -104,3 +104,68 @@ public enum FastExponential {
         }
     }
 }
+
+/// A precision with a SIMD width, and `eˣ` on a whole vector: ``FastExponential``'s reduction
+/// and polynomial lane by lane (the scalar `core` functions above stay scalar so that debug
+/// builds, where SIMD code is not optimised, stay fast), with `2ᵏ` built from the integer bits. Valid up to
+/// x = 709 (Double) / 88 (Float); smaller arguments than −708 / −87 are clamped there.
+@usableFromInline
+protocol SoftmaxLanes: MatrixScalar, SIMDScalar {
+    associatedtype Lanes: SIMD where Lanes.Scalar == Self
+    static func exponentials(_ v: Lanes) -> Lanes
+}
+
+extension Double: SoftmaxLanes {
+    @usableFromInline typealias Lanes = SIMD4<Double>
+
+    /// Degree 13 after reduction to |r| ≤ ln 2 / 2 (truncation < 4e-18).
+    @inlinable @inline(__always)
+    static func exponentials(_ v: SIMD4<Double>) -> SIMD4<Double> {
+        let x = v.replacing(with: -708, where: v .< -708)
+        let magic = SIMD4<Double>(repeating: 6755399441055744.0)  // 1.5 · 2⁵²
+        let shifted = x * 1.4426950408889634 + magic
+        let k = shifted - magic
+        let r = (x - k * 6.93147180369123816490e-01) - k * 1.90821492927058770002e-10
+        // Horner's rule on 1/13! … 1/2!, 1, 1 (written out: no array in this hot path).
+        var p = SIMD4<Double>(repeating: 1.0 / 6227020800.0)
+        p = p * r + 1.0 / 479001600.0
+        p = p * r + 1.0 / 39916800.0
+        p = p * r + 1.0 / 3628800.0
+        p = p * r + 1.0 / 362880.0
+        p = p * r + 1.0 / 40320.0
+        p = p * r + 1.0 / 5040.0
+        p = p * r + 1.0 / 720.0
+        p = p * r + 1.0 / 120.0
+        p = p * r + 1.0 / 24.0
+        p = p * r + 1.0 / 6.0
+        p = p * r + 0.5
+        p = p * r + 1.0
+        p = p * r + 1.0
+        let bits = unsafeBitCast(shifted, to: SIMD4<UInt64>.self) &+ 1023
+        return p * unsafeBitCast(bits &<< 52, to: SIMD4<Double>.self)
+    }
+}
+
+extension Float: SoftmaxLanes {
+    @usableFromInline typealias Lanes = SIMD8<Float>
+
+    /// Degree 7 after reduction (truncation < 3e-9).
+    @inlinable @inline(__always)
+    static func exponentials(_ v: SIMD8<Float>) -> SIMD8<Float> {
+        let x = v.replacing(with: -87, where: v .< -87)
+        let magic = SIMD8<Float>(repeating: 12582912)  // 1.5 · 2²³
+        let shifted = x * 1.44269504 + magic
+        let k = shifted - magic
+        let r = (x - k * 0.693145752) - k * 1.42860677e-06
+        var p = SIMD8<Float>(repeating: 1.0 / 5040.0)
+        p = p * r + 1.0 / 720.0
+        p = p * r + 1.0 / 120.0
+        p = p * r + 1.0 / 24.0
+        p = p * r + 1.0 / 6.0
+        p = p * r + 0.5
+        p = p * r + 1.0
+        p = p * r + 1.0
+        let bits = unsafeBitCast(shifted, to: SIMD8<UInt32>.self) &+ 127
+        return p * unsafeBitCast(bits &<< 23, to: SIMD8<Float>.self)
+    }
+}
