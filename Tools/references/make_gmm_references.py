@@ -128,6 +128,9 @@ import sys
 import warnings
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fixture_io import Writer, rel_err  # noqa: E402  (shared with the other reference scripts)
 import scipy
 import scipy.linalg
 import scipy.special
@@ -509,31 +512,6 @@ def as_2d(a, cov=None, what="plain"):
 
 def layout_of(cov, K, D):
     return {"full": [K * D, D], "tied": [D, D], "diag": [K, D], "spherical": [K, 1]}[cov]
-
-
-class Writer:
-    def __init__(self, root):
-        self.root = root
-        self.files = {}
-
-    def save(self, rel, array):
-        path = os.path.join(self.root, rel)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        assert array.dtype == np.float64 and array.ndim == 2 and array.flags.c_contiguous
-        assert np.all(np.isfinite(array)), rel
-        np.save(path, array)
-        back = np.load(path)
-        assert back.dtype == np.float64 and back.shape == array.shape and not np.isfortran(back)
-        assert np.array_equal(back, array), f"read-back differs: {rel}"
-        with open(path, "rb") as fh:
-            sha = hashlib.sha256(fh.read()).hexdigest()
-        self.files[rel] = dict(shape=list(array.shape), bytes=os.path.getsize(path), sha256=sha)
-
-
-def rel_err(a, b):
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    scale = max(np.abs(b).max(), 1e-300)
-    return float(np.abs(a - b).max() / scale)
 
 
 def sk_params(g):

@@ -148,6 +148,9 @@ import sys
 import warnings
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fixture_io import Writer, rel_err  # noqa: E402  (shared with the other reference scripts)
 import python_speech_features as psf
 import scipy
 import scipy.linalg
@@ -662,32 +665,6 @@ def as_2d(a):
         a = a.reshape(-1, a.shape[-1])
     assert a.ndim == 2
     return np.ascontiguousarray(a)
-
-
-class Writer:
-    def __init__(self, root):
-        self.root = root
-        self.files = {}
-
-    def save(self, rel, array):
-        path = os.path.join(self.root, rel)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        assert array.dtype == np.float64 and array.ndim == 2 and array.flags.c_contiguous, rel
-        assert np.all(np.isfinite(array)), rel
-        np.save(path, array)
-        back = np.load(path)
-        assert back.dtype == np.float64 and back.shape == array.shape and not np.isfortran(back)
-        assert np.array_equal(back, array), f"read-back differs: {rel}"
-        with open(path, "rb") as fh:
-            sha = hashlib.sha256(fh.read()).hexdigest()
-        self.files[rel] = dict(shape=list(array.shape), bytes=os.path.getsize(path), sha256=sha)
-
-
-def rel_err(a, b):
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    assert a.shape == b.shape, (a.shape, b.shape)
-    scale = max(float(np.abs(b).max()), 1e-300)
-    return float(np.abs(a - b).max() / scale)
 
 
 def params_rel_err(pa, pb):

@@ -1,0 +1,36 @@
+"""Shared helpers of the make_*_references.py scripts: the checked .npy fixture writer (2-D
+float64, C order, finite, read back and hashed for the manifest) and the relative error that
+HMMKit's tests use (max |a - b| / max |b|)."""
+import hashlib
+import os
+
+import numpy as np
+
+
+class Writer:
+    """Saves fixture arrays under `root` and remembers their shape, size and sha256."""
+
+    def __init__(self, root):
+        self.root = root
+        self.files = {}
+
+    def save(self, rel, array):
+        path = os.path.join(self.root, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        assert array.dtype == np.float64 and array.ndim == 2 and array.flags.c_contiguous, rel
+        assert np.all(np.isfinite(array)), rel
+        np.save(path, array)
+        back = np.load(path)
+        assert back.dtype == np.float64 and back.shape == array.shape and not np.isfortran(back)
+        assert np.array_equal(back, array), f"read-back differs: {rel}"
+        with open(path, "rb") as fh:
+            sha = hashlib.sha256(fh.read()).hexdigest()
+        self.files[rel] = dict(shape=list(array.shape), bytes=os.path.getsize(path), sha256=sha)
+
+
+def rel_err(a, b):
+    """max |a - b| / max |b| (arrays of the same shape)."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    assert a.shape == b.shape, (a.shape, b.shape)
+    scale = max(float(np.abs(b).max()), 1e-300)
+    return float(np.abs(a - b).max() / scale)
