@@ -11,10 +11,33 @@ extension GaussianMixture {
     @_specialize(where Scalar == Double)
     func accumulateBlock(_ workspace: MixtureWorkspace<Scalar>, into statistics: inout GaussianMixtureStatistics,
                          backend: ComputeBackend) {
-        let n = workspace.rowCount, d = dimension, k = componentCount
+        let n = workspace.rowCount, d = dimension
         guard n > 0 else { return }
         weightedLogDensities(workspace, backend: backend)
         normalizeToResponsibilities(workspace, backend: backend)
+        statistics.withUnsafeMutableValues { values in
+            values[GaussianMixtureStatistics.framesIndex] += Double(n)
+            var logLikelihood = 0.0
+            for value in workspace.frameLogLikelihoods { logLikelihood += Double(value) }
+            values[GaussianMixtureStatistics.logLikelihoodIndex] += logLikelihood
+        }
+        addResponsibilityStatistics(workspace, into: &statistics, backend: backend)
+        if covarianceType == .tied {
+            MixtureWorkspace.shape(&workspace.outer, d, d)
+            try! backend.symmetricRankUpdate(workspace.block, transposed: true, into: &workspace.outer)
+            addOuter(workspace.outer, to: &statistics, at: statistics.secondOrderOffset)
+        }
+    }
+
+    /// Adds the occupancies and first- and second-order sums of the responsibilities in
+    /// `workspace.logDensities` (`[n × K]`, any non-negative weights) with the block's scoring
+    /// features: one GEMM `γᵀ·[x, x², 1]` (diagonal, spherical), `γᵀ·[x', x'ᵢx'ⱼ, 1]` (full) or
+    /// `γᵀ·x` (tied, whose second order the caller adds). Frames and log-likelihood are not touched.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    package func addResponsibilityStatistics(_ workspace: MixtureWorkspace<Scalar>, into statistics: inout GaussianMixtureStatistics,
+                                             backend: ComputeBackend) {
+        let d = dimension, k = componentCount
         let type = covarianceType
         // First order (+ diagonal second order): γᵀ · x  or  γᵀ · [x, x²]; full: γᵀ · [x', x'ᵢx'ⱼ].
         let width: Int
@@ -32,17 +55,8 @@ extension GaussianMixture {
         let layout = (first: statistics.firstOrderOffset, second: statistics.secondOrderOffset)
         let occupancyOffset = statistics.occupancyOffset
         statistics.withUnsafeMutableValues { values in
-            values[GaussianMixtureStatistics.framesIndex] += Double(n)
-            var logLikelihood = 0.0
-            for value in workspace.frameLogLikelihoods { logLikelihood += Double(value) }
-            values[GaussianMixtureStatistics.logLikelihoodIndex] += logLikelihood
             for c in 0..<k { values[occupancyOffset + c] += workspace.occupancy[c] }
             addProducts(workspace, width: width, into: values, firstOffset: layout.first, secondOffset: layout.second)
-        }
-        if type == .tied {
-            MixtureWorkspace.shape(&workspace.outer, d, d)
-            try! backend.symmetricRankUpdate(workspace.block, transposed: true, into: &workspace.outer)
-            addOuter(workspace.outer, to: &statistics, at: layout.second)
         }
     }
 

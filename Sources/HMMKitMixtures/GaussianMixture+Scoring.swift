@@ -10,7 +10,7 @@ extension GaussianMixture {
     /// Tied: `y = x·P` (one GEMM) and `c_k − ½‖y − μ_k P‖²` per component. Runs on `backend`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    func weightedLogDensities(_ workspace: MixtureWorkspace<Scalar>, backend: ComputeBackend) {
+    package func weightedLogDensities(_ workspace: MixtureWorkspace<Scalar>, backend: ComputeBackend) {
         let n = workspace.rowCount, d = dimension, k = componentCount
         MixtureWorkspace.shape(&workspace.logDensities, n, k)
         guard n > 0 else { return }

@@ -39,11 +39,11 @@ public struct GaussianMixtureStatistics: Sendable, Equatable, Codable {
 
     // MARK: Layout
 
-    static let framesIndex = 0
+    package static let framesIndex = 0
     static let logLikelihoodIndex = 1
-    var occupancyOffset: Int { 2 }
-    var firstOrderOffset: Int { 2 + componentCount }
-    var secondOrderOffset: Int { 2 + componentCount * (1 + dimension) }
+    package var occupancyOffset: Int { 2 }
+    package var firstOrderOffset: Int { 2 + componentCount }
+    package var secondOrderOffset: Int { 2 + componentCount * (1 + dimension) }
 
     /// Frames accumulated (a Double, so that scaled or weighted statistics stay exact).
     public var frameCount: Double { values[Self.framesIndex] }
@@ -92,7 +92,7 @@ public struct GaussianMixtureStatistics: Sendable, Equatable, Codable {
     }
 
     /// Direct access for the accumulation kernels.
-    mutating func withUnsafeMutableValues<R>(_ body: (UnsafeMutableBufferPointer<Double>) -> R) -> R {
+    package mutating func withUnsafeMutableValues<R>(_ body: (UnsafeMutableBufferPointer<Double>) -> R) -> R {
         values.withUnsafeMutableBufferPointer { body($0) }
     }
 

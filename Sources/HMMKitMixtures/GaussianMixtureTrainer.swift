@@ -298,10 +298,10 @@ enum HardAssignment {
 }
 
 /// Splitting one component in two (HTK `MU`, Kaldi `--mix-up`).
-enum MixtureSplitting {
+package enum MixtureSplitting {
     /// The model with its heaviest component split: both halves get half its weight, its
     /// covariance, and its mean moved by ±0.2 standard deviations along every dimension.
-    static func splitHeaviest<S: MatrixScalar>(_ model: GaussianMixture<S>, backend: ComputeBackend) throws(MixtureError) -> GaussianMixture<S> {
+    package static func splitHeaviest<S: MatrixScalar>(_ model: GaussianMixture<S>, backend: ComputeBackend) throws(MixtureError) -> GaussianMixture<S> {
         let k = model.componentCount, d = model.dimension
         let heaviest = model.weights.indices.max { model.weights[$0] < model.weights[$1] }!
         let covariance = model.covariances.matrix(component: heaviest, dimension: d)

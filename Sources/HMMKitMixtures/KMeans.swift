@@ -2,10 +2,10 @@ import HMMKitNumerics
 
 /// k-means++ seeding and Lloyd iterations, with squared distances by GEMM:
 /// `‖x − c‖² = ‖x‖² − 2·x·c + ‖c‖²` over blocks of frames.
-enum KMeans {
+package enum KMeans {
     /// `k` centres for `data` (`[N × D]`, N ≥ k): k-means++ seeds, then up to `iterations` Lloyd
     /// steps (stopping early when no assignment changes). An empty cluster keeps its centre.
-    static func centres<S: MatrixScalar, G: RandomNumberGenerator>(
+    package static func centres<S: MatrixScalar, G: RandomNumberGenerator>(
         _ data: Matrix<S>, k: Int, iterations: Int, backend: ComputeBackend, using generator: inout G
     ) -> (centres: Matrix<S>, assignments: [Int]) {
         let n = data.rowCount, d = data.columnCount

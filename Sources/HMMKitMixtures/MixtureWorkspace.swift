@@ -2,7 +2,8 @@ import HMMKitNumerics
 
 /// Reusable buffers for scoring and accumulating one block of frames; one per worker thread,
 /// so that blocks allocate nothing once the first block has sized them.
-final class MixtureWorkspace<Scalar: MatrixScalar> {
+/// Public only as an opaque per-worker scratch type of the HMM emissions; its members stay in the package.
+public final class MixtureWorkspace<Scalar: MatrixScalar> {
     /// A copy of the block's frames, `[n × D]` (tied covariance only).
     var block = Matrix<Scalar>(rowCount: 0, columnCount: 0)
     /// The scoring features: `[x, x²]`, `[n × 2D]` (diagonal, spherical) or `[x', x'ᵢx'ⱼ]`,
@@ -11,15 +12,17 @@ final class MixtureWorkspace<Scalar: MatrixScalar> {
     /// `x·P`, `[n × D]` (tied).
     var transformed = Matrix<Scalar>(rowCount: 0, columnCount: 0)
     /// Weighted log-densities, then responsibilities, `[n × K]`.
-    var logDensities = Matrix<Scalar>(rowCount: 0, columnCount: 0)
+    package var logDensities = Matrix<Scalar>(rowCount: 0, columnCount: 0)
     /// Per-block scratch for the statistics: occupancies `[K]` and one first-order row `[D]`.
     var occupancy: [Double] = []
     var firstOrder: [Double] = []
     /// `log p(xₙ)`, `[n]`.
-    var frameLogLikelihoods: [Scalar] = []
+    package var frameLogLikelihoods: [Scalar] = []
     /// Statistics products: `γᵀ·features` (`[K × width]`) and the tied `[D × D]` SYRK.
     var statisticsProduct = Matrix<Scalar>(rowCount: 0, columnCount: 0)
     var outer = Matrix<Scalar>(rowCount: 0, columnCount: 0)
+
+    package init() {}
 
     /// Makes `matrix` `[rows × columns]`, reallocating only when the shape changes.
     @inline(__always)
@@ -34,17 +37,17 @@ final class MixtureWorkspace<Scalar: MatrixScalar> {
     private(set) var rows: Range<Int> = 0..<0
 
     /// The number of frames in the current block.
-    var rowCount: Int { rows.count }
+    package var rowCount: Int { rows.count }
 
     /// Makes rows `range` of `data` the current block, without copying them.
-    func select(_ data: Matrix<Scalar>, rows range: Range<Int>) {
+    package func select(_ data: Matrix<Scalar>, rows range: Range<Int>) {
         source = data
         rows = range
     }
 
     /// Calls `body` with a pointer to the current block's first frame (row stride D).
     @inline(__always)
-    func withBlock<R>(_ body: (UnsafePointer<Scalar>) -> R) -> R {
+    package func withBlock<R>(_ body: (UnsafePointer<Scalar>) -> R) -> R {
         source.withUnsafeElements { body($0.baseAddress! + rows.lowerBound * source.columnCount) }
     }
 
@@ -59,7 +62,7 @@ final class MixtureWorkspace<Scalar: MatrixScalar> {
 
     /// The first non-finite element in the current block's row `local`, as (row in the data,
     /// column, value), or nil.
-    func nonFinite(inRow local: Int) -> (Int, Int, Double)? {
+    package func nonFinite(inRow local: Int) -> (Int, Int, Double)? {
         let d = source.columnCount
         return withBlock { first in
             for j in 0..<d where !first[local * d + j].isFinite { return (rows.lowerBound + local, j, Double(first[local * d + j])) }

@@ -29,9 +29,19 @@ enum HMMLearnFixtures {
         let chain = try MarkovChain<Double>(startProbabilities: try load("\(name)/\(prefix)startprob").elements,
                                             transitions: try load("\(name)/\(prefix)transmat"))
         let means = try load("\(name)/\(prefix)means")
-        return try GaussianHMM(chain: chain, means: means,
-                               covariances: covariances(try load("\(name)/\(prefix)covars"), type: type, states: means.rowCount),
-                               backend: backend)
+        guard name.hasPrefix("gmm") else {
+            return try GaussianHMM(chain: chain, means: means,
+                                   covariances: covariances(try load("\(name)/\(prefix)covars"), type: type, states: means.rowCount),
+                                   backend: backend)
+        }
+        // GMMHMM: weights [S × M]; means and diagonal covariances [(S·M) × D], row s·M + m.
+        let weights = try load("\(name)/\(prefix)weights"), variances = try load("\(name)/\(prefix)covars")
+        let m = weights.columnCount
+        let mixtures = try (0..<weights.rowCount).map { s in
+            try GaussianMixture(weights: Array(weights[row: s]), means: means.rows(s * m..<(s + 1) * m),
+                                covariances: .diagonal(variances.rows(s * m..<(s + 1) * m)), backend: backend)
+        }
+        return try GMMHMM(chain: chain, mixtures: mixtures, backend: backend)
     }
 
     /// Covariances from the fixture layout: diag `[S × D]`, full `[(S·D) × D]`.
@@ -66,7 +76,13 @@ struct GaussianHMMAgreementTests {
     static let cases: [(String, CovarianceType)] = [
         ("gaussian_diag_ergodic3", .diagonal), ("gaussian_diag_lr5", .diagonal),
         ("gaussian_full_ergodic3", .full), ("gaussian_full_lr5", .full),
+        ("gmm_diag3_ergodic3", .diagonal), ("gmm_diag3_lr5", .diagonal),
     ]
+
+    /// hmmlearn's M-step for the case: GaussianHMM's or GMMHMM's, with its default priors.
+    static func update(_ name: String) -> HMMUpdateOptions {
+        name.hasPrefix("gmm") ? .hmmlearnGMMHMM : .hmmlearnGaussianHMM
+    }
 
     /// The init model's emission densities and per-sequence scores (the E-step's inputs) agree
     /// with hmmlearn's to 1e-9 relative; hmmlearn's final parameters give its final scores and its
@@ -120,18 +136,21 @@ struct GaussianHMMAgreementTests {
         let (name, type) = testCase
         let (frames, lengths) = try HMMLearnFixtures.data()
         let initial = try HMMLearnFixtures.model(name, prefix: "init_", type: type)
-        // The default update options are hmmlearn's priors: covars_prior 0.01, covars_weight 1.
-        let options = GaussianHMMTrainingOptions(iterationCount: 10, tolerance: -.infinity, implementation: implementation)
+        // hmmlearn's priors (GaussianHMM: covars_prior 0.01, covars_weight 1; GMMHMM: its
+        // type-dependent defaults), no variance floor.
+        let options = BaumWelchOptions(iterationCount: 10, tolerance: -.infinity, implementation: implementation,
+                                       update: Self.update(name))
 
         let fit = try initial.fitted(to: frames, lengths: lengths, options: options)
-        #expect(fit.converged)
-        #expect(fit.history.count == 10)
-        let historyError = relativeError(fit.history, try HMMLearnFixtures.load("\(name)/loglik_history").elements)
+        #expect(fit.monitor.stopReason == .iterationLimit)
+        #expect(!fit.monitor.converged)
+        #expect(fit.monitor.history.count == 10)
+        let historyError = relativeError(fit.monitor.history, try HMMLearnFixtures.load("\(name)/loglik_history").elements)
         #expect(historyError <= 1e-6, "\(name) loglik_history: \(historyError)")
 
         let step1 = try initial.fitted(to: frames, lengths: lengths,
-                                       options: GaussianHMMTrainingOptions(iterationCount: 1, tolerance: -.infinity,
-                                                                           implementation: implementation))
+                                       options: BaumWelchOptions(iterationCount: 1, tolerance: -.infinity,
+                                                                 implementation: implementation, update: Self.update(name)))
         for (prefix, model) in [("step1_", step1.model), ("", fit.model)] {
             let startprob = try HMMLearnFixtures.load("\(name)/\(prefix)startprob").elements
             let transmat = try HMMLearnFixtures.load("\(name)/\(prefix)transmat").elements
@@ -147,6 +166,10 @@ struct GaussianHMMAgreementTests {
             let covarsError = relativeError(HMMLearnFixtures.flatten(model.covariances),
                                             try HMMLearnFixtures.load("\(name)/\(prefix)covars").elements)
             #expect(covarsError <= 1e-6, "\(name) \(prefix)covars: \(covarsError)")
+            if name.hasPrefix("gmm") {
+                let weightsError = relativeError(model.weights, try HMMLearnFixtures.load("\(name)/\(prefix)weights"))
+                #expect(weightsError <= 1e-6, "\(name) \(prefix)weights: \(weightsError)")
+            }
         }
 
         let scores = try fit.model.logLikelihoods(of: frames, lengths: lengths, implementation: implementation)
@@ -166,8 +189,9 @@ struct GaussianHMMAgreementTests {
         let (frames, lengths) = try HMMLearnFixtures.data()
         let initial = try HMMLearnFixtures.model("gaussian_diag_ergodic3", prefix: "init_", type: .diagonal)
         let fit = try initial.fitted(to: frames, lengths: lengths,
-                                     options: GaussianHMMTrainingOptions(iterationCount: 5, tolerance: -.infinity))
-        for k in 1..<fit.history.count { #expect(fit.history[k] >= fit.history[k - 1]) }
+                                     options: BaumWelchOptions(iterationCount: 5, tolerance: -.infinity))
+        let history = fit.monitor.history
+        for k in 1..<history.count { #expect(history[k] >= history[k - 1]) }
         let serial = try initial.statistics(of: frames, lengths: lengths, threadCount: 1)
         let threaded = try initial.statistics(of: frames, lengths: lengths, threadCount: 2)
         #expect(serial == threaded)
@@ -188,8 +212,8 @@ struct GaussianHMMErrorTests {
         #expect(throws: GaussianHMMError.self) {
             try GaussianHMM(chain: chain, means: Matrix(rows: [[0, 0]]), covariances: .diagonal(Matrix(rows: [[1, 1]])))
         }
-        #expect(throws: GaussianHMMError.unsupportedCovarianceType(.spherical)) {
-            try GaussianHMM(chain: chain, means: means, covariances: .spherical([1, 1]))
+        #expect(throws: HMMError.self) {
+            try GaussianHMM(chain: chain, means: means, covariances: .spherical([1]))
         }
         do {
             _ = try GaussianHMM(chain: chain, means: means, covariances: .full([.identity(2), Matrix(rows: [[1, 2], [2, 1]])]))

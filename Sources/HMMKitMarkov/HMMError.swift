@@ -1,0 +1,34 @@
+import HMMKitMixtures
+
+/// Failures of a ``HiddenMarkovModel`` caused by its parameters, its data or its files.
+public enum HMMError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The Markov chain or a sequence was refused by the chain's kernels (bad lengths, a
+    /// sequence too short for the topology, a sequence of probability zero, …).
+    case markov(MarkovError)
+    /// State `state`'s emission density could not be built or updated (e.g. a covariance that
+    /// is not positive definite).
+    case emission(state: Int, MixtureError)
+    /// Frame `frame` of sequence `sequence` holds NaN or ±∞ in column `column`.
+    case nonFiniteData(sequence: Int, frame: Int, column: Int, value: Double)
+    /// Parameters or data of inconsistent shapes.
+    case shapeMismatch(String)
+    /// Options or arguments that cannot be used (e.g. no sequences, zero states).
+    case invalidArgument(String)
+    /// A model file that cannot be read or written.
+    case file(path: String, problem: String)
+
+    public var description: String {
+        switch self {
+        case .markov(let error): return "\(error)"
+        case let .emission(state, error): return "the emission density of state \(state): \(error)"
+        case let .nonFiniteData(sequence, frame, column, value):
+            return "sequence \(sequence), frame \(frame), column \(column) is \(value); frames must be finite"
+        case .shapeMismatch(let message): return "HMM shapes do not match: \(message)"
+        case .invalidArgument(let message): return "invalid HMM argument: \(message)"
+        case let .file(path, problem): return "\(path): \(problem)"
+        }
+    }
+}
+
+/// The name this error had before GMM emissions arrived.
+public typealias GaussianHMMError = HMMError

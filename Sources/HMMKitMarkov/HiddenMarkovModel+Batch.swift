@@ -1,0 +1,168 @@
+import Dispatch
+import HMMKitNumerics
+import Synchronization
+
+/// Where each sequence of a stacked `[N × D]` matrix starts, checked against the model.
+struct SequenceLayout: Sendable {
+    let lengths: [Int]
+    let offsets: [Int]
+
+    /// - Throws: ``HMMError/invalidArgument(_:)`` for no sequences; ``HMMError/markov(_:)`` for
+    ///   negative lengths, lengths not summing to N, or a sequence shorter than the chain allows.
+    init(lengths: [Int], rows: Int, chain: MarkovChain<some MatrixScalar>) throws(HMMError) {
+        guard !lengths.isEmpty else { throw .invalidArgument("no sequences (lengths is empty)") }
+        var offsets: [Int] = [], total = 0
+        for (index, length) in lengths.enumerated() {
+            guard length >= 0 else { throw .markov(.invalidLengths("length \(index) is \(length); lengths must be ≥ 0")) }
+            offsets.append(total)
+            total += length
+        }
+        guard total == rows else {
+            throw .markov(.invalidLengths("lengths sum to \(total) but the stacked matrix has \(rows) rows"))
+        }
+        for (index, length) in lengths.enumerated() {
+            do { try chain.checkSequence(frames: length, columns: chain.stateCount, sequence: index) } catch { throw .markov(error) }
+        }
+        self.lengths = lengths
+        self.offsets = offsets
+    }
+}
+
+/// How the batch driver cuts the work: sequences in at most ``chunkCount`` contiguous chunks
+/// fixed by the lengths alone (one worker accumulates a chunk; chunk results are combined in
+/// chunk order, so results are bitwise the same for any thread count), and within a chunk,
+/// blocks of whole consecutive sequences of about ``framesPerBlock`` frames whose emission
+/// log-likelihoods are computed together (one GEMM for all states).
+public struct BatchPartition: Sendable, Equatable, Hashable, Codable {
+    /// Chunks, at most (default 32).
+    public var chunkCount: Int = 32
+    /// Frames per emission block, about (default 2048; a longer sequence is its own block).
+    public var framesPerBlock: Int = 2048
+
+    public init(chunkCount: Int = 32, framesPerBlock: Int = 2048) {
+        precondition(chunkCount >= 1 && framesPerBlock >= 1, "BatchPartition needs positive sizes")
+        self.chunkCount = chunkCount
+        self.framesPerBlock = framesPerBlock
+    }
+
+    /// The blocks of each chunk, as ranges of sequence indices.
+    func blocks(lengths: [Int]) -> [[Range<Int>]] {
+        SequencePartition(chunkCount: chunkCount).chunks(frameCounts: lengths).map { chunk in
+            var blocks: [Range<Int>] = []
+            var start = chunk.lowerBound, frames = 0
+            for sequence in chunk {
+                frames += lengths[sequence]
+                if frames >= framesPerBlock {
+                    blocks.append(start..<(sequence + 1))
+                    start = sequence + 1
+                    frames = 0
+                }
+            }
+            if start < chunk.upperBound { blocks.append(start..<chunk.upperBound) }
+            return blocks
+        }
+    }
+}
+
+/// One worker's scratch memory: the emission workspace, the Markov kernels' buffers, and the
+/// block's emission log-likelihoods and posteriors (`[rows × S]`).
+final class BatchWorker<Emissions: EmissionModel> {
+    let emissionWorkspace: Emissions.Workspace
+    let markovWorkspace = MarkovWorkspace<Emissions.Scalar>()
+    let logLikelihoods = ScratchBuffer<Emissions.Scalar>()
+    let posteriors = ScratchBuffer<Emissions.Scalar>()
+
+    init(_ emissions: Emissions) { emissionWorkspace = emissions.makeWorkspace() }
+}
+
+extension HiddenMarkovModel {
+    /// Runs `body` on every block of sequences after scoring the block's frames into
+    /// `worker.logLikelihoods` (`[rows × S]` from the block's first row). Chunks run on up to
+    /// `threadCount` workers; each chunk folds its blocks into a copy of `initial`; the partial
+    /// results are returned in chunk order. The first error (lowest sequence) is thrown.
+    func runBatch<Partial: Sendable>(
+        _ frames: Matrix<Scalar>, layout: SequenceLayout, threadCount: Int, partition: BatchPartition, initial: Partial,
+        _ body: @Sendable (inout Partial, BatchWorker<Emissions>, Range<Int>, Int) throws(HMMError) -> Void
+    ) throws(HMMError) -> [Partial] {
+        precondition(threadCount >= 1, "threadCount must be ≥ 1 (got \(threadCount))")
+        let chunks = partition.blocks(lengths: layout.lengths)
+        let results = Mutex<[Partial?]>(Array(repeating: nil, count: chunks.count))
+        let failures = Mutex<[(Int, HMMError)]>([])
+        let next = Atomic<Int>(0)
+        let model = self, s = stateCount
+        DispatchQueue.concurrentPerform(iterations: max(1, min(threadCount, chunks.count))) { _ in
+            let worker = BatchWorker(model.emissions)
+            while true {
+                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard index < chunks.count else { return }
+                var partial = initial
+                do throws(HMMError) {
+                    for block in chunks[index] {
+                        let firstRow = layout.offsets[block.lowerBound]
+                        let rows = firstRow..<(layout.offsets[block.upperBound - 1] + layout.lengths[block.upperBound - 1])
+                        let output = worker.logLikelihoods.reserve(max(rows.count * s, 1))
+                        model.emissions.score(frames, rows: rows, workspace: worker.emissionWorkspace, into: output)
+                        try body(&partial, worker, block, firstRow)
+                    }
+                } catch {
+                    let sequence = model.failingSequence(of: error) ?? chunks[index].first?.lowerBound ?? 0
+                    failures.withLock { $0.append((sequence, error)) }
+                    return
+                }
+                results.withLock { $0[index] = partial }
+            }
+        }
+        if let (_, error) = failures.withLock({ $0.min { $0.0 < $1.0 } }) { throw error }
+        return results.withLock { $0.map { $0! } }
+    }
+
+    private func failingSequence(of error: HMMError) -> Int? {
+        switch error {
+        case .nonFiniteData(let sequence, _, _, _): return sequence
+        case .markov(.invalidLogLikelihood(let sequence, _, _, _)), .markov(.impossibleSequence(let sequence, _, _)),
+             .markov(.sequenceTooShort(let sequence, _, _)), .markov(.stateCountMismatch(_, _, let sequence)):
+            return sequence
+        default: return nil
+        }
+    }
+
+    /// A kernel's error for sequence `sequence`, as the caller should see it: a non-finite
+    /// emission log-likelihood caused by a NaN or ±∞ frame becomes ``HMMError/nonFiniteData(sequence:frame:column:value:)``.
+    func explain(_ error: MarkovError, frames: Matrix<Scalar>, layout: SequenceLayout) -> HMMError {
+        if case let .invalidLogLikelihood(sequence, frame, _, _) = error {
+            let row = layout.offsets[sequence] + frame
+            for column in 0..<frames.columnCount where !frames[row, column].isFinite {
+                return .nonFiniteData(sequence: sequence, frame: frame, column: column, value: Double(frames[row, column]))
+            }
+        }
+        return .markov(error)
+    }
+
+    /// Checks the frames' dimension and the lengths.
+    func layout(_ frames: Matrix<Scalar>, lengths: [Int]) throws(HMMError) -> SequenceLayout {
+        guard frames.columnCount == dimension else {
+            throw .shapeMismatch("frames have \(frames.columnCount) columns but the model has dimension \(dimension)")
+        }
+        return try SequenceLayout(lengths: lengths, rows: frames.rowCount, chain: chain)
+    }
+}
+
+/// Separate sequences stacked into one matrix (the layout every batch method works on).
+func stack<Scalar: MatrixScalar>(_ sequences: [Matrix<Scalar>]) throws(HMMError) -> (Matrix<Scalar>, [Int]) {
+    guard let width = sequences.first?.columnCount else { throw .invalidArgument("no sequences") }
+    guard sequences.allSatisfy({ $0.columnCount == width }) else {
+        throw .shapeMismatch("sequences of different dimensions: \(Set(sequences.map(\.columnCount)).sorted())")
+    }
+    let total = sequences.reduce(0) { $0 + $1.rowCount }
+    var stacked = Matrix<Scalar>(rowCount: total, columnCount: width)
+    var row = 0
+    stacked.withUnsafeMutableElements { target in
+        for sequence in sequences {
+            sequence.withUnsafeElements { source in
+                if source.count > 0 { (target.baseAddress! + row * width).update(from: source.baseAddress!, count: source.count) }
+            }
+            row += sequence.rowCount
+        }
+    }
+    return (stacked, sequences.map(\.rowCount))
+}
