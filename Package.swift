@@ -50,7 +50,7 @@ let package = Package(
         // Gaussian mixture models: diagonal, full, spherical, tied; statistics, EM update, training.
         .target(name: "HMMKitMixtures", dependencies: ["HMMKitNumerics", "HMMKitMatrixFiles"]),
         // Hidden Markov models: topologies, forward-backward, Viterbi (emissions from the mixtures).
-        .target(name: "HMMKitMarkov", dependencies: ["HMMKitNumerics", "HMMKitMixtures"]),
+        .target(name: "HMMKitMarkov", dependencies: ["HMMKitNumerics", "HMMKitMixtures", "HMMKitMatrixFiles"]),
         // Standalone SVG plots: heat maps, curves, scatter plots.
         .target(name: "HMMKitPlots", dependencies: ["HMMKitFileSystem"]),
         // The umbrella: `import HMMKit` brings every public module.

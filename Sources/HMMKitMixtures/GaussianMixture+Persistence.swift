@@ -7,32 +7,44 @@ import HMMKitNumerics
 /// "diag", "weights": […], "means": [[…]…], "covariances": …}`. Covariances: full — K matrices
 /// as rows; diagonal — K rows of D variances; spherical — K variances; tied — one matrix.
 /// Values are written with full round-trip precision, so save → load gives identical scores.
-struct GaussianMixtureDocument: Codable {
+package struct GaussianMixtureDocument: Codable, Sendable {
     static let formatName = "HMMKit.GaussianMixture"
     static let currentVersion = 1
 
-    var format: String
-    var version: Int
-    var precision: Precision
-    var covarianceType: CovarianceType
-    var weights: [Double]
-    var means: [[Double]]
-    var fullCovariances: [[[Double]]]?
-    var diagonalCovariances: [[Double]]?
-    var sphericalCovariances: [Double]?
-    var tiedCovariance: [[Double]]?
+    package var format: String
+    package var version: Int
+    package var precision: Precision
+    package var covarianceType: CovarianceType
+    package var weights: [Double]
+    package var means: [[Double]]
+    package var fullCovariances: [[[Double]]]?
+    package var diagonalCovariances: [[Double]]?
+    package var sphericalCovariances: [Double]?
+    package var tiedCovariance: [[Double]]?
 }
 
 /// The two fields every HMMKit model file starts with, read before the rest.
-struct ModelFileHeader: Decodable {
-    var format: String?
-    var version: Int?
+package struct ModelFileHeader: Decodable {
+    package var format: String?
+    package var version: Int?
 }
 
 extension GaussianMixture {
     /// Saves the model as JSON (see ``GaussianMixtureDocument``), atomically.
     /// - Throws: ``MixtureError/file(path:problem:)``.
     public func save(to url: URL) throws(MixtureError) {
+        let document = self.document()
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            try AtomicFile.write(Array(try encoder.encode(document)), to: url)
+        } catch {
+            throw .file(path: url.path, problem: "cannot save the model: \(error)")
+        }
+    }
+
+    /// The model as its file document.
+    package func document() -> GaussianMixtureDocument {
         func rows(_ m: Matrix<Scalar>) -> [[Double]] { (0..<m.rowCount).map { m[row: $0].map(Double.init) } }
         var document = GaussianMixtureDocument(
             format: GaussianMixtureDocument.formatName, version: GaussianMixtureDocument.currentVersion,
@@ -44,13 +56,7 @@ extension GaussianMixture {
         case .spherical(let variances): document.sphericalCovariances = variances.map(Double.init)
         case .tied(let matrix): document.tiedCovariance = rows(matrix)
         }
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            try AtomicFile.write(Array(try encoder.encode(document)), to: url)
-        } catch {
-            throw .file(path: url.path, problem: "cannot save the model: \(error)")
-        }
+        return document
     }
 
     /// Loads a model saved by ``save(to:)`` (in either precision; values are converted).
@@ -73,30 +79,35 @@ extension GaussianMixture {
         do { document = try JSONDecoder().decode(GaussianMixtureDocument.self, from: Data(bytes)) } catch {
             throw .file(path: url.path, problem: "damaged model file: \(error)")
         }
+        return try GaussianMixture(document: document, path: url.path)
+    }
+
+    /// A model from its file document (`path` names the file in errors).
+    package init(document: GaussianMixtureDocument, path: String, backend: ComputeBackend = .default) throws(MixtureError) {
         func matrix(_ rows: [[Double]]) throws(MixtureError) -> Matrix<Scalar> {
             guard let width = rows.first?.count, rows.allSatisfy({ $0.count == width }) else {
-                throw .file(path: url.path, problem: "ragged or empty matrix in the model file")
+                throw .file(path: path, problem: "ragged or empty matrix in the model file")
             }
             return Matrix(rows: rows.map { $0.map { Scalar($0) } })
         }
         let covariances: Covariances<Scalar>
         switch document.covarianceType {
         case .full:
-            guard let m = document.fullCovariances else { throw .file(path: url.path, problem: "no full covariances") }
+            guard let m = document.fullCovariances else { throw .file(path: path, problem: "no full covariances") }
             var matrices: [Matrix<Scalar>] = []
             for rows in m { matrices.append(try matrix(rows)) }
             covariances = .full(matrices)
         case .diagonal:
-            guard let m = document.diagonalCovariances else { throw .file(path: url.path, problem: "no diagonal covariances") }
+            guard let m = document.diagonalCovariances else { throw .file(path: path, problem: "no diagonal covariances") }
             covariances = .diagonal(try matrix(m))
         case .spherical:
-            guard let v = document.sphericalCovariances else { throw .file(path: url.path, problem: "no spherical variances") }
+            guard let v = document.sphericalCovariances else { throw .file(path: path, problem: "no spherical variances") }
             covariances = .spherical(v.map { Scalar($0) })
         case .tied:
-            guard let m = document.tiedCovariance else { throw .file(path: url.path, problem: "no tied covariance") }
+            guard let m = document.tiedCovariance else { throw .file(path: path, problem: "no tied covariance") }
             covariances = .tied(try matrix(m))
         }
-        return try GaussianMixture(weights: document.weights.map { Scalar($0) }, means: try matrix(document.means),
-                                   covariances: covariances)
+        try self.init(weights: document.weights.map { Scalar($0) }, means: try matrix(document.means),
+                                   covariances: covariances, backend: backend)
     }
 }

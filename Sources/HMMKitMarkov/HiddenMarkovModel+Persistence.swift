@@ -1,0 +1,137 @@
+import Foundation
+import HMMKitMatrixFiles
+import HMMKitMixtures
+import HMMKitNumerics
+
+/// The versioned, self-describing JSON form of a ``GMMHMM``, in the family of the GMM's file:
+/// `{"format": "HMMKit.HiddenMarkovModel", "version": 1, "precision": …, "topology": …,
+/// "endStates": […], "startProbabilities": […], "transitions": [[…]…], "states": [one
+/// "HMMKit.GaussianMixture" document per state]}`. Values round-trip exactly.
+package struct HiddenMarkovModelDocument: Codable, Sendable {
+    package static let formatName = "HMMKit.HiddenMarkovModel"
+    package static let currentVersion = 1
+
+    package var format: String
+    package var version: Int
+    package var precision: Precision
+    package var topology: TopologyDocument
+    package var endStates: [Int]
+    package var startProbabilities: [Double]
+    package var transitions: [[Double]]
+    package var states: [GaussianMixtureDocument]
+}
+
+/// A ``MarkovTopology`` in a file: `{"kind": "ergodic"}`, `{"kind": "leftToRight", "maximumJump": J}`
+/// or `{"kind": "custom", "allowedTransitions": [[Bool]], "allowedStarts": [Bool]}`.
+package struct TopologyDocument: Codable, Sendable {
+    package var kind: String
+    package var maximumJump: Int?
+    package var allowedTransitions: [[Bool]]?
+    package var allowedStarts: [Bool]?
+
+    init(_ topology: MarkovTopology) {
+        switch topology {
+        case .ergodic: kind = "ergodic"
+        case .leftToRight(let jump): kind = "leftToRight"; maximumJump = jump
+        case .custom(let structure):
+            kind = "custom"
+            let n = structure.stateCount
+            allowedTransitions = (0..<n).map { i in (0..<n).map { structure.allowedTransitions[i * n + $0] } }
+            allowedStarts = structure.allowedStarts
+        }
+    }
+
+    func topology(path: String) throws(HMMError) -> MarkovTopology {
+        switch kind {
+        case "ergodic": return .ergodic
+        case "leftToRight":
+            guard let jump = maximumJump else { throw .file(path: path, problem: "left-to-right topology without maximumJump") }
+            return .leftToRight(maximumJump: jump)
+        case "custom":
+            guard let rows = allowedTransitions else { throw .file(path: path, problem: "custom topology without allowedTransitions") }
+            do { return .custom(try TransitionStructure(allowedTransitions: rows, allowedStarts: allowedStarts)) } catch {
+                throw .file(path: path, problem: "bad custom topology: \(error)")
+            }
+        default: throw .file(path: path, problem: "unknown topology kind \"\(kind)\"")
+        }
+    }
+}
+
+extension HiddenMarkovModel where Emissions: GaussianMixtureEmissions {
+    /// The model as its file document.
+    package func document() -> HiddenMarkovModelDocument {
+        HiddenMarkovModelDocument(
+            format: HiddenMarkovModelDocument.formatName, version: HiddenMarkovModelDocument.currentVersion,
+            precision: Scalar.precision, topology: TopologyDocument(chain.topology),
+            endStates: chain.endStates.indices.filter { chain.endStates[$0] },
+            startProbabilities: chain.startProbabilities.map(Double.init),
+            transitions: (0..<stateCount).map { i in (0..<stateCount).map { Double(chain.transitions[i, $0]) } },
+            states: mixtures.map { $0.document() })
+    }
+
+    /// Saves the model as JSON (``HiddenMarkovModelDocument``), atomically: a crash leaves the
+    /// previous file or the new one, never a mixture.
+    /// - Throws: ``HMMError/file(path:problem:)``.
+    public func save(to url: URL) throws(HMMError) {
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            try AtomicFile.write(Array(try encoder.encode(document())), to: url)
+        } catch {
+            throw .file(path: url.path, problem: "cannot save the model: \(error)")
+        }
+    }
+}
+
+extension HiddenMarkovModel {
+    /// A model from its file document (`path` names the file in errors).
+    package init<S: MatrixScalar>(document: HiddenMarkovModelDocument, path: String,
+                                  backend: ComputeBackend = .default) throws(HMMError) where Emissions == MixtureEmissions<S> {
+        let s = document.startProbabilities.count
+        guard s >= 1, document.transitions.count == s, document.transitions.allSatisfy({ $0.count == s }),
+              document.states.count == s else {
+            throw .file(path: path, problem: "inconsistent state counts (start \(s), transitions \(document.transitions.count), "
+                + "states \(document.states.count))")
+        }
+        let chain: MarkovChain<S>
+        do {
+            chain = try MarkovChain(startProbabilities: document.startProbabilities.map { S($0) },
+                                    transitions: Matrix(rows: document.transitions.map { $0.map { S($0) } }),
+                                    topology: try document.topology.topology(path: path), end: .states(document.endStates))
+        } catch let error as HMMError { throw error } catch let error as MarkovError { throw .markov(error) } catch {
+            throw .file(path: path, problem: "\(error)")
+        }
+        var mixtures: [GaussianMixture<S>] = []
+        for (state, stateDocument) in document.states.enumerated() {
+            do { mixtures.append(try GaussianMixture(document: stateDocument, path: path, backend: backend)) } catch {
+                throw .emission(state: state, error)
+            }
+        }
+        try self.init(chain: chain, mixtures: mixtures, backend: backend)
+    }
+
+    /// Loads a model saved by ``save(to:)`` (either precision; values are converted).
+    /// - Throws: ``HMMError/file(path:problem:)`` for a missing, truncated, foreign or newer-version
+    ///   file; ``HMMError`` for parameters that do not make a model.
+    public static func load<S: MatrixScalar>(from url: URL, backend: ComputeBackend = .default) throws(HMMError)
+        -> HiddenMarkovModel where Emissions == MixtureEmissions<S>
+    {
+        let bytes: [UInt8]
+        do { bytes = try AtomicFile.read(url) } catch { throw .file(path: url.path, problem: "\(error)") }
+        guard let header = try? JSONDecoder().decode(ModelFileHeader.self, from: Data(bytes)) else {
+            throw .file(path: url.path, problem: "not a JSON model file (truncated or another format)")
+        }
+        guard header.format == HiddenMarkovModelDocument.formatName else {
+            throw .file(path: url.path, problem: "not an HMMKit hidden Markov model (format \(header.format ?? "missing"))")
+        }
+        guard let version = header.version, version <= HiddenMarkovModelDocument.currentVersion else {
+            throw .file(path: url.path, problem: "written by a newer HMMKit (format version \(header.version ?? -1)); "
+                + "this build reads version \(HiddenMarkovModelDocument.currentVersion)")
+        }
+        let document: HiddenMarkovModelDocument
+        do { document = try JSONDecoder().decode(HiddenMarkovModelDocument.self, from: Data(bytes)) } catch {
+            throw .file(path: url.path, problem: "damaged model file: \(error)")
+        }
+        return try HiddenMarkovModel(document: document, path: url.path, backend: backend)
+    }
+}
