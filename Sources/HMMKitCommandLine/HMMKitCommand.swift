@@ -8,7 +8,7 @@ struct HMMKitCommand: ParsableCommand {
         commandName: "hmmkit",
         abstract: "GMM-HMM acoustic modelling on OpenBLAS, LAPACKE and FFTW.",
         version: HMMKitVersion.current,
-        subcommands: [Backends.self, FeaturesCommand.self, GMMCommand.self],
+        subcommands: [Backends.self, FeaturesCommand.self, GMMCommand.self, HMMCommand.self],
         defaultSubcommand: Backends.self)
 
     static func main() {

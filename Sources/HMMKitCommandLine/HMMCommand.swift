@@ -1,0 +1,225 @@
+import ArgumentParser
+import Foundation
+import HMMKit
+
+/// `hmmkit hmm`: hidden Markov models with Gaussian-mixture emissions on feature sequences.
+struct HMMCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hmm", abstract: "Train, score and decode GMM-HMMs on .npy feature sequences (one file = one sequence).",
+        subcommands: [HMMFitCommand.self, HMMScoreCommand.self, HMMDecodeCommand.self])
+}
+
+/// `--topology` values.
+enum TopologyOption: String, ExpressibleByArgument, CaseIterable {
+    case ergodic
+    case leftToRight = "left-to-right"
+}
+
+extension HMMInitialization: ExpressibleByArgument {}
+
+/// The sequences of the inputs: each .npy file is one sequence; folders give their .npy files in
+/// name order. Returns the stacked frames, the lengths and the file of each sequence.
+func loadSequences<S: MatrixScalar>(_ inputs: [String], as _: S.Type) throws -> (Matrix<S>, [Int], [String]) {
+    var paths: [String] = []
+    for input in inputs {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: input, isDirectory: &isFolder), isFolder.boolValue {
+            let names = try FileManager.default.contentsOfDirectory(atPath: input).filter { $0.hasSuffix(".npy") }.sorted()
+            guard !names.isEmpty else { throw ValidationError("\(input): no .npy files in this folder") }
+            paths += names.map { (input as NSString).appendingPathComponent($0) }
+        } else {
+            paths.append(input)
+        }
+    }
+    var elements: [S] = [], lengths: [Int] = [], columns: Int?
+    for path in paths {
+        let matrix = try loadFeatures(path, as: S.self)
+        if let columns, columns != matrix.columnCount {
+            throw ValidationError("\(path) has \(matrix.columnCount) columns, the files before it \(columns)")
+        }
+        columns = matrix.columnCount
+        elements += matrix.elements
+        lengths.append(matrix.rowCount)
+    }
+    return (Matrix(rowCount: lengths.reduce(0, +), columnCount: columns ?? 0, elements: elements), lengths, paths)
+}
+
+struct HMMFitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fit",
+        abstract: "Train a GMM-HMM by Baum-Welch on .npy sequences and save it as JSON.",
+        discussion: """
+            Each .npy file (frames × dims) is one training sequence; folders give all their .npy files. \
+            Progress per iteration (log-likelihood per frame, frames per second) goes to stderr; with --json \
+            a summary goes to stdout. Exit codes: 0 trained, 1 the data or the training failed, 64 bad usage.
+            """)
+
+    @Argument(help: "Training sequences: .npy files (one sequence each) or folders of them.")
+    var data: [String]
+    @Option(help: "Number of states S.")
+    var states: Int
+    @Option(help: "Gaussian components per state M (1 = a Gaussian HMM).")
+    var mixtures: Int = 1
+    @Option(help: "Covariance structure: full, diag, spherical or tied (one per state).")
+    var covariance: CovarianceType = .diagonal
+    @Option(help: "Topology: ergodic or left-to-right.")
+    var topology: TopologyOption = .leftToRight
+    @Option(help: "Left-to-right: the largest forward jump (0 = self-loop and next state only).")
+    var maxJump: Int = 0
+    @Option(help: "Initialisation: uniform (flat start by uniform segmentation) or kmeans (default: uniform for left-to-right, kmeans for ergodic).")
+    var initialization: HMMInitialization?
+    @Option(help: "Grow mixtures by splitting every N iterations (0 = initialise all M components at once).")
+    var splitEvery: Int = 0
+    @Option(help: "Baum-Welch iterations at most.")
+    var iterations: Int = 20
+    @Option(help: "Stop when the total log-likelihood rises by less than this.")
+    var tolerance: Double = 1e-2
+    @Option(help: "Variance floor as a fraction of the global variance (0 = off).")
+    var varianceFloor: Double = 1e-3
+    @Option(help: "Seed of every random choice.")
+    var seed: UInt64 = 0
+    @Option(help: "Precision: float or double.")
+    var precision: Precision = .double
+    @OptionGroup var engine: EngineOptions
+    @Option(name: .shortAndLong, help: "The model file to write (JSON).")
+    var output: String
+    @OptionGroup var report: ReportOptions
+
+    func validate() throws {
+        guard states >= 1, mixtures >= 1, iterations >= 1 else {
+            throw ValidationError("--states, --mixtures and --iterations must be at least 1")
+        }
+        guard maxJump >= 0, splitEvery >= 0, varianceFloor >= 0 else {
+            throw ValidationError("--max-jump, --split-every and --variance-floor must be non-negative")
+        }
+    }
+
+    func run() throws {
+        switch precision {
+        case .single: try run(Float.self)
+        case .double: try run(Double.self)
+        }
+    }
+
+    private func run<S: MatrixScalar>(_: S.Type) throws {
+        let (frames, lengths, _) = try loadSequences(data, as: S.self)
+        var trainer = HMMTrainer<S>(stateCount: states, componentsPerState: mixtures, covarianceType: covariance,
+                                    topology: topology == .ergodic ? .ergodic : .leftToRight(maximumJump: maxJump))
+        trainer.initialization = initialization
+        if splitEvery > 0 { trainer.mixtureGrowth = .splitting(iterationsPerSplit: splitEvery) }
+        trainer.baumWelch.iterationCount = iterations
+        trainer.baumWelch.tolerance = tolerance
+        trainer.baumWelch.threadCount = engine.threads
+        trainer.baumWelch.update.varianceFloor = varianceFloor > 0 ? varianceFloor : nil
+        trainer.backend = engine.backend
+        trainer.seed = seed
+        let quiet = report.quiet
+        let started = Date()
+        let fit: HMMFit<MixtureEmissions<S>>
+        do {
+            fit = try trainer.fit(frames, lengths: lengths) { step in
+                guard !quiet else { return }
+                let elapsed = Date().timeIntervalSince(started)
+                let remaining = elapsed / Double(step.iteration) * Double(step.iterationCount - step.iteration)
+                var line = String(format: "iteration %3d/%d  log-likelihood per frame %.6f  %.0f frames/s  elapsed %.1f s  at most %.1f s left",
+                                  step.iteration, step.iterationCount, step.logLikelihoodPerFrame,
+                                  step.frameCount / max(step.seconds, 1e-9), elapsed, remaining)
+                if step.report.emissions.flooredVarianceCount > 0 { line += "  floored \(step.report.emissions.flooredVarianceCount)" }
+                if !step.report.emissions.starvedComponents.isEmpty {
+                    line += "  kept starved \(step.report.emissions.starvedComponents.map(\.description).joined(separator: ", "))"
+                }
+                Terminal.info(line)
+            }
+            try fit.model.save(to: URL(fileURLWithPath: output))
+        } catch {
+            Terminal.error("\(error)")
+            throw ExitCode(1)
+        }
+        let frameCount = Double(frames.rowCount)
+        if report.json {
+            try Terminal.printJSON([
+                "iterations": fit.monitor.iterations, "converged": fit.monitor.converged,
+                "logLikelihoodHistory": fit.monitor.history,
+                "finalLogLikelihoodPerFrame": (fit.monitor.history.last ?? -.infinity) / frameCount,
+                "states": states, "mixtures": mixtures, "covariance": covariance.rawValue,
+                "sequences": lengths.count, "frames": frames.rowCount, "parameters": fit.model.parameterCount,
+                "seconds": Date().timeIntervalSince(started),
+            ])
+        } else if !quiet {
+            Terminal.info("\(fit.monitor.converged ? "converged" : "stopped at the iteration limit") after \(fit.monitor.iterations) "
+                + String(format: "iterations, log-likelihood per frame %.6f; model written to %@",
+                         (fit.monitor.history.last ?? -.infinity) / frameCount, output))
+        }
+    }
+}
+
+struct HMMScoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score", abstract: "Log-likelihood of each .npy sequence under a saved HMM.",
+        discussion: "Prints `log-likelihood  frames  file` per sequence (or JSON with --json). Exit codes: 0 scored, 1 unreadable model or data.")
+
+    @Argument(help: "The model file (JSON from `hmmkit hmm fit`).")
+    var model: String
+    @Argument(help: "Sequences: .npy files or folders of them.")
+    var data: [String]
+    @OptionGroup var engine: EngineOptions
+    @Flag(help: "Print JSON on stdout.")
+    var json = false
+
+    func run() throws {
+        do {
+            let hmm = try GMMHMM<Double>.load(from: URL(fileURLWithPath: model), backend: engine.backend)
+            let (frames, lengths, paths) = try loadSequences(data, as: Double.self)
+            let scores = try hmm.logLikelihoods(of: frames, lengths: lengths, threadCount: engine.threads)
+            if json {
+                try Terminal.printJSON(["files": paths, "frames": lengths, "logLikelihoods": scores,
+                                        "total": scores.reduce(0, +)])
+            } else {
+                for (index, path) in paths.enumerated() {
+                    print(String(format: "%.10g\t%d\t%@", scores[index], lengths[index], path))
+                }
+            }
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            Terminal.error("\(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct HMMDecodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decode", abstract: "Most probable state path (Viterbi) of each .npy sequence under a saved HMM.",
+        discussion: "Prints `file  log-probability  s0 s1 …` per sequence (or JSON with --json). Exit codes: 0 decoded, 1 unreadable model or data.")
+
+    @Argument(help: "The model file (JSON from `hmmkit hmm fit`).")
+    var model: String
+    @Argument(help: "Sequences: .npy files or folders of them.")
+    var data: [String]
+    @OptionGroup var engine: EngineOptions
+    @Flag(help: "Print JSON on stdout.")
+    var json = false
+
+    func run() throws {
+        do {
+            let hmm = try GMMHMM<Double>.load(from: URL(fileURLWithPath: model), backend: engine.backend)
+            let (frames, lengths, paths) = try loadSequences(data, as: Double.self)
+            let decoded = try hmm.decode(frames, lengths: lengths, threadCount: engine.threads)
+            if json {
+                try Terminal.printJSON(["files": paths, "logProbabilities": decoded.map(\.logProbability),
+                                        "paths": decoded.map(\.states)])
+            } else {
+                for (index, path) in paths.enumerated() {
+                    print("\(path)\t\(String(format: "%.10g", decoded[index].logProbability))\t"
+                        + decoded[index].states.map(String.init).joined(separator: " "))
+                }
+            }
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            Terminal.error("\(error)")
+            throw ExitCode(1)
+        }
+    }
+}
