@@ -61,6 +61,8 @@ extension HiddenMarkovModel {
     /// done (memory: a block's `[rows × S]` buffers per worker, whatever the corpus size).
     /// Bitwise the same for any thread count (see ``BatchPartition``).
     /// - Throws: as ``logLikelihoods(of:lengths:implementation:threadCount:partition:)``.
+    @_specialize(where Emissions == MixtureEmissions<Float>)
+    @_specialize(where Emissions == MixtureEmissions<Double>)
     public func statistics(of frames: Matrix<Scalar>, lengths: [Int], implementation: ForwardBackwardImplementation = .scaled,
                            threadCount: Int = 1, partition: BatchPartition = BatchPartition())
         throws(HMMError) -> HMMStatistics<Emissions.Statistics>

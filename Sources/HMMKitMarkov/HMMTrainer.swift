@@ -134,7 +134,10 @@ public struct HMMTrainer<Scalar: MatrixScalar>: Sendable {
             let minimum = max(initialComponents, 2)
             let data = rows.count >= minimum ? gather(frames, rows: rows) : frames
             do {
-                if rows.count >= minimum {
+                if rows.count >= minimum && initialComponents == 1 {
+                    // One Gaussian: the frames' mean and covariance (no k-means needed).
+                    mixtures.append(try mixtureTrainer.modelFromAssignments(data, assignments: [Int](repeating: 0, count: data.rowCount)))
+                } else if rows.count >= minimum {
                     mixtures.append(try mixtureTrainer.fit(data, initialization: .kMeansPlusPlus, using: &generator).model)
                 } else {
                     // Too few frames: global covariance, means drawn at random from all frames.

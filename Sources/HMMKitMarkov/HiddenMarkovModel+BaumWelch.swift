@@ -106,6 +106,8 @@ extension HiddenMarkovModel {
     ///   - progress: called after every iteration, on the calling thread.
     /// - Throws: the errors of ``statistics(of:lengths:implementation:threadCount:partition:)`` and
     ///   ``updated(with:options:)``; ``HMMError/invalidArgument(_:)`` for a negative iteration count.
+    @_specialize(where Emissions == MixtureEmissions<Float>)
+    @_specialize(where Emissions == MixtureEmissions<Double>)
     public func fitted(to frames: Matrix<Scalar>, lengths: [Int], options: BaumWelchOptions = BaumWelchOptions(),
                        progress: ((BaumWelchProgress) -> Void)? = nil) throws(HMMError) -> HMMFit<Emissions> {
         guard options.iterationCount >= 0, options.threadCount >= 1 else {

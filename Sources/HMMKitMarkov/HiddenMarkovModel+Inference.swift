@@ -28,6 +28,8 @@ extension HiddenMarkovModel {
     ///   - threadCount: worker threads (results do not depend on it).
     /// - Throws: ``HMMError/shapeMismatch(_:)``, ``HMMError/nonFiniteData(sequence:frame:column:value:)``,
     ///   ``HMMError/markov(_:)`` for bad lengths, a sequence too short for the topology or of probability zero.
+    @_specialize(where Emissions == MixtureEmissions<Float>)
+    @_specialize(where Emissions == MixtureEmissions<Double>)
     public func logLikelihoods(of frames: Matrix<Scalar>, lengths: [Int], implementation: ForwardBackwardImplementation = .scaled,
                                threadCount: Int = 1, partition: BatchPartition = BatchPartition()) throws(HMMError) -> [Double] {
         let layout = try layout(frames, lengths: lengths)
@@ -71,6 +73,8 @@ extension HiddenMarkovModel {
     /// The most probable state path of each sequence and its log-probability (Viterbi;
     /// hmmlearn's `decode(X, lengths)` gives their concatenation and the sum of the log-probabilities).
     /// - Throws: as ``logLikelihoods(of:lengths:implementation:threadCount:partition:)``.
+    @_specialize(where Emissions == MixtureEmissions<Float>)
+    @_specialize(where Emissions == MixtureEmissions<Double>)
     public func decode(_ frames: Matrix<Scalar>, lengths: [Int], threadCount: Int = 1) throws(HMMError) -> [ViterbiPath] {
         let layout = try layout(frames, lengths: lengths)
         let model = self, s = stateCount

@@ -21,6 +21,8 @@ extension HiddenMarkovModel {
     /// the start vector) with no counts is kept as it was. Emissions: ``EmissionModel/updated(with:options:)``.
     /// - Throws: ``HMMError`` when the statistics do not fit the model or the new parameters are
     ///   unusable (e.g. a covariance that is not positive definite once updated).
+    @_specialize(where Emissions == MixtureEmissions<Float>)
+    @_specialize(where Emissions == MixtureEmissions<Double>)
     public func updated(with statistics: HMMStatistics<Emissions.Statistics>,
                         options: HMMUpdateOptions = HMMUpdateOptions()) throws(HMMError) -> (model: HiddenMarkovModel, report: HMMUpdateReport) {
         let s = stateCount

@@ -65,6 +65,8 @@ public struct MarkovStatistics: Sendable, Equatable, Codable {
     }
 
     /// Adds one sequence's results: γ (`[T × S]`) and ξ (`[S × S]`).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     mutating func addSequence<Scalar: MatrixScalar>(frames: Int, logLikelihood: Double, posteriors: UnsafePointer<Scalar>,
                                                     transitionCounts: UnsafePointer<Double>) {
         let n = stateCount, start = Self.startOffset, occupancy = occupancyOffset, transition = transitionOffset

@@ -13,6 +13,8 @@ struct MixtureEmissionUpdate<Scalar: MatrixScalar> {
     let statistics: GaussianMixtureStatistics
     let options: HMMUpdateOptions
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func run() throws(HMMError) -> (MixtureEmissions<Scalar>, EmissionUpdateReport) {
         let s = emissions.stateCount, m = emissions.componentsPerState, d = emissions.dimension
         let type = emissions.covarianceType

@@ -28,6 +28,8 @@ public struct GaussianMixture<Scalar: MatrixScalar>: Sendable {
     /// A model from its parameters.
     /// - Throws: ``MixtureError`` for inconsistent shapes, weights that are negative or do not sum
     ///   to 1 (within 1e-6), non-finite values, or a covariance that is not positive definite.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public init(weights: [Scalar], means: Matrix<Scalar>, covariances: Covariances<Scalar>,
                 backend: ComputeBackend = .default) throws(MixtureError) {
         let k = means.rowCount, d = means.columnCount
@@ -100,6 +102,8 @@ struct ScoringCache<Scalar: MatrixScalar>: Sendable {
     var centreInDouble: [Double] { centreDouble }
     private let centreDouble: [Double]
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     init(weights: [Scalar], means: Matrix<Scalar>, covariances: Covariances<Scalar>,
          backend: ComputeBackend) throws(MixtureError) {
         let k = means.rowCount, d = means.columnCount
@@ -187,6 +191,8 @@ struct ScoringCache<Scalar: MatrixScalar>: Sendable {
 
     /// The centre, feature weights and constants of the expanded quadratic form (see above), in
     /// Double from the precision Cholesky factors.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func expandedQuadratic(weights: [Scalar], means: Matrix<Scalar>, factors: [Matrix<Scalar>])
         -> ([Scalar], Matrix<Scalar>, [Scalar])
     {

@@ -173,7 +173,7 @@ public struct GaussianMixtureTrainer<Scalar: MatrixScalar>: Sendable {
     /// empty cluster gets a random frame as mean and the global covariance.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    func modelFromAssignments(_ data: Matrix<Scalar>, assignments: [Int]) throws(MixtureError) -> GaussianMixture<Scalar> {
+    package func modelFromAssignments(_ data: Matrix<Scalar>, assignments: [Int]) throws(MixtureError) -> GaussianMixture<Scalar> {
         let k = options.componentCount
         let placeholder = try GaussianMixture(
             weights: [Scalar](repeating: 1 / Scalar(k), count: k),

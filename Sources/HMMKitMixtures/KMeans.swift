@@ -5,6 +5,8 @@ import HMMKitNumerics
 package enum KMeans {
     /// `k` centres for `data` (`[N × D]`, N ≥ k): k-means++ seeds, then up to `iterations` Lloyd
     /// steps (stopping early when no assignment changes). An empty cluster keeps its centre.
+    @_specialize(where S == Float, G == SplitMix64)
+    @_specialize(where S == Double, G == SplitMix64)
     package static func centres<S: MatrixScalar, G: RandomNumberGenerator>(
         _ data: Matrix<S>, k: Int, iterations: Int, backend: ComputeBackend, using generator: inout G
     ) -> (centres: Matrix<S>, assignments: [Int]) {

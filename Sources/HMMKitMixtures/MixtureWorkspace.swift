@@ -28,7 +28,7 @@ public final class MixtureWorkspace<Scalar: MatrixScalar> {
     @inline(__always)
     static func shape(_ matrix: inout Matrix<Scalar>, _ rows: Int, _ columns: Int) {
         if matrix.rowCount != rows || matrix.columnCount != columns {
-            matrix = Matrix(rowCount: rows, columnCount: columns)
+            matrix.reshape(rowCount: rows, columnCount: columns)
         }
     }
 

@@ -92,6 +92,22 @@ public struct Matrix<Scalar: MatrixScalar>: Sendable, Equatable {
         }
     }
 
+    /// Gives the matrix a new shape, keeping its storage's capacity (contents undefined): scratch
+    /// buffers whose row count changes from block to block then allocate only when they grow.
+    @inlinable
+    public mutating func reshape(rowCount rows: Int, columnCount columns: Int) {
+        precondition(rows >= 0 && columns >= 0, "Matrix shape must be non-negative (got \(rows) × \(columns))")
+        var buffer = storage
+        storage = []
+        let count = rows * columns
+        if buffer.count > count {
+            buffer.removeLast(buffer.count - count)
+        } else if buffer.count < count {
+            buffer.append(contentsOf: repeatElement(0, count: count - buffer.count))
+        }
+        self = Matrix(rowCount: rows, columnCount: columns, elements: buffer)
+    }
+
     /// The rows in `range` as a new matrix (one contiguous copy).
     public func rows(_ range: Range<Int>) -> Matrix {
         precondition(range.lowerBound >= 0 && range.upperBound <= rowCount,
