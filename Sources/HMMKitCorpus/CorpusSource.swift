@@ -66,7 +66,7 @@ public enum CorpusSource: Sendable, Equatable, CustomStringConvertible {
             } catch {
                 throw fail(.unreadable(reason: error.reason))
             }
-            let labelFolders = folder.folders.filter { !audioFiles(below: $0).isEmpty }
+            let labelFolders = folder.folders.filter { containsAudio(below: $0) }
             switch (folder.audioFiles.isEmpty, labelFolders.isEmpty) {
             case (false, true): return .fileNames(folder: url)
             case (true, false): return .labelFolders(folder: url)
@@ -157,6 +157,13 @@ public enum CorpusSource: Sendable, Equatable, CustomStringConvertible {
             }
         }
         return listing
+    }
+
+    /// True when `folder` or a folder below it (up to ``maximumFolderDepth``) holds an audio file;
+    /// stops at the first one found.
+    static func containsAudio(below folder: URL, depth: Int = 0) -> Bool {
+        guard depth <= maximumFolderDepth, let contents = try? FolderContents(folder) else { return false }
+        return !contents.audioFiles.isEmpty || contents.folders.contains { containsAudio(below: $0, depth: depth + 1) }
     }
 
     /// The audio files in `folder` and below it (up to ``maximumFolderDepth``), in natural order,
