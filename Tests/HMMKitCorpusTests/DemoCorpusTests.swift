@@ -22,7 +22,7 @@ struct DemoCorpusTests {
 
     @Test func demoSplitTrainsOnTakesFiveToNine() throws {
         let corpus = try LabelledCorpus.load(path: Self.folder.path)
-        let split = try corpus.split(.fsdd)
+        let split = try corpus.split(DemoCorpus.split)
         #expect(split.train.entries.count == 200 && split.test.entries.count == 200 && split.unassigned.isEmpty)
         for part in [split.train, split.test] {
             #expect(part.summary.labels.allSatisfy { $0.recordings == 20 })
@@ -37,5 +37,26 @@ struct DemoCorpusTests {
         #expect(text.contains(" s of audio at 8000 Hz, takes 0–9\n  label  recordings  seconds\n  0              40     "))
         #expect(text.contains("\n  speaker  recordings  seconds\n  george           20     "))
         #expect(!text.split(separator: "\n").contains { $0.hasSuffix(" ") })
+    }
+
+    @Test func locatingTheFolder() throws {
+        let tree = try CorpusFolder()
+        try tree.makeFolder("src/Data/fsdd-demo")
+        try tree.makeFolder("src/.build/x86_64-unknown-linux-gnu/release")
+        try tree.makeFolder("elsewhere/deep")
+        let demo = tree.path + "/src/Data/fsdd-demo"
+        let binary = tree.path + "/src/.build/x86_64-unknown-linux-gnu/release/hmmkit"
+        // From the source tree or below it.
+        #expect(DemoCorpus.locate(executablePath: "/usr/bin/hmmkit", currentDirectory: tree.path + "/src", environment: [:]) == demo)
+        #expect(DemoCorpus.locate(executablePath: "/usr/bin/hmmkit", currentDirectory: tree.path + "/src/Data", environment: [:]) == demo)
+        // From anywhere, through the executable's folder (absolute, or relative to the working directory).
+        #expect(DemoCorpus.locate(executablePath: binary, currentDirectory: tree.path + "/elsewhere/deep", environment: [:]) == demo)
+        #expect(DemoCorpus.locate(executablePath: ".build/x86_64-unknown-linux-gnu/release/hmmkit",
+                                  currentDirectory: tree.path + "/src", environment: [:]) == demo)
+        // The environment wins, and must name a folder.
+        let other = tree.path + "/elsewhere"
+        #expect(DemoCorpus.locate(executablePath: binary, currentDirectory: "/", environment: ["HMMKIT_DEMO_DATA": other]) == other)
+        #expect(DemoCorpus.locate(executablePath: binary, currentDirectory: "/", environment: ["HMMKIT_DEMO_DATA": other + "/none"]) == nil)
+        #expect(DemoCorpus.locate(executablePath: "/usr/bin/hmmkit", currentDirectory: other, environment: [:]) == nil)
     }
 }
