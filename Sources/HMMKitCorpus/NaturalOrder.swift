@@ -1,5 +1,6 @@
 /// The order people expect of names with numbers in them: runs of digits compare by value
-/// (`2` before `10`, `7_jackson_9` before `7_jackson_10`), everything else by Unicode scalar.
+/// (`2` before `10`, `7_jackson_9` before `7_jackson_10`; for equal values the run with fewer
+/// leading zeros first, `7` before `07`), everything else by Unicode scalar.
 /// Labels, speakers and files are listed in this order, so results never depend on the order a
 /// file system returns names in.
 public enum NaturalOrder {
