@@ -53,9 +53,12 @@ let package = Package(
         .target(name: "HMMKitMarkov", dependencies: ["HMMKitNumerics", "HMMKitMixtures", "HMMKitMatrixFiles"]),
         // Standalone SVG plots: heat maps, curves, scatter plots.
         .target(name: "HMMKitPlots", dependencies: ["HMMKitFileSystem"]),
+        // Labelled recordings for training and testing: folders and manifests, selection, train/test splits, checks.
+        .target(name: "HMMKitCorpus", dependencies: ["HMMKitAudio", "HMMKitFileSystem", "HMMKitNumerics"]),
         // The umbrella: `import HMMKit` brings every public module.
         .target(name: "HMMKit", dependencies: [
             "HMMKitNumerics", "HMMKitAudio", "HMMKitMatrixFiles", "HMMKitFeatures", "HMMKitMixtures", "HMMKitMarkov", "HMMKitPlots",
+            "HMMKitCorpus",
         ]),
         // The `hmmkit` command.
         .executableTarget(
@@ -79,6 +82,7 @@ let package = Package(
         .testTarget(name: "HMMKitCommandLineTests",
                     dependencies: ["HMMKitCommandLine", "HMMKitMatrixFiles", "HMMKitNumerics", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitPlotsTests", dependencies: ["HMMKitPlots", "HMMKitTestSupport"]),
+        .testTarget(name: "HMMKitCorpusTests", dependencies: ["HMMKitCorpus", "HMMKitAudio", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitFeaturesTests",
                     dependencies: ["HMMKitFeatures", "HMMKitMatrixFiles", "HMMKitAudio", "HMMKitTestSupport"],
                     resources: [.copy("Fixtures")]),

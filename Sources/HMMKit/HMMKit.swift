@@ -6,3 +6,4 @@
 @_exported import HMMKitMixtures
 @_exported import HMMKitMarkov
 @_exported import HMMKitPlots
+@_exported import HMMKitCorpus
