@@ -27,5 +27,5 @@ let package = Package(
         .package(path: "../"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
-    targets: ["LinearAlgebra", "Features", "Mixtures", "Markov"].map(benchmarkTarget)
+    targets: ["LinearAlgebra", "Features", "Mixtures", "Markov", "MatrixFiles"].map(benchmarkTarget)
 )

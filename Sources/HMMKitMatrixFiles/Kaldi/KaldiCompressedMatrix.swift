@@ -13,6 +13,8 @@ import HMMKitNumerics
 /// - `CM2`: uint16 per element, row after row: `min + v · range / 65535`.
 /// - `CM3`: uint8 per element, row after row: `min + v · range / 255`.
 enum KaldiCompressedMatrix {
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func read<Scalar: MatrixScalar>(_: Scalar.Type, encoding: KaldiMatrixEncoding,
                                            from reader: inout BinaryReader) throws(KaldiArchiveError) -> Matrix<Scalar> {
         let minimum = try reader.rawFloat()
@@ -45,6 +47,8 @@ enum KaldiCompressedMatrix {
     }
 
     /// The `CM` layout: per-column quantiles, bytes stored column after column.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private static func expandWithColumnHeaders<Scalar: MatrixScalar>(rows: Int, columns: Int, minimum: Float, range: Float,
                                                                       quantiles: [UInt16], bytes: [UInt8]) -> Matrix<Scalar> {
         var result = [Scalar](repeating: 0, count: rows * columns)

@@ -170,6 +170,10 @@ struct BinaryReader {
 
     /// An `FM`/`DM` matrix after its token: rows, columns, then the elements in `Stored`
     /// precision, converted to `Scalar` if it differs.
+    @_specialize(where Scalar == Float, Stored == Float)
+    @_specialize(where Scalar == Float, Stored == Double)
+    @_specialize(where Scalar == Double, Stored == Float)
+    @_specialize(where Scalar == Double, Stored == Double)
     mutating func plainMatrix<Scalar: MatrixScalar, Stored: MatrixScalar>(_: Scalar.Type,
                                                                           stored: Stored.Type) throws(KaldiArchiveError) -> Matrix<Scalar> {
         let rows = try int32("row count")

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HMMKitFileSystem
 
 /// How a script file's relative archive paths are found.
 public enum KaldiPathResolution: Sendable, Equatable {
@@ -46,19 +51,31 @@ public struct KaldiScript: Sendable {
     /// - Throws: ``KaldiArchiveError/malformedScriptLine(file:line:text:problem:)`` or
     ///   ``KaldiArchiveError/unsupportedLocation(file:line:location:)`` (pipes, standard input).
     public init(parsing text: String, file: String, resolution: KaldiPathResolution = .workingDirectory) throws(KaldiArchiveError) {
-        let folder = (file as NSString).deletingLastPathComponent
+        let folder = resolution == .scriptFolder ? FileSystem.directory(of: file) : nil
         var entries: [KaldiScriptEntry] = []
         var index: [String: Int] = [:]
-        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.trimmingCharacters(in: .whitespaces.union(.init(charactersIn: "\r")))
-            if line.isEmpty { continue }
-            guard let split = line.firstIndex(where: { $0 == " " || $0 == "\t" }) else {
-                throw .malformedScriptLine(file: file, line: number + 1, text: String(rawLine), problem: "no location after the key")
+        // Bytes, not Characters: "\r\n" is one Character, and byte scanning is what keeps a
+        // million-line script quick to parse.
+        let bytes = Array(text.utf8)
+        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
+        var lineStart = 0, number = 0
+        while lineStart < bytes.count {
+            number += 1
+            let lineEnd = bytes[lineStart...].firstIndex(of: 0x0A) ?? bytes.count
+            defer { lineStart = lineEnd + 1 }
+            var start = lineStart, end = lineEnd
+            while start < end, isBlank(bytes[start]) { start += 1 }
+            while end > start, isBlank(bytes[end - 1]) { end -= 1 }
+            if start == end { continue }
+            guard let split = bytes[start..<end].firstIndex(where: { $0 == 0x20 || $0 == 0x09 }) else {
+                throw .malformedScriptLine(file: file, line: number, text: String(decoding: bytes[lineStart..<lineEnd], as: UTF8.self),
+                                           problem: "no location after the key")
             }
-            let key = String(line[..<split])
-            let location = line[split...].trimmingCharacters(in: .whitespaces)
-            let entry = try Self.entry(key: key, location: location, file: file, line: number + 1,
-                                       folder: resolution == .scriptFolder ? folder : nil)
+            var locationStart = split
+            while locationStart < end, isBlank(bytes[locationStart]) { locationStart += 1 }
+            let key = String(decoding: bytes[start..<split], as: UTF8.self)
+            let location = String(decoding: bytes[locationStart..<end], as: UTF8.self)
+            let entry = try Self.entry(key: key, location: location, file: file, line: number, folder: folder)
             if index[key] == nil { index[key] = entries.count }
             entries.append(entry)
         }
@@ -117,7 +134,7 @@ public struct KaldiScript: Sendable {
             }
         }
         guard !path.isEmpty else { throw malformed("empty file name") }
-        if let folder, !path.hasPrefix("/") { path = (folder as NSString).appendingPathComponent(path) }
+        if let folder, !path.hasPrefix("/") { path = folder.hasSuffix("/") ? folder + path : folder + "/" + path }
         return KaldiScriptEntry(key: key, location: location, path: path, offset: offset,
                                 rowRange: rows, columnRange: columns, line: line)
     }

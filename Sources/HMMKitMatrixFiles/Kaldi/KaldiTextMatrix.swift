@@ -54,6 +54,8 @@ enum KaldiTextMatrix {
     struct Failure: Error { let problem: String }
 
     /// The numbers between `[` and `]`, rows ended by newlines or `;`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func parse<Scalar: MatrixScalar>(_: Scalar.Type, _ text: [UInt8]) throws(Failure) -> Matrix<Scalar> {
         var elements: [Scalar] = []
         var columns: Int?
@@ -104,6 +106,8 @@ enum KaldiTextMatrix {
     }
 
     /// ` [\n  1.0 2.0 \n  3.0 4.0 ]\n` (Kaldi's layout; ` [ ]\n` for an empty matrix).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func encode<Scalar: MatrixScalar>(_ matrix: Matrix<Scalar>) -> [UInt8] {
         guard matrix.columnCount > 0, matrix.rowCount > 0 else { return Array(" [ ]\n".utf8) }
         var text = " ["
@@ -120,6 +124,8 @@ enum KaldiTextMatrix {
     }
 
     /// The shortest round-tripping decimal, with a `.` in every finite number (`1e-05` → `1.0e-05`).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func format<Scalar: MatrixScalar>(_ value: Scalar) -> String {
         let text = String(describing: value)
         guard value.isFinite, !text.contains(".") else { return text }
