@@ -103,3 +103,9 @@ enum FeatureInputs {
         return Matrix(rowCount: rows, columnCount: columns ?? 0, elements: elements)
     }
 }
+
+/// Every sequence of `inputs` stacked (``FeatureInputs/stacked(_:as:)``); kept under its old name
+/// for commands written before Kaldi inputs existed.
+func loadStackedFeatures<S: MatrixScalar>(_ inputs: [String], as _: S.Type) throws -> Matrix<S> {
+    try FeatureInputs.stacked(inputs, as: S.self)
+}
