@@ -54,6 +54,8 @@ import sys
 
 import numpy as np
 
+from fixture_io import Writer
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 OUT = os.path.join(ROOT, "Tests", "HMMKitMatrixFilesTests", "Fixtures", "kaldi")
@@ -90,27 +92,11 @@ def known_matrices():
     }
 
 
-class Writer:
-    """Saves expected arrays (2-D, float32 or float64, C order) and hashes every fixture file."""
-
-    def __init__(self, root):
-        self.root = root
-        self.files = {}
+class KaldiWriter(Writer):
+    """The shared fixture writer, for float32 or float64 arrays that may hold inf and NaN."""
 
     def save(self, rel, array):
-        path = os.path.join(self.root, rel)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        assert array.ndim == 2 and array.dtype in (np.float32, np.float64) and array.flags.c_contiguous, rel
-        np.save(path, array)
-        back = np.load(path)
-        assert back.dtype == array.dtype and back.shape == array.shape
-        assert np.array_equal(back.view(np.uint8), array.view(np.uint8)), rel
-        self.record(rel)
-
-    def record(self, rel):
-        path = os.path.join(self.root, rel)
-        with open(path, "rb") as fh:
-            self.files[rel] = dict(bytes=os.path.getsize(path), sha256=hashlib.sha256(fh.read()).hexdigest())
+        super().save(rel, array, dtypes=(np.float32, np.float64), finite=False)
 
 
 def same_bits(a, b):
@@ -334,7 +320,7 @@ def main():
     else:
         manifest = dict(tool=dict(kaldiio=kaldiio.__version__, numpy=np.__version__,
                                   python=sys.version.split()[0]), checks={})
-    writer = Writer(OUT)
+    writer = KaldiWriter(OUT)
     if not args.check_only:
         make_fixtures(kaldiio, writer, manifest)
         manifest["files"] = writer.files

@@ -53,41 +53,32 @@ let files: (corpus: URL, script: URL, single: URL, text: URL, npy: [URL]) = {
 
 var measured: Benchmark.Configuration { .init(metrics: [.wallClock, .throughput], maxDuration: .seconds(5), maxIterations: 200) }
 
+/// Reads every matrix of the archive at `url` with ``KaldiArchiveReader``; returns the rows.
+func streamRows<S: MatrixScalar>(_: S.Type, from url: URL) throws -> Int {
+    let reader = try KaldiArchiveReader<S>(url: url)
+    var rows = 0
+    while let record = try reader.next() { rows += record.matrix.rowCount }
+    return rows
+}
+
+/// A benchmark that streams the archive `url()` (made on first use) as `S`.
+func registerStreaming<S: MatrixScalar>(_ name: String, _: S.Type, configuration: Benchmark.Configuration = measured,
+                                        url: @escaping @Sendable () -> URL) {
+    Benchmark(name, configuration: configuration) { benchmark in
+        let file = url()
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { blackHole(try streamRows(S.self, from: file)) }
+    }
+}
+
 let benchmarks: @Sendable () -> Void = {
-    Benchmark("Kaldi ark read 1,000 × 100×39 Float (KaldiArchiveReader)", configuration: measured) { benchmark in
-        let url = files.corpus
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            let reader = try KaldiArchiveReader<Float>(url: url)
-            var rows = 0
-            while let record = try reader.next() { rows += record.matrix.rowCount }
-            blackHole(rows)
-        }
+    registerStreaming("Kaldi ark read 1,000 × 100×39 Float (KaldiArchiveReader)", Float.self) { files.corpus }
+    registerStreaming("Kaldi ark read 20,000 × 100×39 Float (312 MB)", Float.self,
+                      configuration: .init(metrics: [.wallClock, .throughput], maxDuration: .seconds(10), maxIterations: 20)) {
+        largeArchive
     }
-    Benchmark("Kaldi ark read 20,000 × 100×39 Float (312 MB)",
-              configuration: .init(metrics: [.wallClock, .throughput], maxDuration: .seconds(10), maxIterations: 20)) { benchmark in
-        let url = largeArchive
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            let reader = try KaldiArchiveReader<Float>(url: url)
-            var rows = 0
-            while let record = try reader.next() { rows += record.matrix.rowCount }
-            blackHole(rows)
-        }
-    }
-    Benchmark("Kaldi ark read 1 × 100000×39 Float", configuration: measured) { benchmark in
-        let url = files.single
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations { blackHole(try KaldiArchiveReader<Float>(url: url).next()) }
-    }
-    Benchmark("Kaldi ark read 1,000 × 100×39 as Double (converting)", configuration: measured) { benchmark in
-        let url = files.corpus
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            let reader = try KaldiArchiveReader<Double>(url: url)
-            while let record = try reader.next() { blackHole(record) }
-        }
-    }
+    registerStreaming("Kaldi ark read 1 × 100000×39 Float", Float.self) { files.single }
+    registerStreaming("Kaldi ark read 1,000 × 100×39 as Double (converting)", Double.self) { files.corpus }
     Benchmark("Kaldi scp read 1,000 entries in order (KaldiScriptReader)", configuration: measured) { benchmark in
         let url = files.script
         benchmark.startMeasurement()

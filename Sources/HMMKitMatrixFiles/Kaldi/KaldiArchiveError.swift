@@ -66,12 +66,9 @@ public enum KaldiArchiveError: Error, Equatable, Sendable, CustomStringConvertib
     /// `"<file>: <what is wrong>; <what to do>"`.
     public var description: String {
         switch self {
-        case let .fileNotFound(file):
-            return "\(file): no such file; check the path"
-        case let .unreadable(file, reason):
-            return "\(file): cannot be read (\(reason)); check that it is a regular file you may read"
-        case let .cannotWrite(file, reason):
-            return "\(file): cannot write (\(reason)); the file was left as it was"
+        case let .fileNotFound(file): return FileProblemText.notFound(file)
+        case let .unreadable(file, reason): return FileProblemText.unreadable(file, reason)
+        case let .cannotWrite(file, reason): return FileProblemText.cannotWrite(file, reason)
         case let .malformedKey(file, offset, problem):
             return "\(file): no key at byte \(offset) (\(problem)); this is not a Kaldi archive, or the offset is wrong"
         case let .truncated(file, key, offset, end):
