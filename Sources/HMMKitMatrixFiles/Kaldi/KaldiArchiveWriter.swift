@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -103,6 +96,8 @@ public final class KaldiArchiveWriter<Scalar: MatrixScalar> {
         case .text:
             append(KaldiTextMatrix.encode(matrix))
         case .binary:
+            precondition(matrix.rowCount <= Int(Int32.max) && matrix.columnCount <= Int(Int32.max),
+                         "a Kaldi archive stores dimensions as int32 (got \(matrix.rowCount) × \(matrix.columnCount))")
             let empty = matrix.rowCount == 0 || matrix.columnCount == 0
             let rows = empty ? 0 : matrix.rowCount, columns = empty ? 0 : matrix.columnCount
             var header: [UInt8] = [0, UInt8(ascii: "B")] + Array((Scalar.precision == .single ? "FM " : "DM ").utf8)
@@ -128,19 +123,17 @@ public final class KaldiArchiveWriter<Scalar: MatrixScalar> {
         precondition(!finished, "KaldiArchiveWriter.finish called twice")
         if let failure { throw .cannotWrite(file: archivePath, reason: "an earlier write failed: \(failure)") }
         flush()
-        if failure == nil, durable, fsync(descriptor) != 0 { failure = "fsync: \(FileSystem.describe(errno: errno))" }
-        if failure == nil, close(descriptor) != 0 { failure = "close: \(FileSystem.describe(errno: errno))" }
-        descriptor = -1
-        if failure == nil, let reason = FileSystem.moveAtomically(temporaryPath, to: archivePath) {
-            failure = "cannot rename the temporary file over it: \(reason)"
-        }
         finished = true
         if let failure {
             abandon()
             throw .cannotWrite(file: archivePath, reason: failure)
         }
+        let temporary = (path: temporaryPath, descriptor: descriptor)
+        descriptor = -1
         temporaryExists = false
-        if durable { synchronizeFolder(of: archivePath) }
+        if let reason = FileSystem.commitTemporaryFile(temporary, to: archivePath, durable: durable) {
+            throw .cannotWrite(file: archivePath, reason: reason)
+        }
         if let scriptPath {
             let reason = script.withUnsafeBytes { FileSystem.writeAtomically([$0], to: scriptPath, durable: durable) }
             if let reason { throw .cannotWrite(file: scriptPath, reason: reason) }
@@ -182,19 +175,10 @@ public final class KaldiArchiveWriter<Scalar: MatrixScalar> {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// `write(2)` until every byte is out; records the first failure.
+    /// Writes `bytes` to the temporary file; records the first failure.
     private func writeAll(_ bytes: UnsafeRawBufferPointer) {
         guard failure == nil else { return }
-        var written = 0
-        while written < bytes.count {
-            let count = systemWrite(descriptor, bytes.baseAddress! + written, bytes.count - written)
-            if count < 0 {
-                if errno == EINTR { continue }
-                failure = FileSystem.describe(errno: errno)
-                return
-            }
-            written += count
-        }
+        failure = FileSystem.writeAll(bytes, to: descriptor)
     }
 
     /// Closes and removes the temporary file (once).
@@ -204,17 +188,4 @@ public final class KaldiArchiveWriter<Scalar: MatrixScalar> {
         if temporaryExists { FileSystem.remove(temporaryPath) }
         temporaryExists = false
     }
-
-    private func synchronizeFolder(of path: String) {
-        let folder = open(FileSystem.directory(of: path), O_RDONLY | O_CLOEXEC)
-        if folder >= 0 {
-            _ = fsync(folder)
-            _ = close(folder)
-        }
-    }
-}
-
-/// `write(2)` (a free function, so the name does not meet the writer's own `write`).
-private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-    write(descriptor, bytes, count)
 }
