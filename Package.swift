@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "HMMKitFileSystem"),
         // Reading audio files (libsndfile) and resampling them (libsoxr).
         .target(name: "HMMKitAudio", dependencies: ["CSndfile", "CSoxr", "HMMKitFileSystem"]),
-        // Matrices to and from files: NumPy .npy (Kaldi archives later); atomic writes for model files.
+        // Matrices to and from files: NumPy .npy, Kaldi archives (.ark) and script files (.scp); atomic writes for model files.
         .target(name: "HMMKitMatrixFiles", dependencies: ["HMMKitNumerics", "HMMKitFileSystem"]),
         // The MFCC front end: framing, windows, mel filterbanks, cepstra, deltas, CMVN, presets.
         .target(name: "HMMKitFeatures", dependencies: ["HMMKitNumerics", "HMMKitAudio"]),
@@ -72,7 +72,8 @@ let package = Package(
         .testTarget(name: "HMMKitNumericsTests", dependencies: ["HMMKitNumerics", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitAudioTests", dependencies: ["HMMKitAudio", "HMMKitTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "HMMKitMatrixFilesTests", dependencies: ["HMMKitMatrixFiles", "HMMKitTestSupport"]),
+        .testTarget(name: "HMMKitMatrixFilesTests", dependencies: ["HMMKitMatrixFiles", "HMMKitTestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "HMMKitMixturesTests",
                     dependencies: ["HMMKitMixtures", "HMMKitMatrixFiles", "HMMKitTestSupport"],
                     resources: [.copy("Fixtures")]),

@@ -27,7 +27,7 @@ let package = Package(
         .package(path: "../"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
-    targets: ["LinearAlgebra", "Features", "Mixtures", "Markov"].map(benchmarkTarget) + [
+    targets: ["LinearAlgebra", "Features", "Mixtures", "Markov", "MatrixFiles"].map(benchmarkTarget) + [
         // Whole-workload timings that mirror the Python peer scripts (../shared/peers).
         .executableTarget(name: "peer-comparison", dependencies: [.product(name: "HMMKit", package: hmmkitFolder)],
                           path: "PeerComparison"),

@@ -2,16 +2,31 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import HMMKit
+import Synchronization
 
-/// `hmmkit features`: MFCC (+ Δ + ΔΔ) features of audio files as NumPy `.npy` matrices.
+/// `--format` of `hmmkit features`.
+enum FeatureFileFormat: String, ExpressibleByArgument, CaseIterable {
+    /// One NumPy `.npy` matrix per input.
+    case npy
+    /// One Kaldi archive (binary) for all inputs, with its script file.
+    case ark
+    /// One Kaldi archive in Kaldi's text form, with its script file.
+    case arkText = "ark-text"
+}
+
+/// `hmmkit features`: MFCC (+ Δ + ΔΔ) features of audio files as NumPy `.npy` matrices or one
+/// Kaldi archive.
 struct FeaturesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "features",
-        abstract: "Compute MFCC features of audio files and write one .npy matrix (frames × dims) per file.",
+        abstract: "Compute MFCC features of audio files: one .npy matrix (frames × dims) per file, or one Kaldi archive.",
         discussion: """
             Audio in any format libsndfile reads is decoded, averaged to mono and resampled to \
             --sample-rate. A file shorter than one frame gives a 0-row matrix and a warning. \
             A file that cannot be read is reported and skipped; the exit code is then 1.
+            With --format ark, -o feats.ark writes one archive (keys: the file names without \
+            extension, in input order) and its index feats.scp, as Kaldi's ark,scp:feats.ark,feats.scp \
+            does; the scp names the archive exactly as -o gives it.
             Exit codes: 0 all files written, 1 some files failed, 64 bad usage.
             """)
 
@@ -22,7 +37,10 @@ struct FeaturesCommand: ParsableCommand {
 
     @OptionGroup var engine: EngineOptions
 
-    @Option(name: .shortAndLong, help: "Output: a .npy file for one input, or a folder (created if needed) for several.")
+    @Option(help: "Output format: npy (one .npy per input), ark (one binary Kaldi archive + .scp) or ark-text (Kaldi's text form + .scp).")
+    var format: FeatureFileFormat = .npy
+
+    @Option(name: .shortAndLong, help: "Output: for npy a .npy file for one input, or a folder (created if needed) for several; for ark the archive file.")
     var output: String
 
     @Option(help: "Also draw the features of the first input as a heat map (SVG).")
@@ -36,6 +54,12 @@ struct FeaturesCommand: ParsableCommand {
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("give at least one audio file") }
         guard features.sampleRate > 0 else { throw ValidationError("--sample-rate must be positive") }
+        if format != .npy {
+            var isFolder: ObjCBool = false
+            if output.hasSuffix("/") || (FileManager.default.fileExists(atPath: output, isDirectory: &isFolder) && isFolder.boolValue) {
+                throw ValidationError("with --format \(format.rawValue), -o names the archive file (feats.ark), not a folder")
+            }
+        }
         do {
             _ = try MFCCExtractor<Double>(configuration: features.configuration())
         } catch {
@@ -53,7 +77,9 @@ struct FeaturesCommand: ParsableCommand {
     private func run<S: MatrixScalar>(_: S.Type) throws {
         let configuration = features.configuration()
         let urls = try AudioInputs.expand(inputs)
-        let destinations = try OutputLayout.destinations(for: urls, output: output)
+        let destinations = format == .npy ? try OutputLayout.destinations(for: urls, output: output) : []
+        let archive = format == .npy ? nil : try OrderedArchiveSink<S>(
+            keys: try ArchiveLayout.keys(for: urls), archive: output, encoding: format == .ark ? .binary : .text)
         let batch = try FeatureBatch<S>(configuration: configuration, backend: engine.backend, threadCount: engine.threads)
         let progress = report.quiet ? nil : ProgressReporter(label: "features", total: urls.count)
         let start = DispatchTime.now()
@@ -61,6 +87,7 @@ struct FeaturesCommand: ParsableCommand {
         let failures = batch.extract(urls, progress: { done, total in progress?.update(done) }) { index, result in
             switch result.result {
             case .success(let matrix):
+                if let archive { return archive.deliver(index, matrix) }
                 do {
                     try NumPyFile.write(matrix, to: destinations[index], durable: false)
                     return nil
@@ -68,13 +95,20 @@ struct FeaturesCommand: ParsableCommand {
                     return "\(error)"
                 }
             case .failure(let error):
+                _ = archive?.deliver(index, nil)
                 return "\(error)"
             }
+        }
+        var archiveError: String?
+        do {
+            try archive?.finish()
+        } catch {
+            archiveError = "\(error)"
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         progress?.finish()
         for warning in failures.warnings { Terminal.warn(warning) }
-        for error in failures.errors { Terminal.error(error) }
+        for error in failures.errors + (archiveError.map { [$0] } ?? []) { Terminal.error(error) }
         if report.json {
             try Terminal.printJSON([
                 "files": urls.count, "failed": failures.errors.count, "frames": failures.frames,
@@ -85,11 +119,17 @@ struct FeaturesCommand: ParsableCommand {
             Terminal.info(String(format: "%d files, %d frames, %.1f s of audio in %.3f s (%.0f× real time)",
                                  urls.count, failures.frames, failures.audioSeconds, seconds, failures.audioSeconds / seconds))
         }
-        if let plot, let first = try? NumPyFile.read(S.self, from: destinations[0]) {
+        if let plot, let first = try? firstMatrix(S.self, destinations: destinations) {
             try FeaturePlot.write(first, configuration: configuration, title: urls[0].lastPathComponent,
                                   to: URL(fileURLWithPath: plot))
         }
-        if !failures.errors.isEmpty { throw ExitCode(1) }
+        if !failures.errors.isEmpty || archiveError != nil { throw ExitCode(1) }
+    }
+
+    /// The first input's features, read back from what was written.
+    private func firstMatrix<S: MatrixScalar>(_: S.Type, destinations: [URL]) throws -> Matrix<S>? {
+        if format == .npy { return try NumPyFile.read(S.self, from: destinations[0]) }
+        return try KaldiArchiveReader<S>(url: URL(fileURLWithPath: output)).next()?.matrix
     }
 }
 
@@ -137,6 +177,90 @@ enum OutputLayout {
             }
             seen[stem] = input
             return URL(fileURLWithPath: output).appendingPathComponent(stem + ".npy")
+        }
+    }
+}
+
+/// Where `hmmkit features --format ark` puts each input: one archive entry per file, keyed by
+/// the file's name without its extension.
+enum ArchiveLayout {
+    /// The keys of `inputs`; two inputs with the same stem, or a stem that cannot be a Kaldi key
+    /// (whitespace), are refused.
+    static func keys(for inputs: [URL]) throws -> [String] {
+        var seen: [String: URL] = [:]
+        return try inputs.map { input in
+            let key = input.deletingPathExtension().lastPathComponent
+            guard KaldiArchiveWriter<Float>.isValidKey(key) else {
+                throw ValidationError("\(input.path): the key \(key.debugDescription) has whitespace or control characters, "
+                    + "which a Kaldi archive key cannot have; rename the file")
+            }
+            if let other = seen[key] {
+                throw ValidationError("\(input.path) and \(other.path) would both get the key \(key)")
+            }
+            seen[key] = input
+            return key
+        }
+    }
+
+    /// The script file beside `archive`: `feats.ark` → `feats.scp` (other names get `.scp` appended).
+    static func scriptPath(for archive: String) -> String {
+        archive.lowercased().hasSuffix(".ark") ? String(archive.dropLast(4)) + ".scp" : archive + ".scp"
+    }
+}
+
+/// Writes matrices that workers finish in any order to one archive, in input order: a matrix
+/// that arrives early waits (in memory) until those before it are written; a failed input is
+/// skipped. Thread-safe.
+final class OrderedArchiveSink<S: MatrixScalar>: Sendable {
+    private struct State {
+        let writer: KaldiArchiveWriter<S>
+        var next = 0
+        /// Finished inputs not yet written (nil: failed, nothing to write).
+        var waiting: [Int: Matrix<S>?] = [:]
+        var failure: String?
+    }
+
+    private let keys: [String]
+    private let state: Mutex<State>
+
+    /// Starts `archive` (and its script file, ``ArchiveLayout/scriptPath(for:)``), named in the
+    /// script exactly as given.
+    init(keys: [String], archive: String, encoding: KaldiWriteEncoding) throws {
+        let folder = URL(fileURLWithPath: archive).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let writer = try KaldiArchiveWriter<S>(archive: URL(fileURLWithPath: archive),
+                                               script: URL(fileURLWithPath: ArchiveLayout.scriptPath(for: archive)),
+                                               encoding: encoding, archiveNameInScript: archive, durable: false)
+        self.keys = keys
+        state = Mutex(State(writer: writer))
+    }
+
+    /// Hands over input `index`'s matrix (nil for a failed input); returns the error message
+    /// when this call's write failed (the archive is then abandoned: ``finish()`` throws).
+    func deliver(_ index: Int, _ matrix: Matrix<S>?) -> String? {
+        state.withLock { state in
+            state.waiting[index] = .some(matrix)
+            var message: String?
+            while let ready = state.waiting.removeValue(forKey: state.next) {
+                defer { state.next += 1 }
+                guard let matrix = ready, state.failure == nil else { continue }
+                do {
+                    try state.writer.write(key: keys[state.next], matrix: matrix)
+                } catch {
+                    state.failure = "\(error)"
+                    message = state.failure
+                }
+            }
+            return message
+        }
+    }
+
+    /// Makes the archive and its script appear (after every input was delivered).
+    /// - Throws: ``KaldiArchiveError/cannotWrite(file:reason:)``; nothing is left half-written.
+    func finish() throws {
+        try state.withLock { state in
+            precondition(state.next == keys.count, "OrderedArchiveSink.finish before every input was delivered")
+            try state.writer.finish()
         }
     }
 }

@@ -7,7 +7,7 @@ extension CovarianceType: ExpressibleByArgument {}
 /// `hmmkit gmm`: Gaussian mixture models on feature matrices.
 struct GMMCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "gmm", abstract: "Fit and score Gaussian mixture models on .npy feature matrices.",
+        commandName: "gmm", abstract: "Fit and score Gaussian mixture models on feature matrices (.npy, Kaldi .ark/.scp).",
         subcommands: [GMMFit.self, GMMScore.self])
 }
 
@@ -17,52 +17,16 @@ enum MixtureInitOption: String, ExpressibleByArgument, CaseIterable {
     case random, split
 }
 
-/// Reads a `[frames × dims]` .npy file at `precision`, converting if the file stores the other one.
-func loadFeatures<S: MatrixScalar>(_ path: String, as _: S.Type) throws -> Matrix<S> {
-    do {
-        return try NumPyFile.read(S.self, from: URL(fileURLWithPath: path), convertingPrecision: true)
-    } catch {
-        throw ValidationError("\(error)")
-    }
-}
-
-/// Reads every input (.npy files, or folders whose .npy files are read in name order) and
-/// stacks their frames into one matrix; all must have the same number of columns.
-func loadStackedFeatures<S: MatrixScalar>(_ inputs: [String], as _: S.Type) throws -> Matrix<S> {
-    var paths: [String] = []
-    for input in inputs {
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: input, isDirectory: &isFolder), isFolder.boolValue {
-            let names = try FileManager.default.contentsOfDirectory(atPath: input).filter { $0.hasSuffix(".npy") }.sorted()
-            guard !names.isEmpty else { throw ValidationError("\(input): no .npy files in this folder") }
-            paths += names.map { (input as NSString).appendingPathComponent($0) }
-        } else {
-            paths.append(input)
-        }
-    }
-    var elements: [S] = [], rows = 0, columns: Int?
-    for path in paths {
-        let matrix = try loadFeatures(path, as: S.self)
-        if let columns, columns != matrix.columnCount {
-            throw ValidationError("\(path) has \(matrix.columnCount) columns, the files before it \(columns)")
-        }
-        columns = matrix.columnCount
-        elements += matrix.elements
-        rows += matrix.rowCount
-    }
-    return Matrix(rowCount: rows, columnCount: columns ?? 0, elements: elements)
-}
-
 struct GMMFit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fit",
-        abstract: "Fit a Gaussian mixture to a .npy matrix (frames × dims) by EM and save it as JSON.",
+        abstract: "Fit a Gaussian mixture to feature matrices (frames × dims) by EM and save it as JSON.",
         discussion: """
             Progress (iteration, mean log-likelihood per frame, seconds) goes to stderr; with --json a \
             summary goes to stdout. Exit codes: 0 fitted, 1 the data or the fit failed, 64 bad usage.
             """)
 
-    @Argument(help: "Training data: .npy matrices (one frame per row), or folders of them; all are stacked.")
+    @Argument(help: "Training data, all stacked: .npy matrices (one frame per row), folders of them, Kaldi archives (x.ark, ark:x) or script files (x.scp, scp:x).")
     var data: [String]
     @Option(help: "Number of components K.")
     var components: Int
@@ -110,7 +74,7 @@ struct GMMFit: ParsableCommand {
     }
 
     private func run<S: MatrixScalar>(_: S.Type) throws {
-        let matrix = try loadStackedFeatures(data, as: S.self)
+        let matrix = try FeatureInputs.stacked(data, as: S.self)
         var options = GaussianMixtureTrainingOptions(componentCount: components, covarianceType: covariance)
         options.maxIterations = iterations
         options.tolerance = tolerance
@@ -165,12 +129,12 @@ struct GMMFit: ParsableCommand {
 
 struct GMMScore: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "score", abstract: "Mean log-likelihood per frame of a .npy matrix under a saved mixture.",
+        commandName: "score", abstract: "Mean log-likelihood per frame of feature matrices under a saved mixture.",
         discussion: "Prints the score on stdout (or JSON with --json). Exit codes: 0 scored, 1 unreadable model or data.")
 
     @Argument(help: "The model file (JSON from `hmmkit gmm fit`).")
     var model: String
-    @Argument(help: "The data: .npy matrices (one frame per row), or folders of them; all are stacked.")
+    @Argument(help: "The data, all stacked: .npy matrices, folders of them, Kaldi archives (.ark, ark:) or script files (.scp, scp:).")
     var data: [String]
     @Flag(help: "Also print per-frame log-likelihoods, as JSON.")
     var json = false
@@ -178,7 +142,7 @@ struct GMMScore: ParsableCommand {
     func run() throws {
         do {
             let mixture = try GaussianMixture<Double>.load(from: URL(fileURLWithPath: model))
-            let matrix = try loadStackedFeatures(data, as: Double.self)
+            let matrix = try FeatureInputs.stacked(data, as: Double.self)
             let samples = try mixture.scoreSamples(matrix)
             let mean = samples.reduce(0, +) / Double(max(samples.count, 1))
             if json {

@@ -17,31 +17,21 @@ enum TopologyOption: String, ExpressibleByArgument, CaseIterable {
 
 extension HMMInitialization: ExpressibleByArgument {}
 
-/// The sequences of the inputs: each .npy file is one sequence; folders give their .npy files in
-/// name order. Returns the stacked frames, the lengths and the file of each sequence.
+/// The sequences of the inputs (``FeatureInputs``: .npy files, folders, Kaldi archives and
+/// script files), stacked: the frames, the lengths and the name of each sequence.
 func loadSequences<S: MatrixScalar>(_ inputs: [String], as _: S.Type) throws -> (Matrix<S>, [Int], [String]) {
-    var paths: [String] = []
-    for input in inputs {
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: input, isDirectory: &isFolder), isFolder.boolValue {
-            let names = try FileManager.default.contentsOfDirectory(atPath: input).filter { $0.hasSuffix(".npy") }.sorted()
-            guard !names.isEmpty else { throw ValidationError("\(input): no .npy files in this folder") }
-            paths += names.map { (input as NSString).appendingPathComponent($0) }
-        } else {
-            paths.append(input)
-        }
-    }
-    var elements: [S] = [], lengths: [Int] = [], columns: Int?
-    for path in paths {
-        let matrix = try loadFeatures(path, as: S.self)
+    var elements: [S] = [], lengths: [Int] = [], names: [String] = [], columns: Int?
+    try FeatureInputs.forEachSequence(inputs, as: S.self) { name, matrix in
         if let columns, columns != matrix.columnCount {
-            throw ValidationError("\(path) has \(matrix.columnCount) columns, the files before it \(columns)")
+            throw ValidationError("\(name) has \(matrix.columnCount) columns, the sequences before it \(columns)")
         }
         columns = matrix.columnCount
         elements += matrix.elements
         lengths.append(matrix.rowCount)
+        names.append(name)
     }
-    return (Matrix(rowCount: lengths.reduce(0, +), columnCount: columns ?? 0, elements: elements), lengths, paths)
+    guard !lengths.isEmpty else { throw ValidationError("no sequences in \(inputs.joined(separator: " "))") }
+    return (Matrix(rowCount: lengths.reduce(0, +), columnCount: columns ?? 0, elements: elements), lengths, names)
 }
 
 struct HMMFitCommand: ParsableCommand {
@@ -54,7 +44,7 @@ struct HMMFitCommand: ParsableCommand {
             a summary goes to stdout. Exit codes: 0 trained, 1 the data or the training failed, 64 bad usage.
             """)
 
-    @Argument(help: "Training sequences: .npy files (one sequence each) or folders of them.")
+    @Argument(help: "Training sequences: .npy files (one sequence each), folders of them, Kaldi .ark or .scp files (each matrix one sequence).")
     var data: [String]
     @Option(help: "Number of states S.")
     var states: Int
@@ -160,7 +150,7 @@ struct HMMScoreCommand: ParsableCommand {
 
     @Argument(help: "The model file (JSON from `hmmkit hmm fit`).")
     var model: String
-    @Argument(help: "Sequences: .npy files or folders of them.")
+    @Argument(help: "Sequences: .npy files, folders of them, Kaldi .ark or .scp files.")
     var data: [String]
     @OptionGroup var engine: EngineOptions
     @Flag(help: "Print JSON on stdout.")
@@ -195,7 +185,7 @@ struct HMMDecodeCommand: ParsableCommand {
 
     @Argument(help: "The model file (JSON from `hmmkit hmm fit`).")
     var model: String
-    @Argument(help: "Sequences: .npy files or folders of them.")
+    @Argument(help: "Sequences: .npy files, folders of them, Kaldi .ark or .scp files.")
     var data: [String]
     @OptionGroup var engine: EngineOptions
     @Flag(help: "Print JSON on stdout.")

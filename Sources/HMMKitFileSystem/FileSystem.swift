@@ -90,20 +90,37 @@ package enum FileSystem {
         case .failure(let failure):
             return "cannot create a temporary file in \(directory(of: path)): \(failure.reason)"
         }
-        var failure: String?
-        outer: for chunk in chunks where chunk.count > 0 {
-            var written = 0
-            while written < chunk.count {
-                let count = write(temporary.descriptor, chunk.baseAddress! + written, chunk.count - written)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    failure = describe(errno: errno)
-                    break outer
-                }
-                written += count
+        for chunk in chunks {
+            if let failure = writeAll(chunk, to: temporary.descriptor) {
+                closeIgnoringErrors(temporary.descriptor)
+                remove(temporary.path)
+                return failure
             }
         }
-        if failure == nil, durable, fsync(temporary.descriptor) != 0 { failure = "fsync: \(describe(errno: errno))" }
+        return commitTemporaryFile(temporary, to: path, durable: durable)
+    }
+
+    /// `write(2)` until every byte of `bytes` is out (retrying after `EINTR`); the reason on failure.
+    package static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) -> String? {
+        var written = 0
+        while written < bytes.count {
+            let count = write(descriptor, bytes.baseAddress! + written, bytes.count - written)
+            if count < 0 {
+                if errno == EINTR { continue }
+                return describe(errno: errno)
+            }
+            written += count
+        }
+        return nil
+    }
+
+    /// The last steps of an atomic write: `fsync` (when `durable`) and `close` the temporary file,
+    /// `rename` it over `path`, and with `durable` `fsync` the folder so the rename survives a
+    /// power cut. On failure the temporary file is removed and the reason returned; `nil` on success.
+    package static func commitTemporaryFile(_ temporary: (path: String, descriptor: Int32), to path: String,
+                                            durable: Bool) -> String? {
+        var failure: String?
+        if durable, fsync(temporary.descriptor) != 0 { failure = "fsync: \(describe(errno: errno))" }
         if close(temporary.descriptor) != 0, failure == nil { failure = "close: \(describe(errno: errno))" }
         if failure == nil, let reason = moveAtomically(temporary.path, to: path) {
             failure = "cannot rename the temporary file over it: \(reason)"

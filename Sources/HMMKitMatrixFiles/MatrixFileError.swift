@@ -50,12 +50,9 @@ public enum MatrixFileError: Error, Equatable, Sendable, CustomStringConvertible
     /// `"<file>: <what is wrong>; <what to do>"`.
     public var description: String {
         switch self {
-        case let .fileNotFound(file):
-            return "\(file): no such file; check the path"
-        case let .unreadable(file, reason):
-            return "\(file): cannot be read (\(reason)); check that it is a regular file you may read"
-        case let .cannotWrite(file, reason):
-            return "\(file): cannot write (\(reason)); the file was left as it was"
+        case let .fileNotFound(file): return FileProblemText.notFound(file)
+        case let .unreadable(file, reason): return FileProblemText.unreadable(file, reason)
+        case let .cannotWrite(file, reason): return FileProblemText.cannotWrite(file, reason)
         case let .notNumPy(file, leading):
             let shown = leading.map { "0x" + String($0, radix: 16, uppercase: true) }.joined(separator: " ")
             return "\(file): not a NumPy .npy file (it starts with \(shown), not \\x93NUMPY); "
@@ -95,4 +92,17 @@ public enum MatrixFileError: Error, Equatable, Sendable, CustomStringConvertible
 extension Precision {
     /// `"float32 ('<f4')"` or `"float64 ('<f8')"`.
     var numPyName: String { self == .single ? "float32 ('<f4')" : "float64 ('<f8')" }
+}
+
+/// The wording of the file-system failures that ``MatrixFileError`` and ``KaldiArchiveError`` share.
+enum FileProblemText {
+    static func notFound(_ file: String) -> String { "\(file): no such file; check the path" }
+
+    static func unreadable(_ file: String, _ reason: String) -> String {
+        "\(file): cannot be read (\(reason)); check that it is a regular file you may read"
+    }
+
+    static func cannotWrite(_ file: String, _ reason: String) -> String {
+        "\(file): cannot write (\(reason)); the file was left as it was"
+    }
 }

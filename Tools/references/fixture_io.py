@@ -14,18 +14,25 @@ class Writer:
         self.root = root
         self.files = {}
 
-    def save(self, rel, array):
+    def save(self, rel, array, dtypes=(np.float64,), finite=True):
+        """np.save of a 2-D C-order array of one of `dtypes` (finite unless `finite` is False),
+        read back and compared, then hashed."""
         path = os.path.join(self.root, rel)
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        assert array.dtype == np.float64 and array.ndim == 2 and array.flags.c_contiguous, rel
-        assert np.all(np.isfinite(array)), rel
+        assert array.dtype in dtypes and array.ndim == 2 and array.flags.c_contiguous, rel
+        assert not finite or np.all(np.isfinite(array)), rel
         np.save(path, array)
         back = np.load(path)
-        assert back.dtype == np.float64 and back.shape == array.shape and not np.isfortran(back)
-        assert np.array_equal(back, array), f"read-back differs: {rel}"
+        assert back.dtype == array.dtype and back.shape == array.shape and not np.isfortran(back)
+        assert np.array_equal(back, array, equal_nan=not finite), f"read-back differs: {rel}"
+        self.record(rel, shape=list(array.shape))
+
+    def record(self, rel, **extra):
+        """Hashes a fixture file written by other means (an archive, a script file)."""
+        path = os.path.join(self.root, rel)
         with open(path, "rb") as fh:
             sha = hashlib.sha256(fh.read()).hexdigest()
-        self.files[rel] = dict(shape=list(array.shape), bytes=os.path.getsize(path), sha256=sha)
+        self.files[rel] = dict(extra, bytes=os.path.getsize(path), sha256=sha)
 
 
 def rel_err(a, b):
