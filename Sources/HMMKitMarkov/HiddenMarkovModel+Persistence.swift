@@ -73,10 +73,9 @@ extension HiddenMarkovModel where Emissions: GaussianMixtureEmissions {
     /// previous file or the new one, never a mixture.
     /// - Throws: ``HMMError/file(path:problem:)``.
     public func save(to url: URL) throws(HMMError) {
+        let bytes = try encodedFile()
         do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            try AtomicFile.write(Array(try encoder.encode(document())), to: url)
+            try AtomicFile.write(bytes, to: url)
         } catch {
             throw .file(path: url.path, problem: "cannot save the model: \(error)")
         }
@@ -118,20 +117,42 @@ extension HiddenMarkovModel {
     {
         let bytes: [UInt8]
         do { bytes = try AtomicFile.read(url) } catch { throw .file(path: url.path, problem: "\(error)") }
+        return try HiddenMarkovModel(encodedFile: bytes, path: url.path, backend: backend)
+    }
+
+    /// A model from the bytes of its file (as ``save(to:)`` writes them; `path` names it in errors).
+    /// - Throws: as ``load(from:backend:)``.
+    package init<S: MatrixScalar>(encodedFile bytes: [UInt8], path: String, backend: ComputeBackend = .default) throws(HMMError)
+        where Emissions == MixtureEmissions<S>
+    {
         guard let header = try? JSONDecoder().decode(ModelFileHeader.self, from: Data(bytes)) else {
-            throw .file(path: url.path, problem: "not a JSON model file (truncated or another format)")
+            throw .file(path: path, problem: "not a JSON model file (truncated or another format)")
         }
         guard header.format == HiddenMarkovModelDocument.formatName else {
-            throw .file(path: url.path, problem: "not an HMMKit hidden Markov model (format \(header.format ?? "missing"))")
+            throw .file(path: path, problem: "not an HMMKit hidden Markov model (format \(header.format ?? "missing"))")
         }
         guard let version = header.version, version <= HiddenMarkovModelDocument.currentVersion else {
-            throw .file(path: url.path, problem: "written by a newer HMMKit (format version \(header.version ?? -1)); "
+            throw .file(path: path, problem: "written by a newer HMMKit (format version \(header.version ?? -1)); "
                 + "this build reads version \(HiddenMarkovModelDocument.currentVersion)")
         }
         let document: HiddenMarkovModelDocument
         do { document = try JSONDecoder().decode(HiddenMarkovModelDocument.self, from: Data(bytes)) } catch {
-            throw .file(path: url.path, problem: "damaged model file: \(error)")
+            throw .file(path: path, problem: "damaged model file: \(error)")
         }
-        return try HiddenMarkovModel(document: document, path: url.path, backend: backend)
+        try self.init(document: document, path: path, backend: backend)
+    }
+}
+
+extension HiddenMarkovModel where Emissions: GaussianMixtureEmissions {
+    /// The bytes ``save(to:)`` writes: the document as JSON with sorted keys (the same parameters
+    /// always give the same bytes).
+    package func encodedFile() throws(HMMError) -> [UInt8] {
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            return Array(try encoder.encode(document()))
+        } catch {
+            throw .invalidArgument("cannot encode the model: \(error)")
+        }
     }
 }

@@ -8,8 +8,8 @@ import HMMKitNumerics
 /// as rows; diagonal — K rows of D variances; spherical — K variances; tied — one matrix.
 /// Values are written with full round-trip precision, so save → load gives identical scores.
 package struct GaussianMixtureDocument: Codable, Sendable {
-    static let formatName = "HMMKit.GaussianMixture"
-    static let currentVersion = 1
+    package static let formatName = "HMMKit.GaussianMixture"
+    package static let currentVersion = 1
 
     package var format: String
     package var version: Int
@@ -33,13 +33,23 @@ extension GaussianMixture {
     /// Saves the model as JSON (see ``GaussianMixtureDocument``), atomically.
     /// - Throws: ``MixtureError/file(path:problem:)``.
     public func save(to url: URL) throws(MixtureError) {
-        let document = self.document()
+        let bytes = try encodedFile()
+        do {
+            try AtomicFile.write(bytes, to: url)
+        } catch {
+            throw .file(path: url.path, problem: "cannot save the model: \(error)")
+        }
+    }
+
+    /// The bytes ``save(to:)`` writes: the document as JSON with sorted keys (the same parameters
+    /// always give the same bytes).
+    package func encodedFile() throws(MixtureError) -> [UInt8] {
         do {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            try AtomicFile.write(Array(try encoder.encode(document)), to: url)
+            return Array(try encoder.encode(document()))
         } catch {
-            throw .file(path: url.path, problem: "cannot save the model: \(error)")
+            throw .invalidParameter("cannot encode the model: \(error)")
         }
     }
 
@@ -65,21 +75,27 @@ extension GaussianMixture {
     public static func load(from url: URL) throws(MixtureError) -> GaussianMixture {
         let bytes: [UInt8]
         do { bytes = try AtomicFile.read(url) } catch { throw .file(path: url.path, problem: "\(error)") }
+        return try GaussianMixture(encodedFile: bytes, path: url.path)
+    }
+
+    /// A model from the bytes of its file (as ``save(to:)`` writes them; `path` names it in errors).
+    /// - Throws: as ``load(from:)``.
+    package init(encodedFile bytes: [UInt8], path: String, backend: ComputeBackend = .default) throws(MixtureError) {
         guard let header = try? JSONDecoder().decode(ModelFileHeader.self, from: Data(bytes)) else {
-            throw .file(path: url.path, problem: "not a JSON model file (truncated or another format)")
+            throw .file(path: path, problem: "not a JSON model file (truncated or another format)")
         }
         guard header.format == GaussianMixtureDocument.formatName else {
-            throw .file(path: url.path, problem: "not an HMMKit Gaussian mixture (format \(header.format ?? "missing"))")
+            throw .file(path: path, problem: "not an HMMKit Gaussian mixture (format \(header.format ?? "missing"))")
         }
         guard let version = header.version, version <= GaussianMixtureDocument.currentVersion else {
-            throw .file(path: url.path, problem: "written by a newer HMMKit (format version \(header.version ?? -1)); "
+            throw .file(path: path, problem: "written by a newer HMMKit (format version \(header.version ?? -1)); "
                 + "this build reads version \(GaussianMixtureDocument.currentVersion)")
         }
         let document: GaussianMixtureDocument
         do { document = try JSONDecoder().decode(GaussianMixtureDocument.self, from: Data(bytes)) } catch {
-            throw .file(path: url.path, problem: "damaged model file: \(error)")
+            throw .file(path: path, problem: "damaged model file: \(error)")
         }
-        return try GaussianMixture(document: document, path: url.path)
+        try self.init(document: document, path: path, backend: backend)
     }
 
     /// A model from its file document (`path` names the file in errors).
