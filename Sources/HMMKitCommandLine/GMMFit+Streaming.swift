@@ -110,10 +110,10 @@ final class LazySample<Scalar: MatrixScalar>: Sendable, CustomStringConvertible 
     /// The sample's frames, stacked (``SequenceSample/stacked``).
     func frames() throws(TrainingError) -> Matrix<Scalar> {
         if let drawn = drawn.withLock({ $0 }) { return drawn.frames }
-        let sample = try SequenceSample.draw(from: source, frameBudget: frameBudget, seed: seed)
+        var sample = try SequenceSample.draw(from: source, frameBudget: frameBudget, seed: seed)
         let summary = "\(sample.records.count) of \(sample.corpusSequenceCount) sequences "
             + "(\(sample.frameCount) of \(sample.corpusFrameCount) frames)"
-        let frames = sample.stacked.frames
+        let frames = sample.takeStacked().frames
         drawn.withLock { $0 = (frames, summary) }
         return frames
     }

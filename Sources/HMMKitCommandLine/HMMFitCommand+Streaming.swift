@@ -81,10 +81,10 @@ extension HMMFitCommand {
         if let startFrom = streaming.startFrom {
             do { return try GMMHMM<S>.load(from: URL(fileURLWithPath: startFrom), backend: engine.backend) } catch { throw .hmm(error) }
         }
-        let sample = try SequenceSample.draw(from: source, frameBudget: streaming.initFrames, seed: seed)
+        var sample = try SequenceSample.draw(from: source, frameBudget: streaming.initFrames, seed: seed)
         printer.note("initialising from \(sample.records.count) of \(sample.corpusSequenceCount) sequences "
             + "(\(sample.frameCount) of \(sample.corpusFrameCount) frames)")
-        let (frames, lengths) = sample.stacked
+        let (frames, lengths) = sample.takeStacked()
         do { return try trainer.initialModel(frames, lengths: lengths) } catch { throw .hmm(error) }
     }
 }

@@ -17,6 +17,7 @@ final class ChunkPrefetcher<Scalar: MatrixScalar>: @unchecked Sendable {
     private var threadExited = false
     private var cancelled = false
     private var failure: TrainingError?
+    private var spare: [[Scalar]] = []
     private let depth: Int
 
     /// Starts reading `shard` of `source` at once.
@@ -49,6 +50,22 @@ final class ChunkPrefetcher<Scalar: MatrixScalar>: @unchecked Sendable {
         return nil
     }
 
+    /// Hands a consumed chunk's storage back for a later chunk (optional; saves mapping and
+    /// faulting in fresh memory for every chunk). Drop every other copy of the chunk first.
+    func recycle(_ chunk: consuming SequenceChunk<Scalar>) {
+        let storage = chunk.frames.elements
+        _ = consume chunk
+        condition.lock()
+        if spare.isEmpty { spare.append(storage) }
+        condition.unlock()
+    }
+
+    private func takeSpare() -> [Scalar]? {
+        condition.lock()
+        defer { condition.unlock() }
+        return spare.popLast()
+    }
+
     /// Stops the reader (after the sequence it is reading) and waits for its thread to end.
     func cancelAndWait() {
         condition.lock()
@@ -63,6 +80,7 @@ final class ChunkPrefetcher<Scalar: MatrixScalar>: @unchecked Sendable {
         where Source.Scalar == Scalar
     {
         var builder = ChunkBuilder<Scalar>(policy: policy, dimension: dimension)
+        builder.recycledStorage = { [self] in takeSpare() }
         var outcome: TrainingError?
         do {
             try source.forEachSequence(in: shard) { record in

@@ -4,17 +4,19 @@ import HMMKitNumerics
 /// boundaries depend only on the sequences' lengths and order, never on timing or thread
 /// count, so statistics summed chunk by chunk are the same on every run.
 public struct ChunkingPolicy: Sendable, Hashable, Codable {
-    /// A chunk is closed once it holds at least this many frames (default 131,072: 20 MB of
-    /// 39-dimensional Double frames, enough work for every core). A longer sequence is a chunk
-    /// of its own.
-    public var maximumFrames: Int = 131_072
-    /// … or this many sequences (default 8,192).
+    /// Frames per chunk, at most (default 16,384: 5 MB of 39-dimensional Double frames, which
+    /// are still in the cache when the E-step reads them; measured fastest on 1–2 cores, raise it
+    /// for many cores); a longer sequence is a chunk of its own.
+    public var maximumFrames: Int = 16_384
+    /// … or this many sequences (default 8,192). A chunk never holds more than ``maximumFrames``
+    /// frames unless one sequence does.
     public var maximumSequences: Int = 8_192
-    /// Chunks read ahead of the one being accumulated (default 2): peak memory holds about
-    /// `prefetchDepth + 2` chunks.
-    public var prefetchDepth: Int = 2
+    /// Chunks read ahead of the one being accumulated (default 1, enough for reading to overlap
+    /// the E-step): memory holds `prefetchDepth + 2` chunks at most (the queue, the one being
+    /// accumulated, the one being read), about 15 MB of 39-dimensional Double frames by default.
+    public var prefetchDepth: Int = 1
 
-    public init(maximumFrames: Int = 131_072, maximumSequences: Int = 8_192, prefetchDepth: Int = 2) {
+    public init(maximumFrames: Int = 16_384, maximumSequences: Int = 8_192, prefetchDepth: Int = 1) {
         precondition(maximumFrames >= 1 && maximumSequences >= 1 && prefetchDepth >= 1, "ChunkingPolicy needs positive sizes")
         self.maximumFrames = maximumFrames
         self.maximumSequences = maximumSequences
@@ -75,24 +77,37 @@ struct ChunkBuilder<Scalar: MatrixScalar> {
         self.dimension = dimension
     }
 
-    /// Adds a sequence; returns the chunk it completes, if any.
+    /// Where a new chunk's storage comes from: a recycled chunk's (so that a pass does not map
+    /// and fault in fresh pages for every chunk), or nil for a new array.
+    var recycledStorage: (() -> [Scalar]?)?
+
+    /// Adds a sequence; returns the chunk completed before it (a sequence that would take the
+    /// chunk past ``ChunkingPolicy/maximumFrames`` starts the next one), if any.
     mutating func add(_ record: SequenceRecord<Scalar>) throws(TrainingError) -> SequenceChunk<Scalar>? {
-        let columns = record.frames.columnCount
+        let columns = record.frames.columnCount, rows = record.frames.rowCount
         // An empty sequence (Kaldi writes one as 0 × 0) fits any dimension.
-        if record.frames.rowCount > 0 {
+        if rows > 0 {
             if let dimension, dimension != columns {
                 throw .dimensionMismatch(sequence: record.name, expected: dimension, found: columns)
             }
             dimension = columns
         }
-        if elements.isEmpty { elements.reserveCapacity(min(policy.maximumFrames, 1 << 20) * max(columns, 1)) }
+        var completed: SequenceChunk<Scalar>?
+        if !lengths.isEmpty, frameCount + rows > policy.maximumFrames || lengths.count >= policy.maximumSequences {
+            completed = flush()
+            if var storage = recycledStorage?() {
+                storage.removeAll(keepingCapacity: true)
+                elements = storage
+            }
+        }
+        let needed = max(rows, min(policy.maximumFrames, 1 << 20)) * max(columns, 1)
+        if elements.capacity < needed { elements.reserveCapacity(needed) }
         record.frames.withUnsafeElements { elements.append(contentsOf: $0) }
-        lengths.append(record.frames.rowCount)
+        lengths.append(rows)
         indices.append(record.index)
         names.append(record.name)
-        frameCount += record.frames.rowCount
-        guard frameCount >= policy.maximumFrames || lengths.count >= policy.maximumSequences else { return nil }
-        return flush()
+        frameCount += rows
+        return completed
     }
 
     /// The chunk of the sequences added since the last one, if any.
@@ -100,7 +115,7 @@ struct ChunkBuilder<Scalar: MatrixScalar> {
         guard !lengths.isEmpty else { return nil }
         let chunk = SequenceChunk(frames: Matrix(rowCount: frameCount, columnCount: dimension ?? 0, elements: elements),
                                   lengths: lengths, indices: indices, names: names, ordinal: ordinal)
-        elements = []
+        elements = []  // the chunk owns the storage now; ``reuse(_:)`` hands one back
         lengths = []
         indices = []
         names = []

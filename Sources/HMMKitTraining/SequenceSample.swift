@@ -19,13 +19,24 @@ public struct SequenceSample<Scalar: MatrixScalar>: Sendable {
 
     /// The sample stacked in hmmlearn's layout: `[frames × D]` and the lengths.
     public var stacked: (frames: Matrix<Scalar>, lengths: [Int]) {
+        var copy = self
+        return copy.takeStacked()
+    }
+
+    /// ``stacked``, releasing each sequence once copied (so the sample is never held twice):
+    /// the records are left empty.
+    public mutating func takeStacked() -> (frames: Matrix<Scalar>, lengths: [Int]) {
         let d = records.first { $0.frames.rowCount > 0 }?.frames.columnCount ?? 0
+        let lengths = records.map(\.frames.rowCount)
         var elements: [Scalar] = []
         elements.reserveCapacity(frameCount * d)
-        for record in records where record.frames.rowCount > 0 {
-            record.frames.withUnsafeElements { elements.append(contentsOf: $0) }
+        for index in records.indices {
+            if records[index].frames.rowCount > 0 {
+                records[index].frames.withUnsafeElements { elements.append(contentsOf: $0) }
+            }
+            records[index].frames = Matrix(rowCount: 0, columnCount: 0)
         }
-        return (Matrix(rowCount: elements.count / max(d, 1), columnCount: d, elements: elements), records.map(\.frames.rowCount))
+        return (Matrix(rowCount: elements.count / max(d, 1), columnCount: d, elements: elements), lengths)
     }
 
     /// Draws the sample from `source` (one pass over it).
@@ -75,41 +86,55 @@ public struct SequenceSample<Scalar: MatrixScalar>: Sendable {
     }
 }
 
-/// A binary max-heap of values by key (ties: the larger index in insertion order first).
+/// A binary max-heap of values by key (ties: the later insertion first). The heap orders small
+/// (key, order, slot) entries; the values stay in their slots, so sifting never copies them.
 struct KeyedMaxHeap<Value> {
-    private var storage: [(key: UInt64, order: Int, value: Value)] = []
+    private var entries: [(key: UInt64, order: Int, slot: Int)] = []
+    private var slots: [Value?] = []
+    private var freeSlots: [Int] = []
     private var inserted = 0
 
-    var count: Int { storage.count }
-    var elements: [Value] { storage.map(\.value) }
+    var count: Int { entries.count }
+    var elements: [Value] { entries.map { slots[$0.slot]! } }
 
     private func above(_ a: Int, _ b: Int) -> Bool {
-        storage[a].key != storage[b].key ? storage[a].key > storage[b].key : storage[a].order > storage[b].order
+        entries[a].key != entries[b].key ? entries[a].key > entries[b].key : entries[a].order > entries[b].order
     }
 
     mutating func insert(_ value: Value, key: UInt64) {
-        storage.append((key, inserted, value))
+        let slot: Int
+        if let free = freeSlots.popLast() {
+            slot = free
+            slots[slot] = value
+        } else {
+            slot = slots.count
+            slots.append(value)
+        }
+        entries.append((key, inserted, slot))
         inserted += 1
-        var child = storage.count - 1
+        var child = entries.count - 1
         while child > 0 {
             let parent = (child - 1) / 2
             guard above(child, parent) else { break }
-            storage.swapAt(child, parent)
+            entries.swapAt(child, parent)
             child = parent
         }
     }
 
     mutating func removeMax() -> Value {
-        storage.swapAt(0, storage.count - 1)
-        let top = storage.removeLast().value
+        entries.swapAt(0, entries.count - 1)
+        let slot = entries.removeLast().slot
+        let top = slots[slot]!
+        slots[slot] = nil
+        freeSlots.append(slot)
         var parent = 0
         while true {
             let left = 2 * parent + 1, right = left + 1
             var largest = parent
-            if left < storage.count, above(left, largest) { largest = left }
-            if right < storage.count, above(right, largest) { largest = right }
+            if left < entries.count, above(left, largest) { largest = left }
+            if right < entries.count, above(right, largest) { largest = right }
             guard largest != parent else { break }
-            storage.swapAt(parent, largest)
+            entries.swapAt(parent, largest)
             parent = largest
         }
         return top

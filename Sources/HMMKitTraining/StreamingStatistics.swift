@@ -35,6 +35,7 @@ public enum StreamingStatistics {
             summary.sequenceCount += chunk.lengths.count
             summary.frameCount += chunk.frames.rowCount
             summary.chunkCount += 1
+            reader.recycle(chunk)
             chunkDone?(summary)
         }
         return (total, summary)

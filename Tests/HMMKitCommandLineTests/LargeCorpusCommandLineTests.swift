@@ -196,6 +196,7 @@ struct LargeCorpusCommandLineTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: LargeCorpusData.mpirunPath!)
         process.arguments = ["--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "-x", "OPENBLAS_NUM_THREADS=1",
+                             "--mca", "btl_vader_single_copy_mechanism", "none",
                              "-np", "2", HMMKitBinary.url.path] + arguments + ["--mpi", "-o", ranks.path]
         let errors = Pipe()
         process.standardError = errors
