@@ -32,12 +32,12 @@ done
 
 echo "== peak memory (/usr/bin/time -v): hmm fit --stream, 2 iterations; hmmkit acc, one pass"
 for copies in 7 28 112; do
-    /usr/bin/time -v "$plain" hmm fit "big$copies.ark" "${model[@]}" --iterations 2 --stream --quiet -o "fit$copies.json" 2> time.log
+    /usr/bin/time -v "$plain" hmm fit "big$copies.ark" "${model[@]}" --iterations 2 --stream -o "fit$copies.json" 2> time.log
     fit=$(grep "Maximum resident" time.log | grep -o "[0-9]*$")
+    frames=$(grep -o "iteration   2/2  [0-9]* frames" time.log | grep -o "[0-9]* frames")
     /usr/bin/time -v "$plain" acc fit7.json "big$copies.ark" --quiet -o pass.acc 2> time.log
     pass=$(grep "Maximum resident" time.log | grep -o "[0-9]*$")
-    frames=$(( $(stat -c %s "big$copies.ark") / 160 ))
-    echo "corpus ${copies}x FSDD (~$frames frames): fit peak RSS $fit kB, acc peak RSS $pass kB"
+    echo "corpus ${copies}x FSDD ($frames): fit peak RSS $fit kB, acc peak RSS $pass kB"
 done
 
 # Frames per second of iterations 2-4 (the first includes start-up), three runs each.
