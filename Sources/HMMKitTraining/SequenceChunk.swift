@@ -34,6 +34,8 @@ public struct SequenceChunk<Scalar: MatrixScalar>: Sendable {
     public var indices: [Int]
     /// Each sequence's name.
     public var names: [String]
+    /// Each sequence's label (``SequenceRecord/label``).
+    public var labels: [String?]
     /// Position of this chunk in the pass (0, 1, …).
     public var ordinal: Int
 
@@ -69,6 +71,7 @@ struct ChunkBuilder<Scalar: MatrixScalar> {
     private var lengths: [Int] = []
     private var indices: [Int] = []
     private var names: [String] = []
+    private var labels: [String?] = []
     private var frameCount = 0
     private var ordinal = 0
 
@@ -106,6 +109,7 @@ struct ChunkBuilder<Scalar: MatrixScalar> {
         lengths.append(rows)
         indices.append(record.index)
         names.append(record.name)
+        labels.append(record.label)
         frameCount += rows
         return completed
     }
@@ -114,11 +118,12 @@ struct ChunkBuilder<Scalar: MatrixScalar> {
     mutating func flush() -> SequenceChunk<Scalar>? {
         guard !lengths.isEmpty else { return nil }
         let chunk = SequenceChunk(frames: Matrix(rowCount: frameCount, columnCount: dimension ?? 0, elements: elements),
-                                  lengths: lengths, indices: indices, names: names, ordinal: ordinal)
+                                  lengths: lengths, indices: indices, names: names, labels: labels, ordinal: ordinal)
         elements = []  // the chunk owns the storage now; ``reuse(_:)`` hands one back
         lengths = []
         indices = []
         names = []
+        labels = []
         frameCount = 0
         ordinal += 1
         return chunk

@@ -43,9 +43,12 @@ public struct SequenceSample<Scalar: MatrixScalar>: Sendable {
     /// - Parameters:
     ///   - frameBudget: frames the sample may hold, at most (one sequence is kept even if longer).
     ///   - seed: the same seed gives the same sample.
+    ///   - isIncluded: which sequences may be drawn (default all; e.g. those of one label, to
+    ///     initialise that label's model in a ``ModelSet``); the corpus counts cover these only.
     /// - Throws: the source's errors (``TrainingError/input(_:)``); ``TrainingError/dimensionMismatch(sequence:expected:found:)``;
     ///   ``TrainingError/noData(_:)`` for a corpus without frames.
-    public static func draw<Source: SequenceSource>(from source: Source, frameBudget: Int, seed: UInt64) throws(TrainingError)
+    public static func draw<Source: SequenceSource>(from source: Source, frameBudget: Int, seed: UInt64,
+                                                    where isIncluded: ((SequenceRecord<Scalar>) -> Bool)? = nil) throws(TrainingError)
         -> SequenceSample where Source.Scalar == Scalar
     {
         guard frameBudget >= 1 else { throw .invalidArgument("the initialisation sample needs a frame budget ≥ 1") }
@@ -54,6 +57,7 @@ public struct SequenceSample<Scalar: MatrixScalar>: Sendable {
         var dimension: Int?
         do {
             try source.forEachSequence(in: .all) { record in
+                if let isIncluded, !isIncluded(record) { return }
                 let rows = record.frames.rowCount
                 if rows > 0 {
                     if let dimension, dimension != record.frames.columnCount {

@@ -9,11 +9,15 @@ public struct SequenceRecord<Scalar: MatrixScalar>: Sendable {
     public var name: String
     /// Its frames, `[frames × dimension]`.
     public var frames: Matrix<Scalar>
+    /// What it is an example of (a word), for models trained per label (``ModelSet``); nil
+    /// when the corpus is not labelled.
+    public var label: String?
 
-    public init(index: Int, name: String, frames: Matrix<Scalar>) {
+    public init(index: Int, name: String, frames: Matrix<Scalar>, label: String? = nil) {
         self.index = index
         self.name = name
         self.frames = frames
+        self.label = label
     }
 }
 

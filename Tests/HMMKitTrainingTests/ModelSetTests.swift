@@ -1,0 +1,77 @@
+import Foundation
+import HMMKitMarkov
+import HMMKitMixtures
+import HMMKitNumerics
+import HMMKitTestSupport
+import Testing
+@testable import HMMKitTraining
+
+/// A labelled corpus of two "words" whose sequences are interleaved.
+struct LabelledSequences: SequenceSource {
+    let words: [(label: String, sequence: Matrix<Double>)]
+
+    func forEachSequence(in shard: SequenceShard, _ body: (SequenceRecord<Double>) throws -> Void) throws {
+        for (index, word) in words.enumerated() where shard.contains(index) {
+            try body(SequenceRecord(index: index, name: "\(word.label)\(index)", frames: word.sequence, label: word.label))
+        }
+    }
+}
+
+@Suite("Model sets: one model per label, trained together")
+struct ModelSetTests {
+    /// Training a set on interleaved labelled sequences gives each model what training it alone
+    /// on its own sequences gives (1e-12: the E-step's blocks differ), and the set survives its
+    /// file form and checkpoints.
+    @Test func setEqualsSeparateTraining() throws {
+        let up = TrainingTestData.sequences(count: 40, seed: 1)
+        let down = TrainingTestData.sequences(count: 30, seed: 2).map { sequence in
+            Matrix(rowCount: sequence.rowCount, columnCount: sequence.columnCount, elements: sequence.elements.map { -$0 })
+        }
+        var words: [(label: String, sequence: Matrix<Double>)] = []
+        for index in 0..<40 {
+            words.append(("up", up[index]))
+            if index < 30 { words.append(("down", down[index])) }
+        }
+        let source = LabelledSequences(words: words)
+        let initialUp = try TrainingTestData.model(up), initialDown = try TrainingTestData.model(down)
+        let set = try ModelSet(labels: ["up", "down"], models: [initialUp, initialDown])
+        let options = StreamingEMOptions(iterationCount: 3, convergence: .totalLogLikelihoodGain(-.infinity), threadCount: 2,
+                                         chunking: ChunkingPolicy(maximumFrames: 500))
+        let folder = try TemporaryFolder()
+        var trainer = StreamingEMTrainer<ModelSet<GMMHMM<Double>>>(updateOptions: HMMUpdateOptions(), options: options)
+        trainer.checkpointURL = folder.file("set.checkpoint")
+        let fit = try trainer.train(from: try trainer.start(resuming: false) { set }, source: source)
+
+        let single = StreamingEMTrainer<GMMHMM<Double>>(updateOptions: HMMUpdateOptions(), options: options)
+        let alone = try single.train(from: try single.start(resuming: false) { initialUp }, source: InMemorySequences(up))
+        let aloneDown = try single.train(from: try single.start(resuming: false) { initialDown }, source: InMemorySequences(down))
+        #expect(relativeError(TrainingTestData.parameters(try #require(fit.model["up"])), TrainingTestData.parameters(alone.model)) < 1e-12)
+        #expect(relativeError(TrainingTestData.parameters(try #require(fit.model["down"])), TrainingTestData.parameters(aloneDown.model)) < 1e-12)
+        #expect(relativeError([fit.history.last!.logLikelihood], [alone.history.last!.logLikelihood + aloneDown.history.last!.logLikelihood]) < 1e-12)
+
+        let copy = try ModelSet<GMMHMM<Double>>(fileContents: try fit.model.fileContents(), path: "set", backend: .default)
+        #expect(copy.labels == ["up", "down"])
+        #expect(try copy.fileContents() == fit.model.fileContents())
+        let checkpoint = try #require(try TrainingCheckpoint.read(from: folder.file("set.checkpoint")))
+        #expect(checkpoint.model == (try fit.model.fileContents()))
+    }
+
+    /// A sequence whose label has no model, or no label at all, is refused by name.
+    @Test func unknownLabelsAreRefused() throws {
+        let up = TrainingTestData.sequences(count: 10)
+        let set = try ModelSet(labels: ["up"], models: [try TrainingTestData.model(up)])
+        let source = LabelledSequences(words: [("up", up[0]), ("left", up[1])])
+        #expect(throws: TrainingError.sequence(name: "left1", index: 1, problem: "its label \"left\" has no model in the set")) {
+            _ = try StreamingStatistics.accumulate(set, over: source)
+        }
+        #expect(throws: TrainingError.self) { try ModelSet(labels: ["a", "a"], models: [set.models[0], set.models[0]]) }
+    }
+
+    /// A per-label sample holds only that label's sequences.
+    @Test func samplePerLabel() throws {
+        let up = TrainingTestData.sequences(count: 10)
+        let source = LabelledSequences(words: up.enumerated().map { ($0.offset % 2 == 0 ? "even" : "odd", $0.element) })
+        let sample = try SequenceSample.draw(from: source, frameBudget: .max, seed: 0) { $0.label == "odd" }
+        #expect(sample.records.map(\.index) == [1, 3, 5, 7, 9])
+    }
+}
