@@ -168,6 +168,26 @@ struct BinaryReader {
         #endif
     }
 
+    /// `values` in another precision, by a plain loop over the buffers (the float → double
+    /// case, the one streaming training meets on every pass, vectorises; `map` with the generic
+    /// initialiser ran at about 2.5 ns per element).
+    @_specialize(where Scalar == Float, Stored == Double)
+    @_specialize(where Scalar == Double, Stored == Float)
+    static func converted<Scalar: MatrixScalar, Stored: MatrixScalar>(_ values: [Stored], to _: Scalar.Type) -> [Scalar] {
+        values.withUnsafeBufferPointer { source in
+            [Scalar](unsafeUninitializedCapacity: source.count) { target, initialized in
+                if let floats = source as? UnsafeBufferPointer<Float>, Scalar.self == Double.self {
+                    target.withMemoryRebound(to: Double.self) { doubles in
+                        for i in 0..<floats.count { doubles[i] = Double(floats[i]) }
+                    }
+                } else {
+                    for i in 0..<source.count { target[i] = Scalar(source[i]) }
+                }
+                initialized = source.count
+            }
+        }
+    }
+
     /// An `FM`/`DM` matrix after its token: rows, columns, then the elements in `Stored`
     /// precision, converted to `Scalar` if it differs.
     @_specialize(where Scalar == Float, Stored == Float)
@@ -184,7 +204,7 @@ struct BinaryReader {
         if Stored.precision == Scalar.precision {
             values = try elements(Scalar.self, count: count)
         } else {
-            values = try elements(Stored.self, count: count).map { Scalar($0) }
+            values = Self.converted(try elements(Stored.self, count: count), to: Scalar.self)
         }
         return Matrix(rowCount: rows, columnCount: columns, elements: values)
     }
