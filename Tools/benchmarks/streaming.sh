@@ -58,7 +58,7 @@ if [ -n "$mpi" ]; then
     for precision in double float; do
         for run in 1 2 3; do
             for ranks in 1 2; do
-                echo "mpi $precision, $ranks rank(s): $("${launch[@]}" -np "$ranks" "$mpi" hmm fit big28.ark "${model[@]}" --iterations 4 --threads 1 --precision "$precision" --mpi -o "mpi$ranks.json" 2>&1 | rates)"
+                echo "mpi $precision, $ranks rank(s): $("${launch[@]}" -np "$ranks" "$mpi" hmm fit big28.ark "${model[@]}" --iterations 4 --threads 1 --precision "$precision" --mpi -o "mpi-$precision-$ranks.json" 2>&1 | rates)"
             done
         done
     done
@@ -70,8 +70,10 @@ def flat(x):
     elif isinstance(x, dict):
         for k in sorted(x): yield from flat(x[k])
     elif isinstance(x, (int, float)) and not isinstance(x, bool): yield float(x)
-a, b = list(flat(json.load(open("mpi1.json")))), list(flat(json.load(open("mpi2.json"))))
-scale = max(abs(v) for v in a)
-print(f"1 rank vs 2 ranks (float): max |difference| / max |value| = {max(abs(x - y) for x, y in zip(a, b)) / scale:.2e}")
+for precision in ["double", "float"]:
+    a = list(flat(json.load(open(f"mpi-{precision}-1.json"))))
+    b = list(flat(json.load(open(f"mpi-{precision}-2.json"))))
+    scale = max(abs(v) for v in a)
+    print(f"1 rank vs 2 ranks ({precision}): max |difference| / max |value| = {max(abs(x - y) for x, y in zip(a, b)) / scale:.2e}")
 PY
 fi
