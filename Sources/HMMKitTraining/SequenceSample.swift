@@ -43,8 +43,7 @@ public struct SequenceSample<Scalar: MatrixScalar>: Sendable {
     /// - Parameters:
     ///   - frameBudget: frames the sample may hold, at most (one sequence is kept even if longer).
     ///   - seed: the same seed gives the same sample.
-    ///   - isIncluded: which sequences may be drawn (default all; e.g. those of one label, to
-    ///     initialise that label's model in a ``ModelSet``); the corpus counts cover these only.
+    ///   - isIncluded: which sequences may be drawn (default all); the corpus counts cover these only.
     /// - Throws: the source's errors (``TrainingError/input(_:)``); ``TrainingError/dimensionMismatch(sequence:expected:found:)``;
     ///   ``TrainingError/noData(_:)`` for a corpus without frames.
     public static func draw<Source: SequenceSource>(from source: Source, frameBudget: Int, seed: UInt64,
@@ -52,35 +51,89 @@ public struct SequenceSample<Scalar: MatrixScalar>: Sendable {
         -> SequenceSample where Source.Scalar == Scalar
     {
         guard frameBudget >= 1 else { throw .invalidArgument("the initialisation sample needs a frame budget ≥ 1") }
-        var heap = KeyedMaxHeap<SequenceRecord<Scalar>>()
-        var kept = 0, sequences = 0, frames = 0
-        var dimension: Int?
-        do {
-            try source.forEachSequence(in: .all) { record in
-                if let isIncluded, !isIncluded(record) { return }
-                let rows = record.frames.rowCount
-                if rows > 0 {
-                    if let dimension, dimension != record.frames.columnCount {
-                        throw TrainingError.dimensionMismatch(sequence: record.name, expected: dimension, found: record.frames.columnCount)
-                    }
-                    dimension = record.frames.columnCount
+        var builder = Builder(frameBudget: frameBudget, seed: seed)
+        try forEach(in: source) { record throws(TrainingError) in
+            if let isIncluded, !isIncluded(record) { return }
+            try builder.add(record)
+        }
+        return try builder.sample(of: "the corpus")
+    }
+
+    /// One sample per label (``SequenceRecord/label``) in one pass over `source`, each of at most
+    /// `frameBudget` frames: the samples a ``ModelSet`` initialises its models from. Sequences
+    /// without a label are skipped.
+    /// - Throws: as ``draw(from:frameBudget:seed:where:)``; ``TrainingError/noData(_:)`` naming a
+    ///   label whose sequences have no frames.
+    public static func drawByLabel<Source: SequenceSource>(from source: Source, frameBudget: Int, seed: UInt64)
+        throws(TrainingError) -> [String: SequenceSample] where Source.Scalar == Scalar
+    {
+        guard frameBudget >= 1 else { throw .invalidArgument("the initialisation sample needs a frame budget ≥ 1") }
+        var builders: [String: Builder] = [:]
+        var dimension: (Int, String)?
+        try forEach(in: source) { record throws(TrainingError) in
+            guard let label = record.label else { return }
+            if record.frames.rowCount > 0 {
+                if let (columns, _) = dimension, columns != record.frames.columnCount {
+                    throw .dimensionMismatch(sequence: record.name, expected: columns, found: record.frames.columnCount)
                 }
-                sequences += 1
-                frames += rows
-                heap.insert(record, key: sampleKey(seed: seed, index: record.index))
-                kept += rows
-                while kept > frameBudget, heap.count > 1 {
-                    kept -= heap.removeMax().frames.rowCount
-                }
+                dimension = (record.frames.columnCount, record.name)
             }
+            try builders[label, default: Builder(frameBudget: frameBudget, seed: seed)].add(record)
+        }
+        var samples: [String: SequenceSample] = [:]
+        for (label, builder) in builders { samples[label] = try builder.sample(of: "label \(label)") }
+        return samples
+    }
+
+    /// Every sequence of `source`, errors of the source turned into ``TrainingError/input(_:)``.
+    private static func forEach<Source: SequenceSource>(in source: Source,
+                                                        _ body: (SequenceRecord<Scalar>) throws(TrainingError) -> Void)
+        throws(TrainingError) where Source.Scalar == Scalar
+    {
+        do {
+            try source.forEachSequence(in: .all) { record in try body(record) }
         } catch let error as TrainingError {
             throw error
         } catch {
             throw .input("\(error)")
         }
-        guard frames > 0 else { throw .noData("the corpus has \(sequences) sequences and no frames") }
-        let records = heap.elements.sorted { $0.index < $1.index }
-        return SequenceSample(records: records, corpusSequenceCount: sequences, corpusFrameCount: frames)
+    }
+
+    /// The sequences with the smallest keys that fit the budget, kept while the corpus streams by.
+    private struct Builder {
+        let frameBudget: Int
+        let seed: UInt64
+        var heap = KeyedMaxHeap<SequenceRecord<Scalar>>()
+        var kept = 0, sequences = 0, frames = 0
+        var dimension: Int?
+
+        init(frameBudget: Int, seed: UInt64) {
+            self.frameBudget = frameBudget
+            self.seed = seed
+        }
+
+        mutating func add(_ record: SequenceRecord<Scalar>) throws(TrainingError) {
+            let rows = record.frames.rowCount
+            if rows > 0 {
+                if let dimension, dimension != record.frames.columnCount {
+                    throw .dimensionMismatch(sequence: record.name, expected: dimension, found: record.frames.columnCount)
+                }
+                dimension = record.frames.columnCount
+            }
+            sequences += 1
+            frames += rows
+            heap.insert(record, key: SequenceSample.sampleKey(seed: seed, index: record.index))
+            kept += rows
+            while kept > frameBudget, heap.count > 1 {
+                kept -= heap.removeMax().frames.rowCount
+            }
+        }
+
+        func sample(of what: String) throws(TrainingError) -> SequenceSample {
+            guard frames > 0 else { throw .noData("\(what) has \(sequences) sequences and no frames") }
+            return SequenceSample(records: heap.elements.sorted { $0.index < $1.index }, corpusSequenceCount: sequences,
+                                  corpusFrameCount: frames)
+        }
     }
 
     /// The random key of sequence `index`: SplitMix64's output for `seed ^ index·golden`.

@@ -73,5 +73,13 @@ struct ModelSetTests {
         let source = LabelledSequences(words: up.enumerated().map { ($0.offset % 2 == 0 ? "even" : "odd", $0.element) })
         let sample = try SequenceSample.draw(from: source, frameBudget: .max, seed: 0) { $0.label == "odd" }
         #expect(sample.records.map(\.index) == [1, 3, 5, 7, 9])
+        // One pass, one sample per label; each the same as drawing that label alone.
+        let byLabel = try SequenceSample.drawByLabel(from: source, frameBudget: 100, seed: 4)
+        #expect(byLabel.keys.sorted() == ["even", "odd"])
+        for (label, sample) in byLabel {
+            let alone = try SequenceSample.draw(from: source, frameBudget: 100, seed: 4) { $0.label == label }
+            #expect(sample.records.map(\.index) == alone.records.map(\.index))
+            #expect(sample.frameCount <= 100 && sample.records.allSatisfy { $0.label == label })
+        }
     }
 }
