@@ -5,6 +5,7 @@ import HMMKitTraining
 
 /// Whether this build of HMMKit can run under MPI.
 public enum MPISupport {
+    /// True when built with the `MPI` package trait (`MPICommunicator` exists).
     #if MPI
     public static let isAvailable = true
     #else

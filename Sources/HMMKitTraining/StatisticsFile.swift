@@ -19,7 +19,9 @@ import HMMKitMatrixFiles
 /// The model identity (``StreamingTrainable/identity()``) and the layout make a file usable only
 /// with the model it was gathered with; the checksum catches truncated and damaged files.
 public struct StatisticsFile: Sendable, Equatable {
+    /// The header's `format`.
     public static let formatName = "HMMKit.Statistics"
+    /// The version this build writes and the newest it reads.
     public static let currentVersion: UInt32 = 1
     static let magic = Array("HMMKSTAT".utf8)
 

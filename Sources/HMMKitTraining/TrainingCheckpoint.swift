@@ -41,7 +41,9 @@ public enum TrainingStopReason: String, Sendable, Hashable, Codable {
 /// "history": [...], "modelByteCount": n, "modelFormat": "…", "modelIdentity": "…",
 /// "stopReason": null | "converged" | "iterationLimit", "version": 1}`.
 public struct TrainingCheckpoint: Sendable, Equatable {
+    /// The header's `format`.
     public static let formatName = "HMMKit.TrainingCheckpoint"
+    /// The version this build writes and the newest it reads.
     public static let currentVersion = 1
 
     /// The caller's description of everything that determines the result (data, model shape,
