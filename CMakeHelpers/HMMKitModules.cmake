@@ -5,6 +5,11 @@
 #   hmmkit_add_c_module(CVectorMath LIBRARIES m)                      a C .target with include/
 #   hmmkit_add_swift_module(HMMKitMixtures DEPENDS HMMKitNumerics)    a Swift .target
 #
+# UMBRELLA on a Swift module adds it to the umbrella module HMMKit's dependencies (as listing it in
+# the umbrella's dependencies in Package.swift does). hmmkit_check_sources_built() at the end
+# fails the configuration when a folder of Sources/ has no module here, so that a module added to
+# Package.swift cannot silently go missing from the CMake build and its installation.
+#
 # Sources are found the way SwiftPM finds them, by globbing the module's folder (Sources/<Name>
 # unless SOURCE_DIR says otherwise), with CONFIGURE_DEPENDS: a Swift file added to a module is
 # picked up by the next build without re-running cmake by hand. Every module that is installed
@@ -28,6 +33,12 @@ set(HMMKIT_INSTALL_MODULEMAPDIR "${CMAKE_INSTALL_INCLUDEDIR}/hmmkit" CACHE STRIN
 set(HMMKIT_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/HMMKit" CACHE STRING
     "Installation folder of the CMake package configuration, relative to the prefix")
 
+# Records the folder of a module that is built, for hmmkit_check_sources_built().
+function(_hmmkit_register_source_dir dir)
+    get_filename_component(dir "${dir}" REALPATH)
+    set_property(GLOBAL APPEND PROPERTY HMMKIT_BUILT_SOURCE_DIRS "${dir}")
+endfunction()
+
 # Records an installed module for hmmkit_install_modules().
 function(_hmmkit_register_installed name kind)
     set_property(GLOBAL APPEND PROPERTY HMMKIT_INSTALLED_${kind} ${name})
@@ -39,8 +50,8 @@ endfunction()
 # A system-library module: a folder holding `module.modulemap` and a shim header that includes the
 # library's headers. The folder goes on the Swift include path of every module that links <Name>
 # (swiftc hands `-I` to its Clang importer, which finds the module map there and the library's
-# headers through the LIBRARIES' include directories), and the LIBRARIES are linked explicitly
-# rather than through the module map's `link` lines.
+# headers through the LIBRARIES' include directories). The LIBRARIES are linked explicitly, found
+# by CMakeHelpers' find modules, so no build depends on the module map's `link` lines alone.
 function(hmmkit_add_system_module name)
     cmake_parse_arguments(PARSE_ARGV 1 arg "" "SOURCE_DIR" "LIBRARIES")
     if(NOT arg_SOURCE_DIR)
@@ -55,6 +66,7 @@ function(hmmkit_add_system_module name)
         "$<INSTALL_INTERFACE:${HMMKIT_INSTALL_MODULEMAPDIR}/${name}>")
     target_link_libraries(${name} INTERFACE ${arg_LIBRARIES})
     set_property(TARGET ${name} PROPERTY HMMKIT_MODULEMAP_DIR "${arg_SOURCE_DIR}")
+    _hmmkit_register_source_dir("${arg_SOURCE_DIR}")
     _hmmkit_register_installed(${name} SYSTEM_MODULES)
 endfunction()
 
@@ -100,12 +112,13 @@ function(hmmkit_add_c_module name)
                "$<INSTALL_INTERFACE:${HMMKIT_INSTALL_MODULEMAPDIR}/${name}>")
     target_link_libraries(${name} PUBLIC ${arg_LIBRARIES})
     set_property(TARGET ${name} PROPERTY HMMKIT_MODULEMAP_DIR "${staged}")
+    _hmmkit_register_source_dir("${arg_SOURCE_DIR}")
     if(NOT arg_NO_INSTALL)
         _hmmkit_register_installed(${name} C_MODULES)
     endif()
 endfunction()
 
-# hmmkit_add_swift_module(<Name> [SOURCE_DIR <dir>] [DEPENDS <modules...>]
+# hmmkit_add_swift_module(<Name> [SOURCE_DIR <dir>] [DEPENDS <modules...>] [UMBRELLA]
 #                         [PACKAGE <package name>] [SWIFT_VERSION <5|6>] [STATIC] [NO_INSTALL])
 #
 # A Swift library module from every `.swift` file under its folder. DEPENDS are the modules it
@@ -116,7 +129,7 @@ endfunction()
 # BUILD_SHARED_LIBS says (for what only the executable links); NO_INSTALL keeps it out of the
 # installation and the export set.
 function(hmmkit_add_swift_module name)
-    cmake_parse_arguments(PARSE_ARGV 1 arg "STATIC;NO_INSTALL" "SOURCE_DIR;PACKAGE;SWIFT_VERSION" "DEPENDS")
+    cmake_parse_arguments(PARSE_ARGV 1 arg "STATIC;NO_INSTALL;UMBRELLA" "SOURCE_DIR;PACKAGE;SWIFT_VERSION" "DEPENDS")
     if(NOT arg_SOURCE_DIR)
         set(arg_SOURCE_DIR "${PROJECT_SOURCE_DIR}/Sources/${name}")
     endif()
@@ -149,6 +162,10 @@ function(hmmkit_add_swift_module name)
         target_compile_options(${name} PRIVATE -suppress-warnings)
     endif()
     target_link_libraries(${name} PUBLIC ${arg_DEPENDS})
+    _hmmkit_register_source_dir("${arg_SOURCE_DIR}")
+    if(arg_UMBRELLA)
+        set_property(GLOBAL APPEND PROPERTY HMMKIT_UMBRELLA_MODULES ${name})
+    endif()
     if(NOT arg_NO_INSTALL)
         _hmmkit_register_installed(${name} SWIFT_MODULES)
     endif()
@@ -174,7 +191,45 @@ function(hmmkit_add_swift_executable target)
     endif()
     target_compile_options(${target} PRIVATE "SHELL:-package-name hmmkit")
     target_link_libraries(${target} PRIVATE ${arg_DEPENDS})
+    _hmmkit_register_source_dir("${arg_SOURCE_DIR}")
     install(TARGETS ${target} RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
+endfunction()
+
+# hmmkit_skip_sources(<folder names of Sources/...> REASON <why>)
+#
+# Folders of Sources/ that this configuration leaves out on purpose (an option is off).
+function(hmmkit_skip_sources)
+    cmake_parse_arguments(PARSE_ARGV 0 arg "" "REASON" "")
+    foreach(name IN LISTS arg_UNPARSED_ARGUMENTS)
+        if(EXISTS "${PROJECT_SOURCE_DIR}/Sources/${name}")
+            message(STATUS "HMMKit: not building Sources/${name}: ${arg_REASON}")
+            _hmmkit_register_source_dir("${PROJECT_SOURCE_DIR}/Sources/${name}")
+        endif()
+    endforeach()
+endfunction()
+
+# Fails when a folder of Sources/ is neither built nor skipped with a reason: Package.swift has a
+# module that this CMake build does not know yet.
+function(hmmkit_check_sources_built)
+    get_property(built GLOBAL PROPERTY HMMKIT_BUILT_SOURCE_DIRS)
+    file(GLOB entries LIST_DIRECTORIES true CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/Sources/*")
+    set(missing)
+    foreach(entry IN LISTS entries)
+        get_filename_component(entry "${entry}" REALPATH)
+        if(IS_DIRECTORY "${entry}" AND NOT entry IN_LIST built)
+            get_filename_component(name "${entry}" NAME)
+            list(APPEND missing ${name})
+        endif()
+    endforeach()
+    if(missing)
+        list(JOIN missing ", " names)
+        message(FATAL_ERROR "Sources/ has modules the CMake build does not know: ${names}. Add one "
+            "line per module to CMakeLists.txt, with the dependencies its Package.swift target has "
+            "(and UMBRELLA if the umbrella HMMKit depends on it), e.g.\n"
+            "  hmmkit_add_swift_module(<Name> DEPENDS HMMKitNumerics HMMKitAudio UMBRELLA)\n"
+            "a C module with include/: hmmkit_add_c_module(<Name>); a module map over a system "
+            "library: hmmkit_add_system_module(<Name> LIBRARIES <imported target>)")
+    endif()
 endfunction()
 
 # Installs every registered module: libraries into the export set HMMKitTargets, .swiftmodule and
