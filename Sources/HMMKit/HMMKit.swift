@@ -7,3 +7,4 @@
 @_exported import HMMKitMarkov
 @_exported import HMMKitPlots
 @_exported import HMMKitCorpus
+@_exported import HMMKitRecognition
