@@ -85,7 +85,7 @@ let package = Package(
                     dependencies: ["HMMKitMarkov", "HMMKitMatrixFiles", "HMMKitTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "HMMKitCommandLineTests",
-                    dependencies: ["HMMKitCommandLine", "HMMKitMatrixFiles", "HMMKitNumerics", "HMMKitTestSupport"]),
+                    dependencies: ["HMMKitCommandLine", "HMMKitMatrixFiles", "HMMKitNumerics", "HMMKitAudio", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitPlotsTests", dependencies: ["HMMKitPlots", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitCorpusTests", dependencies: ["HMMKitCorpus", "HMMKitAudio", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitFeaturesTests",

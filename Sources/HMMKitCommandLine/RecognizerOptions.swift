@@ -47,7 +47,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Initialisation: uniform (flat start) or kmeans.")
     var initialization: HMMInitialization = RecognizerConfiguration().initialization
     @Flag(inversion: .prefixedNo, help: "Grow mixtures by splitting during training.")
-    var split = RecognizerConfiguration().splitMixtures
+    var splitMixtures = RecognizerConfiguration().splitMixtures
     @Option(help: "Variance floor as a fraction of each word's global variance (0 = off).")
     var varianceFloor: Double = RecognizerConfiguration().varianceFloor ?? 0
     @Option(help: "Speed perturbation factors of the training audio, comma-separated, or none.")
@@ -70,7 +70,7 @@ struct ModelOptions: ParsableArguments {
         configuration.maximumJump = maxJump
         configuration.iterations = iterations
         configuration.initialization = initialization
-        configuration.splitMixtures = split
+        configuration.splitMixtures = splitMixtures
         configuration.varianceFloor = varianceFloor > 0 ? varianceFloor : nil
         configuration.covarianceType = covariance
         configuration.seed = seed
