@@ -58,6 +58,8 @@ struct ModelOptions: ParsableArguments {
     var sampleRate: Double = 8000
     @Option(help: "Cepstral normalisation: none, utteranceMean or utteranceMeanAndVariance.")
     var cmvn: CepstralNormalization = .utteranceMeanAndVariance
+    @Flag(help: "Normalise means and variances per speaker when recordings name their speaker (else --cmvn per utterance).")
+    var speakerCmvn = RecognizerConfiguration().speakerNormalization
 
     /// The configuration with these options and `covariance`.
     func configuration(covariance: CovarianceType, seed: UInt64) throws -> RecognizerConfiguration {
@@ -73,6 +75,7 @@ struct ModelOptions: ParsableArguments {
         configuration.splitMixtures = splitMixtures
         configuration.varianceFloor = varianceFloor > 0 ? varianceFloor : nil
         configuration.covarianceType = covariance
+        configuration.speakerNormalization = speakerCmvn
         configuration.seed = seed
         if speedPerturbation.lowercased() == "none" || speedPerturbation.isEmpty {
             configuration.speedPerturbation = []

@@ -73,7 +73,8 @@ extension Recognizer {
     /// - Throws: ``RecognizerError/corpus(_:)`` when no entry can be scored.
     public func evaluate(_ entries: [CorpusEntry], options: RecognitionOptions = RecognitionOptions(),
                          threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) throws(RecognizerError) -> Evaluation {
-        let set = try FeatureComputation.compute(entries, configuration: configuration.features, perturbation: [], threadCount: threadCount)
+        let set = try FeatureComputation.compute(entries, configuration: configuration.features, perturbation: [], threadCount: threadCount,
+                                                 bySpeaker: configuration.speakerNormalization)
         let problems = Dictionary(set.problems.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
         let usable = entries.indices.filter { problems[$0] == nil && !set.features[$0].isEmpty }
         guard !usable.isEmpty else { throw .corpus(set.problems.map(\.1) + ["no recording could be scored"]) }

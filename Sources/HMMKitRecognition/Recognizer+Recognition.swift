@@ -95,7 +95,8 @@ extension Recognizer {
         -> [Result<Recognition, RecognizerError>]
     {
         let entries = urls.map { CorpusEntry(url: $0, label: "?") }
-        let set = try FeatureComputation.compute(entries, configuration: configuration.features, perturbation: [], threadCount: threadCount)
+        let set = try FeatureComputation.compute(entries, configuration: configuration.features, perturbation: [], threadCount: threadCount,
+                                                 bySpeaker: configuration.speakerNormalization)
         let problems = Dictionary(set.problems.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
         let usable = urls.indices.filter { problems[$0] == nil && !set.features[$0].isEmpty }
         let table = try scores(usable.map { set.features[$0][0] }, threadCount: threadCount)

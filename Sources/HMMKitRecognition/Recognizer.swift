@@ -59,7 +59,8 @@ public struct Recognizer: Sendable {
         }
         let started = Date()
         let set = try FeatureComputation.compute(entries, configuration: configuration.features,
-                                                 perturbation: configuration.speedPerturbation, threadCount: threadCount)
+                                                 perturbation: configuration.speedPerturbation, threadCount: threadCount,
+                                                 bySpeaker: configuration.speakerNormalization)
         progress?(.features(files: entries.count, copies: max(configuration.speedPerturbation.count, 1),
                             seconds: Date().timeIntervalSince(started)))
         var report = set.problems.map { index, message in

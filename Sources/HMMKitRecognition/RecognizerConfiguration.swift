@@ -38,6 +38,10 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
     public var speedPerturbation: [Double] = [0.9, 1.0, 1.1]
     /// The seed of every random choice.
     public var seed: UInt64 = 0
+    /// Normalise cepstral means and variances per **speaker** (Kaldi's `apply-cmvn --utt2spk`)
+    /// instead of per utterance, whenever the recordings name their speaker; recordings without a
+    /// speaker fall back to the front end's ``FeatureConfiguration/normalization``.
+    public var speakerNormalization: Bool = false
 
     /// The default configuration at `sampleRate` Hz.
     public init(sampleRate: Double = 8000) {

@@ -22,7 +22,34 @@ enum FeatureComputation {
     /// copies (resampling from `rate · f` to `rate`, as Kaldi's speed perturbation does with sox),
     /// and computes their features, on `threadCount` workers.
     static func compute(_ entries: [CorpusEntry], configuration: FeatureConfiguration, perturbation: [Double],
-                        threadCount: Int) throws(RecognizerError) -> FeatureSet {
+                        threadCount: Int, bySpeaker: Bool = false) throws(RecognizerError) -> FeatureSet {
+        guard bySpeaker, entries.contains(where: { $0.speaker != nil }) else {
+            return try computeEach(entries, configuration: configuration, perturbation: perturbation, threadCount: threadCount)
+        }
+        var raw = configuration
+        raw.normalization = .none
+        var set = try computeEach(entries, configuration: raw, perturbation: perturbation, threadCount: threadCount)
+        // Speaker statistics over every copy of every recording of the speaker; recordings without
+        // a speaker get the front end's own normalisation.
+        var matrices: [Matrix<Double>] = [], speakers: [String] = [], places: [(Int, Int)] = []
+        for (index, copies) in set.features.enumerated() {
+            for (copy, matrix) in copies.enumerated() {
+                if let speaker = entries[index].speaker {
+                    matrices.append(matrix)
+                    speakers.append(speaker)
+                    places.append((index, copy))
+                } else {
+                    CepstralNormalizer.normalize(&set.features[index][copy], configuration.normalization)
+                }
+            }
+        }
+        CepstralNormalizer.normalizeBySpeaker(&matrices, speakers: speakers, dividingByDeviation: true)
+        for (k, place) in places.enumerated() { set.features[place.0][place.1] = matrices[k] }
+        return set
+    }
+
+    static func computeEach(_ entries: [CorpusEntry], configuration: FeatureConfiguration, perturbation: [Double],
+                            threadCount: Int) throws(RecognizerError) -> FeatureSet {
         let rate = configuration.sampleRate
         let factors = perturbation.isEmpty ? [1.0] : perturbation
         var signals: [[Double]] = Array(repeating: [], count: entries.count * factors.count)
