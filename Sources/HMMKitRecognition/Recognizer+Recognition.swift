@@ -63,8 +63,12 @@ extension Recognizer {
             switch results[label]! {
             case .success(let values): for k in values.indices { table[k][label] = values[k] }
             case .failure(let error):
-                // A sequence too short for the topology cannot come from this word: −∞.
-                guard case .markov(.sequenceTooShort) = error else { throw .model(label: labels[label], error) }
+                // A sequence too short for the topology, or impossible under the model (every
+                // path has probability zero), cannot come from this word: it scores −∞ there.
+                switch error {
+                case .markov(.sequenceTooShort), .markov(.impossibleSequence): break
+                default: throw .model(label: labels[label], error)
+                }
                 for (k, sequence) in sequences.enumerated() {
                     table[k][label] = (try? models[label].score(sequence)) ?? -.infinity
                 }
