@@ -53,12 +53,12 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Speed perturbation factors of the training audio, comma-separated, or none.")
     var speedPerturbation: String = RecognizerConfiguration().speedPerturbation.map { String($0) }.joined(separator: ",")
     @Option(help: "Feature preset: kaldi, librosa or psf.")
-    var preset: FeatureConfiguration.Preset = .kaldi
+    var preset: FeatureConfiguration.Preset = .psf
     @Option(help: "Sample rate of the front end in Hz (audio at other rates is resampled).")
     var sampleRate: Double = 8000
     @Option(help: "Cepstral normalisation: none, utteranceMean or utteranceMeanAndVariance.")
     var cmvn: CepstralNormalization = .utteranceMeanAndVariance
-    @Flag(help: "Normalise means and variances per speaker when recordings name their speaker (else --cmvn per utterance).")
+    @Flag(inversion: .prefixedNo, help: "Normalise means and variances per speaker when recordings name their speaker (else --cmvn per utterance).")
     var speakerCmvn = RecognizerConfiguration().speakerNormalization
 
     /// The configuration with these options and `covariance`.

@@ -7,9 +7,10 @@ import HMMKitMixtures
 /// recognition always uses the front end the models were trained with.
 ///
 /// The defaults were chosen by leave-one-speaker-out cross-validation on FSDD (BENCHMARKS.md):
-/// Kaldi-style MFCCs with per-utterance mean and variance normalisation, 8-state left-to-right
-/// word models with one skip, 2 diagonal Gaussians per state grown by splitting, a variance
-/// floor, and speed perturbation of the training audio.
+/// python_speech_features-style MFCCs (13 + Δ + ΔΔ) with per-speaker mean and variance
+/// normalisation (per utterance when a recording names no speaker), 8-state left-to-right word
+/// models with one skip, 2 diagonal Gaussians per state grown by splitting, 8 iterations, a variance floor, and
+/// speed perturbation (0.9 / 1.0 / 1.1) of the training audio.
 public struct RecognizerConfiguration: Codable, Sendable, Equatable {
     /// The front end (sample rate, filterbank, cepstra, deltas, CMVN).
     public var features: FeatureConfiguration
@@ -24,7 +25,7 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
     /// Covariance structure of the components.
     public var covarianceType: CovarianceType = .diagonal
     /// Baum-Welch iterations per word model.
-    public var iterations: Int = 15
+    public var iterations: Int = 8
     /// Stop a word's training early when its log-likelihood per frame rises by less than this.
     public var tolerancePerFrame: Double = 1e-4
     /// How the first model is made (flat start by default for left-to-right models).
@@ -41,11 +42,11 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
     /// Normalise cepstral means and variances per **speaker** (Kaldi's `apply-cmvn --utt2spk`)
     /// instead of per utterance, whenever the recordings name their speaker; recordings without a
     /// speaker fall back to the front end's ``FeatureConfiguration/normalization``.
-    public var speakerNormalization: Bool = false
+    public var speakerNormalization: Bool = true
 
     /// The default configuration at `sampleRate` Hz.
     public init(sampleRate: Double = 8000) {
-        var features = FeatureConfiguration.kaldi(sampleRate: sampleRate)
+        var features = FeatureConfiguration.psf(sampleRate: sampleRate)
         features.normalization = .utteranceMeanAndVariance
         self.features = features
     }
