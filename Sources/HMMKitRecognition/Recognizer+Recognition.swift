@@ -107,8 +107,15 @@ extension Recognizer {
         var results: [Result<Recognition, RecognizerError>] = urls.indices.map { index in
             .failure(.audio(problems[index] ?? "\(urls[index].path): no features"))
         }
+        let minimum = (try? configuration.minimumFrameCount()) ?? 1
         for (row, index) in usable.enumerated() {
-            results[index] = .success(decide(table[row], frameCount: set.features[index][0].rowCount, options: options))
+            let frames = set.features[index][0].rowCount
+            guard table[row].contains(where: { $0.isFinite }) else {
+                results[index] = .failure(.audio("\(urls[index].path): \(frames) frame(s), too short or too unlike every word "
+                    + "model to be scored (the models need at least \(minimum) frames)"))
+                continue
+            }
+            results[index] = .success(decide(table[row], frameCount: frames, options: options))
         }
         return results
     }
