@@ -116,22 +116,11 @@ extension HiddenMarkovModel {
     public static func load<S: MatrixScalar>(from url: URL, backend: ComputeBackend = .default) throws(HMMError)
         -> HiddenMarkovModel where Emissions == MixtureEmissions<S>
     {
-        let bytes: [UInt8]
-        do { bytes = try AtomicFile.read(url) } catch { throw .file(path: url.path, problem: "\(error)") }
-        guard let header = try? JSONDecoder().decode(ModelFileHeader.self, from: Data(bytes)) else {
-            throw .file(path: url.path, problem: "not a JSON model file (truncated or another format)")
-        }
-        guard header.format == HiddenMarkovModelDocument.formatName else {
-            throw .file(path: url.path, problem: "not an HMMKit hidden Markov model (format \(header.format ?? "missing"))")
-        }
-        guard let version = header.version, version <= HiddenMarkovModelDocument.currentVersion else {
-            throw .file(path: url.path, problem: "written by a newer HMMKit (format version \(header.version ?? -1)); "
-                + "this build reads version \(HiddenMarkovModelDocument.currentVersion)")
-        }
         let document: HiddenMarkovModelDocument
-        do { document = try JSONDecoder().decode(HiddenMarkovModelDocument.self, from: Data(bytes)) } catch {
-            throw .file(path: url.path, problem: "damaged model file: \(error)")
-        }
+        do {
+            document = try VersionedDocument.read(HiddenMarkovModelDocument.self, from: url, format: HiddenMarkovModelDocument.formatName,
+                                                  currentVersion: HiddenMarkovModelDocument.currentVersion, kind: "hidden Markov model")
+        } catch { throw .file(path: url.path, problem: "\(error)") }
         return try HiddenMarkovModel(document: document, path: url.path, backend: backend)
     }
 }

@@ -23,12 +23,6 @@ package struct GaussianMixtureDocument: Codable, Sendable {
     package var tiedCovariance: [[Double]]?
 }
 
-/// The two fields every HMMKit model file starts with, read before the rest.
-package struct ModelFileHeader: Decodable {
-    package var format: String?
-    package var version: Int?
-}
-
 extension GaussianMixture {
     /// Saves the model as JSON (see ``GaussianMixtureDocument``), atomically.
     /// - Throws: ``MixtureError/file(path:problem:)``.
@@ -63,22 +57,11 @@ extension GaussianMixture {
     /// - Throws: ``MixtureError/file(path:problem:)`` for a missing, truncated or foreign file, or
     ///   one written by a newer HMMKit; ``MixtureError`` for parameters that do not make a model.
     public static func load(from url: URL) throws(MixtureError) -> GaussianMixture {
-        let bytes: [UInt8]
-        do { bytes = try AtomicFile.read(url) } catch { throw .file(path: url.path, problem: "\(error)") }
-        guard let header = try? JSONDecoder().decode(ModelFileHeader.self, from: Data(bytes)) else {
-            throw .file(path: url.path, problem: "not a JSON model file (truncated or another format)")
-        }
-        guard header.format == GaussianMixtureDocument.formatName else {
-            throw .file(path: url.path, problem: "not an HMMKit Gaussian mixture (format \(header.format ?? "missing"))")
-        }
-        guard let version = header.version, version <= GaussianMixtureDocument.currentVersion else {
-            throw .file(path: url.path, problem: "written by a newer HMMKit (format version \(header.version ?? -1)); "
-                + "this build reads version \(GaussianMixtureDocument.currentVersion)")
-        }
         let document: GaussianMixtureDocument
-        do { document = try JSONDecoder().decode(GaussianMixtureDocument.self, from: Data(bytes)) } catch {
-            throw .file(path: url.path, problem: "damaged model file: \(error)")
-        }
+        do {
+            document = try VersionedDocument.read(GaussianMixtureDocument.self, from: url, format: GaussianMixtureDocument.formatName,
+                                                  currentVersion: GaussianMixtureDocument.currentVersion, kind: "Gaussian mixture")
+        } catch { throw .file(path: url.path, problem: "\(error)") }
         return try GaussianMixture(document: document, path: url.path)
     }
 

@@ -20,11 +20,6 @@ struct RecognizerDocument: Codable {
     var models: [HiddenMarkovModelDocument]
 }
 
-private struct FileHeader: Decodable {
-    var format: String?
-    var version: Int?
-}
-
 extension Recognizer {
     /// Saves the recognizer (models and front end) as one JSON file, atomically.
     /// - Throws: ``RecognizerError/file(path:problem:)``.
@@ -46,22 +41,11 @@ extension Recognizer {
     /// - Throws: ``RecognizerError/file(path:problem:)`` for a missing, truncated or corrupt file, a
     ///   file of another tool or kind, or one written by a newer HMMKit.
     public static func load(from url: URL) throws(RecognizerError) -> Recognizer {
-        let bytes: [UInt8]
-        do { bytes = try AtomicFile.read(url) } catch { throw .file(path: url.path, problem: "\(error)") }
-        guard let header = try? JSONDecoder().decode(FileHeader.self, from: Data(bytes)) else {
-            throw .file(path: url.path, problem: "not an HMMKit recognizer (not JSON, or truncated)")
-        }
-        guard header.format == RecognizerDocument.formatName else {
-            throw .file(path: url.path, problem: "not an HMMKit recognizer (format \(header.format.map { "\"\($0)\"" } ?? "missing"))")
-        }
-        guard let version = header.version, version <= RecognizerDocument.currentVersion else {
-            throw .file(path: url.path, problem: "written by a newer HMMKit (recognizer format version \(header.version ?? -1)); "
-                + "this build reads version \(RecognizerDocument.currentVersion)")
-        }
         let document: RecognizerDocument
-        do { document = try JSONDecoder().decode(RecognizerDocument.self, from: Data(bytes)) } catch {
-            throw .file(path: url.path, problem: "damaged recognizer file: \(error)")
-        }
+        do {
+            document = try VersionedDocument.read(RecognizerDocument.self, from: url, format: RecognizerDocument.formatName,
+                                                  currentVersion: RecognizerDocument.currentVersion, kind: "recognizer")
+        } catch { throw .file(path: url.path, problem: "\(error)") }
         guard document.labels.count >= 1, document.models.count == document.labels.count,
               document.trainingCounts.count == document.labels.count else {
             throw .file(path: url.path, problem: "damaged recognizer file: \(document.labels.count) labels, \(document.models.count) models")
