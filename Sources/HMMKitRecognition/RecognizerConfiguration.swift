@@ -8,14 +8,14 @@ import HMMKitMixtures
 ///
 /// The defaults were chosen by leave-one-speaker-out cross-validation on FSDD (BENCHMARKS.md):
 /// python_speech_features-style MFCCs (13 + Δ + ΔΔ) with per-speaker mean and variance
-/// normalisation (per utterance when a recording names no speaker), 8-state left-to-right word
+/// normalisation (per utterance when a recording names no speaker), 12-state left-to-right word
 /// models with one skip, 2 diagonal Gaussians per state grown by splitting, 8 iterations, a variance floor, and
 /// speed perturbation (0.9 / 1.0 / 1.1) of the training audio.
 public struct RecognizerConfiguration: Codable, Sendable, Equatable {
     /// The front end (sample rate, filterbank, cepstra, deltas, CMVN).
     public var features: FeatureConfiguration
     /// States per word model.
-    public var stateCount: Int = 8
+    public var stateCount: Int = 12
     /// `"left-to-right"` (default) or `"ergodic"`.
     public var topology: String = "left-to-right"
     /// Left-to-right: the largest forward jump (0 = self-loop and next state only).
