@@ -20,17 +20,32 @@ let systemLibraries: [Target] = [
 /// row softmax. C, so that per-function target attributes need no unsafe flags.
 let vectorKernels: Target = .target(name: "CVectorMath", path: "Sources/CVectorMath", linkerSettings: [.linkedLibrary("m")])
 
+/// OpenMPI, for data-parallel training across processes and machines. Optional: only the `MPI`
+/// package trait (`swift build --traits MPI`) makes anything import it, so machines without
+/// OpenMPI build everything else unchanged.
+let messagePassing: [Target] = [
+    .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c",
+                   providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
+    // The MPI communicator for streaming training (empty without the MPI trait).
+    .target(name: "HMMKitDistributed",
+            dependencies: ["HMMKitTraining", .target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
+]
+
 let package = Package(
     name: "HMMKit",
     products: [
         .library(name: "HMMKit", targets: ["HMMKit"]),
+        .library(name: "HMMKitDistributed", targets: ["HMMKitDistributed"]),
         .executable(name: "hmmkit", targets: ["HMMKitCommandLine"]),
+    ],
+    traits: [
+        .trait(name: "MPI", description: "Data-parallel training over OpenMPI (`hmmkit … --mpi`); needs libopenmpi-dev."),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
-    targets: systemLibraries + [vectorKernels] + [
+    targets: systemLibraries + [vectorKernels] + messagePassing + [
         // Matrix, the linear-algebra and FFT/DCT operations, and their two backends.
         .target(
             name: "HMMKitNumerics",
@@ -55,20 +70,22 @@ let package = Package(
         .target(name: "HMMKitRecognition", dependencies: [
             "HMMKitFeatures", "HMMKitMarkov", "HMMKitCorpus", "HMMKitAudio", "HMMKitMatrixFiles",
         ]),
+        // Training on corpora larger than memory: streamed EM, statistics files, checkpoints, processes that train together.
+        .target(name: "HMMKitTraining", dependencies: ["HMMKitNumerics", "HMMKitMatrixFiles", "HMMKitMixtures", "HMMKitMarkov"]),
         // Standalone SVG plots: heat maps, curves, scatter plots.
         .target(name: "HMMKitPlots", dependencies: ["HMMKitFileSystem"]),
         // Labelled recordings for training and testing: folders and manifests, selection, train/test splits, checks.
         .target(name: "HMMKitCorpus", dependencies: ["HMMKitAudio", "HMMKitFileSystem", "HMMKitNumerics"]),
         // The umbrella: `import HMMKit` brings every public module.
         .target(name: "HMMKit", dependencies: [
-            "HMMKitNumerics", "HMMKitAudio", "HMMKitMatrixFiles", "HMMKitFeatures", "HMMKitMixtures", "HMMKitMarkov", "HMMKitPlots", "HMMKitRecognition",
-            "HMMKitCorpus",
+            "HMMKitNumerics", "HMMKitAudio", "HMMKitMatrixFiles", "HMMKitFeatures", "HMMKitMixtures", "HMMKitMarkov", "HMMKitPlots",
+            "HMMKitCorpus", "HMMKitRecognition", "HMMKitTraining",
         ]),
         // The `hmmkit` command.
         .executableTarget(
             name: "HMMKitCommandLine",
             dependencies: [
-                "HMMKit",
+                "HMMKit", "HMMKitDistributed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Seeded random numbers, closeness checks and synthetic data for the tests.
@@ -86,6 +103,8 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "HMMKitCommandLineTests",
                     dependencies: ["HMMKitCommandLine", "HMMKitMatrixFiles", "HMMKitNumerics", "HMMKitAudio", "HMMKitTestSupport"]),
+        .testTarget(name: "HMMKitTrainingTests",
+                    dependencies: ["HMMKitTraining", "HMMKitMarkov", "HMMKitMixtures", "HMMKitMatrixFiles", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitPlotsTests", dependencies: ["HMMKitPlots", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitCorpusTests", dependencies: ["HMMKitCorpus", "HMMKitAudio", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitFeaturesTests",

@@ -8,3 +8,4 @@
 @_exported import HMMKitPlots
 @_exported import HMMKitCorpus
 @_exported import HMMKitRecognition
+@_exported import HMMKitTraining

@@ -16,7 +16,7 @@ import HMMKit
 /// than one; precisions are converted to the one asked for.
 enum FeatureInputs {
     /// One argument, classified.
-    enum Source: Equatable {
+    enum Source: Equatable, Sendable {
         case numPy(path: String)
         case kaldi(KaldiReadSpecifier)
     }

@@ -55,6 +55,7 @@ struct GMMFit: ParsableCommand {
     @Option(help: "Draw the log-likelihood per iteration and the first two dimensions with 1σ/2σ ellipses (SVG).")
     var plot: String?
     @OptionGroup var report: ReportOptions
+    @OptionGroup(title: "Large corpora") var streaming: StreamingOptions
 
     func validate() throws {
         guard components >= 1 else { throw ValidationError("--components must be at least 1") }
@@ -63,6 +64,9 @@ struct GMMFit: ParsableCommand {
         }
         guard tolerance >= 0, regCovar >= 0, varianceFloor >= 0 else {
             throw ValidationError("--tolerance, --reg-covar and --variance-floor must be non-negative")
+        }
+        if streaming.isStreaming, restarts > 1 || plot != nil {
+            throw ValidationError("--restarts and --plot need the whole corpus in memory; drop them to stream (--stream, --mpi, --resume)")
         }
     }
 
@@ -73,8 +77,8 @@ struct GMMFit: ParsableCommand {
         }
     }
 
-    private func run<S: MatrixScalar>(_: S.Type) throws {
-        let matrix = try FeatureInputs.stacked(data, as: S.self)
+    /// The training options these arguments describe.
+    var trainingOptions: GaussianMixtureTrainingOptions {
         var options = GaussianMixtureTrainingOptions(componentCount: components, covarianceType: covariance)
         options.maxIterations = iterations
         options.tolerance = tolerance
@@ -83,12 +87,23 @@ struct GMMFit: ParsableCommand {
         options.update.varianceFloorFraction = varianceFloor > 0 ? varianceFloor : nil
         options.backend = engine.backend
         options.threadCount = engine.threads
-        let initialization: MixtureInitialization<S>
-        switch self.initialization {
-        case .kmeansPlusPlus: initialization = .kMeansPlusPlus
-        case .random: initialization = .randomFromData
-        case .split: initialization = .split(iterationsPerSplit: 5)
+        return options
+    }
+
+    /// The initialisation `--init` names.
+    func mixtureInitialization<S: MatrixScalar>(_: S.Type) -> MixtureInitialization<S> {
+        switch initialization {
+        case .kmeansPlusPlus: return .kMeansPlusPlus
+        case .random: return .randomFromData
+        case .split: return .split(iterationsPerSplit: 5)
         }
+    }
+
+    private func run<S: MatrixScalar>(_: S.Type) throws {
+        if streaming.isStreaming { return try runStreaming(S.self) }
+        let matrix = try FeatureInputs.stacked(data, as: S.self)
+        let options = trainingOptions
+        let initialization = mixtureInitialization(S.self)
         var generator = SplitMix64(seed: seed)
         let quiet = report.quiet
         let fit: GaussianMixtureFit<S>

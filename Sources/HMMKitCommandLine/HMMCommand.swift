@@ -74,6 +74,7 @@ struct HMMFitCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The model file to write (JSON).")
     var output: String
     @OptionGroup var report: ReportOptions
+    @OptionGroup(title: "Large corpora") var streaming: StreamingOptions
 
     func validate() throws {
         guard states >= 1, mixtures >= 1, iterations >= 1 else {
@@ -91,8 +92,8 @@ struct HMMFitCommand: ParsableCommand {
         }
     }
 
-    private func run<S: MatrixScalar>(_: S.Type) throws {
-        let (frames, lengths, _) = try loadSequences(data, as: S.self)
+    /// The trainer these options describe.
+    func makeTrainer<S: MatrixScalar>(_: S.Type) -> HMMTrainer<S> {
         var trainer = HMMTrainer<S>(stateCount: states, componentsPerState: mixtures, covarianceType: covariance,
                                     topology: topology == .ergodic ? .ergodic : .leftToRight(maximumJump: maxJump))
         trainer.initialization = initialization
@@ -103,6 +104,13 @@ struct HMMFitCommand: ParsableCommand {
         trainer.baumWelch.update.varianceFloor = varianceFloor > 0 ? varianceFloor : nil
         trainer.backend = engine.backend
         trainer.seed = seed
+        return trainer
+    }
+
+    private func run<S: MatrixScalar>(_: S.Type) throws {
+        if streaming.isStreaming { return try runStreaming(S.self) }
+        let (frames, lengths, _) = try loadSequences(data, as: S.self)
+        let trainer = makeTrainer(S.self)
         let quiet = report.quiet
         let started = Date()
         let fit: HMMFit<MixtureEmissions<S>>

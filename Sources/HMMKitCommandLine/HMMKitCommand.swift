@@ -9,7 +9,8 @@ struct HMMKitCommand: ParsableCommand {
         abstract: "GMM-HMM acoustic modelling on OpenBLAS, LAPACKE and FFTW.",
         version: HMMKitVersion.current,
         subcommands: [DemoCommand.self, TrainCommand.self, EvaluateCommand.self, RecognizeCommand.self, CompareCommand.self,
-                      Backends.self, FeaturesCommand.self, GMMCommand.self, HMMCommand.self],
+                      Backends.self, FeaturesCommand.self, GMMCommand.self, HMMCommand.self,
+                      AccCommand.self, SumAccsCommand.self, UpdateCommand.self],
         defaultSubcommand: Backends.self)
 
     static func main() {

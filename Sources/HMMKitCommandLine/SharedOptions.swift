@@ -7,8 +7,17 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Numerical backend: accelerated (OpenBLAS, LAPACKE, FFTW) or reference (pure Swift).")
     var backend: ComputeBackend = .accelerated
 
-    @Option(help: "Worker threads (default: all cores; results do not depend on it).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Worker threads (default: all cores, shared among the MPI ranks on this machine; results do not depend on it).")
+    var threads: Int = EngineOptions.defaultThreadCount
+
+    /// All cores, divided among the processes an MPI launcher started on this machine (OpenMPI
+    /// sets `OMPI_COMM_WORLD_LOCAL_SIZE`, MPICH `MPI_LOCALNRANKS`), so ranks do not oversubscribe.
+    static var defaultThreadCount: Int {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let environment = ProcessInfo.processInfo.environment
+        let local = Int(environment["OMPI_COMM_WORLD_LOCAL_SIZE"] ?? environment["MPI_LOCALNRANKS"] ?? "") ?? 1
+        return max(1, cores / max(local, 1))
+    }
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }

@@ -79,16 +79,25 @@ public struct HMMTrainer<Scalar: MatrixScalar>: Sendable {
                     progress: ((BaumWelchProgress) -> Void)? = nil) throws(HMMError) -> HMMFit<MixtureEmissions<Scalar>> {
         let start = try initialModel(frames, lengths: lengths)
         var options = baumWelch
+        options.mixtureSplits = try mixtureSplitSchedule()
+        return try start.fitted(to: frames, lengths: lengths, options: options, progress: progress)
+    }
+
+    /// The Baum-Welch iterations (0-based) before which mixtures grow, and to how many components
+    /// (``BaumWelchOptions/mixtureSplits``): empty unless ``mixtureGrowth`` is splitting.
+    /// - Throws: ``HMMError/invalidArgument(_:)`` for a split interval below 1.
+    public func mixtureSplitSchedule() throws(HMMError) -> [Int: Int] {
+        var splits = baumWelch.mixtureSplits
         if case .splitting(let every) = mixtureGrowth, componentsPerState > 1 {
             guard every >= 1 else { throw .invalidArgument("iterationsPerSplit must be ≥ 1 (got \(every))") }
             var count = 1, iteration = every
             while count < componentsPerState {
                 count = min(2 * count, componentsPerState)
-                options.mixtureSplits[iteration] = count
+                splits[iteration] = count
                 iteration += every
             }
         }
-        return try start.fitted(to: frames, lengths: lengths, options: options, progress: progress)
+        return splits
     }
 
     /// ``fit(_:lengths:progress:)`` on separate sequences.

@@ -148,7 +148,7 @@ extension HiddenMarkovModel {
 
     /// The model with mixtures grown to `componentCount` per state (``MixtureEmissions`` only;
     /// other emissions throw ``HMMError/invalidArgument(_:)``).
-    func splittingMixtures(to componentCount: Int) throws(HMMError) -> HiddenMarkovModel {
+    package func splittingMixtures(to componentCount: Int) throws(HMMError) -> HiddenMarkovModel {
         guard let mixtures = emissions as? MixtureEmissions<Scalar> else {
             throw .invalidArgument("mixture splitting needs Gaussian-mixture emissions")
         }

@@ -73,10 +73,9 @@ extension HiddenMarkovModel where Emissions: GaussianMixtureEmissions {
     /// previous file or the new one, never a mixture.
     /// - Throws: ``HMMError/file(path:problem:)``.
     public func save(to url: URL) throws(HMMError) {
+        let bytes = try encodedFile()
         do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            try AtomicFile.write(Array(try encoder.encode(document())), to: url)
+            try AtomicFile.write(bytes, to: url)
         } catch {
             throw .file(path: url.path, problem: "cannot save the model: \(error)")
         }
@@ -116,11 +115,35 @@ extension HiddenMarkovModel {
     public static func load<S: MatrixScalar>(from url: URL, backend: ComputeBackend = .default) throws(HMMError)
         -> HiddenMarkovModel where Emissions == MixtureEmissions<S>
     {
+        let bytes: [UInt8]
+        do { bytes = try AtomicFile.read(url) } catch { throw .file(path: url.path, problem: "\(error)") }
+        return try HiddenMarkovModel(encodedFile: bytes, path: url.path, backend: backend)
+    }
+
+    /// A model from the bytes of its file (as ``save(to:)`` writes them; `path` names it in errors).
+    /// - Throws: as ``load(from:backend:)``.
+    package init<S: MatrixScalar>(encodedFile bytes: [UInt8], path: String, backend: ComputeBackend = .default) throws(HMMError)
+        where Emissions == MixtureEmissions<S>
+    {
         let document: HiddenMarkovModelDocument
         do {
-            document = try VersionedDocument.read(HiddenMarkovModelDocument.self, from: url, format: HiddenMarkovModelDocument.formatName,
-                                                  currentVersion: HiddenMarkovModelDocument.currentVersion, kind: "hidden Markov model")
-        } catch { throw .file(path: url.path, problem: "\(error)") }
-        return try HiddenMarkovModel(document: document, path: url.path, backend: backend)
+            document = try VersionedDocument.decode(HiddenMarkovModelDocument.self, from: bytes, format: HiddenMarkovModelDocument.formatName,
+                                                    currentVersion: HiddenMarkovModelDocument.currentVersion, kind: "hidden Markov model")
+        } catch { throw .file(path: path, problem: "\(error)") }
+        try self.init(document: document, path: path, backend: backend)
+    }
+}
+
+extension HiddenMarkovModel where Emissions: GaussianMixtureEmissions {
+    /// The bytes ``save(to:)`` writes: the document as JSON with sorted keys (the same parameters
+    /// always give the same bytes).
+    package func encodedFile() throws(HMMError) -> [UInt8] {
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            return Array(try encoder.encode(document()))
+        } catch {
+            throw .invalidArgument("cannot encode the model: \(error)")
+        }
     }
 }

@@ -22,6 +22,12 @@ package enum VersionedDocument {
                                            kind: String) throws(DocumentProblem) -> D {
         let bytes: [UInt8]
         do { bytes = try AtomicFile.read(url) } catch { throw DocumentProblem(description: "\(error)") }
+        return try decode(D.self, from: bytes, format: format, currentVersion: currentVersion, kind: kind)
+    }
+
+    /// The document of type `D` in a file's bytes (same checks as ``read(_:from:format:currentVersion:kind:)``).
+    package static func decode<D: Decodable>(_: D.Type, from bytes: [UInt8], format: String, currentVersion: Int,
+                                             kind: String) throws(DocumentProblem) -> D {
         guard let header = try? JSONDecoder().decode(Header.self, from: Data(bytes)) else {
             throw DocumentProblem(description: "not an HMMKit \(kind) (not JSON, or truncated)")
         }

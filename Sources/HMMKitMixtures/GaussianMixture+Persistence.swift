@@ -8,8 +8,8 @@ import HMMKitNumerics
 /// as rows; diagonal — K rows of D variances; spherical — K variances; tied — one matrix.
 /// Values are written with full round-trip precision, so save → load gives identical scores.
 package struct GaussianMixtureDocument: Codable, Sendable {
-    static let formatName = "HMMKit.GaussianMixture"
-    static let currentVersion = 1
+    package static let formatName = "HMMKit.GaussianMixture"
+    package static let currentVersion = 1
 
     package var format: String
     package var version: Int
@@ -27,13 +27,23 @@ extension GaussianMixture {
     /// Saves the model as JSON (see ``GaussianMixtureDocument``), atomically.
     /// - Throws: ``MixtureError/file(path:problem:)``.
     public func save(to url: URL) throws(MixtureError) {
-        let document = self.document()
+        let bytes = try encodedFile()
+        do {
+            try AtomicFile.write(bytes, to: url)
+        } catch {
+            throw .file(path: url.path, problem: "cannot save the model: \(error)")
+        }
+    }
+
+    /// The bytes ``save(to:)`` writes: the document as JSON with sorted keys (the same parameters
+    /// always give the same bytes).
+    package func encodedFile() throws(MixtureError) -> [UInt8] {
         do {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            try AtomicFile.write(Array(try encoder.encode(document)), to: url)
+            return Array(try encoder.encode(document()))
         } catch {
-            throw .file(path: url.path, problem: "cannot save the model: \(error)")
+            throw .invalidParameter("cannot encode the model: \(error)")
         }
     }
 
@@ -57,12 +67,20 @@ extension GaussianMixture {
     /// - Throws: ``MixtureError/file(path:problem:)`` for a missing, truncated or foreign file, or
     ///   one written by a newer HMMKit; ``MixtureError`` for parameters that do not make a model.
     public static func load(from url: URL) throws(MixtureError) -> GaussianMixture {
+        let bytes: [UInt8]
+        do { bytes = try AtomicFile.read(url) } catch { throw .file(path: url.path, problem: "\(error)") }
+        return try GaussianMixture(encodedFile: bytes, path: url.path)
+    }
+
+    /// A model from the bytes of its file (as ``save(to:)`` writes them; `path` names it in errors).
+    /// - Throws: as ``load(from:)``.
+    package init(encodedFile bytes: [UInt8], path: String, backend: ComputeBackend = .default) throws(MixtureError) {
         let document: GaussianMixtureDocument
         do {
-            document = try VersionedDocument.read(GaussianMixtureDocument.self, from: url, format: GaussianMixtureDocument.formatName,
-                                                  currentVersion: GaussianMixtureDocument.currentVersion, kind: "Gaussian mixture")
-        } catch { throw .file(path: url.path, problem: "\(error)") }
-        return try GaussianMixture(document: document, path: url.path)
+            document = try VersionedDocument.decode(GaussianMixtureDocument.self, from: bytes, format: GaussianMixtureDocument.formatName,
+                                                    currentVersion: GaussianMixtureDocument.currentVersion, kind: "Gaussian mixture")
+        } catch { throw .file(path: path, problem: "\(error)") }
+        try self.init(document: document, path: path, backend: backend)
     }
 
     /// A model from its file document (`path` names the file in errors).

@@ -194,7 +194,7 @@ public struct GaussianMixtureTrainer<Scalar: MatrixScalar>: Sendable {
     /// frames), with the global covariance and a weight of one frame; weights renormalised.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    func reseed(_ model: GaussianMixture<Scalar>, components: [Int], data: Matrix<Scalar>,
+    package func reseed(_ model: GaussianMixture<Scalar>, components: [Int], data: Matrix<Scalar>,
                 scoredBy scorer: GaussianMixture<Scalar>) throws(MixtureError) -> GaussianMixture<Scalar> {
         let scores = try scorer.scoreSamples(data, backend: options.backend)
         let worst = scores.indices.sorted { scores[$0] < scores[$1] }

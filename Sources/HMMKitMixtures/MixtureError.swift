@@ -40,7 +40,7 @@ public enum MixtureError: Error, Equatable, Sendable, CustomStringConvertible {
 
 extension Matrix {
     /// Throws ``MixtureError/nonFiniteData(row:column:value:)`` for the first NaN or infinity.
-    func requireFiniteData() throws(MixtureError) {
+    package func requireFiniteData() throws(MixtureError) {
         do {
             try checkFinite(operation: "data")
         } catch {

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import HMMKit
+
+/// The sequences named on the command line (``FeatureInputs``: .npy files, folders, Kaldi
+/// archives and script files) as a ``SequenceSource`` for streaming training: read again on
+/// every pass, one sequence at a time. A shard's `.npy` files are the only ones opened; in an
+/// archive, the other shards' matrices are read past.
+struct FeatureSequenceSource<Scalar: MatrixScalar>: SequenceSource {
+    let sources: [FeatureInputs.Source]
+
+    /// - Throws: `ValidationError` for a folder without `.npy` files or a malformed specifier.
+    init(_ inputs: [String]) throws {
+        sources = try FeatureInputs.sources(inputs)
+    }
+
+    func forEachSequence(in shard: SequenceShard, _ body: (SequenceRecord<Scalar>) throws -> Void) throws {
+        var index = 0
+        for source in sources {
+            switch source {
+            case .numPy(let path):
+                defer { index += 1 }
+                guard shard.contains(index) else { continue }
+                let matrix: Matrix<Scalar>
+                do {
+                    matrix = try NumPyFile.read(Scalar.self, from: URL(fileURLWithPath: path), convertingPrecision: true)
+                } catch {
+                    throw TrainingError.input("\(error)")
+                }
+                try body(SequenceRecord(index: index, name: path, frames: matrix))
+            case .kaldi(let specifier):
+                let reader: KaldiTableReader<Scalar>
+                do { reader = try KaldiTableReader<Scalar>(specifier) } catch { throw TrainingError.input("\(error)") }
+                while true {
+                    let record: KaldiArchiveRecord<Scalar>?
+                    do { record = try reader.next() } catch { throw TrainingError.input("\(error)") }
+                    guard let record else { break }
+                    defer { index += 1 }
+                    if shard.contains(index) { try body(SequenceRecord(index: index, name: record.key, frames: record.matrix)) }
+                }
+            }
+        }
+    }
+}

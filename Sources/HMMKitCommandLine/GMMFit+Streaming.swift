@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import HMMKit
+import Synchronization
+
+extension GMMFit {
+    /// What determines the result of a streaming fit; a checkpoint resumes only under the same.
+    var configuration: String {
+        let parts: [String] = [
+            "gmm fit", "data \(data.joined(separator: " "))", "components \(components)", "covariance \(covariance.rawValue)",
+            "tolerance \(tolerance)", "init \(initialization.rawValue)", "reg-covar \(regCovar)",
+            "variance-floor \(varianceFloor)", "seed \(seed)", "precision \(precision.rawValue)",
+            "chunk-frames \(streaming.chunkFrames)", "init-frames \(streaming.initFrames)",
+            "start-from \(streaming.startFrom ?? "none")", "backend \(engine.backend)",
+        ]
+        return parts.joined(separator: "; ")
+    }
+
+    /// `gmm fit --stream` (and --mpi, --resume): EM over the frames streamed from disk, a
+    /// checkpoint after every iteration, optionally with every rank of an MPI job.
+    ///
+    /// Initialisation and the re-seeding of starved components use a bounded seeded sample of the
+    /// sequences (`--init-frames`), drawn when first needed; when the corpus fits in it, the fit
+    /// is the in-memory one.
+    func runStreaming<S: MatrixScalar>(_: S.Type) throws {
+        let group = try ProcessGroup.make(mpi: streaming.mpi)
+        let printer = TrainingProgressPrinter(json: report.json, quiet: report.quiet || !group.isRoot)
+        try group.run {
+            let source = try FeatureSequenceSource<S>(data)
+            let options = trainingOptions
+            let mixtureTrainer = GaussianMixtureTrainer<S>(options: options)
+            let sample = LazySample(source: source, frameBudget: streaming.initFrames, seed: seed)
+            var trainer = StreamingEMTrainer<GaussianMixture<S>>(
+                updateOptions: options.update,
+                options: StreamingEMOptions(iterationCount: iterations, convergence: .meanLogLikelihoodChange(tolerance),
+                                            threadCount: engine.threads, chunking: streaming.chunking, backend: engine.backend))
+            trainer.communicator = group.communicator
+            trainer.checkpointURL = streaming.checkpointURL(output: output)
+            trainer.configuration = configuration
+            if options.update.starvedComponents == .reseed {
+                trainer.afterUpdate = { previous, next, report throws(TrainingError) in
+                    guard !report.starvedComponents.isEmpty else { return next }
+                    let frames = try sample.frames()
+                    do throws(MixtureError) {
+                        return try mixtureTrainer.reseed(next, components: report.starvedComponents, data: frames, scoredBy: previous)
+                    } catch { throw .mixture(error) }
+                }
+            }
+            let start = try trainer.start(resuming: streaming.resume) { () throws(TrainingError) in
+                if let startFrom = streaming.startFrom {
+                    do throws(MixtureError) {
+                        return try GaussianMixture<S>.load(from: URL(fileURLWithPath: startFrom))
+                    } catch { throw .mixture(error) }
+                }
+                let frames = try sample.frames()
+                printer.note("initialising from \(sample.description)")
+                guard frames.rowCount >= components else {
+                    throw .noData("the sample holds \(frames.rowCount) frames for \(components) components; raise --init-frames")
+                }
+                var generator = SplitMix64(seed: seed)
+                do throws(MixtureError) {
+                    try frames.requireFiniteData()
+                    return try mixtureTrainer.initialModel(frames, initialization: mixtureInitialization(S.self), using: &generator)
+                } catch { throw .mixture(error) }
+            }
+            if start.resumed {
+                printer.note("resuming from \(trainer.checkpointURL!.path) after iteration \(start.completedIterations)")
+            }
+            let fit = try trainer.train(from: start, source: source) { progress in
+                guard group.isRoot else { return }
+                var extra = ""
+                if progress.report.flooredVarianceCount > 0 { extra += "  floored \(progress.report.flooredVarianceCount)" }
+                if !progress.report.starvedComponents.isEmpty {
+                    extra += "  \(progress.report.starvedPolicy == .remove ? "removed" : "re-seeded") \(progress.report.starvedComponents)"
+                }
+                printer.iteration(progress, extra: extra)
+            }
+            guard group.isRoot else { return }
+            try TrainedModelFile.write(fit.model, to: output)
+            let last = fit.history.last
+            if report.json {
+                try Terminal.printJSON([
+                    "event": "summary", "iterations": fit.history.count, "converged": fit.stopReason == .converged,
+                    "finalMeanLogLikelihood": last?.meanLogLikelihood ?? -Double.infinity,
+                    "secondsPerIteration": fit.history.map(\.seconds), "components": fit.model.componentCount,
+                    "covariance": covariance.rawValue, "frames": last?.frameCount ?? 0, "dimension": fit.model.dimension,
+                    "processes": group.communicator.size,
+                ])
+            } else {
+                printer.note("\(fit.stopReason == .converged ? "converged" : "stopped") after \(fit.history.count) iterations, "
+                    + String(format: "mean log-likelihood %.6f; model written to %@", last?.meanLogLikelihood ?? -Double.infinity, output))
+            }
+        }
+    }
+}
+
+/// The initialisation sample of a streaming fit, drawn on first use and kept (stacked).
+final class LazySample<Scalar: MatrixScalar>: Sendable, CustomStringConvertible {
+    private let source: FeatureSequenceSource<Scalar>
+    private let frameBudget: Int
+    private let seed: UInt64
+    private let drawn = Mutex<(frames: Matrix<Scalar>, summary: String)?>(nil)
+
+    init(source: FeatureSequenceSource<Scalar>, frameBudget: Int, seed: UInt64) {
+        self.source = source
+        self.frameBudget = frameBudget
+        self.seed = seed
+    }
+
+    /// The sample's frames, stacked (``SequenceSample/stacked``).
+    func frames() throws(TrainingError) -> Matrix<Scalar> {
+        if let drawn = drawn.withLock({ $0 }) { return drawn.frames }
+        let sample = try SequenceSample.draw(from: source, frameBudget: frameBudget, seed: seed)
+        let summary = "\(sample.records.count) of \(sample.corpusSequenceCount) sequences "
+            + "(\(sample.frameCount) of \(sample.corpusFrameCount) frames)"
+        let frames = sample.stacked.frames
+        drawn.withLock { $0 = (frames, summary) }
+        return frames
+    }
+
+    var description: String { drawn.withLock { $0?.summary } ?? "a sample not yet drawn" }
+}

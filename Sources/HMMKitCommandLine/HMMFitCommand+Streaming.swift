@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import HMMKit
+
+extension HMMFitCommand {
+    /// What determines the result of a streaming fit; a checkpoint resumes only under the same.
+    var configuration: String {
+        let parts: [String] = [
+            "hmm fit", "data \(data.joined(separator: " "))", "states \(states)", "mixtures \(mixtures)",
+            "covariance \(covariance.rawValue)", "topology \(topology.rawValue)", "max-jump \(maxJump)",
+            "initialization \(initialization?.rawValue ?? "default")", "split-every \(splitEvery)", "tolerance \(tolerance)",
+            "variance-floor \(varianceFloor)", "seed \(seed)", "precision \(precision.rawValue)",
+            "chunk-frames \(streaming.chunkFrames)", "init-frames \(streaming.initFrames)",
+            "start-from \(streaming.startFrom ?? "none")", "backend \(engine.backend)",
+        ]
+        return parts.joined(separator: "; ")
+    }
+
+    /// `hmm fit --stream` (and --mpi, --resume): Baum-Welch over the corpus streamed from disk,
+    /// a checkpoint after every iteration, optionally with every rank of an MPI job.
+    func runStreaming<S: MatrixScalar>(_: S.Type) throws {
+        let group = try ProcessGroup.make(mpi: streaming.mpi)
+        let printer = TrainingProgressPrinter(json: report.json, quiet: report.quiet || !group.isRoot)
+        try group.run {
+            let source = try FeatureSequenceSource<S>(data)
+            let hmmTrainer = makeTrainer(S.self)
+            let splits: [Int: Int]
+            do throws(HMMError) { splits = try hmmTrainer.mixtureSplitSchedule() } catch { throw TrainingError.hmm(error) }
+            var trainer = StreamingEMTrainer<GMMHMM<S>>(
+                updateOptions: hmmTrainer.baumWelch.update,
+                options: StreamingEMOptions(iterationCount: iterations, convergence: .totalLogLikelihoodGain(tolerance),
+                                            threadCount: engine.threads, chunking: streaming.chunking, backend: engine.backend))
+            trainer.communicator = group.communicator
+            trainer.checkpointURL = streaming.checkpointURL(output: output)
+            trainer.configuration = configuration
+            trainer.beforeIteration = { iteration, model throws(TrainingError) in
+                guard let target = splits[iteration] else { return model }
+                do throws(HMMError) { return try model.splittingMixtures(to: target) } catch { throw .hmm(error) }
+            }
+            let start = try trainer.start(resuming: streaming.resume) { () throws(TrainingError) in
+                try initialModel(hmmTrainer, source: source, printer: printer)
+            }
+            if start.resumed {
+                printer.note("resuming from \(trainer.checkpointURL!.path) after iteration \(start.completedIterations)")
+            }
+            let started = Date()
+            let fit = try trainer.train(from: start, source: source) { progress in
+                guard group.isRoot else { return }
+                var extra = ""
+                let emissions = progress.report.emissions
+                if emissions.flooredVarianceCount > 0 { extra += "  floored \(emissions.flooredVarianceCount)" }
+                if !emissions.starvedComponents.isEmpty {
+                    extra += "  kept starved \(emissions.starvedComponents.map(\.description).joined(separator: ", "))"
+                }
+                printer.iteration(progress, extra: extra)
+            }
+            guard group.isRoot else { return }
+            try TrainedModelFile.write(fit.model, to: output)
+            let last = fit.history.last
+            if report.json {
+                try Terminal.printJSON([
+                    "event": "summary", "iterations": fit.history.count, "converged": fit.stopReason == .converged,
+                    "logLikelihoodHistory": fit.history.map(\.logLikelihood),
+                    "finalLogLikelihoodPerFrame": last?.meanLogLikelihood ?? -Double.infinity,
+                    "states": states, "mixtures": mixtures, "covariance": covariance.rawValue,
+                    "frames": last?.frameCount ?? 0, "parameters": fit.model.parameterCount,
+                    "processes": group.communicator.size, "seconds": Date().timeIntervalSince(started),
+                ])
+            } else {
+                printer.note("\(fit.stopReason == .converged ? "converged" : "stopped at the iteration limit") after "
+                    + "\(fit.history.count) iterations, "
+                    + String(format: "log-likelihood per frame %.6f; model written to %@", last?.meanLogLikelihood ?? -Double.infinity, output))
+            }
+        }
+    }
+
+    /// The model training starts from: `--start-from`, or the trainer's initialisation on a
+    /// bounded seeded sample of the sequences (the whole corpus when it fits in `--init-frames`).
+    private func initialModel<S: MatrixScalar>(_ trainer: HMMTrainer<S>, source: FeatureSequenceSource<S>,
+                                               printer: TrainingProgressPrinter) throws(TrainingError) -> GMMHMM<S> {
+        if let startFrom = streaming.startFrom {
+            do { return try GMMHMM<S>.load(from: URL(fileURLWithPath: startFrom), backend: engine.backend) } catch { throw .hmm(error) }
+        }
+        let sample = try SequenceSample.draw(from: source, frameBudget: streaming.initFrames, seed: seed)
+        printer.note("initialising from \(sample.records.count) of \(sample.corpusSequenceCount) sequences "
+            + "(\(sample.frameCount) of \(sample.corpusFrameCount) frames)")
+        let (frames, lengths) = sample.stacked
+        do { return try trainer.initialModel(frames, lengths: lengths) } catch { throw .hmm(error) }
+    }
+}
+
+/// Writing a trained model: its exact file bytes, atomically.
+enum TrainedModelFile {
+    static func write<Model: StreamingTrainable>(_ model: Model, to path: String) throws {
+        let bytes = try model.fileContents()
+        do { try AtomicFile.write(bytes, to: URL(fileURLWithPath: path)) } catch {
+            throw TrainingError.file(path: path, problem: "cannot write the model: \(error)")
+        }
+    }
+}

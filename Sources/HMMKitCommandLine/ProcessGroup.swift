@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import HMMKit
+import HMMKitDistributed
+
+/// The processes a command trains with: this one alone, or every rank of an MPI job.
+struct ProcessGroup {
+    let communicator: any TrainingCommunicator
+    private let finishing: () -> Void
+
+    /// This process alone, or (with `mpi`) the MPI job it belongs to.
+    /// - Throws: `ValidationError` when MPI was asked for and this build has none; a
+    ///   ``TrainingError`` when MPI cannot start.
+    static func make(mpi: Bool) throws -> ProcessGroup {
+        guard mpi else { return ProcessGroup(communicator: SingleProcess(), finishing: {}) }
+        #if MPI
+        let world = try MPICommunicator.start()
+        return ProcessGroup(communicator: world, finishing: { world.finish() })
+        #else
+        throw ValidationError("this hmmkit was built without MPI; rebuild it with `swift build -c release --traits MPI`")
+        #endif
+    }
+
+    /// Whether this process writes files and progress.
+    var isRoot: Bool { communicator.isRoot }
+
+    /// Runs `body`; on failure prints the error (naming the rank in a job of several) and ends
+    /// the whole job with exit status 1, so that no rank waits for the failed one.
+    func run(_ body: () throws -> Void) throws {
+        do {
+            try body()
+            finishing()
+        } catch where communicator.size == 1 && (error is ValidationError || error is ExitCode) {
+            finishing()
+            throw error
+        } catch {
+            let prefix = communicator.size > 1 ? "[rank \(communicator.rank)] " : ""
+            Terminal.error(prefix + "\(error)")
+            if communicator.size > 1 { communicator.abort(exitCode: 1) }
+            finishing()
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import HMMKitMarkov
+import HMMKitMixtures
+import HMMKitNumerics
+
+extension HMMStatistics: AdditiveStatistics {
+    public mutating func replaceAll(with values: [Double]) throws(TrainingError) {
+        do { try load(values: values) } catch { throw .statisticsMismatch("\(error)") }
+    }
+
+    public mutating func accumulate(_ other: HMMStatistics) throws(TrainingError) {
+        do { try add(other) } catch { throw .statisticsMismatch("\(error)") }
+    }
+}
+
+/// Emissions whose HMM has a file form: Gaussian mixtures (``MixtureEmissions``).
+public protocol StreamingTrainableEmissions: GaussianMixtureEmissions where Statistics == GaussianMixtureStatistics {
+    /// The HMM stored in `bytes` (a ``GMMHMM`` file).
+    static func model(fileContents bytes: [UInt8], path: String, backend: ComputeBackend) throws(HMMError) -> HiddenMarkovModel<Self>
+}
+
+extension MixtureEmissions: StreamingTrainableEmissions {
+    public static func model(fileContents bytes: [UInt8], path: String, backend: ComputeBackend) throws(HMMError)
+        -> HiddenMarkovModel<MixtureEmissions<Scalar>>
+    {
+        try HiddenMarkovModel<MixtureEmissions<Scalar>>(encodedFile: bytes, path: path, backend: backend)
+    }
+}
+
+extension HiddenMarkovModel: StreamingTrainable where Emissions: StreamingTrainableEmissions {
+    public typealias UpdateOptions = HMMUpdateOptions
+    public typealias UpdateReport = HMMUpdateReport
+
+    public static var fileFormat: String { HiddenMarkovModelDocument.formatName }
+
+    public var statisticsLayout: StatisticsLayout {
+        StatisticsLayout(modelFormat: Self.fileFormat, states: stateCount, components: componentsPerState, dimension: dimension,
+                         covariance: covarianceType.rawValue, valueCount: emptyStatistics().values.count)
+    }
+
+    public func statistics(of chunk: SequenceChunk<Scalar>, threadCount: Int, backend: ComputeBackend)
+        throws(TrainingError) -> HMMStatistics<GaussianMixtureStatistics>
+    {
+        guard !chunk.lengths.isEmpty else { return emptyStatistics() }
+        do {
+            return try statistics(of: chunk.frames, lengths: chunk.lengths, threadCount: threadCount)
+        } catch {
+            throw SequenceProblem.explain(error, in: chunk)
+        }
+    }
+
+    public func reestimated(from statistics: HMMStatistics<GaussianMixtureStatistics>, options: HMMUpdateOptions,
+                            backend: ComputeBackend) throws(TrainingError) -> (model: Self, report: HMMUpdateReport) {
+        guard statistics.values.count == emptyStatistics().values.count else {
+            throw .statisticsMismatch("\(statistics.values.count) values for a model whose statistics have \(emptyStatistics().values.count)")
+        }
+        do { return try updated(with: statistics, options: options) } catch { throw .hmm(error) }
+    }
+
+    public func fileContents() throws(TrainingError) -> [UInt8] {
+        do { return try encodedFile() } catch { throw .hmm(error) }
+    }
+
+    public init(fileContents: [UInt8], path: String, backend: ComputeBackend) throws(TrainingError) {
+        do { self = try Emissions.model(fileContents: fileContents, path: path, backend: backend) } catch { throw .hmm(error) }
+    }
+}
+
+/// Turns an error about sequence k of a chunk into one naming the sequence.
+enum SequenceProblem {
+    static func explain<S>(_ error: HMMError, in chunk: SequenceChunk<S>) -> TrainingError {
+        func named(_ position: Int, _ problem: String) -> TrainingError {
+            guard chunk.names.indices.contains(position) else { return .hmm(error) }
+            return .sequence(name: chunk.names[position], index: chunk.indices[position], problem: problem)
+        }
+        switch error {
+        case let .nonFiniteData(sequence, frame, column, value):
+            return named(sequence, "frame \(frame), column \(column) is \(value); frames must be finite")
+        case let .markov(.sequenceTooShort(sequence, frameCount, minimum)):
+            return named(sequence, "\(frameCount) frames, but the topology needs at least \(minimum) to reach an end state; "
+                + "drop the sequence or use fewer states or longer jumps")
+        case let .markov(.impossibleSequence(sequence, _, frame)):
+            return named(sequence, "probability zero under the model (no state is possible at frame \(frame))")
+        case let .markov(.invalidLogLikelihood(sequence, frame, state, value)):
+            return named(sequence, "emission log-likelihood \(value) at frame \(frame), state \(state)")
+        default:
+            return .hmm(error)
+        }
+    }
+
+    static func explain<S>(_ error: MixtureError, in chunk: SequenceChunk<S>) -> TrainingError {
+        if case let .nonFiniteData(row, column, value) = error, !chunk.lengths.isEmpty {
+            let position = chunk.position(ofRow: row)
+            return .sequence(name: chunk.names[position], index: chunk.indices[position],
+                             problem: "frame \(row - chunk.firstRow(of: position)), column \(column) is \(value); frames must be finite")
+        }
+        return .mixture(error)
+    }
+}

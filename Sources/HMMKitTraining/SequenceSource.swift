@@ -1,0 +1,98 @@
+import HMMKitNumerics
+
+/// One training sequence as a ``SequenceSource`` delivers it.
+public struct SequenceRecord<Scalar: MatrixScalar>: Sendable {
+    /// Its position in the corpus (0, 1, 2, … in the source's order, counting every sequence,
+    /// also those a shard skips).
+    public var index: Int
+    /// Its name: a file path, an archive key.
+    public var name: String
+    /// Its frames, `[frames × dimension]`.
+    public var frames: Matrix<Scalar>
+
+    public init(index: Int, name: String, frames: Matrix<Scalar>) {
+        self.index = index
+        self.name = name
+        self.frames = frames
+    }
+}
+
+/// The part of a corpus one process (an MPI rank, a job of an array) works on: sequence `i`
+/// belongs to shard `i mod count`. Round robin needs no count of the corpus in advance and
+/// spreads long and short sequences evenly.
+public struct SequenceShard: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// This shard, `0 ..< count`.
+    public let index: Int
+    /// Shards in all.
+    public let count: Int
+
+    /// The whole corpus.
+    public static let all = SequenceShard(uncheckedIndex: 0, count: 1)
+
+    /// Shard `index` of `count`.
+    /// - Throws: ``TrainingError/invalidArgument(_:)`` unless `0 ≤ index < count`.
+    public init(index: Int, count: Int) throws(TrainingError) {
+        guard count >= 1, index >= 0, index < count else {
+            throw .invalidArgument("shard \(index) of \(count) does not exist: shards are 0 ..< count, count ≥ 1")
+        }
+        self.index = index
+        self.count = count
+    }
+
+    private init(uncheckedIndex: Int, count: Int) {
+        index = uncheckedIndex
+        self.count = count
+    }
+
+    /// Whether sequence `sequenceIndex` of the corpus is in this shard.
+    public func contains(_ sequenceIndex: Int) -> Bool { sequenceIndex % count == index }
+
+    public var description: String { "\(index)/\(count)" }
+}
+
+/// A corpus that can be read from the start as often as training needs, one sequence at a
+/// time, always in the same order. Streaming training reads it once per EM iteration and never
+/// holds more than a few chunks of it (``ChunkingPolicy``), so a corpus may be far larger than
+/// memory. Conform a type to read any storage: feature files, archives, audio computed on the fly.
+public protocol SequenceSource<Scalar>: Sendable {
+    associatedtype Scalar: MatrixScalar
+
+    /// Calls `body` with every sequence of `shard`, in corpus order, one at a time. Sequences
+    /// outside the shard must not be passed and should not be decoded (they still count in
+    /// ``SequenceRecord/index``).
+    /// - Throws: the source's own errors (a damaged file, naming it), or what `body` throws.
+    func forEachSequence(in shard: SequenceShard, _ body: (SequenceRecord<Scalar>) throws -> Void) throws
+}
+
+/// Sequences already in memory, as a ``SequenceSource`` (tests, small corpora, and the bridge
+/// from APIs that take arrays).
+public struct InMemorySequences<Scalar: MatrixScalar>: SequenceSource {
+    /// The sequences, each `[frames × dimension]`.
+    public var sequences: [Matrix<Scalar>]
+    /// Their names (default `"0"`, `"1"`, …).
+    public var names: [String]
+
+    public init(_ sequences: [Matrix<Scalar>], names: [String]? = nil) {
+        precondition(names == nil || names!.count == sequences.count, "one name per sequence")
+        self.sequences = sequences
+        self.names = names ?? sequences.indices.map(String.init)
+    }
+
+    /// The sequences of hmmlearn's stacked layout: `frames` `[N × D]` cut by `lengths`.
+    public init(stacked frames: Matrix<Scalar>, lengths: [Int]) {
+        precondition(lengths.allSatisfy { $0 >= 0 } && lengths.reduce(0, +) == frames.rowCount,
+                     "lengths must be non-negative and sum to the rows of frames")
+        var start = 0, sequences: [Matrix<Scalar>] = []
+        for length in lengths {
+            sequences.append(frames.rows(start..<(start + length)))
+            start += length
+        }
+        self.init(sequences)
+    }
+
+    public func forEachSequence(in shard: SequenceShard, _ body: (SequenceRecord<Scalar>) throws -> Void) throws {
+        for index in sequences.indices where shard.contains(index) {
+            try body(SequenceRecord(index: index, name: names[index], frames: sequences[index]))
+        }
+    }
+}

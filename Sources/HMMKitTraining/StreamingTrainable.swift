@@ -1,0 +1,113 @@
+import HMMKitNumerics
+
+/// Statistics that add up over disjoint data and live in one flat buffer of Doubles (Kaldi's
+/// accumulators): what threads, statistics files and MPI all reduce the same way.
+public protocol AdditiveStatistics: Sendable {
+    /// Every number, in a fixed layout.
+    var values: [Double] { get }
+    /// Frames accumulated.
+    var frameCount: Double { get }
+    /// `Σ log p(x)` under the model the statistics were gathered with.
+    var logLikelihood: Double { get }
+    /// Replaces every number (after an all-reduce, or from a statistics file).
+    /// - Throws: ``TrainingError/statisticsMismatch(_:)`` when the count differs.
+    mutating func replaceAll(with values: [Double]) throws(TrainingError)
+    /// Adds `other`, which has the same layout.
+    /// - Throws: ``TrainingError/statisticsMismatch(_:)`` otherwise.
+    mutating func accumulate(_ other: Self) throws(TrainingError)
+}
+
+/// The shape of a model's statistics, recorded in statistics files and checked when they are
+/// summed or applied.
+public struct StatisticsLayout: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The model file format the statistics belong to (`HMMKit.HiddenMarkovModel`, `HMMKit.GaussianMixture`).
+    public var modelFormat: String
+    /// States (nil for a Gaussian mixture).
+    public var states: Int?
+    /// Mixture components (per state for an HMM).
+    public var components: Int
+    /// Feature dimension.
+    public var dimension: Int
+    /// Covariance structure (`diag`, `full`, `spherical`, `tied`).
+    public var covariance: String
+    /// Numbers in the statistics buffer.
+    public var valueCount: Int
+
+    public init(modelFormat: String, states: Int?, components: Int, dimension: Int, covariance: String, valueCount: Int) {
+        self.modelFormat = modelFormat
+        self.states = states
+        self.components = components
+        self.dimension = dimension
+        self.covariance = covariance
+        self.valueCount = valueCount
+    }
+
+    public var description: String {
+        let states = self.states.map { "\($0) states × " } ?? ""
+        return "\(modelFormat): \(states)\(components) \(covariance) components of dimension \(dimension), \(valueCount) values"
+    }
+}
+
+/// A model that EM can train from statistics streamed chunk by chunk: the E-step of a chunk,
+/// statistics that add up, the M-step, and an exact file form (checkpoints, model identity,
+/// sharing the model between processes). ``GMMHMM`` and ``GaussianMixture`` conform; a model
+/// made of several (one HMM per word) can conform by concatenating theirs.
+public protocol StreamingTrainable: Sendable {
+    associatedtype Scalar: MatrixScalar
+    associatedtype Statistics: AdditiveStatistics
+    /// The M-step's options.
+    associatedtype UpdateOptions: Sendable
+    /// What one M-step did.
+    associatedtype UpdateReport: Sendable
+
+    /// The `format` of the model's file.
+    static var fileFormat: String { get }
+    /// Dimension of the frames, D.
+    var dimension: Int { get }
+    /// The layout of ``Statistics`` for this model.
+    var statisticsLayout: StatisticsLayout { get }
+
+    /// Statistics of no data, in this model's layout.
+    func emptyStatistics() -> Statistics
+    /// The E-step over one chunk on `threadCount` workers; the result must not depend on the
+    /// thread count (bitwise).
+    /// - Throws: ``TrainingError/sequence(name:index:problem:)`` naming a sequence the model refuses.
+    func statistics(of chunk: SequenceChunk<Scalar>, threadCount: Int, backend: ComputeBackend) throws(TrainingError) -> Statistics
+    /// The M-step: the model re-estimated from `statistics` (gathered with this model).
+    func reestimated(from statistics: Statistics, options: UpdateOptions, backend: ComputeBackend)
+        throws(TrainingError) -> (model: Self, report: UpdateReport)
+    /// The model's file, byte for byte: the same parameters always give the same bytes, and
+    /// ``init(fileContents:path:backend:)`` restores them exactly.
+    func fileContents() throws(TrainingError) -> [UInt8]
+    /// A model from its file's bytes (`path` names the file in errors).
+    init(fileContents: [UInt8], path: String, backend: ComputeBackend) throws(TrainingError)
+}
+
+extension StreamingTrainable {
+    /// The identity of the model's parameters: a 64-bit FNV-1a hash of ``fileContents()`` as
+    /// 16 hexadecimal digits. Statistics files record it, so statistics gathered with one model
+    /// are never applied to another.
+    public func identity() throws(TrainingError) -> String {
+        ModelIdentity.hash(try fileContents())
+    }
+}
+
+/// Hashes that identify files and buffers (not cryptographic: they catch mistakes, not attacks).
+public enum ModelIdentity {
+    /// 64-bit FNV-1a of `bytes`, as 16 lowercase hexadecimal digits.
+    public static func hash(_ bytes: some Sequence<UInt8>) -> String {
+        let value = fnv1a(bytes)
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    /// 64-bit FNV-1a of `bytes`.
+    public static func fnv1a(_ bytes: some Sequence<UInt8>, startingFrom seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
+        var hash = seed
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return hash
+    }
+}

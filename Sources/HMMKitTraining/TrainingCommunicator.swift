@@ -1,0 +1,44 @@
+import Foundation
+
+/// The processes that train one model together (MPI ranks), as streaming training sees them:
+/// each accumulates the statistics of its shard, one all-reduce sums them, and every process
+/// applies the same update. ``SingleProcess`` is the trivial group; `HMMKitDistributed` provides
+/// the MPI one (built with the `MPI` package trait).
+///
+/// Every process must make the same calls in the same order (they are collective).
+public protocol TrainingCommunicator: Sendable {
+    /// This process, `0 ..< size`; rank 0 alone writes files and progress.
+    var rank: Int { get }
+    /// Processes in the group.
+    var size: Int { get }
+    /// Replaces `values` on every process by their element-wise sum over all processes
+    /// (`MPI_Allreduce` with `MPI_SUM`); every process receives the same bits.
+    func allReduceSum(_ values: inout [Double]) throws(TrainingError)
+    /// Replaces `bytes` on every process by those of process `root` (`MPI_Bcast`; other
+    /// processes may pass any array, its length is sent first).
+    func broadcast(_ bytes: inout [UInt8], from root: Int) throws(TrainingError)
+    /// Ends every process of the group after a failure on this one (`MPI_Abort`), so none is
+    /// left waiting in a collective call; never returns.
+    func abort(exitCode: Int32) -> Never
+}
+
+extension TrainingCommunicator {
+    /// Whether this process writes files and progress (rank 0).
+    public var isRoot: Bool { rank == 0 }
+
+    /// This process's part of the corpus: sequences `rank, rank + size, …`.
+    public var shard: SequenceShard {
+        // rank < size by construction of every communicator.
+        try! SequenceShard(index: rank, count: size)
+    }
+}
+
+/// One process training alone: the collective operations do nothing.
+public struct SingleProcess: TrainingCommunicator {
+    public init() {}
+    public var rank: Int { 0 }
+    public var size: Int { 1 }
+    public func allReduceSum(_ values: inout [Double]) throws(TrainingError) {}
+    public func broadcast(_ bytes: inout [UInt8], from root: Int) throws(TrainingError) {}
+    public func abort(exitCode: Int32) -> Never { exit(exitCode) }
+}

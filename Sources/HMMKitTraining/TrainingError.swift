@@ -1,0 +1,44 @@
+import HMMKitMarkov
+import HMMKitMixtures
+
+/// Failures of streaming training, statistics files and checkpoints. Each names what failed
+/// (the sequence, the file, the option) and, where it helps, what to do.
+public enum TrainingError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Options or arguments that cannot be used.
+    case invalidArgument(String)
+    /// The ``SequenceSource`` failed (an unreadable or damaged file); its own message.
+    case input(String)
+    /// The corpus (or this process's shard of it) holds no usable sequence.
+    case noData(String)
+    /// A sequence has another number of columns than the model (or the sequences before it).
+    case dimensionMismatch(sequence: String, expected: Int, found: Int)
+    /// The model refused a sequence (too short for the topology, impossible, non-finite frames).
+    case sequence(name: String, index: Int, problem: String)
+    /// The HMM could not be built, updated or saved.
+    case hmm(HMMError)
+    /// The Gaussian mixture could not be built, updated or saved.
+    case mixture(MixtureError)
+    /// A statistics file or checkpoint that cannot be read, written or used (foreign, damaged,
+    /// newer, or from another model or configuration).
+    case file(path: String, problem: String)
+    /// Statistics that do not fit the model they are applied to.
+    case statisticsMismatch(String)
+    /// A collective operation between processes failed.
+    case communication(String)
+
+    public var description: String {
+        switch self {
+        case .invalidArgument(let message): return "invalid training argument: \(message)"
+        case .input(let message): return message
+        case .noData(let message): return "no training data: \(message)"
+        case let .dimensionMismatch(sequence, expected, found):
+            return "sequence \(sequence) has \(found) columns; the model and the sequences before it have \(expected)"
+        case let .sequence(name, index, problem): return "sequence \(name) (number \(index) of the corpus): \(problem)"
+        case .hmm(let error): return "\(error)"
+        case .mixture(let error): return "\(error)"
+        case let .file(path, problem): return "\(path): \(problem)"
+        case .statisticsMismatch(let message): return "statistics do not fit the model: \(message)"
+        case .communication(let message): return "communication between processes failed: \(message)"
+        }
+    }
+}
