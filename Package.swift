@@ -66,6 +66,10 @@ let package = Package(
         .target(name: "HMMKitMixtures", dependencies: ["HMMKitNumerics", "HMMKitMatrixFiles"]),
         // Hidden Markov models: topologies, forward-backward, Viterbi (emissions from the mixtures).
         .target(name: "HMMKitMarkov", dependencies: ["HMMKitNumerics", "HMMKitMixtures", "HMMKitMatrixFiles"]),
+        // Isolated-word recognition: one GMM-HMM per label, training, recognition, evaluation, files.
+        .target(name: "HMMKitRecognition", dependencies: [
+            "HMMKitFeatures", "HMMKitMarkov", "HMMKitCorpus", "HMMKitAudio", "HMMKitMatrixFiles",
+        ]),
         // Training on corpora larger than memory: streamed EM, statistics files, checkpoints, processes that train together.
         .target(name: "HMMKitTraining", dependencies: ["HMMKitNumerics", "HMMKitMatrixFiles", "HMMKitMixtures", "HMMKitMarkov"]),
         // Standalone SVG plots: heat maps, curves, scatter plots.
@@ -75,7 +79,7 @@ let package = Package(
         // The umbrella: `import HMMKit` brings every public module.
         .target(name: "HMMKit", dependencies: [
             "HMMKitNumerics", "HMMKitAudio", "HMMKitMatrixFiles", "HMMKitFeatures", "HMMKitMixtures", "HMMKitMarkov", "HMMKitPlots",
-            "HMMKitCorpus", "HMMKitTraining",
+            "HMMKitCorpus", "HMMKitRecognition", "HMMKitTraining",
         ]),
         // The `hmmkit` command.
         .executableTarget(
@@ -98,7 +102,7 @@ let package = Package(
                     dependencies: ["HMMKitMarkov", "HMMKitMatrixFiles", "HMMKitTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "HMMKitCommandLineTests",
-                    dependencies: ["HMMKitCommandLine", "HMMKitMatrixFiles", "HMMKitNumerics", "HMMKitTestSupport"]),
+                    dependencies: ["HMMKitCommandLine", "HMMKitMatrixFiles", "HMMKitNumerics", "HMMKitAudio", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitTrainingTests",
                     dependencies: ["HMMKitTraining", "HMMKitMarkov", "HMMKitMixtures", "HMMKitMatrixFiles", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitPlotsTests", dependencies: ["HMMKitPlots", "HMMKitTestSupport"]),

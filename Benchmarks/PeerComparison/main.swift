@@ -76,6 +76,9 @@ func w3(_ folder: String, repetitions: Int = 3) throws {
                                                              topology: .leftToRight(maximumJump: 0))
                             trainer.baumWelch.iterationCount = 20
                             trainer.baumWelch.tolerance = 1e-2
+                            if let block = ProcessInfo.processInfo.environment["BLOCK"].flatMap(Int.init) {
+                                trainer.baumWelch.partition.framesPerBlock = block
+                            }
                             do {
                                 let fit = try trainer.fit(perDigit[digit].0, lengths: perDigit[digit].1)
                                 results.withLock { $0[digit] = fit }

@@ -7,4 +7,5 @@
 @_exported import HMMKitMarkov
 @_exported import HMMKitPlots
 @_exported import HMMKitCorpus
+@_exported import HMMKitRecognition
 @_exported import HMMKitTraining

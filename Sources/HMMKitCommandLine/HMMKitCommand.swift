@@ -8,7 +8,8 @@ struct HMMKitCommand: ParsableCommand {
         commandName: "hmmkit",
         abstract: "GMM-HMM acoustic modelling on OpenBLAS, LAPACKE and FFTW.",
         version: HMMKitVersion.current,
-        subcommands: [Backends.self, FeaturesCommand.self, GMMCommand.self, HMMCommand.self,
+        subcommands: [DemoCommand.self, TrainCommand.self, EvaluateCommand.self, RecognizeCommand.self, CompareCommand.self,
+                      Backends.self, FeaturesCommand.self, GMMCommand.self, HMMCommand.self,
                       AccCommand.self, SumAccsCommand.self, UpdateCommand.self],
         defaultSubcommand: Backends.self)
 

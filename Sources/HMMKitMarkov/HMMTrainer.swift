@@ -158,7 +158,7 @@ public struct HMMTrainer<Scalar: MatrixScalar>: Sendable {
     }
 
     /// The chain Baum-Welch starts from (see ``initialModel(_:lengths:)``).
-    func initialChain(lengths: [Int]) throws(HMMError) -> MarkovChain<Scalar> {
+    public func initialChain(lengths: [Int]) throws(HMMError) -> MarkovChain<Scalar> {
         let s = stateCount
         let structure: TransitionStructure
         do { structure = try topology.structure(stateCount: s) } catch { throw .markov(error) }

@@ -16,8 +16,9 @@ public struct BaumWelchOptions: Sendable, Hashable {
     public var partition = BatchPartition()
     /// The M-step.
     public var update = HMMUpdateOptions()
-    /// Mixture splitting during training: before the iterations listed, every state's mixture
-    /// grows to the given number of components (e.g. `[4: 2, 8: 4]`); ``MixtureEmissions`` only.
+    /// Mixture splitting during training: before the iterations listed (0-based), every state's
+    /// mixture grows to the given number of components (e.g. `[4: 2, 8: 4]`); ``MixtureEmissions``
+    /// only. Training does not stop on the tolerance before the last split.
     public var mixtureSplits: [Int: Int] = [:]
 
     public init(iterationCount: Int = 10, tolerance: Double = 1e-2, implementation: ForwardBackwardImplementation = .scaled,
@@ -128,7 +129,8 @@ extension HiddenMarkovModel {
             progress?(BaumWelchProgress(iteration: iteration + 1, iterationCount: options.iterationCount,
                                         logLikelihood: report.logLikelihood, frameCount: report.frameCount,
                                         seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, report: report))
-            if reached {
+            // Convergence counts only once every scheduled mixture split has happened.
+            if reached && !options.mixtureSplits.keys.contains(where: { $0 > iteration }) {
                 monitor.stopReason = .converged
                 break
             }

@@ -125,20 +125,11 @@ extension HiddenMarkovModel {
     package init<S: MatrixScalar>(encodedFile bytes: [UInt8], path: String, backend: ComputeBackend = .default) throws(HMMError)
         where Emissions == MixtureEmissions<S>
     {
-        guard let header = try? JSONDecoder().decode(ModelFileHeader.self, from: Data(bytes)) else {
-            throw .file(path: path, problem: "not a JSON model file (truncated or another format)")
-        }
-        guard header.format == HiddenMarkovModelDocument.formatName else {
-            throw .file(path: path, problem: "not an HMMKit hidden Markov model (format \(header.format ?? "missing"))")
-        }
-        guard let version = header.version, version <= HiddenMarkovModelDocument.currentVersion else {
-            throw .file(path: path, problem: "written by a newer HMMKit (format version \(header.version ?? -1)); "
-                + "this build reads version \(HiddenMarkovModelDocument.currentVersion)")
-        }
         let document: HiddenMarkovModelDocument
-        do { document = try JSONDecoder().decode(HiddenMarkovModelDocument.self, from: Data(bytes)) } catch {
-            throw .file(path: path, problem: "damaged model file: \(error)")
-        }
+        do {
+            document = try VersionedDocument.decode(HiddenMarkovModelDocument.self, from: bytes, format: HiddenMarkovModelDocument.formatName,
+                                                    currentVersion: HiddenMarkovModelDocument.currentVersion, kind: "hidden Markov model")
+        } catch { throw .file(path: path, problem: "\(error)") }
         try self.init(document: document, path: path, backend: backend)
     }
 }

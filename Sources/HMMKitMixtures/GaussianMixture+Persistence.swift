@@ -23,12 +23,6 @@ package struct GaussianMixtureDocument: Codable, Sendable {
     package var tiedCovariance: [[Double]]?
 }
 
-/// The two fields every HMMKit model file starts with, read before the rest.
-package struct ModelFileHeader: Decodable {
-    package var format: String?
-    package var version: Int?
-}
-
 extension GaussianMixture {
     /// Saves the model as JSON (see ``GaussianMixtureDocument``), atomically.
     /// - Throws: ``MixtureError/file(path:problem:)``.
@@ -81,20 +75,11 @@ extension GaussianMixture {
     /// A model from the bytes of its file (as ``save(to:)`` writes them; `path` names it in errors).
     /// - Throws: as ``load(from:)``.
     package init(encodedFile bytes: [UInt8], path: String, backend: ComputeBackend = .default) throws(MixtureError) {
-        guard let header = try? JSONDecoder().decode(ModelFileHeader.self, from: Data(bytes)) else {
-            throw .file(path: path, problem: "not a JSON model file (truncated or another format)")
-        }
-        guard header.format == GaussianMixtureDocument.formatName else {
-            throw .file(path: path, problem: "not an HMMKit Gaussian mixture (format \(header.format ?? "missing"))")
-        }
-        guard let version = header.version, version <= GaussianMixtureDocument.currentVersion else {
-            throw .file(path: path, problem: "written by a newer HMMKit (format version \(header.version ?? -1)); "
-                + "this build reads version \(GaussianMixtureDocument.currentVersion)")
-        }
         let document: GaussianMixtureDocument
-        do { document = try JSONDecoder().decode(GaussianMixtureDocument.self, from: Data(bytes)) } catch {
-            throw .file(path: path, problem: "damaged model file: \(error)")
-        }
+        do {
+            document = try VersionedDocument.decode(GaussianMixtureDocument.self, from: bytes, format: GaussianMixtureDocument.formatName,
+                                                    currentVersion: GaussianMixtureDocument.currentVersion, kind: "Gaussian mixture")
+        } catch { throw .file(path: path, problem: "\(error)") }
         try self.init(document: document, path: path, backend: backend)
     }
 

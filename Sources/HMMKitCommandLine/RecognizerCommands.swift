@@ -1,0 +1,209 @@
+import ArgumentParser
+import Foundation
+import HMMKit
+
+/// `--cross-validate` values.
+enum CrossValidation: String, ExpressibleByArgument, CaseIterable {
+    case speaker
+}
+
+/// Exit codes of the recognizer commands (documented in every command's help).
+let recognizerExitCodes = "Exit codes: 0 success, 1 bad data or files (every problem is listed on stderr), 64 bad usage."
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train", abstract: "Train an isolated-word recognizer (one GMM-HMM per label) from labelled recordings.",
+        discussion: """
+            Example: hmmkit train recordings/ --split takes:5-49/0-4 -o digits.json
+            With --split, only the training part is used (and the test part is evaluated); with \
+            --cross-validate speaker, each speaker is held out in turn and the accuracies are printed. \
+            Progress per word goes to stderr; --json prints a summary on stdout. \(recognizerExitCodes)
+            """)
+
+    @OptionGroup var corpus: CorpusOptions
+    @Option(help: "Train/test split: takes:A-B/C-D, speaker:NAME[,NAME], or fraction:F (seeded).")
+    var split: String?
+    @Option(help: "Leave-one-speaker-out cross-validation instead of one model: speaker.")
+    var crossValidate: CrossValidation?
+    @OptionGroup var model: ModelOptions
+    @Option(help: "Covariance structure: diag, full, spherical or tied.")
+    var covariance: CovarianceType = .diagonal
+    @Option(help: "Seed of every random choice.")
+    var seed: UInt64 = 0
+    @Option(name: .shortAndLong, help: "The recognizer file to write (JSON).")
+    var output: String?
+    @Option(help: "Write training curves and the test confusion matrix here (SVG).")
+    var plots: String?
+    @OptionGroup var engine: EngineOptions
+    @OptionGroup var report: ReportOptions
+
+    func validate() throws {
+        guard output != nil || crossValidate != nil else { throw ValidationError("give -o RECOGNIZER.json (or --cross-validate)") }
+    }
+
+    func run() throws {
+        let configuration = try model.configuration(covariance: covariance, seed: seed)
+        let all = try corpus.load()
+        if crossValidate == .speaker {
+            try crossValidateBySpeaker(all, configuration: configuration)
+            return
+        }
+        var train = all, test: LabelledCorpus?
+        if let split {
+            do {
+                let parts = try all.split(CorpusSplitSpecification.parse(split), seed: seed)
+                train = parts.train
+                test = parts.test
+            } catch {
+                Terminal.error("\(error)")
+                throw ExitCode(1)
+            }
+        }
+        let started = Date()
+        let recognizer: Recognizer
+        do {
+            recognizer = try Recognizer.train(train.entries, configuration: configuration, threadCount: engine.threads,
+                                              progress: trainingProgress(quiet: report.quiet, started: started, labels: train.labels.count))
+            try recognizer.save(to: URL(fileURLWithPath: output!))
+        } catch {
+            Terminal.error("\(error)")
+            throw ExitCode(1)
+        }
+        let trainSeconds = Date().timeIntervalSince(started)
+        var summary: [String: Any] = ["labels": recognizer.labels, "trainingFiles": train.entries.count,
+                                      "trainingSeconds": trainSeconds, "recognizer": output!,
+                                      "parameters": recognizer.models.reduce(0) { $0 + $1.parameterCount }]
+        if !report.quiet { Terminal.info(String(format: "trained %d word models in %.2f s; wrote %@", recognizer.labels.count, trainSeconds, output!)) }
+        var evaluation: Evaluation?
+        if let test, !test.entries.isEmpty {
+            do { evaluation = try recognizer.evaluate(test.entries, threadCount: engine.threads) } catch {
+                Terminal.error("\(error)")
+                throw ExitCode(1)
+            }
+            summary["testAccuracy"] = evaluation!.accuracy
+            summary["testFiles"] = evaluation!.count
+            if !report.json { print(evaluation!.hresultsReport()) }
+        }
+        if let plots { try RecognizerPlots.write(recognizer: recognizer, evaluation: evaluation, to: plots) }
+        if report.json { try Terminal.printJSON(summary) }
+    }
+
+    private func crossValidateBySpeaker(_ corpus: LabelledCorpus, configuration: RecognizerConfiguration) throws {
+        let folds: [CorpusFold]
+        do { folds = try corpus.leaveOneSpeakerOut() } catch {
+            Terminal.error("\(error)")
+            throw ExitCode(1)
+        }
+        var accuracies: [String: Double] = [:]
+        for fold in folds {
+            do {
+                let recognizer = try Recognizer.train(fold.train.entries, configuration: configuration, threadCount: engine.threads)
+                let evaluation = try recognizer.evaluate(fold.test.entries, threadCount: engine.threads)
+                accuracies[fold.heldOutSpeaker] = evaluation.accuracy
+                if !report.quiet {
+                    Terminal.info(String(format: "held out %@: accuracy %.4f (%d/%d)", fold.heldOutSpeaker, evaluation.accuracy,
+                                         evaluation.correct, evaluation.count))
+                }
+            } catch {
+                Terminal.error("fold \(fold.heldOutSpeaker): \(error)")
+                throw ExitCode(1)
+            }
+        }
+        let mean = accuracies.values.reduce(0, +) / Double(max(accuracies.count, 1))
+        if report.json {
+            try Terminal.printJSON(["crossValidation": "speaker", "accuracies": accuracies, "meanAccuracy": mean])
+        } else {
+            print(String(format: "leave-one-speaker-out mean accuracy %.4f over %d speakers", mean, accuracies.count))
+        }
+    }
+}
+
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate", abstract: "Evaluate a recognizer on labelled recordings: accuracy, confusion matrix, precision and recall.",
+        discussion: "Prints an HTK HResults-style report (or --json). \(recognizerExitCodes)")
+
+    @Argument(help: "The recognizer file (from `hmmkit train`).")
+    var recognizer: String
+    @OptionGroup var corpus: CorpusOptions
+    @Option(help: "Evaluate only the test part of this split: takes:A-B/C-D, speaker:NAME, fraction:F.")
+    var split: String?
+    @Option(help: "Seed of a fraction split.")
+    var seed: UInt64 = 0
+    @OptionGroup var decision: DecisionOptions
+    @Option(help: "Write the confusion matrix here (SVG).")
+    var plots: String?
+    @OptionGroup var engine: EngineOptions
+    @OptionGroup var report: ReportOptions
+
+    func run() throws {
+        do {
+            let model = try Recognizer.load(from: URL(fileURLWithPath: recognizer))
+            var entries = try corpus.load(minimumLabels: 1).entries
+            if let split {
+                entries = try LabelledCorpus(entries: entries, origin: corpus.corpus).split(CorpusSplitSpecification.parse(split), seed: seed).test.entries
+            }
+            let evaluation = try model.evaluate(entries, options: decision.options, threadCount: engine.threads)
+            if report.json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                print(String(decoding: try encoder.encode(evaluation), as: UTF8.self))
+            } else {
+                print(evaluation.hresultsReport())
+            }
+            if let plots { try RecognizerPlots.write(recognizer: model, evaluation: evaluation, to: plots) }
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            Terminal.error("\(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct RecognizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recognize", abstract: "Recognize audio files with a recognizer (any sample rate; resampled to the models').",
+        discussion: "Prints `file  label  score/frame  [n-best]` per file (or --json). \(recognizerExitCodes)")
+
+    @Argument(help: "The recognizer file (from `hmmkit train`).")
+    var recognizer: String
+    @Argument(help: "Audio files.")
+    var files: [String]
+    @OptionGroup var decision: DecisionOptions
+    @OptionGroup var engine: EngineOptions
+    @Flag(help: "Print JSON on stdout.")
+    var json = false
+
+    func run() throws {
+        let model: Recognizer
+        let results: [Result<Recognition, RecognizerError>]
+        do {
+            model = try Recognizer.load(from: URL(fileURLWithPath: recognizer))
+            results = try model.recognize(files.map { URL(fileURLWithPath: $0) }, options: decision.options, threadCount: engine.threads)
+        } catch {
+            Terminal.error("\(error)")
+            throw ExitCode(1)
+        }
+        var failed = false
+        var records: [[String: Any]] = []
+        for (file, result) in zip(files, results) {
+            switch result {
+            case .success(let recognition):
+                let alternatives = recognition.nBest.map { String(format: "%@:%.3f", $0.label, $0.scorePerFrame) }.joined(separator: " ")
+                records.append(["file": file, "label": recognition.label as Any,
+                                "nBest": recognition.nBest.map { ["label": $0.label, "score": $0.score, "scorePerFrame": $0.scorePerFrame] }])
+                if !json {
+                    print("\(file)\t\(recognition.label ?? "<rejected>")\t"
+                        + String(format: "%.3f", recognition.nBest.first?.scorePerFrame ?? -.infinity) + "\t\(alternatives)")
+                }
+            case .failure(let error):
+                failed = true
+                Terminal.error("\(error)")
+                records.append(["file": file, "error": "\(error)"])
+            }
+        }
+        if json { try Terminal.printJSON(["results": records]) }
+        if failed { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,126 @@
+import ArgumentParser
+import Foundation
+import HMMKit
+
+/// Which recordings a command reads: the corpus and its selection.
+struct CorpusOptions: ParsableArguments {
+    @Argument(help: "The corpus: a folder of label_speaker_take.wav files, a folder of label sub-folders, or a manifest (.tsv/.csv: path, label[, speaker]).")
+    var corpus: String
+    @Option(help: "Keep only files whose name matches this glob (repeatable).")
+    var include: [String] = []
+    @Option(help: "Drop files whose name matches this glob (repeatable).")
+    var exclude: [String] = []
+    @Option(help: "Keep only these speakers (comma-separated).")
+    var speakers: String?
+    @Option(help: "Keep only these labels (comma-separated).")
+    var labels: String?
+
+    var selection: CorpusSelection {
+        CorpusSelection(include: include, exclude: exclude, speakers: speakers.map(CorpusSelection.names(inList:)) ?? [],
+                        labels: labels.map(CorpusSelection.names(inList:)) ?? [])
+    }
+
+    /// The corpus, or exit 1 with every problem listed.
+    func load(minimumLabels: Int = 2) throws -> LabelledCorpus {
+        do {
+            return try LabelledCorpus.load(path: corpus, selection: selection,
+                                           options: CorpusLoadOptions(minimumLabelCount: minimumLabels))
+        } catch {
+            Terminal.error("\(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// The word-model options shared by `train` and `compare` (defaults: ``RecognizerConfiguration``'s).
+struct ModelOptions: ParsableArguments {
+    @Option(help: "States per word model.")
+    var states: Int = RecognizerConfiguration().stateCount
+    @Option(help: "Gaussian components per state.")
+    var mixtures: Int = RecognizerConfiguration().componentsPerState
+    @Option(help: "Topology: left-to-right or ergodic.")
+    var topology: TopologyOption = .leftToRight
+    @Option(help: "Left-to-right: the largest forward jump (0 = self-loop and next only).")
+    var maxJump: Int = RecognizerConfiguration().maximumJump
+    @Option(help: "Baum-Welch iterations per word.")
+    var iterations: Int = RecognizerConfiguration().iterations
+    @Option(help: "Initialisation: uniform (flat start) or kmeans.")
+    var initialization: HMMInitialization = RecognizerConfiguration().initialization
+    @Flag(inversion: .prefixedNo, help: "Grow mixtures by splitting during training.")
+    var splitMixtures = RecognizerConfiguration().splitMixtures
+    @Option(help: "Variance floor as a fraction of each word's global variance (0 = off).")
+    var varianceFloor: Double = RecognizerConfiguration().varianceFloor ?? 0
+    @Option(help: "Speed perturbation factors of the training audio, comma-separated, or none.")
+    var speedPerturbation: String = RecognizerConfiguration().speedPerturbation.map { String($0) }.joined(separator: ",")
+    @Option(help: "Feature preset: kaldi, librosa or psf.")
+    var preset: FeatureConfiguration.Preset = .psf
+    @Option(help: "Sample rate of the front end in Hz (audio at other rates is resampled).")
+    var sampleRate: Double = 8000
+    @Option(help: "Cepstral normalisation: none, utteranceMean or utteranceMeanAndVariance.")
+    var cmvn: CepstralNormalization = .utteranceMeanAndVariance
+    @Flag(inversion: .prefixedNo, help: "Normalise means and variances per speaker when recordings name their speaker (else --cmvn per utterance).")
+    var speakerCmvn = RecognizerConfiguration().speakerNormalization
+
+    /// The configuration with these options and `covariance`.
+    func configuration(covariance: CovarianceType, seed: UInt64) throws -> RecognizerConfiguration {
+        var configuration = RecognizerConfiguration(sampleRate: sampleRate)
+        configuration.features = preset.configuration(sampleRate: sampleRate)
+        configuration.features.normalization = cmvn
+        configuration.stateCount = states
+        configuration.componentsPerState = mixtures
+        configuration.topology = topology.rawValue
+        configuration.maximumJump = maxJump
+        configuration.iterations = iterations
+        configuration.initialization = initialization
+        configuration.splitMixtures = splitMixtures
+        configuration.varianceFloor = varianceFloor > 0 ? varianceFloor : nil
+        configuration.covarianceType = covariance
+        configuration.speakerNormalization = speakerCmvn
+        configuration.seed = seed
+        if speedPerturbation.lowercased() == "none" || speedPerturbation.isEmpty {
+            configuration.speedPerturbation = []
+        } else {
+            configuration.speedPerturbation = try speedPerturbation.split(separator: ",").map { text in
+                guard let value = Double(text.trimmingCharacters(in: .whitespaces)) else {
+                    throw ValidationError("--speed-perturbation: \"\(text)\" is not a number")
+                }
+                return value
+            }
+        }
+        let problems = configuration.problems()
+        guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "; ")) }
+        return configuration
+    }
+}
+
+/// How recognition decides (evaluate, recognize).
+struct DecisionOptions: ParsableArguments {
+    @Flag(help: "Add each label's log prior (its share of the training recordings) to its score.")
+    var priors = false
+    @Option(help: "Reject (answer none) when the best log-likelihood per frame is below this.")
+    var reject: Double?
+    @Option(help: "Alternatives listed per file.")
+    var nBest: Int = 3
+
+    var options: RecognitionOptions { RecognitionOptions(usePriors: priors, rejectionThreshold: reject, nBest: nBest) }
+}
+
+extension CepstralNormalization: ExpressibleByArgument {}
+
+/// Progress lines of recognizer training on stderr.
+func trainingProgress(quiet: Bool, started: Date, labels: Int) -> (@Sendable (Recognizer.Progress) -> Void)? {
+    guard !quiet else { return nil }
+    return { event in
+        let elapsed = Date().timeIntervalSince(started)
+        switch event {
+        case let .features(files, copies, seconds):
+            Terminal.info(String(format: "features of %d recordings (%d cop%@ each) in %.2f s", files, copies, copies == 1 ? "y" : "ies", seconds))
+        case .iteration:
+            break
+        case let .trained(label, done, total, seconds):
+            let remaining = elapsed / Double(done) * Double(total - done)
+            Terminal.info(String(format: "word %d/%d \"%@\" trained in %.2f s  (elapsed %.1f s, about %.1f s left)",
+                                 done, total, label, seconds, elapsed, remaining))
+        }
+    }
+}

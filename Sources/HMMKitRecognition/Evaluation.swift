@@ -1,0 +1,113 @@
+import Foundation
+import HMMKitCorpus
+
+/// How a recognizer did on labelled recordings.
+public struct Evaluation: Sendable, Codable, Equatable {
+    /// The recognizer's labels (rows and columns of ``confusion``).
+    public var labels: [String]
+    /// `confusion[reference][recognized]`; a last column counts rejections.
+    public var confusion: [[Int]]
+    /// Recordings scored.
+    public var count: Int
+    /// Recordings recognized correctly.
+    public var correct: Int
+    /// Recordings that could not be used (unreadable, too short), with the reason.
+    public var failures: [String]
+    /// Mean log-likelihood per frame of each recording under its reference label's model.
+    public var meanLogLikelihoodPerFrame: Double
+    /// Per recording: file, reference, recognized (nil = rejected), best score per frame.
+    public var results: [FileResult]
+
+    public struct FileResult: Sendable, Codable, Equatable {
+        public var file: String
+        public var reference: String
+        public var recognized: String?
+        public var scorePerFrame: Double
+    }
+
+    /// Fraction recognized correctly.
+    public var accuracy: Double { count > 0 ? Double(correct) / Double(count) : 0 }
+
+    /// Precision and recall of each label.
+    public var perLabel: [(label: String, precision: Double, recall: Double, count: Int)] {
+        labels.indices.map { i in
+            let row = confusion[i].reduce(0, +)
+            let column = labels.indices.reduce(0) { $0 + confusion[$1][i] }
+            return (labels[i], column > 0 ? Double(confusion[i][i]) / Double(column) : 0,
+                    row > 0 ? Double(confusion[i][i]) / Double(row) : 0, row)
+        }
+    }
+
+    /// The report in the form of HTK's `HResults` (sentence and word accuracy, then the
+    /// confusion matrix with each row's percentage correct), plus precision and recall.
+    public func hresultsReport(title: String = "HMMKit Results Analysis") -> String {
+        var lines: [String] = []
+        let errors = count - correct
+        lines.append("====================== \(title) =======================")
+        lines.append("------------------------ Overall Results --------------------------")
+        lines.append(String(format: "SENT: %%Correct=%.2f [H=%d, S=%d, N=%d]", 100 * accuracy, correct, errors, count))
+        lines.append(String(format: "WORD: %%Corr=%.2f, Acc=%.2f [H=%d, D=0, S=%d, I=0, N=%d]", 100 * accuracy, 100 * accuracy,
+                            correct, errors, count))
+        lines.append("------------------------ Confusion Matrix -------------------------")
+        let width = max(5, (labels.map(\.count).max() ?? 1) + 1)
+        func cell(_ text: String) -> String { String(repeating: " ", count: max(width - text.count, 0)) + text }
+        lines.append(cell("") + labels.map(cell).joined() + cell("Rej") + "  [ %c / %e]")
+        for (i, label) in labels.enumerated() {
+            let row = confusion[i], total = row.reduce(0, +)
+            let percent = total > 0 ? 100 * Double(row[i]) / Double(total) : 0
+            lines.append(cell(label) + row.map { cell($0 == 0 ? "." : "\($0)") }.joined()
+                + String(format: "  [%5.1f/%4.1f]", percent, count > 0 ? 100 * Double(total - row[i]) / Double(count) : 0))
+        }
+        lines.append("------------------------ Per label -------------------------------")
+        for entry in perLabel {
+            lines.append(cell(entry.label) + String(format: "  precision %.3f  recall %.3f  (%d)", entry.precision, entry.recall, entry.count))
+        }
+        if !failures.isEmpty { lines.append("not scored: \(failures.count) recording(s): " + failures.prefix(5).joined(separator: "; ")) }
+        lines.append("===================================================================")
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension Recognizer {
+    /// Recognizes every entry and compares with its label.
+    /// - Throws: ``RecognizerError/corpus(_:)`` when no entry can be scored.
+    public func evaluate(_ entries: [CorpusEntry], options: RecognitionOptions = RecognitionOptions(),
+                         threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) throws(RecognizerError) -> Evaluation {
+        let set = try FeatureComputation.compute(entries, configuration: configuration.features, perturbation: [], threadCount: threadCount,
+                                                 bySpeaker: configuration.speakerNormalization)
+        let problems = Dictionary(set.problems.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+        let usable = entries.indices.filter { problems[$0] == nil && !set.features[$0].isEmpty }
+        guard !usable.isEmpty else { throw .corpus(set.problems.map(\.1) + ["no recording could be scored"]) }
+        let table = try scores(usable.map { set.features[$0][0] }, threadCount: threadCount)
+        let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
+        var confusion = [[Int]](repeating: [Int](repeating: 0, count: labels.count + 1), count: labels.count)
+        var correct = 0, logLikelihood = 0.0, frames = 0, scored = 0
+        var results: [Evaluation.FileResult] = []
+        var failures = set.problems.map(\.1)
+        for (row, entryIndex) in usable.enumerated() {
+            let entry = entries[entryIndex]
+            guard let reference = index[entry.label] else {
+                failures.append("\(entry.path): label \"\(entry.label)\" is not one of the recognizer's")
+                continue
+            }
+            let count = set.features[entryIndex][0].rowCount
+            let decision = decide(table[row], frameCount: count, options: options)
+            scored += 1
+            if let recognized = decision.label, let column = index[recognized] {
+                confusion[reference][column] += 1
+                if column == reference { correct += 1 }
+            } else {
+                confusion[reference][labels.count] += 1
+            }
+            if table[row][reference].isFinite {
+                logLikelihood += table[row][reference]
+                frames += count
+            }
+            results.append(.init(file: entry.path, reference: entry.label, recognized: decision.label,
+                                 scorePerFrame: decision.nBest.first?.scorePerFrame ?? -.infinity))
+        }
+        return Evaluation(labels: labels, confusion: confusion.map { Array($0.prefix(labels.count)) + [$0[labels.count]] },
+                          count: scored, correct: correct, failures: failures,
+                          meanLogLikelihoodPerFrame: frames > 0 ? logLikelihood / Double(frames) : -.infinity, results: results)
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import HMMKitMarkov
+import HMMKitMatrixFiles
+import HMMKitMixtures
+import HMMKitNumerics
+
+/// The recognizer file: `{"format": "HMMKit.Recognizer", "version": 1, "configuration": {…
+/// the exact front end and model options …}, "labels": […], "trainingCounts": […],
+/// "trainingHistory": [[…]…], "models": [one "HMMKit.HiddenMarkovModel" document per label]}`.
+struct RecognizerDocument: Codable {
+    static let formatName = "HMMKit.Recognizer"
+    static let currentVersion = 1
+
+    var format: String
+    var version: Int
+    var configuration: RecognizerConfiguration
+    var labels: [String]
+    var trainingCounts: [Int]
+    var trainingHistory: [[Double]]
+    var models: [HiddenMarkovModelDocument]
+}
+
+extension Recognizer {
+    /// Saves the recognizer (models and front end) as one JSON file, atomically.
+    /// - Throws: ``RecognizerError/file(path:problem:)``.
+    public func save(to url: URL) throws(RecognizerError) {
+        let document = RecognizerDocument(format: RecognizerDocument.formatName, version: RecognizerDocument.currentVersion,
+                                          configuration: configuration, labels: labels, trainingCounts: trainingCounts,
+                                          trainingHistory: trainingHistory.map { $0.map { $0.isFinite ? $0 : -1e308 } },
+                                          models: models.map { $0.document() })
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            try AtomicFile.write(Array(try encoder.encode(document)), to: url)
+        } catch {
+            throw .file(path: url.path, problem: "cannot save the recognizer: \(error)")
+        }
+    }
+
+    /// Loads a recognizer saved by ``save(to:)``.
+    /// - Throws: ``RecognizerError/file(path:problem:)`` for a missing, truncated or corrupt file, a
+    ///   file of another tool or kind, or one written by a newer HMMKit.
+    public static func load(from url: URL) throws(RecognizerError) -> Recognizer {
+        let document: RecognizerDocument
+        do {
+            document = try VersionedDocument.read(RecognizerDocument.self, from: url, format: RecognizerDocument.formatName,
+                                                  currentVersion: RecognizerDocument.currentVersion, kind: "recognizer")
+        } catch { throw .file(path: url.path, problem: "\(error)") }
+        guard document.labels.count >= 1, document.models.count == document.labels.count,
+              document.trainingCounts.count == document.labels.count else {
+            throw .file(path: url.path, problem: "damaged recognizer file: \(document.labels.count) labels, \(document.models.count) models")
+        }
+        var models: [GMMHMM<Double>] = []
+        for (index, model) in document.models.enumerated() {
+            do { models.append(try GMMHMM<Double>(document: model, path: url.path)) } catch {
+                throw .file(path: url.path, problem: "the model of \"\(document.labels[index])\": \(error)")
+            }
+        }
+        return Recognizer(configuration: document.configuration, labels: document.labels, models: models,
+                          trainingCounts: document.trainingCounts, trainingHistory: document.trainingHistory)
+    }
+}

@@ -1,0 +1,122 @@
+import Dispatch
+import Foundation
+import HMMKitCorpus
+import HMMKitFeatures
+import HMMKitMarkov
+import HMMKitNumerics
+import Synchronization
+
+/// How ``Recognizer`` decides.
+public struct RecognitionOptions: Sendable, Equatable {
+    /// Add each label's log prior (from its share of the training utterances) to its score.
+    public var usePriors = false
+    /// Answer "none of these words" when the best log-likelihood per frame is below this.
+    public var rejectionThreshold: Double? = nil
+    /// How many alternatives the n-best list keeps.
+    public var nBest = 5
+
+    public init(usePriors: Bool = false, rejectionThreshold: Double? = nil, nBest: Int = 5) {
+        self.usePriors = usePriors
+        self.rejectionThreshold = rejectionThreshold
+        self.nBest = nBest
+    }
+}
+
+/// The answer for one recording.
+public struct Recognition: Sendable, Equatable, Codable {
+    /// The recognized label, or nil when rejected.
+    public var label: String?
+    /// The best labels with their scores (log-likelihood, plus log prior when used), best first.
+    public var nBest: [Candidate]
+    /// Frames of the recording.
+    public var frameCount: Int
+
+    public struct Candidate: Sendable, Equatable, Codable {
+        public var label: String
+        public var score: Double
+        /// Score per frame.
+        public var scorePerFrame: Double
+    }
+}
+
+extension Recognizer {
+    /// Scores of every label for every feature matrix, `[sequences][labels]` (log-likelihoods).
+    /// Each label's model scores all sequences in one batch; labels run on `threadCount` workers.
+    public func scores(_ sequences: [Matrix<Double>], threadCount: Int = 1) throws(RecognizerError) -> [[Double]] {
+        guard !sequences.isEmpty else { return [] }
+        var elements: [Double] = []
+        for sequence in sequences { elements += sequence.elements }
+        let frames = Matrix(rowCount: sequences.reduce(0) { $0 + $1.rowCount }, columnCount: sequences[0].columnCount, elements: elements)
+        let lengths = sequences.map(\.rowCount)
+        let columns = Mutex<[Int: Result<[Double], HMMError>]>([:])
+        let workers = max(1, min(threadCount, labels.count))
+        let models = self.models
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for label in stride(from: worker, to: models.count, by: workers) {
+                let result = Result { () throws(HMMError) in try models[label].logLikelihoods(of: frames, lengths: lengths) }
+                columns.withLock { $0[label] = result }
+            }
+        }
+        let results = columns.withLock { $0 }
+        var table = [[Double]](repeating: [Double](repeating: -.infinity, count: labels.count), count: sequences.count)
+        for label in labels.indices {
+            switch results[label]! {
+            case .success(let values): for k in values.indices { table[k][label] = values[k] }
+            case .failure(let error):
+                // A sequence too short for the topology, or impossible under the model (every
+                // path has probability zero), cannot come from this word: it scores −∞ there.
+                switch error {
+                case .markov(.sequenceTooShort), .markov(.impossibleSequence): break
+                default: throw .model(label: labels[label], error)
+                }
+                for (k, sequence) in sequences.enumerated() {
+                    table[k][label] = (try? models[label].score(sequence)) ?? -.infinity
+                }
+            }
+        }
+        return table
+    }
+
+    /// The decision for one row of ``scores(_:threadCount:)``.
+    public func decide(_ scores: [Double], frameCount: Int, options: RecognitionOptions = RecognitionOptions()) -> Recognition {
+        let total = Double(trainingCounts.reduce(0, +))
+        let adjusted = scores.enumerated().map { label, score in
+            options.usePriors ? score + Foundation.log(Double(trainingCounts[label]) / total) : score
+        }
+        let order = adjusted.indices.sorted { adjusted[$0] > adjusted[$1] || (adjusted[$0] == adjusted[$1] && $0 < $1) }
+        let candidates = order.prefix(max(options.nBest, 1)).map {
+            Recognition.Candidate(label: labels[$0], score: adjusted[$0], scorePerFrame: adjusted[$0] / Double(max(frameCount, 1)))
+        }
+        var label: String? = adjusted[order[0]].isFinite ? labels[order[0]] : nil
+        if let threshold = options.rejectionThreshold, let best = candidates.first, best.scorePerFrame < threshold { label = nil }
+        return Recognition(label: label, nBest: Array(candidates), frameCount: frameCount)
+    }
+
+    /// Recognizes audio files: decode, resample to the models' rate, the models' front end, decide.
+    /// - Returns: one result per file, in order; a file that cannot be used gives its error.
+    public func recognize(_ urls: [URL], options: RecognitionOptions = RecognitionOptions(),
+                          threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) throws(RecognizerError)
+        -> [Result<Recognition, RecognizerError>]
+    {
+        let entries = urls.map { CorpusEntry(url: $0, label: "?") }
+        let set = try FeatureComputation.compute(entries, configuration: configuration.features, perturbation: [], threadCount: threadCount,
+                                                 bySpeaker: configuration.speakerNormalization)
+        let problems = Dictionary(set.problems.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+        let usable = urls.indices.filter { problems[$0] == nil && !set.features[$0].isEmpty }
+        let table = try scores(usable.map { set.features[$0][0] }, threadCount: threadCount)
+        var results: [Result<Recognition, RecognizerError>] = urls.indices.map { index in
+            .failure(.audio(problems[index] ?? "\(urls[index].path): no features"))
+        }
+        let minimum = (try? configuration.minimumFrameCount()) ?? 1
+        for (row, index) in usable.enumerated() {
+            let frames = set.features[index][0].rowCount
+            guard table[row].contains(where: { $0.isFinite }) else {
+                results[index] = .failure(.audio("\(urls[index].path): \(frames) frame(s), too short or too unlike every word "
+                    + "model to be scored (the models need at least \(minimum) frames)"))
+                continue
+            }
+            results[index] = .success(decide(table[row], frameCount: frames, options: options))
+        }
+        return results
+    }
+}

@@ -1,0 +1,148 @@
+import Dispatch
+import Foundation
+import HMMKitCorpus
+import HMMKitFeatures
+import HMMKitMarkov
+import HMMKitNumerics
+import Synchronization
+
+/// An isolated-word recognizer: one GMM-HMM per label, all trained with one
+/// ``RecognizerConfiguration``; new audio gets the label whose model gives it the highest
+/// log-likelihood (plus the log prior of the label, if priors are used).
+public struct Recognizer: Sendable {
+    /// The front end and model shape every word model shares.
+    public let configuration: RecognizerConfiguration
+    /// The labels, in natural order.
+    public let labels: [String]
+    /// `models[i]` is the model of `labels[i]`.
+    public let models: [GMMHMM<Double>]
+    /// Training utterances per label (for priors and reports).
+    public let trainingCounts: [Int]
+    /// Per label, the training log-likelihood per frame after each iteration.
+    public let trainingHistory: [[Double]]
+
+    public init(configuration: RecognizerConfiguration, labels: [String], models: [GMMHMM<Double>],
+                trainingCounts: [Int], trainingHistory: [[Double]]) {
+        precondition(labels.count == models.count && labels.count == trainingCounts.count, "one model and count per label")
+        self.configuration = configuration
+        self.labels = labels
+        self.models = models
+        self.trainingCounts = trainingCounts
+        self.trainingHistory = trainingHistory
+    }
+
+    /// Progress of ``train(_:configuration:threadCount:progress:)``.
+    public enum Progress: Sendable {
+        /// Features of `files` recordings computed (`copies` per file with speed perturbation).
+        case features(files: Int, copies: Int, seconds: Double)
+        /// A label's model finished an iteration.
+        case iteration(label: String, iteration: Int, of: Int, logLikelihoodPerFrame: Double)
+        /// A label's model is trained (`done` of `total` labels).
+        case trained(label: String, done: Int, total: Int, seconds: Double)
+    }
+
+    /// Trains one model per label of `entries`.
+    /// - Parameters:
+    ///   - threadCount: worker threads (features in parallel, then the labels' models in parallel).
+    ///   - progress: called from worker threads.
+    /// - Throws: ``RecognizerError/configuration(_:)``; ``RecognizerError/corpus(_:)`` listing every
+    ///   unusable file and every label left without a usable file (before any training);
+    ///   ``RecognizerError/model(label:_:)``.
+    public static func train(_ entries: [CorpusEntry], configuration: RecognizerConfiguration,
+                             threadCount: Int = ProcessInfo.processInfo.activeProcessorCount,
+                             progress: (@Sendable (Progress) -> Void)? = nil) throws(RecognizerError) -> Recognizer {
+        let problems = configuration.problems()
+        guard problems.isEmpty else { throw .configuration(problems) }
+        let labels = NaturalOrder.sortedUnique(entries.map(\.label))
+        guard labels.count >= 2 else {
+            throw .corpus(["a recognizer needs at least two labels; the corpus has \(labels.count) (\(labels.joined(separator: ", ")))"])
+        }
+        let started = Date()
+        let set = try FeatureComputation.compute(entries, configuration: configuration.features,
+                                                 perturbation: configuration.speedPerturbation, threadCount: threadCount,
+                                                 bySpeaker: configuration.speakerNormalization)
+        progress?(.features(files: entries.count, copies: max(configuration.speedPerturbation.count, 1),
+                            seconds: Date().timeIntervalSince(started)))
+        var report = set.problems.map { index, message in
+            entries[index].line.map { "line \($0): \(message)" } ?? message
+        }
+        let topology = configuration.markovTopology
+        let minimumFrames: Int
+        do { minimumFrames = try configuration.minimumFrameCount() } catch { throw .configuration(["\(error)"]) }
+        var sequences: [[Matrix<Double>]] = Array(repeating: [], count: labels.count)
+        let labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
+        var counts = [Int](repeating: 0, count: labels.count)
+        for (index, copies) in set.features.enumerated() where !copies.isEmpty {
+            let usable = copies.filter { $0.rowCount >= minimumFrames }
+            if usable.count < copies.count {
+                report.append("\(entries[index].path): \(copies.map(\.rowCount).min()!) frames, fewer than the \(minimumFrames) "
+                    + "a \(configuration.stateCount)-state \(configuration.topology) model needs; skipped")
+            }
+            guard !usable.isEmpty else { continue }
+            sequences[labelIndex[entries[index].label]!] += usable
+            counts[labelIndex[entries[index].label]!] += 1
+        }
+        let empty = labels.indices.filter { sequences[$0].isEmpty }
+        // Unusable files are reported; they stop training only when a label has nothing left.
+        guard empty.isEmpty else {
+            throw .corpus(report + empty.map { "label \"\(labels[$0])\" has no usable recording" })
+        }
+        let perLabel = sequences
+        let fits = Mutex<[Int: Result<HMMFit<MixtureEmissions<Double>>, HMMError>]>([:])
+        let done = Atomic<Int>(0)
+        let workers = max(1, min(threadCount, labels.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for label in stride(from: worker, to: labels.count, by: workers) {
+                let begun = Date()
+                let result = Result { () throws(HMMError) in
+                    try wordTrainer(configuration, topology: topology, frames: perLabel[label].reduce(0) { $0 + $1.rowCount }).fit(perLabel[label]) { step in
+                        progress?(.iteration(label: labels[label], iteration: step.iteration, of: step.iterationCount,
+                                             logLikelihoodPerFrame: step.logLikelihoodPerFrame))
+                    }
+                }
+                fits.withLock { $0[label] = result }
+                progress?(.trained(label: labels[label], done: done.wrappingAdd(1, ordering: .relaxed).newValue,
+                                   total: labels.count, seconds: Date().timeIntervalSince(begun)))
+            }
+        }
+        let results = fits.withLock { $0 }
+        var models: [GMMHMM<Double>] = [], histories: [[Double]] = []
+        for label in labels.indices {
+            switch results[label]! {
+            case .failure(let error): throw .model(label: labels[label], error)
+            case .success(let fit):
+                models.append(fit.model)
+                let frames = Double(sequences[label].reduce(0) { $0 + $1.rowCount })
+                histories.append(fit.monitor.history.map { $0 / frames })
+            }
+        }
+        return Recognizer(configuration: configuration, labels: labels, models: models, trainingCounts: counts,
+                          trainingHistory: histories)
+    }
+
+    /// The trainer of one word model.
+    static func wordTrainer(_ configuration: RecognizerConfiguration, topology: MarkovTopology, frames: Int) -> HMMTrainer<Double> {
+        var trainer = HMMTrainer<Double>(stateCount: configuration.stateCount, componentsPerState: configuration.componentsPerState,
+                                         covarianceType: configuration.covarianceType, topology: topology)
+        trainer.initialization = configuration.initialization
+        trainer.seed = configuration.seed
+        trainer.baumWelch.iterationCount = configuration.iterations
+        trainer.baumWelch.tolerance = configuration.tolerancePerFrame * Double(frames)
+        trainer.baumWelch.update.varianceFloor = configuration.varianceFloor
+        if configuration.splitMixtures && configuration.componentsPerState > 1 {
+            // Doublings spread over the first half of the iterations.
+            var doublings = 0, m = 1
+            while m < configuration.componentsPerState { m *= 2; doublings += 1 }
+            trainer.mixtureGrowth = .splitting(iterationsPerSplit: max(1, configuration.iterations / (2 * doublings)))
+        }
+        return trainer
+    }
+}
+
+extension RecognizerConfiguration {
+    /// The fewest frames a word model of this configuration can score.
+    func minimumFrameCount() throws -> Int {
+        let chain = try HMMTrainer<Double>(stateCount: stateCount, topology: markovTopology).initialChain(lengths: [stateCount])
+        return chain.minimumFrameCount
+    }
+}

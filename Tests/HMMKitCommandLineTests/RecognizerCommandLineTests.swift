@@ -1,0 +1,110 @@
+import Foundation
+import HMMKitAudio
+import HMMKitTestSupport
+import Testing
+
+/// The recognizer commands end to end on the built binary: train → evaluate → recognize (also of
+/// 16 kHz audio), `hmm fit|score|decode`, and the bad-input paths, each with a clear message and
+/// exit code 1.
+@Suite("hmmkit recognizer commands", .serialized)
+struct RecognizerCommandLineTests {
+    static let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Data/fsdd-demo")
+
+    /// A small configuration so that the debug build trains in seconds.
+    static let small = ["--states", "5", "--mixtures", "1", "--max-jump", "0", "--iterations", "5", "--speed-perturbation", "none",
+                        "--labels", "0,1,7", "--threads", "2"]
+
+    @Test func trainEvaluateRecognize() throws {
+        let folder = try TemporaryFolder()
+        let recognizer = folder.file("digits.json")
+        let train = try HMMKitBinary.run(["train", Self.demo.path, "--split", "takes:5-9/0-4", "-o", recognizer.path, "--json",
+                                          "--plots", folder.file("plots").path] + Self.small)
+        #expect(train.status == 0, "\(train.stderr)")
+        #expect(train.stderr.contains("word 3/3"))
+        let summary = try JSONSerialization.jsonObject(with: Data(train.stdout.split(separator: "\n").last!.utf8)) as! [String: Any]
+        let accuracy = summary["testAccuracy"] as! Double
+        #expect(accuracy >= 0.85, "3 digits, 20 test files each: \(accuracy)")
+        #expect(FileManager.default.fileExists(atPath: folder.file("plots/training.svg").path))
+        #expect(FileManager.default.fileExists(atPath: folder.file("plots/confusion.svg").path))
+
+        // evaluate gives the same accuracy as train's own evaluation of the test part.
+        let evaluate = try HMMKitBinary.run(["evaluate", recognizer.path, Self.demo.path, "--split", "takes:5-9/0-4",
+                                             "--labels", "0,1,7", "--json"])
+        #expect(evaluate.status == 0, "\(evaluate.stderr)")
+        let evaluation = try JSONSerialization.jsonObject(with: Data(evaluate.stdout.utf8)) as! [String: Any]
+        #expect(abs(Double(evaluation["correct"] as! Int) / Double(evaluation["count"] as! Int) - accuracy) < 1e-12)
+        let report = try HMMKitBinary.run(["evaluate", recognizer.path, Self.demo.path, "--labels", "0,1,7", "--split", "takes:5-9/0-4"])
+        #expect(report.stdout.contains("SENT: %Correct=") && report.stdout.contains("Confusion Matrix"))
+
+        // recognize: an 8 kHz file and the same file at 16 kHz (resampled back to the models' rate).
+        let file = Self.demo.appendingPathComponent("7_george_0.wav")
+        let signal = try AudioDecoder.read(url: file)
+        let upsampled = try Resampler().resample(signal, to: 16_000)
+        let wide = folder.file("7_george_0_16k.wav")
+        try AudioFileWriter.write(upsampled, to: wide)
+        let recognize = try HMMKitBinary.run(["recognize", recognizer.path, file.path, wide.path, "--json"])
+        #expect(recognize.status == 0, "\(recognize.stderr)")
+        let results = (try JSONSerialization.jsonObject(with: Data(recognize.stdout.utf8)) as! [String: Any])["results"] as! [[String: Any]]
+        #expect(results.count == 2)
+        #expect(results.allSatisfy { $0["label"] as? String == "7" }, "\(results)")
+    }
+
+    @Test func badInputGivesMessagesAndExitOne() throws {
+        let folder = try TemporaryFolder()
+        // A corpus with one label.
+        let one = try HMMKitBinary.run(["train", Self.demo.path, "--labels", "3", "-o", folder.file("x.json").path] + Self.small.dropLast(4))
+        #expect(one.status == 1 && one.stderr.contains("label"), "\(one.stderr)")
+        // A folder with no audio.
+        let empty = folder.file("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let none = try HMMKitBinary.run(["train", empty.path, "-o", folder.file("y.json").path])
+        #expect(none.status == 1 && none.stderr.contains("no audio"), "\(none.stderr)")
+        // A recognizer file from another tool, and a newer one.
+        let foreign = try folder.write(Array(#"{"format": "HMMKit.GaussianMixture", "version": 1}"#.utf8), to: "gmm.json")
+        let wrong = try HMMKitBinary.run(["recognize", foreign.path, Self.demo.appendingPathComponent("0_george_0.wav").path])
+        #expect(wrong.status == 1 && wrong.stderr.contains("not an HMMKit recognizer"), "\(wrong.stderr)")
+        let newer = try folder.write(Array(#"{"format": "HMMKit.Recognizer", "version": 7}"#.utf8), to: "new.json")
+        let future = try HMMKitBinary.run(["recognize", newer.path, Self.demo.appendingPathComponent("0_george_0.wav").path])
+        #expect(future.status == 1 && future.stderr.contains("newer"), "\(future.stderr)")
+        // A label with no usable file: its only recording is shorter than one frame.
+        let tiny = folder.file("tiny")
+        try FileManager.default.createDirectory(at: tiny, withIntermediateDirectories: true)
+        for take in 0..<3 {
+            try FileManager.default.copyItem(at: Self.demo.appendingPathComponent("1_george_\(take).wav"),
+                                             to: tiny.appendingPathComponent("1_george_\(take).wav"))
+        }
+        _ = try folder.write(floatWAVBytes([Float](repeating: 0.1, count: 40)), to: "tiny/2_george_0.wav")
+        let short = try HMMKitBinary.run(["train", tiny.path, "-o", folder.file("z.json").path, "--states", "3", "--speed-perturbation", "none"])
+        #expect(short.status == 1 && short.stderr.contains("2_george_0.wav"), "\(short.stderr)")
+        // Recognizing audio shorter than one frame.
+        let trained = folder.file("ok.json")
+        let ok = try HMMKitBinary.run(["train", Self.demo.path, "-o", trained.path] + Self.small)
+        #expect(ok.status == 0, "\(ok.stderr)")
+        let clip = try folder.write(floatWAVBytes([Float](repeating: 0.1, count: 40)), to: "clip.wav")
+        let recognizeShort = try HMMKitBinary.run(["recognize", trained.path, clip.path])
+        #expect(recognizeShort.status == 1 && recognizeShort.stderr.contains("clip.wav"), "\(recognizeShort.stderr)")
+    }
+
+    @Test func hmmFitScoreDecode() throws {
+        let folder = try TemporaryFolder()
+        let features = folder.file("features")
+        let extract = try HMMKitBinary.run(["features", "--preset", "psf", "--sample-rate", "8000", "--quiet",
+                                            HMMKitBinary.fsdd.path, "-o", features.path])
+        #expect(extract.status == 0, "\(extract.stderr)")
+        let model = folder.file("hmm.json")
+        let fit = try HMMKitBinary.run(["hmm", "fit", features.path, "--states", "3", "--mixtures", "2", "--iterations", "4",
+                                        "--json", "-o", model.path])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        #expect(fit.stderr.contains("iteration   4/4"))
+        let summary = try JSONSerialization.jsonObject(with: Data(fit.stdout.utf8)) as! [String: Any]
+        let history = summary["logLikelihoodHistory"] as! [Double]
+        #expect(history.count == 4 && zip(history, history.dropFirst()).allSatisfy { $0 <= $1 + 1e-6 * abs($0) })
+        let score = try HMMKitBinary.run(["hmm", "score", model.path, features.path, "--json"])
+        #expect(score.status == 0, "\(score.stderr)")
+        let decode = try HMMKitBinary.run(["hmm", "decode", model.path, features.path])
+        #expect(decode.status == 0 && decode.stdout.split(separator: "\n").count >= 20, "\(decode.stderr)")
+        let bad = try HMMKitBinary.run(["hmm", "score", folder.file("missing.json").path, features.path])
+        #expect(bad.status == 1)
+    }
+}
