@@ -13,12 +13,11 @@ struct ProcessGroup {
     ///   ``TrainingError`` when MPI cannot start.
     static func make(mpi: Bool) throws -> ProcessGroup {
         guard mpi else { return ProcessGroup(communicator: SingleProcess(), finishing: {}) }
-        #if MPI
-        let world = try MPICommunicator.start()
-        return ProcessGroup(communicator: world, finishing: { world.finish() })
-        #else
-        throw ValidationError("this hmmkit was built without MPI; rebuild it with `swift build -c release --traits MPI`")
-        #endif
+        guard MPISupport.isAvailable else {
+            throw ValidationError("this hmmkit was built without MPI; rebuild it with `swift build -c release --traits MPI`")
+        }
+        let world = try MPISupport.startWorld()
+        return ProcessGroup(communicator: world.communicator, finishing: world.finish)
     }
 
     /// Whether this process writes files and progress.

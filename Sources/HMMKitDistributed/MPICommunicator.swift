@@ -3,7 +3,8 @@
 // `MPISupport.isAvailable`, so packages that do not have OpenMPI still build.
 import HMMKitTraining
 
-/// Whether this build of HMMKit can run under MPI.
+/// Whether this build of HMMKit can run under MPI, and the way in that needs no `#if` in the
+/// modules that use it (only this module is compiled with the MPI condition, also under CMake).
 public enum MPISupport {
     /// True when built with the `MPI` package trait (`MPICommunicator` exists).
     #if MPI
@@ -11,6 +12,18 @@ public enum MPISupport {
     #else
     public static let isAvailable = false
     #endif
+
+    /// Starts MPI (``MPICommunicator/start()``) and returns the world with the function that ends
+    /// MPI (call it once, after the last collective call).
+    /// - Throws: ``TrainingError/communication(_:)`` when MPI cannot start or this build has no MPI.
+    public static func startWorld() throws(TrainingError) -> (communicator: any TrainingCommunicator, finish: @Sendable () -> Void) {
+        #if MPI
+        let world = try MPICommunicator.start()
+        return (world, { world.finish() })
+        #else
+        throw .communication("this build of HMMKit has no MPI; build it with the MPI trait (`swift build --traits MPI`, needs libopenmpi-dev)")
+        #endif
+    }
 }
 
 #if MPI
