@@ -151,11 +151,8 @@ struct HMMFitCommand: ParsableCommand {
     }
 }
 
-struct HMMScoreCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "score", abstract: "Log-likelihood of each .npy sequence under a saved HMM.",
-        discussion: "Prints `log-likelihood  frames  file` per sequence (or JSON with --json). Exit codes: 0 scored, 1 unreadable model or data.")
-
+/// The arguments `hmm score` and `hmm decode` share: a saved model and the sequences to run it on.
+struct SavedModelInputs: ParsableArguments {
     @Argument(help: "The model file (JSON from `hmmkit hmm fit`).")
     var model: String
     @Argument(help: "Sequences: .npy files, folders of them, Kaldi .ark or .scp files.")
@@ -164,19 +161,13 @@ struct HMMScoreCommand: ParsableCommand {
     @Flag(help: "Print JSON on stdout.")
     var json = false
 
-    func run() throws {
+    /// Loads the model and the sequences and runs `body`; model, data and engine errors print one
+    /// message and exit 1 (usage errors stay usage errors).
+    func run(_ body: (GMMHMM<Double>, Matrix<Double>, [Int], [String]) throws -> Void) throws {
         do {
             let hmm = try GMMHMM<Double>.load(from: URL(fileURLWithPath: model), backend: engine.backend)
-            let (frames, lengths, paths) = try loadSequences(data, as: Double.self)
-            let scores = try hmm.logLikelihoods(of: frames, lengths: lengths, threadCount: engine.threads)
-            if json {
-                try Terminal.printJSON(["files": paths, "frames": lengths, "logLikelihoods": scores,
-                                        "total": scores.reduce(0, +)])
-            } else {
-                for (index, path) in paths.enumerated() {
-                    print(String(format: "%.10g\t%d\t%@", scores[index], lengths[index], path))
-                }
-            }
+            let (frames, lengths, names) = try loadSequences(data, as: Double.self)
+            try body(hmm, frames, lengths, names)
         } catch let error as ValidationError {
             throw error
         } catch {
@@ -186,25 +177,36 @@ struct HMMScoreCommand: ParsableCommand {
     }
 }
 
-struct HMMDecodeCommand: ParsableCommand {
+struct HMMScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "decode", abstract: "Most probable state path (Viterbi) of each .npy sequence under a saved HMM.",
-        discussion: "Prints `file  log-probability  s0 s1 …` per sequence (or JSON with --json). Exit codes: 0 decoded, 1 unreadable model or data.")
+        commandName: "score", abstract: "Log-likelihood of each sequence under a saved HMM.",
+        discussion: "Prints `log-likelihood  frames  file` per sequence (or JSON with --json). Exit codes: 0 scored, 1 unreadable model or data.")
 
-    @Argument(help: "The model file (JSON from `hmmkit hmm fit`).")
-    var model: String
-    @Argument(help: "Sequences: .npy files, folders of them, Kaldi .ark or .scp files.")
-    var data: [String]
-    @OptionGroup var engine: EngineOptions
-    @Flag(help: "Print JSON on stdout.")
-    var json = false
+    @OptionGroup var inputs: SavedModelInputs
 
     func run() throws {
-        do {
-            let hmm = try GMMHMM<Double>.load(from: URL(fileURLWithPath: model), backend: engine.backend)
-            let (frames, lengths, paths) = try loadSequences(data, as: Double.self)
-            let decoded = try hmm.decode(frames, lengths: lengths, threadCount: engine.threads)
-            if json {
+        try inputs.run { hmm, frames, lengths, paths in
+            let scores = try hmm.logLikelihoods(of: frames, lengths: lengths, threadCount: inputs.engine.threads)
+            if inputs.json {
+                try Terminal.printJSON(["files": paths, "frames": lengths, "logLikelihoods": scores, "total": scores.reduce(0, +)])
+            } else {
+                for (index, path) in paths.enumerated() { print(String(format: "%.10g\t%d\t%@", scores[index], lengths[index], path)) }
+            }
+        }
+    }
+}
+
+struct HMMDecodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decode", abstract: "Most probable state path (Viterbi) of each sequence under a saved HMM.",
+        discussion: "Prints `file  log-probability  s0 s1 …` per sequence (or JSON with --json). Exit codes: 0 decoded, 1 unreadable model or data.")
+
+    @OptionGroup var inputs: SavedModelInputs
+
+    func run() throws {
+        try inputs.run { hmm, frames, lengths, paths in
+            let decoded = try hmm.decode(frames, lengths: lengths, threadCount: inputs.engine.threads)
+            if inputs.json {
                 try Terminal.printJSON(["files": paths, "logProbabilities": decoded.map(\.logProbability),
                                         "paths": decoded.map(\.states)])
             } else {
@@ -213,11 +215,6 @@ struct HMMDecodeCommand: ParsableCommand {
                         + decoded[index].states.map(String.init).joined(separator: " "))
                 }
             }
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            Terminal.error("\(error)")
-            throw ExitCode(1)
         }
     }
 }
