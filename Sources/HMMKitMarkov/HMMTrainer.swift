@@ -121,12 +121,12 @@ public struct HMMTrainer<Scalar: MatrixScalar>: Sendable {
         let chain = try initialChain(lengths: lengths)
         _ = try SequenceLayout(lengths: lengths, rows: frames.rowCount, chain: chain)
         guard frames.columnCount >= 1 else { throw .shapeMismatch("frames have no columns") }
-        for row in 0..<frames.rowCount {
-            for column in 0..<frames.columnCount where !frames[row, column].isFinite {
-                var sequence = 0, first = 0
-                while first + lengths[sequence] <= row { first += lengths[sequence]; sequence += 1 }
-                throw .nonFiniteData(sequence: sequence, frame: row - first, column: column, value: Double(frames[row, column]))
-            }
+        do { try frames.checkFinite(operation: "training frames") } catch {
+            // The specialised scan found it; name the sequence and frame.
+            guard case let .nonFinite(_, row, column, value) = error else { throw .invalidArgument("\(error)") }
+            var sequence = 0, first = 0
+            while first + lengths[sequence] <= row { first += lengths[sequence]; sequence += 1 }
+            throw .nonFiniteData(sequence: sequence, frame: row - first, column: column, value: value)
         }
         var generator = SplitMix64(seed: seed)
         let assignments = stateAssignments(frames, lengths: lengths, using: &generator)

@@ -9,7 +9,7 @@ struct SequenceLayout: Sendable {
 
     /// - Throws: ``HMMError/invalidArgument(_:)`` for no sequences; ``HMMError/markov(_:)`` for
     ///   negative lengths, lengths not summing to N, or a sequence shorter than the chain allows.
-    init(lengths: [Int], rows: Int, chain: MarkovChain<some MatrixScalar>) throws(HMMError) {
+    init(lengths: [Int], rows: Int, chain: MarkovChain<some MatrixScalar>, checkingLengths: Bool = true) throws(HMMError) {
         guard !lengths.isEmpty else { throw .invalidArgument("no sequences (lengths is empty)") }
         var offsets: [Int] = [], total = 0
         for (index, length) in lengths.enumerated() {
@@ -20,7 +20,7 @@ struct SequenceLayout: Sendable {
         guard total == rows else {
             throw .markov(.invalidLengths("lengths sum to \(total) but the stacked matrix has \(rows) rows"))
         }
-        for (index, length) in lengths.enumerated() {
+        for (index, length) in lengths.enumerated() where checkingLengths {
             do { try chain.checkSequence(frames: length, columns: chain.stateCount, sequence: index) } catch { throw .markov(error) }
         }
         self.lengths = lengths
@@ -139,16 +139,16 @@ extension HiddenMarkovModel {
     }
 
     /// Checks the frames' dimension and the lengths.
-    func layout(_ frames: Matrix<Scalar>, lengths: [Int]) throws(HMMError) -> SequenceLayout {
+    func layout(_ frames: Matrix<Scalar>, lengths: [Int], checkingLengths: Bool = true) throws(HMMError) -> SequenceLayout {
         guard frames.columnCount == dimension else {
             throw .shapeMismatch("frames have \(frames.columnCount) columns but the model has dimension \(dimension)")
         }
-        return try SequenceLayout(lengths: lengths, rows: frames.rowCount, chain: chain)
+        return try SequenceLayout(lengths: lengths, rows: frames.rowCount, chain: chain, checkingLengths: checkingLengths)
     }
 }
 
-/// Separate sequences stacked into one matrix (the layout every batch method works on).
-func stack<Scalar: MatrixScalar>(_ sequences: [Matrix<Scalar>]) throws(HMMError) -> (Matrix<Scalar>, [Int]) {
+/// Separate sequences stacked into one matrix (the layout every batch method works on), with their lengths.
+package func stack<Scalar: MatrixScalar>(_ sequences: [Matrix<Scalar>]) throws(HMMError) -> (Matrix<Scalar>, [Int]) {
     guard let width = sequences.first?.columnCount else { throw .invalidArgument("no sequences") }
     guard sequences.allSatisfy({ $0.columnCount == width }) else {
         throw .shapeMismatch("sequences of different dimensions: \(Set(sequences.map(\.columnCount)).sorted())")

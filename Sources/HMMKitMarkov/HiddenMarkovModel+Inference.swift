@@ -26,24 +26,33 @@ extension HiddenMarkovModel {
     ///   - implementation: the forward pass (default ``ForwardBackwardImplementation/scaled``;
     ///     ``ForwardBackwardImplementation/logSpace`` is hmmlearn's default `"log"`, equal to rounding).
     ///   - threadCount: worker threads (results do not depend on it).
+    ///   - unscorableAsNegativeInfinity: give a sequence shorter than the topology allows, or of
+    ///     probability zero, the log-likelihood −∞ instead of throwing (a recognizer comparing
+    ///     word models wants that: such a sequence cannot come from this word).
     /// - Throws: ``HMMError/shapeMismatch(_:)``, ``HMMError/nonFiniteData(sequence:frame:column:value:)``,
     ///   ``HMMError/markov(_:)`` for bad lengths, a sequence too short for the topology or of probability zero.
     @_specialize(where Emissions == MixtureEmissions<Float>)
     @_specialize(where Emissions == MixtureEmissions<Double>)
     public func logLikelihoods(of frames: Matrix<Scalar>, lengths: [Int], implementation: ForwardBackwardImplementation = .scaled,
-                               threadCount: Int = 1, partition: BatchPartition = BatchPartition()) throws(HMMError) -> [Double] {
-        let layout = try layout(frames, lengths: lengths)
-        let model = self, s = stateCount
+                               threadCount: Int = 1, partition: BatchPartition = BatchPartition(),
+                               unscorableAsNegativeInfinity: Bool = false) throws(HMMError) -> [Double] {
+        let layout = try layout(frames, lengths: lengths, checkingLengths: !unscorableAsNegativeInfinity)
+        let model = self, s = stateCount, minimum = chain.minimumFrameCount
         let partials = try runBatch(frames, layout: layout, threadCount: threadCount, partition: partition,
                                     initial: [Double]()) { (scores: inout [Double], worker, block, firstRow) throws(HMMError) in
             for sequence in block {
                 let count = layout.lengths[sequence]
+                guard count >= minimum else {
+                    scores.append(-.infinity)  // only reachable with unscorableAsNegativeInfinity
+                    continue
+                }
                 let input = worker.logLikelihoods.pointer + (layout.offsets[sequence] - firstRow) * s
                 let outcome = implementation == .scaled
                     ? model.chain.scaledForwardOnly(input, frames: count, sequence: sequence, workspace: worker.markovWorkspace)
                     : model.chain.logSpaceForwardOnly(input, frames: count, sequence: sequence, workspace: worker.markovWorkspace)
                 switch outcome {
                 case .success(let value): scores.append(value)
+                case .failure(.impossibleSequence) where unscorableAsNegativeInfinity: scores.append(-.infinity)
                 case .failure(let error): throw model.explain(error, frames: frames, layout: layout)
                 }
             }

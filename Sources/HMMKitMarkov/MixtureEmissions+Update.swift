@@ -85,7 +85,7 @@ struct MixtureEmissionUpdate<Scalar: MatrixScalar> {
             }
 
             // Covariances: per component `d` variances or a `d × d` matrix (tied: one per state).
-            var covariances = (0..<m).map { previousCovariance(old, component: $0, dimension: d) }
+            var covariances = (0..<m).map { GaussianMixtureUpdate.previousCovariance(old, component: $0) }
             if update.contains(.covariances) {
                 let centres: [[Double]]
                 if case .hmmlearnGMMHMM = options.estimator { centres = oldMeans } else { centres = means }
@@ -196,15 +196,6 @@ struct MixtureEmissionUpdate<Scalar: MatrixScalar> {
     private func floorDiagonal(_ matrix: inout [Double], dimension d: Int, floors: [Double]?, report: inout EmissionUpdateReport) {
         guard let floors else { return }
         for i in 0..<d { matrix[i * d + i] = floored(matrix[i * d + i], floor: floors[i], report: &report) }
-    }
-
-    private func previousCovariance(_ mixture: GaussianMixture<Scalar>, component c: Int, dimension d: Int) -> [Double] {
-        switch mixture.covariances {
-        case .diagonal(let v): return (0..<d).map { Double(v[c, $0]) }
-        case .spherical(let v): return [Double(v[c])]
-        case .full(let matrices): return matrices[c].elements.map(Double.init)
-        case .tied(let matrix): return matrix.elements.map(Double.init)
-        }
     }
 
     private func makeMixture(weights: [Double], means: [[Double]], covariances: [[Double]], type: CovarianceType,

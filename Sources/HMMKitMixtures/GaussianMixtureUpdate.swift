@@ -196,7 +196,7 @@ public enum GaussianMixtureUpdate {
     }
 
     /// Component c's previous covariance, flattened as the update stores it.
-    private static func previousCovariance<Scalar>(_ model: GaussianMixture<Scalar>, component c: Int) -> [Double] {
+    package static func previousCovariance<Scalar>(_ model: GaussianMixture<Scalar>, component c: Int) -> [Double] {
         switch model.covariances {
         case .full(let matrices): return matrices[c].elements.map(Double.init)
         case .diagonal(let variances): return variances[row: c].map(Double.init)

@@ -73,41 +73,39 @@ extension Recognizer {
     /// - Throws: ``RecognizerError/corpus(_:)`` when no entry can be scored.
     public func evaluate(_ entries: [CorpusEntry], options: RecognitionOptions = RecognitionOptions(),
                          threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) throws(RecognizerError) -> Evaluation {
-        let set = try FeatureComputation.compute(entries, configuration: configuration.features, perturbation: [], threadCount: threadCount,
-                                                 bySpeaker: configuration.speakerNormalization)
-        let problems = Dictionary(set.problems.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
-        let usable = entries.indices.filter { problems[$0] == nil && !set.features[$0].isEmpty }
-        guard !usable.isEmpty else { throw .corpus(set.problems.map(\.1) + ["no recording could be scored"]) }
-        let table = try scores(usable.map { set.features[$0][0] }, threadCount: threadCount)
+        let scored = try score(entries, threadCount: threadCount)
+        guard !scored.usable.isEmpty else {
+            throw .corpus(scored.problems.sorted { $0.key < $1.key }.map(\.value) + ["no recording could be scored"])
+        }
         let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: labels.count + 1), count: labels.count)
-        var correct = 0, logLikelihood = 0.0, frames = 0, scored = 0
+        var correct = 0, logLikelihood = 0.0, frames = 0, counted = 0
         var results: [Evaluation.FileResult] = []
-        var failures = set.problems.map(\.1)
-        for (row, entryIndex) in usable.enumerated() {
+        var failures = scored.problems.sorted { $0.key < $1.key }.map(\.value)
+        for (row, entryIndex) in scored.usable.enumerated() {
             let entry = entries[entryIndex]
             guard let reference = index[entry.label] else {
                 failures.append("\(entry.path): label \"\(entry.label)\" is not one of the recognizer's")
                 continue
             }
-            let count = set.features[entryIndex][0].rowCount
-            let decision = decide(table[row], frameCount: count, options: options)
-            scored += 1
+            let count = scored.frames[row]
+            let decision = decide(scored.table[row], frameCount: count, options: options)
+            counted += 1
             if let recognized = decision.label, let column = index[recognized] {
                 confusion[reference][column] += 1
                 if column == reference { correct += 1 }
             } else {
                 confusion[reference][labels.count] += 1
             }
-            if table[row][reference].isFinite {
-                logLikelihood += table[row][reference]
+            if scored.table[row][reference].isFinite {
+                logLikelihood += scored.table[row][reference]
                 frames += count
             }
             results.append(.init(file: entry.path, reference: entry.label, recognized: decision.label,
                                  scorePerFrame: decision.nBest.first?.scorePerFrame ?? -.infinity))
         }
         return Evaluation(labels: labels, confusion: confusion.map { Array($0.prefix(labels.count)) + [$0[labels.count]] },
-                          count: scored, correct: correct, failures: failures,
+                          count: counted, correct: correct, failures: failures,
                           meanLogLikelihoodPerFrame: frames > 0 ? logLikelihood / Double(frames) : -.infinity, results: results)
     }
 }

@@ -39,21 +39,34 @@ public struct Recognition: Sendable, Equatable, Codable {
     }
 }
 
+/// Recordings scored under every word model: the rows of ``Recognizer/scores(_:threadCount:)``
+/// for the entries that gave features, and the problems of the others.
+struct ScoredRecordings {
+    /// Indices of the entries that were scored, in order; `table[k]` and `frames[k]` belong to `usable[k]`.
+    var usable: [Int]
+    var table: [[Double]]
+    var frames: [Int]
+    /// Problems by entry index (unreadable audio, no frames).
+    var problems: [Int: String]
+}
+
 extension Recognizer {
-    /// Scores of every label for every feature matrix, `[sequences][labels]` (log-likelihoods).
-    /// Each label's model scores all sequences in one batch; labels run on `threadCount` workers.
+    /// Scores of every label for every feature matrix, `[sequences][labels]` (log-likelihoods;
+    /// −∞ where a sequence is too short for, or impossible under, a word's model). Each label's
+    /// model scores all sequences in one batch; labels run on `threadCount` workers.
     public func scores(_ sequences: [Matrix<Double>], threadCount: Int = 1) throws(RecognizerError) -> [[Double]] {
         guard !sequences.isEmpty else { return [] }
-        var elements: [Double] = []
-        for sequence in sequences { elements += sequence.elements }
-        let frames = Matrix(rowCount: sequences.reduce(0) { $0 + $1.rowCount }, columnCount: sequences[0].columnCount, elements: elements)
-        let lengths = sequences.map(\.rowCount)
+        let stacked: (Matrix<Double>, [Int])
+        do { stacked = try stack(sequences) } catch { throw .audio("\(error)") }
+        let (frames, lengths) = stacked
         let columns = Mutex<[Int: Result<[Double], HMMError>]>([:])
         let workers = max(1, min(threadCount, labels.count))
         let models = self.models
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             for label in stride(from: worker, to: models.count, by: workers) {
-                let result = Result { () throws(HMMError) in try models[label].logLikelihoods(of: frames, lengths: lengths) }
+                let result = Result { () throws(HMMError) in
+                    try models[label].logLikelihoods(of: frames, lengths: lengths, unscorableAsNegativeInfinity: true)
+                }
                 columns.withLock { $0[label] = result }
             }
         }
@@ -62,19 +75,22 @@ extension Recognizer {
         for label in labels.indices {
             switch results[label]! {
             case .success(let values): for k in values.indices { table[k][label] = values[k] }
-            case .failure(let error):
-                // A sequence too short for the topology, or impossible under the model (every
-                // path has probability zero), cannot come from this word: it scores −∞ there.
-                switch error {
-                case .markov(.sequenceTooShort), .markov(.impossibleSequence): break
-                default: throw .model(label: labels[label], error)
-                }
-                for (k, sequence) in sequences.enumerated() {
-                    table[k][label] = (try? models[label].score(sequence)) ?? -.infinity
-                }
+            case .failure(let error): throw .model(label: labels[label], error)
             }
         }
         return table
+    }
+
+    /// Features of `entries` with the recognizer's front end, then their scores: the one
+    /// pipeline behind ``recognize(_:options:threadCount:)`` and ``evaluate(_:options:threadCount:)``.
+    func score(_ entries: [CorpusEntry], threadCount: Int) throws(RecognizerError) -> ScoredRecordings {
+        let set = try FeatureComputation.compute(entries, configuration: configuration.features, perturbation: [], threadCount: threadCount,
+                                                 bySpeaker: configuration.speakerNormalization)
+        let problems = Dictionary(set.problems.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+        let usable = entries.indices.filter { problems[$0] == nil && !set.features[$0].isEmpty }
+        let sequences = usable.map { set.features[$0][0] }
+        return ScoredRecordings(usable: usable, table: try scores(sequences, threadCount: threadCount),
+                                frames: sequences.map(\.rowCount), problems: problems)
     }
 
     /// The decision for one row of ``scores(_:threadCount:)``.
@@ -98,24 +114,19 @@ extension Recognizer {
                           threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) throws(RecognizerError)
         -> [Result<Recognition, RecognizerError>]
     {
-        let entries = urls.map { CorpusEntry(url: $0, label: "?") }
-        let set = try FeatureComputation.compute(entries, configuration: configuration.features, perturbation: [], threadCount: threadCount,
-                                                 bySpeaker: configuration.speakerNormalization)
-        let problems = Dictionary(set.problems.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
-        let usable = urls.indices.filter { problems[$0] == nil && !set.features[$0].isEmpty }
-        let table = try scores(usable.map { set.features[$0][0] }, threadCount: threadCount)
+        let scored = try score(urls.map { CorpusEntry(url: $0, label: "?") }, threadCount: threadCount)
         var results: [Result<Recognition, RecognizerError>] = urls.indices.map { index in
-            .failure(.audio(problems[index] ?? "\(urls[index].path): no features"))
+            .failure(.audio(scored.problems[index] ?? "\(urls[index].path): no features"))
         }
         let minimum = (try? configuration.minimumFrameCount()) ?? 1
-        for (row, index) in usable.enumerated() {
-            let frames = set.features[index][0].rowCount
-            guard table[row].contains(where: { $0.isFinite }) else {
+        for (row, index) in scored.usable.enumerated() {
+            let frames = scored.frames[row]
+            guard scored.table[row].contains(where: { $0.isFinite }) else {
                 results[index] = .failure(.audio("\(urls[index].path): \(frames) frame(s), too short or too unlike every word "
                     + "model to be scored (the models need at least \(minimum) frames)"))
                 continue
             }
-            results[index] = .success(decide(table[row], frameCount: frames, options: options))
+            results[index] = .success(decide(scored.table[row], frameCount: frames, options: options))
         }
         return results
     }

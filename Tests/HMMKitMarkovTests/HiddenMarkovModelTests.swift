@@ -153,6 +153,10 @@ struct HiddenMarkovModelRobustnessTests {
         #expect(throws: HMMError.markov(.sequenceTooShort(sequence: 1, frameCount: 3, minimumFrameCount: 5))) {
             try model.score(frames.rows(0..<13), lengths: [10, 3])
         }
+        // Asked to, scoring gives the short sequence −∞ and the other its own score.
+        let lenient = try model.logLikelihoods(of: frames.rows(0..<13), lengths: [10, 3], unscorableAsNegativeInfinity: true)
+        #expect(lenient[1] == -.infinity)
+        #expect(lenient[0] == (try model.score(frames.rows(0..<10))))
         var trainer = HMMTrainer<Double>(stateCount: 5, topology: .leftToRight(maximumJump: 0))
         trainer.baumWelch.iterationCount = 1
         #expect(throws: HMMError.markov(.sequenceTooShort(sequence: 0, frameCount: 4, minimumFrameCount: 5))) {
