@@ -99,6 +99,12 @@ struct FeatureOptions: ParsableArguments {
     var lowFrequency: Double?
     @Option(help: "Highest filter edge in Hz; 0 or negative = offset from Nyquist.")
     var highFrequency: Double?
+    @Option(help: "VTLN warp factor of the filterbank (Kaldi's --vtln-warp; 1 = none, the default).")
+    var vtlnWarp: Double?
+    @Option(help: "VTLN lower cut-off in Hz (Kaldi's --vtln-low).")
+    var vtlnLow: Double = 100
+    @Option(help: "VTLN upper cut-off in Hz; negative = offset from Nyquist (Kaldi's --vtln-high).")
+    var vtlnHigh: Double = -500
     @Option(help: "Log compression: natural or decibel.")
     var log: LogOption?
     @Option(help: "Floor of the natural log's argument, or amin of decibels.")
@@ -149,6 +155,7 @@ struct FeatureOptions: ParsableArguments {
         if let lowFrequency { c.lowFrequency = lowFrequency }
         if let highFrequency { c.highFrequency = highFrequency }
         if let inputScale { c.inputScale = inputScale }
+        if let vtlnWarp { c.vtlnWarp = VTLNWarp(factor: vtlnWarp, lowCutoff: vtlnLow, highCutoff: vtlnHigh) }
         switch (log, c.logarithm) {
         case (.natural?, _), (nil, .natural):
             c.logarithm = .natural(floor: logFloor ?? c.logarithm.floorValue)

@@ -52,6 +52,8 @@ public struct CepstralStatistics: Sendable, Equatable {
     }
 
     /// Adds a matrix's frames (its column count must match).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public mutating func add<S: MatrixScalar>(_ features: Matrix<S>) {
         precondition(features.columnCount == sums.count,
                      "CepstralStatistics of dimension \(sums.count) given \(features.columnCount) columns")
@@ -81,6 +83,8 @@ public struct CepstralStatistics: Sendable, Equatable {
 
     /// Subtracts the means from `features`' columns and, if asked, divides by the deviations
     /// (columns with a zero deviation are only centred).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func apply<S: MatrixScalar>(to features: inout Matrix<S>, dividingByDeviation: Bool) {
         let d = sums.count
         precondition(features.columnCount == d, "CepstralStatistics of dimension \(d) applied to \(features.columnCount) columns")

@@ -114,6 +114,40 @@ public struct FeatureBatch<Scalar: MatrixScalar>: Sendable {
         return results.withLock { $0.map { $0! } }
     }
 
+    /// Features of signals already in memory, each with its own VTLN warp factor: `signals[i]`
+    /// through the filterbank warped by `warpFactors[i]` (with the configuration's ``VTLNWarp``
+    /// cut-offs, or Kaldi's when it has none; 1 is the unwarped front end, bit for bit). Each
+    /// worker builds one extractor per factor it meets. Results are in order; a factor the
+    /// cut-offs cannot take gives that signal an ``FeatureError/invalidConfiguration(_:)``.
+    public func extract(signals: [[Double]], warpFactors: [Double]) -> [Result<Matrix<Scalar>, FeatureError>] {
+        precondition(signals.count == warpFactors.count,
+                     "extract(signals:warpFactors:) got \(signals.count) signals and \(warpFactors.count) factors")
+        let results = Mutex<[Result<Matrix<Scalar>, FeatureError>?]>(Array(repeating: nil, count: signals.count))
+        let next = Atomic<Int>(0)
+        let configuration = configuration, backend = backend, count = signals.count
+        DispatchQueue.concurrentPerform(iterations: min(threadCount, max(count, 1))) { _ in
+            var extractors: [Double: Result<MFCCExtractor<Scalar>, FeatureError>] = [:]
+            while true {
+                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard index < count else { return }
+                let factor = warpFactors[index]
+                if extractors[factor] == nil {
+                    var warped = configuration
+                    warped.vtlnWarp = VTLNWarp(factor: factor, lowCutoff: configuration.vtlnWarp?.lowCutoff ?? 100,
+                                               highCutoff: configuration.vtlnWarp?.highCutoff ?? -500)
+                    extractors[factor] = Result { () throws(FeatureError) in try MFCCExtractor<Scalar>(configuration: warped, backend: backend) }
+                }
+                let result = extractors[factor]!.flatMap { extractor in
+                    Result { () throws(FeatureError) in
+                        try extractor.features(of: signals[index], source: "signal \(index)", utteranceIndex: index)
+                    }
+                }
+                results.withLock { $0[index] = result }
+            }
+        }
+        return results.withLock { $0.map { $0! } }
+    }
+
     /// Runs `body` for every index in `0..<count` on up to ``threadCount`` workers, each with its
     /// own extractor; indices are handed out one at a time, so long and short items balance.
     private func forEachIndex(_ count: Int, _ body: @Sendable (Int, MFCCExtractor<Scalar>) -> Void) {

@@ -61,6 +61,10 @@ public struct FeatureConfiguration: Codable, Sendable, Equatable {
     public var lowFrequency: Double = 20
     /// The highest filter edge, in Hz; 0 or negative means an offset from Nyquist (Kaldi's convention).
     public var highFrequency: Double = 0
+    /// Vocal-tract-length normalisation: the filterbank's frequency axis warped by Kaldi's
+    /// piecewise-linear function (``VTLNWarp``). nil (the default) or a factor of exactly 1 leave
+    /// the filterbank as it is.
+    public var vtlnWarp: VTLNWarp? = nil
 
     // MARK: Log and cepstrum
 

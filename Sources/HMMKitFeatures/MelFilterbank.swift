@@ -3,7 +3,8 @@ import RealModule
 
 /// Triangular mel filters over the bins `0 … fftSize/2` of a spectrum, stored sparsely: each
 /// filter keeps only its non-zero span. Built in Double, in one of the three layouts of
-/// ``FilterbankStyle``, on the ``MelScale`` asked for.
+/// ``FilterbankStyle``, on the ``MelScale`` asked for, with the filters' corners moved by the
+/// configuration's ``VTLNWarp`` when it has one (and its factor is not 1).
 public struct MelFilterbank: Sendable, Equatable {
     /// The number of filters.
     public let filterCount: Int
@@ -18,7 +19,7 @@ public struct MelFilterbank: Sendable, Equatable {
 
     /// The filterbank that `configuration` describes for an FFT of `fftSize` points.
     /// - Throws: ``FeatureError/invalidConfiguration(_:)`` when the frequency range is empty or
-    ///   exceeds Nyquist, or a filter would cover no bin at all.
+    ///   exceeds Nyquist, the VTLN cut-offs do not lie inside it, or a filter would cover no bin at all.
     public init(configuration: FeatureConfiguration, fftSize: Int) throws(FeatureError) {
         let rate = configuration.sampleRate
         let nyquist = rate / 2
@@ -30,9 +31,19 @@ public struct MelFilterbank: Sendable, Equatable {
             throw .invalidConfiguration(
                 "mel filter range must satisfy 0 ≤ low < high ≤ Nyquist (\(nyquist) Hz); got low \(low) Hz, high \(high) Hz")
         }
+        // The warp, resolved once; nil leaves every corner where it is (a factor of 1 too: bit for bit).
+        var warp: VTLNWarp.Shape?
+        if let vtln = configuration.vtlnWarp, vtln.factor != 1 {
+            warp = try VTLNWarp.Shape(vtln, lowFrequency: low, highFrequency: high, nyquist: nyquist)
+        }
         let scale = configuration.melScale
         let melLow = scale.mel(low), melHigh = scale.mel(high)
         let binCount = fftSize / 2 + 1
+        // The filters' corners in Hz, evenly spaced in mel, then warped (librosa's layout and Slaney areas).
+        let warpedHertzEdges = (0..<(count + 2)).map { index in
+            let hertz = scale.hertz(melLow + (melHigh - melLow) * Double(index) / Double(count + 1))
+            return warp?.warp(hertz) ?? hertz
+        }
         var dense = [[Double]](repeating: [Double](repeating: 0, count: binCount), count: count)
         switch configuration.filterbank {
         case .kaldi:
@@ -40,7 +51,12 @@ public struct MelFilterbank: Sendable, Equatable {
             let delta = (melHigh - melLow) / Double(count + 1)
             let binWidth = rate / Double(fftSize)
             for filter in 0..<count {
-                let left = melLow + Double(filter) * delta, center = left + delta, right = center + delta
+                var left = melLow + Double(filter) * delta, center = left + delta, right = center + delta
+                if let warp {
+                    // Kaldi's VtlnWarpMelFreq: each corner through Hz, warped, back to mel.
+                    (left, center, right) = (scale.mel(warp.warp(scale.hertz(left))), scale.mel(warp.warp(scale.hertz(center))),
+                                             scale.mel(warp.warp(scale.hertz(right))))
+                }
                 for bin in 0..<(fftSize / 2) {
                     let mel = scale.mel(binWidth * Double(bin))
                     guard mel > left, mel < right else { continue }
@@ -53,16 +69,29 @@ public struct MelFilterbank: Sendable, Equatable {
                 let mel = melLow + (melHigh - melLow) * Double(index) / Double(count + 1)
                 return Int((Double(fftSize + 1) * scale.hertz(mel) / rate).rounded(.down))
             }
-            for filter in 0..<count {
-                let (a, b, c) = (edges[filter], edges[filter + 1], edges[filter + 2])
-                for bin in a..<max(a, b) where bin < binCount { dense[filter][bin] = Double(bin - a) / Double(b - a) }
-                for bin in b..<max(b, c) where bin < binCount { dense[filter][bin] = Double(c - bin) / Double(c - b) }
+            if let warp {
+                // The integer corners (at bin k's frequency k·rate/nfft) moved by the warp to
+                // fractional bins; weights stay linear in the bin index between them.
+                let binWidth = rate / Double(fftSize)
+                let corners = edges.map { warp.warp(Double($0) * binWidth) / binWidth }
+                for filter in 0..<count {
+                    let (a, b, c) = (corners[filter], corners[filter + 1], corners[filter + 2])
+                    for bin in min(binCount, max(0, Int(a.rounded(.up))))..<binCount {
+                        let k = Double(bin)
+                        guard k < c else { break }
+                        dense[filter][bin] = k < b ? (k - a) / (b - a) : (c - k) / (c - b)
+                    }
+                }
+            } else {
+                for filter in 0..<count {
+                    let (a, b, c) = (edges[filter], edges[filter + 1], edges[filter + 2])
+                    for bin in a..<max(a, b) where bin < binCount { dense[filter][bin] = Double(bin - a) / Double(b - a) }
+                    for bin in b..<max(b, c) where bin < binCount { dense[filter][bin] = Double(c - bin) / Double(c - b) }
+                }
             }
         case .hertzTriangles:
             // librosa filters.mel: triangles in Hz over the bins' frequencies k·rate/fftSize.
-            let edges = (0..<(count + 2)).map { index in
-                scale.hertz(melLow + (melHigh - melLow) * Double(index) / Double(count + 1))
-            }
+            let edges = warpedHertzEdges
             for filter in 0..<count {
                 let (a, b, c) = (edges[filter], edges[filter + 1], edges[filter + 2])
                 let area = configuration.filterNormalization == .slaneyArea ? 2 / (c - a) : 1
@@ -75,7 +104,7 @@ public struct MelFilterbank: Sendable, Equatable {
         }
         if configuration.filterNormalization == .slaneyArea && configuration.filterbank != .hertzTriangles {
             // Slaney area normalisation in Hz for the other layouts: 2 / (right edge − left edge).
-            let edges = (0..<(count + 2)).map { scale.hertz(melLow + (melHigh - melLow) * Double($0) / Double(count + 1)) }
+            let edges = warpedHertzEdges
             for filter in 0..<count {
                 let area = 2 / (edges[filter + 2] - edges[filter])
                 dense[filter] = dense[filter].map { $0 * area }
