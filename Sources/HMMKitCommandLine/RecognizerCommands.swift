@@ -101,8 +101,9 @@ struct TrainCommand: ParsableCommand {
                 let evaluation = try recognizer.evaluate(fold.test.entries, threadCount: engine.threads)
                 accuracies[fold.heldOutSpeaker] = evaluation.accuracy
                 if !report.quiet {
-                    Terminal.info(String(format: "held out %@: accuracy %.4f (%d/%d)", fold.heldOutSpeaker, evaluation.accuracy,
-                                         evaluation.correct, evaluation.count))
+                    let warp = evaluation.warpFactors?[fold.heldOutSpeaker].map { String(format: ", VTLN warp %.2f", $0) } ?? ""
+                    Terminal.info(String(format: "held out %@: accuracy %.4f (%d/%d)%@", fold.heldOutSpeaker, evaluation.accuracy,
+                                         evaluation.correct, evaluation.count, warp))
                 }
             } catch {
                 Terminal.error("fold \(fold.heldOutSpeaker): \(error)")
@@ -170,6 +171,8 @@ struct RecognizeCommand: ParsableCommand {
     var recognizer: String
     @Argument(help: "Audio files.")
     var files: [String]
+    @Option(help: "The files' one speaker, when known: normalised together and, with VTLN, one warp factor for all (else one per file).")
+    var speaker: String?
     @OptionGroup var decision: DecisionOptions
     @OptionGroup var engine: EngineOptions
     @Flag(help: "Print JSON on stdout.")
@@ -180,7 +183,8 @@ struct RecognizeCommand: ParsableCommand {
         let results: [Result<Recognition, RecognizerError>]
         do {
             model = try Recognizer.load(from: URL(fileURLWithPath: recognizer))
-            results = try model.recognize(files.map { URL(fileURLWithPath: $0) }, options: decision.options, threadCount: engine.threads)
+            results = try model.recognize(files.map { URL(fileURLWithPath: $0) }, speaker: speaker, options: decision.options,
+                                          threadCount: engine.threads)
         } catch {
             Terminal.error("\(error)")
             throw ExitCode(1)
@@ -191,8 +195,10 @@ struct RecognizeCommand: ParsableCommand {
             switch result {
             case .success(let recognition):
                 let alternatives = recognition.nBest.map { String(format: "%@:%.3f", $0.label, $0.scorePerFrame) }.joined(separator: " ")
-                records.append(["file": file, "label": recognition.label as Any,
-                                "nBest": recognition.nBest.map { ["label": $0.label, "score": $0.score, "scorePerFrame": $0.scorePerFrame] }])
+                var record: [String: Any] = ["file": file, "label": recognition.label as Any,
+                                             "nBest": recognition.nBest.map { ["label": $0.label, "score": $0.score, "scorePerFrame": $0.scorePerFrame] }]
+                if let warp = recognition.warpFactor { record["warpFactor"] = warp }
+                records.append(record)
                 if !json {
                     print("\(file)\t\(recognition.label ?? "<rejected>")\t"
                         + String(format: "%.3f", recognition.nBest.first?.scorePerFrame ?? -.infinity) + "\t\(alternatives)")

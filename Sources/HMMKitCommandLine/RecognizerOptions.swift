@@ -60,6 +60,14 @@ struct ModelOptions: ParsableArguments {
     var cmvn: CepstralNormalization = .utteranceMeanAndVariance
     @Flag(inversion: .prefixedNo, help: "Normalise means and variances per speaker when recordings name their speaker (else --cmvn per utterance).")
     var speakerCmvn = RecognizerConfiguration().speakerNormalization
+    @Flag(inversion: .prefixedNo, help: "Vocal-tract-length normalisation: a filterbank warp factor per speaker (per file without one), chosen by likelihood.")
+    var vtln = RecognizerConfiguration().vtln != nil
+    @Option(help: "VTLN candidate warp factors: FROM:TO:STEP or a comma-separated list.")
+    var vtlnWarps: String = "0.8:1.2:0.02"
+    @Option(help: "VTLN rounds of choosing the training speakers' warps, then training again.")
+    var vtlnPasses: Int = VTLNOptions().trainingPasses
+    @Flag(help: "VTLN: give each speed-perturbed copy of a speaker a warp of its own (Kaldi's sp speakers).")
+    var vtlnSeparateCopies = false
 
     /// The configuration with these options and `covariance`.
     func configuration(covariance: CovarianceType, seed: UInt64) throws -> RecognizerConfiguration {
@@ -87,9 +95,33 @@ struct ModelOptions: ParsableArguments {
                 return value
             }
         }
+        if vtln {
+            configuration.vtln = VTLNOptions(warpFactors: try Self.warpFactors(vtlnWarps), trainingPasses: vtlnPasses,
+                                             perturbedCopiesAsSpeakers: vtlnSeparateCopies)
+        }
         let problems = configuration.problems()
         guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "; ")) }
         return configuration
+    }
+}
+
+extension ModelOptions {
+    /// `FROM:TO:STEP` (inclusive) or `A,B,C`.
+    static func warpFactors(_ text: String) throws -> [Double] {
+        func number(_ part: Substring) throws -> Double {
+            guard let value = Double(part.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--vtln-warps: \"\(part)\" is not a number")
+            }
+            return value
+        }
+        let parts = text.split(separator: ":")
+        if parts.count == 3 {
+            let (from, to, step) = (try number(parts[0]), try number(parts[1]), try number(parts[2]))
+            guard step > 0, from <= to else { throw ValidationError("--vtln-warps: FROM:TO:STEP needs FROM ≤ TO and STEP > 0") }
+            return VTLNOptions.grid(from: from, through: to, step: step)
+        }
+        guard parts.count == 1 else { throw ValidationError("--vtln-warps: give FROM:TO:STEP or a comma-separated list") }
+        return try text.split(separator: ",").map(number)
     }
 }
 
@@ -117,6 +149,14 @@ func trainingProgress(quiet: Bool, started: Date, labels: Int) -> (@Sendable (Re
             Terminal.info(String(format: "features of %d recordings (%d cop%@ each) in %.2f s", files, copies, copies == 1 ? "y" : "ies", seconds))
         case .iteration:
             break
+        case let .warps(pass, passes, factors, seconds):
+            let values = factors.values.sorted()
+            let summary = values.isEmpty ? "" : String(format: ", from %.2f to %.2f, median %.2f", values[0], values[values.count - 1],
+                                                      values[values.count / 2])
+            let named = factors.count <= 12
+                ? ": " + factors.sorted { $0.key < $1.key }.map { String(format: "%@ %.2f", $0.key, $0.value) }.joined(separator: ", ") : ""
+            Terminal.info(String(format: "VTLN pass %d/%d: warps of %d training speakers chosen in %.2f s%@%@", pass, passes, factors.count,
+                                 seconds, summary, named))
         case let .trained(label, done, total, seconds):
             let remaining = elapsed / Double(done) * Double(total - done)
             Terminal.info(String(format: "word %d/%d \"%@\" trained in %.2f s  (elapsed %.1f s, about %.1f s left)",

@@ -17,12 +17,17 @@ public struct Evaluation: Sendable, Codable, Equatable {
     public var meanLogLikelihoodPerFrame: Double
     /// Per recording: file, reference, recognized (nil = rejected), best score per frame.
     public var results: [FileResult]
+    /// With VTLN, the warp factor chosen for each speaker (a file path for a recording without a
+    /// speaker), without looking at the labels; nil without VTLN.
+    public var warpFactors: [String: Double]? = nil
 
     public struct FileResult: Sendable, Codable, Equatable {
         public var file: String
         public var reference: String
         public var recognized: String?
         public var scorePerFrame: Double
+        /// With VTLN, the warp factor of the recording's features.
+        public var warpFactor: Double? = nil
     }
 
     /// Fraction recognized correctly.
@@ -102,10 +107,12 @@ extension Recognizer {
                 frames += count
             }
             results.append(.init(file: entry.path, reference: entry.label, recognized: decision.label,
-                                 scorePerFrame: decision.nBest.first?.scorePerFrame ?? -.infinity))
+                                 scorePerFrame: decision.nBest.first?.scorePerFrame ?? -.infinity,
+                                 warpFactor: scored.warpFactors?[row]))
         }
         return Evaluation(labels: labels, confusion: confusion.map { Array($0.prefix(labels.count)) + [$0[labels.count]] },
                           count: counted, correct: correct, failures: failures,
-                          meanLogLikelihoodPerFrame: frames > 0 ? logLikelihood / Double(frames) : -.infinity, results: results)
+                          meanLogLikelihoodPerFrame: frames > 0 ? logLikelihood / Double(frames) : -.infinity, results: results,
+                          warpFactors: scored.groupWarps)
     }
 }

@@ -6,10 +6,15 @@ import HMMKitNumerics
 
 /// The recognizer file: `{"format": "HMMKit.Recognizer", "version": 1, "configuration": {…
 /// the exact front end and model options …}, "labels": […], "trainingCounts": […],
-/// "trainingHistory": [[…]…], "models": [one "HMMKit.HiddenMarkovModel" document per label]}`.
+/// "trainingHistory": [[…]…], "models": [one "HMMKit.HiddenMarkovModel" document per label],
+/// "trainingWarps": {speaker: factor} (VTLN only)}`.
+///
+/// Version 2 added VTLN (`configuration.vtln`, `trainingWarps`). A recognizer without VTLN is
+/// still written as version 1, so older HMMKit versions read it; one with VTLN is written as
+/// version 2, which they refuse rather than recognise with the wrong front end.
 struct RecognizerDocument: Codable {
     static let formatName = "HMMKit.Recognizer"
-    static let currentVersion = 1
+    static let currentVersion = 2
 
     var format: String
     var version: Int
@@ -18,16 +23,19 @@ struct RecognizerDocument: Codable {
     var trainingCounts: [Int]
     var trainingHistory: [[Double]]
     var models: [HiddenMarkovModelDocument]
+    var trainingWarps: [String: Double]?
 }
 
 extension Recognizer {
     /// Saves the recognizer (models and front end) as one JSON file, atomically.
     /// - Throws: ``RecognizerError/file(path:problem:)``.
     public func save(to url: URL) throws(RecognizerError) {
-        let document = RecognizerDocument(format: RecognizerDocument.formatName, version: RecognizerDocument.currentVersion,
+        let document = RecognizerDocument(format: RecognizerDocument.formatName,
+                                          version: configuration.vtln == nil ? 1 : RecognizerDocument.currentVersion,
                                           configuration: configuration, labels: labels, trainingCounts: trainingCounts,
                                           trainingHistory: trainingHistory.map { $0.map { $0.isFinite ? $0 : -1e308 } },
-                                          models: models.map { $0.document() })
+                                          models: models.map { $0.document() },
+                                          trainingWarps: configuration.vtln == nil ? nil : trainingWarps)
         do {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -57,6 +65,7 @@ extension Recognizer {
             }
         }
         return Recognizer(configuration: document.configuration, labels: document.labels, models: models,
-                          trainingCounts: document.trainingCounts, trainingHistory: document.trainingHistory)
+                          trainingCounts: document.trainingCounts, trainingHistory: document.trainingHistory,
+                          trainingWarps: document.trainingWarps ?? [:])
     }
 }

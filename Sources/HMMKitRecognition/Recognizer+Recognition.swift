@@ -30,6 +30,8 @@ public struct Recognition: Sendable, Equatable, Codable {
     public var nBest: [Candidate]
     /// Frames of the recording.
     public var frameCount: Int
+    /// With VTLN, the warp factor its features were computed with (nil without VTLN).
+    public var warpFactor: Double? = nil
 
     public struct Candidate: Sendable, Equatable, Codable {
         public var label: String
@@ -48,6 +50,10 @@ struct ScoredRecordings {
     var frames: [Int]
     /// Problems by entry index (unreadable audio, no frames).
     var problems: [Int: String]
+    /// With VTLN, the warp factor of each usable entry (parallel to `usable`); nil without VTLN.
+    var warpFactors: [Double]? = nil
+    /// With VTLN, the factor chosen for each speaker (a file path for a recording without a speaker).
+    var groupWarps: [String: Double]? = nil
 }
 
 extension Recognizer {
@@ -82,8 +88,10 @@ extension Recognizer {
     }
 
     /// Features of `entries` with the recognizer's front end, then their scores: the one
-    /// pipeline behind ``recognize(_:options:threadCount:)`` and ``evaluate(_:options:threadCount:)``.
+    /// pipeline behind ``recognize(_:speaker:options:threadCount:)`` and ``evaluate(_:options:threadCount:)``.
+    /// With VTLN, each speaker's (or speakerless recording's) warp factor is chosen on the way.
     func score(_ entries: [CorpusEntry], threadCount: Int) throws(RecognizerError) -> ScoredRecordings {
+        if let vtln = configuration.vtln { return try scoreWithVTLN(entries, vtln: vtln, threadCount: threadCount) }
         let set = try FeatureComputation.compute(entries, configuration: configuration.features, perturbation: [], threadCount: threadCount,
                                                  bySpeaker: configuration.speakerNormalization)
         let problems = Dictionary(set.problems.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
@@ -109,12 +117,15 @@ extension Recognizer {
     }
 
     /// Recognizes audio files: decode, resample to the models' rate, the models' front end, decide.
+    /// - Parameter speaker: the files' one speaker, when known: their means and variances are then
+    ///   normalised together (with speaker CMVN) and, with VTLN, they share one warp factor; without
+    ///   it every file is normalised and warped on its own.
     /// - Returns: one result per file, in order; a file that cannot be used gives its error.
-    public func recognize(_ urls: [URL], options: RecognitionOptions = RecognitionOptions(),
+    public func recognize(_ urls: [URL], speaker: String? = nil, options: RecognitionOptions = RecognitionOptions(),
                           threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) throws(RecognizerError)
         -> [Result<Recognition, RecognizerError>]
     {
-        let scored = try score(urls.map { CorpusEntry(url: $0, label: "?") }, threadCount: threadCount)
+        let scored = try score(urls.map { CorpusEntry(url: $0, label: "?", speaker: speaker) }, threadCount: threadCount)
         var results: [Result<Recognition, RecognizerError>] = urls.indices.map { index in
             .failure(.audio(scored.problems[index] ?? "\(urls[index].path): no features"))
         }
@@ -126,7 +137,9 @@ extension Recognizer {
                     + "model to be scored (the models need at least \(minimum) frames)"))
                 continue
             }
-            results[index] = .success(decide(scored.table[row], frameCount: frames, options: options))
+            var recognition = decide(scored.table[row], frameCount: frames, options: options)
+            recognition.warpFactor = scored.warpFactors?[row]
+            results[index] = .success(recognition)
         }
         return results
     }

@@ -20,15 +20,20 @@ public struct Recognizer: Sendable {
     public let trainingCounts: [Int]
     /// Per label, the training log-likelihood per frame after each iteration.
     public let trainingHistory: [[Double]]
+    /// With VTLN, the warp factor chosen for each training speaker (`speaker@0.9` for the copy of
+    /// a speaker's audio perturbed by 0.9; a file path for a recording without a speaker); empty
+    /// without VTLN.
+    public let trainingWarps: [String: Double]
 
     public init(configuration: RecognizerConfiguration, labels: [String], models: [GMMHMM<Double>],
-                trainingCounts: [Int], trainingHistory: [[Double]]) {
+                trainingCounts: [Int], trainingHistory: [[Double]], trainingWarps: [String: Double] = [:]) {
         precondition(labels.count == models.count && labels.count == trainingCounts.count, "one model and count per label")
         self.configuration = configuration
         self.labels = labels
         self.models = models
         self.trainingCounts = trainingCounts
         self.trainingHistory = trainingHistory
+        self.trainingWarps = trainingWarps
     }
 
     /// Progress of ``train(_:configuration:threadCount:progress:)``.
@@ -39,6 +44,9 @@ public struct Recognizer: Sendable {
         case iteration(label: String, iteration: Int, of: Int, logLikelihoodPerFrame: Double)
         /// A label's model is trained (`done` of `total` labels).
         case trained(label: String, done: Int, total: Int, seconds: Double)
+        /// VTLN: the training speakers' warp factors of pass `pass` (of `passes`) are chosen;
+        /// the models are trained again on the warped features.
+        case warps(pass: Int, of: Int, factors: [String: Double], seconds: Double)
     }
 
     /// Trains one model per label of `entries`.
@@ -58,11 +66,25 @@ public struct Recognizer: Sendable {
             throw .corpus(["a recognizer needs at least two labels; the corpus has \(labels.count) (\(labels.joined(separator: ", ")))"])
         }
         let started = Date()
-        let set = try FeatureComputation.compute(entries, configuration: configuration.features,
-                                                 perturbation: configuration.speedPerturbation, threadCount: threadCount,
-                                                 bySpeaker: configuration.speakerNormalization)
-        progress?(.features(files: entries.count, copies: max(configuration.speedPerturbation.count, 1),
-                            seconds: Date().timeIntervalSince(started)))
+        let signals = FeatureComputation.load(entries, sampleRate: configuration.features.sampleRate,
+                                              perturbation: configuration.speedPerturbation, threadCount: threadCount)
+        if let vtln = configuration.vtln {
+            return try trainWithVTLN(entries, labels: labels, signals: signals, vtln: vtln, configuration: configuration,
+                                     threadCount: threadCount, started: started, progress: progress)
+        }
+        let groups = FeatureComputation.speakerGroups(entries, copies: signals.copies, bySpeaker: configuration.speakerNormalization)
+        let set = try FeatureComputation.features(of: signals, entries: entries, configuration: configuration.features, warpFactors: nil,
+                                                  normalizationGroups: groups, threadCount: threadCount)
+        progress?(.features(files: entries.count, copies: signals.copies, seconds: Date().timeIntervalSince(started)))
+        return try fitWordModels(entries, labels: labels, features: set, configuration: configuration, threadCount: threadCount,
+                                 progress: progress)
+    }
+
+    /// One word model per label, trained on the features of `entries` (their copies shorter than
+    /// a model can score are reported and skipped).
+    static func fitWordModels(_ entries: [CorpusEntry], labels: [String], features set: FeatureSet,
+                              configuration: RecognizerConfiguration, threadCount: Int,
+                              progress: (@Sendable (Progress) -> Void)?) throws(RecognizerError) -> Recognizer {
         var report = set.problems.map { index, message in
             entries[index].line.map { "line \($0): \(message)" } ?? message
         }

@@ -43,6 +43,10 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
     /// instead of per utterance, whenever the recordings name their speaker; recordings without a
     /// speaker fall back to the front end's ``FeatureConfiguration/normalization``.
     public var speakerNormalization: Bool = true
+    /// Vocal-tract-length normalisation: a filterbank warp factor per speaker (per recording when
+    /// no speaker is known), chosen by likelihood (``VTLNOptions``); nil turns it off. Files
+    /// written before VTLN existed load with nil.
+    public var vtln: VTLNOptions? = nil
 
     /// The default configuration at `sampleRate` Hz.
     public init(sampleRate: Double = 8000) {
@@ -70,6 +74,7 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
         for factor in speedPerturbation where !(factor >= 0.5 && factor <= 2) {
             problems.append("speed perturbation factors must lie in 0.5…2 (got \(factor))")
         }
+        if let vtln { problems += vtln.problems(features: features) }
         return problems
     }
 }
