@@ -50,6 +50,29 @@ struct RecognizerCommandLineTests {
         #expect(results.allSatisfy { $0["label"] as? String == "7" }, "\(results)")
     }
 
+    /// `train --vtln` reports the training speakers' warps and stores them; `recognize` gives each
+    /// file a warp of its own, or one for all with `--speaker`.
+    @Test func vtlnTrainAndRecognize() throws {
+        let folder = try TemporaryFolder()
+        let recognizer = folder.file("vtln.json")
+        let train = try HMMKitBinary.run(["train", Self.demo.path, "--split", "takes:5-9/0-4", "-o", recognizer.path, "--json",
+                                          "--vtln", "--vtln-warps", "0.9:1.1:0.1", "--vtln-passes", "1"] + Self.small)
+        #expect(train.status == 0, "\(train.stderr)")
+        #expect(train.stderr.contains("VTLN pass 1/1: warps of 4 training speakers"), "\(train.stderr)")
+        #expect(try String(contentsOf: recognizer, encoding: .utf8).contains(#""trainingWarps""#))
+        let files = (0..<3).map { Self.demo.appendingPathComponent("7_lucas_\($0).wav").path }
+        for extra in [[], ["--speaker", "lucas"]] {
+            let recognize = try HMMKitBinary.run(["recognize", recognizer.path] + files + ["--json"] + extra)
+            #expect(recognize.status == 0, "\(recognize.stderr)")
+            let results = (try JSONSerialization.jsonObject(with: Data(recognize.stdout.utf8)) as! [String: Any])["results"] as! [[String: Any]]
+            let warps = results.compactMap { $0["warpFactor"] as? Double }
+            #expect(warps.count == 3 && warps.allSatisfy { [0.9, 1.0, 1.1].contains($0) }, "\(results)")
+            if !extra.isEmpty { #expect(Set(warps).count == 1) }
+        }
+        let bad = try HMMKitBinary.run(["train", Self.demo.path, "-o", folder.file("x.json").path, "--vtln", "--vtln-warps", "0.9,abc"])
+        #expect(bad.status == 64 && bad.stderr.contains("abc"), "\(bad.stderr)")
+    }
+
     @Test func badInputGivesMessagesAndExitOne() throws {
         let folder = try TemporaryFolder()
         // A corpus with one label.
