@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HMMKit
+import Synchronization
 
 /// Which recordings a command reads: the corpus and its selection.
 struct CorpusOptions: ParsableArguments {
@@ -95,10 +96,10 @@ struct ModelOptions: ParsableArguments {
                 return value
             }
         }
-        if vtln {
-            configuration.vtln = VTLNOptions(warpFactors: try Self.warpFactors(vtlnWarps), trainingPasses: vtlnPasses,
-                                             perturbedCopiesAsSpeakers: vtlnSeparateCopies)
-        }
+        configuration.vtln = vtln
+            ? VTLNOptions(warpFactors: try Self.warpFactors(vtlnWarps), trainingPasses: vtlnPasses,
+                          perturbedCopiesAsSpeakers: vtlnSeparateCopies)
+            : nil
         let problems = configuration.problems()
         guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "; ")) }
         return configuration
@@ -142,10 +143,14 @@ extension CepstralNormalization: ExpressibleByArgument {}
 /// Progress lines of recognizer training on stderr.
 func trainingProgress(quiet: Bool, started: Date, labels: Int) -> (@Sendable (Recognizer.Progress) -> Void)? {
     guard !quiet else { return nil }
+    // Word models are trained once per round (once, or once more after each VTLN pass): the time
+    // left is estimated from the current round's words.
+    let roundStarted = Mutex(started)
     return { event in
         let elapsed = Date().timeIntervalSince(started)
         switch event {
         case let .features(files, copies, seconds):
+            roundStarted.withLock { $0 = Date() }
             Terminal.info(String(format: "features of %d recordings (%d cop%@ each) in %.2f s", files, copies, copies == 1 ? "y" : "ies", seconds))
         case .iteration:
             break
@@ -157,8 +162,9 @@ func trainingProgress(quiet: Bool, started: Date, labels: Int) -> (@Sendable (Re
                 ? ": " + factors.sorted { $0.key < $1.key }.map { String(format: "%@ %.2f", $0.key, $0.value) }.joined(separator: ", ") : ""
             Terminal.info(String(format: "VTLN pass %d/%d: warps of %d training speakers chosen in %.2f s%@%@", pass, passes, factors.count,
                                  seconds, summary, named))
+            roundStarted.withLock { $0 = Date() }
         case let .trained(label, done, total, seconds):
-            let remaining = elapsed / Double(done) * Double(total - done)
+            let remaining = Date().timeIntervalSince(roundStarted.withLock { $0 }) / Double(done) * Double(total - done)
             Terminal.info(String(format: "word %d/%d \"%@\" trained in %.2f s  (elapsed %.1f s, about %.1f s left)",
                                  done, total, label, seconds, elapsed, remaining))
         }
