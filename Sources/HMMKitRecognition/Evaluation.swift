@@ -67,6 +67,12 @@ public struct Evaluation: Sendable, Codable, Equatable {
         for entry in perLabel {
             lines.append(cell(entry.label) + String(format: "  precision %.3f  recall %.3f  (%d)", entry.precision, entry.recall, entry.count))
         }
+        if let warpFactors, !warpFactors.isEmpty {
+            let sorted = warpFactors.sorted { $0.key < $1.key }
+            lines.append("VTLN warp factors: " + (sorted.count <= 12
+                ? sorted.map { String(format: "%@ %.2f", $0.key, $0.value) }.joined(separator: ", ")
+                : String(format: "%d speakers or files, %.2f to %.2f", sorted.count, warpFactors.values.min()!, warpFactors.values.max()!)))
+        }
         if !failures.isEmpty { lines.append("not scored: \(failures.count) recording(s): " + failures.prefix(5).joined(separator: "; ")) }
         lines.append("===================================================================")
         return lines.joined(separator: "\n")

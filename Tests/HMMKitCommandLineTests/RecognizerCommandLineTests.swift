@@ -69,6 +69,8 @@ struct RecognizerCommandLineTests {
             #expect(warps.count == 3 && warps.allSatisfy { [0.9, 1.0, 1.1].contains($0) }, "\(results)")
             if !extra.isEmpty { #expect(Set(warps).count == 1) }
         }
+        let report = try HMMKitBinary.run(["evaluate", recognizer.path, Self.demo.path, "--labels", "0,1,7", "--split", "takes:5-9/0-4"])
+        #expect(report.status == 0 && report.stdout.contains("VTLN warp factors: george "), "\(report.stdout)")
         let bad = try HMMKitBinary.run(["train", Self.demo.path, "-o", folder.file("x.json").path, "--vtln", "--vtln-warps", "0.9,abc"])
         #expect(bad.status == 64 && bad.stderr.contains("abc"), "\(bad.stderr)")
     }
