@@ -8,6 +8,7 @@
 // Row-major throughout. Accumulation order is fixed (it depends on the shapes only), so results
 // do not depend on threads; they differ from OpenBLAS's in the last bits.
 #include "vector_math.h"
+#include "simd_helpers.h"
 
 #include <immintrin.h>
 #include <stdlib.h>
@@ -21,21 +22,6 @@
 // (12 accumulators, 2 A vectors, 1 B vector: 15 of the 16 ymm registers).
 
 #define GROUP_MAX 6
-
-__attribute__((target("avx2,fma"), always_inline))
-static inline double hsum_pd(__m256d v) {
-    __m128d low = _mm256_castpd256_pd128(v), high = _mm256_extractf128_pd(v, 1);
-    low = _mm_add_pd(low, high);
-    return _mm_cvtsd_f64(_mm_add_sd(low, _mm_unpackhi_pd(low, low)));
-}
-
-__attribute__((target("avx2,fma"), always_inline))
-static inline float hsum_ps(__m256 v) {
-    __m128 low = _mm256_castps256_ps128(v), high = _mm256_extractf128_ps(v, 1);
-    low = _mm_add_ps(low, high);
-    low = _mm_add_ps(low, _mm_movehl_ps(low, low));
-    return _mm_cvtss_f32(_mm_add_ss(low, _mm_shuffle_ps(low, low, 1)));
-}
 
 __attribute__((target("avx2,fma"), always_inline))
 static inline void store_result_d(double *c, double value, double alpha, double beta) {
@@ -266,60 +252,5 @@ int hmmkit_gemm_tn_small_d(size_t m, size_t n, size_t k, double alpha, const dou
                            const double *b, size_t ldb, double beta, double *c, size_t ldc) { return 0; }
 int hmmkit_gemm_tn_small_s(size_t m, size_t n, size_t k, float alpha, const float *a, size_t lda,
                            const float *b, size_t ldb, float beta, float *c, size_t ldc) { return 0; }
-
-#endif
-
-// ---------------------------------------------------------------------------------------------
-// The full-covariance scoring features of rows of x: [x', x'_i x'_j (i ≤ j, row by row), 1] with
-// x' = x − centre; `out` rows have d + d(d+1)/2 + 1 values (row stride ldo).
-
-#if defined(__x86_64__) || defined(__i386__)
-
-__attribute__((target("avx2,fma")))
-void hmmkit_quadratic_features_d(const double *x, size_t rows, size_t d, const double *centre, double *out, size_t ldo) {
-    for (size_t r = 0; r < rows; r++) {
-        const double *source = x + r * d;
-        double *target = out + r * ldo;
-        for (size_t j = 0; j < d; j++) target[j] = source[j] - centre[j];
-        double *next = target + d;
-        for (size_t i = 0; i < d; i++) {
-            const double *y = target + i;
-            size_t length = d - i, q = 0;
-            __m256d scale = _mm256_set1_pd(target[i]);
-            for (; q + 4 <= length; q += 4) _mm256_storeu_pd(next + q, _mm256_mul_pd(scale, _mm256_loadu_pd(y + q)));
-            for (; q < length; q++) next[q] = target[i] * y[q];
-            next += length;
-        }
-        *next = 1;
-    }
-}
-
-__attribute__((target("avx2,fma")))
-void hmmkit_quadratic_features_s(const float *x, size_t rows, size_t d, const float *centre, float *out, size_t ldo) {
-    for (size_t r = 0; r < rows; r++) {
-        const float *source = x + r * d;
-        float *target = out + r * ldo;
-        for (size_t j = 0; j < d; j++) target[j] = source[j] - centre[j];
-        float *next = target + d;
-        for (size_t i = 0; i < d; i++) {
-            const float *y = target + i;
-            size_t length = d - i, q = 0;
-            __m256 scale = _mm256_set1_ps(target[i]);
-            for (; q + 8 <= length; q += 8) _mm256_storeu_ps(next + q, _mm256_mul_ps(scale, _mm256_loadu_ps(y + q)));
-            for (; q < length; q++) next[q] = target[i] * y[q];
-            next += length;
-        }
-        *next = 1;
-    }
-}
-
-#else
-
-void hmmkit_quadratic_features_d(const double *x, size_t rows, size_t d, const double *centre, double *out, size_t ldo) {
-    (void)x; (void)rows; (void)d; (void)centre; (void)out; (void)ldo;
-}
-void hmmkit_quadratic_features_s(const float *x, size_t rows, size_t d, const float *centre, float *out, size_t ldo) {
-    (void)x; (void)rows; (void)d; (void)centre; (void)out; (void)ldo;
-}
 
 #endif

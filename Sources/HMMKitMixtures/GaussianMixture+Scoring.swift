@@ -35,8 +35,17 @@ extension GaussianMixture {
             try! backend.multiply(workspace.features, by: cache.linearWeights!, into: &workspace.logDensities)
         case .full:
             let featureCount = QuadraticFeatures.width(dimension: d)
-            MixtureWorkspace.shape(&workspace.features, n, featureCount)
             let centre = cache.centre
+            if workspace.scoringOnly {
+                let done = workspace.withBlock { x in
+                    workspace.logDensities.withUnsafeMutableElements { out in
+                        QuadraticFeatures.scores(x, rows: n, dimension: d, centre: centre, weights: cache.quadraticWeights!,
+                                                 into: out.baseAddress!, backend: backend)
+                    }
+                }
+                if done { return }
+            }
+            MixtureWorkspace.shape(&workspace.features, n, featureCount)
             workspace.withBlock { x in
                 workspace.features.withUnsafeMutableElements { f in
                     QuadraticFeatures.build(x, rows: n, dimension: d, centre: centre, into: f.baseAddress!,

@@ -47,3 +47,27 @@ package enum QuadraticFeatures {
         }
     }
 }
+
+extension QuadraticFeatures {
+    /// The scores `features(x_r) · weights` of `rows` frames (`[rows × d]`) against the columns of
+    /// `weights` (`[width × k]`), into `output` (row stride k), without storing the features:
+    /// AVX2 kernel, Double, k ≤ 16, accelerated backend only. Returns false (nothing done) when
+    /// it does not apply; the caller then builds the features and multiplies.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    package static func scores<S: MatrixScalar>(_ x: UnsafePointer<S>, rows: Int, dimension d: Int, centre: [S],
+                                                weights: Matrix<S>, into output: UnsafeMutablePointer<S>,
+                                                backend: ComputeBackend) -> Bool {
+        guard backend == .accelerated, SkinnyProducts.enabled, S.precision == .double,
+              weights.columnCount <= SkinnyProducts.limit, weights.rowCount == width(dimension: d), centre.count == d
+        else { return false }
+        return centre.withUnsafeBufferPointer { c in
+            weights.withUnsafeElements { w in
+                hmmkit_quadratic_scores_d(AcceleratedKernels.rebound(x, to: Double.self), rows, d,
+                                          AcceleratedKernels.rebound(c.baseAddress!, to: Double.self),
+                                          AcceleratedKernels.rebound(w.baseAddress!, to: Double.self), weights.columnCount,
+                                          AcceleratedKernels.rebound(output, to: Double.self), weights.columnCount) != 0
+            }
+        }
+    }
+}

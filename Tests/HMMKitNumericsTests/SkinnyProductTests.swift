@@ -105,6 +105,44 @@ struct SkinnyProductTests {
         }
     }
 
+    /// Scores straight from the frames equal the features times the weights (the exact Double
+    /// product of the reference features), for 1…16 components and dimensions with and without a
+    /// vector tail: 1e-12 relative, the GEMM sweep's bound (k ≤ 820 terms here, all from −1…1).
+    @Test(arguments: [(1, 1), (2, 3), (5, 5), (13, 7), (39, 5), (39, 16)])
+    func quadraticScoresEqualFeaturesTimesWeights(dimension d: Int, components k: Int) throws {
+        var generator = seededGenerator(d, k, 53)
+        let rows = 9
+        let x = Matrix<Double>.random(rowCount: rows, columnCount: d, using: &generator)
+        let centre = [Double].random(count: d, using: &generator)
+        let width = QuadraticFeatures.width(dimension: d)
+        let weights = Matrix<Double>.random(rowCount: width, columnCount: k, using: &generator)
+        var features = Matrix<Double>(rowCount: rows, columnCount: width)
+        x.withUnsafeElements { source in
+            features.withUnsafeMutableElements { target in
+                QuadraticFeatures.build(source.baseAddress!, rows: rows, dimension: d, centre: centre, into: target.baseAddress!,
+                                        outputStride: width, backend: .reference)
+            }
+        }
+        let exact = naiveProduct(features, weights)
+        var scores = Matrix<Double>(rowCount: rows, columnCount: k, repeating: .nan)
+        let done = x.withUnsafeElements { source in
+            scores.withUnsafeMutableElements { target in
+                QuadraticFeatures.scores(source.baseAddress!, rows: rows, dimension: d, centre: centre, weights: weights,
+                                         into: target.baseAddress!, backend: .accelerated)
+            }
+        }
+        #expect(done == SkinnyProducts.enabled)
+        if done { #expect(relativeError(scores, exact) <= productToleranceDouble, "d = \(d), k = \(k)") }
+        // The reference backend never takes this path.
+        let reference = x.withUnsafeElements { source in
+            scores.withUnsafeMutableElements { target in
+                QuadraticFeatures.scores(source.baseAddress!, rows: rows, dimension: d, centre: centre, weights: weights,
+                                         into: target.baseAddress!, backend: .reference)
+            }
+        }
+        #expect(!reference)
+    }
+
     /// The vector exponential agrees with the scalar one to a few ulp, and is exactly 0 below −708.
     @Test func vectorExponentialMatchesTheScalarOne() {
         var generator = SeededGenerator(seed: 47)

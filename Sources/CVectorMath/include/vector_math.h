@@ -44,4 +44,11 @@ int hmmkit_gemm_tn_small_s(size_t m, size_t n, size_t k, float alpha, const floa
 void hmmkit_quadratic_features_d(const double *x, size_t rows, size_t d, const double *centre, double *out, size_t ldo);
 void hmmkit_quadratic_features_s(const float *x, size_t rows, size_t d, const float *centre, float *out, size_t ldo);
 
+/// c[r][j] (row stride ldc) = the features above of row r of x dotted with column j of weights
+/// ([W × k], W = d + d(d+1)/2 + 1), for k ≤ HMMKIT_SKINNY_LIMIT, without storing the features.
+/// Returns 1, or 0 (nothing done) when k is out of range or memory is short. Double only.
+/// Requires hmmkit_vector_math_available().
+int hmmkit_quadratic_scores_d(const double *x, size_t rows, size_t d, const double *centre, const double *weights,
+                              size_t k, double *c, size_t ldc);
+
 #endif
