@@ -5,7 +5,7 @@ import Foundation
 /// (CVectorMath's `skinny_gemm.c`) instead of OpenBLAS: the HMM emission E-step's shapes, a
 /// block of frames times 5–16 components (`features [n × W] · weights [W × K]`) and the
 /// components' responsibilities times the frames (`γᵀ [K × n] · features [n × W]`). OpenBLAS
-/// spends as long packing such operands as multiplying them; here the kernels run 1.3–2.8× faster
+/// spends as long packing such operands as multiplying them; here the kernels run 1.7–2.5× faster
 /// (BENCHMARKS.md, "skinny products"). Part of the accelerated backend; the reference backend
 /// keeps its own GEMM.
 enum SkinnyProducts {
