@@ -208,4 +208,37 @@ struct LargeCorpusCommandLineTests {
         #expect(relativeError(try LargeCorpusData.parameters(ranks), try LargeCorpusData.parameters(single)) < 1e-10)
         #expect(FileManager.default.fileExists(atPath: ranks.path + ".checkpoint"))
     }
+
+    /// `mpirun -np 2 hmmkit train … --mpi` trains the recognizer one streaming process trains
+    /// (1e-10 relative over every number of the file: only the order of additions differs), from
+    /// audio with speed perturbation and per-speaker CMVN. Skipped as the test above.
+    @Test func mpiRanksTrainTheSameRecognizer() throws {
+        if let reason = LargeCorpusData.mpiUnavailability {
+            #expect(!LargeCorpusData.mpiRequired, "MPI is required here but \(reason)")
+            print("skipping the MPI test: \(reason)")
+            return
+        }
+        let folder = try TemporaryFolder()
+        let arguments = ["train", RecognizerCommandLineTests.demo.path, "--chunk-frames", "2000"]
+            + StreamingTrainCommandLineTests.small.prefix(8) + ["--threads", "1", "--quiet"]  // one thread per rank
+        let single = folder.file("single.json"), ranks = folder.file("ranks.json")
+        let run = try HMMKitBinary.run(arguments + ["--stream", "-o", single.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: LargeCorpusData.mpirunPath!)
+        process.arguments = ["--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "-x", "OPENBLAS_NUM_THREADS=1",
+                             "--mca", "btl_vader_single_copy_mechanism", "none",
+                             "-np", "2", HMMKitBinary.url.path] + arguments + ["--mpi", "-o", ranks.path]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(stderr)")
+        let parallel = try LargeCorpusData.parameters(ranks), expected = try LargeCorpusData.parameters(single)
+        #expect(parallel.count == expected.count && parallel.count > 1000)
+        #expect(relativeError(parallel, expected) < 1e-10)
+        #expect(FileManager.default.fileExists(atPath: ranks.path + ".checkpoint"))
+    }
 }
