@@ -81,9 +81,17 @@ extension Recognizer {
         do { minimumFrames = try configuration.minimumFrameCount() } catch { throw .configuration(["\(error)"]) }
         let communicator = options.communicator
         let began = Date()
+        // Rank 0 surveys the corpus and, unless a checkpoint will be resumed, draws the
+        // initialisation samples in the same pass (kept on rank 0, which initialises the models).
+        let sampling = TrainingSurvey.Sampling(frameBudget: max(1, options.initialisationFrames / labels.count), seed: configuration.seed)
+        let resumable = options.resume && options.checkpointURL.map { FileManager.default.fileExists(atPath: $0.path) } == true
+        var rootSamples: [String: SequenceSample<Double>]?
         let survey: TrainingSurvey = try sharedByRoot(communicator) { () throws(RecognizerError) in
-            try TrainingSurvey.run(entries, labels: labels, configuration: configuration, minimumFrames: minimumFrames,
-                                   threadCount: options.threadCount, batchSize: 64 * max(options.threadCount, 1))
+            let (survey, samples) = try TrainingSurvey.run(entries, labels: labels, configuration: configuration, minimumFrames: minimumFrames,
+                                                           threadCount: options.threadCount, batchSize: 64 * max(options.threadCount, 1),
+                                                           sampling: resumable ? nil : sampling)
+            rootSamples = samples
+            return survey
         }
         events?(.surveyed(recordings: entries.count, sequences: survey.sequenceCounts.reduce(0, +),
                           frames: survey.frameCounts.reduce(0, +), skipped: survey.problems, seconds: Date().timeIntervalSince(began)))
@@ -114,8 +122,13 @@ extension Recognizer {
         var initialisationFailure: RecognizerError?
         do throws(TrainingError) {
             let start = try trainer.start(resuming: options.resume) { () throws(TrainingError) in
-                let share = max(1, options.initialisationFrames / labels.count)
-                var samples = try SequenceSample.drawByLabel(from: source, frameBudget: share, seed: configuration.seed)
+                var samples: [String: SequenceSample<Double>]
+                if let drawn = rootSamples {
+                    samples = drawn
+                    rootSamples = nil
+                } else {
+                    samples = try SequenceSample.drawByLabel(from: source, frameBudget: sampling.frameBudget, seed: sampling.seed)
+                }
                 events?(.initialised(sampledFrames: samples.values.reduce(0) { $0 + $1.frameCount },
                                      corpusFrames: samples.values.reduce(0) { $0 + $1.corpusFrameCount }))
                 var models: [GMMHMM<Double>] = []

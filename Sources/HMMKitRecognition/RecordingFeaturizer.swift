@@ -4,6 +4,7 @@ import HMMKitAudio
 import HMMKitCorpus
 import HMMKitFeatures
 import HMMKitNumerics
+import HMMKitTraining
 import Synchronization
 
 /// The features of one recording's speed-perturbed copies, or what stopped them.
@@ -40,6 +41,14 @@ struct RecordingFeaturizer: Sendable {
     /// The sequence number of copy `copy` of the recording at `position`: recordings in corpus
     /// order, each followed by its copies. It also seeds dither, as it always has.
     func sequenceIndex(position: Int, copy: Int) -> Int { position * factors.count + copy }
+
+    /// Copy `copy` of the recording `entry` at `position` as a training sequence (named by its
+    /// path, and its speed when perturbed; labelled with the recording's label).
+    func record(_ entry: CorpusEntry, position: Int, copy: Int, frames: Matrix<Double>) -> SequenceRecord<Double> {
+        let factor = factors[copy]
+        return SequenceRecord(index: sequenceIndex(position: position, copy: copy),
+                              name: factor == 1 ? entry.path : "\(entry.path) (speed \(factor))", frames: frames, label: entry.label)
+    }
 
     /// The features of `entry`, the recording at `position` of the corpus: of the copies
     /// `wanted(position, copy)` accepts (default all).

@@ -60,10 +60,7 @@ struct RecordingSequenceSource: SequenceSource {
             for (copy, frames) in usable {
                 var normalised = frames
                 survey.normalization.apply(to: &normalised, speaker: entry.speaker)
-                let factor = featurizer.factors[copy]
-                try body(SequenceRecord(index: featurizer.sequenceIndex(position: position, copy: copy),
-                                        name: factor == 1 ? entry.path : "\(entry.path) (speed \(factor))",
-                                        frames: normalised, label: entry.label))
+                try body(featurizer.record(entry, position: position, copy: copy, frames: normalised))
             }
         }
     }
