@@ -50,6 +50,19 @@ struct ProcessGroup {
         }
     }
 
+    /// Runs `body` on every rank, where each finds the same outcome (checking input every rank
+    /// reads alike): when rank 0 fails, the ranks that fail too leave the report to it
+    /// (``ReportedByRoot``); a rank that fails alone reports its own error. Collective.
+    func everyRank<T>(_ body: () throws -> T) throws -> T {
+        let outcome = Result { try body() }
+        if communicator.size > 1 {
+            var rootFailed = [isRoot && (try? outcome.get()) == nil ? 1.0 : 0]
+            try communicator.allReduceSum(&rootFailed)
+            if !isRoot, rootFailed[0] > 0, (try? outcome.get()) == nil { throw ReportedByRoot() }
+        }
+        return try outcome.get()
+    }
+
     /// Whether rank 0 reports `error` for every rank.
     private static func isReportedByRoot(_ error: any Error) -> Bool {
         switch error {

@@ -12,8 +12,7 @@ extension TrainCommand {
         let printer = TrainingProgressPrinter(json: report.json, quiet: report.quiet || !group.isRoot)
         try group.run {
             // Every rank lists and checks the corpus alike; rank 0 reports its problems.
-            let train: LabelledCorpus, test: LabelledCorpus?
-            do { (train, test) = try split(try corpus.read()) } catch where !group.isRoot { throw ProcessGroup.ReportedByRoot() }
+            let (train, test) = try group.everyRank { try split(try corpus.read()) }
             var options = StreamingRecognizerOptions()
             options.threadCount = engine.threads
             options.chunking = streaming.chunking
