@@ -44,30 +44,10 @@ struct StreamingTrainCommandLineTests {
     @Test func killedRunResumesToTheSameRecognizer() throws {
         let folder = try TemporaryFolder()
         let common = ["train", RecognizerCommandLineTests.demo.path, "--chunk-frames", "3000"] + Self.small
-        let reference = folder.file("reference.json"), resumed = folder.file("resumed.json")
-        var run = try HMMKitBinary.run(common + ["--stream", "-o", reference.path])
-        #expect(run.status == 0, "\(run.stderr)")
-
-        let checkpoint = folder.file("resumed.json.checkpoint")
-        let process = Process()
-        process.executableURL = HMMKitBinary.url
-        process.arguments = common + ["--stream", "-o", resumed.path]
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(120)
-        while !FileManager.default.fileExists(atPath: checkpoint.path), process.isRunning, Date() < deadline { usleep(2_000) }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .uncaughtSignal, "the run ended before it could be killed")
-        #expect(!FileManager.default.fileExists(atPath: resumed.path))
-        let header = try String(contentsOf: checkpoint, encoding: .utf8).prefix { $0 != "\n" }
+        let (resumed, header) = try LargeCorpusData.expectKilledRunToResume(common, in: folder)
         #expect(!header.contains("\"completedIterations\":6"), "\(header)")
-
-        run = try HMMKitBinary.run(common + ["--resume", "-o", resumed.path])
-        #expect(run.status == 0, "\(run.stderr)")
-        #expect(try Data(contentsOf: resumed) == Data(contentsOf: reference))
         // Other options (or another corpus) cannot resume this checkpoint.
-        run = try HMMKitBinary.run(common.map { $0 == "5" ? "6" : $0 } + ["--resume", "-o", resumed.path])
+        var run = try HMMKitBinary.run(common.map { $0 == "5" ? "6" : $0 } + ["--resume", "-o", resumed.path])
         #expect(run.status == 1 && run.stderr.contains("another training configuration"), "\(run.stderr)")
         run = try HMMKitBinary.run(common.map { $0 == "0,1,7" ? "0,1,8" : $0 } + ["--resume", "-o", resumed.path])
         #expect(run.status == 1 && run.stderr.contains("another training configuration"), "\(run.stderr)")
@@ -77,16 +57,8 @@ struct StreamingTrainCommandLineTests {
     /// any training (no checkpoint); options that need the corpus in memory are usage errors.
     @Test func badInputIsReportedBeforeTraining() throws {
         let folder = try TemporaryFolder()
-        let tiny = folder.file("tiny")
-        try FileManager.default.createDirectory(at: tiny, withIntermediateDirectories: true)
-        for take in 0..<3 {
-            try FileManager.default.copyItem(at: RecognizerCommandLineTests.demo.appendingPathComponent("1_george_\(take).wav"),
-                                             to: tiny.appendingPathComponent("1_george_\(take).wav"))
-        }
-        _ = try folder.write(floatWAVBytes([Float](repeating: 0.1, count: 40)), to: "tiny/2_george_0.wav")
-        _ = try folder.write(floatWAVBytes([Float](repeating: 0.1, count: 40)), to: "tiny/3_george_0.wav")
-        try FileManager.default.copyItem(at: RecognizerCommandLineTests.demo.appendingPathComponent("3_george_1.wav"),
-                                         to: tiny.appendingPathComponent("3_george_1.wav"))
+        let tiny = try RecognizerCommandLineTests.corpus(in: folder, copying: ["1_george_0", "1_george_1", "1_george_2", "3_george_1"],
+                                                         shorterThanAFrame: ["2_george_0", "3_george_0"])
         let arguments = ["train", tiny.path, "--states", "3", "--speed-perturbation", "none"]
         let memory = try HMMKitBinary.run(arguments + ["-o", folder.file("m.json").path])
         let output = folder.file("s.json")
