@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # `hmmkit train --stream` / `--mpi` on FSDD: wall time and per-iteration throughput for 1 and 2
 # MPI ranks, and peak RSS on a 1× and a 4× corpus (BENCHMARKS.md, "Recognizer training from
-# audio, streamed"). Usage: Tools/benchmarks/streaming_train.sh RECORDINGS WORKDIR [RUNS]
+# audio, streamed"). Usage: Tools/benchmarks/streaming_train.sh RECORDINGS WORKDIR [RUNS] [throughput|memory|all]
 # Needs a release build with the MPI trait: swift build -c release --traits MPI
 set -euo pipefail
-recordings=$1 work=$2 runs=${3:-3}
+recordings=$1 work=$2 runs=${3:-3} parts=${4:-all}
 hmmkit=$(cd "$(dirname "$0")/../.." && pwd)/.build/release/hmmkit
 mpirun=(mpirun --allow-run-as-root --bind-to none -x OPENBLAS_NUM_THREADS=1 --mca btl_vader_single_copy_mechanism none)
 mkdir -p "$work"
@@ -23,6 +23,7 @@ PY
 }
 
 for run in $(seq "$runs"); do
+    [ "$parts" = memory ] && break
     for setup in "1 1" "2 1" "1 2"; do
         set -- $setup; ranks=$1 threads=$2
         /usr/bin/time -f "%e" -o "$work/time" "${mpirun[@]}" -np "$ranks" "$hmmkit" train "$recordings" \
@@ -33,6 +34,7 @@ done
 
 # Peak memory: the corpus as it is, and four copies under new speaker names (8,000 files).
 for copies in 1 4; do
+    [ "$parts" = throughput ] && break
     corpus="$work/fsdd${copies}x"
     if [ ! -d "$corpus" ]; then
         mkdir -p "$corpus"
