@@ -97,28 +97,7 @@ extension Recognizer {
                           frames: survey.frameCounts.reduce(0, +), skipped: survey.problems, seconds: Date().timeIntervalSince(began)))
         let source = try RecordingSequenceSource(entries: entries, configuration: configuration, survey: survey,
                                                  minimumFrames: minimumFrames, threadCount: options.threadCount)
-        // Every word's trainer has the same schedule and update; only the tolerance depends on its frames.
-        let hmmTrainer = wordTrainer(configuration, topology: configuration.markovTopology, frames: 0)
-        let splits: [Int: Int]
-        do { splits = try hmmTrainer.mixtureSplitSchedule() } catch { throw .configuration(["\(error)"]) }
-
-        var trainer = StreamingEMTrainer<ModelSet<GMMHMM<Double>>>(
-            updateOptions: hmmTrainer.baumWelch.update,
-            options: StreamingEMOptions(iterationCount: configuration.iterations, convergence: .totalLogLikelihoodGain(-.infinity),
-                                        threadCount: max(options.threadCount, 1), chunking: options.chunking, backend: options.backend))
-        trainer.communicator = communicator
-        trainer.checkpointURL = options.checkpointURL
-        trainer.configuration = checkpointConfiguration(entries, configuration: configuration, options: options)
-        trainer.beforeIteration = { iteration, set throws(TrainingError) in
-            // Words that stopped need no more audio (their sequences would be skipped anyway).
-            source.trainingLabels.labels = Set(zip(set.labels, set.stopped).filter { !$0.1 }.map(\.0))
-            guard let target = splits[iteration] else { return set }
-            return try set.map { _, model throws(TrainingError) in
-                do throws(HMMError) { return try model.splittingMixtures(to: target) } catch { throw .hmm(error) }
-            }
-        }
-        let stopping = MemberStopping(rule: .totalLogLikelihoodGainPerFrame(configuration.tolerancePerFrame),
-                                      earliestIteration: splits.keys.max() ?? 0)
+        let trainer = try wordSetTrainer(entries, configuration: configuration, options: options, source: source)
         var initialisationFailure: RecognizerError?
         do throws(TrainingError) {
             let start = try trainer.start(resuming: options.resume) { () throws(TrainingError) in
@@ -131,19 +110,12 @@ extension Recognizer {
                 }
                 events?(.initialised(sampledFrames: samples.values.reduce(0) { $0 + $1.frameCount },
                                      corpusFrames: samples.values.reduce(0) { $0 + $1.corpusFrameCount }))
-                var models: [GMMHMM<Double>] = []
-                for label in labels {
-                    let (frames, lengths) = samples[label]!.takeStacked()
-                    samples[label] = nil
-                    do throws(HMMError) {
-                        models.append(try Self.wordTrainer(configuration, topology: configuration.markovTopology, frames: frames.rowCount)
-                            .initialModel(frames, lengths: lengths))
-                    } catch {
-                        initialisationFailure = .model(label: label, error)
-                        throw .noData("the model of \"\(label)\" cannot be initialised: \(error)")
-                    }
+                do throws(RecognizerError) {
+                    return try initialWordModels(labels, samples: &samples, configuration: configuration)
+                } catch {
+                    initialisationFailure = error
+                    throw .noData("\(error)")
                 }
-                return try ModelSet(labels: labels, models: models, stopping: stopping)
             }
             if start.resumed { events?(.resumed(completedIterations: start.completedIterations)) }
             let fit = try trainer.train(from: start, source: source) { events?(.iteration($0)) }
@@ -154,6 +126,54 @@ extension Recognizer {
         } catch {
             throw initialisationFailure ?? .training(error)
         }
+    }
+
+    /// The trainer of all word models together: every word's trainer has the same update and
+    /// mixture-split schedule (applied before the planned iterations); only its tolerance depends
+    /// on its frames, which ``initialWordModels(_:samples:configuration:)`` puts in the set.
+    private static func wordSetTrainer(_ entries: [CorpusEntry], configuration: RecognizerConfiguration,
+                                       options: StreamingRecognizerOptions, source: RecordingSequenceSource)
+        throws(RecognizerError) -> StreamingEMTrainer<ModelSet<GMMHMM<Double>>>
+    {
+        let hmmTrainer = wordTrainer(configuration, topology: configuration.markovTopology, frames: 0)
+        let splits: [Int: Int]
+        do { splits = try hmmTrainer.mixtureSplitSchedule() } catch { throw .configuration(["\(error)"]) }
+        var trainer = StreamingEMTrainer<ModelSet<GMMHMM<Double>>>(
+            updateOptions: hmmTrainer.baumWelch.update,
+            options: StreamingEMOptions(iterationCount: configuration.iterations, convergence: .totalLogLikelihoodGain(-.infinity),
+                                        threadCount: max(options.threadCount, 1), chunking: options.chunking, backend: options.backend))
+        trainer.communicator = options.communicator
+        trainer.checkpointURL = options.checkpointURL
+        trainer.configuration = checkpointConfiguration(entries, configuration: configuration, options: options)
+        trainer.beforeIteration = { iteration, set throws(TrainingError) in
+            // Words that stopped need no more audio (their sequences would be skipped anyway).
+            source.trainingLabels.labels = Set(zip(set.labels, set.stopped).filter { !$0.1 }.map(\.0))
+            guard let target = splits[iteration] else { return set }
+            return try set.map { _, model throws(TrainingError) in
+                do throws(HMMError) { return try model.splittingMixtures(to: target) } catch { throw .hmm(error) }
+            }
+        }
+        return trainer
+    }
+
+    /// Each label's first model, made from its sample as in-memory training makes it from all its
+    /// sequences, in a set whose members stop as Baum-Welch alone would: on their own tolerance
+    /// (``RecognizerConfiguration/tolerancePerFrame`` × their frames), not before the last split.
+    private static func initialWordModels(_ labels: [String], samples: inout [String: SequenceSample<Double>],
+                                          configuration: RecognizerConfiguration) throws(RecognizerError) -> ModelSet<GMMHMM<Double>> {
+        let splits = (try? wordTrainer(configuration, topology: configuration.markovTopology, frames: 0).mixtureSplitSchedule()) ?? [:]
+        var models: [GMMHMM<Double>] = []
+        for label in labels {
+            let (frames, lengths) = samples[label]!.takeStacked()
+            samples[label] = nil
+            do {
+                models.append(try wordTrainer(configuration, topology: configuration.markovTopology, frames: frames.rowCount)
+                    .initialModel(frames, lengths: lengths))
+            } catch { throw .model(label: label, error) }
+        }
+        let stopping = MemberStopping(rule: .totalLogLikelihoodGainPerFrame(configuration.tolerancePerFrame),
+                                      earliestIteration: splits.keys.max() ?? 0)
+        do { return try ModelSet(labels: labels, models: models, stopping: stopping) } catch { throw .training(error) }
     }
 
     /// What a checkpoint must match to be resumed: the corpus (every path, label and speaker, in
