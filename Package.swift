@@ -69,9 +69,9 @@ let package = Package(
         .target(name: "HMMKitMixtures", dependencies: ["HMMKitNumerics", "HMMKitMatrixFiles"]),
         // Hidden Markov models: topologies, forward-backward, Viterbi (emissions from the mixtures).
         .target(name: "HMMKitMarkov", dependencies: ["HMMKitNumerics", "HMMKitMixtures", "HMMKitMatrixFiles"]),
-        // Isolated-word recognition: one GMM-HMM per label, training, recognition, evaluation, files.
+        // Isolated-word recognition: one GMM-HMM per label, training (in memory or streamed), recognition, evaluation, files.
         .target(name: "HMMKitRecognition", dependencies: [
-            "HMMKitFeatures", "HMMKitMarkov", "HMMKitCorpus", "HMMKitAudio", "HMMKitMatrixFiles",
+            "HMMKitFeatures", "HMMKitMarkov", "HMMKitCorpus", "HMMKitAudio", "HMMKitMatrixFiles", "HMMKitTraining",
         ]),
         // Training on corpora larger than memory: streamed EM, statistics files, checkpoints, processes that train together.
         .target(name: "HMMKitTraining", dependencies: ["HMMKitNumerics", "HMMKitMatrixFiles", "HMMKitMixtures", "HMMKitMarkov"]),
