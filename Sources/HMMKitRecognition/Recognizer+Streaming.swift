@@ -172,7 +172,7 @@ extension Recognizer {
             } catch { throw .model(label: label, error) }
         }
         let stopping = MemberStopping(rule: .totalLogLikelihoodGainPerFrame(configuration.tolerancePerFrame),
-                                      earliestIteration: splits.keys.max() ?? 0)
+                                      earliestIteration: splits.keys.max().map { $0 + 1 } ?? 0)
         do { return try ModelSet(labels: labels, models: models, stopping: stopping) } catch { throw .training(error) }
     }
 

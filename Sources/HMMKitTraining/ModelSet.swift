@@ -7,8 +7,8 @@ public struct MemberStopping: Sendable, Hashable, Codable {
     /// Applied to each member's own history (its sequences' log-likelihood and frames).
     public var rule: ConvergenceRule
     /// The first iteration (0-based) after which a member may stop: no member stops before a
-    /// scheduled change such as a mixture split (``BaumWelchOptions/mixtureSplits``: the last
-    /// split's iteration).
+    /// scheduled change such as a mixture split (``BaumWelchOptions/mixtureSplits``: the
+    /// iteration after the last split's, as Baum-Welch alone does).
     public var earliestIteration: Int
 
     public init(rule: ConvergenceRule, earliestIteration: Int = 0) {
