@@ -17,8 +17,11 @@ let systemLibraries: [Target] = [
 ]
 
 /// Vector kernels HMMKit writes itself (AVX2 + FMA, chosen at run time): the accelerated
-/// row softmax. C, so that per-function target attributes need no unsafe flags.
-let vectorKernels: Target = .target(name: "CVectorMath", path: "Sources/CVectorMath", linkerSettings: [.linkedLibrary("m")])
+/// row softmax and the skinny matrix products. C with per-function target attributes, so one
+/// binary runs everywhere; always optimised (-O3), as the register-blocked loops are 30× slower
+/// unoptimised and debug test runs call them too.
+let vectorKernels: Target = .target(name: "CVectorMath", path: "Sources/CVectorMath",
+                                    cSettings: [.unsafeFlags(["-O3"])], linkerSettings: [.linkedLibrary("m")])
 
 /// OpenMPI, for data-parallel training across processes and machines. Optional: only the `MPI`
 /// package trait (`swift build --traits MPI`) makes anything import it, so machines without
@@ -66,9 +69,9 @@ let package = Package(
         .target(name: "HMMKitMixtures", dependencies: ["HMMKitNumerics", "HMMKitMatrixFiles"]),
         // Hidden Markov models: topologies, forward-backward, Viterbi (emissions from the mixtures).
         .target(name: "HMMKitMarkov", dependencies: ["HMMKitNumerics", "HMMKitMixtures", "HMMKitMatrixFiles"]),
-        // Isolated-word recognition: one GMM-HMM per label, training, recognition, evaluation, files.
+        // Isolated-word recognition: one GMM-HMM per label, training (in memory or streamed), recognition, evaluation, files.
         .target(name: "HMMKitRecognition", dependencies: [
-            "HMMKitFeatures", "HMMKitMarkov", "HMMKitCorpus", "HMMKitAudio", "HMMKitMatrixFiles",
+            "HMMKitFeatures", "HMMKitMarkov", "HMMKitCorpus", "HMMKitAudio", "HMMKitMatrixFiles", "HMMKitTraining",
         ]),
         // Training on corpora larger than memory: streamed EM, statistics files, checkpoints, processes that train together.
         .target(name: "HMMKitTraining", dependencies: ["HMMKitNumerics", "HMMKitMatrixFiles", "HMMKitMixtures", "HMMKitMarkov"]),

@@ -12,10 +12,19 @@
 import Foundation
 import HMMKit
 
+/// Wall-clock seconds of `body`; with `CPU_TIME=1`, the process's CPU seconds instead (for
+/// comparing one-thread runs on a machine that other work keeps busy).
 func seconds(_ body: () throws -> Void) rethrows -> Double {
-    let start = DispatchTime.now().uptimeNanoseconds
+    let cpu = ProcessInfo.processInfo.environment["CPU_TIME"] == "1"
+    func now() -> Double {
+        guard cpu else { return Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+        var time = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+    let start = now()
     try body()
-    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    return now() - start
 }
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
@@ -93,7 +102,8 @@ func w3(_ folder: String, repetitions: Int = 3) throws {
                 trainTimes.append(trainTime)
                 var scores: [[Double]] = []
                 let trained = models
-                let scoreTime = seconds {
+                let scoreReps = ProcessInfo.processInfo.environment["SCORE_REPS"].flatMap(Int.init) ?? 1
+                let scoreTime = seconds { for _ in 0..<scoreReps {
                     let rows = Mutex<[Int: [Double]]>([:])
                     DispatchQueue.concurrentPerform(iterations: threads) { worker in
                         for digit in stride(from: worker, to: 10, by: threads) {
@@ -103,7 +113,7 @@ func w3(_ folder: String, repetitions: Int = 3) throws {
                     }
                     let table = rows.withLock { $0 }
                     scores = (0..<10).map { table[$0]! }
-                }
+                } } / Double(scoreReps)
                 scoreTimes.append(scoreTime)
                 let correct = test.indices.filter { k in (0..<10).max { scores[$0][k] < scores[$1][k] } == test[k].digit }.count
                 accuracy = Double(correct) / Double(test.count)

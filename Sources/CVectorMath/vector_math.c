@@ -65,6 +65,18 @@ static inline __m256 exp_nonpositive_ps(__m256 x) {
 }
 
 __attribute__((target("avx2,fma")))
+void hmmkit_exp_nonpositive_f64(double *values, size_t count) {
+    const __m256d lowest = _mm256_set1_pd(-708.0), zero = _mm256_setzero_pd();
+    size_t i = 0;
+    for (; i + 4 <= count; i += 4) {
+        __m256d x = _mm256_loadu_pd(values + i);
+        __m256d e = exp_nonpositive_pd(x);
+        _mm256_storeu_pd(values + i, _mm256_blendv_pd(e, zero, _mm256_cmp_pd(x, lowest, _CMP_LT_OQ)));
+    }
+    for (; i < count; i++) values[i] = values[i] < -708.0 ? 0.0 : exp(values[i]);
+}
+
+__attribute__((target("avx2,fma")))
 void hmmkit_softmax_rows_f64(double *values, size_t rows, size_t columns, double *log_sums) {
     for (size_t row = 0; row < rows; row++) {
         double *v = values + row * columns;
@@ -125,6 +137,8 @@ void hmmkit_softmax_rows_f32(float *values, size_t rows, size_t columns, float *
 }
 
 #else
+
+void hmmkit_exp_nonpositive_f64(double *values, size_t count) { (void)values; (void)count; }
 
 void hmmkit_softmax_rows_f64(double *values, size_t rows, size_t columns, double *log_sums) {
     (void)values; (void)rows; (void)columns; (void)log_sums;

@@ -36,28 +36,31 @@ struct TrainCommand: ParsableCommand {
     var plots: String?
     @OptionGroup var engine: EngineOptions
     @OptionGroup var report: ReportOptions
+    @OptionGroup(title: "Large corpora (streaming, checkpoints, MPI)") var streaming: StreamingOptions
 
     func validate() throws {
         guard output != nil || crossValidate != nil else { throw ValidationError("give -o RECOGNIZER.json (or --cross-validate)") }
+        if streaming.isStreaming {
+            guard crossValidate == nil else { throw ValidationError("--cross-validate trains in memory; drop --stream, --mpi and --resume") }
+            guard streaming.startFrom == nil else { throw ValidationError("--start-from is for hmm fit and gmm fit; train starts from its corpus") }
+        }
     }
 
     func run() throws {
         let configuration = try model.configuration(covariance: covariance, seed: seed)
+        if streaming.isStreaming {
+            try runStreaming(configuration: configuration)
+            return
+        }
         let all = try corpus.load()
         if crossValidate == .speaker {
             try crossValidateBySpeaker(all, configuration: configuration)
             return
         }
-        var train = all, test: LabelledCorpus?
-        if let split {
-            do {
-                let parts = try all.split(CorpusSplitSpecification.parse(split), seed: seed)
-                train = parts.train
-                test = parts.test
-            } catch {
-                Terminal.error("\(error)")
-                throw ExitCode(1)
-            }
+        let train: LabelledCorpus, test: LabelledCorpus?
+        do { (train, test) = try split(all) } catch {
+            Terminal.error("\(error)")
+            throw ExitCode(1)
         }
         let started = Date()
         let recognizer: Recognizer
@@ -69,10 +72,24 @@ struct TrainCommand: ParsableCommand {
             Terminal.error("\(error)")
             throw ExitCode(1)
         }
-        let trainSeconds = Date().timeIntervalSince(started)
+        try finish(recognizer, train: train, test: test, trainSeconds: Date().timeIntervalSince(started))
+    }
+
+    /// The training part of `corpus` and, with --split, the test part.
+    func split(_ corpus: LabelledCorpus) throws -> (train: LabelledCorpus, test: LabelledCorpus?) {
+        guard let split else { return (corpus, nil) }
+        let parts = try corpus.split(CorpusSplitSpecification.parse(split), seed: seed)
+        return (parts.train, parts.test)
+    }
+
+    /// After training (the recognizer saved): the summary, the test part's evaluation, the plots.
+    /// - Parameter summary: more fields for the --json summary.
+    func finish(_ recognizer: Recognizer, train: LabelledCorpus, test: LabelledCorpus?, trainSeconds: Double,
+                summary extra: [String: Any] = [:]) throws {
         var summary: [String: Any] = ["labels": recognizer.labels, "trainingFiles": train.entries.count,
                                       "trainingSeconds": trainSeconds, "recognizer": output!,
                                       "parameters": recognizer.models.reduce(0) { $0 + $1.parameterCount }]
+        summary.merge(extra) { _, new in new }
         if !report.quiet { Terminal.info(String(format: "trained %d word models in %.2f s; wrote %@", recognizer.labels.count, trainSeconds, output!)) }
         var evaluation: Evaluation?
         if let test, !test.entries.isEmpty {

@@ -21,11 +21,15 @@ struct CorpusOptions: ParsableArguments {
                         labels: labels.map(CorpusSelection.names(inList:)) ?? [])
     }
 
+    /// The corpus, or the ``CorpusError`` listing every problem.
+    func read(minimumLabels: Int = 2) throws(CorpusError) -> LabelledCorpus {
+        try LabelledCorpus.load(path: corpus, selection: selection, options: CorpusLoadOptions(minimumLabelCount: minimumLabels))
+    }
+
     /// The corpus, or exit 1 with every problem listed.
     func load(minimumLabels: Int = 2) throws -> LabelledCorpus {
         do {
-            return try LabelledCorpus.load(path: corpus, selection: selection,
-                                           options: CorpusLoadOptions(minimumLabelCount: minimumLabels))
+            return try read(minimumLabels: minimumLabels)
         } catch {
             Terminal.error("\(error)")
             throw ExitCode(1)

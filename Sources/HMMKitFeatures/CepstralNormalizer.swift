@@ -33,7 +33,7 @@ extension CepstralNormalizer {
 
 /// Per-dimension mean and standard deviation over a set of frames (an utterance or a speaker's
 /// utterances), accumulated in Double.
-public struct CepstralStatistics: Sendable, Equatable {
+public struct CepstralStatistics: Sendable, Equatable, Codable {
     /// Frames counted.
     public private(set) var frameCount = 0
     private var sums: [Double]

@@ -35,6 +35,10 @@ public protocol EmissionModel: Sendable {
 
     /// A fresh workspace for one worker.
     func makeWorkspace() -> Workspace
+    /// A fresh workspace for a worker that only scores (``accumulate(_:statePosteriors:into:)``
+    /// is never called with it), which may skip what only accumulation needs. Default:
+    /// ``makeWorkspace()``.
+    func makeScoringWorkspace() -> Workspace
     /// `log p(x_t | state s)` for rows `rows` of `frames`, into `output` (`[rows.count × S]`,
     /// row stride S). The workspace keeps what ``accumulate(_:statePosteriors:into:)`` needs.
     func score(_ frames: Matrix<Scalar>, rows: Range<Int>, workspace: Workspace, into output: UnsafeMutablePointer<Scalar>)
@@ -47,6 +51,10 @@ public protocol EmissionModel: Sendable {
     func updated(with statistics: Statistics, options: HMMUpdateOptions) throws(HMMError) -> (Self, EmissionUpdateReport)
     /// One frame drawn from each listed state's density, `[states.count × D]`.
     func sample<G: RandomNumberGenerator>(states: [Int], using generator: inout G) -> Matrix<Scalar>
+}
+
+extension EmissionModel {
+    public func makeScoringWorkspace() -> Workspace { makeWorkspace() }
 }
 
 /// What an emission update did.

@@ -72,7 +72,9 @@ final class BatchWorker<Emissions: EmissionModel> {
     let logLikelihoods = ScratchBuffer<Emissions.Scalar>()
     let posteriors = ScratchBuffer<Emissions.Scalar>()
 
-    init(_ emissions: Emissions) { emissionWorkspace = emissions.makeWorkspace() }
+    init(_ emissions: Emissions, scoringOnly: Bool) {
+        emissionWorkspace = scoringOnly ? emissions.makeScoringWorkspace() : emissions.makeWorkspace()
+    }
 }
 
 extension HiddenMarkovModel {
@@ -80,8 +82,10 @@ extension HiddenMarkovModel {
     /// `worker.logLikelihoods` (`[rows × S]` from the block's first row). Chunks run on up to
     /// `threadCount` workers; each chunk folds its blocks into a copy of `initial`; the partial
     /// results are returned in chunk order. The first error (lowest sequence) is thrown.
+    /// `scoringOnly`: `body` never accumulates emission statistics (scoring, decoding).
     func runBatch<Partial: Sendable>(
         _ frames: Matrix<Scalar>, layout: SequenceLayout, threadCount: Int, partition: BatchPartition, initial: Partial,
+        scoringOnly: Bool = false,
         _ body: @Sendable (inout Partial, BatchWorker<Emissions>, Range<Int>, Int) throws(HMMError) -> Void
     ) throws(HMMError) -> [Partial] {
         precondition(threadCount >= 1, "threadCount must be ≥ 1 (got \(threadCount))")
@@ -91,7 +95,7 @@ extension HiddenMarkovModel {
         let next = Atomic<Int>(0)
         let model = self, s = stateCount
         DispatchQueue.concurrentPerform(iterations: max(1, min(threadCount, chunks.count))) { _ in
-            let worker = BatchWorker(model.emissions)
+            let worker = BatchWorker(model.emissions, scoringOnly: scoringOnly)
             while true {
                 let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard index < chunks.count else { return }

@@ -18,7 +18,7 @@ public struct BaumWelchOptions: Sendable, Hashable {
     public var update = HMMUpdateOptions()
     /// Mixture splitting during training: before the iterations listed (0-based), every state's
     /// mixture grows to the given number of components (e.g. `[4: 2, 8: 4]`); ``MixtureEmissions``
-    /// only. Training does not stop on the tolerance before the last split.
+    /// only. Training does not stop on the tolerance before the iteration after the last split.
     public var mixtureSplits: [Int: Int] = [:]
 
     public init(iterationCount: Int = 10, tolerance: Double = 1e-2, implementation: ForwardBackwardImplementation = .scaled,
@@ -129,8 +129,9 @@ extension HiddenMarkovModel {
             progress?(BaumWelchProgress(iteration: iteration + 1, iterationCount: options.iterationCount,
                                         logLikelihood: report.logLikelihood, frameCount: report.frameCount,
                                         seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, report: report))
-            // Convergence counts only once every scheduled mixture split has happened.
-            if reached && !options.mixtureSplits.keys.contains(where: { $0 > iteration }) {
+            // Convergence counts only after the last scheduled mixture split: the split iteration's
+            // likelihood belongs to another model than the one before it, so its change is no test.
+            if reached && !options.mixtureSplits.keys.contains(where: { $0 >= iteration }) {
                 monitor.stopReason = .converged
                 break
             }

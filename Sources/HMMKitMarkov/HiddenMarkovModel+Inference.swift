@@ -39,7 +39,7 @@ extension HiddenMarkovModel {
         let layout = try layout(frames, lengths: lengths, checkingLengths: !unscorableAsNegativeInfinity)
         let model = self, s = stateCount, minimum = chain.minimumFrameCount
         let partials = try runBatch(frames, layout: layout, threadCount: threadCount, partition: partition,
-                                    initial: [Double]()) { (scores: inout [Double], worker, block, firstRow) throws(HMMError) in
+                                    initial: [Double](), scoringOnly: true) { (scores: inout [Double], worker, block, firstRow) throws(HMMError) in
             for sequence in block {
                 let count = layout.lengths[sequence]
                 guard count >= minimum else {
@@ -88,7 +88,7 @@ extension HiddenMarkovModel {
         let layout = try layout(frames, lengths: lengths)
         let model = self, s = stateCount
         let partials = try runBatch(frames, layout: layout, threadCount: threadCount, partition: BatchPartition(),
-                                    initial: [ViterbiPath]()) { (paths: inout [ViterbiPath], worker, block, firstRow) throws(HMMError) in
+                                    initial: [ViterbiPath](), scoringOnly: true) { (paths: inout [ViterbiPath], worker, block, firstRow) throws(HMMError) in
             for sequence in block {
                 let input = worker.logLikelihoods.pointer + (layout.offsets[sequence] - firstRow) * s
                 switch model.chain.viterbi(input, frames: layout.lengths[sequence], sequence: sequence, workspace: worker.markovWorkspace) {
@@ -112,7 +112,7 @@ extension HiddenMarkovModel {
         let layout = try layout(frames, lengths: lengths)
         let model = self, s = stateCount
         let partials = try runBatch(frames, layout: layout, threadCount: threadCount, partition: BatchPartition(),
-                                    initial: [Matrix<Scalar>]()) { (blocks: inout [Matrix<Scalar>], worker, block, firstRow) throws(HMMError) in
+                                    initial: [Matrix<Scalar>](), scoringOnly: true) { (blocks: inout [Matrix<Scalar>], worker, block, firstRow) throws(HMMError) in
             for sequence in block {
                 let count = layout.lengths[sequence]
                 var gamma = Matrix<Scalar>(rowCount: count, columnCount: s)

@@ -30,6 +30,9 @@ import HMMKitNumerics
 /// The smallest per-frame normaliser the scaled path trusts (see the file comment).
 let smallestTrustedScale = 1e-100
 
+/// Steady frames whose shifts and exponentials the scaled forward pass prepares at once.
+let scaledChunkFrames = 256
+
 extension MarkovChain {
     /// Scaled forward-backward over a checked sequence; `.success(nil)` asks the caller to fall
     /// back to log space.
@@ -43,9 +46,10 @@ extension MarkovChain {
         let inverseScales = workspace.inverseScales.reserve(count)
         let rows = workspace.rows.reserve(4 * n)
         let xi = workspace.transitionCounts.reserve(n * n)
+        let shifts = workspace.frameShifts.reserve(scaledChunkFrames)
         let logLikelihood: Double
         switch scaledForward(input, frames: count, sequence: sequence, prediction: rows, alpha: lattice, alphaStride: n,
-                             scaled: scaled, inverseScales: inverseScales) {
+                             scaled: scaled, inverseScales: inverseScales, shifts: shifts) {
         case .success(let value?): logLikelihood = value
         case .success(nil): return .success(nil)
         case .failure(let error): return .failure(error)
@@ -104,26 +108,46 @@ extension MarkovChain {
 
     /// The scaled forward pass; `.success(nil)` when a normaliser fell below
     /// ``smallestTrustedScale``. With `alphaStride == n`, α̂ is kept for every frame in `alpha`
-    /// (`[T × S]`), and `scaled` / `inverseScales` receive b̃ and `1 / c_t`; with `alphaStride == 0`
-    /// one row of `alpha` is reused and `scaled` / `inverseScales` are only scratch of one row.
+    /// (`[T × S]`), and `scaled` / `inverseScales` receive b̃ and `1 / c_t` (`[T × S]`, `[T]`);
+    /// with `alphaStride == 0` one row of `alpha` is reused, `scaled` is scratch of
+    /// ``scaledChunkFrames`` rows and `inverseScales` of one value. `shifts` is scratch of
+    /// ``scaledChunkFrames`` values.
+    ///
+    /// Frames from ``firstSteadyFrame`` to the last but one can be in any state, so their shift
+    /// is the row maximum: for a chunk of such frames the shifts and the exponentials are
+    /// computed before the recursion, the exponentials as one vector loop. The other frames (the
+    /// first few of a left-to-right chain, the last, any after a bad value) take the per-frame
+    /// shift over the states the prediction allows. `log c_t` is summed as the log of a running
+    /// product (one log per ~100 frames instead of one per frame).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func scaledForward(_ input: UnsafePointer<Scalar>, frames count: Int, sequence: Int, prediction: UnsafeMutablePointer<Double>,
                        alpha: UnsafeMutablePointer<Double>, alphaStride: Int, scaled: UnsafeMutablePointer<Double>,
-                       inverseScales: UnsafeMutablePointer<Double>) -> Result<Double?, MarkovError> {
+                       inverseScales: UnsafeMutablePointer<Double>, shifts: UnsafeMutablePointer<Double>) -> Result<Double?, MarkovError> {
         let n = stateCount
         let keep = alphaStride != 0
-        var logLikelihood = 0.0
+        var shiftSum = 0.0, scaleProduct = 1.0, logScales = 0.0
+        // Steady frames: [steadyStart, steadyEnd); frames from the first bad value on are not.
+        let steadyStart = firstSteadyFrame ?? count
+        var steadyEnd = Swift.max(steadyStart, count - 1)
         return transitionsInDouble.withUnsafeBufferPointer { a in
             predecessorBands.withUnsafeBufferPointer { bands in
                 startInDouble.withUnsafeBufferPointer { start in
                     endWeights.withUnsafeBufferPointer { end in
-                        var trusted = true
+                        var chunkStart = 0, chunkEnd = 0
                         for t in 0..<count {
                             let frame = input + t * n
-                            if let state = firstInvalidState(frame, count: n) {
-                                return .failure(.invalidLogLikelihood(sequence: sequence, frame: t, state: state, value: Double(frame[state])))
+                            let steady = t >= steadyStart && t < steadyEnd
+                            if steady && t >= chunkEnd {
+                                chunkStart = t
+                                chunkEnd = Swift.min(t + scaledChunkFrames, steadyEnd)
+                                let target = keep ? scaled + chunkStart * n : scaled
+                                if let bad = prepareSteadyFrames(input, frames: chunkStart..<chunkEnd, into: target, shifts: shifts) {
+                                    steadyEnd = bad
+                                    chunkEnd = bad
+                                }
                             }
+                            let emission = scaled + (keep ? t * n : (steady && t < steadyEnd ? (t - chunkStart) * n : 0))
                             if t == 0 {
                                 for j in 0..<n { prediction[j] = start[j] }
                             } else {
@@ -134,33 +158,76 @@ extension MarkovChain {
                                     prediction[j] = sum
                                 }
                             }
-                            if t == count - 1 { for j in 0..<n { prediction[j] *= end[j] } }
-                            var shift = -Double.infinity
-                            for j in 0..<n where prediction[j] > 0 && Double(frame[j]) > shift { shift = Double(frame[j]) }
-                            guard shift > -.infinity else {
-                                return .failure(.impossibleSequence(sequence: sequence, frameCount: count, frame: t))
+                            let shift: Double
+                            if t >= steadyStart && t < steadyEnd {
+                                shift = shifts[t - chunkStart]
+                                guard shift > -.infinity else {
+                                    return .failure(.impossibleSequence(sequence: sequence, frameCount: count, frame: t))
+                                }
+                            } else {
+                                if let state = firstInvalidState(frame, count: n) {
+                                    return .failure(.invalidLogLikelihood(sequence: sequence, frame: t, state: state, value: Double(frame[state])))
+                                }
+                                if t == count - 1 { for j in 0..<n { prediction[j] *= end[j] } }
+                                var best = -Double.infinity
+                                for j in 0..<n where prediction[j] > 0 && Double(frame[j]) > best { best = Double(frame[j]) }
+                                guard best > -.infinity else {
+                                    return .failure(.impossibleSequence(sequence: sequence, frameCount: count, frame: t))
+                                }
+                                shift = best
+                                for j in 0..<n { emission[j] = FastExponential.exp(Swift.min(Double(frame[j]) - shift, 0)) }
                             }
-                            let emission = scaled + (keep ? t * n : 0)
                             let current = alpha + t * alphaStride
                             var total = 0.0
                             for j in 0..<n {
-                                let e = FastExponential.exp(Swift.min(Double(frame[j]) - shift, 0))
-                                emission[j] = e
-                                let value = prediction[j] * e
+                                let value = prediction[j] * emission[j]
                                 current[j] = value
                                 total += value
                             }
-                            if total < smallestTrustedScale { trusted = false }
+                            // An untrusted normaliser sends the whole sequence to log space.
+                            guard total >= smallestTrustedScale else { return .success(nil) }
                             let inverse = 1 / total
                             for j in 0..<n { current[j] *= inverse }
                             inverseScales[keep ? t : 0] = inverse
-                            logLikelihood += shift + Double.log(total)
+                            shiftSum += shift
+                            // total ≤ 1 and ≥ 1e-100: the product stays above 1e-250 before its log is taken.
+                            scaleProduct *= total
+                            if scaleProduct < 1e-150 {
+                                logScales += Double.log(scaleProduct)
+                                scaleProduct = 1
+                            }
                         }
-                        return .success(trusted ? logLikelihood : nil)
+                        return .success(shiftSum + (logScales + Double.log(scaleProduct)))
                     }
                 }
             }
         }
+    }
+
+    /// For the steady frames `frames` of `input`: each frame's row maximum into `shifts` (from
+    /// index 0) and `exp(log b − maximum)` into `target` (`[frames.count × S]`), 0 where
+    /// `log b = −∞`. Stops at the first frame holding NaN or +∞ and returns its index (the
+    /// frames before it are prepared); nil when all are.
+    private func prepareSteadyFrames(_ input: UnsafePointer<Scalar>, frames: Range<Int>, into target: UnsafeMutablePointer<Double>,
+                                     shifts: UnsafeMutablePointer<Double>) -> Int? {
+        let n = stateCount
+        var prepared = frames.upperBound
+        for t in frames {
+            let frame = input + t * n
+            if firstInvalidState(frame, count: n) != nil {
+                prepared = t
+                break
+            }
+            var largest = -Double.infinity
+            for j in 0..<n { largest = Swift.max(largest, Double(frame[j])) }
+            shifts[t - frames.lowerBound] = largest
+            let row = target + (t - frames.lowerBound) * n
+            // An all −∞ frame is reported by the caller; its row is only kept finite here.
+            let shift = largest > -.infinity ? largest : 0
+            for j in 0..<n { row[j] = Double(frame[j]) - shift }
+        }
+        FastExponential.exponentiateNonPositive(target, count: (prepared - frames.lowerBound) * n)
+        return prepared < frames.upperBound ? prepared : nil
     }
 
     /// `log p(x)` by the scaled forward pass over two rows (log space when a normaliser is untrusted).
@@ -168,10 +235,11 @@ extension MarkovChain {
                            workspace: MarkovWorkspace<Scalar>) -> Result<Double, MarkovError> {
         let rows = workspace.rows.reserve(4 * stateCount)
         // Prediction and α̂ in two separate rows (α̂ is read while the next prediction is built).
-        let scratch = workspace.scaledEmissions.reserve(stateCount)
+        let scratch = workspace.scaledEmissions.reserve(scaledChunkFrames * stateCount)
         let inverse = workspace.inverseScales.reserve(1)
+        let shifts = workspace.frameShifts.reserve(scaledChunkFrames)
         switch scaledForward(input, frames: frames, sequence: sequence, prediction: rows, alpha: rows + stateCount,
-                             alphaStride: 0, scaled: scratch, inverseScales: inverse) {
+                             alphaStride: 0, scaled: scratch, inverseScales: inverse, shifts: shifts) {
         case .success(let value?): return .success(value)
         case .success(nil): return logSpaceForwardOnly(input, frames: frames, sequence: sequence, workspace: workspace)
         case .failure(let error): return .failure(error)

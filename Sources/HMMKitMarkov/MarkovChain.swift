@@ -71,6 +71,11 @@ public struct MarkovChain<Scalar: MatrixScalar>: Sendable, Equatable {
     let predecessorBands: [Range<Int>]
     /// For each state i, the smallest range of states j holding every nonzero `A[i, j]`.
     let successorBands: [Range<Int>]
+    /// The first frame from which every state can be occupied at every frame (through nonzero
+    /// start and transition probabilities), or nil if that never happens: 0 for an ergodic
+    /// chain, S − 1 for left-to-right. From there on the scaled forward pass shifts each frame's
+    /// emissions by their row maximum, computed for a whole sequence at once.
+    let firstSteadyFrame: Int?
 
     /// A validated chain.
     /// - Parameters:
@@ -159,6 +164,7 @@ public struct MarkovChain<Scalar: MatrixScalar>: Sendable, Equatable {
         }
         self.predecessorBands = predecessors
         self.successorBands = successors
+        self.firstSteadyFrame = steadyFrame(stateCount: n, starts: startMask) { repaired[$0, $1] > 0 }
     }
 
     /// A chain of `stateCount` states with uniform probabilities over what `topology` allows:
@@ -185,4 +191,21 @@ public struct MarkovChain<Scalar: MatrixScalar>: Sendable, Equatable {
             throw .sequenceTooShort(sequence: sequence, frameCount: frames, minimumFrameCount: minimumFrameCount)
         }
     }
+}
+
+/// The first frame t at which every state can be occupied, such that every later frame can be too
+/// (see ``MarkovChain/firstSteadyFrame``), or nil. Once all states are possible at t, all are at
+/// t + 1 exactly when every state has a predecessor, and then forever.
+func steadyFrame(stateCount n: Int, starts: [Bool], edge: (Int, Int) -> Bool) -> Int? {
+    let everyStateEntered = (0..<n).allSatisfy { j in (0..<n).contains { edge($0, j) } }
+    guard everyStateEntered else { return nil }
+    var possible = starts
+    // Left-to-right and ergodic chains get there within n − 1 frames; a chain that needs more
+    // than 4n (possible in principle, up to Wielandt's (n − 1)² + 1) keeps the per-frame shift,
+    // which is only slower.
+    for frame in 0...(4 * n) {
+        if !possible.contains(false) { return frame }
+        possible = (0..<n).map { j in (0..<n).contains { possible[$0] && edge($0, j) } }
+    }
+    return nil
 }

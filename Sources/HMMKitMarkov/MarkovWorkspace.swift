@@ -32,6 +32,8 @@ final class MarkovWorkspace<Scalar: MatrixScalar> {
     let scaledEmissions = ScratchBuffer<Double>()
     let scaledForward = ScratchBuffer<Double>()
     let inverseScales = ScratchBuffer<Double>()
+    /// Scaled path: the shifts of one chunk of steady frames, `[scaledChunkFrames]`.
+    let frameShifts = ScratchBuffer<Double>()
     /// Scaled path: four rows of S (prediction, β̂ twice, weights).
     let rows = ScratchBuffer<Double>()
     /// Log-space path and Viterbi: `log α` or δ `[T × S]`, rows of S and a band of terms.

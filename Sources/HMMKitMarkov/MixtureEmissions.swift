@@ -40,6 +40,7 @@ public struct MixtureEmissions<Scalar: MatrixScalar>: EmissionModel {
     }
 
     public func makeWorkspace() -> MixtureWorkspace<Scalar> { MixtureWorkspace<Scalar>() }
+    public func makeScoringWorkspace() -> MixtureWorkspace<Scalar> { MixtureWorkspace<Scalar>(scoringOnly: true) }
 
     public func score(_ frames: Matrix<Scalar>, rows: Range<Int>, workspace: MixtureWorkspace<Scalar>,
                       into output: UnsafeMutablePointer<Scalar>) {

@@ -37,6 +37,7 @@ extension GaussianMixture {
     @_specialize(where Scalar == Double)
     package func addResponsibilityStatistics(_ workspace: MixtureWorkspace<Scalar>, into statistics: inout GaussianMixtureStatistics,
                                              backend: ComputeBackend) {
+        precondition(!workspace.scoringOnly, "a scoring-only workspace has no features to accumulate from")
         let d = dimension, k = componentCount
         let type = covarianceType
         // First order (+ diagonal second order): γᵀ · x  or  γᵀ · [x, x²]; full: γᵀ · [x', x'ᵢx'ⱼ].

@@ -89,7 +89,7 @@ extension GaussianMixture {
                       _ body: (MixtureWorkspace<Scalar>, Range<Int>) -> Void) throws(MixtureError) {
         guard data.columnCount == dimension else { throw .dimensionMismatch(model: dimension, data: data.columnCount) }
         try data.requireFiniteData()
-        let workspace = MixtureWorkspace<Scalar>()
+        let workspace = MixtureWorkspace<Scalar>(scoringOnly: true)
         for start in stride(from: 0, to: data.rowCount, by: rowsPerBlock) {
             let rows = start..<min(start + rowsPerBlock, data.rowCount)
             workspace.select(data, rows: rows)

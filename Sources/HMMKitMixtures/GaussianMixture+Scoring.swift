@@ -34,24 +34,22 @@ extension GaussianMixture {
             // The ones column of the features picks up each component's constant.
             try! backend.multiply(workspace.features, by: cache.linearWeights!, into: &workspace.logDensities)
         case .full:
-            let featureCount = d + d * (d + 1) / 2 + 1
-            MixtureWorkspace.shape(&workspace.features, n, featureCount)
+            let featureCount = QuadraticFeatures.width(dimension: d)
             let centre = cache.centre
+            if workspace.scoringOnly {
+                let done = workspace.withBlock { x in
+                    workspace.logDensities.withUnsafeMutableElements { out in
+                        QuadraticFeatures.scores(x, rows: n, dimension: d, centre: centre, weights: cache.quadraticWeights!,
+                                                 into: out.baseAddress!, backend: backend)
+                    }
+                }
+                if done { return }
+            }
+            MixtureWorkspace.shape(&workspace.features, n, featureCount)
             workspace.withBlock { x in
                 workspace.features.withUnsafeMutableElements { f in
-                    for row in 0..<n {
-                        let source = x + row * d, target = f.baseAddress! + row * featureCount
-                        for j in 0..<d { target[j] = source[j] - centre[j] }
-                        var feature = d
-                        for i in 0..<d {
-                            let xi = target[i]
-                            for j in i..<d {
-                                target[feature] = xi * target[j]
-                                feature += 1
-                            }
-                        }
-                        target[feature] = 1
-                    }
+                    QuadraticFeatures.build(x, rows: n, dimension: d, centre: centre, into: f.baseAddress!,
+                                            outputStride: featureCount, backend: backend)
                 }
             }
             try! backend.multiply(workspace.features, by: cache.quadraticWeights!, into: &workspace.logDensities)

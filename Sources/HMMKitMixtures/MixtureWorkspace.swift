@@ -22,7 +22,11 @@ public final class MixtureWorkspace<Scalar: MatrixScalar> {
     var statisticsProduct = Matrix<Scalar>(rowCount: 0, columnCount: 0)
     var outer = Matrix<Scalar>(rowCount: 0, columnCount: 0)
 
-    package init() {}
+    /// Whether the blocks are only scored (never accumulated): full covariance may then score
+    /// without building ``features`` (see ``GaussianMixture/weightedLogDensities(_:backend:)``).
+    package let scoringOnly: Bool
+
+    package init(scoringOnly: Bool = false) { self.scoringOnly = scoringOnly }
 
     /// Makes `matrix` `[rows × columns]`, reallocating only when the shape changes.
     @inline(__always)

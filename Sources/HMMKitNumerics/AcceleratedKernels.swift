@@ -39,6 +39,8 @@ enum AcceleratedKernels {
         a: UnsafePointer<S>, lda: Int, b: UnsafePointer<S>, ldb: Int,
         beta: S, c: UnsafeMutablePointer<S>, ldc: Int
     ) {
+        if SkinnyProducts.multiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                                   a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc) { return }
         BLASThreads.applyDefaultOnce()
         // Tall products with a short k (the E-step's frames × dims · dims × components) are bound
         // by OpenBLAS's passes over C (beta-scaling, then load-add-store), not by arithmetic.

@@ -1,3 +1,5 @@
+import CVectorMath
+
 /// `eˣ` without a libm call, for the inner loops of log-sum-exp and responsibilities, where one
 /// `exp` per matrix element dominates the time (6.4 million per EM iteration for 100,000 frames
 /// and 64 components).
@@ -167,5 +169,19 @@ extension Float: SoftmaxLanes {
         p = p * r + 1.0
         let bits = unsafeBitCast(shifted, to: SIMD8<UInt32>.self) &+ 127
         return p * unsafeBitCast(bits &<< 23, to: SIMD8<Float>.self)
+    }
+}
+
+extension FastExponential {
+    /// `values[i] = e^values[i]` for `count` values ≤ 0 (NaN-free; exactly 0 below −708, −∞
+    /// included), in place: the AVX2 + FMA kernel when the CPU has it, else ``exp(_:)-(Double)``
+    /// value by value. The two agree to a few ulp.
+    public static func exponentiateNonPositive(_ values: UnsafeMutablePointer<Double>, count: Int) {
+        guard count > 0 else { return }
+        if RowSoftmax.acceleratedKernelAvailable {
+            hmmkit_exp_nonpositive_f64(values, count)
+        } else {
+            for i in 0..<count { values[i] = exp(values[i]) }
+        }
     }
 }

@@ -92,11 +92,13 @@ extension Recognizer {
     /// With VTLN, each speaker's (or speakerless recording's) warp factor is chosen on the way.
     func score(_ entries: [CorpusEntry], threadCount: Int) throws(RecognizerError) -> ScoredRecordings {
         if let vtln = configuration.vtln { return try scoreWithVTLN(entries, vtln: vtln, threadCount: threadCount) }
-        let set = try FeatureComputation.compute(entries, configuration: configuration.features, perturbation: [], threadCount: threadCount,
-                                                 bySpeaker: configuration.speakerNormalization)
-        let problems = Dictionary(set.problems.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
-        let usable = entries.indices.filter { problems[$0] == nil && !set.features[$0].isEmpty }
-        let sequences = usable.map { set.features[$0][0] }
+        var unperturbed = configuration
+        unperturbed.speedPerturbation = []
+        let features = try FeatureComputation.compute(entries, configuration: unperturbed, threadCount: threadCount)
+        var problems: [Int: String] = [:]
+        for (index, recording) in features.enumerated() { problems[index] = recording.problems.first }
+        let usable = entries.indices.filter { problems[$0] == nil && !features[$0].copies.isEmpty }
+        let sequences = usable.map { features[$0].copies[0].frames }
         return ScoredRecordings(usable: usable, table: try scores(sequences, threadCount: threadCount),
                                 frames: sequences.map(\.rowCount), problems: problems)
     }

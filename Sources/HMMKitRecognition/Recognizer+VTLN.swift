@@ -87,7 +87,7 @@ extension Recognizer {
         var set = try warpedFeatures(signals, entries: entries, factors: [Double](repeating: 1, count: groups.count),
                                      normalizationGroups: normalization, vtln: vtln, configuration: configuration, threadCount: threadCount)
         progress?(.features(files: entries.count, copies: signals.copies, seconds: Date().timeIntervalSince(started)))
-        var recognizer = try fitWordModels(entries, labels: labels, features: set, configuration: configuration,
+        var recognizer = try fitWordModels(entries, labels: labels, features: set.recordings(copies: signals.copies), configuration: configuration,
                                            threadCount: threadCount, progress: progress)
         let minimumFrames: Int
         do { minimumFrames = try configuration.minimumFrameCount() } catch { throw .configuration(["\(error)"]) }
@@ -103,7 +103,7 @@ extension Recognizer {
             progress?(.warps(pass: pass + 1, of: vtln.trainingPasses, factors: chosen, seconds: Date().timeIntervalSince(begun)))
             set = try warpedFeatures(signals, entries: entries, factors: groups.map { chosen[$0]! }, normalizationGroups: normalization,
                                      vtln: vtln, configuration: configuration, threadCount: threadCount)
-            recognizer = try fitWordModels(entries, labels: labels, features: set, configuration: configuration,
+            recognizer = try fitWordModels(entries, labels: labels, features: set.recordings(copies: signals.copies), configuration: configuration,
                                            threadCount: threadCount, progress: progress)
         }
         return Recognizer(configuration: configuration, labels: recognizer.labels, models: recognizer.models,

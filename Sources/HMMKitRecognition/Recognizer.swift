@@ -59,57 +59,45 @@ public struct Recognizer: Sendable {
     public static func train(_ entries: [CorpusEntry], configuration: RecognizerConfiguration,
                              threadCount: Int = ProcessInfo.processInfo.activeProcessorCount,
                              progress: (@Sendable (Progress) -> Void)? = nil) throws(RecognizerError) -> Recognizer {
-        let problems = configuration.problems()
-        guard problems.isEmpty else { throw .configuration(problems) }
-        let labels = NaturalOrder.sortedUnique(entries.map(\.label))
-        guard labels.count >= 2 else {
-            throw .corpus(["a recognizer needs at least two labels; the corpus has \(labels.count) (\(labels.joined(separator: ", ")))"])
-        }
+        let labels = try trainingLabels(entries, configuration: configuration)
         let started = Date()
-        let signals = FeatureComputation.load(entries, sampleRate: configuration.features.sampleRate,
-                                              perturbation: configuration.speedPerturbation, threadCount: threadCount)
         if let vtln = configuration.vtln {
+            let signals = FeatureComputation.load(entries, sampleRate: configuration.features.sampleRate,
+                                                  perturbation: configuration.speedPerturbation, threadCount: threadCount)
             return try trainWithVTLN(entries, labels: labels, signals: signals, vtln: vtln, configuration: configuration,
                                      threadCount: threadCount, started: started, progress: progress)
         }
-        let groups = FeatureComputation.speakerGroups(entries, copies: signals.copies, bySpeaker: configuration.speakerNormalization)
-        let set = try FeatureComputation.features(of: signals, entries: entries, configuration: configuration.features, warpFactors: nil,
-                                                  normalizationGroups: groups, threadCount: threadCount)
-        progress?(.features(files: entries.count, copies: signals.copies, seconds: Date().timeIntervalSince(started)))
-        return try fitWordModels(entries, labels: labels, features: set, configuration: configuration, threadCount: threadCount,
-                                 progress: progress)
+        let features = try FeatureComputation.compute(entries, configuration: configuration, threadCount: threadCount)
+        progress?(.features(files: entries.count, copies: max(configuration.speedPerturbation.count, 1),
+                            seconds: Date().timeIntervalSince(started)))
+        return try fitWordModels(entries, labels: labels, features: features, configuration: configuration,
+                                 threadCount: threadCount, progress: progress)
     }
 
     /// One word model per label, trained on the features of `entries` (their copies shorter than
     /// a model can score are reported and skipped).
-    static func fitWordModels(_ entries: [CorpusEntry], labels: [String], features set: FeatureSet,
+    static func fitWordModels(_ entries: [CorpusEntry], labels: [String], features: [RecordingFeatures],
                               configuration: RecognizerConfiguration, threadCount: Int,
                               progress: (@Sendable (Progress) -> Void)?) throws(RecognizerError) -> Recognizer {
-        var report = set.problems.map { index, message in
-            entries[index].line.map { "line \($0): \(message)" } ?? message
-        }
-        let topology = configuration.markovTopology
         let minimumFrames: Int
         do { minimumFrames = try configuration.minimumFrameCount() } catch { throw .configuration(["\(error)"]) }
+        var report: [String] = []
         var sequences: [[Matrix<Double>]] = Array(repeating: [], count: labels.count)
         let labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
         var counts = [Int](repeating: 0, count: labels.count)
-        for (index, copies) in set.features.enumerated() where !copies.isEmpty {
-            let usable = copies.filter { $0.rowCount >= minimumFrames }
-            if usable.count < copies.count {
-                report.append("\(entries[index].path): \(copies.map(\.rowCount).min()!) frames, fewer than the \(minimumFrames) "
-                    + "a \(configuration.stateCount)-state \(configuration.topology) model needs; skipped")
-            }
+        for (entry, recording) in zip(entries, features) {
+            let (usable, problems) = TrainingUse.usableCopies(recording, of: entry, minimumFrames: minimumFrames,
+                                                              configuration: configuration)
+            report += problems
             guard !usable.isEmpty else { continue }
-            sequences[labelIndex[entries[index].label]!] += usable
-            counts[labelIndex[entries[index].label]!] += 1
+            sequences[labelIndex[entry.label]!] += usable.map(\.frames)
+            counts[labelIndex[entry.label]!] += 1
         }
-        let empty = labels.indices.filter { sequences[$0].isEmpty }
         // Unusable files are reported; they stop training only when a label has nothing left.
-        guard empty.isEmpty else {
-            throw .corpus(report + empty.map { "label \"\(labels[$0])\" has no usable recording" })
-        }
+        let empty = TrainingUse.emptyLabels(labels, counts: counts)
+        guard empty.isEmpty else { throw .corpus(report + empty) }
         let perLabel = sequences
+        let topology = configuration.markovTopology
         let fits = Mutex<[Int: Result<HMMFit<MixtureEmissions<Double>>, HMMError>]>([:])
         let done = Atomic<Int>(0)
         let workers = max(1, min(threadCount, labels.count))
@@ -140,6 +128,18 @@ public struct Recognizer: Sendable {
         }
         return Recognizer(configuration: configuration, labels: labels, models: models, trainingCounts: counts,
                           trainingHistory: histories)
+    }
+
+    /// The labels `entries` train models for, in natural order, after checking the configuration.
+    /// - Throws: ``RecognizerError/configuration(_:)``; ``RecognizerError/corpus(_:)`` for fewer than two labels.
+    static func trainingLabels(_ entries: [CorpusEntry], configuration: RecognizerConfiguration) throws(RecognizerError) -> [String] {
+        let problems = configuration.problems()
+        guard problems.isEmpty else { throw .configuration(problems) }
+        let labels = NaturalOrder.sortedUnique(entries.map(\.label))
+        guard labels.count >= 2 else {
+            throw .corpus(["a recognizer needs at least two labels; the corpus has \(labels.count) (\(labels.joined(separator: ", ")))"])
+        }
+        return labels
     }
 
     /// The trainer of one word model.

@@ -1,5 +1,6 @@
 import HMMKitCorpus
 import HMMKitMarkov
+import HMMKitTraining
 
 /// Failures of training, recognition and recognizer files.
 public enum RecognizerError: Error, Sendable, CustomStringConvertible {
@@ -13,6 +14,9 @@ public enum RecognizerError: Error, Sendable, CustomStringConvertible {
     case audio(String)
     /// A recognizer file that cannot be read or written.
     case file(path: String, problem: String)
+    /// Streaming training failed: a recording that changed since the survey, a checkpoint of
+    /// another configuration, a failure between processes (the ``TrainingError`` says which).
+    case training(TrainingError)
 
     public var description: String {
         func list(_ items: [String]) -> String {
@@ -25,6 +29,7 @@ public enum RecognizerError: Error, Sendable, CustomStringConvertible {
         case let .model(label, error): return "the model of \"\(label)\": \(error)"
         case .audio(let message): return message
         case let .file(path, problem): return "\(path): \(problem)"
+        case .training(let error): return "\(error)"
         }
     }
 }

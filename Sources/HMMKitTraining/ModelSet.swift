@@ -1,25 +1,62 @@
 import Foundation
 import HMMKitNumerics
 
+/// When the members of a ``ModelSet`` stop training one by one, as each would if trained alone
+/// (the isolated-word recognizer trains every word with its own convergence test).
+public struct MemberStopping: Sendable, Hashable, Codable {
+    /// Applied to each member's own history (its sequences' log-likelihood and frames).
+    public var rule: ConvergenceRule
+    /// The first iteration (0-based) after which a member may stop: no member stops before a
+    /// scheduled change such as a mixture split (``BaumWelchOptions/mixtureSplits``: the
+    /// iteration after the last split's, as Baum-Welch alone does).
+    public var earliestIteration: Int
+
+    public init(rule: ConvergenceRule, earliestIteration: Int = 0) {
+        self.rule = rule
+        self.earliestIteration = earliestIteration
+    }
+}
+
 /// Several models of one kind trained together on one labelled corpus, one model per label
 /// (one HMM per word for an isolated-word recognizer): each sequence trains the model of its
 /// ``SequenceRecord/label``. As a ``StreamingTrainable`` it streams, runs under MPI (one
 /// all-reduce of every model's statistics, concatenated), writes one checkpoint for all models,
 /// and resumes, exactly like a single model.
+///
+/// The set records each member's history (its log-likelihood and frames per iteration); with
+/// ``stopping``, a member whose history meets the rule stops training (its sequences are no
+/// longer accumulated) and the set ``isFinished`` once all have stopped. Histories and stopped
+/// members are part of the file form, so a resumed run continues exactly.
 public struct ModelSet<Model: StreamingTrainable>: StreamingTrainable {
     public typealias Scalar = Model.Scalar
     /// The labels, in the order of ``models``.
     public let labels: [String]
     /// One model per label.
     public let models: [Model]
+    /// When members stop on their own (nil: they train as long as the set does).
+    public let stopping: MemberStopping?
+    /// Per member, one record per iteration it trained in (``IterationRecord/seconds`` is 0).
+    public let histories: [[IterationRecord]]
+    /// Per member, whether it has stopped training.
+    public let stopped: [Bool]
     private let positions: [String: Int]
 
-    /// A set of one model per label.
+    /// A set of one model per label, none trained yet.
+    /// - Parameter stopping: when members stop on their own (default never).
     /// - Throws: ``TrainingError/invalidArgument(_:)`` for duplicate labels, a count mismatch, no
     ///   model, or models of different dimensions.
-    public init(labels: [String], models: [Model]) throws(TrainingError) {
+    public init(labels: [String], models: [Model], stopping: MemberStopping? = nil) throws(TrainingError) {
+        try self.init(labels: labels, models: models, stopping: stopping,
+                      histories: Array(repeating: [], count: models.count), stopped: Array(repeating: false, count: models.count))
+    }
+
+    private init(labels: [String], models: [Model], stopping: MemberStopping?, histories: [[IterationRecord]],
+                 stopped: [Bool]) throws(TrainingError) {
         guard !models.isEmpty, labels.count == models.count else {
             throw .invalidArgument("a model set needs one model per label (\(labels.count) labels, \(models.count) models)")
+        }
+        guard histories.count == models.count, stopped.count == models.count else {
+            throw .invalidArgument("a model set needs one history and stop flag per model")
         }
         var positions: [String: Int] = [:]
         for (index, label) in labels.enumerated() {
@@ -30,23 +67,32 @@ public struct ModelSet<Model: StreamingTrainable>: StreamingTrainable {
         }
         self.labels = labels
         self.models = models
+        self.stopping = stopping
+        self.histories = histories
+        self.stopped = stopped
         self.positions = positions
     }
 
     /// The model of `label`, if the set has one.
     public subscript(label: String) -> Model? { positions[label].map { models[$0] } }
 
-    /// The set with every model replaced by `transform(label, model)`.
+    /// The set with every model that is still training replaced by `transform(label, model)`
+    /// (histories and stopped members kept).
     public func map(_ transform: (String, Model) throws(TrainingError) -> Model) throws(TrainingError) -> ModelSet {
         var mapped: [Model] = []
-        for (label, model) in zip(labels, models) { mapped.append(try transform(label, model)) }
-        return try ModelSet(labels: labels, models: mapped)
+        for (index, (label, model)) in zip(labels, models).enumerated() {
+            mapped.append(stopped[index] ? model : try transform(label, model))
+        }
+        return try ModelSet(labels: labels, models: mapped, stopping: stopping, histories: histories, stopped: stopped)
     }
 
     // MARK: StreamingTrainable
 
     public static var fileFormat: String { "HMMKit.ModelSet" }
     public var dimension: Int { models[0].dimension }
+
+    /// Whether every member has stopped (only with ``stopping``).
+    public var isFinished: Bool { stopping != nil && stopped.allSatisfy { $0 } }
 
     public var statisticsLayout: StatisticsLayout {
         let first = models[0].statisticsLayout
@@ -59,7 +105,8 @@ public struct ModelSet<Model: StreamingTrainable>: StreamingTrainable {
         ModelSetStatistics(parts: models.map { $0.emptyStatistics() })
     }
 
-    /// Each model's E-step over the sequences of its label, in chunk order.
+    /// Each model's E-step over the sequences of its label, in chunk order (stopped members'
+    /// sequences are skipped).
     /// - Throws: ``TrainingError/sequence(name:index:problem:)`` for a sequence without a label
     ///   or with a label the set has no model for.
     public func statistics(of chunk: SequenceChunk<Scalar>, threadCount: Int, backend: ComputeBackend)
@@ -74,30 +121,40 @@ public struct ModelSet<Model: StreamingTrainable>: StreamingTrainable {
             members[model].append(position)
         }
         var statistics = emptyStatistics()
-        for (model, positions) in members.enumerated() where !positions.isEmpty {
+        for (model, positions) in members.enumerated() where !positions.isEmpty && !stopped[model] {
             statistics.parts[model] = try models[model].statistics(of: chunk.subchunk(positions), threadCount: threadCount,
                                                                    backend: backend)
         }
         return statistics
     }
 
-    /// Each model re-estimated from its statistics; a model whose label had no frames is kept.
+    /// Each model re-estimated from its statistics and its history extended; a model whose
+    /// label had no frames, or that has stopped, is kept. With ``stopping``, a member whose
+    /// history now meets the rule stops (after this update, as Baum-Welch alone returns the
+    /// model updated in the iteration that converged).
     public func reestimated(from statistics: ModelSetStatistics<Model.Statistics>, options: Model.UpdateOptions,
                             backend: ComputeBackend) throws(TrainingError) -> (model: ModelSet, report: [String: Model.UpdateReport]) {
         guard statistics.parts.count == models.count else {
             throw .statisticsMismatch("statistics of \(statistics.parts.count) models for a set of \(models.count)")
         }
         var updated: [Model] = [], reports: [String: Model.UpdateReport] = [:]
+        var histories = self.histories, stopped = self.stopped
         for (index, model) in models.enumerated() {
-            guard statistics.parts[index].frameCount > 0 else {
+            let part = statistics.parts[index]
+            guard !stopped[index], part.frameCount > 0 else {
                 updated.append(model)
                 continue
             }
-            let (next, report) = try model.reestimated(from: statistics.parts[index], options: options, backend: backend)
+            let (next, report) = try model.reestimated(from: part, options: options, backend: backend)
             updated.append(next)
             reports[labels[index]] = report
+            histories[index].append(IterationRecord(iteration: histories[index].count + 1, logLikelihood: part.logLikelihood,
+                                                    frameCount: part.frameCount, seconds: 0))
+            if let stopping, histories[index].count - 1 >= stopping.earliestIteration, stopping.rule.isMet(by: histories[index]) {
+                stopped[index] = true
+            }
         }
-        return (try ModelSet(labels: labels, models: updated), reports)
+        return (try ModelSet(labels: labels, models: updated, stopping: stopping, histories: histories, stopped: stopped), reports)
     }
 
     private struct Header: Codable {
@@ -105,17 +162,27 @@ public struct ModelSet<Model: StreamingTrainable>: StreamingTrainable {
         var version: Int
         var labels: [String]
         var byteCounts: [Int]
+        // Version 2.
+        var stopping: MemberStopping?
+        var histories: [[IterationRecord]]?
+        var stopped: [Bool]?
     }
 
-    /// One line of JSON (`{"format": "HMMKit.ModelSet", "version": 1, "labels": […],
-    /// "byteCounts": […]}`), a newline, then each model's file, one after the other.
+    /// The version written, and the newest read (1 had no histories, stop rule or stopped members).
+    static var fileVersion: Int { 2 }
+
+    /// One line of JSON (`{"format": "HMMKit.ModelSet", "version": 2, "labels": […],
+    /// "byteCounts": […], "histories": […], "stopped": […], "stopping": …}`), a newline, then
+    /// each model's file, one after the other.
     public func fileContents() throws(TrainingError) -> [UInt8] {
         var files: [[UInt8]] = []
         for model in models { files.append(try model.fileContents()) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         do {
-            let header = try encoder.encode(Header(format: Self.fileFormat, version: 1, labels: labels, byteCounts: files.map(\.count)))
+            let header = try encoder.encode(Header(format: Self.fileFormat, version: Self.fileVersion, labels: labels,
+                                                   byteCounts: files.map(\.count), stopping: stopping, histories: histories,
+                                                   stopped: stopped))
             return Array(header) + [UInt8(ascii: "\n")] + files.flatMap { $0 }
         } catch {
             throw .invalidArgument("cannot encode the model set: \(error)")
@@ -128,7 +195,9 @@ public struct ModelSet<Model: StreamingTrainable>: StreamingTrainable {
               header.format == Self.fileFormat else {
             throw .file(path: path, problem: "not an HMMKit model set")
         }
-        guard header.version <= 1 else { throw .file(path: path, problem: "written by a newer HMMKit (model set version \(header.version))") }
+        guard header.version <= Self.fileVersion else {
+            throw .file(path: path, problem: "written by a newer HMMKit (model set version \(header.version))")
+        }
         guard header.byteCounts.count == header.labels.count, header.byteCounts.allSatisfy({ $0 >= 0 }),
               header.byteCounts.reduce(0, +) == bytes.count - newline - 1 else {
             throw .file(path: path, problem: "damaged model set: the sizes in its header do not add up to the file")
@@ -139,7 +208,13 @@ public struct ModelSet<Model: StreamingTrainable>: StreamingTrainable {
                                     backend: backend))
             start += count
         }
-        try self.init(labels: header.labels, models: models)
+        let histories = header.histories ?? Array(repeating: [], count: models.count)
+        let stopped = header.stopped ?? Array(repeating: false, count: models.count)
+        guard histories.count == models.count, stopped.count == models.count else {
+            throw .file(path: path, problem: "damaged model set: \(histories.count) histories and \(stopped.count) stop flags "
+                + "for \(models.count) models")
+        }
+        try self.init(labels: header.labels, models: models, stopping: header.stopping, histories: histories, stopped: stopped)
     }
 }
 

@@ -67,22 +67,46 @@ public struct SequenceSample<Scalar: MatrixScalar>: Sendable {
     public static func drawByLabel<Source: SequenceSource>(from source: Source, frameBudget: Int, seed: UInt64)
         throws(TrainingError) -> [String: SequenceSample] where Source.Scalar == Scalar
     {
-        guard frameBudget >= 1 else { throw .invalidArgument("the initialisation sample needs a frame budget ≥ 1") }
-        var builders: [String: Builder] = [:]
-        var dimension: (Int, String)?
-        try forEach(in: source) { record throws(TrainingError) in
+        var sampler = try LabelSampler(frameBudget: frameBudget, seed: seed)
+        try forEach(in: source) { record throws(TrainingError) in try sampler.add(record) }
+        return try sampler.samples()
+    }
+
+    /// ``drawByLabel(from:frameBudget:seed:)`` fed one sequence at a time, for a corpus read by
+    /// other means (a pass that also does other work): the same sequences give the same samples.
+    public struct LabelSampler {
+        private let frameBudget: Int
+        private let seed: UInt64
+        private var builders: [String: Builder] = [:]
+        private var dimension: Int?
+
+        /// - Throws: ``TrainingError/invalidArgument(_:)`` for a budget below 1.
+        public init(frameBudget: Int, seed: UInt64) throws(TrainingError) {
+            guard frameBudget >= 1 else { throw .invalidArgument("the initialisation sample needs a frame budget ≥ 1") }
+            self.frameBudget = frameBudget
+            self.seed = seed
+        }
+
+        /// Offers the next sequence of the corpus (in corpus order); one without a label is skipped.
+        /// - Throws: ``TrainingError/dimensionMismatch(sequence:expected:found:)``.
+        public mutating func add(_ record: SequenceRecord<Scalar>) throws(TrainingError) {
             guard let label = record.label else { return }
             if record.frames.rowCount > 0 {
-                if let (columns, _) = dimension, columns != record.frames.columnCount {
-                    throw .dimensionMismatch(sequence: record.name, expected: columns, found: record.frames.columnCount)
+                if let dimension, dimension != record.frames.columnCount {
+                    throw .dimensionMismatch(sequence: record.name, expected: dimension, found: record.frames.columnCount)
                 }
-                dimension = (record.frames.columnCount, record.name)
+                dimension = record.frames.columnCount
             }
             try builders[label, default: Builder(frameBudget: frameBudget, seed: seed)].add(record)
         }
-        var samples: [String: SequenceSample] = [:]
-        for (label, builder) in builders { samples[label] = try builder.sample(of: "label \(label)") }
-        return samples
+
+        /// The sample of every label seen.
+        /// - Throws: ``TrainingError/noData(_:)`` naming a label whose sequences have no frames.
+        public func samples() throws(TrainingError) -> [String: SequenceSample] {
+            var samples: [String: SequenceSample] = [:]
+            for (label, builder) in builders { samples[label] = try builder.sample(of: "label \(label)") }
+            return samples
+        }
     }
 
     /// Every sequence of `source`, errors of the source turned into ``TrainingError/input(_:)``.

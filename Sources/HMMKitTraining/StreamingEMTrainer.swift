@@ -9,14 +9,20 @@ public enum ConvergenceRule: Sendable, Hashable, Codable {
     /// The mean log-likelihood per frame changed by less than this in absolute value
     /// (scikit-learn's `tol`, ``GaussianMixtureTrainingOptions/tolerance``).
     case meanLogLikelihoodChange(Double)
+    /// The total log-likelihood rose by less than this times the frames between two iterations
+    /// (the recognizer's per-word rule, ``BaumWelchOptions/tolerance`` set to this × the word's
+    /// frames; the product is computed as in memory, so the decisions are the same).
+    case totalLogLikelihoodGainPerFrame(Double)
 
     /// Whether the last two records of `history` meet the rule.
-    func isMet(by history: [IterationRecord]) -> Bool {
+    public func isMet(by history: [IterationRecord]) -> Bool {
         guard history.count >= 2 else { return false }
         let last = history[history.count - 1], previous = history[history.count - 2]
         switch self {
         case .totalLogLikelihoodGain(let tolerance): return last.logLikelihood - previous.logLikelihood < tolerance
         case .meanLogLikelihoodChange(let tolerance): return abs(last.meanLogLikelihood - previous.meanLogLikelihood) < tolerance
+        case .totalLogLikelihoodGainPerFrame(let tolerance):
+            return last.logLikelihood - previous.logLikelihood < tolerance * last.frameCount
         }
     }
 }
@@ -138,22 +144,17 @@ public struct StreamingEMTrainer<Model: StreamingTrainable> {
     ///   or model format, or damaged; what `initialModel` throws (on rank 0; the others get a
     ///   ``TrainingError/communication(_:)`` quoting it).
     public func start(resuming: Bool, initialModel: () throws(TrainingError) -> Model) throws(TrainingError) -> TrainingStart<Model> {
-        var message: [UInt8] = []
-        var failure: TrainingError?
-        if communicator.isRoot {
-            do throws(TrainingError) {
-                message = [0] + (try rootStart(resuming: resuming, initialModel: initialModel).encoded())
-            } catch {
-                failure = error
-                message = [1] + Array(error.description.utf8)
+        let bytes: [UInt8]
+        do {
+            bytes = try communicator.shareFromRoot { () throws(TrainingError) in
+                try rootStart(resuming: resuming, initialModel: initialModel).encoded()
             }
+        } catch let error as TrainingError {
+            throw error
+        } catch {
+            throw .communication("\(error)")
         }
-        if communicator.size > 1 { try communicator.broadcast(&message, from: 0) }
-        if let failure { throw failure }
-        guard message.first == 0 else {
-            throw .communication("rank 0 could not start: \(String(decoding: message.dropFirst(), as: UTF8.self))")
-        }
-        let state = try TrainingCheckpoint(decoding: Array(message.dropFirst()), path: "the starting point from rank 0")
+        let state = try TrainingCheckpoint(decoding: bytes, path: "the starting point from rank 0")
         let model = try Model(fileContents: state.model, path: checkpointURL?.path ?? "the initial model", backend: options.backend)
         return TrainingStart(model: model, completedIterations: state.completedIterations, history: state.history,
                              stopReason: state.stopReason, resumed: state.completedIterations > 0 || state.stopReason != nil)
@@ -219,7 +220,7 @@ public struct StreamingEMTrainer<Model: StreamingTrainable> {
                                          frameCount: statistics.frameCount, seconds: 0)
             history.append(record)
             let finished: TrainingStopReason?
-            if options.convergence.isMet(by: history) { finished = .converged } else if iteration + 1 == options.iterationCount {
+            if options.convergence.isMet(by: history) || model.isFinished { finished = .converged } else if iteration + 1 == options.iterationCount {
                 finished = .iterationLimit
             } else { finished = nil }
             if communicator.isRoot, let checkpointURL {

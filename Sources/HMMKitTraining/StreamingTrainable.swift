@@ -81,9 +81,14 @@ public protocol StreamingTrainable: Sendable {
     func fileContents() throws(TrainingError) -> [UInt8]
     /// A model from its file's bytes (`path` names the file in errors).
     init(fileContents: [UInt8], path: String, backend: ComputeBackend) throws(TrainingError)
+    /// Whether the model has finished training by a rule of its own (a ``ModelSet`` whose members
+    /// all stopped); streaming training then stops as converged. Default: false.
+    var isFinished: Bool { get }
 }
 
 extension StreamingTrainable {
+    public var isFinished: Bool { false }
+
     /// The identity of the model's parameters: a 64-bit FNV-1a hash of ``fileContents()`` as
     /// 16 hexadecimal digits. Statistics files record it, so statistics gathered with one model
     /// are never applied to another.

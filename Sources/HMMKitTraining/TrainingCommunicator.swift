@@ -31,6 +31,29 @@ extension TrainingCommunicator {
         // rank < size by construction of every communicator.
         try! SequenceShard(index: rank, count: size)
     }
+
+    /// Runs `make` on rank 0 alone and gives every process its bytes (one broadcast): work done
+    /// once and shared, such as reading a checkpoint or surveying a corpus. Collective.
+    /// - Throws: on rank 0, what `make` threw; on the others, ``TrainingError/rootFailed(_:)``
+    ///   quoting it, so that no process goes on without the shared bytes.
+    public func shareFromRoot(_ make: () throws -> [UInt8]) throws -> [UInt8] {
+        var message: [UInt8] = []
+        var failure: (any Error)?
+        if isRoot {
+            do {
+                message = [0] + (try make())
+            } catch {
+                failure = error
+                message = [1] + Array("\(error)".utf8)
+            }
+        }
+        if size > 1 { try broadcast(&message, from: 0) }
+        if let failure { throw failure }
+        guard message.first == 0 else {
+            throw TrainingError.rootFailed(String(decoding: message.dropFirst(), as: UTF8.self))
+        }
+        return Array(message.dropFirst())
+    }
 }
 
 /// One process training alone: the collective operations do nothing.

@@ -25,6 +25,9 @@ public enum TrainingError: Error, Sendable, Equatable, CustomStringConvertible {
     case statisticsMismatch(String)
     /// A collective operation between processes failed.
     case communication(String)
+    /// Rank 0 failed at work it does for every process (``TrainingCommunicator/shareFromRoot(_:)``);
+    /// its message. Rank 0 reports the failure itself.
+    case rootFailed(String)
 
     public var description: String {
         switch self {
@@ -39,6 +42,7 @@ public enum TrainingError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .file(path, problem): return "\(path): \(problem)"
         case .statisticsMismatch(let message): return "statistics do not fit the model: \(message)"
         case .communication(let message): return "communication between processes failed: \(message)"
+        case .rootFailed(let message): return "rank 0 failed: \(message)"
         }
     }
 }

@@ -12,6 +12,18 @@ struct RecognizerCommandLineTests {
         .deletingLastPathComponent().appendingPathComponent("Data/fsdd-demo")
 
     /// A small configuration so that the debug build trains in seconds.
+    /// A folder `tiny` in `folder` with the demo recordings `copying` and, under the names
+    /// `shorterThanAFrame`, recordings of 40 samples (5 ms: shorter than one frame).
+    static func corpus(in folder: TemporaryFolder, copying: [String], shorterThanAFrame: [String]) throws -> URL {
+        let tiny = folder.file("tiny")
+        try FileManager.default.createDirectory(at: tiny, withIntermediateDirectories: true)
+        for name in copying {
+            try FileManager.default.copyItem(at: demo.appendingPathComponent(name + ".wav"), to: tiny.appendingPathComponent(name + ".wav"))
+        }
+        for name in shorterThanAFrame { _ = try folder.write(floatWAVBytes([Float](repeating: 0.1, count: 40)), to: "tiny/\(name).wav") }
+        return tiny
+    }
+
     static let small = ["--states", "5", "--mixtures", "1", "--max-jump", "0", "--iterations", "5", "--speed-perturbation", "none",
                         "--labels", "0,1,7", "--threads", "2"]
 
@@ -93,13 +105,7 @@ struct RecognizerCommandLineTests {
         let future = try HMMKitBinary.run(["recognize", newer.path, Self.demo.appendingPathComponent("0_george_0.wav").path])
         #expect(future.status == 1 && future.stderr.contains("newer"), "\(future.stderr)")
         // A label with no usable file: its only recording is shorter than one frame.
-        let tiny = folder.file("tiny")
-        try FileManager.default.createDirectory(at: tiny, withIntermediateDirectories: true)
-        for take in 0..<3 {
-            try FileManager.default.copyItem(at: Self.demo.appendingPathComponent("1_george_\(take).wav"),
-                                             to: tiny.appendingPathComponent("1_george_\(take).wav"))
-        }
-        _ = try folder.write(floatWAVBytes([Float](repeating: 0.1, count: 40)), to: "tiny/2_george_0.wav")
+        let tiny = try Self.corpus(in: folder, copying: ["1_george_0", "1_george_1", "1_george_2"], shorterThanAFrame: ["2_george_0"])
         let short = try HMMKitBinary.run(["train", tiny.path, "-o", folder.file("z.json").path, "--states", "3", "--speed-perturbation", "none"])
         #expect(short.status == 1 && short.stderr.contains("2_george_0.wav"), "\(short.stderr)")
         // Recognizing audio shorter than one frame.

@@ -1,4 +1,4 @@
-import HMMKitMarkov
+@testable import HMMKitMarkov
 import HMMKitNumerics
 import HMMKitTestSupport
 import Testing
@@ -161,6 +161,23 @@ struct ForwardBackwardTests {
         #expect(scaled.logLikelihood.isFinite && scaled.logLikelihood < -590)
         #expect(try chain.logLikelihood(of: logB, implementation: .scaled) == chain.logLikelihood(of: logB, implementation: .logSpace))
         checkInvariants(scaled, chain: chain)
+    }
+
+    /// The first frame from which every state can be occupied (the scaled pass shifts such
+    /// frames by their row maximum, prepared ahead): 0 ergodic, S − 1 left-to-right (fewer with
+    /// jumps), nil for a cycle without self-loops (the occupied state rotates), whose scaled
+    /// pass then shifts every frame on its own and still equals log space.
+    @Test func steadyFrames() throws {
+        #expect(try MarkovChain<Double>(uniform: .ergodic, stateCount: 4).firstSteadyFrame == 0)
+        #expect(try MarkovChain<Double>(uniform: .leftToRight(maximumJump: 0), stateCount: 5).firstSteadyFrame == 4)
+        #expect(try MarkovChain<Double>(uniform: .leftToRight(maximumJump: 2), stateCount: 5).firstSteadyFrame == 2)
+        var rotation = Matrix<Double>(rowCount: 3, columnCount: 3)
+        for i in 0..<3 { rotation[i, (i + 1) % 3] = 1 }
+        let cycle = try MarkovChain(startProbabilities: [1, 0, 0], transitions: rotation,
+                                    topology: .custom(try TransitionStructure(allowedTransitions: (0..<3).map { i in (0..<3).map { $0 == (i + 1) % 3 } })))
+        #expect(cycle.firstSteadyFrame == nil)
+        let logB = MarkovTestData.logLikelihoods(Double.self, frames: 20, states: 3, seed: 13)
+        #expect(abs(try cycle.logLikelihood(of: logB) - cycle.logLikelihood(of: logB, implementation: .logSpace)) < 1e-10)
     }
 
     /// A 1,000,000-frame left-to-right sequence: the scaled forward pass gives a finite

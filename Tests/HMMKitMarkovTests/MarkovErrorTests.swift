@@ -90,6 +90,24 @@ struct MarkovErrorTests {
         check { () throws(MarkovError) in _ = try chain.viterbi(logB, sequence: 1) }
     }
 
+    /// Errors come in frame order: an impossible frame before a NaN is reported as impossible,
+    /// also when both fall among the frames the scaled pass prepares ahead (ergodic: all of them).
+    @Test func firstProblemInFrameOrderWins() throws {
+        let chain = try MarkovChain<Double>(uniform: .ergodic, stateCount: 2)
+        var logB = Matrix<Double>(rowCount: 8, columnCount: 2, repeating: -1)
+        logB[1, 0] = -.infinity
+        logB[1, 1] = -.infinity
+        logB[3, 1] = .nan
+        for implementation in ForwardBackwardImplementation.allCases {
+            #expect(throws: MarkovError.impossibleSequence(sequence: 0, frameCount: 8, frame: 1)) {
+                try chain.logLikelihood(of: logB, implementation: implementation)
+            }
+            #expect(throws: MarkovError.impossibleSequence(sequence: 0, frameCount: 8, frame: 1)) {
+                try chain.forwardBackward(logB, implementation: implementation)
+            }
+        }
+    }
+
     @Test func transitionRowsMustSumToOne() throws {
         var transitions = Matrix<Double>.identity(5)
         transitions[3, 3] = 0.97

@@ -56,6 +56,53 @@ struct ModelSetTests {
         #expect(checkpoint.model == (try fit.model.fileContents()))
     }
 
+    /// With ``MemberStopping``, each member stops when its own history meets the rule, exactly
+    /// when Baum-Welch alone with the tolerance `rule × its frames` stops, with the same model
+    /// (1e-12: the E-step's blocks differ) and history; the set stops when all have, and its
+    /// file form keeps the histories and the stopped members.
+    @Test func membersStopOnTheirOwnTolerance() throws {
+        let up = TrainingTestData.sequences(count: 40, seed: 5)
+        let down = TrainingTestData.sequences(count: 25, lengths: 20...60, seed: 6)
+        let words = up.map { ("up", $0) } + down.map { ("down", $0) }
+        let tolerancePerFrame = 1.14e-4  // the two words' gains per frame fall below it after 2 and 4 iterations
+        let set = try ModelSet(labels: ["up", "down"], models: [try TrainingTestData.model(up), try TrainingTestData.model(down)],
+                               stopping: MemberStopping(rule: .totalLogLikelihoodGainPerFrame(tolerancePerFrame)))
+        let options = StreamingEMOptions(iterationCount: 40, convergence: .totalLogLikelihoodGain(-.infinity),
+                                         chunking: ChunkingPolicy(maximumFrames: 400))
+        let trainer = StreamingEMTrainer<ModelSet<GMMHMM<Double>>>(updateOptions: HMMUpdateOptions(), options: options)
+        let fit = try trainer.train(from: try trainer.start(resuming: false) { set }, source: LabelledSequences(words: words))
+        #expect(fit.stopReason == .converged && fit.model.isFinished)
+
+        var lengths: [Int] = []
+        for (index, sequences) in [up, down].enumerated() {
+            let (frames, counts) = TrainingTestData.stacked(sequences)
+            let tolerance = tolerancePerFrame * Double(frames.rowCount)
+            let alone = try set.models[index].fitted(to: frames, lengths: counts,
+                                                     options: BaumWelchOptions(iterationCount: 40, tolerance: tolerance))
+            #expect(alone.monitor.converged)
+            #expect(fit.model.histories[index].count == alone.monitor.history.count)
+            #expect(relativeError(fit.model.histories[index].map(\.logLikelihood), alone.monitor.history) < 1e-12)
+            #expect(relativeError(TrainingTestData.parameters(fit.model.models[index]), TrainingTestData.parameters(alone.model)) < 1e-12)
+            lengths.append(alone.monitor.history.count)
+        }
+        #expect(lengths[0] != lengths[1], "the members should stop at different iterations for this test to bite: \(lengths)")
+        #expect(fit.history.count == lengths.max())
+
+        let copy = try ModelSet<GMMHMM<Double>>(fileContents: try fit.model.fileContents(), path: "set", backend: .default)
+        #expect(copy.histories == fit.model.histories && copy.stopped == [true, true] && copy.stopping == set.stopping)
+        #expect(try copy.fileContents() == fit.model.fileContents())
+    }
+
+    /// A model set file of version 1 (no histories) still reads.
+    @Test func versionOneFilesRead() throws {
+        let up = TrainingTestData.sequences(count: 10)
+        let model = try TrainingTestData.model(up)
+        let file = try model.fileContents()
+        let header = #"{"byteCounts":[\#(file.count)],"format":"HMMKit.ModelSet","labels":["up"],"version":1}"#
+        let set = try ModelSet<GMMHMM<Double>>(fileContents: Array(header.utf8) + [10] + file, path: "old", backend: .default)
+        #expect(set.labels == ["up"] && set.histories == [[]] && set.stopped == [false] && set.stopping == nil)
+    }
+
     /// A sequence whose label has no model, or no label at all, is refused by name.
     @Test func unknownLabelsAreRefused() throws {
         let up = TrainingTestData.sequences(count: 10)

@@ -1,6 +1,9 @@
 // The foundation's kernels on the shapes the engine runs: the GMM E-step multiply
-// (100,000 frames × 39 dims by 39 × 64 components) and a batch of 39 × 39 Cholesky factors
-// (one per full-covariance component), for both backends and both precisions, one BLAS thread.
+// (100,000 frames × 39 dims by 39 × 64 components), a batch of 39 × 39 Cholesky factors
+// (one per full-covariance component), for both backends and both precisions, one BLAS thread;
+// and the HMM emission E-step's skinny products (a 290-frame block against 5 components: diagonal
+// features [290 × 79], full-covariance features [290 × 820]; scoring A·B and statistics γᵀ·F).
+// `HMMKIT_SKINNY_PRODUCTS=0` runs the skinny shapes through OpenBLAS for comparison.
 import Benchmark
 import HMMKit
 
@@ -54,7 +57,29 @@ func registerCholesky<S: MatrixScalar>(_: S.Type, backend: ComputeBackend) {
     }
 }
 
+func registerSkinny(width: Int) {
+    let (frames, components) = (290, 5)
+    Benchmark("Skinny products 290x\(width) * \(width)x5 and 5x290 * 290x\(width) Double accelerated",
+              configuration: .init(metrics: [.wallClock], scalingFactor: .one, maxDuration: .seconds(2), maxIterations: 20_000)) {
+        benchmark in
+        let features: Matrix<Double> = deterministicMatrix(frames, width, seed: 3)
+        let weights: Matrix<Double> = deterministicMatrix(width, components, seed: 4)
+        let gamma: Matrix<Double> = deterministicMatrix(frames, components, seed: 5)
+        var scores = Matrix<Double>(rowCount: frames, columnCount: components)
+        var statistics = Matrix<Double>(rowCount: components, columnCount: width)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            try ComputeBackend.accelerated.multiply(features, by: weights, into: &scores)
+            try ComputeBackend.accelerated.multiply(gamma, by: features, transposeA: true, into: &statistics)
+            blackHole((scores, statistics))
+        }
+        benchmark.stopMeasurement()
+    }
+}
+
 let benchmarks: @Sendable () -> Void = {
+    registerSkinny(width: 79)
+    registerSkinny(width: 820)
     BLASThreads.set(1)
     for backend in ComputeBackend.allCases {
         registerMultiply(Double.self, backend: backend)

@@ -15,4 +15,40 @@ int hmmkit_vector_math_available(void);
 void hmmkit_softmax_rows_f64(double *values, size_t rows, size_t columns, double *log_sums);
 void hmmkit_softmax_rows_f32(float *values, size_t rows, size_t columns, float *log_sums);
 
+/// values[i] = exp(values[i]) for values[i] <= 0 (exactly 0 below -708, -INFINITY included), with
+/// the softmax's polynomial. Requires hmmkit_vector_math_available().
+void hmmkit_exp_nonpositive_f64(double *values, size_t count);
+
+/// The largest small side the skinny products below accept.
+#define HMMKIT_SKINNY_LIMIT 16
+
+/// c[m × n] = alpha · a[m × k] · b[k × n] + beta · c (row-major, leading dimensions given), for
+/// n ≤ HMMKIT_SKINNY_LIMIT. With beta == 0, c is not read. Returns 1, or 0 (nothing done) when
+/// n is out of range or scratch memory is unavailable. Requires hmmkit_vector_math_available().
+int hmmkit_gemm_nn_small_d(size_t m, size_t n, size_t k, double alpha, const double *a, size_t lda,
+                           const double *b, size_t ldb, double beta, double *c, size_t ldc);
+int hmmkit_gemm_nn_small_s(size_t m, size_t n, size_t k, float alpha, const float *a, size_t lda,
+                           const float *b, size_t ldb, float beta, float *c, size_t ldc);
+
+/// c[m × n] = alpha · a[k × m]ᵀ · b[k × n] + beta · c (row-major), for m ≤ HMMKIT_SKINNY_LIMIT.
+/// With beta == 0, c is not read. Returns 1, or 0 (nothing done) when m is out of range.
+/// Requires hmmkit_vector_math_available().
+int hmmkit_gemm_tn_small_d(size_t m, size_t n, size_t k, double alpha, const double *a, size_t lda,
+                           const double *b, size_t ldb, double beta, double *c, size_t ldc);
+int hmmkit_gemm_tn_small_s(size_t m, size_t n, size_t k, float alpha, const float *a, size_t lda,
+                           const float *b, size_t ldb, float beta, float *c, size_t ldc);
+
+/// The full-covariance scoring features of `rows` rows of x (`[rows × d]`): each output row (stride
+/// ldo) is x' = x − centre, then x'_i·x'_j for i ≤ j (i-major), then 1. Requires
+/// hmmkit_vector_math_available().
+void hmmkit_quadratic_features_d(const double *x, size_t rows, size_t d, const double *centre, double *out, size_t ldo);
+void hmmkit_quadratic_features_s(const float *x, size_t rows, size_t d, const float *centre, float *out, size_t ldo);
+
+/// c[r][j] (row stride ldc) = the features above of row r of x dotted with column j of weights
+/// ([W × k], W = d + d(d+1)/2 + 1), for k ≤ HMMKIT_SKINNY_LIMIT, without storing the features.
+/// Returns 1, or 0 (nothing done) when k is out of range or memory is short. Double only.
+/// Requires hmmkit_vector_math_available().
+int hmmkit_quadratic_scores_d(const double *x, size_t rows, size_t d, const double *centre, const double *weights,
+                              size_t k, double *c, size_t ldc);
+
 #endif

@@ -1,0 +1,219 @@
+import Foundation
+import HMMKitCorpus
+import HMMKitMarkov
+import HMMKitNumerics
+import HMMKitTraining
+
+/// How ``Recognizer/trainStreaming(_:configuration:options:events:)`` runs.
+public struct StreamingRecognizerOptions: Sendable {
+    /// Worker threads of this process: the features of a batch of recordings (on the reading
+    /// thread's behalf) and the E-step. Results do not depend on it.
+    public var threadCount: Int = ProcessInfo.processInfo.activeProcessorCount
+    /// How each pass is cut into chunks (results depend on it a little: summation order).
+    public var chunking = ChunkingPolicy()
+    /// Frames of the seeded initialisation sample over all labels, each label taking an equal
+    /// share (default 200,000: 20,000 per word for ten words). A label whose frames fit its share
+    /// is initialised from all of them, exactly as in memory.
+    public var initialisationFrames = 200_000
+    /// Where rank 0 writes the checkpoint after every iteration (nil: no checkpoints).
+    public var checkpointURL: URL?
+    /// Continue from the checkpoint at ``checkpointURL`` when there is one (a run of the same
+    /// corpus and options); start afresh otherwise.
+    public var resume = false
+    /// The processes training together (default this one alone; `MPICommunicator` for MPI).
+    public var communicator: any TrainingCommunicator = SingleProcess()
+    /// The numerical backend of the E-step and M-step.
+    public var backend: ComputeBackend = .default
+
+    public init() {}
+}
+
+/// What streaming recognizer training reports as it goes (on every process; only rank 0 reads
+/// the corpus for the survey and the initialisation sample).
+public enum StreamingRecognizerEvent: Sendable {
+    /// The first pass is done: recordings surveyed, usable sequences (speed copies) and their
+    /// frames, the problems of recordings left out (training goes on without them), seconds taken.
+    case surveyed(recordings: Int, sequences: Int, frames: Int, skipped: [String], seconds: Double)
+    /// Rank 0 initialised the word models from a sample of `sampledFrames` of `corpusFrames` frames.
+    case initialised(sampledFrames: Int, corpusFrames: Int)
+    /// Training resumes from a checkpoint after `completedIterations` iterations.
+    case resumed(completedIterations: Int)
+    /// An iteration is done (every word that still trains); the report has one entry per such word.
+    case iteration(StreamingProgress<[String: HMMUpdateReport]>)
+}
+
+/// The result of streaming recognizer training.
+public struct StreamingRecognizerFit: Sendable {
+    /// The recognizer (the same file format and contents as ``Recognizer/train(_:configuration:threadCount:progress:)`` makes).
+    public var recognizer: Recognizer
+    /// Every iteration over the words still training, including those of a run resumed from.
+    public var history: [IterationRecord]
+    /// Why training stopped: the iteration budget, or every word converged.
+    public var stopReason: TrainingStopReason
+}
+
+extension Recognizer {
+    /// Trains one model per label of `entries` as ``train(_:configuration:threadCount:progress:)``
+    /// does, with the corpus streamed instead of held in memory: every iteration decodes the audio
+    /// and computes the features again, a batch of recordings at a time, so memory holds the
+    /// models, a batch and a few chunks (``ChunkingPolicy``) whatever the corpus size.
+    ///
+    /// 1. A survey pass (rank 0) decodes every recording once: every unusable recording is
+    ///    reported at once before training, as in memory, and per-speaker CMVN gets its statistics.
+    /// 2. Rank 0 initialises each word model from a seeded sample of its label's sequences
+    ///    (``StreamingRecognizerOptions/initialisationFrames``), or resumes from the checkpoint.
+    /// 3. Baum-Welch over a ``ModelSet`` of all words (``StreamingEMTrainer``): one pass per
+    ///    iteration for all words, mixtures split on the same schedule, each word stopping on its
+    ///    own tolerance (``MemberStopping``), statistics summed across processes, a checkpoint
+    ///    after every iteration.
+    ///
+    /// When every label's frames fit its share of the sample and the chunks hold the whole corpus,
+    /// the recognizer is the in-memory one bit for bit; with smaller chunks only the order of
+    /// additions differs.
+    /// - Throws: ``RecognizerError/configuration(_:)`` (also for a configuration with VTLN, which
+    ///   streaming does not do); ``RecognizerError/corpus(_:)`` listing every
+    ///   problem before training; ``RecognizerError/training(_:)`` for a checkpoint of another
+    ///   configuration, a recording that changed since the survey, or a failure between processes.
+    public static func trainStreaming(_ entries: [CorpusEntry], configuration: RecognizerConfiguration,
+                                      options: StreamingRecognizerOptions = StreamingRecognizerOptions(),
+                                      events: ((StreamingRecognizerEvent) -> Void)? = nil) throws(RecognizerError) -> StreamingRecognizerFit {
+        guard configuration.vtln == nil else {
+            throw .configuration(["streaming training (--stream, --mpi, --resume) does not do VTLN yet: "
+                + "train in memory, or turn VTLN off (--no-vtln)"])
+        }
+        let labels = try trainingLabels(entries, configuration: configuration)
+        let minimumFrames: Int
+        do { minimumFrames = try configuration.minimumFrameCount() } catch { throw .configuration(["\(error)"]) }
+        let communicator = options.communicator
+        let began = Date()
+        // Rank 0 surveys the corpus and, unless a checkpoint will be resumed, draws the
+        // initialisation samples in the same pass (kept on rank 0, which initialises the models).
+        let sampling = TrainingSurvey.Sampling(frameBudget: max(1, options.initialisationFrames / labels.count), seed: configuration.seed)
+        let resumable = options.resume && options.checkpointURL.map { FileManager.default.fileExists(atPath: $0.path) } == true
+        var rootSamples: [String: SequenceSample<Double>]?
+        let survey: TrainingSurvey = try sharedByRoot(communicator) { () throws(RecognizerError) in
+            let (survey, samples) = try TrainingSurvey.run(entries, labels: labels, configuration: configuration, minimumFrames: minimumFrames,
+                                                           threadCount: options.threadCount, batchSize: 64 * max(options.threadCount, 1),
+                                                           sampling: resumable ? nil : sampling)
+            rootSamples = samples
+            return survey
+        }
+        events?(.surveyed(recordings: entries.count, sequences: survey.sequenceCounts.reduce(0, +),
+                          frames: survey.frameCounts.reduce(0, +), skipped: survey.problems, seconds: Date().timeIntervalSince(began)))
+        let source = try RecordingSequenceSource(entries: entries, configuration: configuration, survey: survey,
+                                                 minimumFrames: minimumFrames, threadCount: options.threadCount)
+        let trainer = try wordSetTrainer(entries, configuration: configuration, options: options, source: source)
+        var initialisationFailure: RecognizerError?
+        do throws(TrainingError) {
+            let start = try trainer.start(resuming: options.resume) { () throws(TrainingError) in
+                var samples: [String: SequenceSample<Double>]
+                if let drawn = rootSamples {
+                    samples = drawn
+                    rootSamples = nil
+                } else {
+                    samples = try SequenceSample.drawByLabel(from: source, frameBudget: sampling.frameBudget, seed: sampling.seed)
+                }
+                events?(.initialised(sampledFrames: samples.values.reduce(0) { $0 + $1.frameCount },
+                                     corpusFrames: samples.values.reduce(0) { $0 + $1.corpusFrameCount }))
+                do throws(RecognizerError) {
+                    return try initialWordModels(labels, samples: &samples, configuration: configuration)
+                } catch {
+                    initialisationFailure = error
+                    throw .noData("\(error)")
+                }
+            }
+            if start.resumed { events?(.resumed(completedIterations: start.completedIterations)) }
+            let fit = try trainer.train(from: start, source: source) { events?(.iteration($0)) }
+            let recognizer = Recognizer(configuration: configuration, labels: labels, models: fit.model.models,
+                                        trainingCounts: survey.recordingCounts,
+                                        trainingHistory: fit.model.histories.map { $0.map { $0.logLikelihood / $0.frameCount } })
+            return StreamingRecognizerFit(recognizer: recognizer, history: fit.history, stopReason: fit.stopReason)
+        } catch {
+            throw initialisationFailure ?? .training(error)
+        }
+    }
+
+    /// The trainer of all word models together: every word's trainer has the same update and
+    /// mixture-split schedule (applied before the planned iterations); only its tolerance depends
+    /// on its frames, which ``initialWordModels(_:samples:configuration:)`` puts in the set.
+    private static func wordSetTrainer(_ entries: [CorpusEntry], configuration: RecognizerConfiguration,
+                                       options: StreamingRecognizerOptions, source: RecordingSequenceSource)
+        throws(RecognizerError) -> StreamingEMTrainer<ModelSet<GMMHMM<Double>>>
+    {
+        let hmmTrainer = wordTrainer(configuration, topology: configuration.markovTopology, frames: 0)
+        let splits: [Int: Int]
+        do { splits = try hmmTrainer.mixtureSplitSchedule() } catch { throw .configuration(["\(error)"]) }
+        var trainer = StreamingEMTrainer<ModelSet<GMMHMM<Double>>>(
+            updateOptions: hmmTrainer.baumWelch.update,
+            options: StreamingEMOptions(iterationCount: configuration.iterations, convergence: .totalLogLikelihoodGain(-.infinity),
+                                        threadCount: max(options.threadCount, 1), chunking: options.chunking, backend: options.backend))
+        trainer.communicator = options.communicator
+        trainer.checkpointURL = options.checkpointURL
+        trainer.configuration = checkpointConfiguration(entries, configuration: configuration, options: options)
+        trainer.beforeIteration = { iteration, set throws(TrainingError) in
+            // Words that stopped need no more audio (their sequences would be skipped anyway).
+            source.trainingLabels.labels = Set(zip(set.labels, set.stopped).filter { !$0.1 }.map(\.0))
+            guard let target = splits[iteration] else { return set }
+            return try set.map { _, model throws(TrainingError) in
+                do throws(HMMError) { return try model.splittingMixtures(to: target) } catch { throw .hmm(error) }
+            }
+        }
+        return trainer
+    }
+
+    /// Each label's first model, made from its sample as in-memory training makes it from all its
+    /// sequences, in a set whose members stop as Baum-Welch alone would: on their own tolerance
+    /// (``RecognizerConfiguration/tolerancePerFrame`` × their frames), not before the last split.
+    private static func initialWordModels(_ labels: [String], samples: inout [String: SequenceSample<Double>],
+                                          configuration: RecognizerConfiguration) throws(RecognizerError) -> ModelSet<GMMHMM<Double>> {
+        let splits = (try? wordTrainer(configuration, topology: configuration.markovTopology, frames: 0).mixtureSplitSchedule()) ?? [:]
+        var models: [GMMHMM<Double>] = []
+        for label in labels {
+            let (frames, lengths) = samples[label]!.takeStacked()
+            samples[label] = nil
+            do {
+                models.append(try wordTrainer(configuration, topology: configuration.markovTopology, frames: frames.rowCount)
+                    .initialModel(frames, lengths: lengths))
+            } catch { throw .model(label: label, error) }
+        }
+        let stopping = MemberStopping(rule: .totalLogLikelihoodGainPerFrame(configuration.tolerancePerFrame),
+                                      earliestIteration: splits.keys.max().map { $0 + 1 } ?? 0)
+        do { return try ModelSet(labels: labels, models: models, stopping: stopping) } catch { throw .training(error) }
+    }
+
+    /// What a checkpoint must match to be resumed: the corpus (every path, label and speaker, in
+    /// order), the whole configuration, and the options the result depends on.
+    static func checkpointConfiguration(_ entries: [CorpusEntry], configuration: RecognizerConfiguration,
+                                        options: StreamingRecognizerOptions) -> String {
+        var listing: [UInt8] = []
+        for entry in entries { listing += Array("\(entry.path)\t\(entry.label)\t\(entry.speaker ?? "")\n".utf8) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let settings = (try? encoder.encode(configuration)).map { Array($0) } ?? []
+        let c = configuration
+        return "hmmkit train; \(entries.count) recordings (listing \(ModelIdentity.hash(listing))); "
+            + "\(c.stateCount) states \(c.topology) jump \(c.maximumJump), \(c.componentsPerState) \(c.covarianceType.rawValue) "
+            + "components, \(c.iterations) iterations, seed \(c.seed) (configuration \(ModelIdentity.hash(settings))); "
+            + "init-frames \(options.initialisationFrames); chunk-frames \(options.chunking.maximumFrames); backend \(options.backend)"
+    }
+}
+
+/// Runs `make` on rank 0 and gives every process its result, through its JSON form (so every
+/// process, rank 0 included, continues from the same bits).
+private func sharedByRoot<Value: Codable>(_ communicator: any TrainingCommunicator,
+                                          _ make: () throws(RecognizerError) -> Value) throws(RecognizerError) -> Value {
+    do {
+        let bytes = try communicator.shareFromRoot {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            return Array(try encoder.encode(try make()))
+        }
+        return try JSONDecoder().decode(Value.self, from: Data(bytes))
+    } catch let error as RecognizerError {
+        throw error
+    } catch let error as TrainingError {
+        throw .training(error)
+    } catch {
+        throw .training(.communication("cannot share the corpus survey: \(error)"))
+    }
+}

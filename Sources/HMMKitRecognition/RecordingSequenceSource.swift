@@ -1,0 +1,79 @@
+import Foundation
+import HMMKitCorpus
+import HMMKitTraining
+import Synchronization
+
+/// Labelled recordings as a ``SequenceSource``: every pass decodes the audio again and computes
+/// the features on the fly (on the reading thread, a batch of recordings at a time on
+/// ``RecordingFeaturizer/threadCount`` workers), so streaming training never holds more than a
+/// batch of recordings and a few chunks, whatever the corpus size.
+///
+/// Sequence `position · copies + copy` is speed copy `copy` of the recording at `position`,
+/// labelled with the recording's label, normalised as the survey found (per speaker, or by the
+/// front end); copies too short for the word models are left out, as in memory. A recording is
+/// decoded only when one of its copies belongs to the shard, and only those copies are computed;
+/// recordings of words that have stopped training (``trainingLabels``) are not read at all.
+struct RecordingSequenceSource: SequenceSource {
+    typealias Scalar = Double
+
+    let entries: [CorpusEntry]
+    let featurizer: RecordingFeaturizer
+    let survey: TrainingSurvey
+    let configuration: RecognizerConfiguration
+    let minimumFrames: Int
+    /// Recordings featurised together (in parallel), at most.
+    let batchSize: Int
+    /// The labels whose recordings a pass reads (nil: all); set between passes.
+    let trainingLabels = LabelFilter()
+
+    init(entries: [CorpusEntry], configuration: RecognizerConfiguration, survey: TrainingSurvey, minimumFrames: Int,
+         threadCount: Int) throws(RecognizerError) {
+        let bySpeaker = survey.normalization.speakers != nil
+        featurizer = try RecordingFeaturizer(frontEnd: TrainingNormalization.frontEnd(configuration, bySpeaker: bySpeaker),
+                                             perturbation: configuration.speedPerturbation, threadCount: threadCount)
+        self.entries = entries
+        self.survey = survey
+        self.configuration = configuration
+        self.minimumFrames = minimumFrames
+        // A few recordings per worker: enough to balance, small beside a chunk.
+        batchSize = 16 * max(threadCount, 1)
+    }
+
+    func forEachSequence(in shard: SequenceShard, _ body: (SequenceRecord<Double>) throws -> Void) throws {
+        let copies = featurizer.factors.indices
+        let labels = trainingLabels.labels
+        let positions = entries.indices.filter { position in
+            (labels?.contains(entries[position].label) ?? true)
+                && copies.contains { shard.contains(featurizer.sequenceIndex(position: position, copy: $0)) }
+        }
+        try featurizer.forEach(positions, of: entries, batchSize: batchSize, copies: { [featurizer] position, copy in
+            shard.contains(featurizer.sequenceIndex(position: position, copy: copy))
+        }) { position, features in
+            let entry = entries[position]
+            let (usable, problems) = TrainingUse.usableCopies(features, of: entry, minimumFrames: minimumFrames,
+                                                              configuration: configuration)
+            // The survey reported these recordings already; anything new (a file changed or
+            // vanished since) stops training rather than silently training on less.
+            if !problems.isEmpty && !survey.flagged.contains(position) {
+                throw TrainingError.input(problems.joined(separator: "; "))
+            }
+            for (copy, frames) in usable {
+                var normalised = frames
+                survey.normalization.apply(to: &normalised, speaker: entry.speaker)
+                try body(featurizer.record(entry, position: position, copy: copy, frames: normalised))
+            }
+        }
+    }
+}
+
+/// The labels a ``RecordingSequenceSource`` reads, shared between the trainer (which sets them
+/// before each iteration) and the reading thread (which reads them when a pass starts).
+final class LabelFilter: Sendable {
+    private let state = Mutex<Set<String>?>(nil)
+
+    /// The labels to read (nil: all).
+    var labels: Set<String>? {
+        get { state.withLock { $0 } }
+        set { state.withLock { $0 = newValue } }
+    }
+}

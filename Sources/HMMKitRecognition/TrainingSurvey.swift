@@ -1,0 +1,95 @@
+import Foundation
+import HMMKitCorpus
+import HMMKitFeatures
+import HMMKitTraining
+
+/// The first pass of streaming training over labelled recordings: every recording decoded and
+/// featurised once, a batch at a time, to learn before training what in-memory training learns
+/// from the features it holds: every unusable recording or copy (reported all at once), the
+/// recordings and frames each label keeps, and the statistics of per-speaker CMVN. The same pass
+/// can draw the initialisation samples, so a fresh run reads the corpus once before training.
+struct TrainingSurvey: Sendable, Codable {
+    /// The labels, in natural order (the order of the word models).
+    var labels: [String]
+    /// Per label, recordings with at least one usable copy (the recognizer's training counts).
+    var recordingCounts: [Int]
+    /// Per label, frames of its usable copies.
+    var frameCounts: [Int]
+    /// Per label, usable copies (training sequences).
+    var sequenceCounts: [Int]
+    /// Every problem found, in corpus order (as in-memory training words them).
+    var problems: [String]
+    /// Positions of the recordings the problems are about: the only ones a later pass may find
+    /// wanting without failing.
+    var flagged: Set<Int>
+    /// How features are normalised (with the speakers' statistics when per speaker).
+    var normalization: TrainingNormalization
+    /// Seconds of audio, all recordings (before perturbation).
+    var audioSeconds: Double
+
+    /// How the survey draws the initialisation samples (``SequenceSample/drawByLabel(from:frameBudget:seed:)``).
+    struct Sampling {
+        /// Frames per label, at most.
+        var frameBudget: Int
+        var seed: UInt64
+    }
+
+    /// Surveys `entries` (recordings in parallel on `threadCount` workers, `batchSize` at a time)
+    /// and, with `sampling`, draws each label's initialisation sample from the sequences
+    /// ``RecordingSequenceSource`` delivers: the same sequences, normalised alike.
+    /// - Throws: ``RecognizerError/corpus(_:)`` with every problem when a label is left without a
+    ///   usable recording (what in-memory training throws before it trains).
+    static func run(_ entries: [CorpusEntry], labels: [String], configuration: RecognizerConfiguration, minimumFrames: Int,
+                    threadCount: Int, batchSize: Int, sampling: Sampling?)
+        throws(RecognizerError) -> (survey: TrainingSurvey, samples: [String: SequenceSample<Double>]?)
+    {
+        let bySpeaker = TrainingNormalization.isBySpeaker(configuration, entries)
+        let featurizer = try RecordingFeaturizer(frontEnd: TrainingNormalization.frontEnd(configuration, bySpeaker: bySpeaker),
+                                                 perturbation: configuration.speedPerturbation, threadCount: threadCount)
+        let labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
+        var survey = TrainingSurvey(labels: labels, recordingCounts: Array(repeating: 0, count: labels.count),
+                                    frameCounts: Array(repeating: 0, count: labels.count),
+                                    sequenceCounts: Array(repeating: 0, count: labels.count), problems: [], flagged: [],
+                                    normalization: TrainingNormalization(speakers: nil, fallback: configuration.features.normalization),
+                                    audioSeconds: 0)
+        var speakers: [String: CepstralStatistics] = [:]
+        var sampler: SequenceSample<Double>.LabelSampler?
+        do {
+            if let sampling { sampler = try .init(frameBudget: sampling.frameBudget, seed: sampling.seed) }
+            try featurizer.forEach(Array(entries.indices), of: entries, batchSize: batchSize) { position, features in
+                let entry = entries[position]
+                survey.audioSeconds += features.seconds
+                if bySpeaker { TrainingNormalization.add(features, speaker: entry.speaker, to: &speakers) }
+                let (usable, problems) = TrainingUse.usableCopies(features, of: entry, minimumFrames: minimumFrames,
+                                                                  configuration: configuration)
+                if !problems.isEmpty {
+                    survey.problems += problems
+                    survey.flagged.insert(position)
+                }
+                guard !usable.isEmpty, let label = labelIndex[entry.label] else { return }
+                survey.recordingCounts[label] += 1
+                survey.sequenceCounts[label] += usable.count
+                survey.frameCounts[label] += usable.reduce(0) { $0 + $1.frames.rowCount }
+                // Unnormalised for now: the speakers' statistics are complete only at the end.
+                for (copy, frames) in usable {
+                    try sampler?.add(featurizer.record(entry, position: position, copy: copy, frames: frames))
+                }
+            }
+        } catch {
+            throw .training(error as? TrainingError ?? .input("\(error)"))
+        }
+        if bySpeaker { survey.normalization.speakers = speakers }
+        let empty = TrainingUse.emptyLabels(labels, counts: survey.recordingCounts)
+        guard empty.isEmpty else { throw .corpus(survey.problems + empty) }
+        guard let sampler else { return (survey, nil) }
+        var samples: [String: SequenceSample<Double>]
+        do { samples = try sampler.samples() } catch { throw .training(error) }
+        for label in samples.keys {
+            for index in samples[label]!.records.indices {
+                let position = samples[label]!.records[index].index / featurizer.factors.count
+                survey.normalization.apply(to: &samples[label]!.records[index].frames, speaker: entries[position].speaker)
+            }
+        }
+        return (survey, samples)
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+@testable import HMMKitNumerics
+import HMMKitTestSupport
+import Testing
+
+// The accelerated backend's own kernels for products with a small side (SkinnyProducts, used by
+// the HMM emission E-step) and for the full-covariance features: against the Double triple loop
+// with the GEMM sweep's tolerances (MultiplyTests.swift explains them), and the features against
+// the reference loop exactly (both compute the same products).
+
+/// Shapes of `A·B` with n ≤ 16 (every column-group split: 1…6 columns, 7 → 4 + 3, 13 → 5 + 4 + 4,
+/// 16 → 6 + 5 + 5), odd and even row counts, and k with and without a vector tail; the last two are
+/// the E-step's (a scoring block of 290 frames, 39-dimensional diagonal and full features).
+let skinnyShapes: [ProductShape] =
+    [1, 2, 3, 4, 5, 6, 7, 13, 16].map { ProductShape(m: 17, k: 39, n: $0) }
+    + [ProductShape(m: 1, k: 8, n: 5), ProductShape(m: 2, k: 257, n: 15), ProductShape(m: 64, k: 11, n: 3),
+       ProductShape(m: 290, k: 79, n: 5), ProductShape(m: 290, k: 820, n: 5)]
+
+@Suite("Skinny products (accelerated backend)")
+struct SkinnyProductTests {
+    @Test func theKernelsRunOnThisMachine() {
+        // The CI machines and this one have AVX2 + FMA; elsewhere the kernels are skipped, not broken.
+        #expect(SkinnyProducts.enabled == RowSoftmax.acceleratedKernelAvailable)
+    }
+
+    /// `A·B` (n small) and `Aᵀ·B` with the roles swapped (m small, the statistics' shape), from a
+    /// c full of NaN (beta = 0 must not read it), and with alpha and beta.
+    @Test(arguments: skinnyShapes)
+    func matchTheExactProduct(shape: ProductShape) throws {
+        try check(Double.self, shape, tolerance: productToleranceDouble)
+        try check(Float.self, shape, tolerance: productToleranceFloat)
+    }
+
+    private func check<S: MatrixScalar>(_: S.Type, _ shape: ProductShape, tolerance: Double) throws {
+        var generator = seededGenerator(shape.m, shape.k, shape.n, 41)
+        // A·B: [m × k] · [k × n], n ≤ 16.
+        let a = Matrix<S>.random(rowCount: shape.m, columnCount: shape.k, using: &generator)
+        let b = Matrix<S>.random(rowCount: shape.k, columnCount: shape.n, using: &generator)
+        // Aᵀ·B: a [k × n]ᵀ ... written as γ [k × n] transposed times features [k × m]: [n × m].
+        let gamma = Matrix<S>.random(rowCount: shape.k, columnCount: shape.n, using: &generator)
+        let features = Matrix<S>.random(rowCount: shape.k, columnCount: shape.m, using: &generator)
+        let cases: [(Matrix<S>, Matrix<S>, Bool, String)] = [(a, b, false, "a·b"), (gamma, features, true, "γᵀ·f")]
+        for (left, right, transposeA, name) in cases {
+            let label = "\(S.self) \(name) \(shape.testDescription)"
+            let exact = naiveProduct(left, right, transposeA: transposeA)
+            let rows = exact.rowCount, columns = exact.columnCount
+            #expect(ranSkinny(left, right, transposeA: transposeA) || !SkinnyProducts.enabled
+                        || min(rows, columns) > SkinnyProducts.limit || (transposeA ? columns : left.columnCount) < SkinnyProducts.shortest,
+                    "\(label): expected the skinny kernel to take this shape")
+            var c = Matrix<S>(rowCount: rows, columnCount: columns, repeating: .nan)
+            try ComputeBackend.accelerated.multiply(left, by: right, transposeA: transposeA, into: &c)
+            #expect(relativeError(c.converted(to: Double.self), exact) <= tolerance, "\(label)")
+
+            let start = Matrix<S>.random(rowCount: rows, columnCount: columns, using: &generator)
+            var scaled = start
+            try ComputeBackend.accelerated.multiply(left, by: right, transposeA: transposeA, alpha: -1.5, beta: 0.75,
+                                                    into: &scaled)
+            let expected = linearCombination(-1.5, exact, 0.75, start.converted(to: Double.self))
+            #expect(relativeError(scaled.converted(to: Double.self), expected) <= tolerance, "\(label), alpha and beta")
+        }
+    }
+
+    /// Whether SkinnyProducts takes the product (it computes it into a scratch matrix).
+    private func ranSkinny<S: MatrixScalar>(_ a: Matrix<S>, _ b: Matrix<S>, transposeA: Bool) -> Bool {
+        let m = transposeA ? a.columnCount : a.rowCount, k = transposeA ? a.rowCount : a.columnCount, n = b.columnCount
+        var c = Matrix<S>(rowCount: m, columnCount: n)
+        return a.withUnsafeElements { x in
+            b.withUnsafeElements { y in
+                c.withUnsafeMutableElements { z in
+                    SkinnyProducts.multiply(transposeA: transposeA, transposeB: false, m: m, n: n, k: k, alpha: 1,
+                                            a: x.baseAddress!, lda: a.columnCount, b: y.baseAddress!, ldb: b.columnCount,
+                                            beta: 0, c: z.baseAddress!, ldc: n)
+                }
+            }
+        }
+    }
+
+    /// The AVX2 features kernel forms the same products as the reference loop: bitwise equal.
+    @Test(arguments: [1, 2, 5, 13, 39])
+    func quadraticFeaturesAgreeBetweenBackends(dimension d: Int) {
+        var generator = seededGenerator(d, 43)
+        let rows = 7
+        let x = Matrix<Double>.random(rowCount: rows, columnCount: d, using: &generator)
+        let centre = [Double].random(count: d, using: &generator)
+        let width = QuadraticFeatures.width(dimension: d)
+        var outputs: [[Double]] = []
+        for backend in ComputeBackend.allCases {
+            var output = [Double](repeating: .nan, count: rows * (width + 2))
+            x.withUnsafeElements { source in
+                output.withUnsafeMutableBufferPointer { target in
+                    QuadraticFeatures.build(source.baseAddress!, rows: rows, dimension: d, centre: centre,
+                                            into: target.baseAddress!, outputStride: width + 2, backend: backend)
+                }
+            }
+            outputs.append(output)
+            // Spot-check against the definition: row 3, feature (i, j) = (x_i − c_i)(x_j − c_j).
+            let row = 3, i = d / 2, j = d - 1
+            let index = d + (0..<i).reduce(0) { $0 + (d - $1) } + (j - i)
+            let expected = (x[row, i] - centre[i]) * (x[row, j] - centre[j])
+            #expect(output[row * (width + 2) + index] == expected, "\(backend) d = \(d)")
+            #expect(output[row * (width + 2) + width - 1] == 1, "\(backend) d = \(d): the constant feature")
+        }
+        for index in 0..<rows * (width + 2) where index % (width + 2) < width {
+            #expect(outputs[0][index] == outputs[1][index], "d = \(d): feature \(index) differs between backends")
+        }
+    }
+
+    /// Scores straight from the frames equal the features times the weights (the exact Double
+    /// product of the reference features), for 1…16 components and dimensions with and without a
+    /// vector tail: 1e-12 relative, the GEMM sweep's bound (k ≤ 820 terms here, all from −1…1).
+    @Test(arguments: [(1, 1), (2, 3), (5, 5), (13, 7), (39, 5), (39, 16)])
+    func quadraticScoresEqualFeaturesTimesWeights(dimension d: Int, components k: Int) throws {
+        var generator = seededGenerator(d, k, 53)
+        let rows = 9
+        let x = Matrix<Double>.random(rowCount: rows, columnCount: d, using: &generator)
+        let centre = [Double].random(count: d, using: &generator)
+        let width = QuadraticFeatures.width(dimension: d)
+        let weights = Matrix<Double>.random(rowCount: width, columnCount: k, using: &generator)
+        var features = Matrix<Double>(rowCount: rows, columnCount: width)
+        x.withUnsafeElements { source in
+            features.withUnsafeMutableElements { target in
+                QuadraticFeatures.build(source.baseAddress!, rows: rows, dimension: d, centre: centre, into: target.baseAddress!,
+                                        outputStride: width, backend: .reference)
+            }
+        }
+        let exact = naiveProduct(features, weights)
+        var scores = Matrix<Double>(rowCount: rows, columnCount: k, repeating: .nan)
+        let done = x.withUnsafeElements { source in
+            scores.withUnsafeMutableElements { target in
+                QuadraticFeatures.scores(source.baseAddress!, rows: rows, dimension: d, centre: centre, weights: weights,
+                                         into: target.baseAddress!, backend: .accelerated)
+            }
+        }
+        #expect(done == SkinnyProducts.enabled)
+        if done { #expect(relativeError(scores, exact) <= productToleranceDouble, "d = \(d), k = \(k)") }
+        // The reference backend never takes this path.
+        let reference = x.withUnsafeElements { source in
+            scores.withUnsafeMutableElements { target in
+                QuadraticFeatures.scores(source.baseAddress!, rows: rows, dimension: d, centre: centre, weights: weights,
+                                         into: target.baseAddress!, backend: .reference)
+            }
+        }
+        #expect(!reference)
+    }
+
+    /// The vector exponential agrees with the scalar one to a few ulp, and is exactly 0 below −708.
+    @Test func vectorExponentialMatchesTheScalarOne() {
+        var generator = SeededGenerator(seed: 47)
+        var values = [Double].random(count: 1_003, in: -750...0, using: &generator)
+        values[0] = -.infinity
+        values[1] = 0
+        values[2] = -708.5
+        let expected = values.map { FastExponential.exp($0) }
+        values.withUnsafeMutableBufferPointer { FastExponential.exponentiateNonPositive($0.baseAddress!, count: $0.count) }
+        #expect(values[0] == 0 && values[2] == 0 && values[1] == 1)
+        var worst = 0.0
+        for (value, reference) in zip(values, expected) {
+            if reference == 0 { #expect(value == 0) } else { worst = max(worst, abs(value - reference) / reference) }
+        }
+        #expect(worst <= 4.5e-16, "worst relative difference \(worst)")
+    }
+}
