@@ -124,18 +124,6 @@ enum FeatureComputation {
         return all
     }
 
-    /// Decodes every entry, resamples it to the front end's rate, makes the speed-perturbed
-    /// copies, and computes their features, on `threadCount` workers; with `bySpeaker`, means and
-    /// variances are normalised per speaker (recordings without one get the front end's own
-    /// normalisation).
-    static func compute(_ entries: [CorpusEntry], configuration: FeatureConfiguration, perturbation: [Double],
-                        threadCount: Int, bySpeaker: Bool = false) throws(RecognizerError) -> FeatureSet {
-        let signals = load(entries, sampleRate: configuration.sampleRate, perturbation: perturbation, threadCount: threadCount)
-        let groups = speakerGroups(entries, copies: signals.copies, bySpeaker: bySpeaker)
-        return try features(of: signals, entries: entries, configuration: configuration, warpFactors: nil,
-                            normalizationGroups: groups, threadCount: threadCount)
-    }
-
     /// The normalisation group of every signal: the entry's speaker (with `bySpeaker`, when any
     /// entry names one), else nil (the front end's per-utterance normalisation).
     static func speakerGroups(_ entries: [CorpusEntry], copies: Int, bySpeaker: Bool) -> [String?] {
