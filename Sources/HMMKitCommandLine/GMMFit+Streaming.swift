@@ -10,9 +10,7 @@ extension GMMFit {
             "gmm fit", "data \(data.joined(separator: " "))", "components \(components)", "covariance \(covariance.rawValue)",
             "tolerance \(tolerance)", "init \(initialization.rawValue)", "reg-covar \(regCovar)",
             "variance-floor \(varianceFloor)", "seed \(seed)", "precision \(precision.rawValue)",
-            "chunk-frames \(streaming.chunkFrames)", "init-frames \(streaming.initFrames)",
-            "start-from \(streaming.startFrom ?? "none")", "backend \(engine.backend)",
-        ]
+        ] + streaming.configurationParts(backend: engine.backend)
         return parts.joined(separator: "; ")
     }
 
@@ -34,9 +32,7 @@ extension GMMFit {
                 updateOptions: options.update,
                 options: StreamingEMOptions(iterationCount: iterations, convergence: .meanLogLikelihoodChange(tolerance),
                                             threadCount: engine.threads, chunking: streaming.chunking, backend: engine.backend))
-            trainer.communicator = group.communicator
-            trainer.checkpointURL = streaming.checkpointURL(output: output)
-            trainer.configuration = configuration
+            streaming.attach(&trainer, group: group, output: output, configuration: configuration)
             if options.update.starvedComponents == .reseed {
                 trainer.afterUpdate = { previous, next, report throws(TrainingError) in
                     guard !report.starvedComponents.isEmpty else { return next }
@@ -111,8 +107,7 @@ final class LazySample<Scalar: MatrixScalar>: Sendable, CustomStringConvertible 
     func frames() throws(TrainingError) -> Matrix<Scalar> {
         if let drawn = drawn.withLock({ $0 }) { return drawn.frames }
         var sample = try SequenceSample.draw(from: source, frameBudget: frameBudget, seed: seed)
-        let summary = "\(sample.records.count) of \(sample.corpusSequenceCount) sequences "
-            + "(\(sample.frameCount) of \(sample.corpusFrameCount) frames)"
+        let summary = sample.summary
         let frames = sample.takeStacked().frames
         drawn.withLock { $0 = (frames, summary) }
         return frames

@@ -10,9 +10,7 @@ extension HMMFitCommand {
             "covariance \(covariance.rawValue)", "topology \(topology.rawValue)", "max-jump \(maxJump)",
             "initialization \(initialization?.rawValue ?? "default")", "split-every \(splitEvery)", "tolerance \(tolerance)",
             "variance-floor \(varianceFloor)", "seed \(seed)", "precision \(precision.rawValue)",
-            "chunk-frames \(streaming.chunkFrames)", "init-frames \(streaming.initFrames)",
-            "start-from \(streaming.startFrom ?? "none")", "backend \(engine.backend)",
-        ]
+        ] + streaming.configurationParts(backend: engine.backend)
         return parts.joined(separator: "; ")
     }
 
@@ -30,9 +28,7 @@ extension HMMFitCommand {
                 updateOptions: hmmTrainer.baumWelch.update,
                 options: StreamingEMOptions(iterationCount: iterations, convergence: .totalLogLikelihoodGain(tolerance),
                                             threadCount: engine.threads, chunking: streaming.chunking, backend: engine.backend))
-            trainer.communicator = group.communicator
-            trainer.checkpointURL = streaming.checkpointURL(output: output)
-            trainer.configuration = configuration
+            streaming.attach(&trainer, group: group, output: output, configuration: configuration)
             trainer.beforeIteration = { iteration, model throws(TrainingError) in
                 guard let target = splits[iteration] else { return model }
                 do throws(HMMError) { return try model.splittingMixtures(to: target) } catch { throw .hmm(error) }
@@ -82,8 +78,7 @@ extension HMMFitCommand {
             do { return try GMMHMM<S>.load(from: URL(fileURLWithPath: startFrom), backend: engine.backend) } catch { throw .hmm(error) }
         }
         var sample = try SequenceSample.draw(from: source, frameBudget: streaming.initFrames, seed: seed)
-        printer.note("initialising from \(sample.records.count) of \(sample.corpusSequenceCount) sequences "
-            + "(\(sample.frameCount) of \(sample.corpusFrameCount) frames)")
+        printer.note("initialising from \(sample.summary)")
         let (frames, lengths) = sample.takeStacked()
         do { return try trainer.initialModel(frames, lengths: lengths) } catch { throw .hmm(error) }
     }

@@ -55,6 +55,20 @@ struct StreamingOptions: ParsableArguments {
 
     /// The checkpoint's location for the model written to `output`.
     func checkpointURL(output: String) -> URL { URL(fileURLWithPath: checkpoint ?? output + ".checkpoint") }
+
+    /// The streaming options that determine a fit's result, as the end of a command's
+    /// configuration string (a checkpoint resumes only under the same string).
+    func configurationParts(backend: ComputeBackend) -> [String] {
+        ["chunk-frames \(chunkFrames)", "init-frames \(initFrames)", "start-from \(startFrom ?? "none")", "backend \(backend)"]
+    }
+
+    /// Connects `trainer` to the process group, the checkpoint next to `output`, and the command's
+    /// configuration string.
+    func attach<Model>(_ trainer: inout StreamingEMTrainer<Model>, group: ProcessGroup, output: String, configuration: String) {
+        trainer.communicator = group.communicator
+        trainer.checkpointURL = checkpointURL(output: output)
+        trainer.configuration = configuration
+    }
 }
 
 /// How a streaming fit reports, on rank 0: a line per iteration on stderr, or with --json one

@@ -16,6 +16,10 @@ public struct SequenceSample<Scalar: MatrixScalar>: Sendable {
 
     /// Frames in the sample.
     public var frameCount: Int { records.reduce(0) { $0 + $1.frames.rowCount } }
+    /// "N of M sequences (n of m frames)", for progress messages.
+    public var summary: String {
+        "\(records.count) of \(corpusSequenceCount) sequences (\(frameCount) of \(corpusFrameCount) frames)"
+    }
 
     /// The sample stacked in hmmlearn's layout: `[frames × D]` and the lengths.
     public var stacked: (frames: Matrix<Scalar>, lengths: [Int]) {
