@@ -72,7 +72,11 @@ let package = Package(
         // Isolated-word recognition: one GMM-HMM per label, training (in memory or streamed), recognition, evaluation, files.
         .target(name: "HMMKitRecognition", dependencies: [
             "HMMKitFeatures", "HMMKitMarkov", "HMMKitCorpus", "HMMKitAudio", "HMMKitMatrixFiles", "HMMKitTraining",
+            "HMMKitAdaptation",
         ]),
+        // Speaker adaptation: feature-space MLLR (statistics against GMM-HMMs, the transform estimate).
+        .target(name: "HMMKitAdaptation", dependencies: ["HMMKitNumerics", "HMMKitMixtures", "HMMKitMarkov",
+                                                         .product(name: "RealModule", package: "swift-numerics")]),
         // Training on corpora larger than memory: streamed EM, statistics files, checkpoints, processes that train together.
         .target(name: "HMMKitTraining", dependencies: ["HMMKitNumerics", "HMMKitMatrixFiles", "HMMKitMixtures", "HMMKitMarkov"]),
         // Standalone SVG plots: heat maps, curves, scatter plots.
@@ -82,7 +86,7 @@ let package = Package(
         // The umbrella: `import HMMKit` brings every public module.
         .target(name: "HMMKit", dependencies: [
             "HMMKitNumerics", "HMMKitAudio", "HMMKitMatrixFiles", "HMMKitFeatures", "HMMKitMixtures", "HMMKitMarkov", "HMMKitPlots",
-            "HMMKitCorpus", "HMMKitRecognition", "HMMKitTraining",
+            "HMMKitCorpus", "HMMKitRecognition", "HMMKitTraining", "HMMKitAdaptation",
         ]),
         // The `hmmkit` command.
         .executableTarget(
@@ -108,6 +112,8 @@ let package = Package(
                     dependencies: ["HMMKitCommandLine", "HMMKitMatrixFiles", "HMMKitNumerics", "HMMKitAudio", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitTrainingTests",
                     dependencies: ["HMMKitTraining", "HMMKitMarkov", "HMMKitMixtures", "HMMKitMatrixFiles", "HMMKitTestSupport"]),
+        .testTarget(name: "HMMKitAdaptationTests",
+                    dependencies: ["HMMKitAdaptation", "HMMKitMarkov", "HMMKitMixtures", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitPlotsTests", dependencies: ["HMMKitPlots", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitCorpusTests", dependencies: ["HMMKitCorpus", "HMMKitAudio", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitRecognitionTests",

@@ -9,3 +9,4 @@
 @_exported import HMMKitCorpus
 @_exported import HMMKitRecognition
 @_exported import HMMKitTraining
+@_exported import HMMKitAdaptation
