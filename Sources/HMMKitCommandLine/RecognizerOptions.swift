@@ -73,6 +73,12 @@ struct ModelOptions: ParsableArguments {
     var vtlnPasses: Int = VTLNOptions().trainingPasses
     @Flag(help: "VTLN: give each speed-perturbed copy of a speaker a warp of its own (Kaldi's sp speakers).")
     var vtlnSeparateCopies = false
+    @Flag(inversion: .prefixedNo, help: "Speaker adaptation when recognizing: fMLLR per speaker (per file without one) from a first pass's answers.")
+    var adaptation = RecognizerConfiguration().adaptation != nil
+    @Option(help: "Speaker adaptation: rounds of align, estimate the transform, recognize again.")
+    var adaptationPasses: Int = SpeakerAdaptationOptions().passes
+    @Option(help: "Speaker adaptation: frames a speaker needs before a transform is estimated.")
+    var adaptationMinFrames: Int = SpeakerAdaptationOptions().minimumFrames
 
     /// The configuration with these options and `covariance`.
     func configuration(covariance: CovarianceType, seed: UInt64) throws -> RecognizerConfiguration {
@@ -103,6 +109,9 @@ struct ModelOptions: ParsableArguments {
         configuration.vtln = vtln
             ? VTLNOptions(warpFactors: try Self.warpFactors(vtlnWarps), trainingPasses: vtlnPasses,
                           perturbedCopiesAsSpeakers: vtlnSeparateCopies)
+            : nil
+        configuration.adaptation = adaptation
+            ? SpeakerAdaptationOptions(passes: adaptationPasses, minimumFrames: adaptationMinFrames)
             : nil
         let problems = configuration.problems()
         guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "; ")) }

@@ -20,6 +20,9 @@ public struct Evaluation: Sendable, Codable, Equatable {
     /// With VTLN, the warp factor chosen for each speaker (a file path for a recording without a
     /// speaker), without looking at the labels; nil without VTLN.
     public var warpFactors: [String: Double]? = nil
+    /// With speaker adaptation, each adapted speaker's (or file's) rise of the fMLLR auxiliary
+    /// function per frame over its passes; speakers with too few frames are absent. Nil without adaptation.
+    public var adaptationGains: [String: Double]? = nil
 
     public struct FileResult: Sendable, Codable, Equatable {
         public var file: String
@@ -73,6 +76,11 @@ public struct Evaluation: Sendable, Codable, Equatable {
                 ? sorted.map { String(format: "%@ %.2f", $0.key, $0.value) }.joined(separator: ", ")
                 : String(format: "%d speakers or files, %.2f to %.2f", sorted.count, warpFactors.values.min()!, warpFactors.values.max()!)))
         }
+        if let adaptationGains {
+            lines.append(adaptationGains.isEmpty ? "fMLLR: no speaker had enough frames to adapt"
+                : String(format: "fMLLR: %d speaker(s) adapted, auxiliary gain %.3f to %.3f per frame", adaptationGains.count,
+                         adaptationGains.values.min()!, adaptationGains.values.max()!))
+        }
         if !failures.isEmpty { lines.append("not scored: \(failures.count) recording(s): " + failures.prefix(5).joined(separator: "; ")) }
         lines.append("===================================================================")
         return lines.joined(separator: "\n")
@@ -119,6 +127,6 @@ extension Recognizer {
         return Evaluation(labels: labels, confusion: confusion.map { Array($0.prefix(labels.count)) + [$0[labels.count]] },
                           count: counted, correct: correct, failures: failures,
                           meanLogLikelihoodPerFrame: frames > 0 ? logLikelihood / Double(frames) : -.infinity, results: results,
-                          warpFactors: scored.groupWarps)
+                          warpFactors: scored.groupWarps, adaptationGains: scored.adaptationGains)
     }
 }

@@ -11,10 +11,12 @@ import HMMKitNumerics
 ///
 /// Version 2 added VTLN (`configuration.vtln`, `trainingWarps`). A recognizer without VTLN is
 /// still written as version 1, so older HMMKit versions read it; one with VTLN is written as
-/// version 2, which they refuse rather than recognise with the wrong front end.
+/// version 2, which they refuse rather than recognise with the wrong front end. Version 3 added
+/// speaker adaptation (`configuration.adaptation`); a recognizer with it is written as version 3,
+/// so an older HMMKit refuses it rather than recognise without the adaptation it was tuned with.
 struct RecognizerDocument: Codable {
     static let formatName = "HMMKit.Recognizer"
-    static let currentVersion = 2
+    static let currentVersion = 3
 
     var format: String
     var version: Int
@@ -31,7 +33,7 @@ extension Recognizer {
     /// - Throws: ``RecognizerError/file(path:problem:)``.
     public func save(to url: URL) throws(RecognizerError) {
         let document = RecognizerDocument(format: RecognizerDocument.formatName,
-                                          version: configuration.vtln == nil ? 1 : RecognizerDocument.currentVersion,
+                                          version: configuration.adaptation != nil ? 3 : configuration.vtln != nil ? 2 : 1,
                                           configuration: configuration, labels: labels, trainingCounts: trainingCounts,
                                           trainingHistory: trainingHistory.map { $0.map { $0.isFinite ? $0 : -1e308 } },
                                           models: models.map { $0.document() },

@@ -54,6 +54,9 @@ struct ScoredRecordings {
     var warpFactors: [Double]? = nil
     /// With VTLN, the factor chosen for each speaker (a file path for a recording without a speaker).
     var groupWarps: [String: Double]? = nil
+    /// With speaker adaptation, the rise of the fMLLR auxiliary function per frame for each
+    /// adapted speaker (or file); nil without adaptation.
+    var adaptationGains: [String: Double]? = nil
 }
 
 extension Recognizer {
@@ -90,8 +93,20 @@ extension Recognizer {
     /// Features of `entries` with the recognizer's front end, then their scores: the one
     /// pipeline behind ``recognize(_:speaker:options:threadCount:)`` and ``evaluate(_:options:threadCount:)``.
     /// With VTLN, each speaker's (or speakerless recording's) warp factor is chosen on the way.
+    /// With speaker adaptation, each speaker's rows are then scored again on adapted features.
     func score(_ entries: [CorpusEntry], threadCount: Int) throws(RecognizerError) -> ScoredRecordings {
-        if let vtln = configuration.vtln { return try scoreWithVTLN(entries, vtln: vtln, threadCount: threadCount) }
+        let (scored, sequences) = if let vtln = configuration.vtln {
+            try scoreWithVTLN(entries, vtln: vtln, threadCount: threadCount)
+        } else {
+            try scoreUnwarped(entries, threadCount: threadCount)
+        }
+        guard let adaptation = configuration.adaptation, let sequences else { return scored }
+        return try adapted(scored, sequences: sequences, groups: scored.usable.map { entries[$0].speaker ?? entries[$0].path },
+                           options: adaptation, threadCount: threadCount)
+    }
+
+    /// ``score(_:threadCount:)`` without VTLN, and the features of the usable entries.
+    private func scoreUnwarped(_ entries: [CorpusEntry], threadCount: Int) throws(RecognizerError) -> (ScoredRecordings, [Matrix<Double>]?) {
         var unperturbed = configuration
         unperturbed.speedPerturbation = []
         let features = try FeatureComputation.compute(entries, configuration: unperturbed, threadCount: threadCount)
@@ -99,8 +114,8 @@ extension Recognizer {
         for (index, recording) in features.enumerated() { problems[index] = recording.problems.first }
         let usable = entries.indices.filter { problems[$0] == nil && !features[$0].copies.isEmpty }
         let sequences = usable.map { features[$0].copies[0].frames }
-        return ScoredRecordings(usable: usable, table: try scores(sequences, threadCount: threadCount),
-                                frames: sequences.map(\.rowCount), problems: problems)
+        return (ScoredRecordings(usable: usable, table: try scores(sequences, threadCount: threadCount),
+                                 frames: sequences.map(\.rowCount), problems: problems), sequences)
     }
 
     /// The decision for one row of ``scores(_:threadCount:)``.

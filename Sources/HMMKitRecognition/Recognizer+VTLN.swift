@@ -148,8 +148,10 @@ extension Recognizer {
 
     /// ``score(_:threadCount:speaker:)`` with VTLN: every candidate factor's features and score
     /// table, one factor per speaker (per recording without one) chosen without the labels — the
-    /// one that maximises the speaker's sum of best-word log-likelihoods — and that factor's rows.
-    func scoreWithVTLN(_ entries: [CorpusEntry], vtln: VTLNOptions, threadCount: Int) throws(RecognizerError) -> ScoredRecordings {
+    /// one that maximises the speaker's sum of best-word log-likelihoods — and that factor's rows;
+    /// with speaker adaptation also the usable entries' features at their chosen factors.
+    func scoreWithVTLN(_ entries: [CorpusEntry], vtln: VTLNOptions,
+                       threadCount: Int) throws(RecognizerError) -> (ScoredRecordings, [Matrix<Double>]?) {
         let signals = FeatureComputation.load(entries, sampleRate: configuration.features.sampleRate, perturbation: [],
                                               threadCount: threadCount)
         let groups = Self.warpGroups(entries, factors: [1])
@@ -172,7 +174,11 @@ extension Recognizer {
         let candidate = Dictionary(vtln.warpFactors.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         let factors = usable.map { chosen[groups[$0]]! }
         let table = usable.indices.map { row in tables[candidate[factors[row]]!][row] }
-        return ScoredRecordings(usable: usable, table: table, frames: frames, problems: problems, warpFactors: factors,
-                                groupWarps: chosen)
+        let scored = ScoredRecordings(usable: usable, table: table, frames: frames, problems: problems, warpFactors: factors,
+                                      groupWarps: chosen)
+        guard configuration.adaptation != nil else { return (scored, nil) }
+        let set = try Self.warpedFeatures(signals, entries: entries, factors: groups.map { chosen[$0]! }, normalizationGroups: normalization,
+                                          vtln: vtln, configuration: configuration, threadCount: threadCount)
+        return (scored, usable.map { set.features[$0][0] })
     }
 }

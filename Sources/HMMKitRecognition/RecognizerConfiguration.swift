@@ -9,7 +9,8 @@ import HMMKitMixtures
 /// The defaults were chosen by leave-one-speaker-out cross-validation on FSDD (BENCHMARKS.md):
 /// python_speech_features-style MFCCs (13 + Δ + ΔΔ) with per-speaker mean and variance
 /// normalisation (per utterance when a recording names no speaker), vocal-tract-length
-/// normalisation (a warp factor per speaker chosen by likelihood), 12-state left-to-right word
+/// normalisation (a warp factor per speaker chosen by likelihood), fMLLR speaker adaptation when
+/// recognizing a speaker's recordings, 12-state left-to-right word
 /// models with one skip, 2 diagonal Gaussians per state grown by splitting, 8 iterations, a
 /// variance floor of a fifth of each word's variance, and speed perturbation (0.9 / 1.0 / 1.1) of
 /// the training audio.
@@ -52,6 +53,9 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
     /// no speaker is known), chosen by likelihood (``VTLNOptions``); nil turns it off. Files
     /// written before VTLN existed load with nil.
     public var vtln: VTLNOptions? = VTLNOptions()
+    /// Unsupervised speaker adaptation of recognition (fMLLR per speaker, ``SpeakerAdaptationOptions``);
+    /// nil turns it off. Files written before adaptation existed load with nil.
+    public var adaptation: SpeakerAdaptationOptions? = SpeakerAdaptationOptions()
 
     /// The default configuration at `sampleRate` Hz.
     public init(sampleRate: Double = 8000) {
@@ -80,6 +84,10 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
             problems.append("speed perturbation factors must lie in 0.5…2 (got \(factor))")
         }
         if let vtln { problems += vtln.problems(features: features) }
+        if let adaptation { problems += adaptation.problems() }
+        if adaptation != nil && covarianceType != .diagonal {
+            problems.append("speaker adaptation (fMLLR) needs diagonal covariances (got \(covarianceType.rawValue))")
+        }
         return problems
     }
 }

@@ -23,6 +23,7 @@ struct VTLNRecognitionTests {
         configuration.iterations = 5
         configuration.speedPerturbation = []
         configuration.vtln = VTLNOptions(warpFactors: VTLNOptions.grid(from: 0.80, through: 1.20, step: step), trainingPasses: passes)
+        configuration.adaptation = nil
         return configuration
     }
 
