@@ -73,7 +73,7 @@ struct ModelOptions: ParsableArguments {
     var vtlnPasses: Int = VTLNOptions().trainingPasses
     @Flag(help: "VTLN: give each speed-perturbed copy of a speaker a warp of its own (Kaldi's sp speakers).")
     var vtlnSeparateCopies = false
-    @Flag(inversion: .prefixedNo, help: "Speaker adaptation when recognizing: fMLLR per speaker (per file without one) from a first pass's answers.")
+    @Flag(inversion: .prefixedNo, help: "Speaker adaptation when recognizing: fMLLR per speaker (per file without one) from a first pass's answers (diagonal covariances; off for the others).")
     var adaptation = RecognizerConfiguration().adaptation != nil
     @Option(help: "Speaker adaptation: rounds of align, estimate the transform, recognize again.")
     var adaptationPasses: Int = SpeakerAdaptationOptions().passes
@@ -110,7 +110,9 @@ struct ModelOptions: ParsableArguments {
             ? VTLNOptions(warpFactors: try Self.warpFactors(vtlnWarps), trainingPasses: vtlnPasses,
                           perturbedCopiesAsSpeakers: vtlnSeparateCopies)
             : nil
-        configuration.adaptation = adaptation
+        // fMLLR's statistics weight each dimension by one variance: with other covariance
+        // structures (e.g. the full half of `compare --covariance diag,full`) it is left off.
+        configuration.adaptation = adaptation && covariance == .diagonal
             ? SpeakerAdaptationOptions(passes: adaptationPasses, minimumFrames: adaptationMinFrames)
             : nil
         let problems = configuration.problems()

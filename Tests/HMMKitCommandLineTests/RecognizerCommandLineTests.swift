@@ -62,6 +62,29 @@ struct RecognizerCommandLineTests {
         #expect(results.allSatisfy { $0["label"] as? String == "7" }, "\(results)")
     }
 
+    /// `compare --covariance diag,full` prints one row per covariance type (speaker adaptation,
+    /// on by default, applies to the diagonal models and is left off for the full ones), and
+    /// each row's accuracy is what `train` alone gives for that configuration.
+    @Test func compareDiagonalAndFull() throws {
+        let compare = try HMMKitBinary.run(["compare", Self.demo.path, "--covariance", "diag,full", "--split", "takes:5-9/0-4",
+                                            "--json"] + Self.small)
+        #expect(compare.status == 0, "\(compare.stderr)")
+        let table = try JSONSerialization.jsonObject(with: Data(compare.stdout.utf8)) as! [String: Any]
+        let rows = table["results"] as! [[String: Any]]
+        #expect(rows.map { $0["covariance"] as! String } == ["diag", "full"])
+        let folder = try TemporaryFolder()
+        for row in rows {
+            let covariance = row["covariance"] as! String
+            let train = try HMMKitBinary.run(["train", Self.demo.path, "--split", "takes:5-9/0-4", "--covariance", covariance,
+                                              "-o", folder.file("\(covariance).json").path, "--json"] + Self.small)
+            #expect(train.status == 0, "\(train.stderr)")
+            let summary = try JSONSerialization.jsonObject(with: Data(train.stdout.split(separator: "\n").last!.utf8)) as! [String: Any]
+            #expect(abs((summary["testAccuracy"] as! Double) - (row["accuracy"] as! Double)) < 1e-12, "\(covariance)")
+            let saved = try String(contentsOf: folder.file("\(covariance).json"), encoding: .utf8)
+            #expect(saved.contains(#""adaptation""#) == (covariance == "diag"))
+        }
+    }
+
     /// `train --vtln` reports the training speakers' warps and stores them; `recognize` gives each
     /// file a warp of its own, or one for all with `--speaker`.
     @Test func vtlnTrainAndRecognize() throws {
