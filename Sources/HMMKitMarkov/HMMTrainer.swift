@@ -114,6 +114,8 @@ public struct HMMTrainer<Scalar: MatrixScalar>: Sendable {
     /// estimated from the frames the initialisation gives it (a state with too few frames gets
     /// the global mean and covariance, its means drawn from the data).
     /// - Throws: as ``fit(_:lengths:progress:)``.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func initialModel(_ frames: Matrix<Scalar>, lengths: [Int]) throws(HMMError) -> GMMHMM<Scalar> {
         guard stateCount >= 1, componentsPerState >= 1 else {
             throw .invalidArgument("need at least one state and one component (got \(stateCount) and \(componentsPerState))")
@@ -220,6 +222,8 @@ public struct HMMTrainer<Scalar: MatrixScalar>: Sendable {
         return assignments
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private func gather(_ frames: Matrix<Scalar>, rows: [Int]) -> Matrix<Scalar> {
         let d = frames.columnCount
         var result = Matrix<Scalar>(rowCount: rows.count, columnCount: d)

@@ -114,6 +114,11 @@ package struct StackedMixtures<Scalar: MatrixScalar>: Sendable {
         let n = workspace.rowCount, s = stateCount, m = componentsPerState
         guard n > 0 else { return }
         workspace.logDensities.withUnsafeMutableElements { values in
+            if m == 1 {
+                // scoreBlock left every within-state responsibility at exactly 1: the weights are γ.
+                values.baseAddress!.update(from: statePosteriors, count: n * s)
+                return
+            }
             for index in 0..<(n * s) {
                 let gamma = statePosteriors[index]
                 let row = values.baseAddress! + index * m
