@@ -51,4 +51,11 @@ void hmmkit_quadratic_features_s(const float *x, size_t rows, size_t d, const fl
 int hmmkit_quadratic_scores_d(const double *x, size_t rows, size_t d, const double *centre, const double *weights,
                               size_t k, double *c, size_t ldc);
 
+/// c[j][f] (row stride ldc) = Σ_r gamma[r][j] · feature_f(row r of x), i.e. gammaᵀ · features for
+/// the features above (gamma [rows × k], row stride ldg; c [k × W]), for k ≤ HMMKIT_SKINNY_LIMIT,
+/// without storing the features; c is overwritten. Returns 1, or 0 (nothing done) when k is out of
+/// range or memory is short. Double only. Requires hmmkit_vector_math_available().
+int hmmkit_quadratic_statistics_d(const double *x, size_t rows, size_t d, const double *centre, const double *gamma,
+                                  size_t ldg, size_t k, double *c, size_t ldc);
+
 #endif
