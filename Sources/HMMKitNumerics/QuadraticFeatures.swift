@@ -77,7 +77,7 @@ extension QuadraticFeatures {
     /// Whether the kernels that never store the features are on: AVX2 + FMA present (the skinny
     /// products' switch, `HMMKIT_SKINNY_PRODUCTS=0`, turns them off too) and not switched off by
     /// the environment variable `HMMKIT_FUSED_STATISTICS=0` (for measuring the features path).
-    static let fusedEnabled: Bool = {
+    package static let fusedEnabled: Bool = {
         guard SkinnyProducts.enabled else { return false }
         return ProcessInfo.processInfo.environment["HMMKIT_FUSED_STATISTICS"] != "0"
     }()
