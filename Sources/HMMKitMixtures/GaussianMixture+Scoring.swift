@@ -9,7 +9,7 @@ extension GaussianMixture {
     /// weights. Full: one GEMM of the quadratic features `[x', x'ᵢx'ⱼ]` with the cached weights, or
     /// on the accelerated backend (scoring-only workspaces; training blocks of the shapes where it
     /// pays, see ``QuadraticFeatures/prefersFusedTraining(_:rows:dimension:components:backend:)``)
-    /// the AVX2 kernel that never stores the features.
+    /// the kernel that never stores the features (AVX2 or AVX-512).
     /// Tied: `y = x·P` (one GEMM) and `c_k − ½‖y − μ_k P‖²` per component. Runs on `backend`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

@@ -42,7 +42,8 @@ struct QuadraticStatisticsTests {
     /// The kernel's `[k × width]` result (row stride width + 3, the padding checked untouched),
     /// or nil when it did not run.
     private func fusedStatistics(_ x: Matrix<Double>, centre: [Double], gamma: Matrix<Double>,
-                                 backend: ComputeBackend = .accelerated) -> Matrix<Double>? {
+                                 backend: ComputeBackend = .accelerated,
+                                 width lanes: Int = QuadraticFeatures.kernelWidth) -> Matrix<Double>? {
         let d = x.columnCount, k = gamma.columnCount, width = QuadraticFeatures.width(dimension: d), stride = width + 3
         // NaN everywhere: the kernel overwrites the result (never reads it) and leaves the padding.
         var output = [Double](repeating: .nan, count: k * stride)
@@ -51,7 +52,8 @@ struct QuadraticStatisticsTests {
                 output.withUnsafeMutableBufferPointer { target in
                     QuadraticFeatures.statistics(source.baseAddress!, rows: x.rowCount, dimension: d, centre: centre,
                                                  responsibilities: weights.baseAddress!, components: k,
-                                                 into: target.baseAddress!, outputStride: stride, backend: backend)
+                                                 into: target.baseAddress!, outputStride: stride, backend: backend,
+                                                 width: lanes)
                 }
             }
         }
@@ -66,7 +68,8 @@ struct QuadraticStatisticsTests {
 
     /// Equal to γᵀ·features within 1e-12 relative (the GEMM sweep's bound, MultiplyTests.swift:
     /// each element sums at most 290 products of values from −1…1, centre included, with two
-    /// roundings per term, far below it; a wrong index, segment or tile gives errors of order 1).
+    /// roundings per term, far below it; a wrong index, segment or tile gives errors of order 1),
+    /// for every kernel width this CPU runs (AVX2: 4 lanes; AVX-512: 8).
     @Test(arguments: statisticsShapes)
     func fusedStatisticsEqualFeaturesTransposeTimesGamma(shape: StatisticsShape) throws {
         var generator = seededGenerator(shape.d, shape.k, shape.rows, 59)
@@ -74,21 +77,23 @@ struct QuadraticStatisticsTests {
         let centre = [Double].random(count: shape.d, in: -0.5...0.5, using: &generator)
         let gamma = Matrix<Double>.random(rowCount: shape.rows, columnCount: shape.k, in: 0...1, using: &generator)
         let reference = try referenceStatistics(x, centre: centre, gamma: gamma)
-        let fused = fusedStatistics(x, centre: centre, gamma: gamma)
-        #expect((fused != nil) == QuadraticFeatures.fusedEnabled, "\(shape.testDescription): the kernel runs where enabled")
-        guard let fused else { return }
-        let error = relativeError(fused, reference)
-        #expect(error <= productToleranceDouble, "\(shape.testDescription): relative error \(error)")
-        // The comparison can fail: the statistics about another centre (shifted by 1e-3 in one
-        // dimension) are rejected by the same bound.
-        var shifted = centre
-        shifted[shape.d / 2] += 1e-3
-        let other = try #require(fusedStatistics(x, centre: shifted, gamma: gamma))
-        #expect(relativeError(other, reference) > productToleranceDouble, "\(shape.testDescription): a wrong centre passes")
+        #expect(QuadraticFeatures.availableKernelWidths.isEmpty == !RowSoftmax.acceleratedKernelAvailable)
+        for lanes in QuadraticFeatures.availableKernelWidths {
+            let label = "\(shape.testDescription), \(lanes) lanes"
+            let fused = try #require(fusedStatistics(x, centre: centre, gamma: gamma, width: lanes), "\(label): the kernel runs")
+            let error = relativeError(fused, reference)
+            #expect(error <= productToleranceDouble, "\(label): relative error \(error)")
+            // The comparison can fail: the statistics about another centre (shifted by 1e-3 in
+            // one dimension) are rejected by the same bound.
+            var shifted = centre
+            shifted[shape.d / 2] += 1e-3
+            let other = try #require(fusedStatistics(x, centre: shifted, gamma: gamma, width: lanes))
+            #expect(relativeError(other, reference) > productToleranceDouble, "\(label): a wrong centre passes")
+        }
     }
 
-    /// Only the accelerated backend, Double and k ≤ 16 take the kernel; the rest is left to the
-    /// features and the GEMM.
+    /// Only the accelerated backend, Double, k ≤ 16 and the widths 4 and 8 take the kernel; the
+    /// rest is left to the features and the GEMM.
     @Test func theKernelDeclinesWhatItDoesNotCover() {
         var generator = SeededGenerator(seed: 61)
         let x = Matrix<Double>.random(rowCount: 9, columnCount: 4, using: &generator)
@@ -96,6 +101,10 @@ struct QuadraticStatisticsTests {
         #expect(fusedStatistics(x, centre: centre, gamma: .random(rowCount: 9, columnCount: 3, using: &generator),
                                 backend: .reference) == nil)
         #expect(fusedStatistics(x, centre: centre, gamma: .random(rowCount: 9, columnCount: 17, using: &generator)) == nil)
+        for lanes in [0, 2, 16] {
+            #expect(fusedStatistics(x, centre: centre, gamma: .random(rowCount: 9, columnCount: 3, using: &generator),
+                                    width: lanes) == nil, "width \(lanes)")
+        }
         let single = Matrix<Float>.random(rowCount: 9, columnCount: 4, using: &generator)
         let gamma = Matrix<Float>.random(rowCount: 9, columnCount: 3, using: &generator)
         var output = [Float](repeating: 0, count: 3 * QuadraticFeatures.width(dimension: 4))
