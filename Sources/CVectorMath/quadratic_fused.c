@@ -19,6 +19,7 @@
 #include "vector_math.h"
 #include "simd_helpers.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 

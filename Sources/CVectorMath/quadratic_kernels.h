@@ -212,10 +212,11 @@ KERNEL static int NAME(statistics)(const double *x, size_t rows, size_t d, const
     size_t padded = 0;
     for (size_t s = 0; s <= d; s++) padded += ROUND_UP(d) - SEGMENT_START(s);
     size_t stride = ROUND_UP(d), zk = stride + LANES;
-    // Aligned to the vector size, so that the frames' loads are too (padded and stride are whole vectors).
-    double *scratch = NULL;
-    if (posix_memalign((void **)&scratch, 64, sizeof(double) * (k * padded + FUSED_TILE * (stride + k * zk))) != 0) return 0;
-    double *acc = scratch, *frames = acc + k * padded, *z = frames + FUSED_TILE * stride;
+    // Aligned to 64 bytes, so that the frames' loads are too (padded and stride are whole vectors).
+    char *memory = (char *)malloc(sizeof(double) * (k * padded + FUSED_TILE * (stride + k * zk)) + 64);
+    if (memory == NULL) return 0;
+    double *acc = (double *)(memory + (64 - (uintptr_t)memory % 64)), *frames = acc + k * padded,
+           *z = frames + FUSED_TILE * stride;
     memset(acc, 0, sizeof(double) * k * padded);
     int groups = (int)((k + FUSED_GROUP - 1) / FUSED_GROUP);
     for (size_t first_row = 0; first_row < rows; first_row += FUSED_TILE) {
@@ -245,7 +246,7 @@ KERNEL static int NAME(statistics)(const double *x, size_t rows, size_t d, const
         for (size_t t = 0; t < rows; t++) occupancy += gamma[t * ldg + j];
         out[width - 1] = occupancy;
     }
-    free(scratch);
+    free(memory);
     return 1;
 }
 
