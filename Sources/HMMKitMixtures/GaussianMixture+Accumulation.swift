@@ -52,7 +52,7 @@ extension GaussianMixture {
         if type == .full && !workspace.hasFeatures {
             // Scored without the features: the statistics come straight from the frames too,
             // or, when that kernel does not apply, the features are built now.
-            if fusedStatistics(workspace, backend: backend) == false {
+            if !fusedStatistics(workspace, backend: backend) {
                 buildQuadraticFeatures(workspace, backend: backend)
                 try! backend.multiply(workspace.logDensities, by: workspace.features, transposeA: true,
                                       into: &workspace.statisticsProduct)
@@ -73,7 +73,7 @@ extension GaussianMixture {
     }
 
     /// `γᵀ·[x', x'ᵢx'ⱼ, 1]` of the block into `workspace.statisticsProduct` (`[K × width]`) by the
-    /// kernel that forms the products from the frames (``QuadraticFeatures/statistics(_:rows:dimension:centre:responsibilities:components:into:outputStride:backend:)``);
+    /// kernel that forms the products from the frames (``QuadraticFeatures/statistics(_:rows:dimension:centre:responsibilities:components:into:outputStride:backend:width:)``);
     /// false (nothing done) when it does not apply.
     private func fusedStatistics(_ workspace: MixtureWorkspace<Scalar>, backend: ComputeBackend) -> Bool {
         let n = workspace.rowCount, d = dimension, k = componentCount, centre = cache.centre
