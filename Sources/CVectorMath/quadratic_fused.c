@@ -12,8 +12,8 @@
 // formed once per frame (d + 1 products per component); per triangle row ("segment") the sums
 // are FMAs of z with the frame's own values, accumulators in registers over a tile of frames.
 //
-// Layouts are padded with zeros to whole vectors (no masks, no tails): 7 % more FMAs than the
-// 820 features at d = 39 with 4 lanes, 17 % with 8. The kernels are written once
+// Layouts are padded with zeros to whole vectors (no masks, no tails): at d = 39, 916 FMAs per
+// frame and component with 4 lanes and 992 with 8, against the 819 features that are not 1. The kernels are written once
 // (quadratic_kernels.h) and instantiated for AVX2 + FMA (4 lanes) and AVX-512F (8 lanes; twice
 // the FMA width where the core executes 512-bit FMAs at full rate, as AMD Zen 5 does).
 #include "vector_math.h"
@@ -26,10 +26,11 @@
 #if defined(__x86_64__) || defined(__i386__)
 
 // Components per register group: scores keep 2 frames × 5 components of u and 5 + 5 totals;
-// statistics 5 components × 2 vectors of accumulators (13 of AVX2's 16 registers).
+// statistics 5 components × STRIP_MAX vectors of accumulators (AVX2: 10 of 16 registers;
+// AVX-512: 20 of 32).
 #define FUSED_GROUP 5
-// Frames per statistics tile: 16 measured fastest of 8, 16, 32 and 64 at d = 39 (a tile's frames
-// and z, 3 KB + 26 KB for 5 components, stay in L1 beside the accumulators).
+// Frames per statistics tile: 16 measured fastest (AVX2) or level with 32 (AVX-512) of 8, 16, 32
+// and 64 at d = 39: a tile's frames and z, 5 KB + 29 KB for 5 components, stay in L1 or L2.
 #define FUSED_TILE 16
 
 #define KERNEL __attribute__((target("avx2,fma")))
