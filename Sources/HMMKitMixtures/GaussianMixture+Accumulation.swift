@@ -6,7 +6,8 @@ extension GaussianMixture {
     /// The E-step for the workspace's current block: responsibilities, then their sufficient
     /// statistics added to `statistics`. First and second order are one GEMM of the
     /// responsibilities with the scoring features: `γᵀ·[x, x²]` (diagonal, spherical) or
-    /// `γᵀ·[x', x'ᵢx'ⱼ]` (full); tied adds one SYRK of x.
+    /// `γᵀ·[x', x'ᵢx'ⱼ]` (full; or the same sums formed from the frames without storing the
+    /// features, when the block was scored that way); tied adds one SYRK of x.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func accumulateBlock(_ workspace: MixtureWorkspace<Scalar>, into statistics: inout GaussianMixtureStatistics,
@@ -48,8 +49,18 @@ extension GaussianMixture {
         case .tied: width = d
         }
         MixtureWorkspace.shape(&workspace.statisticsProduct, k, width)
-        try! backend.multiply(workspace.logDensities, by: type == .tied ? workspace.block : workspace.features,
-                              transposeA: true, into: &workspace.statisticsProduct)
+        if type == .full && !workspace.hasFeatures {
+            // Scored without the features: the statistics come straight from the frames too,
+            // or, when that kernel does not apply, the features are built now.
+            if !fusedStatistics(workspace, backend: backend) {
+                buildQuadraticFeatures(workspace, backend: backend)
+                try! backend.multiply(workspace.logDensities, by: workspace.features, transposeA: true,
+                                      into: &workspace.statisticsProduct)
+            }
+        } else {
+            try! backend.multiply(workspace.logDensities, by: type == .tied ? workspace.block : workspace.features,
+                                  transposeA: true, into: &workspace.statisticsProduct)
+        }
         if workspace.occupancy.count != k { workspace.occupancy = [Double](repeating: 0, count: k) }
         if workspace.firstOrder.count != d { workspace.firstOrder = [Double](repeating: 0, count: d) }
         blockOccupancies(workspace, width: width)
@@ -58,6 +69,22 @@ extension GaussianMixture {
         statistics.withUnsafeMutableValues { values in
             for c in 0..<k { values[occupancyOffset + c] += workspace.occupancy[c] }
             addProducts(workspace, width: width, into: values, firstOffset: layout.first, secondOffset: layout.second)
+        }
+    }
+
+    /// `γᵀ·[x', x'ᵢx'ⱼ, 1]` of the block into `workspace.statisticsProduct` (`[K × width]`) by the
+    /// kernel that forms the products from the frames (``QuadraticFeatures/statistics(_:rows:dimension:centre:responsibilities:components:into:outputStride:backend:width:)``);
+    /// false (nothing done) when it does not apply.
+    private func fusedStatistics(_ workspace: MixtureWorkspace<Scalar>, backend: ComputeBackend) -> Bool {
+        let n = workspace.rowCount, d = dimension, k = componentCount, centre = cache.centre
+        let width = workspace.statisticsProduct.columnCount
+        return workspace.withBlock { x in
+            workspace.logDensities.withUnsafeElements { gamma in
+                workspace.statisticsProduct.withUnsafeMutableElements { out in
+                    QuadraticFeatures.statistics(x, rows: n, dimension: d, centre: centre, responsibilities: gamma.baseAddress!,
+                                                 components: k, into: out.baseAddress!, outputStride: width, backend: backend)
+                }
+            }
         }
     }
 

@@ -6,13 +6,18 @@ extension GaussianMixture {
     /// `workspace.logDensities` (`[n × K]`).
     ///
     /// Diagonal and spherical: one GEMM of `[x, x²]` (`[n × 2D]`) with the cached `[2D × K]`
-    /// weights. Full: one GEMM of the quadratic features `[x', x'ᵢx'ⱼ]` with the cached weights.
+    /// weights. Full: one GEMM of the quadratic features `[x', x'ᵢx'ⱼ]` with the cached weights, or
+    /// on the accelerated backend (scoring-only workspaces; training blocks of the shapes where it
+    /// pays, see ``QuadraticFeatures/prefersFusedTraining(_:rows:dimension:components:backend:)``)
+    /// the kernel that never stores the features (AVX2 or AVX-512).
     /// Tied: `y = x·P` (one GEMM) and `c_k − ½‖y − μ_k P‖²` per component. Runs on `backend`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     package func weightedLogDensities(_ workspace: MixtureWorkspace<Scalar>, backend: ComputeBackend) {
         let n = workspace.rowCount, d = dimension, k = componentCount
         MixtureWorkspace.shape(&workspace.logDensities, n, k)
+        // Features of another model (another centre) must never be accumulated with these scores.
+        workspace.hasFeatures = false
         guard n > 0 else { return }
         let constants = cache.constants
         switch covarianceType {
@@ -32,11 +37,16 @@ extension GaussianMixture {
             }
             // Shapes are consistent by construction, so these products cannot throw.
             // The ones column of the features picks up each component's constant.
+            workspace.hasFeatures = true
             try! backend.multiply(workspace.features, by: cache.linearWeights!, into: &workspace.logDensities)
         case .full:
-            let featureCount = QuadraticFeatures.width(dimension: d)
-            let centre = cache.centre
-            if workspace.scoringOnly {
+            // Scoring-only blocks, and training blocks of the shapes where it pays, never build
+            // the features (the statistics then come from the frames too, see
+            // ``addResponsibilityStatistics(_:into:backend:)``).
+            if workspace.scoringOnly
+                || QuadraticFeatures.prefersFusedTraining(Scalar.self, rows: n, dimension: d, components: k, backend: backend)
+            {
+                let centre = cache.centre
                 let done = workspace.withBlock { x in
                     workspace.logDensities.withUnsafeMutableElements { out in
                         QuadraticFeatures.scores(x, rows: n, dimension: d, centre: centre, weights: cache.quadraticWeights!,
@@ -45,13 +55,7 @@ extension GaussianMixture {
                 }
                 if done { return }
             }
-            MixtureWorkspace.shape(&workspace.features, n, featureCount)
-            workspace.withBlock { x in
-                workspace.features.withUnsafeMutableElements { f in
-                    QuadraticFeatures.build(x, rows: n, dimension: d, centre: centre, into: f.baseAddress!,
-                                            outputStride: featureCount, backend: backend)
-                }
-            }
+            buildQuadraticFeatures(workspace, backend: backend)
             try! backend.multiply(workspace.features, by: cache.quadraticWeights!, into: &workspace.logDensities)
         case .tied:
             MixtureWorkspace.shape(&workspace.transformed, n, d)
@@ -77,6 +81,20 @@ extension GaussianMixture {
                 }
             }
         }
+    }
+
+    /// Writes the full-covariance features `[x', x'ᵢx'ⱼ, 1]` of the workspace's current block into
+    /// `workspace.features` (`[n × (D + D(D+1)/2 + 1)]`).
+    func buildQuadraticFeatures(_ workspace: MixtureWorkspace<Scalar>, backend: ComputeBackend) {
+        let n = workspace.rowCount, d = dimension, centre = cache.centre
+        MixtureWorkspace.shape(&workspace.features, n, QuadraticFeatures.width(dimension: d))
+        workspace.withBlock { x in
+            workspace.features.withUnsafeMutableElements { f in
+                QuadraticFeatures.build(x, rows: n, dimension: d, centre: centre, into: f.baseAddress!,
+                                        outputStride: QuadraticFeatures.width(dimension: d), backend: backend)
+            }
+        }
+        workspace.hasFeatures = true
     }
 
     /// Turns `workspace.logDensities` into responsibilities in place (row-wise softmax on

@@ -6,9 +6,12 @@ import HMMKitNumerics
 public final class MixtureWorkspace<Scalar: MatrixScalar> {
     /// A copy of the block's frames, `[n × D]` (tied covariance only).
     var block = Matrix<Scalar>(rowCount: 0, columnCount: 0)
-    /// The scoring features: `[x, x²]`, `[n × 2D]` (diagonal, spherical) or `[x', x'ᵢx'ⱼ]`,
-    /// `[n × (D + D(D+1)/2)]` (full).
+    /// The scoring features: `[x, x², 1]`, `[n × (2D + 1)]` (diagonal, spherical) or
+    /// `[x', x'ᵢx'ⱼ, 1]`, `[n × (D + D(D+1)/2 + 1)]` (full).
     var features = Matrix<Scalar>(rowCount: 0, columnCount: 0)
+    /// Whether ``features`` holds the current block's features (full covariance may be scored
+    /// and accumulated without them).
+    var hasFeatures = false
     /// `x·P`, `[n × D]` (tied).
     var transformed = Matrix<Scalar>(rowCount: 0, columnCount: 0)
     /// Weighted log-densities, then responsibilities, `[n × K]`.
@@ -22,8 +25,9 @@ public final class MixtureWorkspace<Scalar: MatrixScalar> {
     var statisticsProduct = Matrix<Scalar>(rowCount: 0, columnCount: 0)
     var outer = Matrix<Scalar>(rowCount: 0, columnCount: 0)
 
-    /// Whether the blocks are only scored (never accumulated): full covariance may then score
-    /// without building ``features`` (see ``GaussianMixture/weightedLogDensities(_:backend:)``).
+    /// Whether the blocks are only scored (never accumulated): full covariance then scores
+    /// without building ``features`` whenever the kernel applies (see
+    /// ``GaussianMixture/weightedLogDensities(_:backend:)``).
     package let scoringOnly: Bool
 
     package init(scoringOnly: Bool = false) { self.scoringOnly = scoringOnly }
@@ -47,6 +51,7 @@ public final class MixtureWorkspace<Scalar: MatrixScalar> {
     package func select(_ data: Matrix<Scalar>, rows range: Range<Int>) {
         source = data
         rows = range
+        hasFeatures = false
     }
 
     /// Calls `body` with a pointer to the current block's first frame (row stride D).

@@ -4,7 +4,9 @@ import CVectorMath
 /// `x' = x − centre`: a Gaussian's log-density is then one dot product with them (Kaldi's
 /// expanded quadratic form), so a block of frames is scored against every component by one
 /// matrix product. On the accelerated backend an AVX2 kernel builds them; the reference backend
-/// (and CPUs without AVX2) runs the plain loop. Both give the same values (products only).
+/// (and CPUs without AVX2) runs the plain loop. Both give the same values (products only). The
+/// accelerated backend can also score and accumulate without storing them
+/// (QuadraticFeatures+Fused.swift).
 package enum QuadraticFeatures {
     /// Features per frame for dimension d: `d + d(d+1)/2 + 1`.
     package static func width(dimension d: Int) -> Int { d + d * (d + 1) / 2 + 1 }
@@ -44,30 +46,6 @@ package enum QuadraticFeatures {
                 }
             }
             target[feature] = 1
-        }
-    }
-}
-
-extension QuadraticFeatures {
-    /// The scores `features(x_r) · weights` of `rows` frames (`[rows × d]`) against the columns of
-    /// `weights` (`[width × k]`), into `output` (row stride k), without storing the features:
-    /// AVX2 kernel, Double, k ≤ 16, accelerated backend only. Returns false (nothing done) when
-    /// it does not apply; the caller then builds the features and multiplies.
-    @_specialize(where S == Float)
-    @_specialize(where S == Double)
-    package static func scores<S: MatrixScalar>(_ x: UnsafePointer<S>, rows: Int, dimension d: Int, centre: [S],
-                                                weights: Matrix<S>, into output: UnsafeMutablePointer<S>,
-                                                backend: ComputeBackend) -> Bool {
-        guard backend == .accelerated, SkinnyProducts.enabled, S.precision == .double,
-              weights.columnCount <= SkinnyProducts.limit, weights.rowCount == width(dimension: d), centre.count == d
-        else { return false }
-        return centre.withUnsafeBufferPointer { c in
-            weights.withUnsafeElements { w in
-                hmmkit_quadratic_scores_d(AcceleratedKernels.rebound(x, to: Double.self), rows, d,
-                                          AcceleratedKernels.rebound(c.baseAddress!, to: Double.self),
-                                          AcceleratedKernels.rebound(w.baseAddress!, to: Double.self), weights.columnCount,
-                                          AcceleratedKernels.rebound(output, to: Double.self), weights.columnCount) != 0
-            }
         }
     }
 }

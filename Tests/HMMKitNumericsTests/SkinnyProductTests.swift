@@ -107,7 +107,8 @@ struct SkinnyProductTests {
 
     /// Scores straight from the frames equal the features times the weights (the exact Double
     /// product of the reference features), for 1…16 components and dimensions with and without a
-    /// vector tail: 1e-12 relative, the GEMM sweep's bound (k ≤ 820 terms here, all from −1…1).
+    /// vector tail, at every kernel width this CPU runs: 1e-12 relative, the GEMM sweep's bound
+    /// (k ≤ 820 terms here, all from −1…1).
     @Test(arguments: [(1, 1), (2, 3), (5, 5), (13, 7), (39, 5), (39, 16)])
     func quadraticScoresEqualFeaturesTimesWeights(dimension d: Int, components k: Int) throws {
         var generator = seededGenerator(d, k, 53)
@@ -125,14 +126,17 @@ struct SkinnyProductTests {
         }
         let exact = naiveProduct(features, weights)
         var scores = Matrix<Double>(rowCount: rows, columnCount: k, repeating: .nan)
-        let done = x.withUnsafeElements { source in
-            scores.withUnsafeMutableElements { target in
-                QuadraticFeatures.scores(source.baseAddress!, rows: rows, dimension: d, centre: centre, weights: weights,
-                                         into: target.baseAddress!, backend: .accelerated)
+        #expect(QuadraticFeatures.availableKernelWidths.isEmpty == !SkinnyProducts.enabled)
+        for lanes in QuadraticFeatures.availableKernelWidths {
+            let done = x.withUnsafeElements { source in
+                scores.withUnsafeMutableElements { target in
+                    QuadraticFeatures.scores(source.baseAddress!, rows: rows, dimension: d, centre: centre, weights: weights,
+                                             into: target.baseAddress!, backend: .accelerated, width: lanes)
+                }
             }
+            #expect(done, "\(lanes) lanes")
+            #expect(relativeError(scores, exact) <= productToleranceDouble, "d = \(d), k = \(k), \(lanes) lanes")
         }
-        #expect(done == SkinnyProducts.enabled)
-        if done { #expect(relativeError(scores, exact) <= productToleranceDouble, "d = \(d), k = \(k)") }
         // The reference backend never takes this path.
         let reference = x.withUnsafeElements { source in
             scores.withUnsafeMutableElements { target in

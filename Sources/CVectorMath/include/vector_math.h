@@ -44,11 +44,22 @@ int hmmkit_gemm_tn_small_s(size_t m, size_t n, size_t k, float alpha, const floa
 void hmmkit_quadratic_features_d(const double *x, size_t rows, size_t d, const double *centre, double *out, size_t ldo);
 void hmmkit_quadratic_features_s(const float *x, size_t rows, size_t d, const float *centre, float *out, size_t ldo);
 
+/// The vector width, in doubles, of the fastest fused kernels below on this CPU: 8 (AVX-512F),
+/// 4 (AVX2 + FMA) or 0 (none).
+int hmmkit_quadratic_vector_width(void);
+
 /// c[r][j] (row stride ldc) = the features above of row r of x dotted with column j of weights
 /// ([W × k], W = d + d(d+1)/2 + 1), for k ≤ HMMKIT_SKINNY_LIMIT, without storing the features.
-/// Returns 1, or 0 (nothing done) when k is out of range or memory is short. Double only.
-/// Requires hmmkit_vector_math_available().
+/// `width`: 4 (AVX2 kernel) or 8 (AVX-512F kernel), at most hmmkit_quadratic_vector_width().
+/// Returns 1, or 0 (nothing done) when k or width is out of range or memory is short. Double only.
 int hmmkit_quadratic_scores_d(const double *x, size_t rows, size_t d, const double *centre, const double *weights,
-                              size_t k, double *c, size_t ldc);
+                              size_t k, double *c, size_t ldc, int width);
+
+/// c[j][f] (row stride ldc) = Σ_r gamma[r][j] · feature_f(row r of x), i.e. gammaᵀ · features for
+/// the features above (gamma [rows × k], row stride ldg; c [k × W]), for k ≤ HMMKIT_SKINNY_LIMIT,
+/// without storing the features; c is overwritten. `width` as above. Returns 1, or 0 (nothing
+/// done) when k or width is out of range or memory is short. Double only.
+int hmmkit_quadratic_statistics_d(const double *x, size_t rows, size_t d, const double *centre, const double *gamma,
+                                  size_t ldg, size_t k, double *c, size_t ldc, int width);
 
 #endif
