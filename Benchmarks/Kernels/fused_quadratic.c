@@ -47,10 +47,10 @@ int main(int argc, char **argv) {
     for (size_t r = 0; r < reps; r++) hmmkit_quadratic_features_d(x, rows, d, centre, features, width);
     build = now() - start;
     start = now();
-    for (size_t r = 0; r < reps; r++) hmmkit_gemm_nn_small_d(rows, k, width, 1, features, width, weights, k, 0, scores, k);
+    for (size_t r = 0; r < reps; r++) hmmkit_gemm_nn_small_d(rows, k, width, 1, features, width, weights, k, 0, scores, k, hmmkit_skinny_vector_bits());
     product = now() - start;
     start = now();
-    for (size_t r = 0; r < reps; r++) hmmkit_gemm_tn_small_d(k, width, rows, 1, gamma, k, features, width, 0, statistics, width);
+    for (size_t r = 0; r < reps; r++) hmmkit_gemm_tn_small_d(k, width, rows, 1, gamma, k, features, width, 0, statistics, width, hmmkit_skinny_vector_bits());
     transposed = now() - start;
     printf("d %zu, k %zu, %zu rows, ns a frame: features %.1f + scores %.1f + statistics %.1f = %.1f\n", d, k, rows,
            build / frames * 1e9, product / frames * 1e9, transposed / frames * 1e9,

@@ -164,6 +164,10 @@ func throughput(_ folder: String, frames target: Int) throws {
 }
 
 import Synchronization
+// As `hmmkit` does: OpenBLAS's kernel family for this CPU where its own detection fell back to
+// generic kernels (the thread count is the caller's: OPENBLAS_NUM_THREADS=1 in BENCHMARKS.md).
+OpenBLASEnvironment.restartIfNeeded(oneBLASThread: false)
+print("OpenBLAS core: \(BLASThreads.coreName)")
 let arguments = CommandLine.arguments
 let defaultFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/data/fsdd/recordings").standardized.path
 switch arguments.dropFirst().first {

@@ -16,6 +16,18 @@ int hmmkit_vector_math_available(void) {
 #endif
 }
 
+int hmmkit_cpu_instruction_level(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq")
+        && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512cd"))
+        return 2;
+    return hmmkit_vector_math_available() ? 1 : 0;
+#else
+    return 0;
+#endif
+}
+
 #if defined(__x86_64__) || defined(__i386__)
 
 __attribute__((target("avx2,fma")))

@@ -14,7 +14,7 @@ struct HMMKitCommand: ParsableCommand {
         defaultSubcommand: Backends.self)
 
     static func main() {
-        BLASThreadPinning.reexecuteWithOneBLASThreadIfNeeded()
+        OpenBLASEnvironment.restartIfNeeded()
         main(nil)
     }
 }

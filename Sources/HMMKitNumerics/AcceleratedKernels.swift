@@ -3,6 +3,7 @@
 // checks shapes before it gets here.
 import CBLAS
 import CLAPACKE
+import CVectorMath
 import Foundation
 
 /// Whether a triangular matrix is stored below or above its diagonal.
@@ -186,5 +187,23 @@ public enum BLASThreads {
     /// The CPU core family OpenBLAS picked at load time (`openblas_get_corename`).
     public static var coreName: String {
         String(cString: openblas_get_corename())
+    }
+
+    /// The `OPENBLAS_CORETYPE` a process should be started with on this CPU, or nil when OpenBLAS
+    /// chose well by itself (or the variable is already set: the environment then wins).
+    ///
+    /// A `DYNAMIC_ARCH` OpenBLAS older than the CPU falls back to its SSE3 `Prescott` kernels for
+    /// a model it does not know: Debian 12's 0.3.21 does so on Sapphire/Emerald Rapids Xeons,
+    /// where its GEMM then runs several times below the machine's AVX-512 rate (BENCHMARKS.md).
+    /// Such a CPU runs the kernels of the newest family whose instructions it has: `SkylakeX`
+    /// with AVX-512 F/BW/DQ/VL/CD, `Haswell` with AVX2 + FMA. OpenBLAS reads the variable only
+    /// when it loads, so it takes a new process (`hmmkit` re-executes itself once).
+    public static var recommendedCoreType: String? {
+        guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil, coreName == "Prescott" else { return nil }
+        switch hmmkit_cpu_instruction_level() {
+        case 2: return "SkylakeX"
+        case 1: return "Haswell"
+        default: return nil
+        }
     }
 }

@@ -9,22 +9,27 @@ import Testing
 // the reference loop exactly (both compute the same products).
 
 /// Shapes of `A·B` with n ≤ 16 (every column-group split: 1…6 columns, 7 → 4 + 3, 13 → 5 + 4 + 4,
-/// 16 → 6 + 5 + 5), odd and even row counts, and k with and without a vector tail; the last two are
-/// the E-step's (a scoring block of 290 frames, 39-dimensional diagonal and full features).
+/// 16 → 6 + 5 + 5), row counts that leave every remainder of the 2- and 4-row dot groups, and k with
+/// and without a vector tail at either width; the last two are the E-step's (a scoring block of 290
+/// frames, 39-dimensional diagonal and full features). Read as `Aᵀ·B` (m the long side): whole and
+/// ragged column strips of every length at 4, 8 and 16 lanes (17, 31, 64, 79, 290).
 let skinnyShapes: [ProductShape] =
     [1, 2, 3, 4, 5, 6, 7, 13, 16].map { ProductShape(m: 17, k: 39, n: $0) }
     + [ProductShape(m: 1, k: 8, n: 5), ProductShape(m: 2, k: 257, n: 15), ProductShape(m: 64, k: 11, n: 3),
-       ProductShape(m: 290, k: 79, n: 5), ProductShape(m: 290, k: 820, n: 5)]
+       ProductShape(m: 31, k: 20, n: 15), ProductShape(m: 79, k: 33, n: 5), ProductShape(m: 290, k: 79, n: 5),
+       ProductShape(m: 290, k: 820, n: 5)]
 
 @Suite("Skinny products (accelerated backend)")
 struct SkinnyProductTests {
     @Test func theKernelsRunOnThisMachine() {
         // The CI machines and this one have AVX2 + FMA; elsewhere the kernels are skipped, not broken.
         #expect(SkinnyProducts.enabled == RowSoftmax.acceleratedKernelAvailable)
+        #expect(SkinnyProducts.availableVectorBits.isEmpty == !RowSoftmax.acceleratedKernelAvailable)
     }
 
     /// `A·B` (n small) and `Aᵀ·B` with the roles swapped (m small, the statistics' shape), from a
-    /// c full of NaN (beta = 0 must not read it), and with alpha and beta.
+    /// c full of NaN (beta = 0 must not read it), and with alpha and beta; through the backend and
+    /// by each kernel width this CPU runs.
     @Test(arguments: skinnyShapes)
     func matchTheExactProduct(shape: ProductShape) throws {
         try check(Double.self, shape, tolerance: productToleranceDouble)
@@ -57,6 +62,34 @@ struct SkinnyProductTests {
                                                     into: &scaled)
             let expected = linearCombination(-1.5, exact, 0.75, start.converted(to: Double.self))
             #expect(relativeError(scaled.converted(to: Double.self), expected) <= tolerance, "\(label), alpha and beta")
+
+            // The shapes the kernels take (the small side ≤ 16 is shape.n here; the long side ≥ 8).
+            guard (transposeA ? columns : left.columnCount) >= SkinnyProducts.shortest else { continue }
+            for bits in SkinnyProducts.availableVectorBits {
+                var direct = Matrix<S>(rowCount: rows, columnCount: columns, repeating: .nan)
+                #expect(runSkinny(left, right, transposeA: transposeA, alpha: 1, beta: 0, into: &direct, bits: bits),
+                        "\(label), \(bits) bits")
+                #expect(relativeError(direct.converted(to: Double.self), exact) <= tolerance, "\(label), \(bits) bits")
+                var combined = start
+                #expect(runSkinny(left, right, transposeA: transposeA, alpha: -1.5, beta: 0.75, into: &combined, bits: bits))
+                #expect(relativeError(combined.converted(to: Double.self), expected) <= tolerance,
+                        "\(label), \(bits) bits, alpha and beta")
+            }
+        }
+    }
+
+    /// The skinny kernel of width `bits` on `c = alpha · op(a) · b + beta · c`; whether it ran.
+    private func runSkinny<S: MatrixScalar>(_ a: Matrix<S>, _ b: Matrix<S>, transposeA: Bool, alpha: S, beta: S,
+                                            into c: inout Matrix<S>, bits: Int) -> Bool {
+        let m = c.rowCount, n = c.columnCount, k = transposeA ? a.rowCount : a.columnCount
+        return a.withUnsafeElements { x in
+            b.withUnsafeElements { y in
+                c.withUnsafeMutableElements { z in
+                    SkinnyProducts.multiply(transposeA: transposeA, transposeB: false, m: m, n: n, k: k, alpha: alpha,
+                                            a: x.baseAddress!, lda: a.columnCount, b: y.baseAddress!, ldb: b.columnCount,
+                                            beta: beta, c: z.baseAddress!, ldc: n, bits: bits)
+                }
+            }
         }
     }
 

@@ -9,6 +9,10 @@
 /// 1 when this CPU runs AVX2 and FMA (so the kernels below may be called), else 0.
 int hmmkit_vector_math_available(void);
 
+/// The x86-64 instruction level of this CPU: 2 for AVX-512 F/BW/DQ/VL/CD (Skylake-X and later),
+/// 1 for AVX2 + FMA, 0 otherwise (or not x86-64).
+int hmmkit_cpu_instruction_level(void);
+
 /// For each of `rows` rows of `columns` values (row stride `columns`): replaces the row by
 /// exp(v - max) / sum and writes log(sum exp(v)) to `log_sums[row]`. A row whose maximum is not
 /// finite is left unchanged and that maximum is written. Requires hmmkit_vector_math_available().
@@ -22,21 +26,26 @@ void hmmkit_exp_nonpositive_f64(double *values, size_t count);
 /// The largest small side the skinny products below accept.
 #define HMMKIT_SKINNY_LIMIT 16
 
+/// The widest vector the skinny products below run at on this CPU, in bits: 512 (AVX-512F), 256
+/// (AVX2 + FMA) or 0 (none).
+int hmmkit_skinny_vector_bits(void);
+
 /// c[m × n] = alpha · a[m × k] · b[k × n] + beta · c (row-major, leading dimensions given), for
-/// n ≤ HMMKIT_SKINNY_LIMIT. With beta == 0, c is not read. Returns 1, or 0 (nothing done) when
-/// n is out of range or scratch memory is unavailable. Requires hmmkit_vector_math_available().
+/// n ≤ HMMKIT_SKINNY_LIMIT. With beta == 0, c is not read. `bits`: 256 (AVX2 kernel) or 512
+/// (AVX-512F kernel), at most hmmkit_skinny_vector_bits(). Returns 1, or 0 (nothing done) when n
+/// or bits is out of range or scratch memory is unavailable.
 int hmmkit_gemm_nn_small_d(size_t m, size_t n, size_t k, double alpha, const double *a, size_t lda,
-                           const double *b, size_t ldb, double beta, double *c, size_t ldc);
+                           const double *b, size_t ldb, double beta, double *c, size_t ldc, int bits);
 int hmmkit_gemm_nn_small_s(size_t m, size_t n, size_t k, float alpha, const float *a, size_t lda,
-                           const float *b, size_t ldb, float beta, float *c, size_t ldc);
+                           const float *b, size_t ldb, float beta, float *c, size_t ldc, int bits);
 
 /// c[m × n] = alpha · a[k × m]ᵀ · b[k × n] + beta · c (row-major), for m ≤ HMMKIT_SKINNY_LIMIT.
-/// With beta == 0, c is not read. Returns 1, or 0 (nothing done) when m is out of range.
-/// Requires hmmkit_vector_math_available().
+/// With beta == 0, c is not read. `bits` as above. Returns 1, or 0 (nothing done) when m or bits
+/// is out of range.
 int hmmkit_gemm_tn_small_d(size_t m, size_t n, size_t k, double alpha, const double *a, size_t lda,
-                           const double *b, size_t ldb, double beta, double *c, size_t ldc);
+                           const double *b, size_t ldb, double beta, double *c, size_t ldc, int bits);
 int hmmkit_gemm_tn_small_s(size_t m, size_t n, size_t k, float alpha, const float *a, size_t lda,
-                           const float *b, size_t ldb, float beta, float *c, size_t ldc);
+                           const float *b, size_t ldb, float beta, float *c, size_t ldc, int bits);
 
 /// The full-covariance scoring features of `rows` rows of x (`[rows × d]`): each output row (stride
 /// ldo) is x' = x − centre, then x'_i·x'_j for i ≤ j (i-major), then 1. Requires
