@@ -30,11 +30,12 @@ struct RowSoftmaxTests {
 
     /// The AVX2 kernel (accelerated) and the Swift code (reference) agree on a block of rows:
     /// 1e-15 relative in Double, 1e-6 in Float (different polynomial evaluation and lane sums);
-    /// when the CPU lacks AVX2 both run the Swift code and agree exactly.
-    @Test(arguments: [1, 3, 8, 13, 64])
+    /// when the CPU lacks AVX2 both run the Swift code and agree exactly. 137 rows: the narrow
+    /// rows' kernel (2 or 3 columns) works in runs of 64, so two whole runs and a ragged one.
+    @Test(arguments: [1, 2, 3, 8, 13, 64])
     func backendsAgree(columns: Int) {
         var generator = SeededGenerator(seed: UInt64(100 + columns))
-        let rows = 37
+        let rows = 137
         let values = (0..<(rows * columns)).map { _ in Double.random(in: -300...50, using: &generator) }
         var results: [[Double]] = [], sums: [[Double]] = [], floatResults: [[Float]] = []
         for backend in ComputeBackend.allCases {
@@ -52,6 +53,33 @@ struct RowSoftmaxTests {
         #expect(relativeError(results[0], results[1]) < 1e-15)
         #expect(relativeError(sums[0], sums[1]) < 1e-15)
         #expect(relativeError(floatResults[0], floatResults[1]) < 1e-6)
+    }
+
+    /// Narrow rows (the kernel for 2 and 3 columns) with NaN or only −∞ are left as they were and
+    /// report a non-finite log-sum (NaN, −∞); the finite rows around them are normalised.
+    @Test(arguments: [2, 3])
+    func nonFiniteNarrowRows(columns: Int) {
+        let rows = 70
+        var values = (0..<(rows * columns)).map { Double($0 % 7) - 3 }
+        for i in 0..<columns { values[5 * columns + i] = -.infinity }
+        values[66 * columns + columns - 1] = .nan
+        let original = values
+        var logSums = [Double](repeating: 0, count: rows)
+        values.withUnsafeMutableBufferPointer { b in
+            logSums.withUnsafeMutableBufferPointer {
+                RowSoftmax.normalizeRows(b.baseAddress!, rows: rows, columns: columns, logSums: $0.baseAddress!, backend: .accelerated)
+            }
+        }
+        #expect(logSums[5] == -.infinity && logSums[66].isNaN)
+        #expect(Array(values[(5 * columns)..<(6 * columns)]) == Array(original[(5 * columns)..<(6 * columns)]))
+        #expect(values[66 * columns].bitPattern == original[66 * columns].bitPattern && values[66 * columns + columns - 1].isNaN)
+        for row in 0..<rows where row != 5 && row != 66 {
+            let line = Array(original[(row * columns)..<((row + 1) * columns)])
+            let top = line.max()!
+            let sum = line.reduce(0) { $0 + Foundation.exp($1 - top) }
+            #expect(abs(logSums[row] - (top + Foundation.log(sum))) <= 1e-15 * max(1, abs(logSums[row])), "row \(row)")
+            #expect(abs(values[(row * columns)..<((row + 1) * columns)].reduce(0, +) - 1) <= 1e-15, "row \(row)")
+        }
     }
 
     @Test func nonFiniteRows() {
