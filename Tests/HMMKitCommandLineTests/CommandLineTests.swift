@@ -38,6 +38,20 @@ enum HMMKitBinary {
 
 @Suite("hmmkit command line", .serialized)
 struct CommandLineTests {
+    /// `hmmkit` runs OpenBLAS with one thread per call and, where OpenBLAS fell back to its
+    /// generic Prescott kernels on a CPU it does not know, with the core type recommended for
+    /// this CPU (this test process loaded OpenBLAS with the same environment, so it knows both).
+    @Test func backendsReportTheOpenBLASCoreHMMKitChose() throws {
+        let run = try HMMKitBinary.run(["backends"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let expected = BLASThreads.recommendedCoreType ?? BLASThreads.coreName
+        #expect(run.stdout.contains("(core \(expected), "), "\(run.stdout)")
+        if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil {
+            #expect(run.stdout.contains("1 thread(s) per call"), "\(run.stdout)")
+        }
+        #expect(run.stdout.contains("backends agree"), "\(run.stdout)")
+    }
+
     @Test func featuresThenGMMFitAndScore() throws {
         let folder = try TemporaryFolder()
         let features = folder.file("features")
