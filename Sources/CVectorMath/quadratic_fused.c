@@ -7,10 +7,15 @@
 // u_m = b_m + Σ_{i ≤ m} x'_i · U[i][m]; u is built one strip of columns at a time (broadcast x'_i,
 // FMA with U's row i of the strip), then dotted with the strip of x'. Only FMAs: forming the
 // products x'_i·x'_m in registers instead would cost one multiplication per component group.
+// Several frames at a time (SCORE_ROWS: 2 with AVX2, 5 with AVX-512), so that each vector of U
+// loaded serves that many FMAs.
 //
-// Statistics: Σ_t γ[t][j] · x'_ti · x'_tm = Σ_t z[t][j][i] · x'_tm with z[t][j] = γ[t][j] · [1, x'_t]
-// formed once per frame (d + 1 products per component); per triangle row ("segment") the sums
-// are FMAs of z with the frame's own values, accumulators in registers over a tile of frames.
+// Statistics: Σ_t γ[t][j] · x'_ti · x'_tm = Σ_t z[t][j][i] · x'_tm with z[t][j] = γ[t][j] · x'_t
+// (and γ itself for the linear part); per triangle row ("segment") the sums are FMAs of z with the
+// frame's own values, accumulators in registers over a tile of frames. z is formed one vector
+// (LANES rows of the triangle) at a time, just before those rows run, so a tile's frames, that
+// vector of z and the accumulators' strip stay in L1 (the whole z of a tile, 30 KB at d = 39 and
+// 5 components, next to the 40 KB of accumulators, did not: 30 % slower on an Intel Xeon).
 //
 // Layouts are padded with zeros to whole vectors (no masks, no tails): at d = 39, 916 FMAs per
 // frame and component with 4 lanes and 992 with 8, against the 819 features that are not 1. The kernels are written once
@@ -25,18 +30,21 @@
 
 #if defined(__x86_64__) || defined(__i386__)
 
-// Components per register group: scores keep 2 frames × 5 components of u and 5 + 5 totals;
-// statistics 5 components × STRIP_MAX vectors of accumulators (AVX2: 10 of 16 registers;
+// Components per register group: scores keep SCORE_ROWS frames × 5 components of u (AVX2: 10 of
+// 16 registers, the totals in registers too; AVX-512: 25 of 32, the totals in memory, one FMA per
+// strip); statistics 5 components × STRIP_MAX vectors of accumulators (AVX2: 10 of 16 registers;
 // AVX-512: 20 of 32).
 #define FUSED_GROUP 5
-// Frames per statistics tile: 16 measured fastest (AVX2) or level with 32 (AVX-512) of 8, 16, 32
-// and 64 at d = 39: a tile's frames and z, 5 KB + 29 KB for 5 components, stay in L1 or L2.
-#define FUSED_TILE 16
+// Frames per statistics tile: 32 measured 3 % faster than 16 with AVX-512 and level with AVX2,
+// 64 level (Intel Xeon, d = 39, k = 5): a tile's frames take 10 KB at d = 39, z 1.3 KB per vector.
+#define FUSED_TILE 32
 
 #define KERNEL __attribute__((target("avx2,fma")))
 #define VEC __m256d
 #define LANES 4
 #define STRIP_MAX 2
+#define SCORE_ROWS 2
+#define SCORE_TOTALS_IN_MEMORY 0
 #define NAME(x) x##_avx2
 #define VLOAD(p) _mm256_loadu_pd(p)
 #define VSTORE(p, v) _mm256_storeu_pd(p, v)
@@ -51,6 +59,8 @@
 #undef VEC
 #undef LANES
 #undef STRIP_MAX
+#undef SCORE_ROWS
+#undef SCORE_TOTALS_IN_MEMORY
 #undef NAME
 #undef VLOAD
 #undef VSTORE
@@ -67,6 +77,10 @@
 #ifndef STRIP_MAX
 #define STRIP_MAX 4
 #endif
+#ifndef SCORE_ROWS
+#define SCORE_ROWS 5
+#endif
+#define SCORE_TOTALS_IN_MEMORY 1
 #define NAME(x) x##_avx512
 #define VLOAD(p) _mm512_loadu_pd(p)
 #define VSTORE(p, v) _mm512_storeu_pd(p, v)
