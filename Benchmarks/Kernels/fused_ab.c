@@ -17,8 +17,9 @@
 #include <time.h>
 #include <stddef.h>
 int hmmkit_quadratic_features_d(const double*,size_t,size_t,const double*,double*,size_t);
-int hmmkit_gemm_tn_small_d(size_t,size_t,size_t,double,const double*,size_t,const double*,size_t,double,double*,size_t);
-int hmmkit_gemm_nn_small_d(size_t,size_t,size_t,double,const double*,size_t,const double*,size_t,double,double*,size_t);
+int hmmkit_skinny_vector_bits(void);
+int hmmkit_gemm_tn_small_d(size_t,size_t,size_t,double,const double*,size_t,const double*,size_t,double,double*,size_t,int);
+int hmmkit_gemm_nn_small_d(size_t,size_t,size_t,double,const double*,size_t,const double*,size_t,double,double*,size_t,int);
 #define DECL(P) int P##_scores(const double*,size_t,size_t,const double*,const double*,size_t,double*,size_t,int); \
  int P##_stats(const double*,size_t,size_t,const double*,const double*,size_t,size_t,double*,size_t,int);
 DECL(A) DECL(B)
@@ -35,8 +36,8 @@ int main(int argc,char**argv){
  for(size_t i=0;i<rows*d;i++)x[i]=uniform(); for(size_t i=0;i<d;i++)centre[i]=uniform()/10;
  for(size_t i=0;i<width*k;i++)w[i]=uniform(); for(size_t i=0;i<rows*k;i++)g[i]=fabs(uniform());
  hmmkit_quadratic_features_d(x,rows,d,centre,F,width);
- hmmkit_gemm_nn_small_d(rows,k,width,1,F,width,w,k,0,s0,k);
- hmmkit_gemm_tn_small_d(k,width,rows,1,g,k,F,width,0,t0,width);
+ hmmkit_gemm_nn_small_d(rows,k,width,1,F,width,w,k,0,s0,k,hmmkit_skinny_vector_bits());
+ hmmkit_gemm_tn_small_d(k,width,rows,1,g,k,F,width,0,t0,width,hmmkit_skinny_vector_bits());
  double fr=(double)reps*rows, a1[999],a2[999],b1[999],b2[999],r1[999],r2[999];
  for(int r=0;r<R;r++){ double st;
   st=now(); for(size_t q=0;q<reps;q++) A_scores(x,rows,d,centre,w,k,sa,k,lanes); a1[r]=(now()-st)/fr*1e9;
