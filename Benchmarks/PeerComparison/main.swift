@@ -76,13 +76,16 @@ func w3(_ folder: String, repetitions: Int = 3) throws {
             var accuracy = 0.0
             for _ in 0..<repetitions {
                 let trainTime = try seconds {
-                    // Ten independent word models; with 2 threads, two models train at once.
+                    // Ten independent word models; with 2 threads, two models train at once
+                    // (INNER_THREADS=1: one model at a time, its E-step on every thread).
+                    let inner = ProcessInfo.processInfo.environment["INNER_THREADS"] == "1"
                     let results = Mutex<[Int: HMMFit<MixtureEmissions<Double>>]>([:])
                     let failure = Mutex<String?>(nil)
-                    DispatchQueue.concurrentPerform(iterations: threads) { worker in
-                        for digit in stride(from: worker, to: 10, by: threads) {
+                    DispatchQueue.concurrentPerform(iterations: inner ? 1 : threads) { worker in
+                        for digit in stride(from: worker, to: 10, by: inner ? 1 : threads) {
                             var trainer = HMMTrainer<Double>(stateCount: 5, componentsPerState: mixtures, covarianceType: type,
                                                              topology: .leftToRight(maximumJump: 0))
+                            if inner { trainer.baumWelch.threadCount = threads }
                             trainer.baumWelch.iterationCount = 20
                             trainer.baumWelch.tolerance = 1e-2
                             if let block = ProcessInfo.processInfo.environment["BLOCK"].flatMap(Int.init) {

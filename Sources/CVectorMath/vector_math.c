@@ -76,6 +76,31 @@ static inline __m256 exp_nonpositive_ps(__m256 x) {
     return _mm256_mul_ps(p, _mm256_castsi256_ps(_mm256_slli_epi32(bits, 23)));
 }
 
+// Rows [x, x², 1] of the diagonal-covariance scoring features; x² as the plain product (the
+// reference loop's bits).
+#define DIAGONAL_FEATURES(SUFFIX, T, VEC, LANES, LOAD, STORE, MUL)                                       \
+    __attribute__((target("avx2,fma")))                                                                  \
+    void hmmkit_diagonal_features_##SUFFIX(const T *x, size_t rows, size_t d, T *out, size_t ldo) {      \
+        for (size_t r = 0; r < rows; r++) {                                                              \
+            const T *source = x + r * d;                                                                 \
+            T *target = out + r * ldo, *squares = target + d;                                            \
+            size_t j = 0;                                                                                \
+            for (; j + LANES <= d; j += LANES) {                                                         \
+                VEC v = LOAD(source + j);                                                                \
+                STORE(target + j, v);                                                                    \
+                STORE(squares + j, MUL(v, v));                                                           \
+            }                                                                                            \
+            for (; j < d; j++) {                                                                         \
+                target[j] = source[j];                                                                   \
+                squares[j] = source[j] * source[j];                                                      \
+            }                                                                                            \
+            squares[d] = 1;                                                                              \
+        }                                                                                                \
+    }
+
+DIAGONAL_FEATURES(d, double, __m256d, 4, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_mul_pd)
+DIAGONAL_FEATURES(s, float, __m256, 8, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_mul_ps)
+
 __attribute__((target("avx2,fma")))
 void hmmkit_exp_nonpositive_f64(double *values, size_t count) {
     const __m256d lowest = _mm256_set1_pd(-708.0), zero = _mm256_setzero_pd();
@@ -236,6 +261,12 @@ void hmmkit_softmax_rows_f32(float *values, size_t rows, size_t columns, float *
 #else
 
 void hmmkit_exp_nonpositive_f64(double *values, size_t count) { (void)values; (void)count; }
+void hmmkit_diagonal_features_d(const double *x, size_t rows, size_t d, double *out, size_t ldo) {
+    (void)x; (void)rows; (void)d; (void)out; (void)ldo;
+}
+void hmmkit_diagonal_features_s(const float *x, size_t rows, size_t d, float *out, size_t ldo) {
+    (void)x; (void)rows; (void)d; (void)out; (void)ldo;
+}
 
 void hmmkit_softmax_rows_f64(double *values, size_t rows, size_t columns, double *log_sums) {
     (void)values; (void)rows; (void)columns; (void)log_sums;

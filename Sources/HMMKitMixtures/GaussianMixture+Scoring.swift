@@ -22,20 +22,11 @@ extension GaussianMixture {
         let constants = cache.constants
         switch covarianceType {
         case .diagonal, .spherical:
-            MixtureWorkspace.shape(&workspace.features, n, 2 * d + 1)
+            let width = DiagonalFeatures.width(dimension: d)
+            MixtureWorkspace.shape(&workspace.features, n, width)
             workspace.withBlock { x in
                 workspace.features.withUnsafeMutableElements { f in
-                    // A copy, then the squares through their own pointer: loops the compiler
-                    // vectorises (one loop writing x and x² at `d + j` did not: 16 % of diagonal
-                    // HMM training went to it, scalar, with overflow checks). The squares are read
-                    // from the source, not the fresh copy (no store-to-load stalls).
-                    for row in 0..<n {
-                        let source = x + row * d, target = f.baseAddress! + row * (2 * d + 1)
-                        target.update(from: source, count: d)
-                        let squares = target + d
-                        for j in 0..<d { squares[j] = source[j] * source[j] }
-                        squares[d] = 1
-                    }
+                    DiagonalFeatures.build(x, rows: n, dimension: d, into: f.baseAddress!, outputStride: width, backend: backend)
                 }
             }
             // Shapes are consistent by construction, so these products cannot throw.

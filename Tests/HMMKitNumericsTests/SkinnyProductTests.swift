@@ -138,6 +138,38 @@ struct SkinnyProductTests {
         }
     }
 
+    /// The diagonal features `[x, x², 1]`: the AVX2 kernel and the reference loop give the same
+    /// bits (Double and Float), the padding past each row's features is never written, and the
+    /// values are the definition's.
+    @Test(arguments: [1, 3, 4, 13, 39])
+    func diagonalFeaturesAgreeBetweenBackends(dimension d: Int) {
+        func features<S: MatrixScalar>(_: S.Type, backend: ComputeBackend) -> ([S], Matrix<S>) {
+            var generator = seededGenerator(d, 61)
+            let rows = 5, width = DiagonalFeatures.width(dimension: d), stride = width + 3
+            let x = Matrix<S>.random(rowCount: rows, columnCount: d, using: &generator)
+            var output = [S](repeating: .nan, count: rows * stride)
+            x.withUnsafeElements { source in
+                output.withUnsafeMutableBufferPointer { target in
+                    DiagonalFeatures.build(source.baseAddress!, rows: rows, dimension: d, into: target.baseAddress!,
+                                           outputStride: stride, backend: backend)
+                }
+            }
+            return (output, x)
+        }
+        let (fast, x) = features(Double.self, backend: .accelerated), (plain, _) = features(Double.self, backend: .reference)
+        let stride = DiagonalFeatures.width(dimension: d) + 3
+        for index in fast.indices {
+            let row = index / stride, column = index % stride
+            if column < d { #expect(fast[index] == x[row, column]) }
+            else if column < 2 * d { #expect(fast[index] == x[row, column - d] * x[row, column - d]) }
+            else if column == 2 * d { #expect(fast[index] == 1) }
+            else { #expect(fast[index].isNaN, "d = \(d): padding written") }
+            #expect(fast[index].bitPattern == plain[index].bitPattern, "d = \(d), element \(index)")
+        }
+        let (fastFloat, _) = features(Float.self, backend: .accelerated), (plainFloat, _) = features(Float.self, backend: .reference)
+        #expect(fastFloat.map(\.bitPattern) == plainFloat.map(\.bitPattern), "d = \(d), Float")
+    }
+
     /// Scores straight from the frames equal the features times the weights (the exact Double
     /// product of the reference features), for 1…16 components and dimensions with and without a
     /// vector tail, at every kernel width this CPU runs: 1e-12 relative, the GEMM sweep's bound

@@ -23,6 +23,11 @@ void hmmkit_softmax_rows_f32(float *values, size_t rows, size_t columns, float *
 /// the softmax's polynomial. Requires hmmkit_vector_math_available().
 void hmmkit_exp_nonpositive_f64(double *values, size_t count);
 
+/// The diagonal-covariance scoring features of `rows` rows of x (`[rows × d]`): each output row
+/// (stride ldo ≥ 2d + 1) is x, then x² element-wise, then 1. Requires hmmkit_vector_math_available().
+void hmmkit_diagonal_features_d(const double *x, size_t rows, size_t d, double *out, size_t ldo);
+void hmmkit_diagonal_features_s(const float *x, size_t rows, size_t d, float *out, size_t ldo);
+
 /// The largest small side the skinny products below accept.
 #define HMMKIT_SKINNY_LIMIT 16
 
