@@ -75,12 +75,14 @@ extension MarkovChain {
                             betaCurrent[i] = 0
                             continue
                         }
-                        let row = a.baseAddress! + i * n, counts = xi + i * n
-                        var beta = 0.0
-                        for j in bands[i] {
+                        let row = a.baseAddress! + i &* n, counts = xi + i &* n
+                        let band = bands[i]
+                        var beta = 0.0, j = band.lowerBound
+                        while j < band.upperBound {
                             let term = row[j] * weights[j]
                             beta += term
                             counts[j] += ai * term
+                            j &+= 1
                         }
                         betaCurrent[i] = beta
                         alpha[i] = ai * beta
@@ -153,8 +155,12 @@ extension MarkovChain {
                             } else {
                                 let previous = alpha + (t - 1) * alphaStride
                                 for j in 0..<n {
-                                    var sum = 0.0
-                                    for i in bands[j] { sum += previous[i] * a[i * n + j] }
+                                    let band = bands[j]
+                                    var sum = 0.0, i = band.lowerBound
+                                    while i < band.upperBound {
+                                        sum += previous[i] * a[i &* n &+ j]
+                                        i &+= 1
+                                    }
                                     prediction[j] = sum
                                 }
                             }
@@ -175,7 +181,12 @@ extension MarkovChain {
                                     return .failure(.impossibleSequence(sequence: sequence, frameCount: count, frame: t))
                                 }
                                 shift = best
-                                for j in 0..<n { emission[j] = FastExponential.exp(Swift.min(Double(frame[j]) - shift, 0)) }
+                                // A state the prediction rules out gets 0 (its α̂ is 0 whatever its
+                                // emission, and the backward pass multiplies its weight only by
+                                // transitions that are 0): one exponential fewer per such state.
+                                for j in 0..<n {
+                                    emission[j] = prediction[j] > 0 ? FastExponential.exp(Swift.min(Double(frame[j]) - shift, 0)) : 0
+                                }
                             }
                             let current = alpha + t * alphaStride
                             var total = 0.0
