@@ -48,9 +48,14 @@ static const int32_t mask_table_s[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0
 #define VSET1(x) _mm256_set1_pd(x)
 #define VBROADCAST(p) _mm256_broadcast_sd(p)
 #define VFMA(a, b, c) _mm256_fmadd_pd(a, b, c)
+#define VMUL(a, b) _mm256_mul_pd(a, b)
+#define VADD(a, b) _mm256_add_pd(a, b)
 #define VHSUM(v) hsum_pd(v)
 #define DOT_ROWS 2
 #define STRIP 2
+#define DIAG_GROUP 5
+#define STAT_GROUP 6
+#define STAT_STRIP 1
 #define NAME(x) x##_avx2_d
 #include "skinny_kernels.h"
 #undef T
@@ -66,6 +71,8 @@ static const int32_t mask_table_s[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0
 #undef VSET1
 #undef VBROADCAST
 #undef VFMA
+#undef VMUL
+#undef VADD
 #undef VHSUM
 #undef NAME
 
@@ -83,12 +90,17 @@ static const int32_t mask_table_s[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0
 #define VSET1(x) _mm256_set1_ps(x)
 #define VBROADCAST(p) _mm256_broadcast_ss(p)
 #define VFMA(a, b, c) _mm256_fmadd_ps(a, b, c)
+#define VMUL(a, b) _mm256_mul_ps(a, b)
+#define VADD(a, b) _mm256_add_ps(a, b)
 #define VHSUM(v) hsum_ps(v)
 #define NAME(x) x##_avx2_s
 #include "skinny_kernels.h"
 #undef KERNEL
 #undef DOT_ROWS
 #undef STRIP
+#undef DIAG_GROUP
+#undef STAT_GROUP
+#undef STAT_STRIP
 #undef T
 #undef VEC
 #undef LANES
@@ -102,6 +114,8 @@ static const int32_t mask_table_s[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0
 #undef VSET1
 #undef VBROADCAST
 #undef VFMA
+#undef VMUL
+#undef VADD
 #undef VHSUM
 #undef NAME
 
@@ -120,9 +134,14 @@ static const int32_t mask_table_s[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0
 #define VSET1(x) _mm512_set1_pd(x)
 #define VBROADCAST(p) _mm512_set1_pd(*(p))
 #define VFMA(a, b, c) _mm512_fmadd_pd(a, b, c)
+#define VMUL(a, b) _mm512_mul_pd(a, b)
+#define VADD(a, b) _mm512_add_pd(a, b)
 #define VHSUM(v) _mm512_reduce_add_pd(v)
 #define DOT_ROWS 4
 #define STRIP 4
+#define DIAG_GROUP 5
+#define STAT_GROUP 5
+#define STAT_STRIP 2
 #define NAME(x) x##_avx512_d
 #include "skinny_kernels.h"
 #undef T
@@ -138,6 +157,8 @@ static const int32_t mask_table_s[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0
 #undef VSET1
 #undef VBROADCAST
 #undef VFMA
+#undef VMUL
+#undef VADD
 #undef VHSUM
 #undef NAME
 
@@ -155,12 +176,17 @@ static const int32_t mask_table_s[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0
 #define VSET1(x) _mm512_set1_ps(x)
 #define VBROADCAST(p) _mm512_set1_ps(*(p))
 #define VFMA(a, b, c) _mm512_fmadd_ps(a, b, c)
+#define VMUL(a, b) _mm512_mul_ps(a, b)
+#define VADD(a, b) _mm512_add_ps(a, b)
 #define VHSUM(v) _mm512_reduce_add_ps(v)
 #define NAME(x) x##_avx512_s
 #include "skinny_kernels.h"
 #undef KERNEL
 #undef DOT_ROWS
 #undef STRIP
+#undef DIAG_GROUP
+#undef STAT_GROUP
+#undef STAT_STRIP
 #undef T
 #undef VEC
 #undef LANES
@@ -174,6 +200,8 @@ static const int32_t mask_table_s[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0
 #undef VSET1
 #undef VBROADCAST
 #undef VFMA
+#undef VMUL
+#undef VADD
 #undef VHSUM
 #undef NAME
 
@@ -206,9 +234,34 @@ static int bits_run(int bits) {
 SKINNY_ENTRY_POINTS(d, double)
 SKINNY_ENTRY_POINTS(s, float)
 
+#define DIAGONAL_ENTRY_POINTS(SUFFIX, TYPE)                                                                    \
+    int hmmkit_diagonal_scores_##SUFFIX(const TYPE *x, size_t rows, size_t d, const TYPE *weights, size_t k,   \
+                                        TYPE *c, size_t ldc, int bits) {                                       \
+        if (k == 0 || k > HMMKIT_SKINNY_LIMIT || d == 0 || !bits_run(bits)) return 0;                          \
+        return bits == 512 ? diag_scores_avx512_##SUFFIX(x, rows, d, weights, k, c, ldc)                      \
+                           : diag_scores_avx2_##SUFFIX(x, rows, d, weights, k, c, ldc);                       \
+    }                                                                                                          \
+    int hmmkit_diagonal_statistics_##SUFFIX(const TYPE *x, size_t rows, size_t d, const TYPE *gamma,           \
+                                            size_t ldg, size_t k, TYPE *c, size_t ldc, int bits) {             \
+        if (k == 0 || k > HMMKIT_SKINNY_LIMIT || d == 0 || ldc < 2 * d + 1 || !bits_run(bits)) return 0;       \
+        return bits == 512 ? diag_statistics_avx512_##SUFFIX(x, rows, d, gamma, ldg, k, c, ldc)               \
+                           : diag_statistics_avx2_##SUFFIX(x, rows, d, gamma, ldg, k, c, ldc);                \
+    }
+
+DIAGONAL_ENTRY_POINTS(d, double)
+DIAGONAL_ENTRY_POINTS(s, float)
+
 #else
 
 int hmmkit_skinny_vector_bits(void) { return 0; }
+int hmmkit_diagonal_scores_d(const double *x, size_t rows, size_t d, const double *weights, size_t k, double *c,
+                             size_t ldc, int bits) { return 0; }
+int hmmkit_diagonal_scores_s(const float *x, size_t rows, size_t d, const float *weights, size_t k, float *c,
+                             size_t ldc, int bits) { return 0; }
+int hmmkit_diagonal_statistics_d(const double *x, size_t rows, size_t d, const double *gamma, size_t ldg, size_t k,
+                                 double *c, size_t ldc, int bits) { return 0; }
+int hmmkit_diagonal_statistics_s(const float *x, size_t rows, size_t d, const float *gamma, size_t ldg, size_t k,
+                                 float *c, size_t ldc, int bits) { return 0; }
 int hmmkit_gemm_nn_small_d(size_t m, size_t n, size_t k, double alpha, const double *a, size_t lda,
                            const double *b, size_t ldb, double beta, double *c, size_t ldc, int bits) { return 0; }
 int hmmkit_gemm_nn_small_s(size_t m, size_t n, size_t k, float alpha, const float *a, size_t lda,

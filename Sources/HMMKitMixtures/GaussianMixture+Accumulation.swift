@@ -49,11 +49,11 @@ extension GaussianMixture {
         case .tied: width = d
         }
         MixtureWorkspace.shape(&workspace.statisticsProduct, k, width)
-        if type == .full && !workspace.hasFeatures {
+        if type != .tied && !workspace.hasFeatures {
             // Scored without the features: the statistics come straight from the frames too,
             // or, when that kernel does not apply, the features are built now.
             if !fusedStatistics(workspace, backend: backend) {
-                buildQuadraticFeatures(workspace, backend: backend)
+                if type == .full { buildQuadraticFeatures(workspace, backend: backend) } else { buildDiagonalFeatures(workspace, backend: backend) }
                 try! backend.multiply(workspace.logDensities, by: workspace.features, transposeA: true,
                                       into: &workspace.statisticsProduct)
             }
@@ -72,17 +72,21 @@ extension GaussianMixture {
         }
     }
 
-    /// `γᵀ·[x', x'ᵢx'ⱼ, 1]` of the block into `workspace.statisticsProduct` (`[K × width]`) by the
-    /// kernel that forms the products from the frames (``QuadraticFeatures/statistics(_:rows:dimension:centre:responsibilities:components:into:outputStride:backend:width:)``);
+    /// `γᵀ·[x', x'ᵢx'ⱼ, 1]` (full) or `γᵀ·[x, x², 1]` (diagonal, spherical) of the block into
+    /// `workspace.statisticsProduct` (`[K × width]`) by the kernel that forms the products from
+    /// the frames (``DiagonalFeatures/statistics(_:rows:dimension:responsibilities:components:into:outputStride:backend:bits:)``,
+    /// ``QuadraticFeatures/statistics(_:rows:dimension:centre:responsibilities:components:into:outputStride:backend:width:)``);
     /// false (nothing done) when it does not apply.
     private func fusedStatistics(_ workspace: MixtureWorkspace<Scalar>, backend: ComputeBackend) -> Bool {
         let n = workspace.rowCount, d = dimension, k = componentCount, centre = cache.centre
-        let width = workspace.statisticsProduct.columnCount
+        let width = workspace.statisticsProduct.columnCount, full = covarianceType == .full
         return workspace.withBlock { x in
             workspace.logDensities.withUnsafeElements { gamma in
                 workspace.statisticsProduct.withUnsafeMutableElements { out in
-                    QuadraticFeatures.statistics(x, rows: n, dimension: d, centre: centre, responsibilities: gamma.baseAddress!,
-                                                 components: k, into: out.baseAddress!, outputStride: width, backend: backend)
+                    full ? QuadraticFeatures.statistics(x, rows: n, dimension: d, centre: centre, responsibilities: gamma.baseAddress!,
+                                                        components: k, into: out.baseAddress!, outputStride: width, backend: backend)
+                         : DiagonalFeatures.statistics(x, rows: n, dimension: d, responsibilities: gamma.baseAddress!,
+                                                       components: k, into: out.baseAddress!, outputStride: width, backend: backend)
                 }
             }
         }

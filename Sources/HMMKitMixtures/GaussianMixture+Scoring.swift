@@ -5,8 +5,9 @@ extension GaussianMixture {
     /// `log(w_k · N(xₙ | μ_k, Σ_k))` for the frames of the workspace's current block, into
     /// `workspace.logDensities` (`[n × K]`).
     ///
-    /// Diagonal and spherical: one GEMM of `[x, x²]` (`[n × 2D]`) with the cached `[2D × K]`
-    /// weights. Full: one GEMM of the quadratic features `[x', x'ᵢx'ⱼ]` with the cached weights, or
+    /// Diagonal and spherical: one GEMM of `[x, x², 1]` (`[n × (2D + 1)]`) with the cached
+    /// `[(2D + 1) × K]` weights, or on the accelerated backend (K ≤ 16) the kernel that forms x²
+    /// in registers and never stores the features. Full: one GEMM of the quadratic features `[x', x'ᵢx'ⱼ]` with the cached weights, or
     /// on the accelerated backend (scoring-only workspaces; training blocks of the shapes where it
     /// pays, see ``QuadraticFeatures/prefersFusedTraining(_:rows:dimension:components:backend:)``)
     /// the kernel that never stores the features (AVX2 or AVX-512).
@@ -22,16 +23,18 @@ extension GaussianMixture {
         let constants = cache.constants
         switch covarianceType {
         case .diagonal, .spherical:
-            let width = DiagonalFeatures.width(dimension: d)
-            MixtureWorkspace.shape(&workspace.features, n, width)
-            workspace.withBlock { x in
-                workspace.features.withUnsafeMutableElements { f in
-                    DiagonalFeatures.build(x, rows: n, dimension: d, into: f.baseAddress!, outputStride: width, backend: backend)
+            // On the accelerated backend (k ≤ 16) the features are never built: scores and
+            // statistics come from the frames (``addResponsibilityStatistics(_:into:backend:)``).
+            let linearWeights = cache.linearWeights!
+            let fused = workspace.withBlock { x in
+                workspace.logDensities.withUnsafeMutableElements { out in
+                    DiagonalFeatures.scores(x, rows: n, dimension: d, weights: linearWeights, into: out.baseAddress!, backend: backend)
                 }
             }
+            if fused { return }
+            buildDiagonalFeatures(workspace, backend: backend)
             // Shapes are consistent by construction, so these products cannot throw.
             // The ones column of the features picks up each component's constant.
-            workspace.hasFeatures = true
             try! backend.multiply(workspace.features, by: cache.linearWeights!, into: &workspace.logDensities)
         case .full:
             // Scoring-only blocks, and training blocks of the shapes where it pays, never build
@@ -75,6 +78,19 @@ extension GaussianMixture {
                 }
             }
         }
+    }
+
+    /// Writes the diagonal features `[x, x², 1]` of the workspace's current block into
+    /// `workspace.features` (`[n × (2D + 1)]`).
+    func buildDiagonalFeatures(_ workspace: MixtureWorkspace<Scalar>, backend: ComputeBackend) {
+        let n = workspace.rowCount, d = dimension, width = DiagonalFeatures.width(dimension: d)
+        MixtureWorkspace.shape(&workspace.features, n, width)
+        workspace.withBlock { x in
+            workspace.features.withUnsafeMutableElements { f in
+                DiagonalFeatures.build(x, rows: n, dimension: d, into: f.baseAddress!, outputStride: width, backend: backend)
+            }
+        }
+        workspace.hasFeatures = true
     }
 
     /// Writes the full-covariance features `[x', x'ᵢx'ⱼ, 1]` of the workspace's current block into

@@ -38,3 +38,68 @@ package enum DiagonalFeatures {
         }
     }
 }
+
+/// Diagonal-covariance scoring and statistics straight from the frames, never storing the
+/// `[rows × (2d + 1)]` features (CVectorMath's `hmmkit_diagonal_scores` / `_statistics`, the
+/// skinny products' template: x² formed in registers), for at most 16 components, on the
+/// accelerated backend, at the skinny products' width. Writing and re-reading the features cost
+/// more than either product (BENCHMARKS.md, issue 5).
+extension DiagonalFeatures {
+    /// Whether the kernels take `components` components here (accelerated backend, AVX2 at
+    /// least, the skinny products not switched off, k ≤ 16).
+    package static func fusedKernelsApply(components k: Int, backend: ComputeBackend) -> Bool {
+        backend == .accelerated && SkinnyProducts.enabled && k >= 1 && k <= SkinnyProducts.limit
+    }
+
+    /// The scores `[x, x², 1] · weights` of `rows` frames (`[rows × d]`) against the columns of
+    /// `weights` (`[(2d + 1) × k]`), into `output` (row stride k). False (nothing done) when the
+    /// kernels do not apply; the caller then builds the features and multiplies.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    package static func scores<S: MatrixScalar>(_ x: UnsafePointer<S>, rows: Int, dimension d: Int, weights: Matrix<S>,
+                                                into output: UnsafeMutablePointer<S>, backend: ComputeBackend,
+                                                bits: Int = SkinnyProducts.vectorBits) -> Bool {
+        let k = weights.columnCount
+        guard fusedKernelsApply(components: k, backend: backend), bits > 0, weights.rowCount == width(dimension: d) else {
+            return false
+        }
+        return weights.withUnsafeElements { w in
+            switch S.precision {
+            case .double:
+                hmmkit_diagonal_scores_d(AcceleratedKernels.rebound(x, to: Double.self), rows, d,
+                                         AcceleratedKernels.rebound(w.baseAddress!, to: Double.self), k,
+                                         AcceleratedKernels.rebound(output, to: Double.self), k, Int32(bits)) != 0
+            case .single:
+                hmmkit_diagonal_scores_s(AcceleratedKernels.rebound(x, to: Float.self), rows, d,
+                                         AcceleratedKernels.rebound(w.baseAddress!, to: Float.self), k,
+                                         AcceleratedKernels.rebound(output, to: Float.self), k, Int32(bits)) != 0
+            }
+        }
+    }
+
+    /// The statistics `γᵀ · [x, x², 1]` of `rows` frames of `x` (`[rows × d]`) with the weights
+    /// `responsibilities` (`[rows × k]`, row stride k) into `output` (`[k × (2d + 1)]`, row stride
+    /// `outputStride`; overwritten). False (nothing done) when the kernels do not apply.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    package static func statistics<S: MatrixScalar>(_ x: UnsafePointer<S>, rows: Int, dimension d: Int,
+                                                    responsibilities: UnsafePointer<S>, components k: Int,
+                                                    into output: UnsafeMutablePointer<S>, outputStride: Int,
+                                                    backend: ComputeBackend, bits: Int = SkinnyProducts.vectorBits) -> Bool {
+        guard fusedKernelsApply(components: k, backend: backend), bits > 0, outputStride >= width(dimension: d) else {
+            return false
+        }
+        switch S.precision {
+        case .double:
+            return hmmkit_diagonal_statistics_d(AcceleratedKernels.rebound(x, to: Double.self), rows, d,
+                                                AcceleratedKernels.rebound(responsibilities, to: Double.self), k, k,
+                                                AcceleratedKernels.rebound(output, to: Double.self), outputStride,
+                                                Int32(bits)) != 0
+        case .single:
+            return hmmkit_diagonal_statistics_s(AcceleratedKernels.rebound(x, to: Float.self), rows, d,
+                                                AcceleratedKernels.rebound(responsibilities, to: Float.self), k, k,
+                                                AcceleratedKernels.rebound(output, to: Float.self), outputStride,
+                                                Int32(bits)) != 0
+        }
+    }
+}

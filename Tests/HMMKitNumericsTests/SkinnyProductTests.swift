@@ -170,6 +170,70 @@ struct SkinnyProductTests {
         #expect(fastFloat.map(\.bitPattern) == plainFloat.map(\.bitPattern), "d = \(d), Float")
     }
 
+    /// Diagonal scores and statistics straight from the frames equal the reference features times
+    /// the weights and `γᵀ·features` (exact Double products), at every width this CPU runs, for
+    /// component counts that leave every group remainder, dimensions with and without a vector
+    /// tail, and frame counts past a 16-frame tile and a dot group; Float within its tolerance.
+    @Test(arguments: [(1, 1, 3), (3, 5, 5), (13, 7, 37), (39, 5, 290), (39, 15, 33), (39, 16, 17), (20, 6, 4)])
+    func fusedDiagonalKernelsEqualTheFeaturesPath(dimension d: Int, components k: Int, rows: Int) throws {
+        try checkFusedDiagonal(Double.self, d, k, rows, tolerance: productToleranceDouble)
+        try checkFusedDiagonal(Float.self, d, k, rows, tolerance: productToleranceFloat)
+    }
+
+    private func checkFusedDiagonal<S: MatrixScalar>(_: S.Type, _ d: Int, _ k: Int, _ rows: Int, tolerance: Double) throws {
+        var generator = seededGenerator(d, k, rows, 67)
+        let width = DiagonalFeatures.width(dimension: d)
+        let x = Matrix<S>.random(rowCount: rows, columnCount: d, using: &generator)
+        let weights = Matrix<S>.random(rowCount: width, columnCount: k, using: &generator)
+        let gamma = Matrix<S>.random(rowCount: rows, columnCount: k, using: &generator)
+        var features = Matrix<S>(rowCount: rows, columnCount: width)
+        x.withUnsafeElements { source in
+            features.withUnsafeMutableElements { target in
+                DiagonalFeatures.build(source.baseAddress!, rows: rows, dimension: d, into: target.baseAddress!,
+                                       outputStride: width, backend: .reference)
+            }
+        }
+        let exactScores = naiveProduct(features, weights), exactStatistics = naiveProduct(gamma, features, transposeA: true)
+        #expect(DiagonalFeatures.fusedKernelsApply(components: k, backend: .accelerated) == SkinnyProducts.enabled)
+        for bits in SkinnyProducts.availableVectorBits {
+            let label = "\(S.self) d = \(d), k = \(k), \(rows) rows, \(bits) bits"
+            var scores = Matrix<S>(rowCount: rows, columnCount: k, repeating: .nan)
+            let scored = x.withUnsafeElements { source in
+                scores.withUnsafeMutableElements { target in
+                    DiagonalFeatures.scores(source.baseAddress!, rows: rows, dimension: d, weights: weights, into: target.baseAddress!,
+                                            backend: .accelerated, bits: bits)
+                }
+            }
+            #expect(scored, "\(label)")
+            #expect(relativeError(scores.converted(to: Double.self), exactScores) <= tolerance, "\(label): scores")
+            // Statistics into a wider row stride full of NaN: every feature column is overwritten.
+            var statistics = Matrix<S>(rowCount: k, columnCount: width + 2, repeating: .nan)
+            let accumulated = x.withUnsafeElements { source in
+                gamma.withUnsafeElements { g in
+                    statistics.withUnsafeMutableElements { target in
+                        DiagonalFeatures.statistics(source.baseAddress!, rows: rows, dimension: d, responsibilities: g.baseAddress!,
+                                                    components: k, into: target.baseAddress!, outputStride: width + 2,
+                                                    backend: .accelerated, bits: bits)
+                    }
+                }
+            }
+            #expect(accumulated, "\(label)")
+            var used = Matrix<Double>(rowCount: k, columnCount: width)
+            for j in 0..<k { for f in 0..<width { used[j, f] = Double(statistics[j, f]) } }
+            #expect(relativeError(used, exactStatistics) <= tolerance, "\(label): statistics")
+            #expect((0..<k).allSatisfy { statistics[$0, width].isNaN && statistics[$0, width + 1].isNaN }, "\(label): padding written")
+        }
+        // The reference backend never takes this path.
+        var unused = Matrix<S>(rowCount: rows, columnCount: k)
+        let reference = x.withUnsafeElements { source in
+            unused.withUnsafeMutableElements { target in
+                DiagonalFeatures.scores(source.baseAddress!, rows: rows, dimension: d, weights: weights, into: target.baseAddress!,
+                                        backend: .reference)
+            }
+        }
+        #expect(!reference)
+    }
+
     /// Scores straight from the frames equal the features times the weights (the exact Double
     /// product of the reference features), for 1…16 components and dimensions with and without a
     /// vector tail, at every kernel width this CPU runs: 1e-12 relative, the GEMM sweep's bound

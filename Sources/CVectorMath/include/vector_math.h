@@ -52,6 +52,24 @@ int hmmkit_gemm_tn_small_d(size_t m, size_t n, size_t k, double alpha, const dou
 int hmmkit_gemm_tn_small_s(size_t m, size_t n, size_t k, float alpha, const float *a, size_t lda,
                            const float *b, size_t ldb, float beta, float *c, size_t ldc, int bits);
 
+/// Diagonal-covariance scores of `rows` frames of x (`[rows × d]`) without storing the features
+/// [x, x², 1]: c[r][j] (row stride ldc) = the features of row r dotted with column j of weights
+/// ([(2d + 1) × k]), for k ≤ HMMKIT_SKINNY_LIMIT. `bits` as for the skinny products. Returns 1, or
+/// 0 (nothing done) when k or bits is out of range or memory is short.
+int hmmkit_diagonal_scores_d(const double *x, size_t rows, size_t d, const double *weights, size_t k, double *c,
+                             size_t ldc, int bits);
+int hmmkit_diagonal_scores_s(const float *x, size_t rows, size_t d, const float *weights, size_t k, float *c,
+                             size_t ldc, int bits);
+
+/// c[j][f] (row stride ldc ≥ 2d + 1) = Σ_r gamma[r][j] · feature_f(row r of x) for the features
+/// [x, x², 1], i.e. gammaᵀ · features (gamma [rows × k], row stride ldg), for k ≤
+/// HMMKIT_SKINNY_LIMIT, without storing the features; c is overwritten. Returns 1, or 0 (nothing
+/// done) when k, ldc or bits is out of range.
+int hmmkit_diagonal_statistics_d(const double *x, size_t rows, size_t d, const double *gamma, size_t ldg, size_t k,
+                                 double *c, size_t ldc, int bits);
+int hmmkit_diagonal_statistics_s(const float *x, size_t rows, size_t d, const float *gamma, size_t ldg, size_t k,
+                                 float *c, size_t ldc, int bits);
+
 /// The full-covariance scoring features of `rows` rows of x (`[rows × d]`): each output row (stride
 /// ldo) is x' = x − centre, then x'_i·x'_j for i ≤ j (i-major), then 1. Requires
 /// hmmkit_vector_math_available().
