@@ -81,8 +81,14 @@ func w3(_ folder: String, repetitions: Int = 3) throws {
                     let inner = ProcessInfo.processInfo.environment["INNER_THREADS"] == "1"
                     let results = Mutex<[Int: HMMFit<MixtureEmissions<Double>>]>([:])
                     let failure = Mutex<String?>(nil)
-                    DispatchQueue.concurrentPerform(iterations: inner ? 1 : threads) { worker in
-                        for digit in stride(from: worker, to: 10, by: inner ? 1 : threads) {
+                    // Largest models first, each worker taking the next one when it is free.
+                    let order = (0..<10).sorted { perDigit[$0].0.rowCount > perDigit[$1].0.rowCount }
+                    let next = Atomic<Int>(0)
+                    DispatchQueue.concurrentPerform(iterations: inner ? 1 : threads) { _ in
+                        while true {
+                            let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                            guard index < 10 else { break }
+                            let digit = order[index]
                             var trainer = HMMTrainer<Double>(stateCount: 5, componentsPerState: mixtures, covarianceType: type,
                                                              topology: .leftToRight(maximumJump: 0))
                             if inner { trainer.baumWelch.threadCount = threads }
