@@ -79,6 +79,7 @@ func w3(_ folder: String, repetitions: Int = 3) throws {
                     // Ten independent word models; with 2 threads, two models train at once
                     // (INNER_THREADS=1: one model at a time, its E-step on every thread).
                     let inner = ProcessInfo.processInfo.environment["INNER_THREADS"] == "1"
+                    let hybrid = ProcessInfo.processInfo.environment["HYBRID_THREADS"] == "1"
                     let results = Mutex<[Int: HMMFit<MixtureEmissions<Double>>]>([:])
                     let failure = Mutex<String?>(nil)
                     // Largest models first, each worker taking the next one when it is free.
@@ -91,7 +92,7 @@ func w3(_ folder: String, repetitions: Int = 3) throws {
                             let digit = order[index]
                             var trainer = HMMTrainer<Double>(stateCount: 5, componentsPerState: mixtures, covarianceType: type,
                                                              topology: .leftToRight(maximumJump: 0))
-                            if inner { trainer.baumWelch.threadCount = threads }
+                            if inner || hybrid { trainer.baumWelch.threadCount = threads }
                             trainer.baumWelch.iterationCount = 20
                             trainer.baumWelch.tolerance = 1e-2
                             if let block = ProcessInfo.processInfo.environment["BLOCK"].flatMap(Int.init) {

@@ -85,7 +85,12 @@ struct MixtureEmissionUpdate<Scalar: MatrixScalar> {
             }
 
             // Covariances: per component `d` variances or a `d × d` matrix (tied: one per state).
-            var covariances = (0..<m).map { GaussianMixtureUpdate.previousCovariance(old, component: $0) }
+            // Previous covariances only where the update keeps them (covariances not updated, or
+            // a starved component of an untied mixture); every other entry is written below.
+            let updatesCovariances = update.contains(.covariances)
+            var covariances = (0..<m).map { c -> [Double] in
+                updatesCovariances && (type == .tied || !starved.contains(c)) ? [] : GaussianMixtureUpdate.previousCovariance(old, component: c)
+            }
             if update.contains(.covariances) {
                 let centres: [[Double]]
                 if case .hmmlearnGMMHMM = options.estimator { centres = oldMeans } else { centres = means }

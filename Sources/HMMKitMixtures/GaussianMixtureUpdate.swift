@@ -196,6 +196,8 @@ public enum GaussianMixtureUpdate {
     }
 
     /// Component c's previous covariance, flattened as the update stores it.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     package static func previousCovariance<Scalar>(_ model: GaussianMixture<Scalar>, component c: Int) -> [Double] {
         switch model.covariances {
         case .full(let matrices): return matrices[c].elements.map(Double.init)
