@@ -4,6 +4,10 @@ so both see the same machine state (on a shared VM the CPU speed drifts by ±30 
 Prints per round and model the times and the ratios, then the medians over the rounds.
 
   python3 Tools/benchmarks/w3_interleaved.py [rounds 3]
+  python3 Tools/benchmarks/w3_interleaved.py [rounds 3] cli
+      issue 6: `hmmkit train` from the 1,800 WAV files to a saved recognizer of w3's GMMHMM size
+      (whole process, features included, .build/release/hmmkit) against hmmlearn's GMMHMM
+      training alone (its feature extraction excluded).
 Needs the peers' venv (../shared/peers/setup.sh; PEERS_VENV, default ~/.cache/hmmkit-peers-venv)
 and `swift build -c release --product peer-comparison` in Benchmarks/. Both sides one BLAS thread;
 HMMKit with 2 threads (two word models at once, largest first).
@@ -19,6 +23,28 @@ rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
 models = ["GaussianHMM_diag", "GMMHMM_diag_mix3", "GaussianHMM_full"]
 env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", REPS="1", PEERS_OUT="/tmp/w3-interleaved")
 number = r"([0-9.]+)"
+if len(sys.argv) > 2 and sys.argv[2] == "cli":
+    import time
+    hmmkit = os.path.join(root, ".build", "release", "hmmkit")
+    fsdd = os.path.abspath(os.path.join(root, "..", "shared", "data", "fsdd", "recordings"))
+    command = [hmmkit, "train", fsdd, "--speakers", "george,jackson,lucas,nicolas", "--exclude", "*_[0-4].wav",
+               "--states", "5", "--mixtures", "3", "--max-jump", "0", "--iterations", "20", "--no-split-mixtures",
+               "--speed-perturbation", "none", "--cmvn", "none", "--no-speaker-cmvn", "--no-vtln",
+               "--variance-floor", "0.01", "-o", "/tmp/w3-interleaved-recognizer.json", "--json", "--quiet"]
+    ratios = []
+    for r in range(rounds):
+        py = subprocess.run([os.path.join(venv, "bin", "python"), os.path.join(peers, "w3_hmm.py"), "GMMHMM_diag_mix3"],
+                            env=env, capture_output=True, text=True, check=True).stdout
+        pt = float(re.search(r"train median " + number, py).group(1))
+        start = time.perf_counter()
+        subprocess.run(command, env=os.environ, capture_output=True, check=True)
+        st = time.perf_counter() - start
+        ratios.append(pt / st)
+        print(f"round {r + 1}: hmmlearn GMMHMM train {pt:.2f} s | hmmkit train (whole process) {st:.3f} s | {pt / st:.0f}x",
+              flush=True)
+    print(f"median ratio {statistics.median(ratios):.0f}x")
+    sys.exit(0)
+
 table = {m: [] for m in models}
 for r in range(rounds):
     for m in models:
