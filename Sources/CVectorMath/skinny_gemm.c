@@ -3,12 +3,16 @@
 // block of frames times the S·M components (scoring: features [n × W] · weights [W × K]) and the
 // components' responsibilities times the frames (statistics: γᵀ [K × n] · features [n × W]),
 // with K = 5…16. A general GEMM spends as long packing such operands as multiplying them;
-// these kernels multiply in place. The kernels are written once (skinny_kernels.h) and
-// instantiated here for each instruction set and precision:
+// these kernels multiply in place. The same template also scores and accumulates diagonal
+// Gaussians straight from the frames (x² formed in registers, the features [x, x², 1] never
+// stored). The kernels are written once (skinny_kernels.h) and instantiated here for each
+// instruction set and precision:
 //   AVX2 + FMA: 4 doubles / 8 floats a vector; dot groups of 2 rows × 6 columns, rank strips of
-//               2 vectors × 6 rows (12 accumulators of the 16 ymm registers).
+//               2 vectors × 6 rows (12 accumulators of the 16 ymm registers); diagonal scores
+//               2 frames × 5 components, diagonal statistics 6 components × 1 vector (× 2: x, x²).
 //   AVX-512F:   8 doubles / 16 floats a vector; dot groups of 4 rows × 6 columns, rank strips of
-//               4 vectors × 6 rows (24 accumulators of the 32 zmm registers).
+//               4 vectors × 6 rows (24 accumulators of the 32 zmm registers); diagonal scores
+//               4 frames × 5 components, diagonal statistics 5 components × 2 vectors (× 2).
 //
 // Row-major throughout. Accumulation order is fixed by the shapes and the width, so results do
 // not depend on threads; they differ from OpenBLAS's, and between widths, in the last bits.
