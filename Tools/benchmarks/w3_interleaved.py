@@ -10,7 +10,8 @@ Prints per round and model the times and the ratios, then the medians over the r
       training alone (its feature extraction excluded).
 Needs the peers' venv (../shared/peers/setup.sh; PEERS_VENV, default ~/.cache/hmmkit-peers-venv)
 and `swift build -c release --product peer-comparison` in Benchmarks/. Both sides one BLAS thread;
-HMMKit with 2 threads (two word models at once, largest first).
+HMMKit with 2 threads (two word models at once, largest first, each E-step
+on both threads when a core is free).
 """
 import os, re, statistics, subprocess, sys
 
