@@ -79,23 +79,21 @@ func w3(_ folder: String, repetitions: Int = 3) throws {
                     // Ten independent word models. With 2 threads, two models train at once, largest
                     // first, and each model's E-step may use both threads too, so the last model
                     // running has both cores (diag 1.2× faster than models alone, others level;
-                    // BENCHMARKS.md). OUTER_THREADS=1: models only; INNER_THREADS=1: one model at a
-                    // time, its E-step on every thread.
-                    let inner = ProcessInfo.processInfo.environment["INNER_THREADS"] == "1"
-                    let hybrid = ProcessInfo.processInfo.environment["OUTER_THREADS"] != "1"
+                    // BENCHMARKS.md). OUTER_THREADS=1: models only, each E-step on one thread.
+                    let modelsOnly = ProcessInfo.processInfo.environment["OUTER_THREADS"] == "1"
                     let results = Mutex<[Int: HMMFit<MixtureEmissions<Double>>]>([:])
                     let failure = Mutex<String?>(nil)
                     // Largest models first, each worker taking the next one when it is free.
                     let order = (0..<10).sorted { perDigit[$0].0.rowCount > perDigit[$1].0.rowCount }
                     let next = Atomic<Int>(0)
-                    DispatchQueue.concurrentPerform(iterations: inner ? 1 : threads) { _ in
+                    DispatchQueue.concurrentPerform(iterations: threads) { _ in
                         while true {
                             let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
                             guard index < 10 else { break }
                             let digit = order[index]
                             var trainer = HMMTrainer<Double>(stateCount: 5, componentsPerState: mixtures, covarianceType: type,
                                                              topology: .leftToRight(maximumJump: 0))
-                            if inner || hybrid { trainer.baumWelch.threadCount = threads }
+                            trainer.baumWelch.threadCount = modelsOnly ? 1 : threads
                             trainer.baumWelch.iterationCount = 20
                             trainer.baumWelch.tolerance = 1e-2
                             if let block = ProcessInfo.processInfo.environment["BLOCK"].flatMap(Int.init) {

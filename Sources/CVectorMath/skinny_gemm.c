@@ -62,23 +62,7 @@ static const int32_t mask_table_s[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0
 #define STAT_STRIP 1
 #define NAME(x) x##_avx2_d
 #include "skinny_kernels.h"
-#undef T
-#undef VEC
-#undef LANES
-#undef MASK
-#undef MAKE_MASK
-#undef VLOAD
-#undef VSTORE
-#undef VLOADM
-#undef VSTOREM
-#undef VZERO
-#undef VSET1
-#undef VBROADCAST
-#undef VFMA
-#undef VMUL
-#undef VADD
-#undef VHSUM
-#undef NAME
+#include "skinny_kernels_end.h"
 
 // ---- AVX2 + FMA, float ---------------------------------------------------------------------------
 #define T float
@@ -99,29 +83,8 @@ static const int32_t mask_table_s[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0
 #define VHSUM(v) hsum_ps(v)
 #define NAME(x) x##_avx2_s
 #include "skinny_kernels.h"
-#undef KERNEL
-#undef DOT_ROWS
-#undef STRIP
-#undef DIAG_GROUP
-#undef STAT_GROUP
-#undef STAT_STRIP
-#undef T
-#undef VEC
-#undef LANES
-#undef MASK
-#undef MAKE_MASK
-#undef VLOAD
-#undef VSTORE
-#undef VLOADM
-#undef VSTOREM
-#undef VZERO
-#undef VSET1
-#undef VBROADCAST
-#undef VFMA
-#undef VMUL
-#undef VADD
-#undef VHSUM
-#undef NAME
+#include "skinny_kernels_end.h"
+#include "skinny_kernels_isa_end.h"
 
 // ---- AVX-512F, double ----------------------------------------------------------------------------
 #define KERNEL __attribute__((target("avx512f")))
@@ -148,23 +111,7 @@ static const int32_t mask_table_s[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0
 #define STAT_STRIP 2
 #define NAME(x) x##_avx512_d
 #include "skinny_kernels.h"
-#undef T
-#undef VEC
-#undef LANES
-#undef MASK
-#undef MAKE_MASK
-#undef VLOAD
-#undef VSTORE
-#undef VLOADM
-#undef VSTOREM
-#undef VZERO
-#undef VSET1
-#undef VBROADCAST
-#undef VFMA
-#undef VMUL
-#undef VADD
-#undef VHSUM
-#undef NAME
+#include "skinny_kernels_end.h"
 
 // ---- AVX-512F, float -----------------------------------------------------------------------------
 #define T float
@@ -185,29 +132,8 @@ static const int32_t mask_table_s[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0
 #define VHSUM(v) _mm512_reduce_add_ps(v)
 #define NAME(x) x##_avx512_s
 #include "skinny_kernels.h"
-#undef KERNEL
-#undef DOT_ROWS
-#undef STRIP
-#undef DIAG_GROUP
-#undef STAT_GROUP
-#undef STAT_STRIP
-#undef T
-#undef VEC
-#undef LANES
-#undef MASK
-#undef MAKE_MASK
-#undef VLOAD
-#undef VSTORE
-#undef VLOADM
-#undef VSTOREM
-#undef VZERO
-#undef VSET1
-#undef VBROADCAST
-#undef VFMA
-#undef VMUL
-#undef VADD
-#undef VHSUM
-#undef NAME
+#include "skinny_kernels_end.h"
+#include "skinny_kernels_isa_end.h"
 
 int hmmkit_skinny_vector_bits(void) {
     if (!hmmkit_vector_math_available()) return 0;

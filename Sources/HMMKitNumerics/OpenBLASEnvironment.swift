@@ -3,7 +3,7 @@ import Foundation
 /// The two OpenBLAS settings that only the environment can give, because OpenBLAS reads them once,
 /// when the library loads, before any Swift code runs. An executable calls
 /// ``restartIfNeeded(oneBLASThread:)`` first thing; it sets what is missing and re-executes the
-/// process once (about 15 ms). `hmmkit` and the benchmarks do.
+/// process once (about 15 ms). `hmmkit` and the peer-comparison benchmark do.
 ///
 /// - `OPENBLAS_NUM_THREADS=1`: OpenBLAS starts its worker threads at load time, and they spin on
 ///   `sched_yield` for a while waiting for work. HMMKit runs its own workers on every core and

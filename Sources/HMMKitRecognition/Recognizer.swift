@@ -101,10 +101,9 @@ public struct Recognizer: Sendable {
         let fits = Mutex<[Int: Result<HMMFit<MixtureEmissions<Double>>, HMMError>]>([:])
         let done = Atomic<Int>(0)
         let workers = max(1, min(threadCount, labels.count))
-        // Largest word first, each worker taking the next word when it is free: the last word to
-        // finish is a small one (a fixed round-robin left one core idle for the larger words'
-        // tails; 10 digit models on 2 cores ran 1.2–1.3× faster this way, BENCHMARKS.md).
-        // Each model is the same whichever worker trains it.
+        // Largest word first, each worker taking the next word when it is free, so the last word
+        // to finish is a small one (a fixed round-robin could leave one core idle while the other
+        // trains two large words). Each model is the same whichever worker trains it.
         let frameCounts = perLabel.map { $0.reduce(0) { $0 + $1.rowCount } }
         let order = labels.indices.sorted { frameCounts[$0] != frameCounts[$1] ? frameCounts[$0] > frameCounts[$1] : $0 < $1 }
         let next = Atomic<Int>(0)
