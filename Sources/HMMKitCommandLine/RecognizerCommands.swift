@@ -30,6 +30,8 @@ struct TrainCommand: ParsableCommand {
     var covariance: CovarianceType = .diagonal
     @Option(help: "Seed of every random choice.")
     var seed: UInt64 = 0
+    @Flag(help: "Fail (exit 1) when any recording cannot be used; by default each is reported on stderr and in --json, and training goes on without it.")
+    var strict = false
     @Option(name: .shortAndLong, help: "The recognizer file to write (JSON).")
     var output: String?
     @Option(help: "Write training curves and the test confusion matrix here (SVG).")
@@ -45,6 +47,9 @@ struct TrainCommand: ParsableCommand {
             guard streaming.startFrom == nil else { throw ValidationError("--start-from is for hmm fit and gmm fit; train starts from its corpus") }
         }
     }
+
+    /// What training does with recordings it cannot use.
+    var unusablePolicy: UnusableRecordingPolicy { strict ? .fail : .skip }
 
     func run() throws {
         let configuration = try model.configuration(covariance: covariance, seed: seed)
@@ -64,15 +69,18 @@ struct TrainCommand: ParsableCommand {
         }
         let started = Date()
         let recognizer: Recognizer
+        let unusable = UnusableRecordingReport()
         do {
+            let progress = trainingProgress(quiet: report.quiet, started: started, labels: train.labels.count)
             recognizer = try Recognizer.train(train.entries, configuration: configuration, threadCount: engine.threads,
-                                              progress: trainingProgress(quiet: report.quiet, started: started, labels: train.labels.count))
+                                              unusable: unusablePolicy, progress: unusable.wrapping(progress, policy: unusablePolicy))
             try recognizer.save(to: URL(fileURLWithPath: output!))
         } catch {
             Terminal.error("\(error)")
             throw ExitCode(1)
         }
-        try finish(recognizer, train: train, test: test, trainSeconds: Date().timeIntervalSince(started))
+        try finish(recognizer, train: train, test: test, trainSeconds: Date().timeIntervalSince(started),
+                   summary: ["unusableRecordings": unusable.json])
     }
 
     /// The training part of `corpus` and, with --split, the test part.
@@ -112,9 +120,13 @@ struct TrainCommand: ParsableCommand {
             throw ExitCode(1)
         }
         var accuracies: [String: Double] = [:]
+        let unusable = UnusableRecordingReport()
         for fold in folds {
             do {
-                let recognizer = try Recognizer.train(fold.train.entries, configuration: configuration, threadCount: engine.threads)
+                let recognizer = try Recognizer.train(fold.train.entries, configuration: configuration, threadCount: engine.threads,
+                                                      unusable: unusablePolicy,
+                                                      progress: unusable.wrapping(nil, policy: unusablePolicy,
+                                                                                  context: "fold \(fold.heldOutSpeaker)"))
                 let evaluation = try recognizer.evaluate(fold.test.entries, threadCount: engine.threads)
                 accuracies[fold.heldOutSpeaker] = evaluation.accuracy
                 if !report.quiet {
@@ -129,7 +141,8 @@ struct TrainCommand: ParsableCommand {
         }
         let mean = accuracies.values.reduce(0, +) / Double(max(accuracies.count, 1))
         if report.json {
-            try Terminal.printJSON(["crossValidation": "speaker", "accuracies": accuracies, "meanAccuracy": mean])
+            try Terminal.printJSON(["crossValidation": "speaker", "accuracies": accuracies, "meanAccuracy": mean,
+                                    "unusableRecordings": unusable.json])
         } else {
             print(String(format: "leave-one-speaker-out mean accuracy %.4f over %d speakers", mean, accuracies.count))
         }

@@ -167,7 +167,7 @@ func trainingProgress(quiet: Bool, started: Date, labels: Int) -> (@Sendable (Re
         case let .features(files, copies, seconds):
             roundStarted.withLock { $0 = Date() }
             Terminal.info(String(format: "features of %d recordings (%d cop%@ each) in %.2f s", files, copies, copies == 1 ? "y" : "ies", seconds))
-        case .iteration:
+        case .iteration, .unusable:
             break
         case let .warps(pass, passes, factors, seconds):
             let values = factors.values.sorted()

@@ -21,12 +21,14 @@ extension TrainCommand {
             options.resume = streaming.resume
             options.communicator = group.communicator
             options.backend = engine.backend
+            options.unusable = unusablePolicy
+            let unusable = UnusableRecordingReport()
             let started = Date()
             let fit = try Recognizer.trainStreaming(train.entries, configuration: configuration, options: options) { event in
                 guard group.isRoot else { return }
                 switch event {
-                case let .surveyed(recordings, sequences, frames, skipped, seconds):
-                    for problem in skipped where !report.quiet && !report.json { Terminal.warn("skipped: \(problem)") }
+                case let .surveyed(recordings, sequences, frames, unusableRecordings, seconds):
+                    unusable.record(unusableRecordings, policy: options.unusable)
                     printer.note(String(format: "surveyed %d recordings in %.2f s: %d sequences (%d speed cop%@ each), %d frames",
                                         recordings, seconds, sequences, max(configuration.speedPerturbation.count, 1),
                                         configuration.speedPerturbation.count > 1 ? "ies" : "y", frames))
@@ -46,7 +48,7 @@ extension TrainCommand {
             try finish(fit.recognizer, train: train, test: test, trainSeconds: Date().timeIntervalSince(started), summary: [
                 "event": "summary", "iterations": fit.history.count, "converged": fit.stopReason == .converged,
                 "frames": last?.frameCount ?? 0, "processes": group.communicator.size,
-                "logLikelihoodHistory": fit.history.map(\.logLikelihood),
+                "logLikelihoodHistory": fit.history.map(\.logLikelihood), "unusableRecordings": unusable.json,
             ])
         }
     }

@@ -24,6 +24,8 @@ public struct StreamingRecognizerOptions: Sendable {
     public var communicator: any TrainingCommunicator = SingleProcess()
     /// The numerical backend of the E-step and M-step.
     public var backend: ComputeBackend = .default
+    /// What to do with recordings that cannot be used (every rank applies it to the survey).
+    public var unusable: UnusableRecordingPolicy = .skip
 
     public init() {}
 }
@@ -32,8 +34,9 @@ public struct StreamingRecognizerOptions: Sendable {
 /// the corpus for the survey and the initialisation sample).
 public enum StreamingRecognizerEvent: Sendable {
     /// The first pass is done: recordings surveyed, usable sequences (speed copies) and their
-    /// frames, the problems of recordings left out (training goes on without them), seconds taken.
-    case surveyed(recordings: Int, sequences: Int, frames: Int, skipped: [String], seconds: Double)
+    /// frames, every recording that cannot be used in whole or in part (training goes on without
+    /// it unless ``StreamingRecognizerOptions/unusable`` is ``UnusableRecordingPolicy/fail``), seconds taken.
+    case surveyed(recordings: Int, sequences: Int, frames: Int, unusable: [UnusableRecording], seconds: Double)
     /// Rank 0 initialised the word models from a sample of `sampledFrames` of `corpusFrames` frames.
     case initialised(sampledFrames: Int, corpusFrames: Int)
     /// Training resumes from a checkpoint after `completedIterations` iterations.
@@ -99,7 +102,8 @@ extension Recognizer {
             return survey
         }
         events?(.surveyed(recordings: entries.count, sequences: survey.sequenceCounts.reduce(0, +),
-                          frames: survey.frameCounts.reduce(0, +), skipped: survey.problems, seconds: Date().timeIntervalSince(began)))
+                          frames: survey.frameCounts.reduce(0, +), unusable: survey.unusable, seconds: Date().timeIntervalSince(began)))
+        try options.unusable.enforce(survey.unusable)
         let source = try RecordingSequenceSource(entries: entries, configuration: configuration, survey: survey,
                                                  minimumFrames: minimumFrames, threadCount: options.threadCount)
         let trainer = try wordSetTrainer(entries, configuration: configuration, options: options, source: source)

@@ -81,16 +81,20 @@ extension Recognizer {
     /// and training again on the warped features.
     static func trainWithVTLN(_ entries: [CorpusEntry], labels: [String], signals: SignalSet, vtln: VTLNOptions,
                               configuration: RecognizerConfiguration, threadCount: Int, started: Date,
+                              unusable policy: UnusableRecordingPolicy,
                               progress: (@Sendable (Progress) -> Void)?) throws(RecognizerError) -> Recognizer {
         let groups = warpGroups(entries, factors: signals.factors, separateCopies: vtln.perturbedCopiesAsSpeakers)
         let normalization = warpNormalizationGroups(entries, groups: groups, copies: signals.copies, configuration: configuration)
         var set = try warpedFeatures(signals, entries: entries, factors: [Double](repeating: 1, count: groups.count),
                                      normalizationGroups: normalization, vtln: vtln, configuration: configuration, threadCount: threadCount)
         progress?(.features(files: entries.count, copies: signals.copies, seconds: Date().timeIntervalSince(started)))
-        var recognizer = try fitWordModels(entries, labels: labels, features: set.recordings(copies: signals.copies), configuration: configuration,
-                                           threadCount: threadCount, progress: progress)
         let minimumFrames: Int
         do { minimumFrames = try configuration.minimumFrameCount() } catch { throw .configuration(["\(error)"]) }
+        let unwarped = set.recordings(copies: signals.copies)
+        try screen(entries, features: unwarped, minimumFrames: minimumFrames, configuration: configuration, policy: policy,
+                   progress: progress)
+        var recognizer = try fitWordModels(entries, labels: labels, features: unwarped, configuration: configuration,
+                                           threadCount: threadCount, progress: progress)
         var chosen: [String: Double] = [:]
         for pass in 0..<vtln.trainingPasses {
             let begun = Date()

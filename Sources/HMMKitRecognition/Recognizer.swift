@@ -44,6 +44,9 @@ public struct Recognizer: Sendable {
         case iteration(label: String, iteration: Int, of: Int, logLikelihoodPerFrame: Double)
         /// A label's model is trained (`done` of `total` labels).
         case trained(label: String, done: Int, total: Int, seconds: Double)
+        /// Every recording training cannot use (in whole or in part), once, before any model is
+        /// trained; empty when all are usable.
+        case unusable([UnusableRecording])
         /// VTLN: the training speakers' warp factors of pass `pass` (of `passes`) are chosen;
         /// the models are trained again on the warped features.
         case warps(pass: Int, of: Int, factors: [String: Double], seconds: Double)
@@ -52,30 +55,49 @@ public struct Recognizer: Sendable {
     /// Trains one model per label of `entries`.
     /// - Parameters:
     ///   - threadCount: worker threads (features in parallel, then the labels' models in parallel).
+    ///   - unusable: what to do with recordings that cannot be used (every one is reported first
+    ///     through `progress` as ``Progress/unusable(_:)``).
     ///   - progress: called from worker threads.
     /// - Throws: ``RecognizerError/configuration(_:)``; ``RecognizerError/corpus(_:)`` listing every
-    ///   unusable file and every label left without a usable file (before any training);
-    ///   ``RecognizerError/model(label:_:)``.
+    ///   unusable file and every label left without a usable file (before any training), or every
+    ///   unusable file under ``UnusableRecordingPolicy/fail``; ``RecognizerError/model(label:_:)``.
     public static func train(_ entries: [CorpusEntry], configuration: RecognizerConfiguration,
                              threadCount: Int = ProcessInfo.processInfo.activeProcessorCount,
+                             unusable policy: UnusableRecordingPolicy = .skip,
                              progress: (@Sendable (Progress) -> Void)? = nil) throws(RecognizerError) -> Recognizer {
         let labels = try trainingLabels(entries, configuration: configuration)
+        let minimumFrames: Int
+        do { minimumFrames = try configuration.minimumFrameCount() } catch { throw .configuration(["\(error)"]) }
         let started = Date()
         if let vtln = configuration.vtln {
             let signals = FeatureComputation.load(entries, sampleRate: configuration.features.sampleRate,
                                                   perturbation: configuration.speedPerturbation, threadCount: threadCount)
             return try trainWithVTLN(entries, labels: labels, signals: signals, vtln: vtln, configuration: configuration,
-                                     threadCount: threadCount, started: started, progress: progress)
+                                     threadCount: threadCount, started: started, unusable: policy, progress: progress)
         }
         let features = try FeatureComputation.compute(entries, configuration: configuration, threadCount: threadCount)
         progress?(.features(files: entries.count, copies: max(configuration.speedPerturbation.count, 1),
                             seconds: Date().timeIntervalSince(started)))
+        try screen(entries, features: features, minimumFrames: minimumFrames, configuration: configuration, policy: policy,
+                   progress: progress)
         return try fitWordModels(entries, labels: labels, features: features, configuration: configuration,
                                  threadCount: threadCount, progress: progress)
     }
 
+    /// Reports every recording of `entries` that cannot be used (``Progress/unusable(_:)``), then
+    /// applies `policy`.
+    static func screen(_ entries: [CorpusEntry], features: [RecordingFeatures], minimumFrames: Int,
+                       configuration: RecognizerConfiguration, policy: UnusableRecordingPolicy,
+                       progress: (@Sendable (Progress) -> Void)?) throws(RecognizerError) {
+        let unusable = TrainingUse.unusableRecordings(entries, features: features, minimumFrames: minimumFrames,
+                                                      configuration: configuration)
+        progress?(.unusable(unusable))
+        try policy.enforce(unusable)
+    }
+
     /// One word model per label, trained on the features of `entries` (their copies shorter than
-    /// a model can score are reported and skipped).
+    /// a model can score are left out; ``screen(_:features:minimumFrames:configuration:policy:progress:)``
+    /// reports them).
     static func fitWordModels(_ entries: [CorpusEntry], labels: [String], features: [RecordingFeatures],
                               configuration: RecognizerConfiguration, threadCount: Int,
                               progress: (@Sendable (Progress) -> Void)?) throws(RecognizerError) -> Recognizer {
@@ -86,9 +108,9 @@ public struct Recognizer: Sendable {
         let labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
         var counts = [Int](repeating: 0, count: labels.count)
         for (entry, recording) in zip(entries, features) {
-            let (usable, problems) = TrainingUse.usableCopies(recording, of: entry, minimumFrames: minimumFrames,
+            let (usable, unusable) = TrainingUse.usableCopies(recording, of: entry, minimumFrames: minimumFrames,
                                                               configuration: configuration)
-            report += problems
+            report += unusable?.messages ?? []
             guard !usable.isEmpty else { continue }
             sequences[labelIndex[entry.label]!] += usable.map(\.frames)
             counts[labelIndex[entry.label]!] += 1

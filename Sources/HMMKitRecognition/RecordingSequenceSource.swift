@@ -50,12 +50,12 @@ struct RecordingSequenceSource: SequenceSource {
             shard.contains(featurizer.sequenceIndex(position: position, copy: copy))
         }) { position, features in
             let entry = entries[position]
-            let (usable, problems) = TrainingUse.usableCopies(features, of: entry, minimumFrames: minimumFrames,
+            let (usable, unusable) = TrainingUse.usableCopies(features, of: entry, minimumFrames: minimumFrames,
                                                               configuration: configuration)
             // The survey reported these recordings already; anything new (a file changed or
             // vanished since) stops training rather than silently training on less.
-            if !problems.isEmpty && !survey.flagged.contains(position) {
-                throw TrainingError.input(problems.joined(separator: "; "))
+            if let unusable, !survey.flagged.contains(position) {
+                throw TrainingError.input(unusable.messages.joined(separator: "; "))
             }
             for (copy, frames) in usable {
                 var normalised = frames

@@ -52,17 +52,25 @@ struct TrainingNormalization: Sendable, Codable {
 /// topology needs. Shared by in-memory and streaming training, so both train on the same
 /// sequences and report the same problems.
 enum TrainingUse {
-    /// The copies of `features` that can train, and the problems to report (every message of the
-    /// recording, placed at its manifest line when it has one).
+    /// The copies of `features` that can train, and the recording's problems (nil when it has none).
     static func usableCopies(_ features: RecordingFeatures, of entry: CorpusEntry, minimumFrames: Int,
-                             configuration: RecognizerConfiguration) -> (copies: [(copy: Int, frames: Matrix<Double>)], problems: [String]) {
-        var problems = features.problems.map { message in entry.line.map { "line \($0): \(message)" } ?? message }
+                             configuration: RecognizerConfiguration) -> (copies: [(copy: Int, frames: Matrix<Double>)], unusable: UnusableRecording?) {
+        var reasons = features.problems
         let usable = features.copies.filter { $0.frames.rowCount >= minimumFrames }
         if usable.count < features.copies.count {
-            problems.append("\(entry.path): \(features.copies.map(\.frames.rowCount).min()!) frames, fewer than the \(minimumFrames) "
-                + "a \(configuration.stateCount)-state \(configuration.topology) model needs; skipped")
+            reasons.append("\(entry.path): \(features.copies.map(\.frames.rowCount).min()!) frames, fewer than the \(minimumFrames) "
+                + "a \(configuration.stateCount)-state \(configuration.topology) model needs")
         }
-        return (usable, problems)
+        guard !reasons.isEmpty else { return (usable, nil) }
+        return (usable, UnusableRecording(path: entry.path, line: entry.line, reasons: reasons, usableCopies: usable.count))
+    }
+
+    /// Every recording of `entries` that cannot be used in whole or in part, in corpus order.
+    static func unusableRecordings(_ entries: [CorpusEntry], features: [RecordingFeatures], minimumFrames: Int,
+                                   configuration: RecognizerConfiguration) -> [UnusableRecording] {
+        zip(entries, features).compactMap { entry, recording in
+            usableCopies(recording, of: entry, minimumFrames: minimumFrames, configuration: configuration).unusable
+        }
     }
 
     /// The report of a corpus in which some labels have no usable recording.

@@ -17,8 +17,9 @@ struct TrainingSurvey: Sendable, Codable {
     var frameCounts: [Int]
     /// Per label, usable copies (training sequences).
     var sequenceCounts: [Int]
-    /// Every problem found, in corpus order (as in-memory training words them).
-    var problems: [String]
+    /// Every recording that cannot be used in whole or in part, in corpus order (as in-memory
+    /// training finds them).
+    var unusable: [UnusableRecording]
     /// Positions of the recordings the problems are about: the only ones a later pass may find
     /// wanting without failing.
     var flagged: Set<Int>
@@ -49,7 +50,7 @@ struct TrainingSurvey: Sendable, Codable {
         let labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
         var survey = TrainingSurvey(labels: labels, recordingCounts: Array(repeating: 0, count: labels.count),
                                     frameCounts: Array(repeating: 0, count: labels.count),
-                                    sequenceCounts: Array(repeating: 0, count: labels.count), problems: [], flagged: [],
+                                    sequenceCounts: Array(repeating: 0, count: labels.count), unusable: [], flagged: [],
                                     normalization: TrainingNormalization(speakers: nil, fallback: configuration.features.normalization),
                                     audioSeconds: 0)
         var speakers: [String: CepstralStatistics] = [:]
@@ -60,10 +61,10 @@ struct TrainingSurvey: Sendable, Codable {
                 let entry = entries[position]
                 survey.audioSeconds += features.seconds
                 if bySpeaker { TrainingNormalization.add(features, speaker: entry.speaker, to: &speakers) }
-                let (usable, problems) = TrainingUse.usableCopies(features, of: entry, minimumFrames: minimumFrames,
+                let (usable, unusable) = TrainingUse.usableCopies(features, of: entry, minimumFrames: minimumFrames,
                                                                   configuration: configuration)
-                if !problems.isEmpty {
-                    survey.problems += problems
+                if let unusable {
+                    survey.unusable.append(unusable)
                     survey.flagged.insert(position)
                 }
                 guard !usable.isEmpty, let label = labelIndex[entry.label] else { return }
@@ -80,7 +81,7 @@ struct TrainingSurvey: Sendable, Codable {
         }
         if bySpeaker { survey.normalization.speakers = speakers }
         let empty = TrainingUse.emptyLabels(labels, counts: survey.recordingCounts)
-        guard empty.isEmpty else { throw .corpus(survey.problems + empty) }
+        guard empty.isEmpty else { throw .corpus(survey.unusable.flatMap(\.messages) + empty) }
         guard let sampler else { return (survey, nil) }
         var samples: [String: SequenceSample<Double>]
         do { samples = try sampler.samples() } catch { throw .training(error) }
