@@ -8,7 +8,8 @@ public enum HMMError: Error, Equatable, Sendable, CustomStringConvertible {
     /// State `state`'s emission density could not be built or updated (e.g. a covariance that
     /// is not positive definite).
     case emission(state: Int, MixtureError)
-    /// Frame `frame` of sequence `sequence` holds NaN or ±∞ in column `column`.
+    /// Frame `frame` of sequence `sequence` holds NaN, ±∞ or a value beyond
+    /// ``InputLimits/maximumFeatureMagnitude`` in column `column`.
     case nonFiniteData(sequence: Int, frame: Int, column: Int, value: Double)
     /// Parameters or data of inconsistent shapes.
     case shapeMismatch(String)
@@ -22,7 +23,7 @@ public enum HMMError: Error, Equatable, Sendable, CustomStringConvertible {
         case .markov(let error): return "\(error)"
         case let .emission(state, error): return "the emission density of state \(state): \(error)"
         case let .nonFiniteData(sequence, frame, column, value):
-            return "sequence \(sequence), frame \(frame), column \(column) is \(value); frames must be finite"
+            return "sequence \(sequence), frame \(frame), column \(column) is \(value); \(FeatureValues.rule)"
         case .shapeMismatch(let message): return "HMM shapes do not match: \(message)"
         case .invalidArgument(let message): return "invalid HMM argument: \(message)"
         case let .file(path, problem): return "\(path): \(problem)"

@@ -123,9 +123,7 @@ public struct HMMTrainer<Scalar: MatrixScalar>: Sendable {
         let chain = try initialChain(lengths: lengths)
         _ = try SequenceLayout(lengths: lengths, rows: frames.rowCount, chain: chain)
         guard frames.columnCount >= 1 else { throw .shapeMismatch("frames have no columns") }
-        do { try frames.checkFinite(operation: "training frames") } catch {
-            // The specialised scan found it; name the sequence and frame.
-            guard case let .nonFinite(_, row, column, value) = error else { throw .invalidArgument("\(error)") }
+        if let (row, column, value) = frames.firstUnusableValue() {
             var sequence = 0, first = 0
             while first + lengths[sequence] <= row { first += lengths[sequence]; sequence += 1 }
             throw .nonFiniteData(sequence: sequence, frame: row - first, column: column, value: value)

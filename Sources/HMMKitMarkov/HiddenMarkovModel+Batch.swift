@@ -1,4 +1,5 @@
 import Dispatch
+import HMMKitMixtures
 import HMMKitNumerics
 import Synchronization
 
@@ -135,7 +136,7 @@ extension HiddenMarkovModel {
     func explain(_ error: MarkovError, frames: Matrix<Scalar>, layout: SequenceLayout) -> HMMError {
         if case let .invalidLogLikelihood(sequence, frame, _, _) = error {
             let row = layout.offsets[sequence] + frame
-            for column in 0..<frames.columnCount where !frames[row, column].isFinite {
+            for column in 0..<frames.columnCount where !FeatureValues.isUsable(Double(frames[row, column])) {
                 return .nonFiniteData(sequence: sequence, frame: frame, column: column, value: Double(frames[row, column]))
             }
         }

@@ -46,6 +46,9 @@ package struct TopologyDocument: Codable, Sendable {
         case "ergodic": return .ergodic
         case "leftToRight":
             guard let jump = maximumJump else { throw .file(path: path, problem: "left-to-right topology without maximumJump") }
+            guard (0...InputLimits.maximumJump).contains(jump) else {
+                throw .file(path: path, problem: "topology.maximumJump is \(jump); it must lie in 0…\(InputLimits.maximumJump)")
+            }
             return .leftToRight(maximumJump: jump)
         case "custom":
             guard let rows = allowedTransitions else { throw .file(path: path, problem: "custom topology without allowedTransitions") }
@@ -87,6 +90,9 @@ extension HiddenMarkovModel {
     package init<S: MatrixScalar>(document: HiddenMarkovModelDocument, path: String,
                                   backend: ComputeBackend = .default) throws(HMMError) where Emissions == MixtureEmissions<S> {
         let s = document.startProbabilities.count
+        guard s <= InputLimits.maximumStateCount else {
+            throw .file(path: path, problem: "startProbabilities has \(s) states; at most \(InputLimits.maximumStateCount) are accepted")
+        }
         guard s >= 1, document.transitions.count == s, document.transitions.allSatisfy({ $0.count == s }),
               document.states.count == s else {
             throw .file(path: path, problem: "inconsistent state counts (start \(s), transitions \(document.transitions.count), "

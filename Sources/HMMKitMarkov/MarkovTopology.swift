@@ -32,7 +32,9 @@ public enum MarkovTopology: Sendable, Hashable {
             }
             var allowed = [Bool](repeating: false, count: stateCount * stateCount)
             for i in 0..<stateCount {
-                for j in i...min(stateCount - 1, i + jump + 1) { allowed[i * stateCount + j] = true }
+                // Jumps past the last state are cut there first, so `i + jump + 1` cannot overflow.
+                let last = i + min(jump, stateCount - 1 - i) + 1
+                for j in i...min(stateCount - 1, last) { allowed[i * stateCount + j] = true }
             }
             var starts = [Bool](repeating: false, count: stateCount)
             starts[0] = true

@@ -91,6 +91,13 @@ extension GaussianMixture {
             }
             return Matrix(rows: rows.map { $0.map { Scalar($0) } })
         }
+        guard (1...InputLimits.maximumComponentCount).contains(document.means.count) else {
+            throw .file(path: path, problem: "means has \(document.means.count) components; it must have 1…\(InputLimits.maximumComponentCount)")
+        }
+        let dimension = document.means[0].count
+        guard (1...InputLimits.maximumDimension).contains(dimension) else {
+            throw .file(path: path, problem: "the means have dimension \(dimension); it must lie in 1…\(InputLimits.maximumDimension)")
+        }
         let covariances: Covariances<Scalar>
         switch document.covarianceType {
         case .full:
@@ -108,7 +115,11 @@ extension GaussianMixture {
             guard let m = document.tiedCovariance else { throw .file(path: path, problem: "no tied covariance") }
             covariances = .tied(try matrix(m))
         }
-        try self.init(weights: document.weights.map { Scalar($0) }, means: try matrix(document.means),
-                                   covariances: covariances, backend: backend)
+        let means = try matrix(document.means)
+        do {
+            try self.init(weights: document.weights.map { Scalar($0) }, means: means, covariances: covariances, backend: backend)
+        } catch {
+            throw .file(path: path, problem: "\(error)")
+        }
     }
 }

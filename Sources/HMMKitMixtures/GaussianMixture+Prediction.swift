@@ -5,12 +5,15 @@ import RealModule
 /// dimension and finiteness and throws ``MixtureError`` otherwise.
 extension GaussianMixture {
     /// `log p(xₙ)` for every frame of `data` (`[N × D]`): scikit-learn's `score_samples`.
+    /// - Throws: ``MixtureError/nonFiniteScore(row:value:)`` for a frame whose log-density is not
+    ///   finite (never returned as a number).
     public func scoreSamples(_ data: Matrix<Scalar>, backend: ComputeBackend = .default) throws(MixtureError) -> [Double] {
         var result = [Double]()
         result.reserveCapacity(data.rowCount)
         try forEachBlock(of: data, backend: backend) { workspace, _ in
             result.append(contentsOf: workspace.frameLogLikelihoods.map(Double.init))
         }
+        if let row = result.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteScore(row: row, value: result[row]) }
         return result
     }
 

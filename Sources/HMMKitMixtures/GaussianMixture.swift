@@ -42,8 +42,9 @@ public struct GaussianMixture<Scalar: MatrixScalar>: Sendable {
         guard abs(Double(total) - 1) <= 1e-6 * Double(max(k, 1)) else {
             throw .invalidParameter("weights must sum to 1 (got \(Double(total)))")
         }
-        do { try means.checkFinite(operation: "means") } catch {
-            throw .invalidParameter("means: \(error)")
+        if let (component, j, value) = means.firstUnusableValue() {
+            throw .invalidParameter("the mean of component \(component) is \(value) in dimension \(j); means must be finite and "
+                + "within ±\(InputLimits.maximumFeatureMagnitude)")
         }
         switch covariances {
         case .full(let matrices):
@@ -61,10 +62,45 @@ public struct GaussianMixture<Scalar: MatrixScalar>: Sendable {
                 throw .shapeMismatch("the tied covariance must be \(d) × \(d)")
             }
         }
+        try Self.checkCovarianceValues(covariances, dimension: d)
         self.weights = weights
         self.means = means
         self.covariances = covariances
         self.cache = try ScoringCache(weights: weights, means: means, covariances: covariances, backend: backend)
+    }
+
+    /// Throws unless every covariance entry is finite and every variance (a diagonal entry) is
+    /// at least ``InputLimits/minimumVariance``.
+    private static func checkCovarianceValues(_ covariances: Covariances<Scalar>, dimension d: Int) throws(MixtureError) {
+        func check(_ matrix: Matrix<Scalar>, component: Int, diagonalOnly: Bool) throws(MixtureError) {
+            for i in 0..<matrix.rowCount {
+                for j in 0..<matrix.columnCount {
+                    let value = Double(matrix[i, j])
+                    guard value.isFinite else {
+                        throw .invalidParameter("the covariance of component \(component) holds \(value) at [\(i), \(j)]; it must be finite")
+                    }
+                    if diagonalOnly || i == j {
+                        guard value >= InputLimits.minimumVariance else {
+                            throw .singularCovariance(component: component, detail: "variance \(value) in dimension \(diagonalOnly ? j : i) "
+                                + "is below the smallest usable variance \(InputLimits.minimumVariance)")
+                        }
+                    }
+                }
+            }
+        }
+        switch covariances {
+        case .full(let matrices):
+            for (component, matrix) in matrices.enumerated() { try check(matrix, component: component, diagonalOnly: false) }
+        case .tied(let matrix): try check(matrix, component: 0, diagonalOnly: false)
+        case .diagonal(let variances):
+            for component in 0..<variances.rowCount {
+                try check(variances.rows(component..<(component + 1)), component: component, diagonalOnly: true)
+            }
+        case .spherical(let variances):
+            for (component, variance) in variances.enumerated() {
+                try check(Matrix(rowCount: 1, columnCount: 1, elements: [variance]), component: component, diagonalOnly: true)
+            }
+        }
     }
 
     /// Free parameters, as scikit-learn counts them for BIC and AIC:
@@ -117,7 +153,7 @@ struct ScoringCache<Scalar: MatrixScalar>: Sendable {
                 for j in 0..<d {
                     let variance: Double
                     if case .diagonal(let v) = covariances { variance = Double(v[c, j]) } else if case .spherical(let v) = covariances { variance = Double(v[c]) } else { variance = 1 }
-                    guard variance > 0, variance.isFinite else {
+                    guard variance >= InputLimits.minimumVariance, variance.isFinite else {
                         throw .singularCovariance(component: c, detail: "variance \(variance) in dimension \(j)")
                     }
                     let mean = Double(means[c, j])
@@ -187,6 +223,22 @@ struct ScoringCache<Scalar: MatrixScalar>: Sendable {
             }
         }
         self.constants = constants
+        try checkFinite()
+    }
+
+    /// Throws unless every cached term is finite in `Scalar`: parameters that pass every other
+    /// check can still overflow `Float` (a precision `μ/σ²` past 3.4e38), and would score ±∞.
+    private func checkFinite() throws(MixtureError) {
+        func finite(_ values: [Scalar]) -> Bool { values.allSatisfy { $0.isFinite } }
+        var parts = [constants, centre]
+        if let linearWeights { parts.append(linearWeights.elements) }
+        if let quadraticWeights { parts.append(quadraticWeights.elements) }
+        if let transformedMeans { parts.append(transformedMeans.elements) }
+        parts += precisionCholesky.map(\.elements)
+        guard parts.allSatisfy(finite) else {
+            throw .invalidParameter("the model's scoring terms overflow \(Scalar.precision) precision "
+                + "(variances too small for the means' magnitude); use double precision or repair the model")
+        }
     }
 
     /// The centre, feature weights and constants of the expanded quadratic form (see above), in

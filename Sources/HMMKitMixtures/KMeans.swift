@@ -28,13 +28,17 @@ package enum KMeans {
                 total += nearest[row]
             }
             guard c + 1 < k else { break }
-            if total > 0 {
+            if total > 0 && total.isFinite {
                 var target = Double.random(in: 0..<total, using: &generator)
                 chosen = n - 1
                 for row in 0..<n {
                     target -= nearest[row]
                     if target < 0 { chosen = row; break }
                 }
+            } else if total > 0 {
+                // Distances too large to add up (data past InputLimits.maximumFeatureMagnitude,
+                // which the trainers refuse): the farthest point, the limit of D(x)² weighting.
+                chosen = nearest.indices.max { nearest[$0] < nearest[$1] } ?? 0
             } else {
                 chosen = Int.random(in: 0..<n, using: &generator)  // all points coincide with centres
             }

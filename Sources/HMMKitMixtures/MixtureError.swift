@@ -9,8 +9,11 @@ public enum MixtureError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidParameter(String)
     /// A covariance is not positive definite even after regularisation.
     case singularCovariance(component: Int, detail: String)
-    /// The data has a NaN or an infinity.
+    /// The data has a NaN, an infinity, or a value beyond ``InputLimits/maximumFeatureMagnitude``.
     case nonFiniteData(row: Int, column: Int, value: Double)
+    /// Frame `row` of the data scores `value` (±∞ or NaN) under the model: the frame lies so far
+    /// from every component that its log-density overflows.
+    case nonFiniteScore(row: Int, value: Double)
     /// The data has another dimension than the model.
     case dimensionMismatch(model: Int, data: Int)
     /// Too little data for what was asked (e.g. fewer frames than components).
@@ -28,7 +31,10 @@ public enum MixtureError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the covariance of component \(component) is not positive definite (\(detail)); "
                 + "raise regCovar or the variance floor, or use fewer components"
         case let .nonFiniteData(row, column, value):
-            return "the data has a non-finite value \(value) at row \(row), column \(column); remove or repair it"
+            return "the data has the value \(value) at row \(row), column \(column); \(FeatureValues.rule); remove or repair it"
+        case let .nonFiniteScore(row, value):
+            return "frame \(row) of the data has the log-likelihood \(value) under the model: it lies too far from every "
+                + "component to be scored; check the data against the model (features of another front end or scale?)"
         case let .dimensionMismatch(model, data):
             return "the model has dimension \(model) but the data has \(data) columns"
         case .notEnoughData(let message): return "not enough data: \(message)"
@@ -38,15 +44,38 @@ public enum MixtureError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
+/// What models accept as data.
+package enum FeatureValues {
+    /// The rule, for messages.
+    package static let rule = "feature values must be finite and within ±\(InputLimits.maximumFeatureMagnitude)"
+
+    /// Whether `value` is usable: finite and within ``InputLimits/maximumFeatureMagnitude``.
+    @inlinable
+    package static func isUsable(_ value: Double) -> Bool { abs(value) <= InputLimits.maximumFeatureMagnitude }
+}
+
 extension Matrix {
-    /// Throws ``MixtureError/nonFiniteData(row:column:value:)`` for the first NaN or infinity.
+    /// The first element, row after row, that is NaN, ±∞ or beyond
+    /// ``InputLimits/maximumFeatureMagnitude`` in magnitude; nil when every element is usable.
+    /// One pass over the elements.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    package func firstUnusableValue() -> (row: Int, column: Int, value: Double)? {
+        let limit = Scalar(InputLimits.maximumFeatureMagnitude)
+        let found = withUnsafeElements { buffer -> Int? in
+            for i in 0..<buffer.count where !(abs(buffer[i]) <= limit) { return i }
+            return nil
+        }
+        guard let index = found else { return nil }
+        let columns = Swift.max(columnCount, 1)
+        return (index / columns, index % columns, Double(elements[index]))
+    }
+
+    /// Throws ``MixtureError/nonFiniteData(row:column:value:)`` for the first NaN, infinity or
+    /// value beyond ``InputLimits/maximumFeatureMagnitude``.
     package func requireFiniteData() throws(MixtureError) {
-        do {
-            try checkFinite(operation: "data")
-        } catch {
-            if case let .nonFinite(_, row, column, value) = error {
-                throw .nonFiniteData(row: row, column: column, value: value)
-            }
+        if let (row, column, value) = firstUnusableValue() {
+            throw .nonFiniteData(row: row, column: column, value: value)
         }
     }
 }

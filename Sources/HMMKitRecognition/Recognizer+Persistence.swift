@@ -1,4 +1,5 @@
 import Foundation
+import HMMKitFeatures
 import HMMKitMarkov
 import HMMKitMatrixFiles
 import HMMKitMixtures
@@ -56,18 +57,95 @@ extension Recognizer {
             document = try VersionedDocument.read(RecognizerDocument.self, from: url, format: RecognizerDocument.formatName,
                                                   currentVersion: RecognizerDocument.currentVersion, kind: "recognizer")
         } catch { throw .file(path: url.path, problem: "\(error)") }
-        guard document.labels.count >= 1, document.models.count == document.labels.count,
-              document.trainingCounts.count == document.labels.count else {
-            throw .file(path: url.path, problem: "damaged recognizer file: \(document.labels.count) labels, \(document.models.count) models")
+        return try Recognizer(document: document, path: url.path)
+    }
+
+    /// A recognizer from its file document, validated as a whole before anything is sized from
+    /// it: the front end (``FeatureConfiguration/validate()``), every model option within
+    /// ``InputLimits``, the configuration's own consistency, the labels and counts, and every word
+    /// model (which must have the configuration's states and the front end's dimension).
+    /// - Throws: ``RecognizerError/file(path:problem:)`` naming the field and its value.
+    init(document: RecognizerDocument, path: String) throws(RecognizerError) {
+        func damaged(_ problem: String) -> RecognizerError { .file(path: path, problem: "damaged recognizer file: \(problem)") }
+        let configuration = document.configuration
+        try Self.validateLimits(configuration, damaged: damaged)
+        let problems = configuration.problems()
+        guard problems.isEmpty else { throw damaged("configuration: " + problems.joined(separator: "; ")) }
+
+        let labelCount = document.labels.count
+        guard labelCount >= 1, document.models.count == labelCount, document.trainingCounts.count == labelCount,
+              document.trainingHistory.count == labelCount else {
+            throw damaged("\(labelCount) labels, \(document.models.count) models, \(document.trainingCounts.count) trainingCounts "
+                + "and \(document.trainingHistory.count) trainingHistory entries; there must be one of each per label")
+        }
+        guard Set(document.labels).count == labelCount else { throw damaged("the labels repeat a label") }
+        var total = 0
+        for (index, count) in document.trainingCounts.enumerated() {
+            guard let sum = InputLimits.sum(total, count, limit: InputLimits.maximumTrainingRecordingCount) else {
+                throw damaged("trainingCounts[\(index)] is \(count); counts must be ≥ 0 and sum to at most "
+                    + "\(InputLimits.maximumTrainingRecordingCount)")
+            }
+            total = sum
+        }
+        guard total >= 1 else { throw damaged("trainingCounts sum to 0; a trained recognizer has at least one recording") }
+        for (label, history) in document.trainingHistory.enumerated() {
+            if let value = history.first(where: { $0.isNaN }) {
+                throw damaged("trainingHistory of \"\(document.labels[label])\" holds \(value)")
+            }
+        }
+        if let warps = document.trainingWarps, let (speaker, factor) = warps.first(where: { !($0.value > 0 && $0.value.isFinite) }) {
+            throw damaged("trainingWarps[\"\(speaker)\"] is \(factor); warp factors must be positive and finite")
         }
         var models: [GMMHMM<Double>] = []
         for (index, model) in document.models.enumerated() {
-            do { models.append(try GMMHMM<Double>(document: model, path: url.path)) } catch {
-                throw .file(path: url.path, problem: "the model of \"\(document.labels[index])\": \(error)")
+            let hmm: GMMHMM<Double>
+            do { hmm = try GMMHMM<Double>(document: model, path: path) } catch {
+                throw .file(path: path, problem: "the model of \"\(document.labels[index])\": \(error)")
             }
+            guard hmm.stateCount == configuration.stateCount, hmm.dimension == configuration.features.dimension else {
+                throw damaged("the model of \"\(document.labels[index])\" has \(hmm.stateCount) states of dimension \(hmm.dimension); "
+                    + "the configuration asks for \(configuration.stateCount) of dimension \(configuration.features.dimension)")
+            }
+            models.append(hmm)
         }
-        return Recognizer(configuration: document.configuration, labels: document.labels, models: models,
+        self.init(configuration: document.configuration, labels: document.labels, models: models,
                           trainingCounts: document.trainingCounts, trainingHistory: document.trainingHistory,
-                          trainingWarps: document.trainingWarps ?? [:])
+                  trainingWarps: document.trainingWarps ?? [:])
+    }
+
+    /// Throws unless every size, count and value of the configuration that the front end's own
+    /// validation does not cover lies within ``InputLimits`` and its valid range.
+    static func validateLimits(_ configuration: RecognizerConfiguration,
+                               damaged: (String) -> RecognizerError) throws(RecognizerError) {
+        do { try configuration.features.validate() } catch { throw damaged("configuration.features: \(error)") }
+        func within(_ value: Int, _ range: ClosedRange<Int>, _ field: String) throws(RecognizerError) {
+            guard range.contains(value) else { throw damaged("\(field) is \(value); it must lie in \(range.lowerBound)…\(range.upperBound)") }
+        }
+        try within(configuration.stateCount, 1...InputLimits.maximumStateCount, "configuration.stateCount")
+        try within(configuration.maximumJump, 0...InputLimits.maximumJump, "configuration.maximumJump")
+        try within(configuration.componentsPerState, 1...InputLimits.maximumComponentCount, "configuration.componentsPerState")
+        try within(configuration.iterations, 1...InputLimits.maximumIterationCount, "configuration.iterations")
+        guard configuration.tolerancePerFrame.isFinite, configuration.tolerancePerFrame >= 0 else {
+            throw damaged("configuration.tolerancePerFrame is \(configuration.tolerancePerFrame); it must be finite and ≥ 0")
+        }
+        if let floor = configuration.varianceFloor, !(floor.isFinite && floor >= 0) {
+            throw damaged("configuration.varianceFloor is \(floor); it must be finite and ≥ 0")
+        }
+        if let vtln = configuration.vtln {
+            try within(vtln.warpFactors.count, 1...InputLimits.maximumWarpFactorCount, "the number of configuration.vtln.warpFactors")
+            if let factor = vtln.warpFactors.first(where: { !($0 > 0 && $0.isFinite) }) {
+                throw damaged("configuration.vtln.warpFactors holds \(factor); warp factors must be positive and finite")
+            }
+            guard vtln.lowCutoff.isFinite, vtln.lowCutoff > 0, vtln.highCutoff.isFinite, vtln.highCutoff != 0 else {
+                throw damaged("configuration.vtln cut-offs are \(vtln.lowCutoff) and \(vtln.highCutoff) Hz; the low one must be "
+                    + "positive, the high one non-zero (negative: an offset from Nyquist), both finite")
+            }
+            try within(vtln.trainingPasses, 0...InputLimits.maximumRecognizerPasses, "configuration.vtln.trainingPasses")
+        }
+        if let adaptation = configuration.adaptation {
+            try within(adaptation.passes, 1...InputLimits.maximumRecognizerPasses, "configuration.adaptation.passes")
+            try within(adaptation.iterations, 1...InputLimits.maximumIterationCount, "configuration.adaptation.iterations")
+            try within(adaptation.minimumFrames, 0...Int.max, "configuration.adaptation.minimumFrames")
+        }
     }
 }

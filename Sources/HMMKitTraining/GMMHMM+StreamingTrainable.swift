@@ -10,6 +10,20 @@ extension HMMStatistics: AdditiveStatistics {
     public mutating func accumulate(_ other: HMMStatistics) throws(TrainingError) {
         do { try add(other) } catch { throw .statisticsMismatch("\(error)") }
     }
+
+    /// Negative sequence, frame, start, occupancy or transition counts, or an emission problem.
+    public func consistencyProblem() -> String? {
+        guard markov.sequenceCount >= 0, markov.frameCount >= 0 else {
+            return "the sequence and frame counts are \(markov.sequenceCount) and \(markov.frameCount); they cannot be negative"
+        }
+        if let problem = StatisticsConsistency.negative(markov.startCounts, name: "the start count of state") { return problem }
+        if let problem = StatisticsConsistency.negative(markov.occupancies, name: "the occupancy of state") { return problem }
+        if let problem = StatisticsConsistency.negative(markov.transitionCounts, name: "transition count (row-major)") {
+            return problem
+        }
+        guard let emissions = emissions as? GaussianMixtureStatistics else { return nil }
+        return emissions.consistencyProblem().map { "emissions: \($0)" }
+    }
 }
 
 /// Emissions whose HMM has a file form: Gaussian mixtures (``MixtureEmissions``).
@@ -74,7 +88,7 @@ enum SequenceProblem {
         }
         switch error {
         case let .nonFiniteData(sequence, frame, column, value):
-            return named(sequence, "frame \(frame), column \(column) is \(value); frames must be finite")
+            return named(sequence, "frame \(frame), column \(column) is \(value); \(FeatureValues.rule)")
         case let .markov(.sequenceTooShort(sequence, frameCount, minimum)):
             return named(sequence, "\(frameCount) frames, but the topology needs at least \(minimum) to reach an end state; "
                 + "drop the sequence or use fewer states or longer jumps")
@@ -91,7 +105,7 @@ enum SequenceProblem {
         if case let .nonFiniteData(row, column, value) = error, !chunk.lengths.isEmpty {
             let position = chunk.position(ofRow: row)
             return .sequence(name: chunk.names[position], index: chunk.indices[position],
-                             problem: "frame \(row - chunk.firstRow(of: position)), column \(column) is \(value); frames must be finite")
+                             problem: "frame \(row - chunk.firstRow(of: position)), column \(column) is \(value); \(FeatureValues.rule)")
         }
         return .mixture(error)
     }

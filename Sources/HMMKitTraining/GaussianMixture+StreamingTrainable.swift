@@ -9,6 +9,39 @@ extension GaussianMixtureStatistics: AdditiveStatistics {
     public mutating func accumulate(_ other: GaussianMixtureStatistics) throws(TrainingError) {
         do { try add(other) } catch { throw .statisticsMismatch("\(error)") }
     }
+
+    /// Negative frames, occupancies or variance-type sums (`Σ γ x²`, the diagonal of `Σ γ x xᵀ`),
+    /// or, for diagonal and spherical sums, `Σγ · Σγx² < (Σγx)²` beyond rounding (a negative variance).
+    public func consistencyProblem() -> String? {
+        guard frameCount >= 0 else { return "the frame count is \(frameCount); it cannot be negative" }
+        if let problem = StatisticsConsistency.negative(occupancies, name: "the occupancy of component") { return problem }
+        let k = componentCount, d = dimension
+        let first = Array(firstOrder), second = Array(secondOrder), occupancy = Array(occupancies)
+        switch covarianceType {
+        case .diagonal, .spherical:
+            if let problem = StatisticsConsistency.negative(secondOrder, name: "second-order sum") { return problem }
+            for c in 0..<k {
+                for j in 0..<d {
+                    let sumOfSquares = occupancy[c] * second[c * d + j], squareOfSum = first[c * d + j] * first[c * d + j]
+                    if sumOfSquares - squareOfSum < -1e-6 * max(sumOfSquares, squareOfSum) {
+                        return "component \(c), dimension \(j): occupancy × Σγx² = \(sumOfSquares) is below (Σγx)² = "
+                            + "\(squareOfSum), a negative variance"
+                    }
+                }
+            }
+        case .full:
+            for c in 0..<k {
+                for j in 0..<d where second[c * d * d + j * d + j] < -InputLimits.negativeSumTolerance * max(1, abs(second[c * d * d + j * d + j])) {
+                    return "component \(c): the second-order sum of dimension \(j) is \(second[c * d * d + j * d + j]); it cannot be negative"
+                }
+            }
+        case .tied:
+            for j in 0..<d where second[j * d + j] < 0 {
+                return "the second-order sum of dimension \(j) is \(second[j * d + j]); it cannot be negative"
+            }
+        }
+        return nil
+    }
 }
 
 /// A Gaussian mixture trains on frames: the sequences of a chunk are simply stacked.

@@ -241,6 +241,13 @@ public struct ModelSetStatistics<Part: AdditiveStatistics>: AdditiveStatistics {
         }
     }
 
+    public func consistencyProblem() -> String? {
+        for (index, part) in parts.enumerated() {
+            if let problem = part.consistencyProblem() { return "model \(index): \(problem)" }
+        }
+        return nil
+    }
+
     public mutating func accumulate(_ other: ModelSetStatistics) throws(TrainingError) {
         guard other.parts.count == parts.count else {
             throw .statisticsMismatch("statistics of \(other.parts.count) models added to those of \(parts.count)")

@@ -1,5 +1,6 @@
 import Foundation
 import HMMKitMatrixFiles
+import HMMKitNumerics
 
 /// A statistics file (`hmmkit acc`, `sum-accs`, `update`): the statistics of one or more shards
 /// of a corpus under one model, as Kaldi's `.acc` files, so that any scheduler can spread an
@@ -77,39 +78,71 @@ public struct StatisticsFile: Sendable, Equatable {
         return bytes
     }
 
-    /// A statistics file from its bytes (`path` names it in errors).
-    /// - Throws: ``TrainingError/file(path:problem:)`` for a foreign, newer, truncated or damaged file.
+    /// A statistics file from its bytes (`path` names it in errors), validated as a whole: the
+    /// version, every size (by checked arithmetic against the file's length, before anything is
+    /// allocated from it, and within ``InputLimits``), the checksum, and every number finite.
+    /// - Throws: ``TrainingError/file(path:problem:)`` for a foreign, newer, truncated or damaged
+    ///   file, naming the field and its value.
     public init(decoding bytes: [UInt8], path: String) throws(TrainingError) {
+        func damaged(_ problem: String) -> TrainingError { .file(path: path, problem: "damaged statistics file: \(problem)") }
         guard bytes.count >= 16, Array(bytes[0..<8]) == Self.magic else {
             throw .file(path: path, problem: "not an HMMKit statistics file (no HMMKSTAT signature); make one with `hmmkit acc`")
         }
         let version: UInt32 = Self.read(bytes, at: 8), headerLength = Int(Self.read(bytes, at: 12) as UInt32)
+        guard version >= 1 else { throw damaged("format version \(version); versions start at 1") }
         guard version <= Self.currentVersion else {
             throw .file(path: path, problem: "written by a newer HMMKit (statistics format version \(version)); "
                 + "this build reads version \(Self.currentVersion)")
         }
-        guard bytes.count >= 16 + headerLength + 8,
-              let header = try? JSONDecoder().decode(Header.self, from: Data(bytes[16..<(16 + headerLength)])),
-              header.format == Self.formatName else {
-            throw .file(path: path, problem: "damaged statistics file: its header cannot be read")
+        guard headerLength <= InputLimits.maximumStatisticsHeaderBytes, 16 + headerLength + 8 <= bytes.count else {
+            throw damaged("the header length is \(headerLength) bytes; the file has \(bytes.count) bytes "
+                + "(headers are at most \(InputLimits.maximumStatisticsHeaderBytes))")
         }
+        guard let header = try? JSONDecoder().decode(Header.self, from: Data(bytes[16..<(16 + headerLength)])),
+              header.format == Self.formatName else {
+            throw damaged("its header cannot be read")
+        }
+        try Self.validate(header.layout, damaged: damaged)
         let valueCount = header.layout.valueCount
-        let expected = 16 + headerLength + 8 * valueCount + 8
-        guard bytes.count == expected else {
+        guard let valueBytes = InputLimits.product(valueCount, 8), let expected = InputLimits.sum(16 + headerLength + 8, valueBytes),
+              bytes.count == expected else {
             throw .file(path: path, problem: "truncated or damaged statistics file: \(bytes.count) bytes, "
-                + "the header announces \(valueCount) values (\(expected) bytes)")
+                + "but the header announces layout.valueCount = \(valueCount) values")
         }
         let stored: UInt64 = Self.read(bytes, at: expected - 8)
         guard ModelIdentity.fnv1a(bytes[..<(expected - 8)]) == stored else {
-            throw .file(path: path, problem: "damaged statistics file: the checksum does not match its contents")
+            throw damaged("the checksum does not match its contents")
         }
+        guard (1...InputLimits.maximumShardCount).contains(header.shards) else {
+            throw damaged("shards is \(header.shards); it must lie in 1…\(InputLimits.maximumShardCount)")
+        }
+        guard header.frames.isFinite, header.frames >= 0 else { throw damaged("frames is \(header.frames); it must be ≥ 0") }
+        guard header.logLikelihood.isFinite else { throw damaged("logLikelihood is \(header.logLikelihood)") }
         let start = 16 + headerLength
-        values = (0..<valueCount).map { Double(bitPattern: Self.read(bytes, at: start + 8 * $0)) }
+        let values = (0..<valueCount).map { Double(bitPattern: Self.read(bytes, at: start + 8 * $0)) }
+        if let index = values.firstIndex(where: { !$0.isFinite }) {
+            throw damaged("statistics value \(index) is \(values[index]); every value must be finite")
+        }
+        self.values = values
         layout = header.layout
         modelIdentity = header.modelIdentity
         shardCount = header.shards
         frameCount = header.frames
         logLikelihood = header.logLikelihood
+    }
+
+    /// Throws unless the layout's sizes lie within ``InputLimits``.
+    private static func validate(_ layout: StatisticsLayout, damaged: (String) -> TrainingError) throws(TrainingError) {
+        guard (1...InputLimits.maximumDimension).contains(layout.dimension) else {
+            throw damaged("layout.dimension is \(layout.dimension); it must lie in 1…\(InputLimits.maximumDimension)")
+        }
+        guard (1...InputLimits.maximumComponentCount).contains(layout.components) else {
+            throw damaged("layout.components is \(layout.components); it must lie in 1…\(InputLimits.maximumComponentCount)")
+        }
+        if let states = layout.states, !(1...InputLimits.maximumStateCount).contains(states) {
+            throw damaged("layout.states is \(states); it must lie in 1…\(InputLimits.maximumStateCount)")
+        }
+        guard layout.valueCount >= 0 else { throw damaged("layout.valueCount is \(layout.valueCount); it must be ≥ 0") }
     }
 
     /// Reads the file at `url`.
@@ -135,16 +168,32 @@ public struct StatisticsFile: Sendable, Equatable {
             throw .statisticsMismatch("\(path) was accumulated with another model (identity \(other.modelIdentity), "
                 + "the files before it \(modelIdentity)); sum only statistics of the same model and iteration")
         }
-        values.withUnsafeMutableBufferPointer { target in
-            for i in 0..<target.count { target[i] += other.values[i] }
+        guard let shards = InputLimits.sum(shardCount, other.shardCount, limit: InputLimits.maximumShardCount) else {
+            throw .statisticsMismatch("\(path) brings the shard count to more than \(InputLimits.maximumShardCount)")
         }
-        shardCount += other.shardCount
-        frameCount += other.frameCount
-        logLikelihood += other.logLikelihood
+        var sums = values
+        let allFinite = sums.withUnsafeMutableBufferPointer { target in
+            var finite = true
+            for i in 0..<target.count {
+                target[i] += other.values[i]
+                finite = finite && target[i].isFinite
+            }
+            return finite
+        }
+        let frames = frameCount + other.frameCount, total = logLikelihood + other.logLikelihood
+        guard allFinite, frames.isFinite, total.isFinite else {
+            throw .statisticsMismatch("adding \(path) overflows the sums (a value becomes ±∞); the files cannot be summed")
+        }
+        values = sums
+        shardCount = shards
+        frameCount = frames
+        logLikelihood = total
     }
 
     /// The statistics, checked against `model` (the model they must have been gathered with).
-    /// - Throws: ``TrainingError/statisticsMismatch(_:)`` for statistics of another model or shape.
+    /// - Throws: ``TrainingError/statisticsMismatch(_:)`` for statistics of another model or shape;
+    ///   ``TrainingError/file(path:problem:)`` for sums no data can give
+    ///   (``AdditiveStatistics/consistencyProblem()``).
     public func statistics<Model: StreamingTrainable>(for model: Model, path: String) throws(TrainingError) -> Model.Statistics {
         guard layout == model.statisticsLayout else {
             throw .statisticsMismatch("\(path) holds statistics of \(layout); the model is \(model.statisticsLayout)")
@@ -156,6 +205,9 @@ public struct StatisticsFile: Sendable, Equatable {
         }
         var statistics = model.emptyStatistics()
         try statistics.replaceAll(with: values)
+        if let problem = statistics.consistencyProblem() {
+            throw .file(path: path, problem: "damaged statistics file: \(problem)")
+        }
         return statistics
     }
 

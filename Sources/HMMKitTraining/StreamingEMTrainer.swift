@@ -196,6 +196,10 @@ public struct StreamingEMTrainer<Model: StreamingTrainable> {
         if start.stopReason == .converged || (start.stopReason != nil && start.completedIterations >= options.iterationCount) {
             return StreamingFit(model: model, history: history, stopReason: start.stopReason!)
         }
+        if start.completedIterations >= options.iterationCount {
+            // A run resumed with a smaller budget than it already used.
+            return StreamingFit(model: model, history: history, stopReason: start.stopReason ?? .iterationLimit)
+        }
         let began = DispatchTime.now().uptimeNanoseconds
         var secondsRun: [Double] = []
         var stopReason = TrainingStopReason.iterationLimit

@@ -15,6 +15,21 @@ public protocol AdditiveStatistics: Sendable {
     /// Adds `other`, which has the same layout.
     /// - Throws: ``TrainingError/statisticsMismatch(_:)`` otherwise.
     mutating func accumulate(_ other: Self) throws(TrainingError)
+    /// What makes these sums impossible for any data (a negative count or occupancy, a sum of
+    /// squares below the square of the sum), or nil when they are consistent. Checked once when
+    /// statistics come from outside (a statistics file), never per chunk.
+    func consistencyProblem() -> String?
+}
+
+/// Consistency checks shared by the statistics types.
+enum StatisticsConsistency {
+    /// The first value of `values` below zero by more than rounding (relative to the largest
+    /// magnitude among them), described with `name`; nil if none.
+    static func negative(_ values: ArraySlice<Double>, name: String) -> String? {
+        let scale = values.reduce(1.0) { max($0, abs($1)) }
+        guard let index = values.firstIndex(where: { $0 < -InputLimits.negativeSumTolerance * scale }) else { return nil }
+        return "\(name) \(index - values.startIndex) is \(values[index]); it cannot be negative"
+    }
 }
 
 /// The shape of a model's statistics, recorded in statistics files and checked when they are

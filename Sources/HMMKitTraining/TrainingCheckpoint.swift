@@ -1,5 +1,6 @@
 import Foundation
 import HMMKitMatrixFiles
+import HMMKitNumerics
 
 /// One EM iteration of streaming training, as recorded in checkpoints and progress.
 public struct IterationRecord: Sendable, Hashable, Codable {
@@ -106,6 +107,9 @@ public struct TrainingCheckpoint: Sendable, Equatable {
         guard header.format == Self.formatName else {
             throw .file(path: path, problem: "not an HMMKit training checkpoint (format \(header.format))")
         }
+        guard header.version >= 1 else {
+            throw .file(path: path, problem: "damaged checkpoint: version \(header.version); versions start at 1")
+        }
         guard header.version <= Self.currentVersion else {
             throw .file(path: path, problem: "written by a newer HMMKit (checkpoint version \(header.version)); "
                 + "this build reads version \(Self.currentVersion)")
@@ -114,6 +118,21 @@ public struct TrainingCheckpoint: Sendable, Equatable {
               let identity = header.modelIdentity, let count = header.modelByteCount,
               let completed = header.completedIterations, let history = header.history else {
             throw .file(path: path, problem: "damaged checkpoint: its header lacks fields")
+        }
+        guard (0...InputLimits.maximumIterationCount).contains(completed) else {
+            throw .file(path: path, problem: "damaged checkpoint: completedIterations is \(completed); it must lie in "
+                + "0…\(InputLimits.maximumIterationCount)")
+        }
+        guard history.count == completed else {
+            throw .file(path: path, problem: "damaged checkpoint: completedIterations is \(completed) but the history holds "
+                + "\(history.count) iterations")
+        }
+        for (index, record) in history.enumerated() {
+            guard record.iteration == index + 1, record.frameCount >= 0, record.seconds >= 0 else {
+                throw .file(path: path, problem: "damaged checkpoint: history entry \(index) (iteration \(record.iteration), "
+                    + "frames \(record.frameCount), seconds \(record.seconds)) is not iteration \(index + 1) with non-negative "
+                    + "frames and seconds")
+            }
         }
         let model = Array(bytes[(newline + 1)...])
         guard model.count == count, ModelIdentity.hash(model) == identity else {
