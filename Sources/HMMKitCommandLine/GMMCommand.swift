@@ -58,13 +58,12 @@ struct GMMFit: ParsableCommand {
     @OptionGroup(title: "Large corpora") var streaming: StreamingOptions
 
     func validate() throws {
-        guard components >= 1 else { throw ValidationError("--components must be at least 1") }
-        guard iterations >= 1, restarts >= 1 else {
-            throw ValidationError("--iterations and --restarts must be at least 1")
-        }
-        guard tolerance >= 0, regCovar >= 0, varianceFloor >= 0 else {
-            throw ValidationError("--tolerance, --reg-covar and --variance-floor must be non-negative")
-        }
+        try OptionRange.check(components, in: OptionRange.components, "--components")
+        try OptionRange.check(iterations, in: OptionRange.iterations, "--iterations")
+        try OptionRange.check(restarts, in: 1...InputLimits.maximumRestartCount, "--restarts")
+        try OptionRange.check(tolerance, in: OptionRange.nonNegative, "--tolerance")
+        try OptionRange.check(regCovar, in: OptionRange.nonNegative, "--reg-covar")
+        try OptionRange.check(varianceFloor, in: OptionRange.nonNegative, "--variance-floor")
         if streaming.isStreaming, restarts > 1 || plot != nil {
             throw ValidationError("--restarts and --plot need the whole corpus in memory; drop them to stream (--stream, --mpi, --resume)")
         }

@@ -77,12 +77,13 @@ struct HMMFitCommand: ParsableCommand {
     @OptionGroup(title: "Large corpora") var streaming: StreamingOptions
 
     func validate() throws {
-        guard states >= 1, mixtures >= 1, iterations >= 1 else {
-            throw ValidationError("--states, --mixtures and --iterations must be at least 1")
-        }
-        guard maxJump >= 0, splitEvery >= 0, varianceFloor >= 0 else {
-            throw ValidationError("--max-jump, --split-every and --variance-floor must be non-negative")
-        }
+        try OptionRange.check(states, in: OptionRange.states, "--states")
+        try OptionRange.check(mixtures, in: OptionRange.components, "--mixtures")
+        try OptionRange.check(iterations, in: OptionRange.iterations, "--iterations")
+        try OptionRange.check(maxJump, in: OptionRange.jump, "--max-jump")
+        try OptionRange.check(splitEvery, in: 0...InputLimits.maximumIterationCount, "--split-every")
+        try OptionRange.check(tolerance, in: OptionRange.nonNegative, "--tolerance")
+        try OptionRange.check(varianceFloor, in: OptionRange.nonNegative, "--variance-floor")
     }
 
     func run() throws {

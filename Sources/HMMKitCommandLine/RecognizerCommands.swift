@@ -42,6 +42,7 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         guard output != nil || crossValidate != nil else { throw ValidationError("give -o RECOGNIZER.json (or --cross-validate)") }
+        _ = try model.configuration(covariance: covariance, seed: seed)
         if streaming.isStreaming {
             guard crossValidate == nil else { throw ValidationError("--cross-validate trains in memory; drop --stream, --mpi and --resume") }
             guard streaming.startFrom == nil else { throw ValidationError("--start-from is for hmm fit and gmm fit; train starts from its corpus") }

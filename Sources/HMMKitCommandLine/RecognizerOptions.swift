@@ -80,6 +80,19 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Speaker adaptation: frames a speaker needs before a transform is estimated.")
     var adaptationMinFrames: Int = SpeakerAdaptationOptions().minimumFrames
 
+    /// The ranges of the word-model options (the front end's and VTLN's are checked by
+    /// ``configuration(covariance:seed:)`` through ``RecognizerConfiguration/problems()``).
+    func validate() throws {
+        try OptionRange.check(states, in: OptionRange.states, "--states")
+        try OptionRange.check(mixtures, in: OptionRange.components, "--mixtures")
+        try OptionRange.check(maxJump, in: OptionRange.jump, "--max-jump")
+        try OptionRange.check(iterations, in: OptionRange.iterations, "--iterations")
+        try OptionRange.check(varianceFloor, in: OptionRange.nonNegative, "--variance-floor")
+        try OptionRange.check(vtlnPasses, in: 0...InputLimits.maximumRecognizerPasses, "--vtln-passes")
+        try OptionRange.check(adaptationPasses, in: 1...InputLimits.maximumRecognizerPasses, "--adaptation-passes")
+        try OptionRange.check(adaptationMinFrames, in: 0...Int.max, "--adaptation-min-frames")
+    }
+
     /// The configuration with these options and `covariance`.
     func configuration(covariance: CovarianceType, seed: UInt64) throws -> RecognizerConfiguration {
         var configuration = RecognizerConfiguration(sampleRate: sampleRate)
@@ -133,11 +146,21 @@ extension ModelOptions {
         let parts = text.split(separator: ":")
         if parts.count == 3 {
             let (from, to, step) = (try number(parts[0]), try number(parts[1]), try number(parts[2]))
-            guard step > 0, from <= to else { throw ValidationError("--vtln-warps: FROM:TO:STEP needs FROM ≤ TO and STEP > 0") }
+            guard step > 0, from <= to, from.isFinite, to.isFinite else {
+                throw ValidationError("--vtln-warps: FROM:TO:STEP needs finite FROM ≤ TO and STEP > 0")
+            }
+            let count = ((to - from) / step).rounded(.down) + 1
+            guard count <= Double(InputLimits.maximumWarpFactorCount) else {
+                throw ValidationError("--vtln-warps: \(text) gives \(count) factors; at most \(InputLimits.maximumWarpFactorCount)")
+            }
             return VTLNOptions.grid(from: from, through: to, step: step)
         }
         guard parts.count == 1 else { throw ValidationError("--vtln-warps: give FROM:TO:STEP or a comma-separated list") }
-        return try text.split(separator: ",").map(number)
+        let factors = try text.split(separator: ",").map(number)
+        guard factors.count <= InputLimits.maximumWarpFactorCount else {
+            throw ValidationError("--vtln-warps: \(factors.count) factors; at most \(InputLimits.maximumWarpFactorCount)")
+        }
+        return factors
     }
 }
 
@@ -151,6 +174,11 @@ struct DecisionOptions: ParsableArguments {
     var nBest: Int = 3
 
     var options: RecognitionOptions { RecognitionOptions(usePriors: priors, rejectionThreshold: reject, nBest: nBest) }
+
+    func validate() throws {
+        if let reject { try OptionRange.check(reject, in: OptionRange.finite, "--reject") }
+        try OptionRange.check(nBest, in: 1...InputLimits.maximumNBest, "--n-best")
+    }
 }
 
 extension CepstralNormalization: ExpressibleByArgument {}

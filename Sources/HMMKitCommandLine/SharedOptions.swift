@@ -20,7 +20,7 @@ struct EngineOptions: ParsableArguments {
     }
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        try OptionRange.check(threads, in: 1...InputLimits.maximumThreadCount, "--threads")
     }
 }
 

@@ -24,7 +24,8 @@ struct UpdateArguments: ParsableArguments {
     var regCovar: Double = 1e-6
 
     func validate() throws {
-        guard (varianceFloor ?? 0) >= 0, regCovar >= 0 else { throw ValidationError("--variance-floor and --reg-covar must be non-negative") }
+        if let varianceFloor { try OptionRange.check(varianceFloor, in: OptionRange.nonNegative, "--variance-floor") }
+        try OptionRange.check(regCovar, in: OptionRange.nonNegative, "--reg-covar")
     }
 }
 
@@ -129,7 +130,7 @@ struct AccCommand: ParsableCommand {
     @OptionGroup var report: ReportOptions
 
     func validate() throws {
-        guard chunkFrames >= 1 else { throw ValidationError("--chunk-frames must be at least 1") }
+        try OptionRange.check(chunkFrames, in: 1...InputLimits.maximumChunkFrames, "--chunk-frames")
     }
 
     func run() throws {

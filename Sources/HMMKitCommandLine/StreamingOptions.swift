@@ -43,7 +43,8 @@ struct StreamingOptions: ParsableArguments {
     var isStreaming: Bool { stream || mpi || resume || startFrom != nil }
 
     func validate() throws {
-        guard chunkFrames >= 1, initFrames >= 1 else { throw ValidationError("--chunk-frames and --init-frames must be at least 1") }
+        try OptionRange.check(chunkFrames, in: 1...InputLimits.maximumChunkFrames, "--chunk-frames")
+        try OptionRange.check(initFrames, in: 1...InputLimits.maximumChunkFrames, "--init-frames")
         if mpi && !MPISupport.isAvailable {
             throw ValidationError("this hmmkit was built without MPI; rebuild it with `swift build -c release --traits MPI` "
                 + "(needs libopenmpi-dev) to use --mpi")

@@ -92,4 +92,23 @@ public enum InputLimits {
     /// The relative tolerance below zero for sums that cannot be negative (occupancies, frame
     /// and transition counts, `Σ γ x²`): summing in another order may leave `−1e-9 ·` the total.
     public static let negativeSumTolerance: Double = 1e-9
+
+    // MARK: - Command-line options
+
+    /// The most worker threads an option may ask for: past the machine's cores threads only add
+    /// scheduling and per-worker buffers, and every partition in HMMKit is fixed, so the result
+    /// does not change; 1,024 is above any single machine HMMKit runs on.
+    public static let maximumThreadCount = 1024
+
+    /// The most independent EM restarts of one fit: each is a whole training run, so 1,000 is
+    /// already days of work on a large corpus (scikit-learn's `n_init` is usually 1–10).
+    public static let maximumRestartCount = 1000
+
+    /// The most frames of a streaming chunk or of the initialisation sample: a chunk of
+    /// 2²⁴ frames is 5 GB of Double features at 39 dimensions, about a fifth of a 24 GiB machine
+    /// (the default chunk is 16,384 frames).
+    public static let maximumChunkFrames = 1 << 24
+
+    /// The most alternatives a recognition lists per file (there are never more than labels).
+    public static let maximumNBest = 1 << 20
 }

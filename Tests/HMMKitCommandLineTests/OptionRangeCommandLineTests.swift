@@ -1,0 +1,56 @@
+import Foundation
+import HMMKitTestSupport
+import Testing
+
+/// Every numeric option outside its declared range (``OptionRange``) is bad usage: exit 64 and a
+/// message naming the option, before any file is read or written — never a trap, a hang or a
+/// giant allocation later.
+@Suite("hmmkit option ranges")
+struct OptionRangeCommandLineTests {
+    static let huge = String(Int.max)
+
+    /// (command line before `-o OUTPUT`, the option the message must name).
+    static let cases: [([String], String)] = [
+        (["gmm", "fit", "x.npy", "--components", "0"], "--components"),
+        (["gmm", "fit", "x.npy", "--components", huge], "--components"),
+        (["gmm", "fit", "x.npy", "--components", "2", "--iterations", huge], "--iterations"),
+        (["gmm", "fit", "x.npy", "--components", "2", "--restarts", "1000000000"], "--restarts"),
+        (["gmm", "fit", "x.npy", "--components", "2", "--tolerance", "nan"], "--tolerance"),
+        (["gmm", "fit", "x.npy", "--components", "2", "--reg-covar", "inf"], "--reg-covar"),
+        (["gmm", "fit", "x.npy", "--components", "2", "--variance-floor", "-1"], "--variance-floor"),
+        (["gmm", "fit", "x.npy", "--components", "2", "--threads", "0"], "--threads"),
+        (["gmm", "fit", "x.npy", "--components", "2", "--threads", huge], "--threads"),
+        (["gmm", "fit", "x.npy", "--components", "2", "--stream", "--chunk-frames", huge], "--chunk-frames"),
+        (["gmm", "fit", "x.npy", "--components", "2", "--stream", "--init-frames", "0"], "--init-frames"),
+        (["hmm", "fit", "x.npy", "--states", huge], "--states"),
+        (["hmm", "fit", "x.npy", "--states", "3", "--mixtures", huge], "--mixtures"),
+        (["hmm", "fit", "x.npy", "--states", "3", "--max-jump", huge], "--max-jump"),
+        (["hmm", "fit", "x.npy", "--states", "3", "--split-every", "-1"], "--split-every"),
+        (["hmm", "fit", "x.npy", "--states", "3", "--tolerance", "-inf"], "--tolerance"),
+        (["train", "corpus", "--states", huge], "--states"),
+        (["train", "corpus", "--iterations", "0"], "--iterations"),
+        (["train", "corpus", "--variance-floor", "nan"], "--variance-floor"),
+        (["train", "corpus", "--vtln-passes", huge], "--vtln-passes"),
+        (["train", "corpus", "--adaptation-passes", "0"], "--adaptation-passes"),
+        (["train", "corpus", "--vtln-warps", "0.8:1.2:1e-12"], "--vtln-warps"),
+        (["train", "corpus", "--vtln-warps", "0.8:inf:0.1"], "--vtln-warps"),
+        (["train", "corpus", "--speed-perturbation", "nan"], "speed perturbation"),
+    ]
+
+    @Test(arguments: cases)
+    func outOfRangeIsBadUsage(arguments: [String], option: String) throws {
+        let folder = try TemporaryFolder()
+        let output = folder.file("out.json")
+        let run = try HMMKitBinary.run(arguments + ["-o", output.path])
+        #expect(run.status == 64, "\(arguments): \(run.stderr)")
+        #expect(run.stderr.contains(option), "\(arguments): \(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+    }
+
+    @Test func recognitionOptions() throws {
+        for (arguments, option) in [(["--n-best", "0"], "--n-best"), (["--reject", "nan"], "--reject")] {
+            let run = try HMMKitBinary.run(["recognize", "r.json", "a.wav"] + arguments)
+            #expect(run.status == 64 && run.stderr.contains(option), "\(arguments): \(run.stderr)")
+        }
+    }
+}
