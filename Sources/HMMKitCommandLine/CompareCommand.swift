@@ -30,17 +30,33 @@ struct CompareCommand: ParsableCommand {
     @OptionGroup var engine: EngineOptions
     @OptionGroup var report: ReportOptions
 
-    func run() throws {
-        func list<T>(_ text: String?, _ fallback: T, _ parse: (String) -> T?) throws -> [T] {
-            guard let text else { return [fallback] }
-            return try text.split(separator: ",").map { part in
-                guard let value = parse(part.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("cannot read \"\(part)\"") }
-                return value
+    /// The values of a comma-separated list option (`fallback` when it is not given).
+    private func list<T>(_ text: String?, _ option: String, _ fallback: T, _ parse: (String) -> T?) throws -> [T] {
+        guard let text else { return [fallback] }
+        return try text.split(separator: ",").map { part in
+            guard let value = parse(part.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("\(option): cannot read \"\(part)\"")
             }
+            return value
         }
-        let types = try list(covariance, CovarianceType.diagonal) { CovarianceType(rawValue: $0) }
-        let stateCounts = try list(statesList, model.states) { Int($0) }
-        let mixtureCounts = try list(mixturesList, model.mixtures) { Int($0) }
+    }
+
+    private var covarianceTypes: [CovarianceType] {
+        get throws { try list(covariance, "--covariance", CovarianceType.diagonal) { CovarianceType(rawValue: $0) } }
+    }
+    private var stateCounts: [Int] { get throws { try list(statesList, "--states-list", model.states) { Int($0) } } }
+    private var mixtureCounts: [Int] { get throws { try list(mixturesList, "--mixtures-list", model.mixtures) { Int($0) } } }
+
+    func validate() throws {
+        guard try !covarianceTypes.isEmpty else { throw ValidationError("--covariance: give at least one covariance type") }
+        for states in try stateCounts { try OptionRange.check(states, in: OptionRange.states, "--states-list") }
+        for mixtures in try mixtureCounts { try OptionRange.check(mixtures, in: OptionRange.components, "--mixtures-list") }
+    }
+
+    func run() throws {
+        let types = try covarianceTypes
+        let stateCounts = try stateCounts
+        let mixtureCounts = try mixtureCounts
         let parts: CorpusSplit
         do { parts = try corpus.load().split(CorpusSplitSpecification.parse(split), seed: seed) } catch let error as ExitCode {
             throw error

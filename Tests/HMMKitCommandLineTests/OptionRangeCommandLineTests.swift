@@ -35,6 +35,9 @@ struct OptionRangeCommandLineTests {
         (["train", "corpus", "--vtln-warps", "0.8:1.2:1e-12"], "--vtln-warps"),
         (["train", "corpus", "--vtln-warps", "0.8:inf:0.1"], "--vtln-warps"),
         (["train", "corpus", "--speed-perturbation", "nan"], "speed perturbation"),
+        (["compare", "corpus", "--states-list", "3,\(huge)"], "--states-list"),
+        (["compare", "corpus", "--mixtures-list", "0"], "--mixtures-list"),
+        (["compare", "corpus", "--covariance", "diag,banana"], "--covariance"),
     ]
 
     @Test(arguments: cases)
