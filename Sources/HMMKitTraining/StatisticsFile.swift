@@ -159,7 +159,8 @@ public struct StatisticsFile: Sendable, Equatable {
     }
 
     /// Adds the statistics of `other` (read from `path`), which must belong to the same model.
-    /// - Throws: ``TrainingError/statisticsMismatch(_:)`` naming `path` otherwise.
+    /// - Throws: ``TrainingError/statisticsMismatch(_:)`` naming `path` otherwise;
+    ///   ``TrainingError/file(path:problem:)`` when a sum or the shard count would overflow.
     public mutating func add(_ other: StatisticsFile, path: String) throws(TrainingError) {
         guard other.layout == layout else {
             throw .statisticsMismatch("\(path) holds statistics of \(other.layout), the files before it of \(layout)")
@@ -182,7 +183,7 @@ public struct StatisticsFile: Sendable, Equatable {
         }
         let frames = frameCount + other.frameCount, total = logLikelihood + other.logLikelihood
         guard allFinite, frames.isFinite, total.isFinite else {
-            throw .statisticsMismatch("adding \(path) overflows the sums (a value becomes ±∞); the files cannot be summed")
+            throw .file(path: path, problem: "adding its statistics to the files before it overflows the sums (a value becomes ±∞)")
         }
         values = sums
         shardCount = shards
