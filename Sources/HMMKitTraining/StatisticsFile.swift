@@ -40,7 +40,11 @@ public struct StatisticsFile: Sendable, Equatable {
     public var logLikelihood: Double
 
     /// The file form of `statistics` gathered with `model`.
+    /// - Throws: ``TrainingError/invalidArgument(_:)`` for a NaN or infinite value.
     public init<Model: StreamingTrainable>(_ statistics: Model.Statistics, model: Model) throws(TrainingError) {
+        if let index = statistics.values.firstIndex(where: { !$0.isFinite }) {
+            throw .invalidArgument("statistics value \(index) is \(statistics.values[index]); only finite statistics are written")
+        }
         layout = model.statisticsLayout
         modelIdentity = try model.identity()
         shardCount = 1
