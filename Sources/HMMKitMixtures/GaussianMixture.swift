@@ -69,8 +69,8 @@ public struct GaussianMixture<Scalar: MatrixScalar>: Sendable {
         self.cache = try ScoringCache(weights: weights, means: means, covariances: covariances, backend: backend)
     }
 
-    /// Throws unless every covariance entry is finite and every variance (a diagonal entry) is
-    /// at least ``InputLimits/minimumVariance``.
+    /// Throws unless every covariance entry is finite, every full or tied matrix symmetric (to a
+    /// relative 1e-6), and every variance (a diagonal entry) at least ``InputLimits/minimumVariance``.
     private static func checkCovarianceValues(_ covariances: Covariances<Scalar>, dimension d: Int) throws(MixtureError) {
         func check(_ matrix: Matrix<Scalar>, component: Int, diagonalOnly: Bool) throws(MixtureError) {
             for i in 0..<matrix.rowCount {
@@ -78,6 +78,14 @@ public struct GaussianMixture<Scalar: MatrixScalar>: Sendable {
                     let value = Double(matrix[i, j])
                     guard value.isFinite else {
                         throw .invalidParameter("the covariance of component \(component) holds \(value) at [\(i), \(j)]; it must be finite")
+                    }
+                    if !diagonalOnly, j < i {
+                        // Only the lower triangle is factorised: an asymmetric matrix is damaged, not a covariance.
+                        let mirror = Double(matrix[j, i])
+                        guard abs(value - mirror) <= 1e-6 * max(abs(value), abs(mirror), Double.leastNormalMagnitude) else {
+                            throw .invalidParameter("the covariance of component \(component) is not symmetric: [\(i), \(j)] is "
+                                + "\(value), [\(j), \(i)] is \(mirror)")
+                        }
                     }
                     if diagonalOnly || i == j {
                         guard value >= InputLimits.minimumVariance else {

@@ -53,6 +53,19 @@ struct MixtureInputLimitTests {
         }
     }
 
+    /// Only the lower triangle of a full covariance is factorised, so an asymmetric one would be
+    /// scored as another matrix: refused.
+    @Test func asymmetricCovariancesAreRefused() {
+        #expect(throws: MixtureError.self) {
+            _ = try GaussianMixture<Double>(weights: [1], means: Matrix(rows: [[0, 0]]),
+                                            covariances: .full([Matrix(rows: [[2, 1], [0.5, 2]])]))
+        }
+        #expect(throws: Never.self) {
+            _ = try GaussianMixture<Double>(weights: [1], means: Matrix(rows: [[0, 0]]),
+                                            covariances: .full([Matrix(rows: [[2, 1], [1, 2]])]))
+        }
+    }
+
     /// Parameters that pass every check in Double can overflow Float's scoring terms (μ/σ² past
     /// 3.4e38): refused, never scored as ±∞.
     @Test func floatModelsWhoseTermsOverflowAreRefused() throws {

@@ -97,6 +97,17 @@ struct FileLimitTests {
         #expect(throws: TrainingError.self) { try file.add(other, path: "o.acc") }
     }
 
+    /// Byte counts whose sum overflows (`Int.max` and 2) trapped while they were added up.
+    @Test func modelSetByteCountsAreAddedWithCheckedArithmetic() {
+        let header = #"{"byteCounts":[9223372036854775807,2],"format":"HMMKit.ModelSet","labels":["a","b"],"version":2}"#
+        do {
+            _ = try ModelSet<GMMHMM<Double>>(fileContents: Array(header.utf8) + [10, 123, 125], path: "set", backend: .default)
+            Issue.record("accepted")
+        } catch {
+            #expect("\(error)".contains("do not add up"), "\(error)")
+        }
+    }
+
     @Test func checkpointCountsAreChecked() throws {
         let record = IterationRecord(iteration: 1, logLikelihood: -5, frameCount: 2, seconds: 0.5)
         func problem(completed: Int, history: [IterationRecord]) throws -> String {
