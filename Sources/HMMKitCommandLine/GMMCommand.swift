@@ -58,7 +58,9 @@ struct GMMFit: ParsableCommand {
     @OptionGroup(title: "Large corpora") var streaming: StreamingOptions
 
     func validate() throws {
-        guard components >= 1 else { throw ValidationError("--components must be at least 1") }
+        guard (1...InputLimits.maximumComponentCount).contains(components) else {
+            throw ValidationError("--components must lie in 1…\(InputLimits.maximumComponentCount)")
+        }
         guard iterations >= 1, restarts >= 1 else {
             throw ValidationError("--iterations and --restarts must be at least 1")
         }

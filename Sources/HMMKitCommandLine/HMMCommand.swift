@@ -83,6 +83,11 @@ struct HMMFitCommand: ParsableCommand {
         guard maxJump >= 0, splitEvery >= 0, varianceFloor >= 0 else {
             throw ValidationError("--max-jump, --split-every and --variance-floor must be non-negative")
         }
+        guard states <= InputLimits.maximumStateCount, mixtures <= InputLimits.maximumComponentCount,
+              maxJump <= InputLimits.maximumJump else {
+            throw ValidationError("--states, --mixtures and --max-jump must be at most \(InputLimits.maximumStateCount), "
+                + "\(InputLimits.maximumComponentCount) and \(InputLimits.maximumJump)")
+        }
     }
 
     func run() throws {

@@ -114,6 +114,19 @@ struct HardeningModelFileTests {
                           ["e200.npy", "frame 1, column 0 is 1e+200", "within ±1e+18"], output: bench.path("e.acc"))
     }
 
+    /// Sizes past ``InputLimits`` are usage errors (exit 64) before anything is allocated: 1e8
+    /// states aborted on a 1e16-byte allocation, `--mixtures Int.max` crashed.
+    @Test func fitOptionsPastTheLimitsAreUsageErrors() throws {
+        let bench = try Workbench()
+        for options in [["hmm", "fit", "--states", "100000000"], ["hmm", "fit", "--states", "2", "--mixtures", "\(Int.max)"],
+                        ["hmm", "fit", "--states", "2", "--max-jump", "\(Int.max)"], ["gmm", "fit", "--components", "100000000000"]] {
+            let run = try HMMKitBinary.run(options + [bench.path("x.npy"), "-o", bench.path("o.json")])
+            #expect(run.status == 64, "\(options): \(run.status) \(run.stderr)")
+            #expect(run.stderr.contains("must"), "\(run.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: bench.path("o.json")))
+        }
+    }
+
     /// `gmm score` printed −nan / −inf with exit 0 (and failed with a raw encoding error under
     /// --json) for a 1e308 row; now the file and the row are named.
     @Test func gmmScoreNamesTheFileAndRowOfAnUnusableValue() throws {
