@@ -143,7 +143,7 @@ struct HardeningModelFileTests {
     // MARK: Model files
 
     @Test(arguments: [
-        ("denormal variance", "diagonalCovariances", "below the smallest usable variance 1e-30"),
+        ("denormal variance", "diagonalCovariances", "variance 5e-324 in dimension 0; variances must be finite and at least the smallest usable variance 1e-30"),
         ("1e308 mean", "means", "the mean of component 0 is 1e+308 in dimension 0"),
         ("weights summing to 1.1", "weights", "weights must sum to 1 (got 1.1"),
         ("NaN-free but indefinite full covariance", "fullCovariances", "not positive definite"),
