@@ -157,8 +157,21 @@ public struct HMMTrainer<Scalar: MatrixScalar>: Sendable {
         return try GMMHMM(chain: chain, mixtures: mixtures, backend: backend)
     }
 
+    /// Throws unless the state and component counts lie within ``InputLimits`` (an `S × S`
+    /// chain and `S · M` components are allocated from them).
+    func checkSizes() throws(HMMError) {
+        guard (1...InputLimits.maximumStateCount).contains(stateCount) else {
+            throw .invalidArgument("the state count is \(stateCount); it must lie in 1…\(InputLimits.maximumStateCount)")
+        }
+        guard (1...InputLimits.maximumComponentCount).contains(componentsPerState) else {
+            throw .invalidArgument("the components per state are \(componentsPerState); they must lie in "
+                + "1…\(InputLimits.maximumComponentCount)")
+        }
+    }
+
     /// The chain Baum-Welch starts from (see ``initialModel(_:lengths:)``).
     public func initialChain(lengths: [Int]) throws(HMMError) -> MarkovChain<Scalar> {
+        try checkSizes()
         let s = stateCount
         let structure: TransitionStructure
         do { structure = try topology.structure(stateCount: s) } catch { throw .markov(error) }

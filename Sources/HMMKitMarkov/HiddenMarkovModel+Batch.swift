@@ -132,9 +132,16 @@ extension HiddenMarkovModel {
     }
 
     /// A kernel's error for sequence `sequence`, as the caller should see it: a non-finite
-    /// emission log-likelihood caused by a NaN or ±∞ frame becomes ``HMMError/nonFiniteData(sequence:frame:column:value:)``.
+    /// emission log-likelihood or an impossible frame caused by a NaN, ±∞ or out-of-range value
+    /// becomes ``HMMError/nonFiniteData(sequence:frame:column:value:)``.
     func explain(_ error: MarkovError, frames: Matrix<Scalar>, layout: SequenceLayout) -> HMMError {
-        if case let .invalidLogLikelihood(sequence, frame, _, _) = error {
+        let failing: (sequence: Int, frame: Int)?
+        switch error {
+        case let .invalidLogLikelihood(sequence, frame, _, _), let .impossibleSequence(sequence, _, frame):
+            failing = (sequence, frame)
+        default: failing = nil
+        }
+        if let (sequence, frame) = failing, frame >= 0, frame < layout.lengths[sequence] {
             let row = layout.offsets[sequence] + frame
             for column in 0..<frames.columnCount where !FeatureValues.isUsable(Double(frames[row, column])) {
                 return .nonFiniteData(sequence: sequence, frame: frame, column: column, value: Double(frames[row, column]))

@@ -103,7 +103,7 @@ extension HiddenMarkovModel {
             chain = try MarkovChain(startProbabilities: document.startProbabilities.map { S($0) },
                                     transitions: Matrix(rows: document.transitions.map { $0.map { S($0) } }),
                                     topology: try document.topology.topology(path: path), end: .states(document.endStates))
-        } catch let error as HMMError { throw error } catch let error as MarkovError { throw .markov(error) } catch {
+        } catch let error as HMMError { throw error } catch {
             throw .file(path: path, problem: "\(error)")
         }
         var mixtures: [GaussianMixture<S>] = []

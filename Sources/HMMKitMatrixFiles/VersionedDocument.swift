@@ -34,12 +34,45 @@ package enum VersionedDocument {
         guard header.format == format else {
             throw DocumentProblem(description: "not an HMMKit \(kind) (format \(header.format.map { "\"\($0)\"" } ?? "missing"))")
         }
-        guard let version = header.version, version <= currentVersion else {
-            throw DocumentProblem(description: "written by a newer HMMKit (\(kind) format version \(header.version ?? -1)); "
+        guard let version = header.version, version >= 1 else {
+            throw DocumentProblem(description: "damaged \(kind) file: version is \(header.version.map(String.init) ?? "missing"); "
+                + "versions start at 1")
+        }
+        guard version <= currentVersion else {
+            throw DocumentProblem(description: "written by a newer HMMKit (\(kind) format version \(version)); "
                 + "this build reads version \(currentVersion)")
         }
-        do { return try JSONDecoder().decode(D.self, from: Data(bytes)) } catch {
+        do { return try JSONDecoder().decode(D.self, from: Data(bytes)) } catch let error as DecodingError {
+            throw DocumentProblem(description: "damaged \(kind) file: \(describe(error))")
+        } catch {
             throw DocumentProblem(description: "damaged \(kind) file: \(error)")
+        }
+    }
+
+    /// A decoding failure as the field it concerns (`states[2].weights`) and what was wrong.
+    static func describe(_ error: DecodingError) -> String {
+        func field(_ path: [any CodingKey]) -> String {
+            let text = path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return text.hasPrefix(".") ? String(text.dropFirst()) : text.isEmpty ? "the document" : text
+        }
+        func expected(_ type: Any.Type) -> String {
+            let name = "\(type)"
+            if name.hasPrefix("Array") { return "a list" }
+            if name.hasPrefix("Dictionary") { return "an object" }
+            switch name {
+            case "Double", "Float": return "a number"
+            case "Int", "Int32", "Int64", "UInt64", "UInt32": return "an integer"
+            case "String": return "a string"
+            case "Bool": return "true or false"
+            default: return "a value of type \(name)"
+            }
+        }
+        switch error {
+        case let .typeMismatch(type, context): return "\(field(context.codingPath)) must be \(expected(type))"
+        case let .valueNotFound(type, context): return "\(field(context.codingPath)) is null; it must be \(expected(type))"
+        case let .keyNotFound(key, context): return "\(field(context.codingPath + [key])) is missing"
+        case let .dataCorrupted(context): return "\(field(context.codingPath)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
         }
     }
 }

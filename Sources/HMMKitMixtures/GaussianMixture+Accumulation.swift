@@ -189,18 +189,22 @@ extension GaussianMixture {
     /// on `threadCount` workers, bitwise independent of the thread count (see ``EStepPartition``).
     /// Finiteness is checked block by block inside the workers, while each block is in cache.
     /// - Throws: ``MixtureError/dimensionMismatch(model:data:)``; ``MixtureError/nonFiniteData(row:column:value:)``
-    ///   naming the first bad element.
+    ///   naming the first bad element of the first frame that scores non-finite;
+    ///   ``MixtureError/nonFiniteScore(row:value:)`` for such a frame without one.
     public func statistics(of data: Matrix<Scalar>, backend: ComputeBackend = .default, threadCount: Int = 1,
                            partition: EStepPartition = EStepPartition()) throws(MixtureError) -> GaussianMixtureStatistics {
         guard data.columnCount == dimension else { throw .dimensionMismatch(model: dimension, data: data.columnCount) }
         let (statistics, firstBad) = accumulate(data, backend: backend, threadCount: threadCount, partition: partition,
                                                 checking: true)
-        if let (row, column, value) = firstBad { throw .nonFiniteData(row: row, column: column, value: value) }
+        if let (row, column, value) = firstBad {
+            throw column < 0 ? .nonFiniteScore(row: row, value: value) : .nonFiniteData(row: row, column: column, value: value)
+        }
         return statistics
     }
 
     /// The E-step over `data` in fixed chunks (see ``EStepPartition``); with `checking`, a chunk
-    /// stops at a block holding NaN or ±∞ and the first such element (lowest row) is returned.
+    /// stops at a block with a frame that scores NaN or ±∞, and that frame's problem (lowest row)
+    /// is returned as ``MixtureWorkspace/firstNonFiniteFrame()`` describes it.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func accumulate(_ data: Matrix<Scalar>, backend: ComputeBackend, threadCount: Int,

@@ -62,27 +62,36 @@ public struct GaussianMixture<Scalar: MatrixScalar>: Sendable {
                 throw .shapeMismatch("the tied covariance must be \(d) × \(d)")
             }
         }
-        try Self.checkCovarianceValues(covariances, dimension: d)
+        try Self.checkCovarianceValues(covariances)
         self.weights = weights
         self.means = means
         self.covariances = covariances
         self.cache = try ScoringCache(weights: weights, means: means, covariances: covariances, backend: backend)
     }
 
-    /// Throws unless every covariance entry is finite and every variance (a diagonal entry) is
-    /// at least ``InputLimits/minimumVariance``.
-    private static func checkCovarianceValues(_ covariances: Covariances<Scalar>, dimension d: Int) throws(MixtureError) {
-        func check(_ matrix: Matrix<Scalar>, component: Int, diagonalOnly: Bool) throws(MixtureError) {
+    /// Throws unless every entry of a full or tied covariance is finite, the matrix symmetric (to
+    /// a relative 1e-6) and every variance on its diagonal at least ``InputLimits/minimumVariance``
+    /// (diagonal and spherical variances are checked by ``ScoringCache``).
+    private static func checkCovarianceValues(_ covariances: Covariances<Scalar>) throws(MixtureError) {
+        func check(_ matrix: Matrix<Scalar>, component: Int) throws(MixtureError) {
             for i in 0..<matrix.rowCount {
                 for j in 0..<matrix.columnCount {
                     let value = Double(matrix[i, j])
                     guard value.isFinite else {
                         throw .invalidParameter("the covariance of component \(component) holds \(value) at [\(i), \(j)]; it must be finite")
                     }
-                    if diagonalOnly || i == j {
+                    if j < i {
+                        // Only the lower triangle is factorised: an asymmetric matrix is damaged, not a covariance.
+                        let mirror = Double(matrix[j, i])
+                        guard abs(value - mirror) <= 1e-6 * max(abs(value), abs(mirror), Double.leastNormalMagnitude) else {
+                            throw .invalidParameter("the covariance of component \(component) is not symmetric: [\(i), \(j)] is "
+                                + "\(value), [\(j), \(i)] is \(mirror)")
+                        }
+                    }
+                    if i == j {
                         guard value >= InputLimits.minimumVariance else {
-                            throw .singularCovariance(component: component, detail: "variance \(value) in dimension \(diagonalOnly ? j : i) "
-                                + "is below the smallest usable variance \(InputLimits.minimumVariance)")
+                            throw .singularCovariance(component: component, detail: "variance \(value) in dimension \(i); variances must be "
+                                + "finite and at least the smallest usable variance \(InputLimits.minimumVariance)")
                         }
                     }
                 }
@@ -90,16 +99,9 @@ public struct GaussianMixture<Scalar: MatrixScalar>: Sendable {
         }
         switch covariances {
         case .full(let matrices):
-            for (component, matrix) in matrices.enumerated() { try check(matrix, component: component, diagonalOnly: false) }
-        case .tied(let matrix): try check(matrix, component: 0, diagonalOnly: false)
-        case .diagonal(let variances):
-            for component in 0..<variances.rowCount {
-                try check(variances.rows(component..<(component + 1)), component: component, diagonalOnly: true)
-            }
-        case .spherical(let variances):
-            for (component, variance) in variances.enumerated() {
-                try check(Matrix(rowCount: 1, columnCount: 1, elements: [variance]), component: component, diagonalOnly: true)
-            }
+            for (component, matrix) in matrices.enumerated() { try check(matrix, component: component) }
+        case .tied(let matrix): try check(matrix, component: 0)
+        case .diagonal, .spherical: break  // checked while the scoring terms are built
         }
     }
 
@@ -154,7 +156,8 @@ struct ScoringCache<Scalar: MatrixScalar>: Sendable {
                     let variance: Double
                     if case .diagonal(let v) = covariances { variance = Double(v[c, j]) } else if case .spherical(let v) = covariances { variance = Double(v[c]) } else { variance = 1 }
                     guard variance >= InputLimits.minimumVariance, variance.isFinite else {
-                        throw .singularCovariance(component: c, detail: "variance \(variance) in dimension \(j)")
+                        throw .singularCovariance(component: c, detail: "variance \(variance) in dimension \(j); variances must be "
+                            + "finite and at least the smallest usable variance \(InputLimits.minimumVariance)")
                     }
                     let mean = Double(means[c, j])
                     linear[j, c] = Scalar(mean / variance)

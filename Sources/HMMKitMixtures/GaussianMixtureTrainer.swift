@@ -91,7 +91,9 @@ public struct GaussianMixtureTrainer<Scalar: MatrixScalar>: Sendable {
         using generator: inout G, progress: ((MixtureIteration) -> Void)? = nil
     ) throws(MixtureError) -> GaussianMixtureFit<Scalar> {
         let k = options.componentCount
-        guard k >= 1 else { throw .invalidParameter("componentCount must be at least 1 (got \(k))") }
+        guard (1...InputLimits.maximumComponentCount).contains(k) else {
+            throw .invalidParameter("componentCount must lie in 1…\(InputLimits.maximumComponentCount) (got \(k))")
+        }
         guard options.restarts >= 1, options.maxIterations >= 1 else {
             throw .invalidParameter("restarts and maxIterations must be at least 1")
         }

@@ -69,21 +69,25 @@ public final class MixtureWorkspace<Scalar: MatrixScalar> {
         }
     }
 
-    /// The first non-finite element in the current block's row `local`, as (row in the data,
-    /// column, value), or nil.
+    /// The first element in the current block's row `local` that is NaN, ±∞ or beyond
+    /// ``InputLimits/maximumFeatureMagnitude``, as (row in the data, column, value), or nil.
     package func nonFinite(inRow local: Int) -> (Int, Int, Double)? {
         let d = source.columnCount
         return withBlock { first in
-            for j in 0..<d where !first[local * d + j].isFinite { return (rows.lowerBound + local, j, Double(first[local * d + j])) }
+            for j in 0..<d where !FeatureValues.isUsable(Double(first[local * d + j])) {
+                return (rows.lowerBound + local, j, Double(first[local * d + j]))
+            }
             return nil
         }
     }
 
-    /// The first non-finite data element among the frames of the current block whose
-    /// log-likelihood came out non-finite, or nil.
+    /// For the first frame of the current block whose log-likelihood came out non-finite: its
+    /// first unusable element as (row in the data, column, value), or — when every element is
+    /// usable and the frame still scores ±∞ or NaN — (row, −1, the log-likelihood). Nil when
+    /// every frame scored finite.
     func firstNonFiniteFrame() -> (Int, Int, Double)? {
         for local in 0..<frameLogLikelihoods.count where !frameLogLikelihoods[local].isFinite {
-            if let problem = nonFinite(inRow: local) { return problem }
+            return nonFinite(inRow: local) ?? (rows.lowerBound + local, -1, Double(frameLogLikelihoods[local]))
         }
         return nil
     }

@@ -70,7 +70,10 @@ extension Recognizer {
         let configuration = document.configuration
         try Self.validateLimits(configuration, damaged: damaged)
         let problems = configuration.problems()
-        guard problems.isEmpty else { throw damaged("configuration: " + problems.joined(separator: "; ")) }
+        guard problems.isEmpty else {
+            let more = problems.count > 3 ? "; … and \(problems.count - 3) more" : ""
+            throw damaged("configuration: " + problems.prefix(3).joined(separator: "; ") + more)
+        }
 
         let labelCount = document.labels.count
         guard labelCount >= 1, document.models.count == labelCount, document.trainingCounts.count == labelCount,

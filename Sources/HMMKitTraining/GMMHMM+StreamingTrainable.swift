@@ -14,7 +14,7 @@ extension HMMStatistics: AdditiveStatistics {
     /// Negative sequence, frame, start, occupancy or transition counts, or an emission problem.
     public func consistencyProblem() -> String? {
         guard markov.sequenceCount >= 0, markov.frameCount >= 0 else {
-            return "the sequence and frame counts are \(markov.sequenceCount) and \(markov.frameCount); they cannot be negative"
+            return "the sequence count is \(markov.sequenceCount) and the frame count \(markov.frameCount); they cannot be negative"
         }
         if let problem = StatisticsConsistency.negative(markov.startCounts, name: "the start count of state") { return problem }
         if let problem = StatisticsConsistency.negative(markov.occupancies, name: "the occupancy of state") { return problem }
@@ -106,6 +106,12 @@ enum SequenceProblem {
             let position = chunk.position(ofRow: row)
             return .sequence(name: chunk.names[position], index: chunk.indices[position],
                              problem: "frame \(row - chunk.firstRow(of: position)), column \(column) is \(value); \(FeatureValues.rule)")
+        }
+        if case let .nonFiniteScore(row, value) = error, !chunk.lengths.isEmpty {
+            let position = chunk.position(ofRow: row)
+            return .sequence(name: chunk.names[position], index: chunk.indices[position],
+                             problem: "frame \(row - chunk.firstRow(of: position)) has the log-likelihood \(value) under the model; "
+                                + "it lies too far from every component to be scored")
         }
         return .mixture(error)
     }

@@ -21,11 +21,13 @@ extension GaussianMixtureStatistics: AdditiveStatistics {
         case .diagonal, .spherical:
             if let problem = StatisticsConsistency.negative(secondOrder, name: "second-order sum") { return problem }
             for c in 0..<k {
+                guard occupancy[c] > 0 else { continue }
                 for j in 0..<d {
-                    let sumOfSquares = occupancy[c] * second[c * d + j], squareOfSum = first[c * d + j] * first[c * d + j]
-                    if sumOfSquares - squareOfSum < -1e-6 * max(sumOfSquares, squareOfSum) {
-                        return "component \(c), dimension \(j): occupancy × Σγx² = \(sumOfSquares) is below (Σγx)² = "
-                            + "\(squareOfSum), a negative variance"
+                    // Var = Σγx²/Σγ − (Σγx/Σγ)², which cancellation may leave slightly negative.
+                    let meanOfSquares = second[c * d + j] / occupancy[c], mean = first[c * d + j] / occupancy[c]
+                    if meanOfSquares - mean * mean < -1e-6 * max(meanOfSquares, mean * mean) {
+                        return "component \(c), dimension \(j): Σγx²/Σγ = \(meanOfSquares) is below (Σγx/Σγ)² = "
+                            + "\(mean * mean), a negative variance"
                     }
                 }
             }

@@ -195,11 +195,13 @@ public struct ModelSet<Model: StreamingTrainable>: StreamingTrainable {
               header.format == Self.fileFormat else {
             throw .file(path: path, problem: "not an HMMKit model set")
         }
+        guard header.version >= 1 else { throw .file(path: path, problem: "damaged model set: version \(header.version)") }
         guard header.version <= Self.fileVersion else {
             throw .file(path: path, problem: "written by a newer HMMKit (model set version \(header.version))")
         }
-        guard header.byteCounts.count == header.labels.count, header.byteCounts.allSatisfy({ $0 >= 0 }),
-              header.byteCounts.reduce(0, +) == bytes.count - newline - 1 else {
+        // Checked: byte counts come from the file, and their sum must not overflow.
+        let total = header.byteCounts.reduce(Optional(0)) { sum, count in sum.flatMap { InputLimits.sum($0, count) } }
+        guard header.byteCounts.count == header.labels.count, total == bytes.count - newline - 1 else {
             throw .file(path: path, problem: "damaged model set: the sizes in its header do not add up to the file")
         }
         var models: [Model] = [], start = newline + 1

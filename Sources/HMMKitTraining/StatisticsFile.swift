@@ -40,7 +40,11 @@ public struct StatisticsFile: Sendable, Equatable {
     public var logLikelihood: Double
 
     /// The file form of `statistics` gathered with `model`.
+    /// - Throws: ``TrainingError/invalidArgument(_:)`` for a NaN or infinite value.
     public init<Model: StreamingTrainable>(_ statistics: Model.Statistics, model: Model) throws(TrainingError) {
+        if let index = statistics.values.firstIndex(where: { !$0.isFinite }) {
+            throw .invalidArgument("statistics value \(index) is \(statistics.values[index]); only finite statistics are written")
+        }
         layout = model.statisticsLayout
         modelIdentity = try model.identity()
         shardCount = 1
@@ -159,7 +163,8 @@ public struct StatisticsFile: Sendable, Equatable {
     }
 
     /// Adds the statistics of `other` (read from `path`), which must belong to the same model.
-    /// - Throws: ``TrainingError/statisticsMismatch(_:)`` naming `path` otherwise.
+    /// - Throws: ``TrainingError/statisticsMismatch(_:)`` naming `path` otherwise;
+    ///   ``TrainingError/file(path:problem:)`` when a sum or the shard count would overflow.
     public mutating func add(_ other: StatisticsFile, path: String) throws(TrainingError) {
         guard other.layout == layout else {
             throw .statisticsMismatch("\(path) holds statistics of \(other.layout), the files before it of \(layout)")
@@ -182,7 +187,7 @@ public struct StatisticsFile: Sendable, Equatable {
         }
         let frames = frameCount + other.frameCount, total = logLikelihood + other.logLikelihood
         guard allFinite, frames.isFinite, total.isFinite else {
-            throw .statisticsMismatch("adding \(path) overflows the sums (a value becomes ±∞); the files cannot be summed")
+            throw .file(path: path, problem: "adding its statistics to the files before it overflows the sums (a value becomes ±∞)")
         }
         values = sums
         shardCount = shards

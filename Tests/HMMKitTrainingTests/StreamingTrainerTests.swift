@@ -175,7 +175,7 @@ struct StreamingTrainerTests {
 
     /// Damaged checkpoints are refused with the file's name, never half-read.
     @Test func damagedCheckpointsAreRefused() throws {
-        let checkpoint = TrainingCheckpoint(configuration: "c", modelFormat: "HMMKit.HiddenMarkovModel", completedIterations: 3,
+        let checkpoint = TrainingCheckpoint(configuration: "c", modelFormat: "HMMKit.HiddenMarkovModel", completedIterations: 1,
                                             history: [IterationRecord(iteration: 1, logLikelihood: -5, frameCount: 2, seconds: 0.5)],
                                             stopReason: nil, model: Array("{\"format\":1}".utf8))
         let bytes = try checkpoint.encoded()
