@@ -52,7 +52,8 @@ public struct MelFilterbank: Sendable, Equatable {
         // Per-layout values resolved once.
         let kaldiDelta = (melHigh - melLow) / Double(count + 1)
         let binWidth = rate / Double(fftSize)
-        var integerEdges: [Int] = [], warpedCorners: [Double] = []
+        var integerEdges: [Int] = [], warpedCorners: [Double] = [], binMels: [Double] = []
+        if configuration.filterbank == .kaldi { binMels = (0..<(fftSize / 2)).map { scale.mel(binWidth * Double($0)) } }
         if configuration.filterbank == .integerBins {
             // python_speech_features get_filterbanks: edges ⌊(nfft + 1)·hz / rate⌋.
             integerEdges = (0..<(count + 2)).map { index -> Int in
@@ -67,7 +68,6 @@ public struct MelFilterbank: Sendable, Equatable {
         var row = [Double](repeating: 0, count: binCount)
         var firstBin = [Int](), offsets = [0], weights = [Double]()
         for filter in 0..<count {
-            for bin in 0..<binCount { row[bin] = 0 }
             switch configuration.filterbank {
             case .kaldi:
                 // Kaldi MelBanks: weights linear in mel between the edges; bins 0 ..< fftSize/2.
@@ -78,7 +78,7 @@ public struct MelFilterbank: Sendable, Equatable {
                                              scale.mel(warp.warp(scale.hertz(right))))
                 }
                 for bin in 0..<(fftSize / 2) {
-                    let mel = scale.mel(binWidth * Double(bin))
+                    let mel = binMels[bin]
                     guard mel > left, mel < right else { continue }
                     row[bin] = mel <= center ? (mel - left) / (center - left) : (right - mel) / (right - center)
                 }
@@ -117,6 +117,7 @@ public struct MelFilterbank: Sendable, Equatable {
             firstBin.append(first)
             weights.append(contentsOf: row[first...last])
             offsets.append(weights.count)
+            for bin in first...last { row[bin] = 0 }  // the row is zero again outside this span
         }
         self.filterCount = count
         self.binCount = binCount
