@@ -80,17 +80,17 @@ extension FeatureConfiguration {
                 problems += Self.problems(of: vtln, lowFrequency: lowFrequency, highFrequency: high, nyquist: nyquist)
             }
         } else if let vtln = vtlnWarp, !InputLimits.vtlnWarpFactors.contains(vtln.factor) {
-            problems.append("vtlnWarp.factor must be in \(InputLimits.vtlnWarpFactors) (got \(vtln.factor))")
+            problems.append("the VTLN warp factor (vtlnWarp.factor) must be in \(InputLimits.vtlnWarpFactors.lowerBound)…\(InputLimits.vtlnWarpFactors.upperBound) (got \(vtln.factor))")
         }
 
         // Log and cepstrum.
         switch logarithm {
         case .natural(let floor):
             require(InputLimits.logarithmFloors.contains(floor),
-                    "the natural log's floor must be in \(InputLimits.logarithmFloors) (got \(floor))")
+                    "the natural log's floor must be in \(InputLimits.logarithmFloors.lowerBound)…\(InputLimits.logarithmFloors.upperBound) (got \(floor))")
         case let .decibel(amin, topDB):
             require(InputLimits.logarithmFloors.contains(amin),
-                    "the decibel amin must be in \(InputLimits.logarithmFloors) (got \(amin))")
+                    "the decibel amin must be in \(InputLimits.logarithmFloors.lowerBound)…\(InputLimits.logarithmFloors.upperBound) (got \(amin))")
             if let topDB { require(topDB >= 0 && topDB.isFinite, "topDB must be a finite number ≥ 0 (got \(topDB))") }
         }
         require(cepstrumCount >= 1 && (!melIsValid || cepstrumCount <= melBinCount),
@@ -99,7 +99,7 @@ extension FeatureConfiguration {
         case .none: break
         case .htk(let l), .librosa(let l):
             require(InputLimits.lifterCoefficients.contains(l),
-                    "the lifter coefficient must be in \(InputLimits.lifterCoefficients) (got \(l))")
+                    "the lifter coefficient must be in \(InputLimits.lifterCoefficients.lowerBound)…\(InputLimits.lifterCoefficients.upperBound) (got \(l))")
         }
         if case .logEnergy(_, let floor) = energy {
             require(floor >= 0 && floor.isFinite, "the energy floor must be a finite number ≥ 0 (got \(floor))")
@@ -160,7 +160,7 @@ extension FeatureConfiguration {
     private static func problems(of vtln: VTLNWarp, lowFrequency: Double, highFrequency: Double,
                                  nyquist: Double) -> [String] {
         guard InputLimits.vtlnWarpFactors.contains(vtln.factor) else {
-            return ["vtlnWarp.factor must be in \(InputLimits.vtlnWarpFactors) (got \(vtln.factor))"]
+            return ["the VTLN warp factor (vtlnWarp.factor) must be in \(InputLimits.vtlnWarpFactors.lowerBound)…\(InputLimits.vtlnWarpFactors.upperBound) (got \(vtln.factor))"]
         }
         guard vtln.lowCutoff.isFinite, vtln.highCutoff.isFinite else {
             return ["the VTLN cut-offs must be finite (got lowCutoff \(vtln.lowCutoff) Hz, highCutoff \(vtln.highCutoff) Hz)"]

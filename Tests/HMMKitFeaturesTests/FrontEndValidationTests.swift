@@ -69,7 +69,7 @@ struct FrontEndValidationTests {
         (changed { $0.lowFrequency = .infinity }, "lowFrequency must be a finite number ≥ 0 Hz (got inf)"),
         (changed { $0.highFrequency = -.infinity }, "highFrequency must be finite (got -inf)"),
         (changed { $0.highFrequency = 9000 }, "0 ≤ lowFrequency < highFrequency ≤ Nyquist (8000.0 Hz)"),
-        (changed { $0.vtlnWarp = VTLNWarp(factor: 40) }, "vtlnWarp.factor must be in 0.5...2.0 (got 40.0)"),
+        (changed { $0.vtlnWarp = VTLNWarp(factor: 40) }, "the VTLN warp factor (vtlnWarp.factor) must be in 0.5…2.0 (got 40.0)"),
         (changed { $0.vtlnWarp = VTLNWarp(factor: 1, lowCutoff: .nan) }, "the VTLN cut-offs must be finite"),
         (changed { $0.vtlnWarp = VTLNWarp(factor: 0.9, highCutoff: 9000) }, "VTLN cut-offs must satisfy"),
         (changed { $0.logarithm = .natural(floor: 0) }, "the natural log's floor must be in"),
