@@ -18,6 +18,9 @@ struct SndfileOpenFailure: Error {
     let message: String
 }
 
+/// libsndfile's internal error number `SFE_BAD_FILE` (not in its public header).
+private let sndfileBadFile = 7
+
 /// An open libsndfile stream (`SNDFILE*`), closed with `sf_close` in `deinit` (or by ``close()``).
 final class SndfileHandle {
     private var pointer: OpaquePointer?
@@ -75,10 +78,16 @@ final class SndfileHandle {
     /// The failure of the open that just failed; call only while holding `sndfileOpenLock`.
     private static func lastOpenFailure() -> SndfileOpenFailure {
         let code = sf_error(nil)
-        let message = String(cString: sf_strerror(nil))
+        var message = String(cString: sf_strerror(nil))
         let kind: SndfileOpenFailure.Kind
         switch Int(code) {
         case Int(SF_ERR_UNRECOGNISED_FORMAT): kind = .unrecognisedFormat
+        case sndfileBadFile:
+            // "File does not exist or is not a regular file": callers open only regular files
+            // that exist, so here a decoder (MPEG, for bytes that merely look like a frame
+            // header) gave up on the data.
+            kind = .unrecognisedFormat
+            message = "no decoder could read the data"
         case Int(SF_ERR_SYSTEM): kind = .system
         case Int(SF_ERR_UNSUPPORTED_ENCODING): kind = .unsupportedEncoding
         default: kind = .malformed  // SF_ERR_MALFORMED_FILE and libsndfile's many internal codes.

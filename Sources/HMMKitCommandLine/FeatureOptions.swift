@@ -130,6 +130,56 @@ struct FeatureOptions: ParsableArguments {
     @Option(help: "Input scale: samples (±1.0) are multiplied by this (kaldi, psf: 32768; librosa: 1).")
     var inputScale: Double?
 
+    /// Every numeric option against its declared range (bounds from ``InputLimits``), then the
+    /// configuration they make as a whole (``FeatureConfiguration/validate()``): a value out of
+    /// range is bad usage (exit 64), caught before anything is sized from it.
+    func validate() throws {
+        let rateLimit = InputLimits.maximumSampleRate, nyquistLimit = rateLimit / 2
+        var problems: [String] = []
+        func check<T: Comparable>(_ flag: String, _ value: T?, _ range: ClosedRange<T>, _ unit: String = "") {
+            guard let value, !range.contains(value) else { return }
+            problems.append("--\(flag) must be in \(range.lowerBound)…\(range.upperBound)\(unit) (got \(value))")
+        }
+        func checkPositive(_ flag: String, _ value: Double?, atMost limit: Double, _ unit: String) {
+            guard let value, !(value > 0 && value <= limit) else { return }
+            problems.append("--\(flag) must be positive and at most \(limit)\(unit) (got \(value))")
+        }
+        func checkFinite(_ flag: String, _ value: Double?) {
+            guard let value, !value.isFinite else { return }
+            problems.append("--\(flag) must be a finite number (got \(value))")
+        }
+        checkPositive("sample-rate", sampleRate, atMost: rateLimit, " Hz")
+        // The longest frame at the lowest useful rate; the exact bound in samples follows below.
+        let longestMilliseconds = 1000 * Double(InputLimits.maximumFrameLength)
+        checkPositive("frame-length-ms", frameLengthMs, atMost: longestMilliseconds, " ms")
+        checkPositive("frame-shift-ms", frameShiftMs, atMost: longestMilliseconds, " ms")
+        check("frame-length-samples", frameLengthSamples, 1...InputLimits.maximumFrameLength)
+        check("frame-shift-samples", frameShiftSamples, 1...InputLimits.maximumFrameLength)
+        check("dither", dither, 0...InputLimits.maximumDither)
+        check("preemphasis", preemphasis, 0...1)
+        check("fft-size", fftSize, 1...InputLimits.maximumFFTSize)
+        check("mel-bins", melBins, 1...InputLimits.maximumMelBinCount)
+        check("low-frequency", lowFrequency, 0...nyquistLimit, " Hz")
+        check("high-frequency", highFrequency, -nyquistLimit...nyquistLimit, " Hz")
+        check("vtln-warp", vtlnWarp, InputLimits.vtlnWarpFactors)
+        check("vtln-low", vtlnLow, 0...nyquistLimit, " Hz")
+        check("vtln-high", vtlnHigh, -nyquistLimit...nyquistLimit, " Hz")
+        check("log-floor", logFloor, InputLimits.logarithmFloors)
+        checkFinite("top-db", topDb)
+        check("cepstra", cepstra, 1...InputLimits.maximumMelBinCount)
+        if let lifter, lifter != 0 { check("lifter", lifter, InputLimits.lifterCoefficients) }
+        check("energy-floor", energyFloor, 0...Double.greatestFiniteMagnitude)
+        check("delta-window", deltaWindow, 1...(2 * InputLimits.maximumDeltaWindow + 1))
+        check("delta-order", deltaOrder, 0...2)
+        check("input-scale", inputScale, InputLimits.minimumInputScale...InputLimits.maximumInputScale)
+        guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "; ")) }
+        do {
+            try configuration().validate()
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
     /// The preset at the requested rate with every given option applied.
     func configuration() -> FeatureConfiguration {
         var c = preset.configuration(sampleRate: sampleRate)

@@ -53,7 +53,9 @@ struct FeaturesCommand: ParsableCommand {
 
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("give at least one audio file") }
-        guard features.sampleRate > 0 else { throw ValidationError("--sample-rate must be positive") }
+        // Option ranges first (the parser may already have run this), so that nothing below is
+        // sized from an out-of-range value.
+        try features.validate()
         if format != .npy {
             var isFolder: ObjCBool = false
             if output.hasSuffix("/") || (FileManager.default.fileExists(atPath: output, isDirectory: &isFolder) && isFolder.boolValue) {

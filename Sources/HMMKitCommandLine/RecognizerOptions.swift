@@ -80,8 +80,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Speaker adaptation: frames a speaker needs before a transform is estimated.")
     var adaptationMinFrames: Int = SpeakerAdaptationOptions().minimumFrames
 
-    /// The ranges of the word-model options (the front end's and VTLN's are checked by
-    /// ``configuration(covariance:seed:)`` through ``RecognizerConfiguration/problems()``).
+    /// The ranges of the word-model, front-end and VTLN options (``InputLimits``).
     func validate() throws {
         try OptionRange.check(states, in: OptionRange.states, "--states")
         try OptionRange.check(mixtures, in: OptionRange.components, "--mixtures")
@@ -91,6 +90,10 @@ struct ModelOptions: ParsableArguments {
         try OptionRange.check(vtlnPasses, in: 0...InputLimits.maximumRecognizerPasses, "--vtln-passes")
         try OptionRange.check(adaptationPasses, in: 1...InputLimits.maximumRecognizerPasses, "--adaptation-passes")
         try OptionRange.check(adaptationMinFrames, in: 0...Int.max, "--adaptation-min-frames")
+        guard sampleRate > 0 && sampleRate <= InputLimits.maximumSampleRate else {
+            throw ValidationError("--sample-rate must be positive and at most \(InputLimits.maximumSampleRate) Hz (got \(sampleRate))")
+        }
+        if vtln { _ = try Self.warpFactors(vtlnWarps) }
     }
 
     /// The configuration with these options and `covariance`.
@@ -135,31 +138,32 @@ struct ModelOptions: ParsableArguments {
 }
 
 extension ModelOptions {
-    /// `FROM:TO:STEP` (inclusive) or `A,B,C`.
+    /// `FROM:TO:STEP` (inclusive) or `A,B,C`: each factor in ``InputLimits/vtlnWarpFactors``, at
+    /// most ``InputLimits/maximumVTLNWarpCount`` of them.
     static func warpFactors(_ text: String) throws -> [Double] {
+        let range = InputLimits.vtlnWarpFactors, most = InputLimits.maximumVTLNWarpCount
         func number(_ part: Substring) throws -> Double {
             guard let value = Double(part.trimmingCharacters(in: .whitespaces)) else {
                 throw ValidationError("--vtln-warps: \"\(part)\" is not a number")
+            }
+            guard range.contains(value) else {
+                throw ValidationError("--vtln-warps: every factor must be in \(range.lowerBound)…\(range.upperBound) (got \(value))")
             }
             return value
         }
         let parts = text.split(separator: ":")
         if parts.count == 3 {
-            let (from, to, step) = (try number(parts[0]), try number(parts[1]), try number(parts[2]))
-            guard step > 0, from <= to, from.isFinite, to.isFinite else {
-                throw ValidationError("--vtln-warps: FROM:TO:STEP needs finite FROM ≤ TO and STEP > 0")
-            }
-            let count = ((to - from) / step).rounded(.down) + 1
-            guard count <= Double(InputLimits.maximumWarpFactorCount) else {
-                throw ValidationError("--vtln-warps: \(text) gives \(count) factors; at most \(InputLimits.maximumWarpFactorCount)")
+            let (from, to, step) = (try number(parts[0]), try number(parts[1]), Double(parts[2].trimmingCharacters(in: .whitespaces)))
+            guard let step, step > 0, from <= to else { throw ValidationError("--vtln-warps: FROM:TO:STEP needs FROM ≤ TO and STEP > 0") }
+            // Counted in Double before VTLNOptions.grid forms an Int from it.
+            guard (to - from) / step < Double(most) else {
+                throw ValidationError("--vtln-warps: \(text) gives more than \(most) warp factors; use a larger STEP")
             }
             return VTLNOptions.grid(from: from, through: to, step: step)
         }
         guard parts.count == 1 else { throw ValidationError("--vtln-warps: give FROM:TO:STEP or a comma-separated list") }
         let factors = try text.split(separator: ",").map(number)
-        guard factors.count <= InputLimits.maximumWarpFactorCount else {
-            throw ValidationError("--vtln-warps: \(factors.count) factors; at most \(InputLimits.maximumWarpFactorCount)")
-        }
+        guard factors.count <= most else { throw ValidationError("--vtln-warps: \(factors.count) warp factors; give at most \(most)") }
         return factors
     }
 }

@@ -82,14 +82,15 @@ public struct CepstralStatistics: Sendable, Equatable, Codable {
     }
 
     /// Subtracts the means from `features`' columns and, if asked, divides by the deviations
-    /// (columns with a zero deviation are only centred).
+    /// (columns with a zero deviation, or one too small to divide by in `S`, are only centred).
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     public func apply<S: MatrixScalar>(to features: inout Matrix<S>, dividingByDeviation: Bool) {
         let d = sums.count
         precondition(features.columnCount == d, "CepstralStatistics of dimension \(d) applied to \(features.columnCount) columns")
         let shift = means.map { S($0) }
-        let scale = deviations.map { dividingByDeviation && $0 > 0 ? S(1 / $0) : S(1) }
+        // A deviation whose reciprocal is not finite in S (0, or subnormal) is treated as 0.
+        let scale = deviations.map { dividingByDeviation && $0 > 0 && S(1 / $0).isFinite ? S(1 / $0) : S(1) }
         let rows = features.rowCount
         features.withUnsafeMutableElements { values in
             for t in 0..<rows {

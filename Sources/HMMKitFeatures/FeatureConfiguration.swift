@@ -101,11 +101,18 @@ public enum FrameSize: Codable, Sendable, Equatable {
     case samples(Int)
 
     /// The length in samples at `sampleRate` (Kaldi rounds `rate · ms / 1000` to the nearest
-    /// integer, halves up, as python_speech_features does).
+    /// integer, halves up, as python_speech_features does). A duration beyond `Int`'s range
+    /// saturates to `Int.min` or `Int.max` and NaN gives 0, rather than trapping;
+    /// ``FeatureConfiguration/validate()`` refuses all of these.
     public func samples(atRate sampleRate: Double) -> Int {
         switch self {
         case .samples(let count): return count
-        case .milliseconds(let ms): return Int((sampleRate * ms / 1000 + 0.5).rounded(.down))
+        case .milliseconds(let ms):
+            let exact = (sampleRate * ms / 1000 + 0.5).rounded(.down)
+            if exact.isNaN { return 0 }
+            if exact >= 0x1p63 { return Int.max }
+            if exact < -0x1p63 { return Int.min }
+            return Int(exact)
         }
     }
 }

@@ -1,9 +1,19 @@
+import HMMKitNumerics
+
 /// Failures of feature extraction, each naming the file (when there is one) and what to do.
 public enum FeatureError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A configuration value is out of range or inconsistent.
     case invalidConfiguration(String)
     /// The samples contain NaN or an infinity.
     case nonFiniteSamples(source: String, index: Int)
+    /// A sample times the configuration's input scale exceeds
+    /// ``InputLimits/maximumScaledAmplitude``: the energies and spectra of such audio would
+    /// overflow, so it is refused rather than clipped. `index` counts samples of the file (mono)
+    /// from 0; `value` is the sample as read (full scale ±1.0).
+    case sampleOutOfRange(source: String, index: Int, value: Double, inputScale: Double)
+    /// A computed feature is NaN or infinite; nothing is written for this input. `frame` and
+    /// `column` count from 0.
+    case nonFiniteFeatures(source: String, frame: Int, column: Int)
     /// Audio could not be read or resampled (the underlying message names the file).
     case audio(source: String, message: String)
     /// Too few frames for the delta style asked for (librosa's Savitzky-Golay `interp` needs `width`).
@@ -15,6 +25,13 @@ public enum FeatureError: Error, Equatable, Sendable, CustomStringConvertible {
             return "invalid feature configuration: \(message)"
         case let .nonFiniteSamples(source, index):
             return "\(source): sample \(index) is NaN or infinite; repair or drop this file"
+        case let .sampleOutOfRange(source, index, value, scale):
+            return "\(source): sample \(index) is \(value), which times the input scale \(scale) exceeds "
+                + "±\(InputLimits.maximumScaledAmplitude), the loudest signal features are computed from without overflow "
+                + "(full scale is ±1.0); repair or drop this file, or lower the input scale"
+        case let .nonFiniteFeatures(source, frame, column):
+            return "\(source): feature \(column) of frame \(frame) is NaN or infinite; nothing was written for this input "
+                + "(check the audio and the front-end options)"
         case let .audio(_, message):
             return message  // AudioError's and the resampler's messages already name the file
         case let .tooFewFramesForDeltas(source, frames, needed):

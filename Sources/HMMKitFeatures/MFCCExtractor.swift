@@ -34,45 +34,12 @@ public final class MFCCExtractor<Scalar: MatrixScalar> {
     var spectrum: [Scalar]
 
     /// An extractor for `configuration` on `backend`.
-    /// - Throws: ``FeatureError/invalidConfiguration(_:)`` naming the bad option.
+    /// - Throws: ``FeatureError/invalidConfiguration(_:)`` naming the bad field: whatever
+    ///   ``FeatureConfiguration/validate()`` refuses, and a mel filter that covers no FFT bin.
     public init(configuration: FeatureConfiguration, backend: ComputeBackend = .default) throws(FeatureError) {
-        let rate = configuration.sampleRate
-        guard rate > 0, rate.isFinite else { throw .invalidConfiguration("sampleRate must be positive (got \(rate))") }
-        let length = configuration.frameLength.samples(atRate: rate)
-        let shift = configuration.frameShift.samples(atRate: rate)
-        guard length >= 1 else { throw .invalidConfiguration("frame length must be at least one sample (got \(length))") }
-        guard shift >= 1 else { throw .invalidConfiguration("frame shift must be at least one sample (got \(shift))") }
-        let fftSize: Int
-        switch configuration.fftSize {
-        case .roundedUpToPowerOfTwo:
-            fftSize = length <= 1 ? 1 : 1 << (Int.bitWidth - (length - 1).leadingZeroBitCount)
-        case .exactly(let size):
-            guard size >= length else {
-                throw .invalidConfiguration("fftSize \(size) is shorter than the frame length \(length)")
-            }
-            fftSize = size
-        }
-        guard configuration.cepstrumCount >= 1, configuration.cepstrumCount <= configuration.melBinCount else {
-            throw .invalidConfiguration(
-                "cepstrumCount must be in 1…melBinCount (\(configuration.melBinCount)); got \(configuration.cepstrumCount)")
-        }
-        guard (0...2).contains(configuration.deltaOrder) else {
-            throw .invalidConfiguration("deltaOrder must be 0, 1 or 2 (got \(configuration.deltaOrder))")
-        }
-        guard configuration.dither >= 0, configuration.dither.isFinite else {
-            throw .invalidConfiguration("dither must be ≥ 0 (got \(configuration.dither))")
-        }
-        guard (0...1).contains(configuration.preemphasis) else {
-            throw .invalidConfiguration("preemphasis must be in 0…1 (got \(configuration.preemphasis))")
-        }
-        switch configuration.deltas {
-        case .regression(let n), .repeatedRegression(let n):
-            guard n >= 1 else { throw .invalidConfiguration("delta window must be at least 1 (got \(n))") }
-        case .savitzkyGolay(let width):
-            guard width >= 3, width % 2 == 1 else {
-                throw .invalidConfiguration("Savitzky-Golay width must be odd and at least 3 (got \(width))")
-            }
-        }
+        // Every size below is derived from fields that validate() has range-checked.
+        try configuration.validate()
+        let (length, shift, fftSize) = configuration.resolvedSizes
         self.configuration = configuration
         self.backend = backend
         self.frameLength = length
@@ -115,8 +82,11 @@ public final class MFCCExtractor<Scalar: MatrixScalar> {
     ///   - source: a name for errors (the file path).
     ///   - utteranceIndex: mixes into the dither seed, so dither differs between files but not
     ///     between runs or thread counts.
-    /// - Throws: ``FeatureError/nonFiniteSamples(source:index:)``, or
-    ///   ``FeatureError/tooFewFramesForDeltas(source:frames:needed:)`` for Savitzky-Golay deltas.
+    /// - Throws: ``FeatureError/nonFiniteSamples(source:index:)``,
+    ///   ``FeatureError/sampleOutOfRange(source:index:value:inputScale:)`` for a sample too loud
+    ///   to compute with (see ``FeatureConfiguration/checkAmplitude(of:source:)``),
+    ///   ``FeatureError/tooFewFramesForDeltas(source:frames:needed:)`` for Savitzky-Golay deltas,
+    ///   or ``FeatureError/nonFiniteFeatures(source:frame:column:)`` rather than return NaN.
     ///   A signal shorter than one frame (with snipped edges) gives zero frames, not an error.
     public func features(of samples: [Double], source: String = "signal", utteranceIndex: Int = 0)
         throws(FeatureError) -> Matrix<Scalar>
@@ -125,7 +95,23 @@ public final class MFCCExtractor<Scalar: MatrixScalar> {
         var features = try DeltaComputer.appendDeltas(to: statics, style: configuration.deltas,
                                                       order: configuration.deltaOrder, source: source)
         CepstralNormalizer.normalize(&features, configuration.normalization)
+        try Self.checkFinite(features, source: source)
         return features
+    }
+
+    /// Throws ``FeatureError/nonFiniteFeatures(source:frame:column:)`` at the first NaN or
+    /// infinity of `features` (one pass; the input checks make this a last line of defence).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    static func checkFinite(_ features: Matrix<Scalar>, source: String) throws(FeatureError) {
+        let columns = features.columnCount
+        let bad = features.withUnsafeElements { values -> Int? in
+            // x − x is 0 for finite x and NaN otherwise: one vectorisable sum over the matrix.
+            var sum: Scalar = 0
+            for value in values { sum += value - value }
+            return sum == 0 ? nil : values.firstIndex { !$0.isFinite }
+        }
+        if let bad { throw .nonFiniteFeatures(source: source, frame: bad / max(columns, 1), column: bad % max(columns, 1)) }
     }
 
     /// The static cepstra of one utterance, `[frames × cepstrumCount]` (no deltas, no CMVN).
@@ -134,9 +120,7 @@ public final class MFCCExtractor<Scalar: MatrixScalar> {
     public func staticFeatures(of samples: [Double], source: String = "signal", utteranceIndex: Int = 0)
         throws(FeatureError) -> Matrix<Scalar>
     {
-        if let bad = samples.firstIndex(where: { !$0.isFinite }) {
-            throw .nonFiniteSamples(source: source, index: bad)
-        }
+        try configuration.checkAmplitude(of: samples, source: source)
         let signal = preparedSignal(samples, utteranceIndex: utteranceIndex)
         let frames = frameCount(sampleCount: signal.count)
         let melCount = configuration.melBinCount

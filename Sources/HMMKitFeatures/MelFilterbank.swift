@@ -26,7 +26,12 @@ public struct MelFilterbank: Sendable, Equatable {
         let low = configuration.lowFrequency
         let high = configuration.highFrequency > 0 ? configuration.highFrequency : nyquist + configuration.highFrequency
         let count = configuration.melBinCount
-        guard count >= 1 else { throw .invalidConfiguration("melBinCount must be at least 1 (got \(count))") }
+        guard (1...InputLimits.maximumMelBinCount).contains(count) else {
+            throw .invalidConfiguration("melBinCount must be in 1…\(InputLimits.maximumMelBinCount) (got \(count))")
+        }
+        guard (1...InputLimits.maximumFFTSize).contains(fftSize) else {
+            throw .invalidConfiguration("fftSize must be in 1…\(InputLimits.maximumFFTSize) (got \(fftSize))")
+        }
         guard low >= 0, low < high, high <= nyquist + 1e-9 else {
             throw .invalidConfiguration(
                 "mel filter range must satisfy 0 ≤ low < high ≤ Nyquist (\(nyquist) Hz); got low \(low) Hz, high \(high) Hz")
@@ -44,74 +49,67 @@ public struct MelFilterbank: Sendable, Equatable {
             let hertz = scale.hertz(melLow + (melHigh - melLow) * Double(index) / Double(count + 1))
             return warp?.warp(hertz) ?? hertz
         }
-        var dense = [[Double]](repeating: [Double](repeating: 0, count: binCount), count: count)
-        switch configuration.filterbank {
-        case .kaldi:
-            // Kaldi MelBanks: weights linear in mel between the edges; bins 0 ..< fftSize/2.
-            let delta = (melHigh - melLow) / Double(count + 1)
-            let binWidth = rate / Double(fftSize)
-            for filter in 0..<count {
-                var left = melLow + Double(filter) * delta, center = left + delta, right = center + delta
+        // Per-layout values resolved once.
+        let kaldiDelta = (melHigh - melLow) / Double(count + 1)
+        let binWidth = rate / Double(fftSize)
+        var integerEdges: [Int] = [], warpedCorners: [Double] = [], binMels: [Double] = []
+        if configuration.filterbank == .kaldi { binMels = (0..<(fftSize / 2)).map { scale.mel(binWidth * Double($0)) } }
+        if configuration.filterbank == .integerBins {
+            // python_speech_features get_filterbanks: edges ⌊(nfft + 1)·hz / rate⌋.
+            integerEdges = (0..<(count + 2)).map { index -> Int in
+                let mel = melLow + (melHigh - melLow) * Double(index) / Double(count + 1)
+                return Int((Double(fftSize + 1) * scale.hertz(mel) / rate).rounded(.down))
+            }
+            // With a warp, the integer corners (at bin k's frequency k·rate/nfft) move to
+            // fractional bins; weights stay linear in the bin index between them.
+            if let warp { warpedCorners = integerEdges.map { warp.warp(Double($0) * binWidth) / binWidth } }
+        }
+        // One filter at a time through a reused dense row: only the non-zero spans are kept.
+        var row = [Double](repeating: 0, count: binCount)
+        var firstBin = [Int](), offsets = [0], weights = [Double]()
+        for filter in 0..<count {
+            switch configuration.filterbank {
+            case .kaldi:
+                // Kaldi MelBanks: weights linear in mel between the edges; bins 0 ..< fftSize/2.
+                var left = melLow + Double(filter) * kaldiDelta, center = left + kaldiDelta, right = center + kaldiDelta
                 if let warp {
                     // Kaldi's VtlnWarpMelFreq: each corner through Hz, warped, back to mel.
                     (left, center, right) = (scale.mel(warp.warp(scale.hertz(left))), scale.mel(warp.warp(scale.hertz(center))),
                                              scale.mel(warp.warp(scale.hertz(right))))
                 }
                 for bin in 0..<(fftSize / 2) {
-                    let mel = scale.mel(binWidth * Double(bin))
+                    let mel = binMels[bin]
                     guard mel > left, mel < right else { continue }
-                    dense[filter][bin] = mel <= center ? (mel - left) / (center - left) : (right - mel) / (right - center)
+                    row[bin] = mel <= center ? (mel - left) / (center - left) : (right - mel) / (right - center)
                 }
-            }
-        case .integerBins:
-            // python_speech_features get_filterbanks: edges ⌊(nfft + 1)·hz / rate⌋.
-            let edges = (0..<(count + 2)).map { index -> Int in
-                let mel = melLow + (melHigh - melLow) * Double(index) / Double(count + 1)
-                return Int((Double(fftSize + 1) * scale.hertz(mel) / rate).rounded(.down))
-            }
-            if let warp {
-                // The integer corners (at bin k's frequency k·rate/nfft) moved by the warp to
-                // fractional bins; weights stay linear in the bin index between them.
-                let binWidth = rate / Double(fftSize)
-                let corners = edges.map { warp.warp(Double($0) * binWidth) / binWidth }
-                for filter in 0..<count {
-                    let (a, b, c) = (corners[filter], corners[filter + 1], corners[filter + 2])
+            case .integerBins:
+                if warp != nil {
+                    let (a, b, c) = (warpedCorners[filter], warpedCorners[filter + 1], warpedCorners[filter + 2])
                     for bin in min(binCount, max(0, Int(a.rounded(.up))))..<binCount {
                         let k = Double(bin)
                         guard k < c else { break }
-                        dense[filter][bin] = k < b ? (k - a) / (b - a) : (c - k) / (c - b)
+                        row[bin] = k < b ? (k - a) / (b - a) : (c - k) / (c - b)
                     }
+                } else {
+                    let (a, b, c) = (integerEdges[filter], integerEdges[filter + 1], integerEdges[filter + 2])
+                    for bin in a..<max(a, b) where bin < binCount { row[bin] = Double(bin - a) / Double(b - a) }
+                    for bin in b..<max(b, c) where bin < binCount { row[bin] = Double(c - bin) / Double(c - b) }
                 }
-            } else {
-                for filter in 0..<count {
-                    let (a, b, c) = (edges[filter], edges[filter + 1], edges[filter + 2])
-                    for bin in a..<max(a, b) where bin < binCount { dense[filter][bin] = Double(bin - a) / Double(b - a) }
-                    for bin in b..<max(b, c) where bin < binCount { dense[filter][bin] = Double(c - bin) / Double(c - b) }
-                }
-            }
-        case .hertzTriangles:
-            // librosa filters.mel: triangles in Hz over the bins' frequencies k·rate/fftSize.
-            let edges = warpedHertzEdges
-            for filter in 0..<count {
-                let (a, b, c) = (edges[filter], edges[filter + 1], edges[filter + 2])
+            case .hertzTriangles:
+                // librosa filters.mel: triangles in Hz over the bins' frequencies k·rate/fftSize.
+                let (a, b, c) = (warpedHertzEdges[filter], warpedHertzEdges[filter + 1], warpedHertzEdges[filter + 2])
                 let area = configuration.filterNormalization == .slaneyArea ? 2 / (c - a) : 1
                 for bin in 0..<binCount {
                     let frequency = Double(bin) * rate / Double(fftSize)
                     let rising = (frequency - a) / (b - a), falling = (c - frequency) / (c - b)
-                    dense[filter][bin] = max(0, min(rising, falling)) * area
+                    row[bin] = max(0, min(rising, falling)) * area
                 }
             }
-        }
-        if configuration.filterNormalization == .slaneyArea && configuration.filterbank != .hertzTriangles {
-            // Slaney area normalisation in Hz for the other layouts: 2 / (right edge − left edge).
-            let edges = warpedHertzEdges
-            for filter in 0..<count {
-                let area = 2 / (edges[filter + 2] - edges[filter])
-                dense[filter] = dense[filter].map { $0 * area }
+            if configuration.filterNormalization == .slaneyArea && configuration.filterbank != .hertzTriangles {
+                // Slaney area normalisation in Hz for the other layouts: 2 / (right edge − left edge).
+                let area = 2 / (warpedHertzEdges[filter + 2] - warpedHertzEdges[filter])
+                for bin in 0..<binCount { row[bin] *= area }
             }
-        }
-        var firstBin = [Int](), offsets = [0], weights = [Double]()
-        for (filter, row) in dense.enumerated() {
             guard let first = row.firstIndex(where: { $0 != 0 }), let last = row.lastIndex(where: { $0 != 0 }) else {
                 throw .invalidConfiguration(
                     "mel filter \(filter) of \(count) covers no FFT bin: use fewer mel bins (melBinCount) or a longer FFT")
@@ -119,6 +117,7 @@ public struct MelFilterbank: Sendable, Equatable {
             firstBin.append(first)
             weights.append(contentsOf: row[first...last])
             offsets.append(weights.count)
+            for bin in first...last { row[bin] = 0 }  // the row is zero again outside this span
         }
         self.filterCount = count
         self.binCount = binCount

@@ -27,6 +27,80 @@ public enum InputLimits {
     }
 
     // MARK: - Front end (audio and features)
+    //
+    // Together these bound every buffer of the front end and every number in it. With a frame of
+    // at most `maximumFrameLength` samples, an FFT of at most `maximumFFTSize` points and scaled
+    // samples of magnitude at most `maximumScaledAmplitude` (dither noise included), the values
+    // of a frame stay below 8·2^33 = 2^36 after DC removal and pre-emphasis (each at most doubles
+    // them, twice for signal plus frame pre-emphasis), its energy below 2^18·2^72 = 2^90, and the
+    // whole power spectrum (Parseval: fftSize·Σx²) below 2^108: far inside `Float`'s 2^128, so
+    // energies, spectra, mel sums and their logarithms are finite in single precision too.
+
+    /// The highest rate, in Hz, features are computed at: 768 kHz, the highest rate audio
+    /// interfaces record. Every frame and FFT buffer is the rate times a duration, and a resampler
+    /// sized for a rate of 2^31 Hz allocates gigabytes.
+    public static let maximumSampleRate: Double = 768_000
+
+    /// The longest analysis frame and the longest frame shift, in samples: 2^18 = 262,144
+    /// (16 s at 16 kHz, 341 ms at 768 kHz), where speech front ends use 20–50 ms. Frame sizes
+    /// given in milliseconds are converted to samples, and the result checked against this,
+    /// before any `Int` is formed from them.
+    public static let maximumFrameLength = 1 << 18
+
+    /// The largest FFT, in points: 2^18, the longest frame rounded up to a power of two. Its
+    /// buffers take 2 MB in `Double`; 2^40 points would take terabytes.
+    public static let maximumFFTSize = 1 << 18
+
+    /// The largest FFT length that is not a power of two: 4,096. The pure-Swift backend
+    /// transforms such lengths with a plain DFT, `fftSize²` operations per frame (16.8 million
+    /// here); powers of two up to ``maximumFFTSize`` take the fast path on every backend.
+    public static let maximumNonPowerOfTwoFFTSize = 1 << 12
+
+    /// The most mel filters: 512. Kaldi uses 23–80, librosa 128; each filter must also cover an
+    /// FFT bin, so more filters than this only repeat bins.
+    public static let maximumMelBinCount = 512
+
+    /// The largest delta window: ±50 frames for regression deltas (½ s each side at a 10 ms
+    /// shift; Kaldi's default is 2), a width of 2·50 + 1 = 101 frames for Savitzky-Golay deltas.
+    /// Regression filters have `4N + 1` taps for ΔΔ and the normaliser `2·Σn²` is formed in `Int`.
+    public static let maximumDeltaWindow = 50
+
+    /// The largest input scale: 2^32, above the full scale of 32-bit integer audio (2^31);
+    /// Kaldi's and python_speech_features' 16-bit units are 32,768.
+    public static let maximumInputScale: Double = 4_294_967_296
+
+    /// The smallest input scale: 2^−32. With it the largest sample the front end takes
+    /// (`maximumScaledAmplitude / inputScale` = 2^64) stays far inside the range of the
+    /// resampler's single-precision arithmetic.
+    public static let minimumInputScale: Double = 1.0 / 4_294_967_296
+
+    /// The largest magnitude of a sample times the input scale: 2^32, as loud as full-scale
+    /// audio at ``maximumInputScale``. A louder sample is refused (naming file and sample), not
+    /// clipped: a floating-point file with values like 10^30 is not audio in ±1.0 full scale.
+    public static let maximumScaledAmplitude: Double = 4_294_967_296
+
+    /// The largest dither standard deviation, in input-scale units: 65,536, twice 16-bit full
+    /// scale (Kaldi's default is 1). Box–Muller draws stay below 39 σ, so the noise adds at most
+    /// 2^22 to a sample: within the bounds above.
+    public static let maximumDither: Double = 65_536
+
+    /// The valid VTLN warp factors: 0.5…2. Kaldi's speaker warps lie in 0.8–1.2; a factor
+    /// outside this halves or doubles every formant, which no vocal tract does.
+    public static let vtlnWarpFactors: ClosedRange<Double> = 0.5...2
+
+    /// The most VTLN candidate warp factors: 101 (a step of 0.015 over all of
+    /// ``vtlnWarpFactors``; Kaldi's usual grid 0.8…1.2 in steps of 0.02 has 21). Every
+    /// candidate costs one pass of feature extraction and scoring per speaker.
+    public static let maximumVTLNWarpCount = 101
+
+    /// The valid floors of the filterbank's logarithm (natural-log floor or decibel `amin`):
+    /// 10^−30…10^30. Kaldi floors at `FLT_EPSILON`, librosa at 10^−10; a floor outside this range
+    /// underflows to 0 or overflows to infinity in `Float`, so `log` of it would not be finite.
+    public static let logarithmFloors: ClosedRange<Double> = 1e-30...1e30
+
+    /// The valid cepstral lifter coefficients L: 10^−3…10^4 (Kaldi, HTK and psf use 22). The
+    /// lifter scales coefficient n by up to `1 + L/2`; below 10^−3 `sin(πn/L)` loses all precision.
+    public static let lifterCoefficients: ClosedRange<Double> = 1e-3...1e4
 
     // MARK: - Models (mixtures, Markov chains, recognizers)
 
