@@ -92,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "HMMKitCommandLine",
             dependencies: [
-                "HMMKit", "HMMKitDistributed",
+                "HMMKit", "HMMKitDistributed", "HMMKitFileSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Seeded random numbers, closeness checks and synthetic data for the tests.

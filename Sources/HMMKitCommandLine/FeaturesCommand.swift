@@ -165,10 +165,10 @@ enum OutputLayout {
         let exists = FileManager.default.fileExists(atPath: output, isDirectory: &isFolder)
         if inputs.count == 1 && !(exists && isFolder.boolValue) && !output.hasSuffix("/") {
             let file = URL(fileURLWithPath: output)
-            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try OutputPaths.makeFolder(file.deletingLastPathComponent().path)
             return [file]
         }
-        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        try OutputPaths.makeFolder(output)
         var seen: [String: URL] = [:]
         return try inputs.map { input in
             let stem = input.deletingPathExtension().lastPathComponent
@@ -226,8 +226,7 @@ final class OrderedArchiveSink<S: MatrixScalar>: Sendable {
     /// Starts `archive` (and its script file, ``ArchiveLayout/scriptPath(for:)``), named in the
     /// script exactly as given.
     init(keys: [String], archive: String, encoding: KaldiWriteEncoding) throws {
-        let folder = URL(fileURLWithPath: archive).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try OutputPaths.makeFolder(URL(fileURLWithPath: archive).deletingLastPathComponent().path)
         let writer = try KaldiArchiveWriter<S>(archive: URL(fileURLWithPath: archive),
                                                script: URL(fileURLWithPath: ArchiveLayout.scriptPath(for: archive)),
                                                encoding: encoding, archiveNameInScript: archive, durable: false)

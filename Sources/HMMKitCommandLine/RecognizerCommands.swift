@@ -47,6 +47,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        try OutputPaths.checkFiles(output)
         let configuration = try model.configuration(covariance: covariance, seed: seed)
         if streaming.isStreaming {
             try runStreaming(configuration: configuration)
@@ -59,8 +60,7 @@ struct TrainCommand: ParsableCommand {
         }
         let train: LabelledCorpus, test: LabelledCorpus?
         do { (train, test) = try split(all) } catch {
-            Terminal.error("\(error)")
-            throw ExitCode(1)
+            throw CommandFailure.reported(error)
         }
         let started = Date()
         let recognizer: Recognizer
@@ -69,8 +69,7 @@ struct TrainCommand: ParsableCommand {
                                               progress: trainingProgress(quiet: report.quiet, started: started, labels: train.labels.count))
             try recognizer.save(to: URL(fileURLWithPath: output!))
         } catch {
-            Terminal.error("\(error)")
-            throw ExitCode(1)
+            throw CommandFailure.reported(error)
         }
         try finish(recognizer, train: train, test: test, trainSeconds: Date().timeIntervalSince(started))
     }
@@ -94,8 +93,7 @@ struct TrainCommand: ParsableCommand {
         var evaluation: Evaluation?
         if let test, !test.entries.isEmpty {
             do { evaluation = try recognizer.evaluate(test.entries, threadCount: engine.threads) } catch {
-                Terminal.error("\(error)")
-                throw ExitCode(1)
+                throw CommandFailure.reported(error)
             }
             summary["testAccuracy"] = evaluation!.accuracy
             summary["testFiles"] = evaluation!.count
@@ -108,8 +106,7 @@ struct TrainCommand: ParsableCommand {
     private func crossValidateBySpeaker(_ corpus: LabelledCorpus, configuration: RecognizerConfiguration) throws {
         let folds: [CorpusFold]
         do { folds = try corpus.leaveOneSpeakerOut() } catch {
-            Terminal.error("\(error)")
-            throw ExitCode(1)
+            throw CommandFailure.reported(error)
         }
         var accuracies: [String: Double] = [:]
         for fold in folds {
@@ -123,7 +120,7 @@ struct TrainCommand: ParsableCommand {
                                          evaluation.correct, evaluation.count, warp))
                 }
             } catch {
-                Terminal.error("fold \(fold.heldOutSpeaker): \(error)")
+                Terminal.error("fold \(fold.heldOutSpeaker): \(CommandFailure.message(for: error))")
                 throw ExitCode(1)
             }
         }
@@ -163,9 +160,7 @@ struct EvaluateCommand: ParsableCommand {
             }
             let evaluation = try model.evaluate(entries, options: decision.options, threadCount: engine.threads)
             if report.json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
-                print(String(decoding: try encoder.encode(evaluation), as: UTF8.self))
+                try Terminal.printJSON(encoding: evaluation)
             } else {
                 print(evaluation.hresultsReport())
             }
@@ -173,8 +168,7 @@ struct EvaluateCommand: ParsableCommand {
         } catch let error as ExitCode {
             throw error
         } catch {
-            Terminal.error("\(error)")
-            throw ExitCode(1)
+            throw CommandFailure.reported(error)
         }
     }
 }
@@ -203,8 +197,7 @@ struct RecognizeCommand: ParsableCommand {
             results = try model.recognize(files.map { URL(fileURLWithPath: $0) }, speaker: speaker, options: decision.options,
                                           threadCount: engine.threads)
         } catch {
-            Terminal.error("\(error)")
-            throw ExitCode(1)
+            throw CommandFailure.reported(error)
         }
         var failed = false
         var records: [[String: Any]] = []
@@ -222,8 +215,8 @@ struct RecognizeCommand: ParsableCommand {
                 }
             case .failure(let error):
                 failed = true
-                Terminal.error("\(error)")
-                records.append(["file": file, "error": "\(error)"])
+                Terminal.error(CommandFailure.message(for: error))
+                records.append(["file": file, "error": CommandFailure.message(for: error)])
             }
         }
         if json { try Terminal.printJSON(["results": records]) }

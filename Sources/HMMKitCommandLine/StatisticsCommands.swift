@@ -97,8 +97,7 @@ func reportingFailures(_ body: () throws -> Void) throws {
     } catch let error as ExitCode {
         throw error
     } catch {
-        Terminal.error("\(error)")
-        throw ExitCode(1)
+        throw CommandFailure.reported(error)
     }
 }
 
@@ -134,6 +133,7 @@ struct AccCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
+            try OutputPaths.checkFiles(output)
             let loaded = try TrainableModelFile.load(model, precision: precision, backend: engine.backend)
             try accumulate(loaded)
         }
@@ -177,6 +177,7 @@ struct SumAccsCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
+            try OutputPaths.checkFiles(output)
             var total = try StatisticsFile.read(from: URL(fileURLWithPath: statistics[0]))
             for path in statistics.dropFirst() {
                 try total.add(try StatisticsFile.read(from: URL(fileURLWithPath: path)), path: path)
@@ -214,6 +215,7 @@ struct UpdateCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
+            try OutputPaths.checkFiles(output)
             try apply(try TrainableModelFile.load(model, precision: nil, backend: .default))
         }
     }

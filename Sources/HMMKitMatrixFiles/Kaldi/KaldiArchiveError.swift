@@ -13,6 +13,9 @@ public enum KaldiArchiveError: Error, Equatable, Sendable, CustomStringConvertib
     case fileNotFound(file: String)
     /// The path exists but cannot be read (a directory, no permission, an I/O error).
     case unreadable(file: String, reason: String)
+    /// The path names a named pipe, socket, device or folder, which HMMKit does not read (a pipe
+    /// would block the reader forever); `kind` says which ("a named pipe").
+    case notRegularFile(file: String, kind: String)
     /// Writing failed (missing or read-only folder, full disk); the destination is unchanged.
     case cannotWrite(file: String, reason: String)
     /// The bytes where a key should start are not a key (control bytes, or no space within the
@@ -53,7 +56,7 @@ public enum KaldiArchiveError: Error, Equatable, Sendable, CustomStringConvertib
     /// The file (or specifier) the error is about.
     public var file: String {
         switch self {
-        case let .fileNotFound(file), let .unreadable(file, _), let .cannotWrite(file, _),
+        case let .fileNotFound(file), let .unreadable(file, _), let .notRegularFile(file, _), let .cannotWrite(file, _),
              let .malformedKey(file, _, _), let .truncated(file, _, _, _), let .unsupportedObject(file, _, _, _),
              let .malformedHeader(file, _, _, _), let .badDimensions(file, _, _, _, _), let .malformedText(file, _, _, _),
              let .malformedScriptLine(file, _, _, _), let .unsupportedLocation(file, _, _), let .offsetPastEnd(file, _, _, _),
@@ -68,6 +71,7 @@ public enum KaldiArchiveError: Error, Equatable, Sendable, CustomStringConvertib
         switch self {
         case let .fileNotFound(file): return FileProblemText.notFound(file)
         case let .unreadable(file, reason): return FileProblemText.unreadable(file, reason)
+        case let .notRegularFile(file, kind): return FileProblemText.notRegularFile(file, kind)
         case let .cannotWrite(file, reason): return FileProblemText.cannotWrite(file, reason)
         case let .malformedKey(file, offset, problem):
             return "\(file): no key at byte \(offset) (\(problem)); this is not a Kaldi archive, or the offset is wrong"

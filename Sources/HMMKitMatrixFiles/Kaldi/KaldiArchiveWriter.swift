@@ -71,8 +71,7 @@ public final class KaldiArchiveWriter<Scalar: MatrixScalar> {
             temporaryPath = created.path
             descriptor = created.descriptor
         case .failure(let failure):
-            throw .cannotWrite(file: archivePath,
-                               reason: "cannot create a temporary file in \(FileSystem.directory(of: archivePath)): \(failure.reason)")
+            throw .cannotWrite(file: archivePath, reason: failure.message)
         }
         buffer.reserveCapacity(Self.bufferLimit + 64)
     }
