@@ -26,7 +26,8 @@ struct FeaturesCommand: ParsableCommand {
             A file that cannot be read is reported and skipped; the exit code is then 1.
             With --format ark, -o feats.ark writes one archive (keys: the file names without \
             extension, in input order) and its index feats.scp, as Kaldi's ark,scp:feats.ark,feats.scp \
-            does; the scp names the archive exactly as -o gives it.
+            does. The scp names the archive's generation, -o's name plus .HASH (feats.ark.3f29c0a1d5e6b7c8, \
+            a second name of the same file), so that it can never point into the archive of another run.
             Exit codes: 0 all files written, 1 some files failed, 64 bad usage.
             """)
 
