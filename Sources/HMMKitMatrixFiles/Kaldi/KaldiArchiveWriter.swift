@@ -197,20 +197,29 @@ public final class KaldiArchiveWriter<Scalar: MatrixScalar> {
         }
     }
 
-    /// Makes `path` a hard link of the complete temporary file; false when this file system has
-    /// no hard links (or the link fails otherwise). A generation file that already exists holds
-    /// the same bytes (same hash) and is kept when its size agrees.
+    /// Makes `path` a hard link of the complete temporary file: linked under a temporary name,
+    /// then renamed over `path`, so that a generation file of the same name (same hash, same
+    /// bytes, named by the script now in place) is replaced in one step. False when this file
+    /// system has no hard links (or the link fails otherwise).
     private func linkGeneration(at path: String) -> Bool {
-        if link(temporaryPath, path) == 0 {
-            createdGeneration = path
+        let existed = FileSystem.status(of: path) != .missing
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8)
+        for _ in 0..<16 {
+            let suffix = String(decoding: (0..<6).map { _ in alphabet.randomElement()! }, as: UTF8.self)
+            let name = path.split(separator: "/").last.map(String.init) ?? "archive"
+            let staging = "\(FileSystem.directory(of: path))/.\(name).tmp-\(suffix)"
+            if link(temporaryPath, staging) != 0 {
+                if errno == EEXIST { continue }
+                return false
+            }
+            guard FileSystem.moveAtomically(staging, to: path) == nil else {
+                FileSystem.remove(staging)
+                return false
+            }
+            if !existed { createdGeneration = path }
             return true
         }
-        guard errno == EEXIST else { return false }
-        if case .regularFile(let size) = FileSystem.status(of: path), size == byteCount { return true }
-        FileSystem.remove(path)
-        guard link(temporaryPath, path) == 0 else { return false }
-        createdGeneration = path
-        return true
+        return false
     }
 
     /// The generation file (`<archive name>.<16 hex digits>`, in the archive's folder) that the
