@@ -228,26 +228,36 @@ package enum FileSystem {
     /// writer's file is never touched. Each folder is swept once per process, at its first write.
     package static func removeStaleTemporaryFiles(in directory: String) {
         guard sweptFolders.withLock({ $0.insert(directory).inserted }) else { return }
-        guard let folder = opendir(directory) else { return }
+        let stale = names(in: directory, where: isTemporaryFileName)
+        for name in stale { removeIfUnlocked("\(directory)/\(name)") }
+    }
+
+    /// The names in `directory` that `include` accepts (`readdir(3)`; empty when it cannot be read).
+    package static func names(in directory: String, where include: (String) -> Bool) -> [String] {
+        guard let folder = opendir(directory) else { return [] }
         defer { closedir(folder) }
-        var stale: [String] = []
+        var names: [String] = []
         while let entry = readdir(folder) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
             }
-            if isTemporaryFileName(name) { stale.append(name) }
+            if include(name) { names.append(name) }
         }
-        for name in stale {
-            let path = "\(directory)/\(name)"
-            let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
-            guard descriptor >= 0 else { continue }
-            defer { _ = close(descriptor) }
-            var opened = stat(), named = stat()
-            guard fstat(descriptor, &opened) == 0, (opened.st_mode & S_IFMT) == S_IFREG, opened.st_uid == geteuid(),
-                  flock(descriptor, LOCK_EX | LOCK_NB) == 0,
-                  lstat(path, &named) == 0, named.st_dev == opened.st_dev, named.st_ino == opened.st_ino else { continue }
-            _ = unlink(path)
-        }
+        return names
+    }
+
+    /// Removes `path` if it is a regular file of this user that no live writer holds locked
+    /// (`flock` with `LOCK_NB` succeeds, and the path still names the file that was locked).
+    @discardableResult
+    package static func removeIfUnlocked(_ path: String) -> Bool {
+        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { _ = close(descriptor) }
+        var opened = stat(), named = stat()
+        guard fstat(descriptor, &opened) == 0, (opened.st_mode & S_IFMT) == S_IFREG, opened.st_uid == geteuid(),
+              flock(descriptor, LOCK_EX | LOCK_NB) == 0,
+              lstat(path, &named) == 0, named.st_dev == opened.st_dev, named.st_ino == opened.st_ino else { return false }
+        return unlink(path) == 0
     }
 
     /// Whether `name` has the form of a temporary file name, `.<name>.tmp-XXXXXX` (six letters or digits).

@@ -105,7 +105,17 @@ import Testing
         #expect(try folder.contents() == ["blocked.scp", "f.ark", name, "f.scp"])
         #expect(try KaldiArchive.read(Float.self, from: archive).map(\.key) == ["a", "b"])
 
+        // A generation a killed run linked but never published (nobody holds it), and one a live
+        // writer is still publishing (it holds the lock of its temporary file, the same file).
+        let orphan = folder.file("f.ark.0123456789abcdef"), busy = folder.file("f.ark.fedcba9876543210")
+        _ = FileManager.default.createFile(atPath: orphan.path, contents: Data([1]))
+        let descriptor = open(busy.path, O_CREAT | O_RDWR, 0o644)
+        #expect(descriptor >= 0 && flock(descriptor, LOCK_EX) == 0)
+        defer { close(descriptor) }
         try KaldiArchive.write([("c", Matrix<Float>.identity(2))], to: archive, script: script, durable: false)
+        #expect(!FileManager.default.fileExists(atPath: orphan.path))
+        #expect(FileManager.default.fileExists(atPath: busy.path))
+        FileSystem.remove(busy.path)
         let next = try generationFile(of: archive, script: script)
         #expect(try next != name && folder.contents() == ["blocked.scp", "f.ark", next, "f.scp"])
         #expect(try KaldiScriptReader<Float>(url: script).matrix(forKey: "c") == Matrix<Float>.identity(2))

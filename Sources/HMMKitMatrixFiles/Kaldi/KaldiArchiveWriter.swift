@@ -37,12 +37,14 @@ public enum KaldiWriteEncoding: String, Sendable, CaseIterable {
 /// archive it was written with: the archive at the plain name (`feats.ark`) is the same file,
 /// a second hard link, for readers of `ark:feats.ark`. The steps: the generation file appears
 /// (a hard link of the complete temporary file), the script is renamed over the old one, the
-/// temporary file is renamed over the plain name, and the generation the old script named is
-/// removed. A crash between any two leaves a script whose every line reads its own archive
-/// (the old pair, or the new script beside the old plain archive). Both files stay what Kaldi,
-/// kaldiio and lhotse read: an archive, and a script of `key file:offset` lines. On a file
-/// system without hard links the script names the plain archive and the two renames are two
-/// steps (archive, then script).
+/// temporary file is renamed over the plain name, and older generations are removed. A crash
+/// between any two leaves a script whose every line reads its own archive (the old pair, or the
+/// new script beside the old plain archive). Generation files that the script in place does not
+/// name (the previous run's, or one of a run killed before it published its script) are removed
+/// by the next ``finish()``: to keep an older version, copy both files. Both files stay what
+/// Kaldi, kaldiio and lhotse read: an archive, and a script of `key file:offset` lines. On a
+/// file system without hard links the script names the plain archive and the two renames are
+/// two steps (archive, then script).
 ///
 /// Temporary files that a killed writer left behind are removed by the next write into the
 /// folder (``FileSystem/removeStaleTemporaryFiles(in:)``).
@@ -165,7 +167,6 @@ public final class KaldiArchiveWriter<Scalar: MatrixScalar> {
         let folder = FileSystem.directory(of: archivePath)
         let archiveFileName = String(archivePath.split(separator: "/").last ?? "archive")
         let generationName = "\(archiveFileName).\(contentHash.hexadecimal)"
-        let previous = Self.generation(namedBy: scriptPath, archiveFileName: archiveFileName)
         var archiveName = nameInScript
         if linkGeneration(at: "\(folder)/\(generationName)") {
             let slash = nameInScript.lastIndex(of: "/")
@@ -184,7 +185,26 @@ public final class KaldiArchiveWriter<Scalar: MatrixScalar> {
         createdGeneration = nil
         guard descriptor >= 0 else { return }
         try publishArchive()
-        if let previous, previous != generationName { FileSystem.remove("\(folder)/\(previous)") }
+        removeOlderGenerations(in: folder, archiveFileName: archiveFileName, keeping: generationName, script: scriptPath)
+    }
+
+    /// Removes the generation files of this archive other than `current` that the script in
+    /// place does not name (read again now) and that no live writer holds locked (a writer locks
+    /// its temporary file, of which its generation file is a second name, until it is done): the
+    /// previous run's, and one a killed run linked but never published.
+    private func removeOlderGenerations(in folder: String, archiveFileName: String, keeping current: String, script: String) {
+        let older = FileSystem.names(in: folder) { $0 != current && Self.isGenerationName($0, of: archiveFileName) }
+        guard !older.isEmpty else { return }
+        let named = Self.generation(namedBy: script, archiveFileName: archiveFileName)
+        for name in older where name != named { FileSystem.removeIfUnlocked("\(folder)/\(name)") }
+    }
+
+    /// Whether `name` is `<archiveFileName>.<16 lowercase hexadecimal digits>`.
+    static func isGenerationName(_ name: String, of archiveFileName: String) -> Bool {
+        let prefix = archiveFileName + "."
+        guard name.hasPrefix(prefix) else { return false }
+        let suffix = name.dropFirst(prefix.count)
+        return suffix.count == 16 && suffix.allSatisfy { $0.isHexDigit && !$0.isUppercase }
     }
 
     /// Renames the temporary file over the plain archive name (closing it).
@@ -232,11 +252,7 @@ public final class KaldiArchiveWriter<Scalar: MatrixScalar> {
         var location = Substring(String(decoding: fields[1], as: UTF8.self))
         if let colon = location.lastIndex(of: ":") { location = location[..<colon] }
         let name = location.split(separator: "/").last.map(String.init) ?? ""
-        let prefix = archiveFileName + "."
-        guard name.hasPrefix(prefix) else { return nil }
-        let suffix = name.dropFirst(prefix.count)
-        guard suffix.count == 16, suffix.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { return nil }
-        return name
+        return isGenerationName(name, of: archiveFileName) ? name : nil
     }
 
     /// Kaldi's `IsToken`: non-empty, no ASCII whitespace or control characters.
