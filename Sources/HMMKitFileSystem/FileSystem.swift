@@ -138,10 +138,8 @@ package enum FileSystem {
     /// Why a file could not be written at `file` (it is a folder; its folder is missing, is not a
     /// folder, or may not be written in), or `nil` when it can be created or replaced.
     package static func whyNotWritable(file: String) -> String? {
+        if let refusal = refusalOfDestination(file) { return refusal }
         var information = stat()
-        if stat(file, &information) == 0, (information.st_mode & S_IFMT) == S_IFDIR {
-            return "it is a folder; name a file to write"
-        }
         let folder = directory(of: file)
         guard stat(folder, &information) == 0 else {
             let code = errno
@@ -150,6 +148,19 @@ package enum FileSystem {
         guard (information.st_mode & S_IFMT) == S_IFDIR else { return "\(folder) is not a folder" }
         guard access(folder, W_OK | X_OK) == 0 else { return "cannot write in \(folder): \(describe(errno: errno))" }
         return nil
+    }
+
+    /// Why an atomic write must not replace what is at `path`: a folder, or a device, named pipe or
+    /// socket (renaming a file over `/dev/null` or `/dev/stdout` would replace the device itself);
+    /// `nil` for a regular file or nothing.
+    static func refusalOfDestination(_ path: String) -> String? {
+        var information = stat()
+        guard stat(path, &information) == 0 else { return nil }
+        switch information.st_mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFDIR: return "it is a folder; name a file to write"
+        default: return "it is \(kind(ofMode: information.st_mode)), not a regular file; name a file to write"
+        }
     }
 
     /// Creates the folder `path` and any missing folders above it (`mkdir -p`, mode `0777` less
@@ -181,9 +192,8 @@ package enum FileSystem {
         let name = path.split(separator: "/").last.map(String.init) ?? "file"
         let directory = directory(of: path)
         var information = stat()
-        if stat(path, &information) == 0, (information.st_mode & S_IFMT) == S_IFDIR {
-            return .failure(TemporaryFileFailure(reason: "it is a folder; name a file to write",
-                                                 message: "it is a folder; name a file to write"))
+        if let refusal = refusalOfDestination(path) {
+            return .failure(TemporaryFileFailure(reason: refusal, message: refusal))
         }
         removeStaleTemporaryFiles(in: directory)
         while true {

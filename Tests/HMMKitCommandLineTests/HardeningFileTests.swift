@@ -163,6 +163,8 @@ struct HardeningFileTests {
             (["hmm", "fit", data.path, "--states", "2", "-o", folder.url.path], "it is a folder"),
             (["gmm", "fit", data.path, "--components", "2", "-o", model.path, "--plot", folder.url.path], "it is a folder"),
             (["acc", model.path, data.path, "-o", folder.url.path], "it is a folder"),
+            // A named pipe (as /dev/stdout or a device would be) is not replaced by a file.
+            (["gmm", "fit", data.path, "--components", "2", "-o", Self.fifo(folder, "out.json")], "a named pipe, not a regular file"),
         ]
         if !writable || mounted {
             cases += [
@@ -184,6 +186,8 @@ struct HardeningFileTests {
                     "\(arguments): \(run.stderr)")
         }
         #expect(try Data(contentsOf: model) == before, "the model of the first fit was left as it was")
+        var information = stat()
+        #expect(stat(folder.file("out.json").path, &information) == 0 && (information.st_mode & S_IFMT) == S_IFIFO)
         #expect(!FileManager.default.fileExists(atPath: folder.file("nope").path))
         #expect(try FileManager.default.contentsOfDirectory(atPath: readOnly.path).isEmpty)
     }
