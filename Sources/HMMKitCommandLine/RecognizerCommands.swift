@@ -99,7 +99,11 @@ struct TrainCommand: ParsableCommand {
             summary["testFiles"] = evaluation!.count
             if !report.json { print(evaluation!.hresultsReport()) }
         }
-        if let plots { try RecognizerPlots.write(recognizer: recognizer, evaluation: evaluation, to: plots) }
+        if let plots {
+            do { try RecognizerPlots.write(recognizer: recognizer, evaluation: evaluation, to: plots) } catch {
+                throw CommandProblem("\(CommandFailure.message(for: error)) (the recognizer was written to \(output!))")
+            }
+        }
         if report.json { try Terminal.printJSON(summary) }
     }
 

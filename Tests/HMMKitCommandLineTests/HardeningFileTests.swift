@@ -292,6 +292,14 @@ struct HardeningFileTests {
         var run = try BoundedRun.run(["train", corpus.path, "--states", "3", "--mixtures", "1", "--iterations", "2",
                                       "--speed-perturbation", "none", "--quiet", "-o", recognizer.path], seconds: 120)
         #expect(run.status == 0, "\(run.stderr)")
+        // Plots that cannot be written after the recognizer was: exit 1 (not 64), and the message says so.
+        let notAFolder = try folder.write([1], to: "plots")
+        run = try BoundedRun.run(["train", corpus.path, "--states", "3", "--mixtures", "1", "--iterations", "1",
+                                  "--speed-perturbation", "none", "--quiet", "-o", folder.file("r2.json").path,
+                                  "--plots", notAFolder.path], seconds: 120)
+        #expect(run.status == 1 && !run.stderr.contains("Usage:"), "\(run.stderr)")
+        #expect(run.stderr.contains("exists and is not a folder") && run.stderr.contains("the recognizer was written to"),
+                "\(run.stderr)")
         _ = try folder.write(floatWAVBytes([Float](repeating: 0.1, count: 40)), to: "tiny/0_george_9.wav")
         run = try BoundedRun.run(["evaluate", recognizer.path, corpus.path, "--json"], seconds: 120)
         #expect(run.status == 0, "\(run.stderr)")
