@@ -16,6 +16,7 @@ struct HMMKitCommand: ParsableCommand {
     /// Parses the arguments and runs the command; usage errors exit 64 with the usage, every other
     /// error one message and exit 1 (``CommandFailure``).
     static func main() {
+        Terminal.reserveStandardDescriptors()
         OpenBLASEnvironment.restartIfNeeded()
         var command: any ParsableCommand
         do {

@@ -132,6 +132,18 @@ struct HardeningFileTests {
         }
         #expect(!FileManager.default.fileExists(atPath: folder.file("n1.json").path))
         #expect(!FileManager.default.fileExists(atPath: folder.file("n2.json").path))
+        // With stderr closed (2>&-), messages are dropped, not written into a file the command
+        // opened, and nothing traps: the exit codes are the same.
+        for (arguments, status) in [(["gmm", "score", gmm, cut.path], Int32(1)),
+                                    (["gmm", "fit", data.path, "--components", "2", "-o", folder.file("n3.json").path], 0)] {
+            let shell = Process()
+            shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+            shell.arguments = ["-c", "exec \"$0\" \"$@\" 2>&-", HMMKitBinary.url.path] + arguments
+            try shell.run()
+            shell.waitUntilExit()
+            #expect(shell.terminationReason == .exit && shell.terminationStatus == status, "\(arguments)")
+        }
+        #expect(try String(contentsOf: folder.file("n3.json"), encoding: .utf8).hasPrefix("{"))
         // An scp offset inside an entry: no matrix starts there, and the message says so.
         let archive = folder.file("f.ark")
         try KaldiArchive.write([("a", Matrix<Double>(rowCount: 5, columnCount: 3, repeating: 1))], to: archive)
