@@ -92,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "HMMKitCommandLine",
             dependencies: [
-                "HMMKit", "HMMKitDistributed",
+                "HMMKit", "HMMKitDistributed", "HMMKitFileSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Seeded random numbers, closeness checks and synthetic data for the tests.
@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "HMMKitNumericsTests", dependencies: ["HMMKitNumerics", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitAudioTests", dependencies: ["HMMKitAudio", "HMMKitTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "HMMKitMatrixFilesTests", dependencies: ["HMMKitMatrixFiles", "HMMKitTestSupport"],
+        .testTarget(name: "HMMKitMatrixFilesTests", dependencies: ["HMMKitMatrixFiles", "HMMKitFileSystem", "HMMKitTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "HMMKitMixturesTests",
                     dependencies: ["HMMKitMixtures", "HMMKitMatrixFiles", "HMMKitTestSupport"],

@@ -61,8 +61,7 @@ struct CompareCommand: ParsableCommand {
         do { parts = try corpus.load().split(CorpusSplitSpecification.parse(split), seed: seed) } catch let error as ExitCode {
             throw error
         } catch {
-            Terminal.error("\(error)")
-            throw ExitCode(1)
+            throw CommandFailure.reported(error)
         }
         var rows: [[String: Any]] = []
         var names: [String] = [], accuracies: [Double] = [], trainTimes: [Double] = []
@@ -93,7 +92,7 @@ struct CompareCommand: ParsableCommand {
                         accuracies.append(evaluation.accuracy)
                         trainTimes.append(trainSeconds)
                     } catch {
-                        Terminal.error("\(name): \(error)")
+                        Terminal.error("\(name): \(CommandFailure.message(for: error))")
                         throw ExitCode(1)
                     }
                 }

@@ -33,7 +33,7 @@ struct DemoCommand: ParsableCommand {
                                                   threadCount: engine.threads,
                                                   progress: trainingProgress(quiet: quiet, started: started, labels: corpus.labels.count))
             let trainSeconds = Date().timeIntervalSince(started)
-            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            try OutputPaths.makeFolder(output)
             let file = URL(fileURLWithPath: output).appendingPathComponent("digits.json")
             try recognizer.save(to: file)
             let evaluation = try recognizer.evaluate(parts.test.entries, threadCount: engine.threads)
@@ -46,8 +46,7 @@ struct DemoCommand: ParsableCommand {
         } catch let error as ExitCode {
             throw error
         } catch {
-            Terminal.error("\(error)")
-            throw ExitCode(1)
+            throw CommandFailure.reported(error)
         }
     }
 }

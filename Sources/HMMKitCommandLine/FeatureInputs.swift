@@ -22,7 +22,8 @@ enum FeatureInputs {
     }
 
     /// The sources `inputs` name, folders expanded.
-    /// - Throws: `ValidationError` for a folder without `.npy` files or a malformed specifier.
+    /// - Throws: `ValidationError` for a malformed specifier (bad usage), ``CommandProblem`` for a
+    ///   folder without `.npy` files.
     static func sources(_ inputs: [String]) throws -> [Source] {
         var sources: [Source] = []
         for input in inputs {
@@ -40,7 +41,7 @@ enum FeatureInputs {
             var isFolder: ObjCBool = false
             if FileManager.default.fileExists(atPath: input, isDirectory: &isFolder), isFolder.boolValue {
                 let names = try FileManager.default.contentsOfDirectory(atPath: input).filter { $0.hasSuffix(".npy") }.sorted()
-                guard !names.isEmpty else { throw ValidationError("\(input): no .npy files in this folder") }
+                guard !names.isEmpty else { throw CommandProblem("\(input): no .npy files in this folder") }
                 sources += names.map { .numPy(path: (input as NSString).appendingPathComponent($0)) }
             } else {
                 sources.append(.numPy(path: input))
@@ -51,35 +52,17 @@ enum FeatureInputs {
 
     /// Calls `body` with each sequence of `inputs` in order: its name (the `.npy` file's path, or
     /// the archive entry's key) and its `[frames × dims]` matrix in `S`, one at a time.
-    /// - Throws: `ValidationError` naming the file (and the key and byte offset inside an archive),
-    ///   or whatever `body` throws.
+    /// - Throws: the readers' own errors (``MatrixFileError``, ``KaldiArchiveError``: they name the
+    ///   file, and the key and byte offset inside an archive), or whatever `body` throws.
     static func forEachSequence<S: MatrixScalar>(_ inputs: [String], as _: S.Type,
                                                  _ body: (_ name: String, _ matrix: Matrix<S>) throws -> Void) throws {
         for source in try sources(inputs) {
             switch source {
             case .numPy(let path):
-                let matrix: Matrix<S>
-                do {
-                    matrix = try NumPyFile.read(S.self, from: URL(fileURLWithPath: path), convertingPrecision: true)
-                } catch {
-                    throw ValidationError("\(error)")
-                }
-                try body(path, matrix)
+                try body(path, try NumPyFile.read(S.self, from: URL(fileURLWithPath: path), convertingPrecision: true))
             case .kaldi(let specifier):
-                let reader: KaldiTableReader<S>
-                do {
-                    reader = try KaldiTableReader<S>(specifier)
-                } catch {
-                    throw ValidationError("\(error)")
-                }
-                while true {
-                    let record: KaldiArchiveRecord<S>?
-                    do {
-                        record = try reader.next()
-                    } catch {
-                        throw ValidationError("\(error)")
-                    }
-                    guard let record else { break }
+                let reader = try KaldiTableReader<S>(specifier)
+                while let record = try reader.next() {
                     try body(record.key, record.matrix)
                 }
             }
@@ -93,7 +76,7 @@ enum FeatureInputs {
         try forEachSequence(inputs, as: S.self) { name, matrix in
             guard matrix.rowCount > 0 else { return }
             if let columns, columns != matrix.columnCount {
-                throw ValidationError("\(name) has \(matrix.columnCount) columns, \(first) and the sequences after it \(columns)")
+                throw CommandProblem("\(name) has \(matrix.columnCount) columns, \(first) and the sequences after it \(columns)")
             }
             if columns == nil { first = name }
             columns = matrix.columnCount

@@ -9,7 +9,7 @@ import HMMKit
 struct FeatureSequenceSource<Scalar: MatrixScalar>: SequenceSource {
     let sources: [FeatureInputs.Source]
 
-    /// - Throws: `ValidationError` for a folder without `.npy` files or a malformed specifier.
+    /// - Throws: ``CommandProblem`` for a folder without `.npy` files, `ValidationError` for a malformed specifier.
     init(_ inputs: [String]) throws {
         sources = try FeatureInputs.sources(inputs)
     }

@@ -26,7 +26,8 @@ struct FeaturesCommand: ParsableCommand {
             A file that cannot be read is reported and skipped; the exit code is then 1.
             With --format ark, -o feats.ark writes one archive (keys: the file names without \
             extension, in input order) and its index feats.scp, as Kaldi's ark,scp:feats.ark,feats.scp \
-            does; the scp names the archive exactly as -o gives it.
+            does. The scp names the archive's generation, -o's name plus .HASH (feats.ark.3f29c0a1d5e6b7c8, \
+            a second name of the same file), so that it can never point into the archive of another run.
             Exit codes: 0 all files written, 1 some files failed, 64 bad usage.
             """)
 
@@ -77,6 +78,7 @@ struct FeaturesCommand: ParsableCommand {
     }
 
     private func run<S: MatrixScalar>(_: S.Type) throws {
+        try OutputPaths.checkFiles(plot)
         let configuration = features.configuration()
         let urls = try AudioInputs.expand(inputs)
         let destinations = format == .npy ? try OutputLayout.destinations(for: urls, output: output) : []
@@ -167,10 +169,10 @@ enum OutputLayout {
         let exists = FileManager.default.fileExists(atPath: output, isDirectory: &isFolder)
         if inputs.count == 1 && !(exists && isFolder.boolValue) && !output.hasSuffix("/") {
             let file = URL(fileURLWithPath: output)
-            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try OutputPaths.makeFolder(file.deletingLastPathComponent().path)
             return [file]
         }
-        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        try OutputPaths.makeFolder(output)
         var seen: [String: URL] = [:]
         return try inputs.map { input in
             let stem = input.deletingPathExtension().lastPathComponent
@@ -228,8 +230,7 @@ final class OrderedArchiveSink<S: MatrixScalar>: Sendable {
     /// Starts `archive` (and its script file, ``ArchiveLayout/scriptPath(for:)``), named in the
     /// script exactly as given.
     init(keys: [String], archive: String, encoding: KaldiWriteEncoding) throws {
-        let folder = URL(fileURLWithPath: archive).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try OutputPaths.makeFolder(URL(fileURLWithPath: archive).deletingLastPathComponent().path)
         let writer = try KaldiArchiveWriter<S>(archive: URL(fileURLWithPath: archive),
                                                script: URL(fileURLWithPath: ArchiveLayout.scriptPath(for: archive)),
                                                encoding: encoding, archiveNameInScript: archive, durable: false)

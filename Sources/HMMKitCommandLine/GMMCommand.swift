@@ -99,6 +99,7 @@ struct GMMFit: ParsableCommand {
     }
 
     private func run<S: MatrixScalar>(_: S.Type) throws {
+        try OutputPaths.checkFiles(output, plot)
         if streaming.isStreaming { return try runStreaming(S.self) }
         let matrix = try FeatureInputs.stacked(data, as: S.self)
         let options = trainingOptions
@@ -119,12 +120,11 @@ struct GMMFit: ParsableCommand {
                 Terminal.info(line)
             }
             try fit.model.save(to: URL(fileURLWithPath: output))
-        } catch {
-            Terminal.error("\(error)")
-            throw ExitCode(1)
         }
         if let plot {
-            try MixturePlot.write(fit: fit, data: matrix, to: URL(fileURLWithPath: plot))
+            do { try MixturePlot.write(fit: fit, data: matrix, to: URL(fileURLWithPath: plot)) } catch {
+                throw CommandProblem("\(CommandFailure.message(for: error)) (the model was written to \(output))")
+            }
         }
         let seconds = fit.history.map(\.seconds)
         if report.json {
@@ -154,21 +154,14 @@ struct GMMScore: ParsableCommand {
     var json = false
 
     func run() throws {
-        do {
-            let mixture = try GaussianMixture<Double>.load(from: URL(fileURLWithPath: model))
-            let matrix = try FeatureInputs.stacked(data, as: Double.self)
-            let samples = try mixture.scoreSamples(matrix)
-            let mean = samples.reduce(0, +) / Double(max(samples.count, 1))
-            if json {
-                try Terminal.printJSON(["frames": samples.count, "meanLogLikelihood": mean, "frameLogLikelihoods": samples])
-            } else {
-                print(String(format: "%.10g", mean))
-            }
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            Terminal.error("\(error)")
-            throw ExitCode(1)
+        let mixture = try GaussianMixture<Double>.load(from: URL(fileURLWithPath: model))
+        let matrix = try FeatureInputs.stacked(data, as: Double.self)
+        let samples = try mixture.scoreSamples(matrix)
+        let mean = samples.reduce(0, +) / Double(max(samples.count, 1))
+        if json {
+            try Terminal.printJSON(["frames": samples.count, "meanLogLikelihood": mean, "frameLogLikelihoods": samples])
+        } else {
+            print(String(format: "%.10g", mean))
         }
     }
 }
@@ -202,10 +195,6 @@ enum MixturePlot {
                                       xLabel: "x₀", yLabel: "x₁", equalAspect: false, figure: Figure(width: 620, height: 440))
             panels.append(scatter.render())
         }
-        do {
-            try SVGDocument.sideBySide(panels, title: "Gaussian mixture fit").write(to: url)
-        } catch {
-            throw ValidationError("\(error)")
-        }
+        try SVGDocument.sideBySide(panels, title: "Gaussian mixture fit").write(to: url)
     }
 }

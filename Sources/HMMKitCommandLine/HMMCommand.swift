@@ -23,14 +23,14 @@ func loadSequences<S: MatrixScalar>(_ inputs: [String], as _: S.Type) throws -> 
     var elements: [S] = [], lengths: [Int] = [], names: [String] = [], columns: Int?
     try FeatureInputs.forEachSequence(inputs, as: S.self) { name, matrix in
         if let columns, columns != matrix.columnCount {
-            throw ValidationError("\(name) has \(matrix.columnCount) columns, the sequences before it \(columns)")
+            throw CommandProblem("\(name) has \(matrix.columnCount) columns, the sequences before it \(columns)")
         }
         columns = matrix.columnCount
         elements += matrix.elements
         lengths.append(matrix.rowCount)
         names.append(name)
     }
-    guard !lengths.isEmpty else { throw ValidationError("no sequences in \(inputs.joined(separator: " "))") }
+    guard !lengths.isEmpty else { throw CommandProblem("no sequences in \(inputs.joined(separator: " "))") }
     return (Matrix(rowCount: lengths.reduce(0, +), columnCount: columns ?? 0, elements: elements), lengths, names)
 }
 
@@ -109,6 +109,7 @@ struct HMMFitCommand: ParsableCommand {
     }
 
     private func run<S: MatrixScalar>(_: S.Type) throws {
+        try OutputPaths.checkFiles(output)
         if streaming.isStreaming { return try runStreaming(S.self) }
         let (frames, lengths, _) = try loadSequences(data, as: S.self)
         let trainer = makeTrainer(S.self)
@@ -130,9 +131,6 @@ struct HMMFitCommand: ParsableCommand {
                 Terminal.info(line)
             }
             try fit.model.save(to: URL(fileURLWithPath: output))
-        } catch {
-            Terminal.error("\(error)")
-            throw ExitCode(1)
         }
         let frameCount = Double(frames.rowCount)
         if report.json {
@@ -162,19 +160,12 @@ struct SavedModelInputs: ParsableArguments {
     @Flag(help: "Print JSON on stdout.")
     var json = false
 
-    /// Loads the model and the sequences and runs `body`; model, data and engine errors print one
-    /// message and exit 1 (usage errors stay usage errors).
+    /// Loads the model and the sequences and runs `body`; model, data and engine errors propagate
+    /// typed (``CommandFailure``: one message, exit 1).
     func run(_ body: (GMMHMM<Double>, Matrix<Double>, [Int], [String]) throws -> Void) throws {
-        do {
-            let hmm = try GMMHMM<Double>.load(from: URL(fileURLWithPath: model), backend: engine.backend)
-            let (frames, lengths, names) = try loadSequences(data, as: Double.self)
-            try body(hmm, frames, lengths, names)
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            Terminal.error("\(error)")
-            throw ExitCode(1)
-        }
+        let hmm = try GMMHMM<Double>.load(from: URL(fileURLWithPath: model), backend: engine.backend)
+        let (frames, lengths, names) = try loadSequences(data, as: Double.self)
+        try body(hmm, frames, lengths, names)
     }
 }
 

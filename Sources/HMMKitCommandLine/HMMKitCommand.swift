@@ -13,8 +13,21 @@ struct HMMKitCommand: ParsableCommand {
                       AccCommand.self, SumAccsCommand.self, UpdateCommand.self],
         defaultSubcommand: Backends.self)
 
+    /// Parses the arguments and runs the command; usage errors exit 64 with the usage, every other
+    /// error one message and exit 1 (``CommandFailure``).
     static func main() {
+        Terminal.reserveStandardDescriptors()
         OpenBLASEnvironment.restartIfNeeded()
-        main(nil)
+        var command: any ParsableCommand
+        do {
+            command = try parseAsRoot(nil)
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            try command.run()
+        } catch {
+            CommandFailure.exit(with: error)
+        }
     }
 }

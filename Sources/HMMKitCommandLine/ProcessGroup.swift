@@ -43,7 +43,7 @@ struct ProcessGroup {
             throw ExitCode(1)
         } catch {
             let prefix = communicator.size > 1 ? "[rank \(communicator.rank)] " : ""
-            Terminal.error(prefix + "\(error)")
+            Terminal.error(prefix + CommandFailure.message(for: error))
             if communicator.size > 1 { communicator.abort(exitCode: 1) }
             finishing()
             throw ExitCode(1)

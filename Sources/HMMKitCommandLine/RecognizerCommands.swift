@@ -53,6 +53,7 @@ struct TrainCommand: ParsableCommand {
     var unusablePolicy: UnusableRecordingPolicy { strict ? .fail : .skip }
 
     func run() throws {
+        try OutputPaths.checkFiles(output)
         let configuration = try model.configuration(covariance: covariance, seed: seed)
         if streaming.isStreaming {
             try runStreaming(configuration: configuration)
@@ -65,8 +66,7 @@ struct TrainCommand: ParsableCommand {
         }
         let train: LabelledCorpus, test: LabelledCorpus?
         do { (train, test) = try split(all) } catch {
-            Terminal.error("\(error)")
-            throw ExitCode(1)
+            throw CommandFailure.reported(error)
         }
         let started = Date()
         let recognizer: Recognizer
@@ -77,8 +77,7 @@ struct TrainCommand: ParsableCommand {
                                               unusable: unusablePolicy, progress: unusable.wrapping(progress, policy: unusablePolicy))
             try recognizer.save(to: URL(fileURLWithPath: output!))
         } catch {
-            Terminal.error("\(error)")
-            throw ExitCode(1)
+            throw CommandFailure.reported(error)
         }
         try finish(recognizer, train: train, test: test, trainSeconds: Date().timeIntervalSince(started),
                    summary: ["unusableRecordings": unusable.json])
@@ -103,22 +102,24 @@ struct TrainCommand: ParsableCommand {
         var evaluation: Evaluation?
         if let test, !test.entries.isEmpty {
             do { evaluation = try recognizer.evaluate(test.entries, threadCount: engine.threads) } catch {
-                Terminal.error("\(error)")
-                throw ExitCode(1)
+                throw CommandFailure.reported(error)
             }
             summary["testAccuracy"] = evaluation!.accuracy
             summary["testFiles"] = evaluation!.count
             if !report.json { print(evaluation!.hresultsReport()) }
         }
-        if let plots { try RecognizerPlots.write(recognizer: recognizer, evaluation: evaluation, to: plots) }
+        if let plots {
+            do { try RecognizerPlots.write(recognizer: recognizer, evaluation: evaluation, to: plots) } catch {
+                throw CommandProblem("\(CommandFailure.message(for: error)) (the recognizer was written to \(output!))")
+            }
+        }
         if report.json { try Terminal.printJSON(summary) }
     }
 
     private func crossValidateBySpeaker(_ corpus: LabelledCorpus, configuration: RecognizerConfiguration) throws {
         let folds: [CorpusFold]
         do { folds = try corpus.leaveOneSpeakerOut() } catch {
-            Terminal.error("\(error)")
-            throw ExitCode(1)
+            throw CommandFailure.reported(error)
         }
         var accuracies: [String: Double] = [:]
         let unusable = UnusableRecordingReport()
@@ -136,7 +137,7 @@ struct TrainCommand: ParsableCommand {
                                          evaluation.correct, evaluation.count, warp))
                 }
             } catch {
-                Terminal.error("fold \(fold.heldOutSpeaker): \(error)")
+                Terminal.error("fold \(fold.heldOutSpeaker): \(CommandFailure.message(for: error))")
                 throw ExitCode(1)
             }
         }
@@ -177,9 +178,7 @@ struct EvaluateCommand: ParsableCommand {
             }
             let evaluation = try model.evaluate(entries, options: decision.options, threadCount: engine.threads)
             if report.json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
-                print(String(decoding: try encoder.encode(evaluation), as: UTF8.self))
+                try Terminal.printJSON(encoding: evaluation)
             } else {
                 print(evaluation.hresultsReport())
             }
@@ -187,8 +186,7 @@ struct EvaluateCommand: ParsableCommand {
         } catch let error as ExitCode {
             throw error
         } catch {
-            Terminal.error("\(error)")
-            throw ExitCode(1)
+            throw CommandFailure.reported(error)
         }
     }
 }
@@ -217,8 +215,7 @@ struct RecognizeCommand: ParsableCommand {
             results = try model.recognize(files.map { URL(fileURLWithPath: $0) }, speaker: speaker, options: decision.options,
                                           threadCount: engine.threads)
         } catch {
-            Terminal.error("\(error)")
-            throw ExitCode(1)
+            throw CommandFailure.reported(error)
         }
         var failed = false
         var records: [[String: Any]] = []
@@ -236,8 +233,8 @@ struct RecognizeCommand: ParsableCommand {
                 }
             case .failure(let error):
                 failed = true
-                Terminal.error("\(error)")
-                records.append(["file": file, "error": "\(error)"])
+                Terminal.error(CommandFailure.message(for: error))
+                records.append(["file": file, "error": CommandFailure.message(for: error)])
             }
         }
         if json { try Terminal.printJSON(["results": records]) }

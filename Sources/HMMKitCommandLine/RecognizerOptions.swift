@@ -31,8 +31,7 @@ struct CorpusOptions: ParsableArguments {
         do {
             return try read(minimumLabels: minimumLabels)
         } catch {
-            Terminal.error("\(error)")
-            throw ExitCode(1)
+            throw CommandFailure.reported(error)
         }
     }
 }

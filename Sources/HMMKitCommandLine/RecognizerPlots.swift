@@ -8,7 +8,7 @@ enum RecognizerPlots {
     /// evaluation, `confusion.svg`.
     static func write(recognizer: Recognizer, evaluation: Evaluation?, to folder: String) throws {
         let directory = URL(fileURLWithPath: folder)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try OutputPaths.makeFolder(folder)
         let curves = LinePlot(series: zip(recognizer.labels, recognizer.trainingHistory).map { LineSeries(name: $0, values: $1) },
                               title: "Training: log-likelihood per frame", xLabel: "Iteration", yLabel: "Log-likelihood per frame")
         try save(curves.render(), to: directory.appendingPathComponent("training.svg"))
@@ -23,7 +23,7 @@ enum RecognizerPlots {
     /// `compare.svg`: accuracy and times of each configuration as bars.
     static func writeComparison(names: [String], accuracies: [Double], trainSeconds: [Double], to folder: String) throws {
         let directory = URL(fileURLWithPath: folder)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try OutputPaths.makeFolder(folder)
         let accuracy = BarChart(categories: names, series: [BarSeries(name: "test accuracy (%)", values: accuracies.map { 100 * $0 })],
                                 title: "Accuracy", yLabel: "%", legend: .hidden)
         let time = BarChart(categories: names, series: [BarSeries(name: "training time (s)", values: trainSeconds)],
@@ -33,6 +33,6 @@ enum RecognizerPlots {
     }
 
     private static func save(_ document: SVGDocument, to url: URL) throws {
-        do { try document.write(to: url) } catch { throw ValidationError("\(error)") }
+        try document.write(to: url)
     }
 }

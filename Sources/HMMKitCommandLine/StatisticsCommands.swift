@@ -98,8 +98,7 @@ func reportingFailures(_ body: () throws -> Void) throws {
     } catch let error as ExitCode {
         throw error
     } catch {
-        Terminal.error("\(error)")
-        throw ExitCode(1)
+        throw CommandFailure.reported(error)
     }
 }
 
@@ -135,6 +134,7 @@ struct AccCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
+            try OutputPaths.checkFiles(output)
             let loaded = try TrainableModelFile.load(model, precision: precision, backend: engine.backend)
             try accumulate(loaded)
         }
@@ -178,6 +178,7 @@ struct SumAccsCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
+            try OutputPaths.checkFiles(output)
             var total = try StatisticsFile.read(from: URL(fileURLWithPath: statistics[0]))
             for path in statistics.dropFirst() {
                 try total.add(try StatisticsFile.read(from: URL(fileURLWithPath: path)), path: path)
@@ -215,6 +216,7 @@ struct UpdateCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
+            try OutputPaths.checkFiles(output)
             try apply(try TrainableModelFile.load(model, precision: nil, backend: .default))
         }
     }

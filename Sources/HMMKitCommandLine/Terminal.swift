@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Dispatch
 import Foundation
 import Synchronization
@@ -9,8 +16,36 @@ enum Terminal {
     static func error(_ message: String) { write("error: \(message)") }
 
     static func write(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        writeToStandardError(line + "\n")
     }
+
+    /// `text` on stderr with `write(2)`, ignoring failures: a closed or full stderr must not stop
+    /// (or crash) a command whose results go elsewhere.
+    static func writeToStandardError(_ text: String) {
+        var bytes = Array(text.utf8)
+        bytes.withUnsafeMutableBytes { buffer in
+            var written = 0
+            while written < buffer.count {
+                let count = systemWrite(STDERR_FILENO, buffer.baseAddress! + written, buffer.count - written)
+                if count < 0 && errno == EINTR { continue }
+                if count <= 0 { return }
+                written += count
+            }
+        }
+    }
+
+    /// Opens `/dev/null` on each of the standard descriptors 0, 1, 2 that is closed (`2>&-`), so
+    /// that no file the command opens gets one of their numbers and receives its messages.
+    static func reserveStandardDescriptors() {
+        for descriptor in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] where fcntl(descriptor, F_GETFD) == -1 {
+            _ = open("/dev/null", descriptor == STDIN_FILENO ? O_RDONLY : O_WRONLY)
+        }
+    }
+}
+
+/// `write(2)` (named apart from ``Terminal/write(_:)``).
+private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, bytes, count)
 }
 
 /// A one-line progress display on stderr for long work: done/total, rate and time left,
@@ -39,8 +74,8 @@ final class ProgressReporter: Sendable {
         let remaining = rate > 0 ? Double(total - done) / rate : 0
         let line = String(format: "\r%@: %d/%d (%.0f/s, %.1f s elapsed, %.1f s left)  ",
                           label, done, total, rate, elapsed, remaining)
-        FileHandle.standardError.write(Data(line.utf8))
+        Terminal.writeToStandardError(line)
     }
 
-    func finish() { FileHandle.standardError.write(Data("\n".utf8)) }
+    func finish() { Terminal.writeToStandardError("\n") }
 }

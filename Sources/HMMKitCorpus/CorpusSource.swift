@@ -60,6 +60,10 @@ public enum CorpusSource: Sendable, Equatable, CustomStringConvertible {
             if AudioFileExtensions.isAudio(fileName: url.lastPathComponent) { throw fail(.audioFileGivenAsCorpus) }
             return .manifest(file: url, delimiter: nil)
         case .notRegularFile:
+            var information = stat()
+            if stat(path, &information) == 0, (information.st_mode & S_IFMT) != S_IFDIR {
+                throw fail(.unreadable(reason: "\(FileSystem.kind(ofMode: information.st_mode)), not a manifest file or a folder"))
+            }
             let folder: FolderContents
             do {
                 folder = try FolderContents(url)

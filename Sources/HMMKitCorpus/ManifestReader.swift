@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import HMMKitFileSystem
 
 /// Turns a manifest file into corpus entries, one per record, with a problem for each bad line.
 enum ManifestReader {
@@ -12,11 +13,18 @@ enum ManifestReader {
         func problem(_ line: Int?, _ kind: CorpusProblem.Kind) {
             listing.problems.append(CorpusProblem(path: manifestPath, line: line, kind: kind))
         }
-        let bytes: Data
-        do {
-            bytes = try Data(contentsOf: file)
-        } catch {
-            problem(nil, .unreadable(reason: "\(error.localizedDescription)"))
+        // Through FileSystem.readFile, so that a named pipe or device is refused instead of blocking.
+        let bytes: [UInt8]
+        switch FileSystem.readFile(manifestPath) {
+        case .success(let read): bytes = read.bytes
+        case .failure(.missing):
+            problem(nil, .notFound)
+            return listing
+        case .failure(.notRegularFile(let kind)):
+            problem(nil, .unreadable(reason: "\(kind), not a regular file"))
+            return listing
+        case .failure(.unreadable(let reason)):
+            problem(nil, .unreadable(reason: reason))
             return listing
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {

@@ -11,40 +11,15 @@ import HMMKitFileSystem
 
 enum FileAccess {
     /// The first `limit` bytes of the file at `path` (all of it when `limit` is `nil`) and the
-    /// file's size, or the error that names why it could not be read.
+    /// file's size, or the error that names why it could not be read. Named pipes, sockets,
+    /// devices and folders are refused before they are opened (``FileSystem/openForReading(_:)``).
     static func readFile(_ path: String, limit: Int? = nil) throws(MatrixFileError) -> (bytes: [UInt8], fileSize: Int) {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR { throw .fileNotFound(file: path) }
-            throw .unreadable(file: path, reason: describe(errno: code))
+        switch FileSystem.readFile(path, limit: limit) {
+        case .success(let read): return read
+        case .failure(.missing): throw .fileNotFound(file: path)
+        case .failure(.notRegularFile(let kind)): throw .notRegularFile(file: path, kind: kind)
+        case .failure(.unreadable(let reason)): throw .unreadable(file: path, reason: reason)
         }
-        defer { close(descriptor) }
-        var information = stat()
-        guard fstat(descriptor, &information) == 0 else { throw .unreadable(file: path, reason: describe(errno: errno)) }
-        guard (information.st_mode & S_IFMT) == S_IFREG else {
-            throw .unreadable(file: path, reason: "not a regular file: a directory, device or pipe")
-        }
-        let fileSize = Int(information.st_size)
-        let wanted = min(fileSize, limit ?? fileSize)
-        var bytes = [UInt8](repeating: 0, count: wanted)
-        var filled = 0
-        var failure: Int32?
-        bytes.withUnsafeMutableBytes { buffer in
-            while filled < wanted {
-                let count = read(descriptor, buffer.baseAddress! + filled, wanted - filled)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                if count == 0 { return }  // The file shrank while being read.
-                filled += count
-            }
-        }
-        if let failure { throw .unreadable(file: path, reason: describe(errno: failure)) }
-        if filled < wanted { bytes.removeLast(wanted - filled) }
-        return (bytes, limit == nil ? filled : fileSize)
     }
 
     /// Writes `chunks` to `path` atomically (``FileSystem/writeAtomically(_:to:durable:)``); with

@@ -9,6 +9,9 @@ public enum MatrixFileError: Error, Equatable, Sendable, CustomStringConvertible
     case fileNotFound(file: String)
     /// The path exists but cannot be read (a directory, no permission, an I/O error).
     case unreadable(file: String, reason: String)
+    /// The path names a named pipe, socket, device or folder, which HMMKit does not read (a pipe
+    /// would block the reader forever); `kind` says which ("a named pipe").
+    case notRegularFile(file: String, kind: String)
     /// Writing failed (the folder is missing or not writable, the disk is full); the destination
     /// is left as it was.
     case cannotWrite(file: String, reason: String)
@@ -38,7 +41,8 @@ public enum MatrixFileError: Error, Equatable, Sendable, CustomStringConvertible
     /// The file the error is about.
     public var file: String {
         switch self {
-        case let .fileNotFound(file), let .unreadable(file, _), let .cannotWrite(file, _), let .notNumPy(file, _),
+        case let .fileNotFound(file), let .unreadable(file, _), let .notRegularFile(file, _), let .cannotWrite(file, _),
+             let .notNumPy(file, _),
              let .unsupportedVersion(file, _, _), let .truncatedHeader(file, _), let .malformedHeader(file, _, _),
              let .fortranOrder(file), let .bigEndian(file, _), let .unsupportedDType(file, _),
              let .unsupportedShape(file, _), let .precisionMismatch(file, _, _), let .truncatedData(file, _, _, _),
@@ -52,6 +56,7 @@ public enum MatrixFileError: Error, Equatable, Sendable, CustomStringConvertible
         switch self {
         case let .fileNotFound(file): return FileProblemText.notFound(file)
         case let .unreadable(file, reason): return FileProblemText.unreadable(file, reason)
+        case let .notRegularFile(file, kind): return FileProblemText.notRegularFile(file, kind)
         case let .cannotWrite(file, reason): return FileProblemText.cannotWrite(file, reason)
         case let .notNumPy(file, leading):
             let shown = leading.map { "0x" + String($0, radix: 16, uppercase: true) }.joined(separator: " ")
@@ -100,6 +105,10 @@ enum FileProblemText {
 
     static func unreadable(_ file: String, _ reason: String) -> String {
         "\(file): cannot be read (\(reason)); check that it is a regular file you may read"
+    }
+
+    static func notRegularFile(_ file: String, _ kind: String) -> String {
+        "\(file): \(kind), not a regular file; HMMKit reads only regular files (copy the data into one first)"
     }
 
     static func cannotWrite(_ file: String, _ reason: String) -> String {

@@ -15,7 +15,8 @@ import Testing
             ("utt\(index)", awkwardMatrix(Scalar.self, rows: shape.0, columns: shape.1, seed: UInt64(index)))
         }
         try KaldiArchive.write(matrices, to: archive, script: script, encoding: encoding, durable: false)
-        #expect(try folder.contents() == ["feats.ark", "feats.scp"])
+        // The script names the archive's generation file, a second name of the same file.
+        #expect(try folder.contents() == ["feats.ark", try generationFile(of: archive, script: script), "feats.scp"])
 
         let reader = try KaldiArchiveReader<Scalar>(url: archive, bufferSize: bufferSize)
         let records = try reader.readAll()
@@ -51,8 +52,9 @@ import Testing
         let second = expected.count + 3
         expected += Array("u2 ".utf8) + [0, 0x42] + Array("FM ".utf8) + [4, 0, 0, 0, 0, 4, 0, 0, 0, 0]
         #expect(Array(try Data(contentsOf: archive)) == expected)
-        // Offsets point at the \0B marker, and the archive is named as given.
-        #expect(try String(contentsOf: script, encoding: .utf8) == "u1 data/a.ark:3\nu2 data/a.ark:\(second)\n")
+        // Offsets point at the \0B marker, and the archive's generation is named in the folder given.
+        let generation = try generationFile(of: archive, script: script)
+        #expect(try String(contentsOf: script, encoding: .utf8) == "u1 data/\(generation):3\nu2 data/\(generation):\(second)\n")
     }
 
     @Test func doubleAndTextBytesAreKaldis() throws {
@@ -66,7 +68,8 @@ import Testing
         let text = try String(contentsOf: folder.file("t.ark"), encoding: .utf8)
         #expect(text == "k  [\n  1.0 -2.5 \n  1.0e-05 0.1 ]\ne  [ ]\n")
         // Text offsets point just after "key ", as Kaldi's tellp() does.
-        #expect(try String(contentsOf: folder.file("t.scp"), encoding: .utf8) == "k t.ark:2\ne t.ark:35\n")
+        let generation = try generationFile(of: folder.file("t.ark"), script: folder.file("t.scp"))
+        #expect(try String(contentsOf: folder.file("t.scp"), encoding: .utf8) == "k \(generation):2\ne \(generation):35\n")
     }
 
     @Test func readingConvertsPrecisionAsKaldiDoes() throws {
@@ -132,11 +135,14 @@ import Testing
             // Dropped without finish(): as if an error had stopped the program's loop.
         }
         #expect(try Data(contentsOf: url) == before)
-        #expect(try folder.contents() == ["feats.ark", "feats.scp"])
-        // finish() replaces both in one step each.
+        let old = try generationFile(of: url, script: scp)
+        #expect(try folder.contents() == ["feats.ark", old, "feats.scp"])
+        // finish() publishes the new pair, and the old generation goes.
         try KaldiArchive.write([("new", Matrix<Float>.identity(3))], to: url, script: scp)
         #expect(try KaldiArchive.read(Float.self, from: url).map(\.key) == ["new"])
-        #expect(try String(contentsOf: scp, encoding: .utf8) == "new \(url.path):4\n")
+        let new = try generationFile(of: url, script: scp)
+        #expect(try new != old && folder.contents() == ["feats.ark", new, "feats.scp"])
+        #expect(try String(contentsOf: scp, encoding: .utf8) == "new \(folder.url.path)/\(new):4\n")
     }
 
     @Test func failedWritesLeaveNothingBehind() throws {
@@ -144,15 +150,13 @@ import Testing
         let nowhere = folder.file("missing/feats.ark")
         let error = kaldiError { _ = try KaldiArchiveWriter<Float>(archive: nowhere) }
         guard case let .cannotWrite(file, reason) = error else { Issue.record("got \(String(describing: error))"); return }
-        #expect(file == nowhere.path && reason.contains("temporary file"))
-        // The destination is a non-empty folder: the rename fails, the folder and its file stay.
+        #expect(file == nowhere.path && reason.hasSuffix("/missing does not exist"))
+        // The destination is a non-empty folder: refused at once; the folder and its file stay.
         let occupied = folder.file("occupied.ark")
         try FileManager.default.createDirectory(at: occupied, withIntermediateDirectories: false)
         try Data([1, 2, 3]).write(to: occupied.appendingPathComponent("keep"))
-        let writer = try KaldiArchiveWriter<Float>(archive: occupied)
-        try writer.write(key: "a", matrix: Matrix<Float>.identity(2))
-        let renameError = kaldiError { try writer.finish() }
-        guard case .cannotWrite = renameError else { Issue.record("got \(String(describing: renameError))"); return }
+        #expect(kaldiError { _ = try KaldiArchiveWriter<Float>(archive: occupied) }
+                == .cannotWrite(file: occupied.path, reason: "it is a folder; name a file to write"))
         #expect(try folder.contents() == ["occupied.ark"])
         #expect(try Data(contentsOf: occupied.appendingPathComponent("keep")) == Data([1, 2, 3]))
     }

@@ -50,3 +50,21 @@ func kaldiError(sourceLocation: SourceLocation = #_sourceLocation, _ body: () th
     }
     return error
 }
+
+/// The generation file (`<archive name>.<16 hex digits>`) that the first line of the script file
+/// `script` names, checked to be in `archive`'s folder and to be the very file `archive` is (a
+/// second hard link of it).
+func generationFile(of archive: URL, script: URL, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    let text = try String(contentsOf: script, encoding: .utf8)
+    let location = text.prefix { $0 != "\n" }.split(separator: " ").last ?? ""
+    let name = String((location.split(separator: "/").last ?? "").split(separator: ":").first ?? "")
+    let prefix = archive.lastPathComponent + "."
+    #expect(name.hasPrefix(prefix) && name.count == prefix.count + 16
+            && name.dropFirst(prefix.count).allSatisfy { $0.isHexDigit && !$0.isUppercase },
+            "\(name)", sourceLocation: sourceLocation)
+    let generation = archive.deletingLastPathComponent().appendingPathComponent(name)
+    let inode = { (url: URL) in try FileManager.default.attributesOfItem(atPath: url.path)[.systemFileNumber] as? Int }
+    #expect(try inode(archive) != nil && inode(archive) == inode(generation), "\(name) is not \(archive.lastPathComponent)",
+            sourceLocation: sourceLocation)
+    return name
+}

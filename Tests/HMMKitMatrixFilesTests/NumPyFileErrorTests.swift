@@ -123,8 +123,7 @@ import Testing
             try NumPyFile.read(Float.self, from: missing)
         }
         let error = #expect(throws: MatrixFileError.self) { try NumPyFile.read(Float.self, from: folder.url) }
-        guard case let .unreadable(file, reason) = error else { Issue.record("got \(String(describing: error))"); return }
-        #expect(file == folder.url.path(percentEncoded: false) && reason.contains("not a regular file"))
+        #expect(error == .notRegularFile(file: folder.url.path(percentEncoded: false), kind: "a folder"))
     }
 
     @Test func precisionMismatchSaysWhatToDo() {
@@ -155,14 +154,16 @@ import Testing
             try NumPyFile.write(Matrix<Double>.identity(3), to: nowhere)
         }
         guard case let .cannotWrite(file, reason) = error else { Issue.record("got \(String(describing: error))"); return }
-        #expect(file == nowhere.path(percentEncoded: false) && reason.contains("temporary file"))
+        #expect(file == nowhere.path(percentEncoded: false) && reason.hasSuffix("/missing does not exist"))
 
-        // The destination is a non-empty folder: rename fails, the folder and its file stay, and
-        // the temporary file is removed.
+        // The destination is a non-empty folder: refused before anything is written; the folder
+        // and its file stay.
         let occupied = folder.file("occupied.npy")
         try FileManager.default.createDirectory(at: occupied, withIntermediateDirectories: false)
         try Data([1, 2, 3]).write(to: occupied.appendingPathComponent("keep"))
-        #expect(throws: MatrixFileError.self) { try NumPyFile.write(Matrix<Double>.identity(3), to: occupied) }
+        #expect(throws: MatrixFileError.cannotWrite(file: occupied.path(percentEncoded: false), reason: "it is a folder; name a file to write")) {
+            try NumPyFile.write(Matrix<Double>.identity(3), to: occupied)
+        }
         #expect(try folder.contents() == ["occupied.npy"])
         #expect(try Data(contentsOf: occupied.appendingPathComponent("keep")) == Data([1, 2, 3]))
     }

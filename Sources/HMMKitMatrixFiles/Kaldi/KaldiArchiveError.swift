@@ -13,6 +13,9 @@ public enum KaldiArchiveError: Error, Equatable, Sendable, CustomStringConvertib
     case fileNotFound(file: String)
     /// The path exists but cannot be read (a directory, no permission, an I/O error).
     case unreadable(file: String, reason: String)
+    /// The path names a named pipe, socket, device or folder, which HMMKit does not read (a pipe
+    /// would block the reader forever); `kind` says which ("a named pipe").
+    case notRegularFile(file: String, kind: String)
     /// Writing failed (missing or read-only folder, full disk); the destination is unchanged.
     case cannotWrite(file: String, reason: String)
     /// The bytes where a key should start are not a key (control bytes, or no space within the
@@ -39,6 +42,10 @@ public enum KaldiArchiveError: Error, Equatable, Sendable, CustomStringConvertib
     case unsupportedLocation(file: String, line: Int, location: String)
     /// A script entry's offset lies at or past the end of its archive.
     case offsetPastEnd(file: String, key: String, offset: Int, fileSize: Int)
+    /// A script entry's offset lies inside its archive but no matrix object starts there (neither
+    /// the binary marker `\0B` nor a text `[`): the script belongs to another archive or another
+    /// version of it, or the offset is wrong.
+    case noObjectAtOffset(file: String, key: String, offset: Int, script: String)
     /// A script entry's range (`a.ark:12[0:9]` or `[0:9,0:12]`) lies outside its matrix.
     case rangeOutOfBounds(file: String, key: String, range: String, rows: Int, columns: Int)
     /// No entry of the script has this key.
@@ -53,10 +60,11 @@ public enum KaldiArchiveError: Error, Equatable, Sendable, CustomStringConvertib
     /// The file (or specifier) the error is about.
     public var file: String {
         switch self {
-        case let .fileNotFound(file), let .unreadable(file, _), let .cannotWrite(file, _),
+        case let .fileNotFound(file), let .unreadable(file, _), let .notRegularFile(file, _), let .cannotWrite(file, _),
              let .malformedKey(file, _, _), let .truncated(file, _, _, _), let .unsupportedObject(file, _, _, _),
              let .malformedHeader(file, _, _, _), let .badDimensions(file, _, _, _, _), let .malformedText(file, _, _, _),
              let .malformedScriptLine(file, _, _, _), let .unsupportedLocation(file, _, _), let .offsetPastEnd(file, _, _, _),
+             let .noObjectAtOffset(file, _, _, _),
              let .rangeOutOfBounds(file, _, _, _, _), let .keyNotFound(file, _), let .invalidKey(file, _),
              let .duplicateKey(file, _), let .malformedSpecifier(file, _):
             return file
@@ -68,6 +76,7 @@ public enum KaldiArchiveError: Error, Equatable, Sendable, CustomStringConvertib
         switch self {
         case let .fileNotFound(file): return FileProblemText.notFound(file)
         case let .unreadable(file, reason): return FileProblemText.unreadable(file, reason)
+        case let .notRegularFile(file, kind): return FileProblemText.notRegularFile(file, kind)
         case let .cannotWrite(file, reason): return FileProblemText.cannotWrite(file, reason)
         case let .malformedKey(file, offset, problem):
             return "\(file): no key at byte \(offset) (\(problem)); this is not a Kaldi archive, or the offset is wrong"
@@ -94,6 +103,10 @@ public enum KaldiArchiveError: Error, Equatable, Sendable, CustomStringConvertib
         case let .offsetPastEnd(file, key, offset, size):
             return "\(file): entry '\(key)' points at byte \(offset) but the file has \(size) bytes; "
                 + "the script file does not belong to this archive, or the archive was cut short"
+        case let .noObjectAtOffset(file, key, offset, script):
+            return "\(file): entry '\(key)' of \(script) points at byte \(offset), where no matrix starts (neither a binary "
+                + "\\0B header nor a text '['); the script file does not belong to this archive (or the archive was "
+                + "rewritten after it), or the offset is wrong"
         case let .rangeOutOfBounds(file, key, range, rows, columns):
             return "\(file): range [\(range)] of entry '\(key)' lies outside its \(rows) × \(columns) matrix"
         case let .keyNotFound(file, key):

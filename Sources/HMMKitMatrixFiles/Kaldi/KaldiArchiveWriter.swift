@@ -3,6 +3,13 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import HMMKitFileSystem
 import HMMKitNumerics
 
@@ -19,11 +26,28 @@ public enum KaldiWriteEncoding: String, Sendable, CaseIterable {
 /// `key <archive name>:<offset>`, the offset being that of the matrix object (the `\0B` marker
 /// of a binary matrix), so Kaldi, kaldiio and lhotse can read either file.
 ///
-/// Atomic: the archive is written to a temporary file beside it and renamed over the destination
-/// only by ``finish()``, then the script is written the same way. A writer that fails, or is
-/// dropped without ``finish()``, removes its temporary file and leaves both destinations as
-/// they were: no reader ever sees half an archive. (The two renames are two steps: a crash
-/// between them leaves the new archive beside the old script.)
+/// Atomic: the archive is written to a temporary file beside it and published only by
+/// ``finish()``. A writer that fails, or is dropped without ``finish()``, removes its temporary
+/// file and leaves the destinations as they were: no reader ever sees half an archive.
+///
+/// Archive and script are one unit. With a script, ``finish()`` publishes the archive under a
+/// name of its own generation, `<archive name>.<16 hex digits>` (a hash of the archive's bytes,
+/// so the same matrices give the same name), and the script's lines name that file
+/// (`utt1 data/feats.ark.3f29c0a1d5e6b7c8:12`), so a script can only ever point into the very
+/// archive it was written with: the archive at the plain name (`feats.ark`) is the same file,
+/// a second hard link, for readers of `ark:feats.ark`. The steps: the generation file appears
+/// (a hard link of the complete temporary file), the script is renamed over the old one, the
+/// temporary file is renamed over the plain name, and older generations are removed. A crash
+/// between any two leaves a script whose every line reads its own archive (the old pair, or the
+/// new script beside the old plain archive). Generation files that the script in place does not
+/// name (the previous run's, or one of a run killed before it published its script) are removed
+/// by the next ``finish()``: to keep an older version, copy both files. Both files stay what
+/// Kaldi, kaldiio and lhotse read: an archive, and a script of `key file:offset` lines. On a
+/// file system without hard links the script names the plain archive and the two renames are
+/// two steps (archive, then script).
+///
+/// Temporary files that a killed writer left behind are removed by the next write into the
+/// folder (``FileSystem/removeStaleTemporaryFiles(in:)``).
 ///
 /// Memory stays at one matrix and a 1 MiB buffer whatever the archive's size.
 ///
@@ -43,7 +67,12 @@ public final class KaldiArchiveWriter<Scalar: MatrixScalar> {
     private var buffer: [UInt8] = []
     /// Bytes of the archive so far (written and buffered): the offset of the next byte.
     private var byteCount = 0
-    private var script: [UInt8] = []
+    /// Each entry's key and object offset, for the script lines ``finish()`` writes.
+    private var scriptEntries: [(key: String, offset: Int)] = []
+    /// A hash of every byte written, which names the archive's generation.
+    private var contentHash = ArchiveContentHash()
+    /// The generation file ``finish()`` made, removed again if publishing fails.
+    private var createdGeneration: String?
     private var keys: Set<String> = []
     private var failure: String?
     private var finished = false
@@ -71,8 +100,7 @@ public final class KaldiArchiveWriter<Scalar: MatrixScalar> {
             temporaryPath = created.path
             descriptor = created.descriptor
         case .failure(let failure):
-            throw .cannotWrite(file: archivePath,
-                               reason: "cannot create a temporary file in \(FileSystem.directory(of: archivePath)): \(failure.reason)")
+            throw .cannotWrite(file: archivePath, reason: failure.message)
         }
         buffer.reserveCapacity(Self.bufferLimit + 64)
     }
@@ -108,7 +136,7 @@ public final class KaldiArchiveWriter<Scalar: MatrixScalar> {
             append(header)
             if !empty { appendElements(of: matrix) }
         }
-        script += Array("\(key) \(nameInScript):\(offset)\n".utf8)
+        if scriptPath != nil { scriptEntries.append((key, offset)) }
         if buffer.count >= Self.bufferLimit { flush() }
         if let failure {
             abandon()
@@ -116,9 +144,11 @@ public final class KaldiArchiveWriter<Scalar: MatrixScalar> {
         }
     }
 
-    /// Writes what is buffered, makes the archive (then the script) appear at its destination.
-    /// - Throws: ``KaldiArchiveError/cannotWrite(file:reason:)``; the destinations are then unchanged
-    ///   (unless the archive was renamed and only the script failed, which the error names).
+    /// Writes what is buffered and publishes the archive and its script (see the type's
+    /// documentation for the order of the steps).
+    /// - Throws: ``KaldiArchiveError/cannotWrite(file:reason:)``; the destinations are then
+    ///   unchanged, except when only the last rename of the plain archive name failed (the error
+    ///   names the archive; the new script and its generation file are in place and agree).
     public func finish() throws(KaldiArchiveError) {
         precondition(!finished, "KaldiArchiveWriter.finish called twice")
         if let failure { throw .cannotWrite(file: archivePath, reason: "an earlier write failed: \(failure)") }
@@ -128,16 +158,101 @@ public final class KaldiArchiveWriter<Scalar: MatrixScalar> {
             abandon()
             throw .cannotWrite(file: archivePath, reason: failure)
         }
+        guard let scriptPath else { return try publishArchive() }
+        if durable, fsync(descriptor) != 0 {
+            let reason = FileSystem.describe(errno: errno)
+            abandon()
+            throw .cannotWrite(file: archivePath, reason: "fsync: \(reason)")
+        }
+        let folder = FileSystem.directory(of: archivePath)
+        let archiveFileName = String(archivePath.split(separator: "/").last ?? "archive")
+        let generationName = "\(archiveFileName).\(contentHash.hexadecimal)"
+        var archiveName = nameInScript
+        if linkGeneration(at: "\(folder)/\(generationName)") {
+            let slash = nameInScript.lastIndex(of: "/")
+            archiveName = (slash.map { String(nameInScript[...$0]) } ?? "") + generationName
+        } else {
+            // No hard links here: the plain archive first, then its script (two steps).
+            try publishArchive()
+        }
+        var script: [UInt8] = []
+        for entry in scriptEntries { script += Array("\(entry.key) \(archiveName):\(entry.offset)\n".utf8) }
+        let reason = script.withUnsafeBytes { FileSystem.writeAtomically([$0], to: scriptPath, durable: durable) }
+        if let reason {
+            abandon()
+            throw .cannotWrite(file: scriptPath, reason: reason)
+        }
+        createdGeneration = nil
+        guard descriptor >= 0 else { return }
+        try publishArchive()
+        removeOlderGenerations(in: folder, archiveFileName: archiveFileName, keeping: generationName, script: scriptPath)
+    }
+
+    /// Removes the generation files of this archive other than `current` that the script in
+    /// place does not name (read again now) and that no live writer holds locked (a writer locks
+    /// its temporary file, of which its generation file is a second name, until it is done): the
+    /// previous run's, and one a killed run linked but never published.
+    private func removeOlderGenerations(in folder: String, archiveFileName: String, keeping current: String, script: String) {
+        let older = FileSystem.names(in: folder) { $0 != current && Self.isGenerationName($0, of: archiveFileName) }
+        guard !older.isEmpty else { return }
+        let named = Self.generation(namedBy: script, archiveFileName: archiveFileName)
+        for name in older where name != named { FileSystem.removeIfUnlocked("\(folder)/\(name)") }
+    }
+
+    /// Whether `name` is `<archiveFileName>.<16 lowercase hexadecimal digits>`.
+    static func isGenerationName(_ name: String, of archiveFileName: String) -> Bool {
+        let prefix = archiveFileName + "."
+        guard name.hasPrefix(prefix) else { return false }
+        let suffix = name.dropFirst(prefix.count)
+        return suffix.count == 16 && suffix.allSatisfy { $0.isHexDigit && !$0.isUppercase }
+    }
+
+    /// Renames the temporary file over the plain archive name (closing it).
+    private func publishArchive() throws(KaldiArchiveError) {
         let temporary = (path: temporaryPath, descriptor: descriptor)
         descriptor = -1
         temporaryExists = false
         if let reason = FileSystem.commitTemporaryFile(temporary, to: archivePath, durable: durable) {
             throw .cannotWrite(file: archivePath, reason: reason)
         }
-        if let scriptPath {
-            let reason = script.withUnsafeBytes { FileSystem.writeAtomically([$0], to: scriptPath, durable: durable) }
-            if let reason { throw .cannotWrite(file: scriptPath, reason: reason) }
+    }
+
+    /// Makes `path` a hard link of the complete temporary file: linked under a temporary name,
+    /// then renamed over `path`, so that a generation file of the same name (same hash, same
+    /// bytes, named by the script now in place) is replaced in one step. False when this file
+    /// system has no hard links (or the link fails otherwise).
+    private func linkGeneration(at path: String) -> Bool {
+        let existed = FileSystem.status(of: path) != .missing
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8)
+        for _ in 0..<16 {
+            let suffix = String(decoding: (0..<6).map { _ in alphabet.randomElement()! }, as: UTF8.self)
+            let name = path.split(separator: "/").last.map(String.init) ?? "archive"
+            let staging = "\(FileSystem.directory(of: path))/.\(name).tmp-\(suffix)"
+            if link(temporaryPath, staging) != 0 {
+                if errno == EEXIST { continue }
+                return false
+            }
+            guard FileSystem.moveAtomically(staging, to: path) == nil else {
+                FileSystem.remove(staging)
+                return false
+            }
+            if !existed { createdGeneration = path }
+            return true
         }
+        return false
+    }
+
+    /// The generation file (`<archive name>.<16 hex digits>`, in the archive's folder) that the
+    /// script now at `scriptPath` names on its first line, if it names one.
+    static func generation(namedBy scriptPath: String, archiveFileName: String) -> String? {
+        guard case .success(let read) = FileSystem.readFile(scriptPath, limit: 1 << 16) else { return nil }
+        let line = read.bytes.prefix { $0 != 0x0A }
+        let fields = line.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D })
+        guard fields.count == 2 else { return nil }
+        var location = Substring(String(decoding: fields[1], as: UTF8.self))
+        if let colon = location.lastIndex(of: ":") { location = location[..<colon] }
+        let name = location.split(separator: "/").last.map(String.init) ?? ""
+        return isGenerationName(name, of: archiveFileName) ? name : nil
     }
 
     /// Kaldi's `IsToken`: non-empty, no ASCII whitespace or control characters.
@@ -175,9 +290,10 @@ public final class KaldiArchiveWriter<Scalar: MatrixScalar> {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Writes `bytes` to the temporary file; records the first failure.
+    /// Writes `bytes` to the temporary file (and into the content hash); records the first failure.
     private func writeAll(_ bytes: UnsafeRawBufferPointer) {
         guard failure == nil else { return }
+        if scriptPath != nil { contentHash.update(bytes) }
         failure = FileSystem.writeAll(bytes, to: descriptor)
     }
 
@@ -187,5 +303,37 @@ public final class KaldiArchiveWriter<Scalar: MatrixScalar> {
         descriptor = -1
         if temporaryExists { FileSystem.remove(temporaryPath) }
         temporaryExists = false
+        if let createdGeneration { FileSystem.remove(createdGeneration) }
+        createdGeneration = nil
+    }
+}
+
+/// A 64-bit hash of an archive's bytes, fed in the chunks they are written in (the same writes
+/// give the same chunks): eight bytes at a time, so that it costs far less than the write.
+/// Not cryptographic: it tells generations of one archive apart.
+struct ArchiveContentHash {
+    private var state: UInt64 = 0x243F_6A88_85A3_08D3
+
+    mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        var hash = state
+        let wordCount = bytes.count / 8
+        for index in 0..<wordCount {
+            let word = bytes.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)
+            hash = ((hash ^ (word &* 0x9E37_79B9_7F4A_7C15)) << 29 | (hash ^ (word &* 0x9E37_79B9_7F4A_7C15)) >> 35)
+                &* 0xBF58_476D_1CE4_E5B9
+        }
+        var tail: UInt64 = 0
+        for index in (wordCount * 8)..<bytes.count { tail = tail << 8 | UInt64(bytes[index]) }
+        state = (hash ^ tail ^ UInt64(bytes.count)) &* 0x94D0_49BB_1331_11EB
+    }
+
+    /// The hash as 16 lowercase hexadecimal digits (after a final mix of the bits).
+    var hexadecimal: String {
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        value ^= value >> 31
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 }

@@ -25,29 +25,22 @@ final class KaldiFileHandle {
     /// The file offset of the next byte ``readByte()`` returns.
     private(set) var position = 0
 
-    /// Opens `path` for reading.
-    /// - Throws: ``KaldiArchiveError/fileNotFound(file:)`` or ``KaldiArchiveError/unreadable(file:reason:)``.
+    /// Opens `path` for reading (``FileSystem/openForReading(_:)``: named pipes, sockets, devices
+    /// and folders are refused without blocking).
+    /// - Throws: ``KaldiArchiveError/fileNotFound(file:)``, ``KaldiArchiveError/notRegularFile(file:kind:)``
+    ///   or ``KaldiArchiveError/unreadable(file:reason:)``.
     init(path: String, bufferSize: Int = 1 << 20) throws(KaldiArchiveError) {
         precondition(bufferSize >= 64, "KaldiFileHandle buffer of \(bufferSize) bytes is too small")
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR { throw .fileNotFound(file: path) }
-            throw .unreadable(file: path, reason: FileSystem.describe(errno: code))
-        }
-        var information = stat()
-        guard fstat(descriptor, &information) == 0 else {
-            let reason = FileSystem.describe(errno: errno)
-            close(descriptor)
-            throw .unreadable(file: path, reason: reason)
-        }
-        guard (information.st_mode & S_IFMT) == S_IFREG else {
-            close(descriptor)
-            throw .unreadable(file: path, reason: "not a regular file: a directory, device or pipe")
+        let opened: (descriptor: Int32, byteCount: Int)
+        switch FileSystem.openForReading(path) {
+        case .success(let result): opened = result
+        case .failure(.missing): throw .fileNotFound(file: path)
+        case .failure(.notRegularFile(let kind)): throw .notRegularFile(file: path, kind: kind)
+        case .failure(.unreadable(let reason)): throw .unreadable(file: path, reason: reason)
         }
         self.path = path
-        self.descriptor = descriptor
-        self.size = Int(information.st_size)
+        self.descriptor = opened.descriptor
+        self.size = opened.byteCount
         self.buffer = .allocate(byteCount: bufferSize, alignment: 64)
     }
 

@@ -63,6 +63,24 @@ enum KaldiMatrixObject {
     }
 }
 
+extension KaldiMatrixObject {
+    /// Whether a matrix object starts at the handle's position: `\0B`, or a text `[` after
+    /// whitespace. The position is left where it was. (What a script's offset must point at.)
+    static func startsHere(_ handle: KaldiFileHandle) throws(KaldiArchiveError) -> Bool {
+        let start = handle.position
+        defer { handle.seek(to: start) }
+        guard var byte = try handle.readByte() else { return true }  // the read reports the truncation
+        if byte == 0 { return try handle.readByte() == UInt8(ascii: "B") }
+        var skipped = 0
+        while KaldiTextMatrix.isSpace(byte), skipped < 4096 {
+            guard let next = try handle.readByte() else { return true }
+            byte = next
+            skipped += 1
+        }
+        return byte == UInt8(ascii: "[")
+    }
+}
+
 /// The pieces of Kaldi's binary format: tokens (`FM `), sized integers (`\x04` + int32
 /// little-endian) and raw blocks, each failure naming the entry.
 struct BinaryReader {

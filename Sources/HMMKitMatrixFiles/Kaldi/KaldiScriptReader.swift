@@ -47,6 +47,9 @@ public final class KaldiScriptReader<Scalar: MatrixScalar> {
             throw .offsetPastEnd(file: handle.path, key: entry.key, offset: offset, fileSize: handle.size)
         }
         handle.seek(to: offset)
+        guard try KaldiMatrixObject.startsHere(handle) else {
+            throw .noObjectAtOffset(file: handle.path, key: entry.key, offset: offset, script: script.file)
+        }
         var (matrix, encoding) = try KaldiMatrixObject.read(Scalar.self, from: handle, key: entry.key)
         if entry.rowRange != nil || entry.columnRange != nil {
             matrix = try Self.select(matrix, entry: entry, file: handle.path)
