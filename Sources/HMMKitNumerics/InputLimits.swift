@@ -146,10 +146,6 @@ public enum InputLimits {
     /// changing after a handful.
     public static let maximumRecognizerPasses = 100
 
-    /// The most candidate VTLN warp factors a recognizer tries (each is one filterbank and one
-    /// scoring of every recording): Kaldi's usual grid has 21.
-    public static let maximumWarpFactorCount = 1000
-
     /// The most training recordings a recognizer file may count in total (checked sums of
     /// `trainingCounts` cannot overflow below it): far above any corpus.
     public static let maximumTrainingRecordingCount = 1 << 40

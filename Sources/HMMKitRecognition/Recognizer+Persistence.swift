@@ -135,7 +135,7 @@ extension Recognizer {
             throw damaged("configuration.varianceFloor is \(floor); it must be finite and ≥ 0")
         }
         if let vtln = configuration.vtln {
-            try within(vtln.warpFactors.count, 1...InputLimits.maximumWarpFactorCount, "the number of configuration.vtln.warpFactors")
+            try within(vtln.warpFactors.count, 1...InputLimits.maximumVTLNWarpCount, "the number of configuration.vtln.warpFactors")
             if let factor = vtln.warpFactors.first(where: { !($0 > 0 && $0.isFinite) }) {
                 throw damaged("configuration.vtln.warpFactors holds \(factor); warp factors must be positive and finite")
             }

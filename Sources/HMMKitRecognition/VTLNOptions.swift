@@ -47,8 +47,8 @@ public struct VTLNOptions: Codable, Sendable, Equatable {
     /// thousandth of a step), each rounded to 1e-9 so that 1.0 is exactly 1.
     public static func grid(from: Double, through: Double, step: Double) -> [Double] {
         guard step > 0, from <= through else { return [from] }
-        precondition(from.isFinite && through.isFinite && (through - from) / step < Double(InputLimits.maximumWarpFactorCount),
-                     "VTLNOptions.grid: more than InputLimits.maximumWarpFactorCount factors")
+        precondition(from.isFinite && through.isFinite && (through - from) / step < Double(InputLimits.maximumVTLNWarpCount),
+                     "VTLNOptions.grid: more than InputLimits.maximumVTLNWarpCount factors")
         let count = Int(((through - from) / step + 1e-3).rounded(.down)) + 1
         return (0..<count).map { ((from + Double($0) * step) * 1e9).rounded() / 1e9 }
     }
