@@ -82,7 +82,7 @@ struct HMMFitCommand: ParsableCommand {
         try OptionRange.check(iterations, in: OptionRange.iterations, "--iterations")
         try OptionRange.check(maxJump, in: OptionRange.jump, "--max-jump")
         try OptionRange.check(splitEvery, in: 0...InputLimits.maximumIterationCount, "--split-every")
-        try OptionRange.check(tolerance, in: OptionRange.nonNegative, "--tolerance")
+        try OptionRange.check(tolerance, in: OptionRange.finite, "--tolerance")  // negative: never stop early
         try OptionRange.check(varianceFloor, in: OptionRange.nonNegative, "--variance-floor")
     }
 

@@ -26,7 +26,7 @@ struct OptionRangeCommandLineTests {
         (["hmm", "fit", "x.npy", "--states", "3", "--mixtures", huge], "--mixtures"),
         (["hmm", "fit", "x.npy", "--states", "3", "--max-jump", huge], "--max-jump"),
         (["hmm", "fit", "x.npy", "--states", "3", "--split-every", "-1"], "--split-every"),
-        (["hmm", "fit", "x.npy", "--states", "3", "--tolerance", "-inf"], "--tolerance"),
+        (["hmm", "fit", "x.npy", "--states", "3", "--tolerance=-inf"], "--tolerance"),
         (["train", "corpus", "--states", huge], "--states"),
         (["train", "corpus", "--iterations", "0"], "--iterations"),
         (["train", "corpus", "--variance-floor", "nan"], "--variance-floor"),
