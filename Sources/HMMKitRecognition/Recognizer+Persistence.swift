@@ -111,8 +111,8 @@ extension Recognizer {
             }
             models.append(hmm)
         }
-        self.init(configuration: document.configuration, labels: document.labels, models: models,
-                          trainingCounts: document.trainingCounts, trainingHistory: document.trainingHistory,
+        self.init(configuration: configuration, labels: document.labels, models: models,
+                  trainingCounts: document.trainingCounts, trainingHistory: document.trainingHistory,
                   trainingWarps: document.trainingWarps ?? [:])
     }
 
