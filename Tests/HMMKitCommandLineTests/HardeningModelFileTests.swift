@@ -303,6 +303,7 @@ struct HardeningModelFileTests {
             ("states", configuration { $0["stateCount"] = 1 << 62 }, "configuration.stateCount is \(1 << 62)"),
             ("jump", configuration { $0["maximumJump"] = Int.max }, "configuration.maximumJump is \(Int.max)"),
             ("counts", { $0["trainingCounts"] = [Int.max, 20] }, "trainingCounts[0] is \(Int.max)"),
+            ("zero-count", { $0["trainingCounts"] = [0, 20] }, "trainingCounts[0] is 0"),
             ("warps-empty", vtln { $0["warpFactors"] = [Double]() }, "configuration.vtln.warpFactors is 0"),
             ("warps-odd", vtln { $0["warpFactors"] = [0.0, -1.0] }, "configuration.vtln.warpFactors holds 0.0"),
             ("high-cutoff", vtln { $0["highCutoff"] = -1.0 }, "VTLN warp factor"),
@@ -311,7 +312,7 @@ struct HardeningModelFileTests {
         ]
         for (name, change, message) in cases {
             let recognizer = try bench.json("r.json", to: "\(name).json", change)
-            try expectRefused(["recognize", recognizer, audio], ["\(name).json", "damaged recognizer file", message])
+            try expectRefused(["recognize", recognizer, audio, "--priors", "--json"], ["\(name).json", "damaged recognizer file", message])
         }
     }
 }
