@@ -146,13 +146,13 @@ struct AccCommand: ParsableCommand {
             loaded, over: source, shard: shard?.shard ?? .all, chunking: ChunkingPolicy(maximumFrames: chunkFrames),
             threadCount: engine.threads, backend: engine.backend)
         try StatisticsFile(statistics, model: loaded).write(to: URL(fileURLWithPath: output))
-        let perFrame = statistics.frameCount > 0 ? statistics.logLikelihood / statistics.frameCount : -Double.infinity
         if report.json {
             try Terminal.printJSON(["sequences": summary.sequenceCount, "frames": summary.frameCount,
                                     "logLikelihood": statistics.logLikelihood, "shard": (shard?.shard ?? .all).description])
         } else if !report.quiet {
-            Terminal.info("\(summary.sequenceCount) sequences, \(summary.frameCount) frames, "
-                + String(format: "log-likelihood per frame %.6f; statistics written to %@", perFrame, output))
+            let perFrame = statistics.frameCount > 0
+                ? String(format: "log-likelihood per frame %.6f", statistics.logLikelihood / statistics.frameCount) : "no frames"
+            Terminal.info("\(summary.sequenceCount) sequences, \(summary.frameCount) frames, \(perFrame); statistics written to \(output)")
         }
     }
 }
@@ -188,8 +188,8 @@ struct SumAccsCommand: ParsableCommand {
                 try Terminal.printJSON(["files": statistics.count, "shards": total.shardCount, "frames": total.frameCount,
                                         "logLikelihood": total.logLikelihood])
             } else if !report.quiet {
-                Terminal.info("\(statistics.count) files (\(total.shardCount) shards), \(Int(total.frameCount)) frames; "
-                    + "written to \(output)")
+                Terminal.info("\(statistics.count) files (\(total.shardCount) shards), "
+                    + String(format: "%.0f frames; written to %@", total.frameCount, output))
             }
         }
     }
@@ -224,9 +224,12 @@ struct UpdateCommand: ParsableCommand {
     private func apply<Model: CommandLineTrainable>(_ loaded: Model) throws {
         let file = try StatisticsFile.read(from: URL(fileURLWithPath: statistics))
         let sums = try file.statistics(for: loaded, path: statistics)
+        guard sums.frameCount > 0 else {
+            throw TrainingError.noData("\(statistics) holds no frames; accumulate statistics over data with `hmmkit acc` first")
+        }
         let (next, updateReport) = try loaded.reestimated(from: sums, options: Model.updateOptions(update), backend: .default)
         try TrainedModelFile.write(next, to: output)
-        let perFrame = sums.frameCount > 0 ? sums.logLikelihood / sums.frameCount : -Double.infinity
+        let perFrame = sums.logLikelihood / sums.frameCount
         if report.json {
             try Terminal.printJSON(["frames": sums.frameCount, "logLikelihood": sums.logLikelihood, "shards": file.shardCount])
         } else if !report.quiet {

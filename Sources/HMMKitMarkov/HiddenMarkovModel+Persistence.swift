@@ -117,7 +117,9 @@ extension HiddenMarkovModel {
 
     /// Loads a model saved by ``save(to:)`` (either precision; values are converted).
     /// - Throws: ``HMMError/file(path:problem:)`` for a missing, truncated, foreign or newer-version
-    ///   file; ``HMMError`` for parameters that do not make a model.
+    ///   file, or a chain that does not make a model (sizes within ``InputLimits``, stochastic start
+    ///   and transition rows, a reachable end state); ``HMMError/emission(state:_:)`` wrapping the
+    ///   file error of a state's mixture.
     public static func load<S: MatrixScalar>(from url: URL, backend: ComputeBackend = .default) throws(HMMError)
         -> HiddenMarkovModel where Emissions == MixtureEmissions<S>
     {

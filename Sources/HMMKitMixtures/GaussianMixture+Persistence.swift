@@ -64,8 +64,11 @@ extension GaussianMixture {
     }
 
     /// Loads a model saved by ``save(to:)`` (in either precision; values are converted).
-    /// - Throws: ``MixtureError/file(path:problem:)`` for a missing, truncated or foreign file, or
-    ///   one written by a newer HMMKit; ``MixtureError`` for parameters that do not make a model.
+    /// - Throws: ``MixtureError/file(path:problem:)`` for a missing, truncated or foreign file, one
+    ///   written by a newer HMMKit, or parameters that do not make a model (the model is validated
+    ///   as a whole: sizes within ``InputLimits``, finite values, weights summing to 1, variances
+    ///   at least ``InputLimits/minimumVariance``, positive-definite symmetric covariances, and
+    ///   scoring terms finite in the model's precision), naming the field and the value.
     public static func load(from url: URL) throws(MixtureError) -> GaussianMixture {
         let bytes: [UInt8]
         do { bytes = try AtomicFile.read(url) } catch { throw .file(path: url.path, problem: "\(error)") }
@@ -83,7 +86,7 @@ extension GaussianMixture {
         try self.init(document: document, path: path, backend: backend)
     }
 
-    /// A model from its file document (`path` names the file in errors).
+    /// A model from its file document (`path` names the file in errors), validated as a whole.
     package init(document: GaussianMixtureDocument, path: String, backend: ComputeBackend = .default) throws(MixtureError) {
         func matrix(_ rows: [[Double]]) throws(MixtureError) -> Matrix<Scalar> {
             guard let width = rows.first?.count, rows.allSatisfy({ $0.count == width }) else {

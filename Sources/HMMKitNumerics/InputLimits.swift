@@ -108,29 +108,32 @@ public enum InputLimits {
     /// Its square (1e36) is finite even in `Float` (largest 3.4e38), so the squared terms of
     /// scoring and the second-order statistics cannot overflow from the data alone, and k-means++'s
     /// total of squared distances, `N · D · (2 · 1e18)²`, stays finite in `Double` for any corpus
-    /// that fits in memory. Real features (MFCCs, filterbank energies, even linear power spectra
-    /// of 16-bit audio, about 1e15 for a 2048-point FFT) are far below it.
+    /// that fits in memory. Real features (MFCCs, filterbank energies, even the linear power
+    /// spectrum of full-scale 16-bit audio, `(32768 · 2048)² ≈ 4.5e15` for a 2048-point FFT)
+    /// are far below it.
     public static let maximumFeatureMagnitude: Double = 1e18
 
     /// The smallest variance (diagonal, spherical, or a covariance's diagonal element) a model
     /// accepts: its reciprocal, the precision a score multiplies by, is at most 1e30 — finite
-    /// in `Float` — and `log σ²` is a normal number. Subnormal variances (a damaged file, or a
+    /// in `Float` — and the variance itself is far above `Float`'s smallest normal number (1.2e-38). Subnormal variances (a damaged file, or a
     /// model fitted to constant data without `regCovar`) would turn scores into ±∞ or NaN.
     public static let minimumVariance: Double = 1e-30
 
-    /// The most states of a Markov chain read from a file or a configuration. A chain keeps
-    /// several `S × S` tables (transitions, their logarithms, the allowed mask): at 2048 states
-    /// that is about 100 MB; word and phone models have 3 – 50 states, hmmlearn's examples
+    /// The most states of a Markov chain read from a file, a configuration or an option. A chain
+    /// keeps several `S × S` tables (transitions in the model's precision and in Double, their
+    /// logarithms, the allowed mask, the transition counts): at 2048 states over 100 MB; word and phone models have 3 – 50 states, hmmlearn's examples
     /// a few hundred.
     public static let maximumStateCount = 2048
 
-    /// The largest left-to-right `maximumJump` read from a file or a configuration: a jump of
+    /// The largest left-to-right `maximumJump` read from a file, a configuration or an option: a jump of
     /// `S − 1` already allows every forward transition, so anything past the state limit is a
     /// damaged file (and `i + jump + 1` must never overflow).
     public static let maximumJump = maximumStateCount
 
-    /// The most Gaussian components per mixture (per state of an HMM) in a configuration that
-    /// trains one (recognizer files): Kaldi's largest systems use a few thousand in total.
+    /// The most Gaussian components of a mixture (per state of an HMM) in a model file, a
+    /// statistics layout, a recognizer configuration or a `--components`/`--mixtures` option:
+    /// Kaldi's largest systems use a few thousand in total, so this only stops sizes that would
+    /// be allocated before the data could refuse them.
     public static let maximumComponentCount = 65_536
 
     /// The largest feature dimension of a model or statistics layout: MFCCs with deltas have

@@ -82,15 +82,16 @@ extension Recognizer {
                 + "and \(document.trainingHistory.count) trainingHistory entries; there must be one of each per label")
         }
         guard Set(document.labels).count == labelCount else { throw damaged("the labels repeat a label") }
+        // Every label was trained on at least one recording (its log prior is finite), and the
+        // counts add up without overflow.
         var total = 0
         for (index, count) in document.trainingCounts.enumerated() {
-            guard let sum = InputLimits.sum(total, count, limit: InputLimits.maximumTrainingRecordingCount) else {
-                throw damaged("trainingCounts[\(index)] is \(count); counts must be ≥ 0 and sum to at most "
-                    + "\(InputLimits.maximumTrainingRecordingCount)")
+            guard count >= 1, let sum = InputLimits.sum(total, count, limit: InputLimits.maximumTrainingRecordingCount) else {
+                throw damaged("trainingCounts[\(index)] is \(count); every label has at least 1 training recording, and the "
+                    + "counts sum to at most \(InputLimits.maximumTrainingRecordingCount)")
             }
             total = sum
         }
-        guard total >= 1 else { throw damaged("trainingCounts sum to 0; a trained recognizer has at least one recording") }
         for (label, history) in document.trainingHistory.enumerated() {
             if let value = history.first(where: { $0.isNaN }) {
                 throw damaged("trainingHistory of \"\(document.labels[label])\" holds \(value)")
@@ -111,8 +112,8 @@ extension Recognizer {
             }
             models.append(hmm)
         }
-        self.init(configuration: document.configuration, labels: document.labels, models: models,
-                          trainingCounts: document.trainingCounts, trainingHistory: document.trainingHistory,
+        self.init(configuration: configuration, labels: document.labels, models: models,
+                  trainingCounts: document.trainingCounts, trainingHistory: document.trainingHistory,
                   trainingWarps: document.trainingWarps ?? [:])
     }
 

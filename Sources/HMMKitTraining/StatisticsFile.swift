@@ -213,6 +213,11 @@ public struct StatisticsFile: Sendable, Equatable {
         if let problem = statistics.consistencyProblem() {
             throw .file(path: path, problem: "damaged statistics file: \(problem)")
         }
+        func agree(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1) }
+        guard agree(frameCount, statistics.frameCount), agree(logLikelihood, statistics.logLikelihood) else {
+            throw .file(path: path, problem: "damaged statistics file: the header's frames (\(frameCount)) and logLikelihood "
+                + "(\(logLikelihood)) disagree with the statistics (\(statistics.frameCount), \(statistics.logLikelihood))")
+        }
         return statistics
     }
 

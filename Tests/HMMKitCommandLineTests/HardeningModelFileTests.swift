@@ -221,6 +221,31 @@ struct HardeningModelFileTests {
         #expect(try [UInt8](Data(contentsOf: bench.file("next.json"))) == old, "the old output must stay untouched")
     }
 
+    /// Statistics of no frames: `update` printed "log-likelihood per frame −inf" with exit 0 and
+    /// wrote an unchanged model; `acc` over no frames printed −inf too.
+    @Test func statisticsOfNoFramesAreReportedWithoutInfinities() throws {
+        let bench = try Workbench()
+        try NumPyFile.write(Matrix<Double>(rowCount: 0, columnCount: 2), to: bench.file("empty.npy"))
+        let acc = try HMMKitBinary.run(["acc", bench.path("g.json"), bench.path("empty.npy"), "-o", bench.path("empty.acc")])
+        #expect(acc.status == 0, "\(acc.stderr)")
+        #expect(acc.stderr.contains("0 frames, no frames") && !acc.stderr.contains("inf"), "\(acc.stderr)")
+        try expectRefused(["update", bench.path("g.json"), bench.path("empty.acc"), "-o", bench.path("next.json")],
+                          ["empty.acc holds no frames"], output: bench.path("next.json"))
+    }
+
+    /// A header whose frame count disagrees with the statistics (1e300: `sum-accs` trapped
+    /// converting it to Int) is reported, not trusted.
+    @Test func statisticsHeadersMustAgreeWithTheValues() throws {
+        let bench = try Workbench()
+        var statistics = try StatisticsBytes(bench.file("g.acc"))
+        statistics.header["frames"] = 1e300
+        try statistics.write(to: bench.file("frames.acc"))
+        let sum = try HMMKitBinary.run(["sum-accs", bench.path("g.acc"), bench.path("frames.acc"), "-o", bench.path("sum.acc")])
+        #expect(sum.status == 0 && sum.stderr.contains("1000000000"), "\(sum.status) \(sum.stderr)")
+        try expectRefused(["update", bench.path("g.json"), bench.path("frames.acc"), "-o", bench.path("next.json")],
+                          ["frames.acc", "disagree with the statistics"], output: bench.path("next.json"))
+    }
+
     /// Two finite files whose sum overflows: `sum-accs` wrote ±∞ with exit 0.
     @Test func sumAccsRefusesSumsThatOverflow() throws {
         let bench = try Workbench()
@@ -278,6 +303,7 @@ struct HardeningModelFileTests {
             ("states", configuration { $0["stateCount"] = 1 << 62 }, "configuration.stateCount is \(1 << 62)"),
             ("jump", configuration { $0["maximumJump"] = Int.max }, "configuration.maximumJump is \(Int.max)"),
             ("counts", { $0["trainingCounts"] = [Int.max, 20] }, "trainingCounts[0] is \(Int.max)"),
+            ("zero-count", { $0["trainingCounts"] = [0, 20] }, "trainingCounts[0] is 0"),
             ("warps-empty", vtln { $0["warpFactors"] = [Double]() }, "configuration.vtln.warpFactors is 0"),
             ("warps-odd", vtln { $0["warpFactors"] = [0.0, -1.0] }, "configuration.vtln.warpFactors holds 0.0"),
             ("high-cutoff", vtln { $0["highCutoff"] = -1.0 }, "VTLN warp factor"),
@@ -286,7 +312,7 @@ struct HardeningModelFileTests {
         ]
         for (name, change, message) in cases {
             let recognizer = try bench.json("r.json", to: "\(name).json", change)
-            try expectRefused(["recognize", recognizer, audio], ["\(name).json", "damaged recognizer file", message])
+            try expectRefused(["recognize", recognizer, audio, "--priors", "--json"], ["\(name).json", "damaged recognizer file", message])
         }
     }
 }
