@@ -80,12 +80,16 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Speaker adaptation: frames a speaker needs before a transform is estimated.")
     var adaptationMinFrames: Int = SpeakerAdaptationOptions().minimumFrames
 
-    /// The front end's option ranges (``InputLimits``): `--sample-rate` and the VTLN warp factors.
+    /// The front end's option ranges (``InputLimits``): `--sample-rate`, the VTLN warp factors
+    /// and passes.
     func validate() throws {
         guard sampleRate > 0 && sampleRate <= InputLimits.maximumSampleRate else {
             throw ValidationError("--sample-rate must be positive and at most \(InputLimits.maximumSampleRate) Hz (got \(sampleRate))")
         }
         if vtln { _ = try Self.warpFactors(vtlnWarps) }
+        guard (0...InputLimits.maximumVTLNPasses).contains(vtlnPasses) else {
+            throw ValidationError("--vtln-passes must be in 0…\(InputLimits.maximumVTLNPasses) (got \(vtlnPasses))")
+        }
     }
 
     /// The configuration with these options and `covariance`.

@@ -95,6 +95,10 @@ public enum InputLimits {
     /// candidate costs one pass of feature extraction and scoring per speaker.
     public static let maximumVTLNWarpCount = 101
 
+    /// The most VTLN training passes (choose every training speaker's warp, then train again):
+    /// 20. Kaldi's recipes use one or two; each pass retrains every word model.
+    public static let maximumVTLNPasses = 20
+
     /// The valid floors of the filterbank's logarithm (natural-log floor or decibel `amin`):
     /// 10^−30…10^30. Kaldi floors at `FLT_EPSILON`, librosa at 10^−10; a floor outside this range
     /// underflows to 0 or overflows to infinity in `Float`, so `log` of it would not be finite.
