@@ -90,14 +90,15 @@ public enum InputLimits {
     /// outside this halves or doubles every formant, which no vocal tract does.
     public static let vtlnWarpFactors: ClosedRange<Double> = 0.5...2
 
-    /// The most VTLN candidate warp factors: 101 (a step of 0.015 over all of
-    /// ``vtlnWarpFactors``; Kaldi's usual grid 0.8…1.2 in steps of 0.02 has 21). Every
-    /// candidate costs one pass of feature extraction and scoring per speaker.
-    public static let maximumVTLNWarpCount = 101
+    /// The most VTLN candidate warp factors an option may list: 1,000 (Kaldi's usual grid 0.8…1.2
+    /// in steps of 0.02 has 21). Every candidate costs one filterbank and one scoring of every
+    /// recording. The same bound as a recognizer file's (Models section).
+    public static let maximumVTLNWarpCount = 1000
 
-    /// The most VTLN training passes (choose every training speaker's warp, then train again):
-    /// 20. Kaldi's recipes use one or two; each pass retrains every word model.
-    public static let maximumVTLNPasses = 20
+    /// The most VTLN training passes an option may ask for (choose every training speaker's
+    /// warp, then train again): 100. Kaldi's recipes use one or two; each pass retrains every
+    /// word model. The same bound as a recognizer file's (Models section).
+    public static let maximumVTLNPasses = 100
 
     /// The valid floors of the filterbank's logarithm (natural-log floor or decibel `amin`):
     /// 10^−30…10^30. Kaldi floors at `FLT_EPSILON`, librosa at 10^−10; a floor outside this range
