@@ -29,12 +29,13 @@ public enum InputLimits {
     // MARK: - Front end (audio and features)
     //
     // Together these bound every buffer of the front end and every number in it. With a frame of
-    // at most `maximumFrameLength` samples, an FFT of at most `maximumFFTSize` points and scaled
-    // samples of magnitude at most `maximumScaledAmplitude` (dither noise included), the values
-    // of a frame stay below 8·2^33 = 2^36 after DC removal and pre-emphasis (each at most doubles
-    // them, twice for signal plus frame pre-emphasis), its energy below 2^18·2^72 = 2^90, and the
-    // whole power spectrum (Parseval: fftSize·Σx²) below 2^108: far inside `Float`'s 2^128, so
-    // energies, spectra, mel sums and their logarithms are finite in single precision too.
+    // at most `maximumFrameLength` = 2^18 samples, an FFT of at most `maximumFFTSize` = 2^18
+    // points, scaled samples of magnitude at most `maximumScaledAmplitude` = 2^33 and dither noise
+    // below 39·`maximumDither` < 2^22, the values of a frame stay below 8·(2^33 + 2^22) < 2^37
+    // after DC removal and pre-emphasis (each at most doubles them; signal and frame pre-emphasis
+    // can both apply), its energy below 2^18·2^74 = 2^92, and the whole power spectrum
+    // (Parseval: fftSize·Σx²) below 2^110: far inside `Float`'s 2^128, so energies, spectra, mel
+    // sums and their logarithms are finite in single precision too.
 
     /// The highest rate, in Hz, features are computed at: 768 kHz, the highest rate audio
     /// interfaces record. Every frame and FFT buffer is the rate times a duration, and a resampler
@@ -70,14 +71,15 @@ public enum InputLimits {
     public static let maximumInputScale: Double = 4_294_967_296
 
     /// The smallest input scale: 2^−32. With it the largest sample the front end takes
-    /// (`maximumScaledAmplitude / inputScale` = 2^64) stays far inside the range of the
+    /// (`maximumScaledAmplitude / inputScale` = 2^65) stays far inside the range of the
     /// resampler's single-precision arithmetic.
     public static let minimumInputScale: Double = 1.0 / 4_294_967_296
 
-    /// The largest magnitude of a sample times the input scale: 2^32, as loud as full-scale
-    /// audio at ``maximumInputScale``. A louder sample is refused (naming file and sample), not
-    /// clipped: a floating-point file with values like 10^30 is not audio in ±1.0 full scale.
-    public static let maximumScaledAmplitude: Double = 4_294_967_296
+    /// The largest magnitude of a sample times the input scale: 2^33, twice full-scale audio at
+    /// ``maximumInputScale`` (room for a resampler's overshoot of full-scale audio). A louder
+    /// sample is refused (naming file and sample), not clipped: a floating-point file with values
+    /// like 10^30 is not audio in ±1.0 full scale.
+    public static let maximumScaledAmplitude: Double = 8_589_934_592
 
     /// The largest dither standard deviation, in input-scale units: 65,536, twice 16-bit full
     /// scale (Kaldi's default is 1). Box–Muller draws stay below 39 σ, so the noise adds at most
@@ -88,10 +90,10 @@ public enum InputLimits {
     /// outside this halves or doubles every formant, which no vocal tract does.
     public static let vtlnWarpFactors: ClosedRange<Double> = 0.5...2
 
-    /// The most VTLN candidate warp factors: 101 (a step of 0.015 over all of
-    /// ``vtlnWarpFactors``; Kaldi's usual grid 0.8…1.2 in steps of 0.02 has 21). Every
-    /// candidate costs one pass of feature extraction and scoring per speaker.
-    public static let maximumVTLNWarpCount = 101
+    /// The most VTLN candidate warp factors an option may list: 1,000 (Kaldi's usual grid 0.8…1.2
+    /// in steps of 0.02 has 21). Every candidate costs one filterbank and one scoring of every
+    /// recording. Recognizer files are held to it too.
+    public static let maximumVTLNWarpCount = 1000
 
     /// The valid floors of the filterbank's logarithm (natural-log floor or decibel `amin`):
     /// 10^−30…10^30. Kaldi floors at `FLT_EPSILON`, librosa at 10^−10; a floor outside this range

@@ -86,8 +86,8 @@ struct HardeningFrontEndTests {
     /// Audio at the largest accepted amplitude still gives finite features (the bounds hold).
     @Test func loudestAcceptedAudioGivesFiniteFeatures() throws {
         let folder = try TemporaryFolder()
-        // 2^32 / 32768 = 131072: exactly the largest sample the kaldi and psf presets accept.
-        let input = try folder.write(Self.loudWAV(131_072), to: "loudest.wav")
+        // 2^33 / 32768 = 262144: exactly the largest sample the kaldi and psf presets accept.
+        let input = try folder.write(Self.loudWAV(262_144), to: "loudest.wav")
         for preset in ["kaldi", "psf"] {
             let output = folder.file("\(preset).npy")
             let run = try HMMKitBinary.run(["features", "--quiet", "--preset", preset, "--sample-rate", "8000",
@@ -98,8 +98,8 @@ struct HardeningFrontEndTests {
             #expect(features.withUnsafeElements { $0.allSatisfy(\.isFinite) })
         }
         // One sample louder than that is refused.
-        let louder = try folder.write(Self.loudWAV(131_073), to: "louder.wav")
-        try expectRefusal(["--sample-rate", "8000"], input: louder.path, status: 1, message: "sample 0 is 131073.0")
+        let louder = try folder.write(Self.loudWAV(262_145), to: "louder.wav")
+        try expectRefusal(["--sample-rate", "8000"], input: louder.path, status: 1, message: "sample 0 is 262145.0")
     }
 
     /// Bytes that look like an MPEG frame header made libsndfile say "File does not exist".
@@ -114,8 +114,9 @@ struct HardeningFrontEndTests {
     /// `train`'s front-end options have ranges too: checked before the corpus is read.
     @Test(arguments: [
         (["--sample-rate", "1e30"], "--sample-rate must be positive and at most 768000.0 Hz (got 1e+30)"),
-        (["--vtln", "--vtln-warps", "0.8:1.2:1e-300"], "gives more than 101 warp factors"),
+        (["--vtln", "--vtln-warps", "0.8:1.2:1e-300"], "gives more than 1000 warp factors"),
         (["--vtln", "--vtln-warps", "0.9,nan"], "every factor must be in 0.5…2.0 (got nan)"),
+        (["--vtln-passes", "\(Int.max)"], "--vtln-passes must be in 0…100 (got \(Int.max))"),
     ])
     func trainFrontEndOptionsHaveRanges(arguments: [String], message: String) throws {
         let folder = try TemporaryFolder()
