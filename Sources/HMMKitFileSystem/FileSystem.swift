@@ -98,6 +98,11 @@ package enum FileSystem {
         }
         defer { _ = close(descriptor) }
         let wanted = min(fileSize, limit ?? fileSize)
+        // A whole-file read of more than the machine's memory cannot succeed (a sparse or
+        // damaged file can claim terabytes): refused instead of failing to allocate.
+        if let memory = physicalMemoryBytes, wanted > memory {
+            return .failure(.unreadable(reason: "\(wanted) bytes, more than this machine's memory (\(memory) bytes)"))
+        }
         var bytes = [UInt8](repeating: 0, count: wanted)
         var filled = 0
         var failure: Int32?
@@ -116,6 +121,13 @@ package enum FileSystem {
         if let failure { return .failure(.unreadable(reason: describe(errno: failure))) }
         if filled < wanted { bytes.removeLast(wanted - filled) }
         return .success((bytes, limit == nil ? filled : fileSize))
+    }
+
+    /// The machine's physical memory in bytes (`sysconf`), when known.
+    package static var physicalMemoryBytes: Int? {
+        let pages = sysconf(Int32(_SC_PHYS_PAGES)), pageSize = sysconf(Int32(_SC_PAGESIZE))
+        guard pages > 0, pageSize > 0 else { return nil }
+        return pages.multipliedReportingOverflow(by: pageSize).overflow ? Int.max : pages * pageSize
     }
 
     /// The ``ReadFailure`` of a failed `stat` or `open` with `errno` `code`.
