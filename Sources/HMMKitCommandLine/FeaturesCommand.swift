@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import HMMKit
+import HMMKitFileSystem
 import Synchronization
 
 /// `--format` of `hmmkit features`.
@@ -94,11 +95,11 @@ struct FeaturesCommand: ParsableCommand {
                     try NumPyFile.write(matrix, to: destinations[index], durable: false)
                     return nil
                 } catch {
-                    return "\(error)"
+                    return "\(error)" + OutputLayout.removeStale(destinations[index])
                 }
             case .failure(let error):
                 _ = archive?.deliver(index, nil)
-                return "\(error)"
+                return "\(error)" + (archive == nil ? OutputLayout.removeStale(destinations[index]) : "")
             }
         }
         var archiveError: String?
@@ -180,6 +181,18 @@ enum OutputLayout {
             seen[stem] = input
             return URL(fileURLWithPath: output).appendingPathComponent(stem + ".npy")
         }
+    }
+}
+
+extension OutputLayout {
+    /// After an input failed: removes the `.npy` an earlier run wrote for it, so that the output
+    /// never holds features of another run beside this run's (the archive formats are rewritten
+    /// whole); returns the note for the message ("" when there was none).
+    static func removeStale(_ destination: URL) -> String {
+        let path = destination.path(percentEncoded: false)
+        guard case .regularFile = FileSystem.status(of: path) else { return "" }
+        FileSystem.remove(path)
+        return "; its earlier output \(path) was removed"
     }
 }
 
