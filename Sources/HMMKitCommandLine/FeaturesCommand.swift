@@ -81,6 +81,8 @@ struct FeaturesCommand: ParsableCommand {
         let configuration = features.configuration()
         let urls = try AudioInputs.expand(inputs)
         let destinations = format == .npy ? try OutputLayout.destinations(for: urls, output: output) : []
+        // Into a folder, a failed input's old .npy is removed; a single named file is left as it was.
+        let intoFolder = destinations.count != 1 || destinations[0].path != URL(fileURLWithPath: output).path
         let archive = format == .npy ? nil : try OrderedArchiveSink<S>(
             keys: try ArchiveLayout.keys(for: urls), archive: output, encoding: format == .ark ? .binary : .text)
         let batch = try FeatureBatch<S>(configuration: configuration, backend: engine.backend, threadCount: engine.threads)
@@ -95,11 +97,11 @@ struct FeaturesCommand: ParsableCommand {
                     try NumPyFile.write(matrix, to: destinations[index], durable: false)
                     return nil
                 } catch {
-                    return "\(error)" + OutputLayout.removeStale(destinations[index])
+                    return "\(error)" + (intoFolder ? OutputLayout.removeStale(destinations[index]) : "")
                 }
             case .failure(let error):
                 _ = archive?.deliver(index, nil)
-                return "\(error)" + (archive == nil ? OutputLayout.removeStale(destinations[index]) : "")
+                return "\(error)" + (archive == nil && intoFolder ? OutputLayout.removeStale(destinations[index]) : "")
             }
         }
         var archiveError: String?
@@ -185,9 +187,9 @@ enum OutputLayout {
 }
 
 extension OutputLayout {
-    /// After an input failed: removes the `.npy` an earlier run wrote for it, so that the output
-    /// never holds features of another run beside this run's (the archive formats are rewritten
-    /// whole); returns the note for the message ("" when there was none).
+    /// After an input failed: removes the `.npy` an earlier run wrote for it in the output folder,
+    /// so that the folder never holds features of another run beside this run's (the archive
+    /// formats are rewritten whole); returns the note for the message ("" when there was none).
     static func removeStale(_ destination: URL) -> String {
         let path = destination.path(percentEncoded: false)
         guard case .regularFile = FileSystem.status(of: path) else { return "" }
