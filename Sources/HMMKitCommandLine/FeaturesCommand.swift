@@ -78,6 +78,7 @@ struct FeaturesCommand: ParsableCommand {
 
     private func run<S: MatrixScalar>(_: S.Type) throws {
         try OutputPaths.checkFiles(plot)
+        if format != .npy { try OutputPaths.checkDestinations(output, ArchiveLayout.scriptPath(for: output)) }
         let configuration = features.configuration()
         let urls = try AudioInputs.expand(inputs)
         let destinations = format == .npy ? try OutputLayout.destinations(for: urls, output: output) : []

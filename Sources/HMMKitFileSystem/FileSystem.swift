@@ -165,7 +165,7 @@ package enum FileSystem {
     /// Why an atomic write must not replace what is at `path`: a folder, or a device, named pipe or
     /// socket (renaming a file over `/dev/null` or `/dev/stdout` would replace the device itself);
     /// `nil` for a regular file or nothing.
-    static func refusalOfDestination(_ path: String) -> String? {
+    package static func refusalOfDestination(_ path: String) -> String? {
         var information = stat()
         guard stat(path, &information) == 0 else { return nil }
         switch information.st_mode & S_IFMT {
@@ -366,7 +366,7 @@ package enum FileSystem {
         }
         if durable {
             // Make the rename itself durable (best effort: some file systems refuse fsync on a folder).
-            let folder = open(directory(of: path), O_RDONLY | O_CLOEXEC)
+            let folder = open(directory(of: path), O_RDONLY | O_CLOEXEC | O_DIRECTORY | O_NONBLOCK)
             if folder >= 0 {
                 _ = fsync(folder)
                 _ = close(folder)

@@ -169,6 +169,7 @@ struct HardeningFileTests {
         #expect(try BoundedRun.run(["gmm", "fit", data.path, "--components", "2", "--quiet", "-o", model.path]).status == 0)
         let before = try Data(contentsOf: model)
 
+        _ = Self.fifo(folder, "q.scp")
         var cases: [(arguments: [String], expected: String)] = [
             (["gmm", "fit", data.path, "--components", "2", "-o", folder.url.path], "it is a folder"),
             (["gmm", "fit", data.path, "--components", "2", "-o", folder.file("nope/m.json").path], "does not exist"),
@@ -177,6 +178,9 @@ struct HardeningFileTests {
             (["acc", model.path, data.path, "-o", folder.url.path], "it is a folder"),
             // A named pipe (as /dev/stdout or a device would be) is not replaced by a file.
             (["gmm", "fit", data.path, "--components", "2", "-o", Self.fifo(folder, "out.json")], "a named pipe, not a regular file"),
+            // The script beside an archive is a named pipe: refused before the features are computed.
+            (["features", "--quiet", "--format", "ark", HMMKitBinary.fsdd.path, "-o", folder.file("q.ark").path],
+             "q.scp: cannot write (it is a named pipe"),
         ]
         if !writable || mounted {
             cases += [
