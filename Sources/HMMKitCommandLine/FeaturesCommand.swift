@@ -154,7 +154,7 @@ enum AudioInputs {
             }
             let names = try FileManager.default.contentsOfDirectory(atPath: input)
                 .filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
-            guard !names.isEmpty else { throw ValidationError("\(input): no audio files (\(extensions.sorted().joined(separator: ", "))) in this folder") }
+            guard !names.isEmpty else { throw CommandProblem("\(input): no audio files (\(extensions.sorted().joined(separator: ", "))) in this folder") }
             urls += names.map { URL(fileURLWithPath: input).appendingPathComponent($0) }
         }
         return urls

@@ -132,6 +132,9 @@ struct HardeningFileTests {
         }
         #expect(!FileManager.default.fileExists(atPath: folder.file("n1.json").path))
         #expect(!FileManager.default.fileExists(atPath: folder.file("n2.json").path))
+        let noAudio = try BoundedRun.run(["features", folder.file("empty").path, "-o", folder.file("f").path])
+        #expect(noAudio.status == 1 && noAudio.stderr.contains("no audio files") && !noAudio.stderr.contains("Usage:"),
+                "\(noAudio.stderr)")
         // With stderr closed (2>&-), messages are dropped, not written into a file the command
         // opened, and nothing traps: the exit codes are the same.
         for (arguments, status) in [(["gmm", "score", gmm, cut.path], Int32(1)),
