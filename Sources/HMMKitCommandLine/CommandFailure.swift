@@ -96,6 +96,15 @@ enum OutputPaths {
         }
     }
 
+    /// Checks that none of `files` is something a file must not replace (a folder, a device, a
+    /// named pipe), for outputs whose folder the command creates itself.
+    /// - Throws: ``Problem`` naming the first that is.
+    static func checkDestinations(_ files: String?...) throws(Problem) {
+        for case let file? in files {
+            if let reason = FileSystem.refusalOfDestination(file) { throw Problem(path: file, reason: reason) }
+        }
+    }
+
     /// Creates `folder` and the folders above it when missing.
     /// - Throws: ``Problem`` with the system's reason (not Foundation's text).
     static func makeFolder(_ folder: String) throws(Problem) {

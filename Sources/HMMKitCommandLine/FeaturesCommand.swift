@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import HMMKit
+import HMMKitFileSystem
 import Synchronization
 
 /// `--format` of `hmmkit features`.
@@ -79,9 +80,12 @@ struct FeaturesCommand: ParsableCommand {
 
     private func run<S: MatrixScalar>(_: S.Type) throws {
         try OutputPaths.checkFiles(plot)
+        if format != .npy { try OutputPaths.checkDestinations(output, ArchiveLayout.scriptPath(for: output)) }
         let configuration = features.configuration()
         let urls = try AudioInputs.expand(inputs)
         let destinations = format == .npy ? try OutputLayout.destinations(for: urls, output: output) : []
+        // Into a folder, a failed input's old .npy is removed; a single named file is left as it was.
+        let intoFolder = destinations.count != 1 || destinations[0].path != URL(fileURLWithPath: output).path
         let archive = format == .npy ? nil : try OrderedArchiveSink<S>(
             keys: try ArchiveLayout.keys(for: urls), archive: output, encoding: format == .ark ? .binary : .text)
         let batch = try FeatureBatch<S>(configuration: configuration, backend: engine.backend, threadCount: engine.threads)
@@ -96,11 +100,11 @@ struct FeaturesCommand: ParsableCommand {
                     try NumPyFile.write(matrix, to: destinations[index], durable: false)
                     return nil
                 } catch {
-                    return "\(error)"
+                    return "\(error)" + (intoFolder ? OutputLayout.removeStale(destinations[index]) : "")
                 }
             case .failure(let error):
                 _ = archive?.deliver(index, nil)
-                return "\(error)"
+                return "\(error)" + (archive == nil && intoFolder ? OutputLayout.removeStale(destinations[index]) : "")
             }
         }
         var archiveError: String?
@@ -152,7 +156,7 @@ enum AudioInputs {
             }
             let names = try FileManager.default.contentsOfDirectory(atPath: input)
                 .filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
-            guard !names.isEmpty else { throw ValidationError("\(input): no audio files (\(extensions.sorted().joined(separator: ", "))) in this folder") }
+            guard !names.isEmpty else { throw CommandProblem("\(input): no audio files (\(extensions.sorted().joined(separator: ", "))) in this folder") }
             urls += names.map { URL(fileURLWithPath: input).appendingPathComponent($0) }
         }
         return urls
@@ -182,6 +186,18 @@ enum OutputLayout {
             seen[stem] = input
             return URL(fileURLWithPath: output).appendingPathComponent(stem + ".npy")
         }
+    }
+}
+
+extension OutputLayout {
+    /// After an input failed: removes the `.npy` an earlier run wrote for it in the output folder,
+    /// so that the folder never holds features of another run beside this run's (the archive
+    /// formats are rewritten whole); returns the note for the message ("" when there was none).
+    static func removeStale(_ destination: URL) -> String {
+        let path = destination.path(percentEncoded: false)
+        guard case .regularFile = FileSystem.status(of: path) else { return "" }
+        FileSystem.remove(path)
+        return "; its earlier output \(path) was removed"
     }
 }
 

@@ -98,6 +98,11 @@ package enum FileSystem {
         }
         defer { _ = close(descriptor) }
         let wanted = min(fileSize, limit ?? fileSize)
+        // A whole-file read of more than the machine's memory cannot succeed (a sparse or
+        // damaged file can claim terabytes): refused instead of failing to allocate.
+        if let memory = physicalMemoryBytes, wanted > memory {
+            return .failure(.unreadable(reason: "\(wanted) bytes, more than this machine's memory (\(memory) bytes)"))
+        }
         var bytes = [UInt8](repeating: 0, count: wanted)
         var filled = 0
         var failure: Int32?
@@ -116,6 +121,13 @@ package enum FileSystem {
         if let failure { return .failure(.unreadable(reason: describe(errno: failure))) }
         if filled < wanted { bytes.removeLast(wanted - filled) }
         return .success((bytes, limit == nil ? filled : fileSize))
+    }
+
+    /// The machine's physical memory in bytes (`sysconf`), when known.
+    package static var physicalMemoryBytes: Int? {
+        let pages = sysconf(Int32(_SC_PHYS_PAGES)), pageSize = sysconf(Int32(_SC_PAGESIZE))
+        guard pages > 0, pageSize > 0 else { return nil }
+        return pages.multipliedReportingOverflow(by: pageSize).overflow ? Int.max : pages * pageSize
     }
 
     /// The ``ReadFailure`` of a failed `stat` or `open` with `errno` `code`.
@@ -153,7 +165,7 @@ package enum FileSystem {
     /// Why an atomic write must not replace what is at `path`: a folder, or a device, named pipe or
     /// socket (renaming a file over `/dev/null` or `/dev/stdout` would replace the device itself);
     /// `nil` for a regular file or nothing.
-    static func refusalOfDestination(_ path: String) -> String? {
+    package static func refusalOfDestination(_ path: String) -> String? {
         var information = stat()
         guard stat(path, &information) == 0 else { return nil }
         switch information.st_mode & S_IFMT {
@@ -354,7 +366,7 @@ package enum FileSystem {
         }
         if durable {
             // Make the rename itself durable (best effort: some file systems refuse fsync on a folder).
-            let folder = open(directory(of: path), O_RDONLY | O_CLOEXEC)
+            let folder = open(directory(of: path), O_RDONLY | O_CLOEXEC | O_DIRECTORY | O_NONBLOCK)
             if folder >= 0 {
                 _ = fsync(folder)
                 _ = close(folder)

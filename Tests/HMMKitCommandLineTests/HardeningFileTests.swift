@@ -132,6 +132,9 @@ struct HardeningFileTests {
         }
         #expect(!FileManager.default.fileExists(atPath: folder.file("n1.json").path))
         #expect(!FileManager.default.fileExists(atPath: folder.file("n2.json").path))
+        let noAudio = try BoundedRun.run(["features", folder.file("empty").path, "-o", folder.file("f").path])
+        #expect(noAudio.status == 1 && noAudio.stderr.contains("no audio files") && !noAudio.stderr.contains("Usage:"),
+                "\(noAudio.stderr)")
         // With stderr closed (2>&-), messages are dropped, not written into a file the command
         // opened, and nothing traps: the exit codes are the same.
         for (arguments, status) in [(["gmm", "score", gmm, cut.path], Int32(1)),
@@ -169,6 +172,7 @@ struct HardeningFileTests {
         #expect(try BoundedRun.run(["gmm", "fit", data.path, "--components", "2", "--quiet", "-o", model.path]).status == 0)
         let before = try Data(contentsOf: model)
 
+        _ = Self.fifo(folder, "q.scp")
         var cases: [(arguments: [String], expected: String)] = [
             (["gmm", "fit", data.path, "--components", "2", "-o", folder.url.path], "it is a folder"),
             (["gmm", "fit", data.path, "--components", "2", "-o", folder.file("nope/m.json").path], "does not exist"),
@@ -177,6 +181,9 @@ struct HardeningFileTests {
             (["acc", model.path, data.path, "-o", folder.url.path], "it is a folder"),
             // A named pipe (as /dev/stdout or a device would be) is not replaced by a file.
             (["gmm", "fit", data.path, "--components", "2", "-o", Self.fifo(folder, "out.json")], "a named pipe, not a regular file"),
+            // The script beside an archive is a named pipe: refused before the features are computed.
+            (["features", "--quiet", "--format", "ark", HMMKitBinary.fsdd.path, "-o", folder.file("q.ark").path],
+             "q.scp: cannot write (it is a named pipe"),
         ]
         if !writable || mounted {
             cases += [
@@ -238,6 +245,31 @@ struct HardeningFileTests {
                                     "-o", model.path]).status == 0)
         let run = try BoundedRun.run(["gmm", "score", model.path, "scp:" + folder.file("old.scp").path])
         #expect(run.status == 1 && run.stderr.contains(generations[0]) && run.stderr.contains("no such file"), "\(run.stderr)")
+    }
+
+    /// An input that fails leaves no features of an earlier run behind under its name.
+    @Test func failedInputsLeaveNoStaleFeatures() throws {
+        let folder = try TemporaryFolder()
+        let inputs = folder.file("in"), output = folder.file("out")
+        try FileManager.default.createDirectory(at: inputs, withIntermediateDirectories: true)
+        for name in ["0_george_0", "0_lucas_2"] {
+            try FileManager.default.copyItem(at: HMMKitBinary.fsdd.appendingPathComponent(name + ".wav"),
+                                             to: inputs.appendingPathComponent(name + ".wav"))
+        }
+        var run = try BoundedRun.run(["features", "--quiet", inputs.path, "-o", output.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: output.path).sorted() == ["0_george_0.npy", "0_lucas_2.npy"])
+        try Data("not audio".utf8).write(to: inputs.appendingPathComponent("0_lucas_2.wav"))
+        run = try BoundedRun.run(["features", "--quiet", inputs.path, "-o", output.path])
+        #expect(run.status == 1 && run.stderr.contains("0_lucas_2.wav") && run.stderr.contains("was removed"), "\(run.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: output.path) == ["0_george_0.npy"])
+        // One input written to a named file: a failure leaves the old file as it was.
+        let single = folder.file("one.npy")
+        try FileManager.default.copyItem(at: output.appendingPathComponent("0_george_0.npy"), to: single)
+        let before = try Data(contentsOf: single)
+        run = try BoundedRun.run(["features", "--quiet", inputs.appendingPathComponent("0_lucas_2.wav").path, "-o", single.path])
+        #expect(run.status == 1 && !run.stderr.contains("was removed"), "\(run.stderr)")
+        #expect(try Data(contentsOf: single) == before)
     }
 
     /// The temporary file of a writer killed with SIGKILL is removed by the next write into the

@@ -75,6 +75,20 @@ import Testing
         #expect(try folder.contents() == [".b.npy.tmp-R4t5Y6", ".c.npy.tmp-Q1w2E!", ".c.npy.tmp-short", "c.npy.tmp-Q1w2E3", "x.npy"])
     }
 
+    /// A (sparse) file larger than the machine's memory is refused, not allocated.
+    @Test func filesLargerThanMemoryAreRefused() throws {
+        let folder = try TemporaryFolder()
+        let memory = try #require(FileSystem.physicalMemoryBytes)
+        let huge = folder.file("huge.npy")
+        var header = NumPyFile.encode(Matrix<Float>(rowCount: 1, columnCount: 1, repeating: 0))
+        header.removeLast(4)
+        try Data(header).write(to: huge)
+        try #require(truncate(huge.path, off_t(memory + (1 << 30))) == 0)
+        let error = #expect(throws: MatrixFileError.self) { try NumPyFile.read(Float.self, from: huge) }
+        guard case let .unreadable(file, reason) = error else { Issue.record("got \(String(describing: error))"); return }
+        #expect(file == huge.path && reason.contains("more than this machine's memory"), "\(reason)")
+    }
+
     @Test func temporaryFileNames() {
         #expect(FileSystem.isTemporaryFileName(".feats.ark.tmp-aB3dE9"))
         #expect(!FileSystem.isTemporaryFileName("feats.ark.tmp-aB3dE9"))
