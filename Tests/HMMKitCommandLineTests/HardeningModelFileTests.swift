@@ -153,7 +153,7 @@ struct HardeningModelFileTests {
         let model = try bench.json("g.json", to: "bad.json") { object in
             switch field {
             case "diagonalCovariances":
-                var v = object[field] as! [[Double]]; v[0][0] = 5e-324; object[field] = v
+                var v = object[field] as! [[Double]]; v[0][0] = Double.leastNonzeroMagnitude; object[field] = v
             case "means":
                 var m = object[field] as! [[Double]]; m[0][0] = 1e308; object[field] = m
             case "weights": object[field] = [0.5, 0.6]

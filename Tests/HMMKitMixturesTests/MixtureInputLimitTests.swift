@@ -40,7 +40,7 @@ struct MixtureInputLimitTests {
     /// A subnormal variance made every score −∞ or NaN; it is refused when the model is built.
     @Test(arguments: [CovarianceType.diagonal, .spherical, .full, .tied])
     func variancesBelowTheFloorAreRefused(_ type: CovarianceType) {
-        let tiny = 5e-324
+        let tiny = Double.leastNonzeroMagnitude  // subnormal, 4.9e-324
         let covariances: Covariances<Double>
         switch type {
         case .diagonal: covariances = .diagonal(Matrix(rows: [[1, tiny]]))
