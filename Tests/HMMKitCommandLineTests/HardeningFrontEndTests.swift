@@ -116,7 +116,7 @@ struct HardeningFrontEndTests {
         (["--sample-rate", "1e30"], "--sample-rate must be positive and at most 768000.0 Hz (got 1e+30)"),
         (["--vtln", "--vtln-warps", "0.8:1.2:1e-300"], "gives more than 1000 warp factors"),
         (["--vtln", "--vtln-warps", "0.9,nan"], "every factor must be in 0.5…2.0 (got nan)"),
-        (["--vtln-passes", "\(Int.max)"], "--vtln-passes must be in 0…100 (got \(Int.max))"),
+        (["--vtln-passes", "\(Int.max)"], "--vtln-passes must lie in 0…100 (got \(Int.max))"),
     ])
     func trainFrontEndOptionsHaveRanges(arguments: [String], message: String) throws {
         let folder = try TemporaryFolder()

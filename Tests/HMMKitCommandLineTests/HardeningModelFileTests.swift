@@ -296,6 +296,9 @@ struct HardeningModelFileTests {
         func configuration(_ change: @escaping (inout [String: Any]) -> Void) -> (inout [String: Any]) -> Void {
             { object in var c = object["configuration"] as! [String: Any]; change(&c); object["configuration"] = c }
         }
+        func features(_ change: @escaping (inout [String: Any]) -> Void) -> (inout [String: Any]) -> Void {
+            configuration { c in var f = c["features"] as! [String: Any]; change(&f); c["features"] = f }
+        }
         func vtln(_ change: @escaping (inout [String: Any]) -> Void) -> (inout [String: Any]) -> Void {
             configuration { c in var v = c["vtln"] as! [String: Any]; change(&v); c["vtln"] = v }
         }
@@ -309,6 +312,15 @@ struct HardeningModelFileTests {
             ("high-cutoff", vtln { $0["highCutoff"] = -1.0 }, "VTLN warp factor"),
             ("passes", configuration { c in var a = c["adaptation"] as! [String: Any]; a["passes"] = Int.max; c["adaptation"] = a },
              "configuration.adaptation.passes is \(Int.max)"),
+            // The front end, through FeatureConfiguration.validate(): each of these trapped, crashed
+            // or allocated gigabytes before.
+            ("fft", features { $0["fftSize"] = ["exactly": ["_0": 1 << 62]] }, "fftSize"),
+            ("shift", features { $0["frameShift"] = ["milliseconds": ["_0": 1e30]] }, "frameShift"),
+            ("length", features { $0["frameLength"] = ["samples": ["_0": Int.min]] }, "frameLength"),
+            ("deltas", features { $0["deltas"] = ["repeatedRegression": ["window": 1_000_000_000]] }, "delta"),
+            ("mel-max", features { $0["melBinCount"] = Int.max }, "melBinCount"),
+            ("mel-huge", features { $0["melBinCount"] = 1 << 62 }, "melBinCount"),
+            ("rate", features { $0["sampleRate"] = Double(1 << 31) }, "sampleRate"),
         ]
         for (name, change, message) in cases {
             let recognizer = try bench.json("r.json", to: "\(name).json", change)
