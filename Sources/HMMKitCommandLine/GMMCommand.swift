@@ -155,8 +155,11 @@ struct GMMScore: ParsableCommand {
 
     func run() throws {
         let mixture = try GaussianMixture<Double>.load(from: URL(fileURLWithPath: model))
-        let matrix = try FeatureInputs.stacked(data, as: Double.self)
-        let samples = try mixture.scoreSamples(matrix)
+        let (matrix, lengths, names) = try loadSequences(data, as: Double.self)
+        let samples: [Double]
+        do { samples = try mixture.scoreSamples(matrix) } catch {
+            throw StackedDataErrors.located(error, lengths: lengths, names: names)
+        }
         let mean = samples.reduce(0, +) / Double(max(samples.count, 1))
         if json {
             try Terminal.printJSON(["frames": samples.count, "meanLogLikelihood": mean, "frameLogLikelihoods": samples])
