@@ -165,7 +165,9 @@ struct SavedModelInputs: ParsableArguments {
     func run(_ body: (GMMHMM<Double>, Matrix<Double>, [Int], [String]) throws -> Void) throws {
         let hmm = try GMMHMM<Double>.load(from: URL(fileURLWithPath: model), backend: engine.backend)
         let (frames, lengths, names) = try loadSequences(data, as: Double.self)
-        try body(hmm, frames, lengths, names)
+        do { try body(hmm, frames, lengths, names) } catch let error as HMMError {
+            throw StackedDataErrors.located(error, names: names)
+        }
     }
 }
 

@@ -28,4 +28,11 @@ enum StackedDataErrors {
             return error
         }
     }
+
+    /// `error` with the sequence it names replaced by its file (or archive key); other errors as
+    /// they are.
+    static func located(_ error: HMMError, names: [String]) -> any Error {
+        guard case let .nonFiniteData(sequence, frame, column, value) = error, names.indices.contains(sequence) else { return error }
+        return HMMError.file(path: names[sequence], problem: "row \(frame), column \(column) is \(value); \(FeatureValues.rule)")
+    }
 }

@@ -71,7 +71,7 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
 
     /// Checks the values; returns every problem at once, empty when usable.
     public func problems() -> [String] {
-        var problems: [String] = []
+        var problems = features.problems().map { "front end: \($0)" }
         if stateCount < 1 { problems.append("states must be at least 1 (got \(stateCount))") }
         if componentsPerState < 1 { problems.append("mixtures must be at least 1 (got \(componentsPerState))") }
         if iterations < 1 { problems.append("iterations must be at least 1 (got \(iterations))") }

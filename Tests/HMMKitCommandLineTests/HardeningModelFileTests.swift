@@ -184,6 +184,19 @@ struct HardeningModelFileTests {
         try expectRefused(["hmm", "score", rows, bench.path("x.npy")], ["rows.json", "transition row 0 sums to 1.1"])
     }
 
+    /// `hmm score` and `decode` name the file and the row of a value no model can score (they
+    /// named only the sequence's position among the inputs).
+    @Test func hmmScoreNamesTheFileAndRowOfAnUnusableValue() throws {
+        let bench = try Workbench()
+        var rows = [Double](repeating: 0.5, count: 10)
+        rows[7] = 1e308
+        try NumPyFile.write(Matrix<Double>(rowCount: 5, columnCount: 2, elements: rows), to: bench.file("bad.npy"))
+        for command in ["score", "decode"] {
+            try expectRefused(["hmm", command, bench.path("h.json"), bench.path("x.npy"), bench.path("bad.npy")],
+                              ["bad.npy: row 3, column 1 is 1e+308"])
+        }
+    }
+
     // MARK: Statistics files
 
     @Test func damagedStatisticsHeadersAreRefusedBeforeAnythingIsAllocated() throws {
