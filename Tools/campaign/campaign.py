@@ -886,6 +886,10 @@ class Campaign:
             out.append((key, path, int(off)))
         return out
 
+    def archive_names(self, ark_name, scp_name):
+        """The archive's own name and every archive path its seed index names."""
+        return {ark_name} | {path for _, path, _ in self.scp_entries(self.seeds[scp_name])}
+
     def gen_ark(self):
         r = self.rng
         text = r.random() < 0.25
@@ -924,14 +928,18 @@ class Campaign:
                     ark[pos:pos + 4] = struct.pack('<f', v)
                     desc = 'archive entry %s: a value %r' % (key, float(v))
                 new = bytes(ark)
-            files = {ark_name: new, scp_name: scp}
-            culprits = [ark_name]
+            # The index may name the archive under another name (a generation of it): the
+            # mutated archive is written under every name a reader can reach it by.
+            files = {n: new for n in self.archive_names(ark_name, scp_name)}
+            files[scp_name] = scp
+            culprits = sorted(self.archive_names(ark_name, scp_name))
         else:
             lines = scp.decode().splitlines()
             what = r.choice(['offset', 'offset', 'path', 'bytes', 'lines'])
             i = r.randrange(len(lines))
             key, path, off = entries[i]
             extra = {}
+            extra_culprit = None
             if what == 'offset':
                 v = r.choice([0, 1, off - 1, off + 1, off + 2, -1, INT64_MAX, 2 ** 64, len(ark),
                               len(ark) + 100, 'abc', '', '1e3', '0x10', '%d ' % off])
@@ -942,6 +950,7 @@ class Campaign:
                               'f.scp' if not text else 'ft.scp', 'link.ark'])
                 lines[i] = '%s %s:%d' % (key, p, off)
                 desc = 'index path of %s = %r' % (key, p)
+                extra_culprit = p
                 if p == 'dir':
                     extra['dir'] = ('dir',)
                 elif p == 'pipe.ark':
@@ -970,9 +979,12 @@ class Campaign:
                 lines = None
             if lines is not None:
                 new = ('\n'.join(lines) + '\n').encode()
-            files = {ark_name: bytes(ark), scp_name: new}
+            files = {n: bytes(ark) for n in self.archive_names(ark_name, scp_name)}
+            files[scp_name] = new
             files.update(extra)
-            culprits = [scp_name, ark_name]
+            culprits = [scp_name] + sorted(self.archive_names(ark_name, scp_name))
+            if extra_culprit:
+                culprits.append(extra_culprit)
         files.update(self.seedfiles('g39.json', 'h39.json'))
         spec = r.choice(['scp:' + scp_name, scp_name, ark_name, 'ark:' + ark_name])
         if target == 'scp' and not spec.endswith('scp'):
@@ -1362,6 +1374,8 @@ class Campaign:
         cmd, outs, ext = r.choice(templates)
         files = self.seedfiles('g.json', 'h.json', 'x0.npy', 'x1.npy', 'h.acc', 'rec.json',
                                'h39.json', 'g39.json', 'f.ark', 'f.scp')
+        for n in self.archive_names('f.ark', 'f.scp'):
+            files[n] = self.seeds[n]
         files['a.wav'] = self.seeds['corpus/0_george_0.wav']
         if cmd[0] in ('evaluate', 'train'):
             files.update(self.corpus_files())
@@ -1665,11 +1679,13 @@ class Campaign:
                 if not np.isfinite(v).all():
                     return [('nonfinite-output', '%s has non-finite statistics' % o)]
             elif o.endswith('.scp'):
-                ark = os.path.join(wd, o[:-4] + '.ark')
-                size = os.path.getsize(ark) if os.path.isfile(ark) else -1
                 for line in data.decode().splitlines():
                     key, rest = line.split(' ', 1)
                     path, off = rest.rsplit(':', 1)
+                    ark = os.path.join(os.path.dirname(p), path)
+                    if not os.path.isfile(ark):
+                        return [('bad-output', '%s names %s, which does not exist' % (o, path))]
+                    size = os.path.getsize(ark)
                     if int(off) >= size:
                         return [('bad-output', '%s offset %s beyond the archive' % (o, off))]
                     with open(ark, 'rb') as f:
@@ -1769,6 +1785,8 @@ class Campaign:
 
     def one(self, idx):
         gens = self.generators()
+        if self.args.only:
+            gens = [(g, w) for g, w in gens if any(o in g.__name__ for o in self.args.only)]
         g = self.rng.choices([g for g, _ in gens], weights=[w for _, w in gens])[0]
         case = g()
         self.case_counts[case.family] = self.case_counts.get(case.family, 0) + 1
@@ -1916,6 +1934,7 @@ def nonfinite_in_stdout(text):
             return None
         except ValueError:
             pass
+    text = '\n'.join(l for l in text.splitlines() if not re.search(r'finite|repair', l))
     tokens = re.split(r'[\s,;:()\[\]=]+', text)
     for i, t in enumerate(tokens):
         if NONFINITE_RE.fullmatch(t) and not (i + 1 < len(tokens) and tokens[i + 1] in
@@ -1949,6 +1968,10 @@ def main():
                     help='reproducers kept per (problem, command, family)')
     ap.add_argument('--demo-data', default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                         '..', '..', 'Data', 'fsdd-demo'))
+    ap.add_argument('--only', action='append', default=[],
+                    help='only the generators whose name contains this (npy, model_json, stats, '
+                         'checkpoint, ark, wav, recognizer, manifest, option, path, output_path, '
+                         'disk_full, plot); repeatable')
     ap.add_argument('--quiet', action='store_true')
     args = ap.parse_args()
     if not os.path.isfile(os.path.join(args.demo_data, '0_george_0.wav')):
