@@ -8,7 +8,8 @@ enum CrossValidation: String, ExpressibleByArgument, CaseIterable {
 }
 
 /// Exit codes of the recognizer commands (documented in every command's help).
-let recognizerExitCodes = "Exit codes: 0 success, 1 bad data or files (every problem is listed on stderr), 64 bad usage."
+let recognizerExitCodes = "Exit codes: 0 success, 1 bad data or files (every problem is listed on stderr), 64 bad usage; "
+    + "train and evaluate list recordings they cannot use on stderr and leave them out, unless --strict."
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -164,6 +165,8 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Seed of a fraction split.")
     var seed: UInt64 = 0
     @OptionGroup var decision: DecisionOptions
+    @Flag(help: "Fail (exit 1) when any recording cannot be scored; by default each is listed on stderr and in the report, and left out of the accuracy.")
+    var strict = false
     @Option(help: "Write the confusion matrix here (SVG).")
     var plots: String?
     @OptionGroup var engine: EngineOptions
@@ -177,6 +180,11 @@ struct EvaluateCommand: ParsableCommand {
                 entries = try LabelledCorpus(entries: entries, origin: corpus.corpus).split(CorpusSplitSpecification.parse(split), seed: seed).test.entries
             }
             let evaluation = try model.evaluate(entries, options: decision.options, threadCount: engine.threads)
+            for failure in evaluation.failures { Terminal.warn("not scored: \(failure)") }
+            if strict, !evaluation.failures.isEmpty {
+                throw CommandProblem("\(evaluation.failures.count) recording(s) could not be scored (listed above); "
+                    + "fix or remove them, or evaluate without --strict to leave them out")
+            }
             if report.json {
                 try Terminal.printJSON(encoding: evaluation)
             } else {

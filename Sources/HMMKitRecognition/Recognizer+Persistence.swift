@@ -61,7 +61,7 @@ extension Recognizer {
     }
 
     /// A recognizer from its file document, validated as a whole before anything is sized from
-    /// it: the front end (``FeatureConfiguration/validate()``), every model option within
+    /// it: the front end (``FeatureConfiguration/validate()``, then built once), every model option within
     /// ``InputLimits``, the configuration's own consistency, the labels and counts, and every word
     /// model (which must have the configuration's states and the front end's dimension).
     /// - Throws: ``RecognizerError/file(path:problem:)`` naming the field and its value.
@@ -73,6 +73,11 @@ extension Recognizer {
         guard problems.isEmpty else {
             let more = problems.count > 3 ? "; … and \(problems.count - 3) more" : ""
             throw damaged("configuration: " + problems.prefix(3).joined(separator: "; ") + more)
+        }
+        // Values each in range can still make no front end (a 2 ms frame leaves mel filters
+        // without an FFT bin): build it once, as recognition will.
+        do { _ = try MFCCExtractor<Double>(configuration: configuration.features) } catch {
+            throw damaged("configuration.features: \(error)")
         }
 
         let labelCount = document.labels.count

@@ -334,6 +334,8 @@ struct HardeningModelFileTests {
             ("mel-max", features { $0["melBinCount"] = Int.max }, "melBinCount"),
             ("mel-huge", features { $0["melBinCount"] = 1 << 62 }, "melBinCount"),
             ("rate", features { $0["sampleRate"] = Double(1 << 31) }, "sampleRate"),
+            // Every value in range, but no front end: a 2 ms frame leaves mel filters without an FFT bin.
+            ("frame-2ms", features { $0["frameLength"] = ["milliseconds": ["_0": 2.0]] }, "covers no FFT bin"),
         ]
         for (name, change, message) in cases {
             let recognizer = try bench.json("r.json", to: "\(name).json", change)

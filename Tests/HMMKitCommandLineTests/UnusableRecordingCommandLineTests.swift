@@ -66,4 +66,21 @@ struct UnusableRecordingCommandLineTests {
         let summary = try JSONSerialization.jsonObject(with: Data(run.stdout.split(separator: "\n").last!.utf8)) as! [String: Any]
         #expect((summary["unusableRecordings"] as! [Any]).isEmpty)
     }
+
+    /// `evaluate` lists every recording it cannot score on stderr (they are left out of the
+    /// accuracy); `--strict` makes them an error.
+    @Test func evaluateListsRecordingsItCannotScore() throws {
+        let folder = try TemporaryFolder()
+        let (corpus, _) = try Self.corpus(in: folder)
+        let recognizer = folder.file("r.json")
+        let train = try HMMKitBinary.run(["train", corpus.path, "-o", recognizer.path, "--quiet"] + Self.options)
+        #expect(train.status == 0, "\(train.stderr)")
+        let truncated = "\(corpus.path)/0_george_8.wav"
+        let run = try HMMKitBinary.run(["evaluate", recognizer.path, corpus.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("not scored: \(truncated)") && run.stderr.contains("truncated"), "\(run.stderr)")
+        let strict = try HMMKitBinary.run(["evaluate", recognizer.path, corpus.path, "--strict"])
+        #expect(strict.status == 1, "\(strict.stderr)")
+        #expect(strict.stderr.contains("could not be scored"), "\(strict.stderr)")
+    }
 }
