@@ -60,3 +60,7 @@ public func fuzzTrainingCheckpoint(_ data: UnsafeRawPointer, _ size: Int) -> CIn
     if let matched = matchingHeader(bytes), matched != bytes { use(matched) }
     return 0
 }
+
+enum FuzzTarget {
+    static func prepare() {}
+}

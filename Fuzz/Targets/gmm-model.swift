@@ -23,3 +23,7 @@ public func fuzzGaussianMixture(_ data: UnsafeRawPointer, _ size: Int) -> CInt {
     if let model = try? GaussianMixture<Float>(encodedFile: bytes, path: "input.json") { use(model) }
     return 0
 }
+
+enum FuzzTarget {
+    static func prepare() {}
+}

@@ -25,3 +25,7 @@ public func fuzzHiddenMarkovModel(_ data: UnsafeRawPointer, _ size: Int) -> CInt
     if let model = try? HiddenMarkovModel<MixtureEmissions<Float>>(encodedFile: bytes, path: "input.json") { use(model) }
     return 0
 }
+
+enum FuzzTarget {
+    static func prepare() {}
+}

@@ -26,3 +26,7 @@ public func fuzzKaldiScript(_ data: UnsafeRawPointer, _ size: Int) -> CInt {
     }
     return 0
 }
+
+enum FuzzTarget {
+    static func prepare() { precondition(archivePrepared) }
+}

@@ -15,3 +15,7 @@ public func fuzzNumPy(_ data: UnsafeRawPointer, _ size: Int) -> CInt {
     _ = try? NumPyFile.read(Float.self, from: url, convertingPrecision: true)
     return 0
 }
+
+enum FuzzTarget {
+    static func prepare() {}
+}

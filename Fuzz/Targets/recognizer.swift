@@ -30,3 +30,7 @@ public func fuzzRecognizer(_ data: UnsafeRawPointer, _ size: Int) -> CInt {
     }
     return 0
 }
+
+enum FuzzTarget {
+    static func prepare() { _ = recording }
+}

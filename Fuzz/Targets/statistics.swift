@@ -50,3 +50,7 @@ public func fuzzStatisticsFile(_ data: UnsafeRawPointer, _ size: Int) -> CInt {
     }
     return 0
 }
+
+enum FuzzTarget {
+    static func prepare() { _ = mixture.dimension + markovModel.dimension }
+}

@@ -20,3 +20,7 @@ public func fuzzAudioFile(_ data: UnsafeRawPointer, _ size: Int) -> CInt {
     }
     return 0
 }
+
+enum FuzzTarget {
+    static func prepare() { _ = extractor }
+}
