@@ -198,7 +198,8 @@ private func floats(_ values: [Float]) -> [UInt8] {
         #expect(kaldiError { _ = try reader.matrix(forKey: "inside") }
                 == .noObjectAtOffset(file: archive.path, key: "inside", offset: 3, script: scp.path))
         let missing = folder.file("missing.ark").path
-        #expect(kaldiError { _ = try reader.matrix(forKey: "gone") } == .fileNotFound(file: missing))
+        #expect(kaldiError { _ = try reader.matrix(forKey: "gone") }
+                == .scriptArchive(script: scp.path, line: 4, key: "gone", error: .fileNotFound(file: missing)))
         #expect(kaldiError { _ = try reader.matrix(forKey: "wide") }
                 == .rangeOutOfBounds(file: archive.path, key: "wide", range: "0:1,0:5", rows: 2, columns: 3))
         #expect(try reader.matrix(forKey: "fine") == Matrix(rows: [[4, 5, 6]]))
