@@ -232,5 +232,8 @@ private func floats(_ values: [Float]) -> [UInt8] {
                 == "f.ark: entry 'u' points at byte 99 but the file has 10 bytes; "
                 + "the script file does not belong to this archive, or the archive was cut short")
         #expect(KaldiArchiveError.unsupportedLocation(file: "s.scp", line: 3, location: "gunzip -c x |").description.hasPrefix("s.scp:3: "))
+        let missing = KaldiArchiveError.scriptArchive(script: "s.scp", line: 2, key: "utt2", error: .fileNotFound(file: "f.a?k"))
+        #expect(missing.file == "s.scp")
+        #expect(missing.description.hasPrefix("s.scp:2: the archive of entry 'utt2' cannot be opened: f.a?k: "))
     }
 }

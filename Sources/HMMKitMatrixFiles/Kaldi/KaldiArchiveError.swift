@@ -58,7 +58,8 @@ public enum KaldiArchiveError: Error, Equatable, Sendable, CustomStringConvertib
     case malformedSpecifier(specifier: String, problem: String)
     /// The archive that line `line` of the script file `script` names for the entry `key` cannot
     /// be opened; `error` says why (``fileNotFound(file:)``, ``unreadable(file:reason:)``,
-    /// ``notRegularFile(file:kind:)``) and names the archive.
+    /// ``notRegularFile(file:kind:)``) and names the archive. Its ``file`` is the script, whose
+    /// line is what to repair.
     indirect case scriptArchive(script: String, line: Int, key: String, error: KaldiArchiveError)
 
     /// The file (or specifier) the error is about.
@@ -72,8 +73,8 @@ public enum KaldiArchiveError: Error, Equatable, Sendable, CustomStringConvertib
              let .rangeOutOfBounds(file, _, _, _, _), let .keyNotFound(file, _), let .invalidKey(file, _),
              let .duplicateKey(file, _), let .malformedSpecifier(file, _):
             return file
-        case let .scriptArchive(_, _, _, error):
-            return error.file
+        case let .scriptArchive(script, _, _, _):
+            return script
         }
     }
 
