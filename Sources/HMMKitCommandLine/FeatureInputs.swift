@@ -64,7 +64,7 @@ enum FeatureInputs {
             case .kaldi(let specifier):
                 let reader = try KaldiTableReader<S>(specifier)
                 while let record = try reader.next() {
-                    try body(SequenceOrigin(reader, key: record.key), record.matrix)
+                    try body(SequenceOrigin(reader, specifier: specifier, key: record.key), record.matrix)
                 }
             }
         }
@@ -80,8 +80,8 @@ enum FeatureInputs {
         try forEachSequence(inputs, as: S.self) { origin, matrix in
             if skippingEmpty, matrix.rowCount == 0 { skipped.append(origin); return }
             if let columns, columns != matrix.columnCount {
-                throw CommandProblem("\(origin): \(matrix.columnCount) columns, but \(origins[0]) and the sequences after it "
-                    + "have \(columns); every sequence must have the same number of columns")
+                throw CommandProblem("\(origin): \(matrix.columnCount) columns, but the first sequence (\(origins[0])) has "
+                    + "\(columns); every sequence must have the same number of columns")
             }
             columns = matrix.columnCount
             elements += matrix.elements
@@ -123,10 +123,15 @@ struct SequenceOrigin: Sendable, Equatable, CustomStringConvertible {
         self.line = line
     }
 
-    /// The entry `key` that `reader` has just returned.
-    init<S>(_ reader: KaldiTableReader<S>, key: String) {
+    /// The entry `key` that `reader`, opened on `specifier`, has just returned; an archive is
+    /// named as the user wrote it.
+    init<S>(_ reader: KaldiTableReader<S>, specifier: KaldiReadSpecifier, key: String) {
         let origin = reader.lastRecordOrigin
-        self.init(file: origin?.archive ?? "", key: key, script: origin?.script, line: origin?.line)
+        if case .archive(let path) = specifier {
+            self.init(file: path, key: key)
+        } else {
+            self.init(file: origin?.archive ?? "", key: key, script: origin?.script, line: origin?.line)
+        }
     }
 
     /// The sequence's name in outputs: the `.npy` path or the entry's key.

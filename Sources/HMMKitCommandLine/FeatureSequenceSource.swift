@@ -37,7 +37,7 @@ struct FeatureSequenceSource<Scalar: MatrixScalar>: SequenceSource {
                     guard let record else { break }
                     defer { index += 1 }
                     if shard.contains(index) {
-                        let name = SequenceOrigin(reader, key: record.key).description
+                        let name = SequenceOrigin(reader, specifier: specifier, key: record.key).description
                         try body(SequenceRecord(index: index, name: name, frames: record.matrix))
                     }
                 }

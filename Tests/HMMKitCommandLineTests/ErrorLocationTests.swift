@@ -123,6 +123,9 @@ struct ErrorLocationTests {
             try expectRefused(["hmm", command, bench.path("h.json"), bench.path("narrow.npy")],
                               ["narrow.npy: the data does not fit the model", "1 columns but the model has dimension 3"])
         }
+        // Inputs of different widths: the odd one and the first are named.
+        try expectRefused(["hmm", "decode", bench.path("h.json"), bench.path("good.npy"), bench.path("narrow.npy")],
+                          ["narrow.npy: 1 columns, but the first sequence (\(bench.path("good.npy"))) has 3"])
     }
 
     @Test func sequencesTooShortForTheTopologyNameTheFile() throws {
