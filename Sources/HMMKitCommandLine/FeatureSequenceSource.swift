@@ -36,7 +36,10 @@ struct FeatureSequenceSource<Scalar: MatrixScalar>: SequenceSource {
                     do { record = try reader.next() } catch { throw TrainingError.input("\(error)") }
                     guard let record else { break }
                     defer { index += 1 }
-                    if shard.contains(index) { try body(SequenceRecord(index: index, name: record.key, frames: record.matrix)) }
+                    if shard.contains(index) {
+                        let name = SequenceOrigin(reader, specifier: specifier, key: record.key).description
+                        try body(SequenceRecord(index: index, name: name, frames: record.matrix))
+                    }
                 }
             }
         }

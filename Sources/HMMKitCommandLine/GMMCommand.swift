@@ -101,7 +101,8 @@ struct GMMFit: ParsableCommand {
     private func run<S: MatrixScalar>(_: S.Type) throws {
         try OutputPaths.checkFiles(output, plot)
         if streaming.isStreaming { return try runStreaming(S.self) }
-        let matrix = try FeatureInputs.stacked(data, as: S.self)
+        let sequences = try FeatureInputs.stackedSequences(data, as: S.self, skippingEmpty: true)
+        let matrix = sequences.frames
         let options = trainingOptions
         let initialization = mixtureInitialization(S.self)
         var generator = SplitMix64(seed: seed)
@@ -120,6 +121,8 @@ struct GMMFit: ParsableCommand {
                 Terminal.info(line)
             }
             try fit.model.save(to: URL(fileURLWithPath: output))
+        } catch {
+            throw StackedDataErrors.located(error, lengths: sequences.lengths, origins: sequences.origins)
         }
         if let plot {
             do { try MixturePlot.write(fit: fit, data: matrix, to: URL(fileURLWithPath: plot)) } catch {
@@ -155,10 +158,11 @@ struct GMMScore: ParsableCommand {
 
     func run() throws {
         let mixture = try GaussianMixture<Double>.load(from: URL(fileURLWithPath: model))
-        let (matrix, lengths, names) = try loadSequences(data, as: Double.self)
+        let sequences = try loadSequences(data, as: Double.self)
+        let matrix = sequences.frames
         let samples: [Double]
         do { samples = try mixture.scoreSamples(matrix) } catch {
-            throw StackedDataErrors.located(error, lengths: lengths, names: names)
+            throw StackedDataErrors.located(error, lengths: sequences.lengths, origins: sequences.origins)
         }
         let mean = samples.reduce(0, +) / Double(max(samples.count, 1))
         if json {

@@ -51,11 +51,18 @@ extension GMMFit {
                 let frames = try sample.frames()
                 printer.note("initialising from \(sample.description)")
                 guard frames.rowCount >= components else {
-                    throw .noData("the sample holds \(frames.rowCount) frames for \(components) components; raise --init-frames")
+                    guard sample.isWholeCorpus else {
+                        throw .noData("the sample holds \(frames.rowCount) frames for \(components) components; raise --init-frames")
+                    }
+                    throw .noData("the corpus (\(data.joined(separator: " "))) has \(frames.rowCount) frame(s) in all, fewer than the "
+                        + "\(components) components; give at least one frame per component, or lower --components")
                 }
                 var generator = SplitMix64(seed: seed)
                 do throws(MixtureError) {
-                    try frames.requireFiniteData()
+                    if let (row, column, value) = frames.firstUnusableValue() {
+                        guard let (name, local) = sample.locate(row: row) else { throw .nonFiniteData(row: row, column: column, value: value) }
+                        throw .file(path: name, problem: "row \(local), column \(column) is \(value); \(FeatureValues.rule)")
+                    }
                     return try mixtureTrainer.initialModel(frames, initialization: mixtureInitialization(S.self), using: &generator)
                 } catch { throw .mixture(error) }
             }
@@ -95,7 +102,7 @@ final class LazySample<Scalar: MatrixScalar>: Sendable, CustomStringConvertible 
     private let source: FeatureSequenceSource<Scalar>
     private let frameBudget: Int
     private let seed: UInt64
-    private let drawn = Mutex<(frames: Matrix<Scalar>, summary: String)?>(nil)
+    private let drawn = Mutex<(frames: Matrix<Scalar>, summary: String, lengths: [Int], names: [String], whole: Bool)?>(nil)
 
     init(source: FeatureSequenceSource<Scalar>, frameBudget: Int, seed: UInt64) {
         self.source = source
@@ -107,10 +114,25 @@ final class LazySample<Scalar: MatrixScalar>: Sendable, CustomStringConvertible 
     func frames() throws(TrainingError) -> Matrix<Scalar> {
         if let drawn = drawn.withLock({ $0 }) { return drawn.frames }
         var sample = try SequenceSample.draw(from: source, frameBudget: frameBudget, seed: seed)
-        let summary = sample.summary
-        let frames = sample.takeStacked().frames
-        drawn.withLock { $0 = (frames, summary) }
+        let summary = sample.summary, names = sample.records.map(\.name)
+        let whole = sample.records.count == sample.corpusSequenceCount
+        let (frames, lengths) = sample.takeStacked()
+        drawn.withLock { $0 = (frames, summary, lengths, names, whole) }
         return frames
+    }
+
+    /// Whether the drawn sample is the whole corpus.
+    var isWholeCorpus: Bool { drawn.withLock { $0?.whole } ?? false }
+
+    /// The name of the sampled sequence holding row `row` of ``frames()``, and the row inside it.
+    func locate(row: Int) -> (name: String, row: Int)? {
+        guard let (lengths, names) = drawn.withLock({ $0.map { ($0.lengths, $0.names) } }) else { return nil }
+        var first = 0
+        for (index, length) in lengths.enumerated() {
+            if row < first + length { return (names[index], row - first) }
+            first += length
+        }
+        return nil
     }
 
     var description: String { drawn.withLock { $0?.summary } ?? "a sample not yet drawn" }

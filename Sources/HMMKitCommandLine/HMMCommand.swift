@@ -18,20 +18,9 @@ enum TopologyOption: String, ExpressibleByArgument, CaseIterable {
 extension HMMInitialization: ExpressibleByArgument {}
 
 /// The sequences of the inputs (``FeatureInputs``: .npy files, folders, Kaldi archives and
-/// script files), stacked: the frames, the lengths and the name of each sequence.
-func loadSequences<S: MatrixScalar>(_ inputs: [String], as _: S.Type) throws -> (Matrix<S>, [Int], [String]) {
-    var elements: [S] = [], lengths: [Int] = [], names: [String] = [], columns: Int?
-    try FeatureInputs.forEachSequence(inputs, as: S.self) { name, matrix in
-        if let columns, columns != matrix.columnCount {
-            throw CommandProblem("\(name) has \(matrix.columnCount) columns, the sequences before it \(columns)")
-        }
-        columns = matrix.columnCount
-        elements += matrix.elements
-        lengths.append(matrix.rowCount)
-        names.append(name)
-    }
-    guard !lengths.isEmpty else { throw CommandProblem("no sequences in \(inputs.joined(separator: " "))") }
-    return (Matrix(rowCount: lengths.reduce(0, +), columnCount: columns ?? 0, elements: elements), lengths, names)
+/// script files), stacked: the frames, the lengths and where each sequence comes from.
+func loadSequences<S: MatrixScalar>(_ inputs: [String], as _: S.Type) throws -> StackedSequences<S> {
+    try FeatureInputs.stackedSequences(inputs, as: S.self)
 }
 
 struct HMMFitCommand: ParsableCommand {
@@ -111,7 +100,8 @@ struct HMMFitCommand: ParsableCommand {
     private func run<S: MatrixScalar>(_: S.Type) throws {
         try OutputPaths.checkFiles(output)
         if streaming.isStreaming { return try runStreaming(S.self) }
-        let (frames, lengths, _) = try loadSequences(data, as: S.self)
+        let sequences = try loadSequences(data, as: S.self)
+        let (frames, lengths) = (sequences.frames, sequences.lengths)
         let trainer = makeTrainer(S.self)
         let quiet = report.quiet
         let started = Date()
@@ -131,6 +121,8 @@ struct HMMFitCommand: ParsableCommand {
                 Terminal.info(line)
             }
             try fit.model.save(to: URL(fileURLWithPath: output))
+        } catch {
+            throw StackedDataErrors.located(error, origins: sequences.origins)
         }
         let frameCount = Double(frames.rowCount)
         if report.json {
@@ -164,9 +156,9 @@ struct SavedModelInputs: ParsableArguments {
     /// typed (``CommandFailure``: one message, exit 1).
     func run(_ body: (GMMHMM<Double>, Matrix<Double>, [Int], [String]) throws -> Void) throws {
         let hmm = try GMMHMM<Double>.load(from: URL(fileURLWithPath: model), backend: engine.backend)
-        let (frames, lengths, names) = try loadSequences(data, as: Double.self)
-        do { try body(hmm, frames, lengths, names) } catch let error as HMMError {
-            throw StackedDataErrors.located(error, names: names)
+        let sequences = try loadSequences(data, as: Double.self)
+        do { try body(hmm, sequences.frames, sequences.lengths, sequences.names) } catch let error as HMMError {
+            throw StackedDataErrors.located(error, origins: sequences.origins)
         }
     }
 }

@@ -79,8 +79,11 @@ extension HMMFitCommand {
         }
         var sample = try SequenceSample.draw(from: source, frameBudget: streaming.initFrames, seed: seed)
         printer.note("initialising from \(sample.summary)")
+        let names = sample.records.map(\.name)
         let (frames, lengths) = sample.takeStacked()
-        do { return try trainer.initialModel(frames, lengths: lengths) } catch { throw .hmm(error) }
+        do { return try trainer.initialModel(frames, lengths: lengths) } catch {
+            throw .hmm(StackedDataErrors.located(error, origins: names.map { SequenceOrigin(file: $0) }) as? HMMError ?? error)
+        }
     }
 }
 

@@ -221,13 +221,25 @@ struct UpdateCommand: ParsableCommand {
         }
     }
 
+    /// `body`'s result; a model error it throws (the statistics give an unusable model) as an
+    /// error naming the statistics file.
+    private func namingStatistics<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch {
+            guard error is MixtureError || error is HMMError || error is TrainingError else { throw error }
+            throw TrainingError.file(path: statistics, problem: "the statistics give an unusable model (\(error)); "
+                + "they are damaged, or were not accumulated with \(model)")
+        }
+    }
+
     private func apply<Model: CommandLineTrainable>(_ loaded: Model) throws {
         let file = try StatisticsFile.read(from: URL(fileURLWithPath: statistics))
         let sums = try file.statistics(for: loaded, path: statistics)
         guard sums.frameCount > 0 else {
             throw TrainingError.noData("\(statistics) holds no frames; accumulate statistics over data with `hmmkit acc` first")
         }
-        let (next, updateReport) = try loaded.reestimated(from: sums, options: Model.updateOptions(update), backend: .default)
+        let (next, updateReport) = try namingStatistics {
+            try loaded.reestimated(from: sums, options: Model.updateOptions(update), backend: .default)
+        }
         try TrainedModelFile.write(next, to: output)
         let perFrame = sums.logLikelihood / sums.frameCount
         if report.json {

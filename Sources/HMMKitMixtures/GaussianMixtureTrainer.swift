@@ -97,7 +97,8 @@ public struct GaussianMixtureTrainer<Scalar: MatrixScalar>: Sendable {
         guard options.restarts >= 1, options.maxIterations >= 1 else {
             throw .invalidParameter("restarts and maxIterations must be at least 1")
         }
-        guard data.columnCount >= 1 else { throw .notEnoughData("the data has no columns") }
+        guard data.rowCount >= 1 else { throw .notEnoughData("the data has no rows (frames); give at least one frame per component") }
+        guard data.columnCount >= 1 else { throw .notEnoughData("the data has \(data.rowCount) rows but no columns") }
         try data.requireFiniteData()
         guard data.rowCount >= k else {
             throw .notEnoughData("\(data.rowCount) frame(s) for \(k) components: give at least one frame per component")

@@ -134,6 +134,8 @@ public struct SequenceSample<Scalar: MatrixScalar>: Sendable {
         var heap = KeyedMaxHeap<SequenceRecord<Scalar>>()
         var kept = 0, sequences = 0, frames = 0
         var dimension: Int?
+        /// The first sequence's name, for the message about a corpus without frames.
+        var firstName: String?
 
         init(frameBudget: Int, seed: UInt64) {
             self.frameBudget = frameBudget
@@ -142,6 +144,7 @@ public struct SequenceSample<Scalar: MatrixScalar>: Sendable {
 
         mutating func add(_ record: SequenceRecord<Scalar>) throws(TrainingError) {
             let rows = record.frames.rowCount
+            if firstName == nil { firstName = record.name }
             if rows > 0 {
                 if let dimension, dimension != record.frames.columnCount {
                     throw .dimensionMismatch(sequence: record.name, expected: dimension, found: record.frames.columnCount)
@@ -158,7 +161,10 @@ public struct SequenceSample<Scalar: MatrixScalar>: Sendable {
         }
 
         func sample(of what: String) throws(TrainingError) -> SequenceSample {
-            guard frames > 0 else { throw .noData("\(what) has \(sequences) sequences and no frames") }
+            guard frames > 0 else {
+                let named = firstName.map { sequences > 1 ? " (\($0) and \(sequences - 1) more)" : " (\($0))" } ?? ""
+                throw .noData("\(what)\(named) has \(sequences) sequences and no frames")
+            }
             return SequenceSample(records: heap.elements.sorted { $0.index < $1.index }, corpusSequenceCount: sequences,
                                   corpusFrameCount: frames)
         }

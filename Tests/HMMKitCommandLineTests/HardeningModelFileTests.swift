@@ -102,7 +102,7 @@ struct HardeningModelFileTests {
         try expectRefused(["gmm", "fit", big, "--components", "2", "--stream", "-o", bench.path("b.json")],
                           ["1e+308", "row 1, column 0", "within ±1e+18"], output: bench.path("b.json"))
         try expectRefused(["hmm", "fit", big, "--states", "2", "--topology", "ergodic", "-o", bench.path("c.json")],
-                          ["frame 1, column 0 is 1e+308", "within ±1e+18"], output: bench.path("c.json"))
+                          ["big.npy: row 1, column 0 is 1e+308", "within ±1e+18"], output: bench.path("c.json"))
     }
 
     /// 1e200 is finite but its square is not: `acc` failed with a raw JSON encoding error of −inf.

@@ -53,7 +53,10 @@ import Testing
         try Data("k \(ark.path):0\n".utf8).write(to: folder.file("s.scp"))
         let reader = try KaldiScriptReader<Float>(url: folder.file("s.scp"))
         returnsPromptly(ark.path) {
-            #expect(throws: KaldiArchiveError.notRegularFile(file: ark.path, kind: "a named pipe")) { try reader.matrix(at: 0) }
+            #expect(throws: KaldiArchiveError.scriptArchive(script: folder.file("s.scp").path, line: 1, key: "k",
+                                                            error: .notRegularFile(file: ark.path, kind: "a named pipe"))) {
+                try reader.matrix(at: 0)
+            }
         }
         // Devices are refused too.
         #expect(FileSystem.openForReading("/dev/null").failureKind == "a character device")

@@ -198,7 +198,8 @@ private func floats(_ values: [Float]) -> [UInt8] {
         #expect(kaldiError { _ = try reader.matrix(forKey: "inside") }
                 == .noObjectAtOffset(file: archive.path, key: "inside", offset: 3, script: scp.path))
         let missing = folder.file("missing.ark").path
-        #expect(kaldiError { _ = try reader.matrix(forKey: "gone") } == .fileNotFound(file: missing))
+        #expect(kaldiError { _ = try reader.matrix(forKey: "gone") }
+                == .scriptArchive(script: scp.path, line: 4, key: "gone", error: .fileNotFound(file: missing)))
         #expect(kaldiError { _ = try reader.matrix(forKey: "wide") }
                 == .rangeOutOfBounds(file: archive.path, key: "wide", range: "0:1,0:5", rows: 2, columns: 3))
         #expect(try reader.matrix(forKey: "fine") == Matrix(rows: [[4, 5, 6]]))
@@ -231,5 +232,8 @@ private func floats(_ values: [Float]) -> [UInt8] {
                 == "f.ark: entry 'u' points at byte 99 but the file has 10 bytes; "
                 + "the script file does not belong to this archive, or the archive was cut short")
         #expect(KaldiArchiveError.unsupportedLocation(file: "s.scp", line: 3, location: "gunzip -c x |").description.hasPrefix("s.scp:3: "))
+        let missing = KaldiArchiveError.scriptArchive(script: "s.scp", line: 2, key: "utt2", error: .fileNotFound(file: "f.a?k"))
+        #expect(missing.file == "s.scp")
+        #expect(missing.description.hasPrefix("s.scp:2: the archive of entry 'utt2' cannot be opened: f.a?k: "))
     }
 }

@@ -37,6 +37,19 @@ struct MixtureInputLimitTests {
         #expect(edge.firstUnusableValue() == nil)
     }
 
+    /// Data without rows is reported as such (it was "the data has no columns" for a 0 × 3 matrix).
+    @Test func fitOnDataWithoutRowsSaysSo() {
+        var generator = SeededGenerator(seed: 1)
+        let trainer = GaussianMixtureTrainer<Double>(options: GaussianMixtureTrainingOptions(componentCount: 2, covarianceType: .diagonal))
+        do {
+            _ = try trainer.fit(Matrix<Double>(rowCount: 0, columnCount: 3, elements: []), using: &generator)
+            Issue.record("an empty matrix was accepted")
+        } catch {
+            guard case let .notEnoughData(message) = error else { Issue.record("\(error)"); return }
+            #expect(message.contains("no rows") && !message.contains("no columns"), "\(message)")
+        }
+    }
+
     /// A subnormal variance made every score −∞ or NaN; it is refused when the model is built.
     @Test(arguments: [CovarianceType.diagonal, .spherical, .full, .tied])
     func variancesBelowTheFloorAreRefused(_ type: CovarianceType) {

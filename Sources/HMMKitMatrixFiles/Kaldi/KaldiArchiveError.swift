@@ -56,6 +56,11 @@ public enum KaldiArchiveError: Error, Equatable, Sendable, CustomStringConvertib
     case duplicateKey(file: String, key: String)
     /// A read specifier that is not `ark:PATH`, `scp:PATH` (with Kaldi's options such as `ark,s,cs:`).
     case malformedSpecifier(specifier: String, problem: String)
+    /// The archive that line `line` of the script file `script` names for the entry `key` cannot
+    /// be opened; `error` says why (``fileNotFound(file:)``, ``unreadable(file:reason:)``,
+    /// ``notRegularFile(file:kind:)``) and names the archive. Its ``file`` is the script, whose
+    /// line is what to repair.
+    indirect case scriptArchive(script: String, line: Int, key: String, error: KaldiArchiveError)
 
     /// The file (or specifier) the error is about.
     public var file: String {
@@ -68,6 +73,8 @@ public enum KaldiArchiveError: Error, Equatable, Sendable, CustomStringConvertib
              let .rangeOutOfBounds(file, _, _, _, _), let .keyNotFound(file, _), let .invalidKey(file, _),
              let .duplicateKey(file, _), let .malformedSpecifier(file, _):
             return file
+        case let .scriptArchive(script, _, _, _):
+            return script
         }
     }
 
@@ -118,6 +125,8 @@ public enum KaldiArchiveError: Error, Equatable, Sendable, CustomStringConvertib
             return "\(file): the key '\(key)' is written twice; keys of one archive must be unique"
         case let .malformedSpecifier(specifier, problem):
             return "\(specifier.debugDescription): \(problem); use ark:FILE.ark or scp:FILE.scp"
+        case let .scriptArchive(script, line, key, error):
+            return "\(script):\(line): the archive of entry '\(key)' cannot be opened: \(error.description)"
         }
     }
 }

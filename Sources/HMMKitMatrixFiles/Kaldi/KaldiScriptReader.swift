@@ -34,14 +34,18 @@ public final class KaldiScriptReader<Scalar: MatrixScalar> {
     public var count: Int { script.entries.count }
 
     /// The matrix of entry `index` (`0..<count`; an index outside traps), with its range applied.
-    /// - Throws: ``KaldiArchiveError/fileNotFound(file:)`` for a missing archive,
+    /// - Throws: ``KaldiArchiveError/scriptArchive(script:line:key:error:)`` for an archive that
+    ///   cannot be opened (missing, unreadable, not a regular file),
     ///   ``KaldiArchiveError/offsetPastEnd(file:key:offset:fileSize:)``,
     ///   ``KaldiArchiveError/rangeOutOfBounds(file:key:range:rows:columns:)``, or any error of
     ///   a damaged object, naming the archive, the key and the offset.
     public func record(at index: Int) throws(KaldiArchiveError) -> KaldiArchiveRecord<Scalar> {
         precondition(script.entries.indices.contains(index), "script entry \(index) out of 0..<\(count)")
         let entry = script.entries[index]
-        let handle = try self.handle(for: entry.path)
+        let handle: KaldiFileHandle
+        do { handle = try self.handle(for: entry.path) } catch {
+            throw .scriptArchive(script: script.file, line: entry.line, key: entry.key, error: error)
+        }
         let offset = entry.offset ?? 0
         guard offset < handle.size else {
             throw .offsetPastEnd(file: handle.path, key: entry.key, offset: offset, fileSize: handle.size)
@@ -68,6 +72,10 @@ public final class KaldiScriptReader<Scalar: MatrixScalar> {
         guard let index = script.index(ofKey: key) else { throw .keyNotFound(file: script.file, key: key) }
         return try record(at: index).matrix
     }
+
+    /// The entry of the record ``next()`` returned last (its archive, key and line), nil before
+    /// the first.
+    public var lastEntry: KaldiScriptEntry? { nextIndex > 0 ? script.entries[nextIndex - 1] : nil }
 
     /// The next entry in file order, or `nil` after the last.
     public func next() throws(KaldiArchiveError) -> KaldiArchiveRecord<Scalar>? {

@@ -70,6 +70,17 @@ public final class KaldiTableReader<Scalar: MatrixScalar> {
         try self.init(KaldiReadSpecifier(parsing: specifier), resolution: resolution)
     }
 
+    /// Where the record ``next()`` returned last was read from: its archive and, for a script
+    /// file, the script and the line naming the entry. For error messages.
+    public var lastRecordOrigin: (archive: String, script: String?, line: Int?)? {
+        switch source {
+        case .archive(let reader): return (reader.path, nil, nil)
+        case .script(let reader):
+            guard let entry = reader.lastEntry else { return nil }
+            return (entry.path, reader.script.file, entry.line)
+        }
+    }
+
     /// The next matrix, or `nil` after the last.
     public func next() throws(KaldiArchiveError) -> KaldiArchiveRecord<Scalar>? {
         switch source {
