@@ -180,8 +180,9 @@ struct SumAccsCommand: ParsableCommand {
         try reportingFailures {
             try OutputPaths.checkFiles(output)
             var total = try StatisticsFile.read(from: URL(fileURLWithPath: statistics[0]))
-            for path in statistics.dropFirst() {
-                try total.add(try StatisticsFile.read(from: URL(fileURLWithPath: path)), path: path)
+            for (index, path) in statistics.enumerated().dropFirst() {
+                let before = index == 1 ? statistics[0] : "\(statistics[0]) and the \(index - 1) file(s) after it"
+                try total.add(try StatisticsFile.read(from: URL(fileURLWithPath: path)), path: path, before: before)
             }
             try total.write(to: URL(fileURLWithPath: output))
             if report.json {
@@ -233,7 +234,7 @@ struct UpdateCommand: ParsableCommand {
 
     private func apply<Model: CommandLineTrainable>(_ loaded: Model) throws {
         let file = try StatisticsFile.read(from: URL(fileURLWithPath: statistics))
-        let sums = try file.statistics(for: loaded, path: statistics)
+        let sums = try file.statistics(for: loaded, path: statistics, modelPath: model)
         guard sums.frameCount > 0 else {
             throw TrainingError.noData("\(statistics) holds no frames; accumulate statistics over data with `hmmkit acc` first")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import HMMKitMatrixFiles
+import HMMKitMixtures
 import HMMKitNumerics
 
 /// A statistics file (`hmmkit acc`, `sum-accs`, `update`): the statistics of one or more shards
@@ -147,6 +148,10 @@ public struct StatisticsFile: Sendable, Equatable {
             throw damaged("layout.states is \(states); it must lie in 1…\(InputLimits.maximumStateCount)")
         }
         guard layout.valueCount >= 0 else { throw damaged("layout.valueCount is \(layout.valueCount); it must be ≥ 0") }
+        guard CovarianceType(rawValue: layout.covariance) != nil else {
+            throw damaged("layout.covariance is \"\(layout.covariance)\"; it must be one of "
+                + CovarianceType.allCases.map(\.rawValue).joined(separator: ", "))
+        }
     }
 
     /// Reads the file at `url`.
@@ -163,15 +168,16 @@ public struct StatisticsFile: Sendable, Equatable {
     }
 
     /// Adds the statistics of `other` (read from `path`), which must belong to the same model.
+    /// - Parameter before: names the files already summed into `self`, for messages.
     /// - Throws: ``TrainingError/statisticsMismatch(_:)`` naming `path` otherwise;
     ///   ``TrainingError/file(path:problem:)`` when a sum or the shard count would overflow.
-    public mutating func add(_ other: StatisticsFile, path: String) throws(TrainingError) {
+    public mutating func add(_ other: StatisticsFile, path: String, before: String = "the files before it") throws(TrainingError) {
         guard other.layout == layout else {
-            throw .statisticsMismatch("\(path) holds statistics of \(other.layout), the files before it of \(layout)")
+            throw .statisticsMismatch("\(path) holds statistics of \(other.layout), \(before) of \(layout)")
         }
         guard other.modelIdentity == modelIdentity else {
             throw .statisticsMismatch("\(path) was accumulated with another model (identity \(other.modelIdentity), "
-                + "the files before it \(modelIdentity)); sum only statistics of the same model and iteration")
+                + "\(before) \(modelIdentity)); sum only statistics of the same model and iteration")
         }
         guard let shards = InputLimits.sum(shardCount, other.shardCount, limit: InputLimits.maximumShardCount) else {
             throw .statisticsMismatch("\(path) brings the shard count to more than \(InputLimits.maximumShardCount)")
@@ -199,14 +205,17 @@ public struct StatisticsFile: Sendable, Equatable {
     /// - Throws: ``TrainingError/statisticsMismatch(_:)`` for statistics of another model or shape;
     ///   ``TrainingError/file(path:problem:)`` for sums no data can give
     ///   (``AdditiveStatistics/consistencyProblem()``).
-    public func statistics<Model: StreamingTrainable>(for model: Model, path: String) throws(TrainingError) -> Model.Statistics {
+    /// - Parameter modelPath: the model's file, for messages.
+    public func statistics<Model: StreamingTrainable>(for model: Model, path: String,
+                                                      modelPath: String? = nil) throws(TrainingError) -> Model.Statistics {
+        let theModel = modelPath.map { "the model \($0)" } ?? "the model"
         guard layout == model.statisticsLayout else {
-            throw .statisticsMismatch("\(path) holds statistics of \(layout); the model is \(model.statisticsLayout)")
+            throw .statisticsMismatch("\(path) holds statistics of \(layout); \(theModel) is \(model.statisticsLayout)")
         }
         let identity = try model.identity()
         guard modelIdentity == identity else {
-            throw .statisticsMismatch("\(path) was accumulated with another model (identity \(modelIdentity); this model's is "
-                + "\(identity)); run `hmmkit acc` with this model first")
+            throw .statisticsMismatch("\(path) was accumulated with another model than \(modelPath ?? "this one") (identity "
+                + "\(modelIdentity); \(theModel)'s is \(identity)); run `hmmkit acc` with this model first")
         }
         var statistics = model.emptyStatistics()
         try statistics.replaceAll(with: values)

@@ -184,6 +184,15 @@ struct HardeningModelFileTests {
         try expectRefused(["hmm", "score", rows, bench.path("x.npy")], ["rows.json", "transition row 0 sums to 1.1"])
     }
 
+    /// Statistics of another model: `sum-accs` names the file it disagrees with, `update` the model.
+    @Test func statisticsOfAnotherModelNameBothFiles() throws {
+        let bench = try Workbench()
+        try expectRefused(["sum-accs", bench.path("g.acc"), bench.path("h.acc"), "-o", bench.path("s.acc")],
+                          ["h.acc holds statistics of", "g.acc of"], output: bench.path("s.acc"))
+        try expectRefused(["update", bench.path("h.json"), bench.path("g.acc"), "-o", bench.path("u.json")],
+                          ["g.acc holds statistics of", "the model", "h.json is"], output: bench.path("u.json"))
+    }
+
     /// `hmm score` and `decode` name the file and the row of a value no model can score (they
     /// named only the sequence's position among the inputs).
     @Test func hmmScoreNamesTheFileAndRowOfAnUnusableValue() throws {

@@ -49,6 +49,9 @@ struct FileLimitTests {
         var dimension = file
         dimension.layout.dimension = 1 << 40
         #expect(Self.problem(try dimension.encoded()).contains("layout.dimension is \(1 << 40)"))
+        var covariance = file
+        covariance.layout.covariance = "inf"
+        #expect(Self.problem(try covariance.encoded()).contains("layout.covariance is \"inf\""))
         var version = try file.encoded()
         version[8] = 0
         #expect(Self.problem(Self.resealed(version)).contains("format version 0"))
