@@ -212,7 +212,7 @@ public enum AudioLoader {
             throw .audio(source: url.path, message: "\(error)")
         }
         guard signal.sampleRate != sampleRate else { return signal.samples }
-        if let bad = signal.samples.firstIndex(where: { !(abs($0) <= maximumMagnitude) }) {
+        if let bad = ValueScan.firstBeyond(signal.samples, limit: maximumMagnitude) {
             // The decoder has already refused NaN and infinities.
             throw .sampleOutOfRange(source: url.path, index: bad, value: signal.samples[bad], inputScale: inputScale)
         }

@@ -188,14 +188,8 @@ extension FeatureConfiguration {
     ///   ``FeatureError/sampleOutOfRange(source:index:value:inputScale:)`` for the first bad sample.
     public func checkAmplitude(of samples: [Double], source: String) throws(FeatureError) {
         let limit = maximumSampleMagnitude
-        // NaN fails the comparison too, so one test per sample finds every kind of bad sample.
-        // Counted without a branch first (the loop vectorises); the index only when one is bad.
-        let badCount = samples.withUnsafeBufferPointer { buffer in
-            var count = 0
-            for value in buffer { count &+= abs(value) <= limit ? 0 : 1 }
-            return count
-        }
-        guard badCount > 0, let bad = samples.firstIndex(where: { !(abs($0) <= limit) }) else { return }
+        // NaN fails the comparison too, so one scan finds every kind of bad sample.
+        guard let bad = ValueScan.firstBeyond(samples, limit: limit) else { return }
         let value = samples[bad]
         guard value.isFinite else { throw .nonFiniteSamples(source: source, index: bad) }
         throw .sampleOutOfRange(source: source, index: bad, value: value, inputScale: inputScale)

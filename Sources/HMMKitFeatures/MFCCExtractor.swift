@@ -114,24 +114,7 @@ public final class MFCCExtractor<Scalar: MatrixScalar> {
     @_specialize(where Scalar == Double)
     static func checkFinite(_ features: Matrix<Scalar>, source: String) throws(FeatureError) {
         let columns = features.columnCount
-        let bad = features.withUnsafeElements { values -> Int? in
-            // x − x is 0 for finite x and NaN otherwise. Four independent sums, so the pass is
-            // not one long chain of dependent additions.
-            var s0: Scalar = 0, s1: Scalar = 0, s2: Scalar = 0, s3: Scalar = 0
-            var i = 0
-            while i + 4 <= values.count {
-                s0 += values[i] - values[i]
-                s1 += values[i + 1] - values[i + 1]
-                s2 += values[i + 2] - values[i + 2]
-                s3 += values[i + 3] - values[i + 3]
-                i += 4
-            }
-            while i < values.count {
-                s0 += values[i] - values[i]
-                i += 1
-            }
-            return (s0 + s1) + (s2 + s3) == 0 ? nil : values.firstIndex { !$0.isFinite }
-        }
+        let bad = features.withUnsafeElements { ValueScan.firstBeyond($0, limit: .greatestFiniteMagnitude) }
         if let bad { throw .nonFiniteFeatures(source: source, frame: bad / max(columns, 1), column: bad % max(columns, 1)) }
     }
 

@@ -62,10 +62,7 @@ extension Matrix {
     @_specialize(where Scalar == Double)
     package func firstUnusableValue() -> (row: Int, column: Int, value: Double)? {
         let limit = Scalar(InputLimits.maximumFeatureMagnitude)
-        let found = withUnsafeElements { buffer -> Int? in
-            for i in 0..<buffer.count where !(abs(buffer[i]) <= limit) { return i }
-            return nil
-        }
+        let found = withUnsafeElements { ValueScan.firstBeyond($0, limit: limit) }
         guard let index = found else { return nil }
         let columns = Swift.max(columnCount, 1)
         return (index / columns, index % columns, Double(elements[index]))

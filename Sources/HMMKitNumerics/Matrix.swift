@@ -153,11 +153,9 @@ public struct Matrix<Scalar: MatrixScalar>: Sendable, Equatable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func checkFinite(operation: String) throws(LinearAlgebraError) {
-        let found = storage.withUnsafeBufferPointer { buffer -> Int? in
-            for i in 0..<buffer.count where !buffer[i].isFinite { return i }
-            return nil
+        guard let index = storage.withUnsafeBufferPointer({ ValueScan.firstBeyond($0, limit: .greatestFiniteMagnitude) }) else {
+            return
         }
-        guard let index = found else { return }
         throw .nonFinite(operation: operation, row: index / max(columnCount, 1),
                          column: index % max(columnCount, 1), value: Double(elements[index]))
     }
@@ -187,5 +185,26 @@ extension Matrix: CustomStringConvertible {
         }
         if rowCount > 8 { text += "\n  …" }
         return text
+    }
+}
+
+/// The one scan HMMKit's input and output checks share: where the first value lies outside
+/// `[-limit, limit]` (NaN never lies inside). The common case — every value good — is a
+/// branch-free count that vectorises; the index is looked for only when a value is bad.
+public enum ValueScan {
+    /// The index of the first element of `values` that is NaN or whose magnitude exceeds
+    /// `limit` (``Double/greatestFiniteMagnitude`` finds the first non-finite one); nil when none.
+    @inlinable
+    public static func firstBeyond<S: BinaryFloatingPoint>(_ values: UnsafeBufferPointer<S>, limit: S) -> Int? {
+        var bad = 0
+        for value in values { bad &+= abs(value) <= limit ? 0 : 1 }
+        guard bad > 0 else { return nil }
+        return values.firstIndex { !(abs($0) <= limit) }
+    }
+
+    /// ``firstBeyond(_:limit:)`` of an array.
+    @inlinable
+    public static func firstBeyond<S: BinaryFloatingPoint>(_ values: [S], limit: S) -> Int? {
+        values.withUnsafeBufferPointer { firstBeyond($0, limit: limit) }
     }
 }

@@ -28,15 +28,7 @@ struct StatisticsFileTests {
         let sequences = TrainingTestData.sequences(count: 10)
         let model = try TrainingTestData.model(sequences)
         let bytes = try StatisticsFile(model.emptyStatistics(), model: model).encoded()
-        func problem(_ bytes: [UInt8]) -> String {
-            do {
-                _ = try StatisticsFile(decoding: bytes, path: "x.acc")
-                return "accepted"
-            } catch {
-                if case .file("x.acc", let problem) = error { return problem }
-                return "\(error)"
-            }
-        }
+        let problem = FileLimitTests.problem
         #expect(problem(Array("{\"format\": \"HMMKit.HiddenMarkovModel\"}".utf8)).contains("not an HMMKit statistics file"))
         var newer = bytes
         newer[8] = 9
