@@ -121,7 +121,7 @@ public struct CorpusLoadOptions: Sendable, Equatable {
         case existence
         /// Open the file with libsndfile and read its header (``AudioDecoder/info(url:)``): catches
         /// missing, non-audio, damaged-header and empty files, and gives each entry its duration
-        /// and sample rate. The default: about 20 µs a file.
+        /// and sample rate. The default: a header read costs little next to decoding the file.
         case header
         /// Decode every sample (``AudioDecoder/read(url:scale:acceptingTruncatedData:)``): also
         /// catches truncated files and NaN samples, at the cost of reading all the audio once more.
