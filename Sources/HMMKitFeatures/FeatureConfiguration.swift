@@ -1,6 +1,6 @@
 /// Every knob of the MFCC front end, with the defaults of Kaldi's `compute-mfcc-feats` unless
-/// a comment says otherwise. The three presets (``FeatureConfiguration/kaldi``,
-/// ``FeatureConfiguration/librosa``, ``FeatureConfiguration/psf``) set them to reproduce each
+/// a comment says otherwise. The three presets (``FeatureConfiguration/kaldi(sampleRate:)``,
+/// ``FeatureConfiguration/librosa(sampleRate:)``, ``FeatureConfiguration/psf(sampleRate:)``) set them to reproduce each
 /// reference tool; see FeaturePresets.swift for the exact parameters.
 ///
 /// The configuration is saved with every model, so recognition always runs the front end the
