@@ -9,7 +9,7 @@ public enum HMMKitVersion {
 public struct BackendReport: Codable, Sendable {
     /// One backend and whether its self-check agreed with the other backend.
     public struct Entry: Codable, Sendable {
-        /// The backend's name, as `--backend` takes it (``ComputeBackend/rawValue``).
+        /// The backend's name, as `--backend` takes it (`ComputeBackend.rawValue`).
         public var name: String
         /// What the backend runs on: the C libraries, or the pure-Swift algorithms.
         public var implementation: String

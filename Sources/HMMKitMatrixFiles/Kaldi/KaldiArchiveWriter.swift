@@ -83,6 +83,7 @@ public final class KaldiArchiveWriter<Scalar: MatrixScalar> {
     /// Starts an archive at `archive`, with a script file at `script` if given.
     /// - Parameters:
     ///   - archive: the archive's file URL; it appears, complete, when ``finish()`` succeeds.
+    ///   - script: the script file (`.scp`) to write beside the archive, or nil for none.
     ///   - encoding: binary (Kaldi's default) or text.
     ///   - archiveNameInScript: how script lines name the archive (default: the archive URL's
     ///     path). Kaldi writes the name exactly as given in the write specifier, so relative names
