@@ -7,7 +7,12 @@ import CVectorMath
 import Foundation
 
 /// Whether a triangular matrix is stored below or above its diagonal.
-public enum Triangle: Sendable { case lower, upper }
+public enum Triangle: Sendable {
+    /// The lower triangle (row ≥ column) holds the matrix; LAPACK's and CBLAS's `'L'`.
+    case lower
+    /// The upper triangle (row ≤ column) holds the matrix; LAPACK's and CBLAS's `'U'`.
+    case upper
+}
 
 /// Which side of the unknown a triangular factor multiplies in a solve.
 public enum Side: Sendable {
