@@ -3,12 +3,21 @@ import HMMKitNumerics
 /// k-means++ seeding and Lloyd iterations, with squared distances by GEMM:
 /// `‖x − c‖² = ‖x‖² − 2·x·c + ‖c‖²` over blocks of frames.
 package enum KMeans {
-    /// `k` centres for `data` (`[N × D]`, N ≥ k): k-means++ seeds, then up to `iterations` Lloyd
-    /// steps (stopping early when no assignment changes). An empty cluster keeps its centre.
+    /// Lloyd iterations at most (scikit-learn's `max_iter`).
+    package static let defaultIterations = 300
+    /// Convergence tolerance on the centres' movement (scikit-learn's `tol`).
+    package static let defaultTolerance = 1e-4
+
+    /// `k` centres for `data` (`[N × D]`, N ≥ k): k-means++ seeds, then Lloyd steps until no
+    /// assignment changes or, as scikit-learn's `KMeans` stops, the centres' total squared
+    /// movement `Σₖ ‖cₖ′ − cₖ‖²` is at most `tolerance` times the mean per-dimension variance of
+    /// the data, or after `iterations` steps. An empty cluster keeps its centre. The returned
+    /// assignments are to the returned centres.
     @_specialize(where S == Float, G == SplitMix64)
     @_specialize(where S == Double, G == SplitMix64)
     package static func centres<S: MatrixScalar, G: RandomNumberGenerator>(
-        _ data: Matrix<S>, k: Int, iterations: Int, backend: ComputeBackend, using generator: inout G
+        _ data: Matrix<S>, k: Int, iterations: Int = defaultIterations, tolerance: Double = defaultTolerance,
+        backend: ComputeBackend, using generator: inout G
     ) -> (centres: Matrix<S>, assignments: [Int]) {
         let n = data.rowCount, d = data.columnCount
         var centres = Matrix<S>(rowCount: k, columnCount: d)
@@ -43,22 +52,51 @@ package enum KMeans {
                 chosen = Int.random(in: 0..<n, using: &generator)  // all points coincide with centres
             }
         }
+        let shiftLimit = tolerance * meanVariance(data)
         var assignments = [Int](repeating: -1, count: n)
+        var converged = false
         for _ in 0..<max(iterations, 1) {
             let changed = assign(data, centres: centres, into: &assignments, backend: backend)
+            if !changed { converged = true; break }  // the centres are already their clusters' means
             var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
-            for row in 0..<n {
-                let c = assignments[row]
-                counts[c] += 1
-                for j in 0..<d { sums[c * d + j] += Double(data[row, j]) }
+            data.withUnsafeElements { x in
+                for row in 0..<n {
+                    let c = assignments[row]
+                    counts[c] += 1
+                    for j in 0..<d { sums[c * d + j] += Double(x[row * d + j]) }
+                }
             }
+            var shift = 0.0
             for c in 0..<k where counts[c] > 0 {
-                for j in 0..<d { centres[c, j] = S(sums[c * d + j] / Double(counts[c])) }
+                for j in 0..<d {
+                    let moved = S(sums[c * d + j] / Double(counts[c]))
+                    let step = Double(moved) - Double(centres[c, j])
+                    shift += step * step
+                    centres[c, j] = moved
+                }
             }
-            if !changed { break }
+            if shift <= shiftLimit { break }
         }
-        _ = assign(data, centres: centres, into: &assignments, backend: backend)
+        if !converged { _ = assign(data, centres: centres, into: &assignments, backend: backend) }
         return (centres, assignments)
+    }
+
+    /// The mean over dimensions of the data's variance (scikit-learn's scale for `tol`).
+    static func meanVariance<S: MatrixScalar>(_ data: Matrix<S>) -> Double {
+        let n = data.rowCount, d = data.columnCount
+        guard n > 0, d > 0 else { return 0 }
+        var mean = [Double](repeating: 0, count: d), square = [Double](repeating: 0, count: d)
+        data.withUnsafeElements { x in
+            for row in 0..<n { for j in 0..<d { mean[j] += Double(x[row * d + j]) } }
+            for j in 0..<d { mean[j] /= Double(n) }
+            for row in 0..<n {
+                for j in 0..<d {
+                    let deviation = Double(x[row * d + j]) - mean[j]
+                    square[j] += deviation * deviation
+                }
+            }
+        }
+        return square.reduce(0, +) / Double(n * d)
     }
 
     /// Assigns every frame to its nearest centre; returns whether any assignment changed.
