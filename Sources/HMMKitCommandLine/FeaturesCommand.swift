@@ -157,7 +157,10 @@ enum AudioInputs {
             let names = try FileManager.default.contentsOfDirectory(atPath: input)
                 .filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
             guard !names.isEmpty else { throw CommandProblem("\(input): no audio files (\(extensions.sorted().joined(separator: ", "))) in this folder") }
-            urls += names.map { URL(fileURLWithPath: input).appendingPathComponent($0) }
+            // Each name's kind is left to the reader, which refuses what is not a regular file
+            // (asking the file system here would cost a stat per file).
+            let folder = URL(fileURLWithPath: input, isDirectory: true)
+            urls += names.map { folder.appending(path: $0, directoryHint: .notDirectory) }
         }
         return urls
     }

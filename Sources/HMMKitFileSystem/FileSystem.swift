@@ -103,6 +103,22 @@ package enum FileSystem {
         if let memory = physicalMemoryBytes, wanted > memory {
             return .failure(.unreadable(reason: "\(wanted) bytes, more than this machine's memory (\(memory) bytes)"))
         }
+        return readBytes(wanted, from: descriptor).map { ($0, limit == nil ? $0.count : fileSize) }
+    }
+
+    /// The whole regular file at `path` when it holds at most `largest` bytes; nil when it is
+    /// larger, shrank while being read, or cannot be opened or read (no error: for a fast path
+    /// whose caller then reads the file the general way, which reports what went wrong).
+    package static func readWholeFile(_ path: String, ifAtMost largest: Int) -> [UInt8]? {
+        guard case .success(let (descriptor, fileSize)) = openForReading(path) else { return nil }
+        defer { _ = close(descriptor) }
+        guard fileSize <= largest, case .success(let bytes) = readBytes(fileSize, from: descriptor),
+              bytes.count == fileSize else { return nil }
+        return bytes
+    }
+
+    /// Up to `wanted` bytes from `descriptor`'s current offset (fewer when the file ends first).
+    private static func readBytes(_ wanted: Int, from descriptor: Int32) -> Result<[UInt8], ReadFailure> {
         var bytes = [UInt8](repeating: 0, count: wanted)
         var filled = 0
         var failure: Int32?
@@ -120,7 +136,7 @@ package enum FileSystem {
         }
         if let failure { return .failure(.unreadable(reason: describe(errno: failure))) }
         if filled < wanted { bytes.removeLast(wanted - filled) }
-        return .success((bytes, limit == nil ? filled : fileSize))
+        return .success(bytes)
     }
 
     /// The machine's physical memory in bytes (`sysconf`), when known.
