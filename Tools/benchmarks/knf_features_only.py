@@ -4,10 +4,11 @@ end is compared with (BENCHMARKS.md, issue 15 "features end to end").
 Runs exactly ../shared/peers/w1_features.py's kaldi-native-fbank path (its `load_all` and
 `feat_knf`: Kaldi's default MFCC at 8 kHz, dither 0, 13 cepstra + add-deltas = 39 dims), with
 loading excluded from the timing, one untimed warm-up call, then PASSES timed passes over every
-file. Prints one line per pass and the median:
+file. Prints one line per pass (wall seconds, and the process's CPU seconds over the pass) and
+the medians:
 
-  knf features-only pass 1: 0.912 s (2000 files)
-  knf features-only median 0.912 s over 1 passes
+  knf features-only pass 1: 0.912 s wall, 0.905 s cpu (2000 files)
+  knf features-only median 0.912 s wall, 0.905 s cpu over 1 passes
 
   $PEERS_VENV/bin/python Tools/benchmarks/knf_features_only.py [PASSES 1]
 
@@ -37,13 +38,16 @@ def main():
     assert files, f"no WAV files in {w1_features.DATA}"
     signals = w1_features.load_all(files)
     w1_features.feat_knf(signals[0])
-    times = []
+    walls, cpus = [], []
     for index in range(passes):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         outputs = [w1_features.feat_knf(signal) for signal in signals]
-        times.append(time.perf_counter() - start)
-        print(f"knf features-only pass {index + 1}: {times[-1]:.3f} s ({len(outputs)} files)", flush=True)
-    print(f"knf features-only median {statistics.median(times):.3f} s over {passes} passes", flush=True)
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - start_cpu)
+        print(f"knf features-only pass {index + 1}: {walls[-1]:.3f} s wall, {cpus[-1]:.3f} s cpu "
+              f"({len(outputs)} files)", flush=True)
+    print(f"knf features-only median {statistics.median(walls):.3f} s wall, {statistics.median(cpus):.3f} s cpu "
+          f"over {passes} passes", flush=True)
 
 
 if __name__ == "__main__":
