@@ -180,6 +180,8 @@ enum OutputLayout {
             return [file]
         }
         try OutputPaths.makeFolder(output)
+        // The writer refuses a destination that is not a regular file (a folder named x.npy).
+        let folder = URL(fileURLWithPath: output, isDirectory: true)
         var seen: [String: URL] = [:]
         return try inputs.map { input in
             let stem = input.deletingPathExtension().lastPathComponent
@@ -187,7 +189,7 @@ enum OutputLayout {
                 throw ValidationError("\(input.path) and \(other.path) would both be written to \(stem).npy")
             }
             seen[stem] = input
-            return URL(fileURLWithPath: output).appendingPathComponent(stem + ".npy")
+            return folder.appending(path: stem + ".npy", directoryHint: .notDirectory)
         }
     }
 }

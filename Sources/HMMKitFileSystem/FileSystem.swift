@@ -341,14 +341,35 @@ package enum FileSystem {
         case .success(let created): temporary = created
         case .failure(let failure): return failure.message
         }
-        for chunk in chunks {
-            if let failure = writeAll(chunk, to: temporary.descriptor) {
-                closeIgnoringErrors(temporary.descriptor)
-                remove(temporary.path)
-                return failure
-            }
+        if let failure = writeAll(chunks, to: temporary.descriptor) {
+            closeIgnoringErrors(temporary.descriptor)
+            remove(temporary.path)
+            return failure
         }
         return commitTemporaryFile(temporary, to: path, durable: durable)
+    }
+
+    /// `chunks` one after the other, gathered by `writev(2)` (one call for a header and its data;
+    /// at most 1024 chunks a call, Linux's `IOV_MAX`) until every byte is out (retrying after
+    /// `EINTR`); the reason on failure.
+    package static func writeAll(_ chunks: [UnsafeRawBufferPointer], to descriptor: Int32) -> String? {
+        var pending = chunks.filter { $0.count > 0 }
+        while !pending.isEmpty {
+            let vectors = pending.prefix(1024).map { iovec(iov_base: UnsafeMutableRawPointer(mutating: $0.baseAddress), iov_len: $0.count) }
+            let count = vectors.withUnsafeBufferPointer { writev(descriptor, $0.baseAddress, Int32($0.count)) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return describe(errno: errno)
+            }
+            // Drop what was written: whole chunks, then the front of a partly written one.
+            var written = count
+            while let first = pending.first, written >= first.count {
+                written -= first.count
+                pending.removeFirst()
+            }
+            if written > 0 { pending[0] = UnsafeRawBufferPointer(rebasing: pending[0][written...]) }
+        }
+        return nil
     }
 
     /// `write(2)` until every byte of `bytes` is out (retrying after `EINTR`); the reason on failure.

@@ -61,7 +61,10 @@ import Testing
             // Frames wholly inside the prefix (a padded last frame of psf's preset is not).
             for t in 0..<prefix.rowCount where t * shift + length <= length + (frames - 1) * shift {
                 for j in 0..<prefix.columnCount {
-                    #expect(prefix[t, j].bitPattern == whole[t, j].bitPattern, "\(S.self), prefix of \(frames) frames, [\(t), \(j)]")
+                    let (a, b) = (prefix[t, j], whole[t, j])
+                    #expect(a.sign == b.sign && a.exponentBitPattern == b.exponentBitPattern
+                        && a.significandBitPattern == b.significandBitPattern,
+                        "\(S.self), prefix of \(frames) frames, [\(t), \(j)]: \(a) vs \(b)")
                 }
             }
         }
