@@ -48,13 +48,16 @@ public struct FeatureBatch<Scalar: MatrixScalar>: Sendable {
     public let backend: ComputeBackend
     /// Worker threads (≥ 1).
     public let threadCount: Int
+    /// The mel filterbanks every worker's extractor shares.
+    let filterbanks: MelFilterbankCache
 
     /// A batch extractor; `threadCount` defaults to the number of active cores.
     /// - Throws: ``FeatureError/invalidConfiguration(_:)`` for a bad configuration.
     public init(configuration: FeatureConfiguration, backend: ComputeBackend = .default,
                 threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) throws(FeatureError) {
         precondition(threadCount >= 1, "FeatureBatch needs at least one thread (got \(threadCount))")
-        _ = try MFCCExtractor<Scalar>(configuration: configuration, backend: backend)
+        filterbanks = try MelFilterbankCache(configuration: configuration)
+        _ = try MFCCExtractor<Scalar>(configuration: configuration, backend: backend, filterbanks: filterbanks)
         self.configuration = configuration
         self.backend = backend
         self.threadCount = threadCount
@@ -117,33 +120,18 @@ public struct FeatureBatch<Scalar: MatrixScalar>: Sendable {
     /// Features of signals already in memory, each with its own VTLN warp factor: `signals[i]`
     /// through the filterbank warped by `warpFactors[i]` (with the configuration's ``VTLNWarp``
     /// cut-offs, or Kaldi's when it has none; 1 is the unwarped front end, bit for bit). Each
-    /// worker builds one extractor per factor it meets. Results are in order; a factor the
+    /// factor's filterbank is built once (``MelFilterbankCache``). Results are in order; a factor the
     /// cut-offs cannot take gives that signal an ``FeatureError/invalidConfiguration(_:)``.
     public func extract(signals: [[Double]], warpFactors: [Double]) -> [Result<Matrix<Scalar>, FeatureError>] {
         precondition(signals.count == warpFactors.count,
                      "extract(signals:warpFactors:) got \(signals.count) signals and \(warpFactors.count) factors")
         let results = Mutex<[Result<Matrix<Scalar>, FeatureError>?]>(Array(repeating: nil, count: signals.count))
-        let next = Atomic<Int>(0)
-        let configuration = configuration, backend = backend, count = signals.count
-        DispatchQueue.concurrentPerform(iterations: min(threadCount, max(count, 1))) { _ in
-            var extractors: [Double: Result<MFCCExtractor<Scalar>, FeatureError>] = [:]
-            while true {
-                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard index < count else { return }
-                let factor = warpFactors[index]
-                if extractors[factor] == nil {
-                    var warped = configuration
-                    warped.vtlnWarp = VTLNWarp(factor: factor, lowCutoff: configuration.vtlnWarp?.lowCutoff ?? 100,
-                                               highCutoff: configuration.vtlnWarp?.highCutoff ?? -500)
-                    extractors[factor] = Result { () throws(FeatureError) in try MFCCExtractor<Scalar>(configuration: warped, backend: backend) }
-                }
-                let result = extractors[factor]!.flatMap { extractor in
-                    Result { () throws(FeatureError) in
-                        try extractor.features(of: signals[index], source: "signal \(index)", utteranceIndex: index)
-                    }
-                }
-                results.withLock { $0[index] = result }
+        forEachIndex(signals.count) { index, extractor in
+            let result = Result { () throws(FeatureError) in
+                try extractor.features(of: signals[index], source: "signal \(index)", utteranceIndex: index,
+                                       warpFactor: warpFactors[index])
             }
+            results.withLock { $0[index] = result }
         }
         return results.withLock { $0.map { $0! } }
     }
@@ -152,10 +140,11 @@ public struct FeatureBatch<Scalar: MatrixScalar>: Sendable {
     /// own extractor; indices are handed out one at a time, so long and short items balance.
     private func forEachIndex(_ count: Int, _ body: @Sendable (Int, MFCCExtractor<Scalar>) -> Void) {
         let next = Atomic<Int>(0)
-        let configuration = configuration, backend = backend
+        let configuration = configuration, backend = backend, filterbanks = filterbanks
         DispatchQueue.concurrentPerform(iterations: min(threadCount, max(count, 1))) { _ in
             // Validated in init, so this cannot fail.
-            guard let extractor = try? MFCCExtractor<Scalar>(configuration: configuration, backend: backend) else { return }
+            guard let extractor = try? MFCCExtractor<Scalar>(configuration: configuration, backend: backend, filterbanks: filterbanks)
+            else { return }
             while true {
                 let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard index < count else { return }

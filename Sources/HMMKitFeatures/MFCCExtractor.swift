@@ -29,13 +29,18 @@ public final class MFCCExtractor<Scalar: MatrixScalar> {
     public let frameShift: Int
     /// The FFT length.
     public let fftSize: Int
-    /// The mel filterbank.
+    /// The mel filterbank of the configuration (its own ``FeatureConfiguration/vtlnWarp``, if any).
     public let filterbank: MelFilterbank
+    /// The banks of this front end at other VTLN warps (possibly shared with other extractors).
+    public let filterbanks: MelFilterbankCache
 
     let window: [Scalar]
-    let filterWeights: [Scalar]
-    let filterFirstBins: [Int]
-    let filterOffsets: [Int]
+    /// The bank the frames go through (``filterbank``, or one at another warp), in `Scalar`.
+    private(set) var filterWeights: [Scalar]
+    private(set) var filterFirstBins: [Int]
+    private(set) var filterOffsets: [Int]
+    /// The warp factor of the bank in use (nil: the configuration's own).
+    private var warpFactor: Double?
     private let lifterCoefficients: [Scalar]
     let fft: RealFourierTransform<Scalar>
     private let dct: DiscreteCosineTransform<Scalar>
@@ -44,19 +49,25 @@ public final class MFCCExtractor<Scalar: MatrixScalar> {
     /// ``laneCount`` power spectra of `fftSize / 2 + 1` bins, one after another.
     var laneSpectra: [Scalar]
 
-    /// An extractor for `configuration` on `backend`.
+    /// An extractor for `configuration` on `backend`, taking its mel filterbanks from
+    /// `filterbanks` (a cache of the same configuration, shared between extractors so that each
+    /// warp's bank is built once), or from a cache of its own.
     /// - Throws: ``FeatureError/invalidConfiguration(_:)`` naming the bad field: whatever
     ///   ``FeatureConfiguration/validate()`` refuses, and a mel filter that covers no FFT bin.
-    public init(configuration: FeatureConfiguration, backend: ComputeBackend = .default) throws(FeatureError) {
+    public init(configuration: FeatureConfiguration, backend: ComputeBackend = .default,
+                filterbanks: MelFilterbankCache? = nil) throws(FeatureError) {
+        precondition(filterbanks.map { $0.configuration == configuration } ?? true,
+                     "MFCCExtractor: the filterbank cache belongs to another configuration")
         // Every size below is derived from fields that validate() has range-checked.
-        try configuration.validate()
+        let filterbanks = if let filterbanks { filterbanks } else { try MelFilterbankCache(configuration: configuration) }
         let (length, shift, fftSize) = configuration.resolvedSizes
         self.configuration = configuration
         self.backend = backend
         self.frameLength = length
         self.frameShift = shift
         self.fftSize = fftSize
-        self.filterbank = try MelFilterbank(configuration: configuration, fftSize: fftSize)
+        self.filterbanks = filterbanks
+        self.filterbank = try filterbanks.filterbank(warpFactor: nil)
         window = configuration.window.coefficients(length: length).map { Scalar($0) }
         filterWeights = filterbank.weights.map { Scalar($0) }
         filterFirstBins = filterbank.firstBin
@@ -93,16 +104,19 @@ public final class MFCCExtractor<Scalar: MatrixScalar> {
     ///   - source: a name for errors (the file path).
     ///   - utteranceIndex: mixes into the dither seed, so dither differs between files but not
     ///     between runs or thread counts.
+    ///   - warpFactor: the VTLN warp of the filterbank (``MelFilterbankCache/filterbank(warpFactor:)``);
+    ///     nil: the configuration's own.
     /// - Throws: ``FeatureError/nonFiniteSamples(source:index:)``,
     ///   ``FeatureError/sampleOutOfRange(source:index:value:inputScale:)`` for a sample too loud
     ///   to compute with (see ``FeatureConfiguration/checkAmplitude(of:source:)``),
     ///   ``FeatureError/tooFewFramesForDeltas(source:frames:needed:)`` for Savitzky-Golay deltas,
     ///   or ``FeatureError/nonFiniteFeatures(source:frame:column:)`` rather than return NaN.
+    ///   ``FeatureError/invalidConfiguration(_:)`` for a warp factor the cut-offs cannot take.
     ///   A signal shorter than one frame (with snipped edges) gives zero frames, not an error.
-    public func features(of samples: [Double], source: String = "signal", utteranceIndex: Int = 0)
-        throws(FeatureError) -> Matrix<Scalar>
+    public func features(of samples: [Double], source: String = "signal", utteranceIndex: Int = 0,
+                         warpFactor: Double? = nil) throws(FeatureError) -> Matrix<Scalar>
     {
-        let statics = try staticFeatures(of: samples, source: source, utteranceIndex: utteranceIndex)
+        let statics = try staticFeatures(of: samples, source: source, utteranceIndex: utteranceIndex, warpFactor: warpFactor)
         var features = try DeltaComputer.appendDeltas(to: statics, style: configuration.deltas,
                                                       order: configuration.deltaOrder, source: source)
         CepstralNormalizer.normalize(&features, configuration.normalization)
@@ -120,12 +134,14 @@ public final class MFCCExtractor<Scalar: MatrixScalar> {
         if let bad { throw .nonFiniteFeatures(source: source, frame: bad / max(columns, 1), column: bad % max(columns, 1)) }
     }
 
-    /// The static cepstra of one utterance, `[frames × cepstrumCount]` (no deltas, no CMVN).
+    /// The static cepstra of one utterance, `[frames × cepstrumCount]` (no deltas, no CMVN), through
+    /// the filterbank at `warpFactor` (nil: the configuration's own).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func staticFeatures(of samples: [Double], source: String = "signal", utteranceIndex: Int = 0)
-        throws(FeatureError) -> Matrix<Scalar>
+    public func staticFeatures(of samples: [Double], source: String = "signal", utteranceIndex: Int = 0,
+                               warpFactor: Double? = nil) throws(FeatureError) -> Matrix<Scalar>
     {
+        if warpFactor != self.warpFactor { try useFilterbank(warpFactor: warpFactor) }
         try configuration.checkAmplitude(of: samples, source: source)
         let signal = preparedSignal(samples, utteranceIndex: utteranceIndex)
         let frames = frameCount(sampleCount: signal.count)
@@ -135,6 +151,15 @@ public final class MFCCExtractor<Scalar: MatrixScalar> {
         analyseFrames(signal, frames: frames, logMel: &logMel, energies: &energies)
         compress(&logMel)
         return cepstra(of: logMel, energies: energies)
+    }
+
+    /// Makes the frames go through the bank at `factor` (nil: the configuration's own).
+    private func useFilterbank(warpFactor factor: Double?) throws(FeatureError) {
+        let bank = try filterbanks.filterbank(warpFactor: factor)
+        filterWeights = bank.weights.map { Scalar($0) }
+        filterFirstBins = bank.firstBin
+        filterOffsets = bank.weightOffsets
+        warpFactor = factor
     }
 
     /// Scaled, dithered and (for signal-scope pre-emphasis) pre-emphasised samples, computed in

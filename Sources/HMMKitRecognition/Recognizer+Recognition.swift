@@ -90,29 +90,33 @@ extension Recognizer {
         return table
     }
 
-    /// Features of `entries` with the recognizer's front end, then their scores: the one
+    /// Features of `recordings` with the recognizer's front end, then their scores: the one
     /// pipeline behind ``recognize(_:speaker:options:threadCount:)`` and ``evaluate(_:options:threadCount:)``.
     /// With VTLN, each speaker's (or speakerless recording's) warp factor is chosen on the way.
     /// With speaker adaptation, each speaker's rows are then scored again on adapted features.
-    func score(_ entries: [CorpusEntry], threadCount: Int) throws(RecognizerError) -> ScoredRecordings {
+    func score(_ recordings: RecordingList, threadCount: Int) throws(RecognizerError) -> ScoredRecordings {
         let (scored, sequences) = if let vtln = configuration.vtln {
-            try scoreWithVTLN(entries, vtln: vtln, threadCount: threadCount)
+            try scoreWithVTLN(recordings, vtln: vtln, threadCount: threadCount)
         } else {
-            try scoreUnwarped(entries, threadCount: threadCount)
+            try scoreUnwarped(recordings, threadCount: threadCount)
         }
         guard let adaptation = configuration.adaptation, let sequences else { return scored }
-        return try adapted(scored, sequences: sequences, groups: scored.usable.map { entries[$0].speaker ?? entries[$0].path },
+        return try adapted(scored, sequences: sequences, groups: scored.usable.map { recordings.warpGroup($0, copy: 0) },
                            options: adaptation, threadCount: threadCount)
     }
 
-    /// ``score(_:threadCount:)`` without VTLN, and the features of the usable entries.
-    private func scoreUnwarped(_ entries: [CorpusEntry], threadCount: Int) throws(RecognizerError) -> (ScoredRecordings, [Matrix<Double>]?) {
-        var unperturbed = configuration
-        unperturbed.speedPerturbation = []
-        let features = try FeatureComputation.compute(entries, configuration: unperturbed, threadCount: threadCount)
+    /// The recordings of `features` that can be scored (no problem, frames), and the first
+    /// problem of each of the others.
+    static func usable(_ features: [RecordingFeatures]) -> (usable: [Int], problems: [Int: String]) {
         var problems: [Int: String] = [:]
-        for (index, recording) in features.enumerated() { problems[index] = recording.problems.first }
-        let usable = entries.indices.filter { problems[$0] == nil && !features[$0].copies.isEmpty }
+        for (position, recording) in features.enumerated() { problems[position] = recording.problems.first }
+        return (features.indices.filter { problems[$0] == nil && !features[$0].copies.isEmpty }, problems)
+    }
+
+    /// ``score(_:threadCount:)`` without VTLN, and the features of the usable recordings.
+    private func scoreUnwarped(_ recordings: RecordingList, threadCount: Int) throws(RecognizerError) -> (ScoredRecordings, [Matrix<Double>]?) {
+        let features = recordings.features()
+        let (usable, problems) = Self.usable(features)
         let sequences = usable.map { features[$0].copies[0].frames }
         return (ScoredRecordings(usable: usable, table: try scores(sequences, threadCount: threadCount),
                                  frames: sequences.map(\.rowCount), problems: problems), sequences)
@@ -142,7 +146,9 @@ extension Recognizer {
                           threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) throws(RecognizerError)
         -> [Result<Recognition, RecognizerError>]
     {
-        let scored = try score(urls.map { CorpusEntry(url: $0, label: "?", speaker: speaker) }, threadCount: threadCount)
+        let recordings = try RecordingList(urls: urls, speakers: Array(repeating: speaker, count: urls.count),
+                                           configuration: configuration, perturbed: false, threadCount: threadCount)
+        let scored = try score(recordings, threadCount: threadCount)
         var results: [Result<Recognition, RecognizerError>] = urls.indices.map { index in
             .failure(.audio(scored.problems[index] ?? "\(urls[index].path): no features"))
         }

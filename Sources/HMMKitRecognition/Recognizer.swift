@@ -69,13 +69,12 @@ public struct Recognizer: Sendable {
         let minimumFrames: Int
         do { minimumFrames = try configuration.minimumFrameCount() } catch { throw .configuration(["\(error)"]) }
         let started = Date()
+        let recordings = try RecordingList(entries, configuration: configuration, perturbed: true, threadCount: threadCount)
         if let vtln = configuration.vtln {
-            let signals = FeatureComputation.load(entries, sampleRate: configuration.features.sampleRate,
-                                                  perturbation: configuration.speedPerturbation, threadCount: threadCount)
-            return try trainWithVTLN(entries, labels: labels, signals: signals, vtln: vtln, configuration: configuration,
+            return try trainWithVTLN(entries, labels: labels, recordings: recordings, vtln: vtln, configuration: configuration,
                                      threadCount: threadCount, started: started, unusable: policy, progress: progress)
         }
-        let features = try FeatureComputation.compute(entries, configuration: configuration, threadCount: threadCount)
+        let features = recordings.features()
         progress?(.features(files: entries.count, copies: max(configuration.speedPerturbation.count, 1),
                             seconds: Date().timeIntervalSince(started)))
         try screen(entries, features: features, minimumFrames: minimumFrames, configuration: configuration, policy: policy,

@@ -1,11 +1,12 @@
 import Foundation
 import HMMKitCorpus
+import HMMKitFeatures
 import HMMKitTraining
 import Synchronization
 
 /// Labelled recordings as a ``SequenceSource``: every pass decodes the audio again and computes
 /// the features on the fly (on the reading thread, a batch of recordings at a time on
-/// ``RecordingFeaturizer/threadCount`` workers), so streaming training never holds more than a
+/// ``FrontEnd/threadCount`` workers), so streaming training never holds more than a
 /// batch of recordings and a few chunks, whatever the corpus size.
 ///
 /// Sequence `position · copies + copy` is speed copy `copy` of the recording at `position`,
@@ -17,7 +18,7 @@ struct RecordingSequenceSource: SequenceSource {
     typealias Scalar = Double
 
     let entries: [CorpusEntry]
-    let featurizer: RecordingFeaturizer
+    let recordings: RecordingList
     let survey: TrainingSurvey
     let configuration: RecognizerConfiguration
     let minimumFrames: Int
@@ -28,9 +29,7 @@ struct RecordingSequenceSource: SequenceSource {
 
     init(entries: [CorpusEntry], configuration: RecognizerConfiguration, survey: TrainingSurvey, minimumFrames: Int,
          threadCount: Int) throws(RecognizerError) {
-        let bySpeaker = survey.normalization.speakers != nil
-        featurizer = try RecordingFeaturizer(frontEnd: TrainingNormalization.frontEnd(configuration, bySpeaker: bySpeaker),
-                                             perturbation: configuration.speedPerturbation, threadCount: threadCount)
+        recordings = try RecordingList(entries, configuration: configuration, perturbed: true, threadCount: threadCount)
         self.entries = entries
         self.survey = survey
         self.configuration = configuration
@@ -40,14 +39,15 @@ struct RecordingSequenceSource: SequenceSource {
     }
 
     func forEachSequence(in shard: SequenceShard, _ body: (SequenceRecord<Double>) throws -> Void) throws {
-        let copies = featurizer.factors.indices
+        let frontEnd = recordings.frontEnd, urls = recordings.urls
+        let copies = frontEnd.speedFactors.indices
         let labels = trainingLabels.labels
         let positions = entries.indices.filter { position in
             (labels?.contains(entries[position].label) ?? true)
-                && copies.contains { shard.contains(featurizer.sequenceIndex(position: position, copy: $0)) }
+                && copies.contains { shard.contains(frontEnd.copyIndex(position: position, copy: $0)) }
         }
-        try featurizer.forEach(positions, of: entries, batchSize: batchSize, copies: { [featurizer] position, copy in
-            shard.contains(featurizer.sequenceIndex(position: position, copy: copy))
+        try frontEnd.forEach(positions, batchSize: batchSize, audio: { position in
+            frontEnd.decode(urls[position]) { shard.contains(frontEnd.copyIndex(position: position, copy: $0)) }
         }) { position, features in
             let entry = entries[position]
             let (usable, unusable) = TrainingUse.usableCopies(features, of: entry, minimumFrames: minimumFrames,
@@ -57,10 +57,9 @@ struct RecordingSequenceSource: SequenceSource {
             if let unusable, !survey.flagged.contains(position) {
                 throw TrainingError.input(unusable.messages.joined(separator: "; "))
             }
-            for (copy, frames) in usable {
-                var normalised = frames
-                survey.normalization.apply(to: &normalised, speaker: entry.speaker)
-                try body(featurizer.record(entry, position: position, copy: copy, frames: normalised))
+            for var copy in usable {
+                survey.normalization.apply(to: &copy.frames, group: recordings.normalizationGroup(position, copy: copy.index))
+                try body(TrainingUse.record(entry, position: position, copy: copy, frontEnd: frontEnd))
             }
         }
     }

@@ -24,7 +24,7 @@ struct TrainingSurvey: Sendable, Codable {
     /// wanting without failing.
     var flagged: Set<Int>
     /// How features are normalised (with the speakers' statistics when per speaker).
-    var normalization: TrainingNormalization
+    var normalization: CepstralGroupNormalization
     /// Seconds of audio, all recordings (before perturbation).
     var audioSeconds: Double
 
@@ -44,23 +44,22 @@ struct TrainingSurvey: Sendable, Codable {
                     threadCount: Int, batchSize: Int, sampling: Sampling?)
         throws(RecognizerError) -> (survey: TrainingSurvey, samples: [String: SequenceSample<Double>]?)
     {
-        let bySpeaker = TrainingNormalization.isBySpeaker(configuration, entries)
-        let featurizer = try RecordingFeaturizer(frontEnd: TrainingNormalization.frontEnd(configuration, bySpeaker: bySpeaker),
-                                                 perturbation: configuration.speedPerturbation, threadCount: threadCount)
+        let recordings = try RecordingList(entries, configuration: configuration, perturbed: true, threadCount: threadCount)
+        let frontEnd = recordings.frontEnd
         let labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
         var survey = TrainingSurvey(labels: labels, recordingCounts: Array(repeating: 0, count: labels.count),
                                     frameCounts: Array(repeating: 0, count: labels.count),
                                     sequenceCounts: Array(repeating: 0, count: labels.count), unusable: [], flagged: [],
-                                    normalization: TrainingNormalization(speakers: nil, fallback: configuration.features.normalization),
+                                    normalization: CepstralGroupNormalization(fallback: configuration.features.normalization),
                                     audioSeconds: 0)
-        var speakers: [String: CepstralStatistics] = [:]
         var sampler: SequenceSample<Double>.LabelSampler?
         do {
             if let sampling { sampler = try .init(frameBudget: sampling.frameBudget, seed: sampling.seed) }
-            try featurizer.forEach(Array(entries.indices), of: entries, batchSize: batchSize) { position, features in
+            try frontEnd.forEach(Array(entries.indices), batchSize: batchSize, audio: { frontEnd.decode(recordings.urls[$0]) }) {
+                position, features in
                 let entry = entries[position]
                 survey.audioSeconds += features.seconds
-                if bySpeaker { TrainingNormalization.add(features, speaker: entry.speaker, to: &speakers) }
+                survey.normalization.add(features) { recordings.normalizationGroup(position, copy: $0) }
                 let (usable, unusable) = TrainingUse.usableCopies(features, of: entry, minimumFrames: minimumFrames,
                                                                   configuration: configuration)
                 if let unusable {
@@ -72,14 +71,13 @@ struct TrainingSurvey: Sendable, Codable {
                 survey.sequenceCounts[label] += usable.count
                 survey.frameCounts[label] += usable.reduce(0) { $0 + $1.frames.rowCount }
                 // Unnormalised for now: the speakers' statistics are complete only at the end.
-                for (copy, frames) in usable {
-                    try sampler?.add(featurizer.record(entry, position: position, copy: copy, frames: frames))
+                for copy in usable {
+                    try sampler?.add(TrainingUse.record(entry, position: position, copy: copy, frontEnd: frontEnd))
                 }
             }
         } catch {
             throw .training(error as? TrainingError ?? .input("\(error)"))
         }
-        if bySpeaker { survey.normalization.speakers = speakers }
         let empty = TrainingUse.emptyLabels(labels, counts: survey.recordingCounts)
         guard empty.isEmpty else { throw .corpus(survey.unusable.flatMap(\.messages) + empty) }
         guard let sampler else { return (survey, nil) }
@@ -87,8 +85,9 @@ struct TrainingSurvey: Sendable, Codable {
         do { samples = try sampler.samples() } catch { throw .training(error) }
         for label in samples.keys {
             for index in samples[label]!.records.indices {
-                let position = samples[label]!.records[index].index / featurizer.factors.count
-                survey.normalization.apply(to: &samples[label]!.records[index].frames, speaker: entries[position].speaker)
+                let sequence = samples[label]!.records[index].index, copies = frontEnd.speedFactors.count
+                survey.normalization.apply(to: &samples[label]!.records[index].frames,
+                                           group: recordings.normalizationGroup(sequence / copies, copy: sequence % copies))
             }
         }
         return (survey, samples)

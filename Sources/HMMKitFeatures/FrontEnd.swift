@@ -1,0 +1,182 @@
+import Dispatch
+import Foundation
+import HMMKitAudio
+import HMMKitNumerics
+import Synchronization
+
+/// One recording decoded by a ``FrontEnd``: its speed-perturbed copies at the front end's rate.
+public struct DecodedRecording: Sendable {
+    /// The file, as messages name it.
+    public var source: String
+    /// The copies made: each one's position among ``FrontEnd/speedFactors`` and its samples
+    /// (±1.0 full scale at the configuration's rate).
+    public var copies: [(index: Int, samples: [Double])]
+    /// What went wrong, each message naming the file; a recording with problems has no copies.
+    public var problems: [String]
+    /// Seconds of audio read, at the front end's rate, before perturbation.
+    public var seconds: Double
+}
+
+/// The features of one recording's copies, or what stopped them: what a ``FrontEnd`` gives
+/// training, evaluation and recognition alike.
+public struct RecordingFeatures: Sendable {
+    /// The features of one speed-perturbed copy.
+    public struct Copy: Sendable {
+        /// Its position among ``FrontEnd/speedFactors``.
+        public var index: Int
+        /// The VTLN warp factor of its filterbank (nil: the configuration's own).
+        public var warpFactor: Double?
+        /// `[frames × dimension]`; never empty.
+        public var frames: Matrix<Double>
+    }
+
+    /// The file, as messages name it.
+    public var source: String
+    /// The copies that gave frames, in the order of ``FrontEnd/speedFactors``.
+    public var copies: [Copy]
+    /// What went wrong with the recording or some of its copies, each message naming the file.
+    public var problems: [String]
+    /// Seconds of audio read, at the front end's rate, before perturbation.
+    public var seconds: Double
+}
+
+/// The front end of training and recognition: decode a recording, resample it to the
+/// configuration's rate, make its speed-perturbed copies (resampling from `rate · f` to `rate`,
+/// as Kaldi's speed perturbation does with sox), compute each copy's MFCCs through the
+/// filterbank at its VTLN warp factor (each factor's bank built once, ``MelFilterbankCache``),
+/// then normalise them (``CepstralGroupNormalization``: per utterance, or per group such as a
+/// speaker once the group's statistics are known).
+///
+/// Copy `copy` of the recording at `position` of a list is utterance ``copyIndex(position:copy:)``,
+/// which seeds its dither, so features depend on the recording, its position and the warp only,
+/// never on the thread count or on which other recordings are computed with it.
+public struct FrontEnd: Sendable {
+    /// The MFCC front end; its ``FeatureConfiguration/normalization`` is what
+    /// ``CepstralGroupNormalization`` applies to copies of no group, and its
+    /// ``FeatureConfiguration/vtlnWarp`` gives the cut-offs of every warp (Kaldi's without one).
+    public let configuration: FeatureConfiguration
+    /// The speed factors of the copies of every recording (`[1]` without perturbation).
+    public let speedFactors: [Double]
+    /// Recordings computed at once (1: on the calling thread).
+    public let threadCount: Int
+    /// The FFT/DCT backend.
+    public let backend: ComputeBackend
+    /// The filterbanks of every warp, shared by all workers.
+    private let filterbanks: MelFilterbankCache
+
+    /// A front end computing `configuration`'s features of the copies at `speedFactors` (empty:
+    /// the audio as it is) on `threadCount` workers.
+    /// - Throws: ``FeatureError/invalidConfiguration(_:)`` for a configuration that cannot run.
+    public init(configuration: FeatureConfiguration, speedFactors: [Double] = [], threadCount: Int = 1,
+                backend: ComputeBackend = .default) throws(FeatureError) {
+        var unnormalised = configuration
+        unnormalised.normalization = .none
+        filterbanks = try MelFilterbankCache(configuration: unnormalised)
+        _ = try MFCCExtractor<Double>(configuration: unnormalised, backend: backend, filterbanks: filterbanks)
+        self.configuration = configuration
+        self.speedFactors = speedFactors.isEmpty ? [1] : speedFactors
+        self.threadCount = max(1, threadCount)
+        self.backend = backend
+    }
+
+    /// The utterance number of copy `copy` of the recording at `position`: recordings in order,
+    /// each followed by its copies. It seeds the copy's dither.
+    public func copyIndex(position: Int, copy: Int) -> Int { position * speedFactors.count + copy }
+
+    /// Decodes the file at `url`, resamples it to the configuration's rate and makes the copies
+    /// `wanted` accepts (default all).
+    public func decode(_ url: URL, copies wanted: ((Int) -> Bool)? = nil) -> DecodedRecording {
+        let rate = configuration.sampleRate, source = url.path(percentEncoded: false)
+        let samples: [Double]
+        do { samples = try AudioLoader.load(url, sampleRate: rate) } catch {
+            return DecodedRecording(source: source, copies: [], problems: ["\(error)"], seconds: 0)
+        }
+        var recording = DecodedRecording(source: source, copies: [], problems: [], seconds: Double(samples.count) / rate)
+        for (copy, factor) in speedFactors.enumerated() where wanted?(copy) ?? true {
+            if factor == 1 {
+                recording.copies.append((copy, samples))
+            } else {
+                do { recording.copies.append((copy, try Resampler().resample(samples, from: rate * factor, to: rate))) } catch {
+                    recording.problems.append("\(source): speed perturbation \(factor): \(error)")
+                }
+            }
+        }
+        if !recording.problems.isEmpty { recording.copies = [] }
+        return recording
+    }
+
+    /// Decodes every file of `urls` (``decode(_:copies:)``) on ``threadCount`` workers, in order.
+    public func decode(_ urls: [URL]) -> [DecodedRecording] {
+        map(urls.count) { index, _ in decode(urls[index]) }
+    }
+
+    /// The unnormalised features of the recordings at `positions` of a list, on ``threadCount``
+    /// workers, in the order of `positions`. `audio(position)` gives a recording's copies (decoding
+    /// it, or from memory); `warpFactor(position, copy)` the warp of a copy (nil: the
+    /// configuration's own; default nil for all).
+    public func features(_ positions: [Int], audio: @Sendable (Int) -> DecodedRecording,
+                         warpFactor: (@Sendable (Int, Int) -> Double?)? = nil) -> [RecordingFeatures] {
+        map(positions.count) { item, extractor in
+            features(of: audio(positions[item]), position: positions[item], extractor: extractor) { copy in
+                warpFactor?(positions[item], copy)
+            }
+        }
+    }
+
+    /// Calls `body(position, features)` for every position in `positions`, in order, with the
+    /// unnormalised features of ``features(_:audio:warpFactor:)``, computed `batchSize` recordings
+    /// at a time so that memory holds one batch.
+    public func forEach(_ positions: [Int], batchSize: Int, audio: @Sendable (Int) -> DecodedRecording,
+                        warpFactor: (@Sendable (Int, Int) -> Double?)? = nil,
+                        _ body: (Int, RecordingFeatures) throws -> Void) rethrows {
+        var start = 0
+        while start < positions.count {
+            let batch = Array(positions[start..<min(start + max(batchSize, 1), positions.count)])
+            start += batch.count
+            for (position, features) in zip(batch, features(batch, audio: audio, warpFactor: warpFactor)) {
+                try body(position, features)
+            }
+        }
+    }
+
+    /// The unnormalised features of every copy of `recording`, the recording at `position`.
+    private func features(of recording: DecodedRecording, position: Int, extractor: MFCCExtractor<Double>,
+                          warpFactor: (Int) -> Double?) -> RecordingFeatures {
+        var features = RecordingFeatures(source: recording.source, copies: [], problems: recording.problems,
+                                         seconds: recording.seconds)
+        for (copy, samples) in recording.copies {
+            let warp = warpFactor(copy)
+            do {
+                let frames = try extractor.features(of: samples, source: recording.source,
+                                                    utteranceIndex: copyIndex(position: position, copy: copy), warpFactor: warp)
+                if frames.rowCount == 0 {
+                    features.problems.append("\(recording.source): shorter than one frame")
+                } else {
+                    features.copies.append(RecordingFeatures.Copy(index: copy, warpFactor: warp, frames: frames))
+                }
+            } catch {
+                features.problems.append("\(error)")
+            }
+        }
+        return features
+    }
+
+    /// `transform(item, extractor)` for every item of `0..<count` on up to ``threadCount``
+    /// workers, each with its own extractor; items are handed out one at a time, results kept in order.
+    private func map<T: Sendable>(_ count: Int, _ transform: @Sendable (Int, MFCCExtractor<Double>) -> T) -> [T] {
+        let results = Mutex<[T?]>(Array(repeating: nil, count: count))
+        let next = Atomic<Int>(0)
+        let configuration = filterbanks.configuration, backend = backend, filterbanks = filterbanks
+        DispatchQueue.concurrentPerform(iterations: min(threadCount, max(count, 1))) { _ in
+            // Validated in init, so this cannot fail.
+            let extractor = try! MFCCExtractor<Double>(configuration: configuration, backend: backend, filterbanks: filterbanks)
+            while true {
+                let item = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard item < count else { return }
+                let result = transform(item, extractor)
+                results.withLock { $0[item] = result }
+            }
+        }
+        return results.withLock { $0.map { $0! } }
+    }
+}
