@@ -28,9 +28,9 @@ extension GMMFit {
             let options = trainingOptions
             let mixtureTrainer = GaussianMixtureTrainer<S>(options: options)
             let sample = LazySample(source: source, frameBudget: streaming.initFrames, seed: seed)
-            var trainer = StreamingEMTrainer<GaussianMixture<S>>(
+            var trainer = EMDriver<GaussianMixture<S>>(
                 updateOptions: options.update,
-                options: StreamingEMOptions(iterationCount: iterations, convergence: .meanLogLikelihoodChange(tolerance),
+                options: EMOptions(iterationCount: iterations, convergence: .meanLogLikelihoodChange(tolerance),
                                             threadCount: engine.threads, chunking: streaming.chunking, backend: engine.backend))
             streaming.attach(&trainer, group: group, output: output, configuration: configuration)
             if options.update.starvedComponents == .reseed {

@@ -22,17 +22,11 @@ extension HMMFitCommand {
         try group.run {
             let source = try FeatureSequenceSource<S>(data)
             let hmmTrainer = makeTrainer(S.self)
-            let splits: [Int: Int]
-            do throws(HMMError) { splits = try hmmTrainer.mixtureSplitSchedule() } catch { throw TrainingError.hmm(error) }
-            var trainer = StreamingEMTrainer<GMMHMM<S>>(
-                updateOptions: hmmTrainer.baumWelch.update,
-                options: StreamingEMOptions(iterationCount: iterations, convergence: .totalLogLikelihoodGain(tolerance),
-                                            threadCount: engine.threads, chunking: streaming.chunking, backend: engine.backend))
+            var trainer: EMDriver<GMMHMM<S>>
+            do throws(HMMError) { trainer = try hmmTrainer.driver() } catch { throw TrainingError.hmm(error) }
+            trainer.options.chunking = streaming.chunking
+            trainer.options.backend = engine.backend
             streaming.attach(&trainer, group: group, output: output, configuration: configuration)
-            trainer.beforeIteration = { iteration, model throws(TrainingError) in
-                guard let target = splits[iteration] else { return model }
-                do throws(HMMError) { return try model.splittingMixtures(to: target) } catch { throw .hmm(error) }
-            }
             let start = try trainer.start(resuming: streaming.resume) { () throws(TrainingError) in
                 try initialModel(hmmTrainer, source: source, printer: printer)
             }
@@ -89,7 +83,7 @@ extension HMMFitCommand {
 
 /// Writing a trained model: its exact file bytes, atomically.
 enum TrainedModelFile {
-    static func write<Model: StreamingTrainable>(_ model: Model, to path: String) throws {
+    static func write<Model: EMModel>(_ model: Model, to path: String) throws {
         let bytes = try model.fileContents()
         do { try AtomicFile.write(bytes, to: URL(fileURLWithPath: path)) } catch {
             throw TrainingError.file(path: path, problem: "cannot write the model: \(error)")

@@ -65,7 +65,7 @@ struct StreamingOptions: ParsableArguments {
 
     /// Connects `trainer` to the process group, the checkpoint next to `output`, and the command's
     /// configuration string.
-    func attach<Model>(_ trainer: inout StreamingEMTrainer<Model>, group: ProcessGroup, output: String, configuration: String) {
+    func attach<Model>(_ trainer: inout EMDriver<Model>, group: ProcessGroup, output: String, configuration: String) {
         trainer.communicator = group.communicator
         trainer.checkpointURL = checkpointURL(output: output)
         trainer.configuration = configuration
@@ -78,7 +78,7 @@ struct TrainingProgressPrinter {
     let json: Bool
     let quiet: Bool
 
-    func iteration<Report>(_ progress: StreamingProgress<Report>, extra: String = "") {
+    func iteration<Report>(_ progress: EMProgress<Report>, extra: String = "") {
         let record = progress.record
         if json {
             try? Terminal.printJSON([

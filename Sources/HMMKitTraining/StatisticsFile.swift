@@ -18,7 +18,7 @@ import HMMKitNumerics
 /// | 8 × valueCount | the statistics buffer (Float64) |
 /// | 8 | 64-bit FNV-1a of every byte before it |
 ///
-/// The model identity (``StreamingTrainable/identity()``) and the layout make a file usable only
+/// The model identity (``EMModel/identity()``) and the layout make a file usable only
 /// with the model it was gathered with; the checksum catches truncated and damaged files.
 public struct StatisticsFile: Sendable, Equatable {
     /// The header's `format`.
@@ -42,7 +42,7 @@ public struct StatisticsFile: Sendable, Equatable {
 
     /// The file form of `statistics` gathered with `model`.
     /// - Throws: ``TrainingError/invalidArgument(_:)`` for a NaN or infinite value.
-    public init<Model: StreamingTrainable>(_ statistics: Model.Statistics, model: Model) throws(TrainingError) {
+    public init<Model: EMModel>(_ statistics: Model.Statistics, model: Model) throws(TrainingError) {
         if let index = statistics.values.firstIndex(where: { !$0.isFinite }) {
             throw .invalidArgument("statistics value \(index) is \(statistics.values[index]); only finite statistics are written")
         }
@@ -206,7 +206,7 @@ public struct StatisticsFile: Sendable, Equatable {
     ///   ``TrainingError/file(path:problem:)`` for sums no data can give
     ///   (``AdditiveStatistics/consistencyProblem()``).
     /// - Parameter modelPath: the model's file, for messages.
-    public func statistics<Model: StreamingTrainable>(for model: Model, path: String,
+    public func statistics<Model: EMModel>(for model: Model, path: String,
                                                       modelPath: String? = nil) throws(TrainingError) -> Model.Statistics {
         let theModel = modelPath.map { "the model \($0)" } ?? "the model"
         guard layout == model.statisticsLayout else {

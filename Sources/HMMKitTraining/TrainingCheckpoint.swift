@@ -25,7 +25,7 @@ public struct IterationRecord: Sendable, Hashable, Codable {
 }
 
 /// Why streaming training stopped.
-public enum TrainingStopReason: String, Sendable, Hashable, Codable {
+public enum StopReason: String, Sendable, Hashable, Codable {
     /// The convergence rule was met.
     case converged
     /// The iteration budget ran out.
@@ -34,7 +34,7 @@ public enum TrainingStopReason: String, Sendable, Hashable, Codable {
 
 /// The state of a training run after a complete iteration: the model, the history and the
 /// configuration it belongs to, written atomically after every iteration so that a killed run
-/// resumes from its last complete iteration (``StreamingEMTrainer``).
+/// resumes from its last complete iteration (``EMDriver``).
 ///
 /// File layout: one line of JSON (the header below, keys sorted), a newline, then the model's
 /// file byte for byte (`head -1` shows the header; `tail -n +2` is a loadable model):
@@ -57,12 +57,12 @@ public struct TrainingCheckpoint: Sendable, Equatable {
     /// Their records, in order.
     public var history: [IterationRecord]
     /// Set once training has finished.
-    public var stopReason: TrainingStopReason?
+    public var stopReason: StopReason?
     /// The model after the last complete iteration, as its file's bytes.
     public var model: [UInt8]
 
     public init(configuration: String, modelFormat: String, completedIterations: Int, history: [IterationRecord],
-                stopReason: TrainingStopReason?, model: [UInt8]) {
+                stopReason: StopReason?, model: [UInt8]) {
         self.configuration = configuration
         self.modelFormat = modelFormat
         self.completedIterations = completedIterations
@@ -80,7 +80,7 @@ public struct TrainingCheckpoint: Sendable, Equatable {
         var modelByteCount: Int?
         var completedIterations: Int?
         var history: [IterationRecord]?
-        var stopReason: TrainingStopReason?
+        var stopReason: StopReason?
     }
 
     /// The file's bytes.

@@ -30,7 +30,7 @@ struct FileLimitTests {
     static func file() throws -> (StatisticsFile, GMMHMM<Double>) {
         let sequences = TrainingTestData.sequences(count: 10)
         let model = try TrainingTestData.model(sequences)
-        let (statistics, _) = try StreamingStatistics.accumulate(model, over: InMemorySequences(sequences))
+        let (statistics, _) = try EStepPass.accumulate(model, over: InMemorySequences(sequences))
         return (try StatisticsFile(statistics, model: model), model)
     }
 

@@ -64,10 +64,10 @@ final class ThreadGroup: Sendable {
 
 @Suite("Streaming EM: agreement, processes, checkpoints and resume")
 struct StreamingTrainerTests {
-    static func trainer(iterations: Int, chunkFrames: Int = 150) -> StreamingEMTrainer<GMMHMM<Double>> {
-        StreamingEMTrainer<GMMHMM<Double>>(
+    static func trainer(iterations: Int, chunkFrames: Int = 150) -> EMDriver<GMMHMM<Double>> {
+        EMDriver<GMMHMM<Double>>(
             updateOptions: HMMUpdateOptions(),
-            options: StreamingEMOptions(iterationCount: iterations, convergence: .totalLogLikelihoodGain(-.infinity),
+            options: EMOptions(iterationCount: iterations, convergence: .totalLogLikelihoodGain(-.infinity),
                                         threadCount: 2, chunking: ChunkingPolicy(maximumFrames: chunkFrames)))
     }
 
@@ -91,10 +91,10 @@ struct StreamingTrainerTests {
         let streamed = TrainingTestData.parameters(fit.model), expected = TrainingTestData.parameters(reference.model)
         if chunkFrames > frames.rowCount {
             #expect(streamed == expected)
-            #expect(fit.history.map(\.logLikelihood) == reference.monitor.history)
+            #expect(fit.history.map(\.logLikelihood) == reference.logLikelihoodHistory)
         } else {
             #expect(relativeError(streamed, expected) < 1e-11)
-            #expect(relativeError(fit.history.map(\.logLikelihood), reference.monitor.history) < 1e-12)
+            #expect(relativeError(fit.history.map(\.logLikelihood), reference.logLikelihoodHistory) < 1e-12)
         }
     }
 
