@@ -24,10 +24,10 @@ extension GMMFit {
         let group = try ProcessGroup.make(mpi: streaming.mpi)
         let printer = TrainingProgressPrinter(json: report.json, quiet: report.quiet || !group.isRoot)
         try group.run {
-            let source = try FeatureSequenceSource<S>(data)
+            let source = try FeatureFileSource<S>(data)
             let options = trainingOptions
             let mixtureTrainer = GaussianMixtureTrainer<S>(options: options)
-            let sample = LazySample(source: source, frameBudget: streaming.initFrames, seed: seed)
+            let sample = SequenceSampleCache(source: source, frameBudget: streaming.initFrames, seed: seed)
             var trainer = EMDriver<GaussianMixture<S>>(
                 updateOptions: options.update,
                 options: EMOptions(iterationCount: iterations, convergence: .meanLogLikelihoodChange(tolerance),
@@ -95,45 +95,4 @@ extension GMMFit {
             }
         }
     }
-}
-
-/// The initialisation sample of a streaming fit, drawn on first use and kept (stacked).
-final class LazySample<Scalar: MatrixScalar>: Sendable, CustomStringConvertible {
-    private let source: FeatureSequenceSource<Scalar>
-    private let frameBudget: Int
-    private let seed: UInt64
-    private let drawn = Mutex<(frames: Matrix<Scalar>, summary: String, lengths: [Int], names: [String], whole: Bool)?>(nil)
-
-    init(source: FeatureSequenceSource<Scalar>, frameBudget: Int, seed: UInt64) {
-        self.source = source
-        self.frameBudget = frameBudget
-        self.seed = seed
-    }
-
-    /// The sample's frames, stacked (``SequenceSample/stacked``).
-    func frames() throws(TrainingError) -> Matrix<Scalar> {
-        if let drawn = drawn.withLock({ $0 }) { return drawn.frames }
-        var sample = try SequenceSample.draw(from: source, frameBudget: frameBudget, seed: seed)
-        let summary = sample.summary, names = sample.records.map(\.name)
-        let whole = sample.records.count == sample.corpusSequenceCount
-        let (frames, lengths) = sample.takeStacked()
-        drawn.withLock { $0 = (frames, summary, lengths, names, whole) }
-        return frames
-    }
-
-    /// Whether the drawn sample is the whole corpus.
-    var isWholeCorpus: Bool { drawn.withLock { $0?.whole } ?? false }
-
-    /// The name of the sampled sequence holding row `row` of ``frames()``, and the row inside it.
-    func locate(row: Int) -> (name: String, row: Int)? {
-        guard let (lengths, names) = drawn.withLock({ $0.map { ($0.lengths, $0.names) } }) else { return nil }
-        var first = 0
-        for (index, length) in lengths.enumerated() {
-            if row < first + length { return (names[index], row - first) }
-            first += length
-        }
-        return nil
-    }
-
-    var description: String { drawn.withLock { $0?.summary } ?? "a sample not yet drawn" }
 }

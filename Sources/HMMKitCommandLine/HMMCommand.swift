@@ -17,10 +17,10 @@ enum TopologyOption: String, ExpressibleByArgument, CaseIterable {
 
 extension HMMInitialization: ExpressibleByArgument {}
 
-/// The sequences of the inputs (``FeatureInputs``: .npy files, folders, Kaldi archives and
+/// The sequences of the inputs (``FeatureFiles``: .npy files, folders, Kaldi archives and
 /// script files), stacked: the frames, the lengths and where each sequence comes from.
 func loadSequences<S: MatrixScalar>(_ inputs: [String], as _: S.Type) throws -> StackedSequences<S> {
-    try FeatureInputs.stackedSequences(inputs, as: S.self)
+    try FeatureFiles.stackedSequences(inputs, as: S.self)
 }
 
 struct HMMFitCommand: ParsableCommand {

@@ -20,7 +20,7 @@ extension HMMFitCommand {
         let group = try ProcessGroup.make(mpi: streaming.mpi)
         let printer = TrainingProgressPrinter(json: report.json, quiet: report.quiet || !group.isRoot)
         try group.run {
-            let source = try FeatureSequenceSource<S>(data)
+            let source = try FeatureFileSource<S>(data)
             let hmmTrainer = makeTrainer(S.self)
             var trainer: EMDriver<GMMHMM<S>>
             do throws(HMMError) { trainer = try hmmTrainer.driver() } catch { throw TrainingError.hmm(error) }
@@ -66,7 +66,7 @@ extension HMMFitCommand {
 
     /// The model training starts from: `--start-from`, or the trainer's initialisation on a
     /// bounded seeded sample of the sequences (the whole corpus when it fits in `--init-frames`).
-    private func initialModel<S: MatrixScalar>(_ trainer: HMMTrainer<S>, source: FeatureSequenceSource<S>,
+    private func initialModel<S: MatrixScalar>(_ trainer: HMMTrainer<S>, source: FeatureFileSource<S>,
                                                printer: TrainingProgressPrinter) throws(TrainingError) -> GMMHMM<S> {
         if let startFrom = streaming.startFrom {
             do { return try GMMHMM<S>.load(from: URL(fileURLWithPath: startFrom), backend: engine.backend) } catch { throw .hmm(error) }

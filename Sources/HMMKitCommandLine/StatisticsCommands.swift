@@ -141,7 +141,7 @@ struct AccCommand: ParsableCommand {
     }
 
     private func accumulate<Model: CommandLineTrainable>(_ loaded: Model) throws {
-        let source = try FeatureSequenceSource<Model.Scalar>(data)
+        let source = try FeatureFileSource<Model.Scalar>(data)
         let (statistics, summary) = try EStepPass.accumulate(
             loaded, over: source, shard: shard?.shard ?? .all, chunking: ChunkingPolicy(maximumFrames: chunkFrames),
             threadCount: engine.threads, backend: engine.backend)

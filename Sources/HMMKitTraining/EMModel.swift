@@ -1,3 +1,4 @@
+import HMMKitMixtures
 import HMMKitNumerics
 
 /// Statistics that add up over disjoint data and live in one flat buffer of Doubles (Kaldi's
@@ -43,12 +44,12 @@ public struct StatisticsLayout: Sendable, Hashable, Codable, CustomStringConvert
     public var components: Int
     /// Feature dimension.
     public var dimension: Int
-    /// Covariance structure (`diag`, `full`, `spherical`, `tied`).
-    public var covariance: String
+    /// Covariance structure (stored as `diag`, `full`, `spherical`, `tied`).
+    public var covariance: CovarianceType
     /// Numbers in the statistics buffer.
     public var valueCount: Int
 
-    public init(modelFormat: String, states: Int?, components: Int, dimension: Int, covariance: String, valueCount: Int) {
+    public init(modelFormat: String, states: Int?, components: Int, dimension: Int, covariance: CovarianceType, valueCount: Int) {
         self.modelFormat = modelFormat
         self.states = states
         self.components = components
@@ -59,7 +60,7 @@ public struct StatisticsLayout: Sendable, Hashable, Codable, CustomStringConvert
 
     public var description: String {
         let states = self.states.map { "\($0) states × " } ?? ""
-        return "\(modelFormat): \(states)\(components) \(covariance) components of dimension \(dimension), \(valueCount) values"
+        return "\(modelFormat): \(states)\(components) \(covariance.rawValue) components of dimension \(dimension), \(valueCount) values"
     }
 }
 

@@ -64,7 +64,7 @@ extension HiddenMarkovModel: EMModel where Emissions: TrainableEmissions {
 
     public var statisticsLayout: StatisticsLayout {
         StatisticsLayout(modelFormat: Self.fileFormat, states: stateCount, components: componentsPerState, dimension: dimension,
-                         covariance: covarianceType.rawValue, valueCount: emptyStatistics().values.count)
+                         covariance: covarianceType, valueCount: emptyStatistics().values.count)
     }
 
     public func statistics(of chunk: SequenceChunk<Scalar>, options: HMMEStepOptions, threadCount: Int, backend: ComputeBackend)

@@ -60,7 +60,7 @@ extension GaussianMixture: EMModel {
 
     public var statisticsLayout: StatisticsLayout {
         StatisticsLayout(modelFormat: Self.fileFormat, states: nil, components: componentCount, dimension: dimension,
-                         covariance: covarianceType.rawValue, valueCount: emptyStatistics().values.count)
+                         covariance: covarianceType, valueCount: emptyStatistics().values.count)
     }
 
     public func emptyStatistics() -> GaussianMixtureStatistics { GaussianMixtureStatistics(for: self) }

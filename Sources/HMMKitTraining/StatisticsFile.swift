@@ -56,7 +56,7 @@ public struct StatisticsFile: Sendable, Equatable {
 
     private struct Header: Codable {
         var format: String
-        var layout: StatisticsLayout
+        var layout: StoredLayout
         var modelIdentity: String
         var shards: Int
         var frames: Double
@@ -65,7 +65,7 @@ public struct StatisticsFile: Sendable, Equatable {
 
     /// The file's bytes.
     public func encoded() throws(TrainingError) -> [UInt8] {
-        let header = Header(format: Self.formatName, layout: layout, modelIdentity: modelIdentity, shards: shardCount,
+        let header = Header(format: Self.formatName, layout: StoredLayout(layout), modelIdentity: modelIdentity, shards: shardCount,
                             frames: frameCount, logLikelihood: logLikelihood)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -107,7 +107,7 @@ public struct StatisticsFile: Sendable, Equatable {
               header.format == Self.formatName else {
             throw damaged("its header cannot be read")
         }
-        try Self.validate(header.layout, damaged: damaged)
+        let layout = try Self.validate(header.layout, damaged: damaged)
         let valueCount = header.layout.valueCount
         guard let valueBytes = InputLimits.product(valueCount, 8), let expected = InputLimits.sum(16 + headerLength + 8, valueBytes),
               bytes.count == expected else {
@@ -129,7 +129,7 @@ public struct StatisticsFile: Sendable, Equatable {
             throw damaged("statistics value \(index) is \(values[index]); every value must be finite")
         }
         self.values = values
-        layout = header.layout
+        self.layout = layout
         modelIdentity = header.modelIdentity
         shardCount = header.shards
         frameCount = header.frames
@@ -137,7 +137,7 @@ public struct StatisticsFile: Sendable, Equatable {
     }
 
     /// Throws unless the layout's sizes lie within ``InputLimits``.
-    private static func validate(_ layout: StatisticsLayout, damaged: (String) -> TrainingError) throws(TrainingError) {
+    private static func validate(_ layout: StoredLayout, damaged: (String) -> TrainingError) throws(TrainingError) -> StatisticsLayout {
         guard (1...InputLimits.maximumDimension).contains(layout.dimension) else {
             throw damaged("layout.dimension is \(layout.dimension); it must lie in 1…\(InputLimits.maximumDimension)")
         }
@@ -148,9 +148,30 @@ public struct StatisticsFile: Sendable, Equatable {
             throw damaged("layout.states is \(states); it must lie in 1…\(InputLimits.maximumStateCount)")
         }
         guard layout.valueCount >= 0 else { throw damaged("layout.valueCount is \(layout.valueCount); it must be ≥ 0") }
-        guard CovarianceType(rawValue: layout.covariance) != nil else {
+        guard let covariance = CovarianceType(rawValue: layout.covariance) else {
             throw damaged("layout.covariance is \"\(layout.covariance)\"; it must be one of "
                 + CovarianceType.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return StatisticsLayout(modelFormat: layout.modelFormat, states: layout.states, components: layout.components,
+                                dimension: layout.dimension, covariance: covariance, valueCount: layout.valueCount)
+    }
+
+    /// ``StatisticsLayout`` as the header stores it, read before it is checked.
+    private struct StoredLayout: Codable {
+        var modelFormat: String
+        var states: Int?
+        var components: Int
+        var dimension: Int
+        var covariance: String
+        var valueCount: Int
+
+        init(_ layout: StatisticsLayout) {
+            modelFormat = layout.modelFormat
+            states = layout.states
+            components = layout.components
+            dimension = layout.dimension
+            covariance = layout.covariance.rawValue
+            valueCount = layout.valueCount
         }
     }
 

@@ -49,9 +49,12 @@ struct FileLimitTests {
         var dimension = file
         dimension.layout.dimension = 1 << 40
         #expect(Self.problem(try dimension.encoded()).contains("layout.dimension is \(1 << 40)"))
-        var covariance = file
-        covariance.layout.covariance = "inf"
-        #expect(Self.problem(try covariance.encoded()).contains("layout.covariance is \"inf\""))
+        // The layout's covariance is typed; an unknown name can only come from the file's bytes.
+        let encoded = try file.encoded(), known = Array("\"covariance\":\"diag\"".utf8)
+        let at = try #require((0...(encoded.count - known.count)).first { Array(encoded[$0..<($0 + known.count)]) == known })
+        var covariance = encoded
+        covariance.replaceSubrange((at + known.count - 5)..<(at + known.count - 1), with: Array("nope".utf8))
+        #expect(Self.problem(Self.resealed(covariance)).contains("layout.covariance is \"nope\""))
         var version = try file.encoded()
         version[8] = 0
         #expect(Self.problem(Self.resealed(version)).contains("format version 0"))

@@ -20,7 +20,7 @@ struct StatisticsFileTests {
         #expect(read == file)
         #expect(try read.statistics(for: model, path: "a.acc").values == statistics.values)
         #expect(read.layout == StatisticsLayout(modelFormat: "HMMKit.HiddenMarkovModel", states: 3, components: 2, dimension: 4,
-                                                covariance: "diag", valueCount: statistics.values.count))
+                                                covariance: .diagonal, valueCount: statistics.values.count))
     }
 
     /// Foreign, newer, truncated and damaged files are refused with a reason.
