@@ -47,6 +47,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // `swift package generate-documentation` (the DocC catalog in Sources/HMMKit); no target depends on it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: systemLibraries + [vectorKernels] + messagePassing + [
         // Matrix, the linear-algebra and FFT/DCT operations, and their two backends.
@@ -57,29 +59,30 @@ let package = Package(
                 .product(name: "RealModule", package: "swift-numerics"),
                 .product(name: "ComplexModule", package: "swift-numerics"),
             ]),
-        // Atomic writes and path checks shared by every module that writes files.
+        // Path checks, whole-file reads, the one atomic writer, and the versioned JSON model-file header.
         .target(name: "HMMKitFileSystem"),
         // Reading audio files (libsndfile) and resampling them (libsoxr).
         .target(name: "HMMKitAudio", dependencies: ["CSndfile", "CSoxr", "HMMKitFileSystem"]),
-        // Matrices to and from files: NumPy .npy, Kaldi archives (.ark) and script files (.scp); atomic writes for model files.
+        // Matrices to and from files: NumPy .npy, Kaldi archives (.ark) and script files (.scp).
         .target(name: "HMMKitMatrixFiles", dependencies: ["HMMKitNumerics", "HMMKitFileSystem"]),
         // The MFCC front end: framing, windows, mel filterbanks, cepstra, deltas, CMVN, presets.
         .target(name: "HMMKitFeatures", dependencies: ["HMMKitNumerics", "HMMKitAudio"]),
         // Gaussian mixture models: diagonal, full, spherical, tied; statistics, EM update, training.
-        .target(name: "HMMKitMixtures", dependencies: ["HMMKitNumerics", "HMMKitMatrixFiles"]),
+        .target(name: "HMMKitMixtures", dependencies: ["HMMKitNumerics", "HMMKitMatrixFiles", "HMMKitFileSystem"]),
         // Hidden Markov models: topologies, forward-backward, Viterbi (emissions from the mixtures).
-        .target(name: "HMMKitMarkov", dependencies: ["HMMKitNumerics", "HMMKitMixtures", "HMMKitMatrixFiles"]),
+        .target(name: "HMMKitMarkov", dependencies: ["HMMKitNumerics", "HMMKitMixtures", "HMMKitMatrixFiles", "HMMKitFileSystem"]),
         // Isolated-word recognition: one GMM-HMM per label, training (in memory or streamed), recognition, evaluation, files.
         .target(name: "HMMKitRecognition", dependencies: [
             "HMMKitFeatures", "HMMKitMarkov", "HMMKitCorpus", "HMMKitAudio", "HMMKitMatrixFiles", "HMMKitTraining",
-            "HMMKitAdaptation",
+            "HMMKitAdaptation", "HMMKitFileSystem",
         ]),
         // Speaker adaptation: feature-space MLLR (statistics against GMM-HMMs, the transform estimate).
         .target(name: "HMMKitAdaptation", dependencies: ["HMMKitNumerics", "HMMKitMixtures", "HMMKitMarkov",
                                                          .product(name: "RealModule", package: "swift-numerics")]),
         // Training: the one EM driver (in memory or streamed, threads, MPI ranks, checkpoints, statistics files) and the
         // trainers on it (Gaussian mixtures, HMMs: initialisers plus hooks).
-        .target(name: "HMMKitTraining", dependencies: ["HMMKitNumerics", "HMMKitMatrixFiles", "HMMKitMixtures", "HMMKitMarkov"]),
+        .target(name: "HMMKitTraining", dependencies: ["HMMKitNumerics", "HMMKitMatrixFiles", "HMMKitMixtures", "HMMKitMarkov",
+                                                       "HMMKitFileSystem"]),
         // Standalone SVG plots: heat maps, curves, scatter plots.
         .target(name: "HMMKitPlots", dependencies: ["HMMKitFileSystem"]),
         // Labelled recordings for training and testing: folders and manifests, selection, train/test splits, checks.

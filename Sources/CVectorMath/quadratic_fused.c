@@ -15,7 +15,7 @@
 // frame's own values, accumulators in registers over a tile of frames. z is formed one vector
 // (LANES rows of the triangle) at a time, just before those rows run, so a tile's frames, that
 // vector of z and the accumulators' strip stay in L1 (the whole z of a tile, 30 KB at d = 39 and
-// 5 components, next to the 40 KB of accumulators, did not: 30 % slower on an Intel Xeon).
+// 5 components, next to the 40 KB of accumulators, would not).
 //
 // Layouts are padded with zeros to whole vectors (no masks, no tails): at d = 39, 916 FMAs per
 // frame and component with 4 lanes and 992 with 8, against the 819 features that are not 1. The kernels are written once
@@ -35,8 +35,8 @@
 // strip); statistics 5 components × STRIP_MAX vectors of accumulators (AVX2: 10 of 16 registers;
 // AVX-512: 20 of 32).
 #define FUSED_GROUP 5
-// Frames per statistics tile: 32 measured 3 % faster than 16 with AVX-512 and level with AVX2,
-// 64 level (Intel Xeon, d = 39, k = 5): a tile's frames take 10 KB at d = 39, z 1.3 KB per vector.
+// Frames per statistics tile: a tile's frames take 10 KB at d = 39 and z 1.3 KB per vector, so
+// 32 frames keep both in L1 beside the accumulators while amortising each vector of z.
 #define FUSED_TILE 32
 
 #define KERNEL __attribute__((target("avx2,fma")))

@@ -10,8 +10,8 @@
 //   DOT_ROWS               rows of A a dot group reads at once (DOT_ROWS × GROUP_MAX accumulators)
 //   STRIP                  vectors of columns a rank strip spans (GROUP_MAX × STRIP accumulators)
 //   NAME(x)                x with the instruction set's and precision's suffix
-// Both kernels handle a ragged end with masked loads, never with a scalar loop (a scalar tail of 7
-// columns at W = 79 was 40 % of the statistics product's time). Every sum runs in an order fixed
+// Both kernels handle a ragged end with masked loads, never with a scalar loop (at the diagonal
+// width a scalar tail of a few columns costs as much as the vector body). Every sum runs in an order fixed
 // by the shapes and the width, never by threads.
 
 // ---------------------------------------------------------------------------------------------

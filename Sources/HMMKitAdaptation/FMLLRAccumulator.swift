@@ -34,9 +34,13 @@ public struct FMLLRAccumulator: Sendable {
     }
 
     /// Adds `frames` (one sequence, `[T × D]`) aligned to `models[model]`, every posterior scaled by `weight`.
-    /// - Parameter alignmentFrames: the frames the posteriors are computed from, when they differ
-    ///   from the frames the statistics are gathered on (Kaldi's practice on later passes: align
-    ///   with the current transform's output, gather on the original features); same shape.
+    /// - Parameters:
+    ///   - frames: the sequence's features, `[T × D]`, D the models' dimension.
+    ///   - model: the index in ``models`` of the model the sequence is aligned to (its word).
+    ///   - weight: the scale of every posterior (1: the sequence counts once).
+    ///   - alignmentFrames: the frames the posteriors are computed from, when they differ
+    ///     from the frames the statistics are gathered on (Kaldi's practice on later passes: align
+    ///     with the current transform's output, gather on the original features); same shape.
     /// - Throws: ``AdaptationError/dimensionMismatch(expected:got:)``, ``AdaptationError/nonFiniteFrame(sequence:frame:)``
     ///   (sequence 0), or ``AdaptationError/model(_:)`` when the model cannot align the frames (too short).
     public mutating func add(_ frames: Matrix<Double>, model: Int, weight: Double = 1,

@@ -8,7 +8,7 @@ import RealModule
 /// - `Gᵢ = Σ γ/σ²ᵢ·ξξᵀ` (one `(D+1) × (D+1)` matrix per dimension i),
 ///
 /// summed over frames and the Gaussians they are assigned to. Additive over disjoint data
-/// (``+``), so statistics from several threads, files or processes combine before one estimate.
+/// (`+`), so statistics from several threads, files or processes combine before one estimate.
 /// Given them, the auxiliary function of a transform `W = [A | b]` is
 /// `Q(W) = β·log|det A| + Σᵢ (wᵢ·Kᵢ − ½·wᵢ Gᵢ wᵢᵀ)`, which equals the adapted log-likelihood up
 /// to a constant.

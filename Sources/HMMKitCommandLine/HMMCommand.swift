@@ -13,6 +13,11 @@ struct HMMCommand: ParsableCommand {
 enum TopologyOption: String, ExpressibleByArgument, CaseIterable {
     case ergodic
     case leftToRight = "left-to-right"
+
+    /// The topology this option and `--max-jump` name (an ergodic chain has no jump).
+    func markovTopology(maximumJump: Int) -> MarkovTopology {
+        self == .ergodic ? .ergodic : .leftToRight(maximumJump: maximumJump)
+    }
 }
 
 extension HMMInitialization: ExpressibleByArgument {}
@@ -85,7 +90,7 @@ struct HMMFitCommand: ParsableCommand {
     /// The trainer these options describe.
     func makeTrainer<S: MatrixScalar>(_: S.Type) -> HMMTrainer<S> {
         var trainer = HMMTrainer<S>(stateCount: states, componentsPerState: mixtures, covarianceType: covariance,
-                                    topology: topology == .ergodic ? .ergodic : .leftToRight(maximumJump: maxJump))
+                                    topology: topology.markovTopology(maximumJump: maxJump))
         trainer.initialization = initialization
         if splitEvery > 0 { trainer.mixtureGrowth = .splitting(iterationsPerSplit: splitEvery) }
         trainer.baumWelch.iterationCount = iterations

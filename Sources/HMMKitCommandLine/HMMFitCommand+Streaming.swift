@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HMMKit
+import HMMKitFileSystem
 
 extension HMMFitCommand {
     /// What determines the result of a streaming fit; a checkpoint resumes only under the same.

@@ -102,8 +102,7 @@ struct ModelOptions: ParsableArguments {
         configuration.features.normalization = cmvn
         configuration.stateCount = states
         configuration.componentsPerState = mixtures
-        configuration.topology = topology.rawValue
-        configuration.maximumJump = maxJump
+        configuration.topology = topology.markovTopology(maximumJump: maxJump)
         configuration.iterations = iterations
         configuration.initialization = initialization
         configuration.splitMixtures = splitMixtures

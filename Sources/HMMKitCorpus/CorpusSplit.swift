@@ -25,12 +25,14 @@ extension LabelledCorpus {
     /// the same split on every machine and Swift version.
     ///
     /// A fraction split is stratified: each label's entries are put in natural order of path,
-    /// shuffled by Fisher–Yates with a ``SplitMix64`` seeded by `seed` and the label's name
+    /// shuffled by Fisher–Yates with a ``/HMMKitNumerics/SplitMix64`` seeded by `seed` and the label's name
     /// (FNV-1a), and the first `round(fraction × n)` test, clamped so that a label with n ≥ 2
     /// entries has at least one in each part (a label with one entry trains). Seeding per label
     /// keeps a label's split unchanged when other labels are added or removed.
     ///
-    /// - Parameter seed: the fraction split's seed (ignored by the other kinds).
+    /// - Parameters:
+    ///   - specification: how to split: by take, by speaker, or a seeded fraction per label.
+    ///   - seed: the fraction split's seed (ignored by the other kinds).
     /// - Throws: ``CorpusError`` listing every problem: entries without a take (take split),
     ///   speakers not in the corpus (speaker split), an empty part, a label with test entries
     ///   and no training entry.

@@ -99,6 +99,7 @@ public struct CorpusArgumentError: Error, Sendable, Equatable, CustomStringConve
     /// What is wrong with it.
     public var reason: String
 
+    /// An error for `argument` (the text as given), saying what is wrong with it.
     public init(argument: String, reason: String) {
         self.argument = argument
         self.reason = reason

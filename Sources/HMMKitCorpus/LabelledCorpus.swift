@@ -5,7 +5,7 @@ import Foundation
 #endif
 
 /// A set of labelled recordings, checked and ready to train or test on: at least one entry,
-/// every entry with a non-empty label, and (after ``load(_:selection:options:)``) every file an
+/// every entry with a non-empty label, and (after ``load(_:selection:options:origin:)``) every file an
 /// audio file that opens.
 ///
 /// A value: selecting and splitting make new corpora and never touch the files.
@@ -41,13 +41,13 @@ public struct LabelledCorpus: Sendable, Equatable {
     /// The entries of each label, in corpus order.
     public var entriesByLabel: [String: [CorpusEntry]] { Dictionary(grouping: entries, by: \.label) }
 
-    /// The entries `selection` keeps (no checks; ``load(_:selection:options:)`` also reports names
+    /// The entries `selection` keeps (no checks; ``load(_:selection:options:origin:)`` also reports names
     /// that match nothing).
     public func selecting(_ selection: CorpusSelection) -> LabelledCorpus {
         LabelledCorpus(entries: entries.filter(selection.accepts), origin: origin, skipped: skipped)
     }
 
-    /// ``CorpusSource/parse(path:)`` then ``load(_:selection:options:)``: the corpus at `path`.
+    /// ``CorpusSource/parse(path:)`` then ``load(_:selection:options:origin:)``: the corpus at `path`.
     public static func load(path: String, selection: CorpusSelection = CorpusSelection(),
                             options: CorpusLoadOptions = CorpusLoadOptions()) throws(CorpusError) -> LabelledCorpus {
         try load(CorpusSource.parse(path: path), selection: selection, options: options, origin: path)
@@ -62,7 +62,11 @@ public struct LabelledCorpus: Sendable, Equatable {
     /// ``CorpusLoadOptions/minimumDuration``) with ``CorpusLoadOptions/audioCheck``; then the set:
     /// no entries, a label whose files all failed, fewer labels than ``CorpusLoadOptions/minimumLabelCount``.
     ///
-    /// - Parameter origin: the path to name in messages (default: the source's path).
+    /// - Parameters:
+    ///   - source: where the entries come from: a folder, a manifest or a list of files.
+    ///   - selection: which labels, speakers and takes to keep (default: all).
+    ///   - options: the checks and what to do with a bad file.
+    ///   - origin: the path to name in messages (default: the source's path).
     /// - Throws: ``CorpusError`` listing every problem. With ``CorpusLoadOptions/BadFilePolicy/skip``,
     ///   problems of single entries drop those entries instead (they are kept in ``skipped``) and
     ///   only problems of the source or the set throw.
@@ -119,11 +123,11 @@ public struct CorpusLoadOptions: Sendable, Equatable {
     public enum AudioCheck: Sendable, Equatable {
         /// Only that the file exists (`stat`): the fastest, for corpora checked before.
         case existence
-        /// Open the file with libsndfile and read its header (``AudioDecoder/info(url:)``): catches
+        /// Open the file with libsndfile and read its header (``/HMMKitAudio/AudioDecoder/info(url:)``): catches
         /// missing, non-audio, damaged-header and empty files, and gives each entry its duration
-        /// and sample rate. The default: about 20 µs a file.
+        /// and sample rate. The default: a header read costs little next to decoding the file.
         case header
-        /// Decode every sample (``AudioDecoder/read(url:scale:acceptingTruncatedData:)``): also
+        /// Decode every sample (``/HMMKitAudio/AudioDecoder/read(url:scale:acceptingTruncatedData:)``): also
         /// catches truncated files and NaN samples, at the cost of reading all the audio once more.
         case decode
     }

@@ -8,14 +8,16 @@ import HMMKitTraining
 public enum MPISupport {
     /// True when built with the `MPI` package trait (`MPICommunicator` exists).
     #if MPI
+    /// True: this build has the `MPI` trait.
     public static let isAvailable = true
     #else
+    /// False: this build has no `MPI` trait.
     public static let isAvailable = false
     #endif
 
     /// Starts MPI (``MPICommunicator/start()``) and returns the world with the function that ends
     /// MPI (call it once, after the last collective call).
-    /// - Throws: ``TrainingError/communication(_:)`` when MPI cannot start or this build has no MPI.
+    /// - Throws: ``/HMMKitTraining/TrainingError/communication(_:)`` when MPI cannot start or this build has no MPI.
     public static func startWorld() throws(TrainingError) -> (communicator: any TrainingCommunicator, finish: @Sendable () -> Void) {
         #if MPI
         let world = try MPICommunicator.start()
@@ -31,14 +33,16 @@ import CMPI
 import Foundation
 import Synchronization
 
-/// `MPI_COMM_WORLD` as a ``TrainingCommunicator``: the processes `mpirun` (or `srun`) started.
+/// `MPI_COMM_WORLD` as a ``/HMMKitTraining/TrainingCommunicator``: the processes `mpirun` (or `srun`) started.
 ///
 /// One per process: ``start()`` calls `MPI_Init_thread` (funnelled: only the thread that
 /// started MPI calls it; HMMKit's reader and worker threads never do), ``finish()`` calls
 /// `MPI_Finalize`. Every MPI error aborts the job (OpenMPI's default handler), so no rank is
 /// left waiting in a collective call.
 public final class MPICommunicator: TrainingCommunicator, @unchecked Sendable {
+    /// This process's rank in `MPI_COMM_WORLD` (`MPI_Comm_rank`), 0 ..< ``size``.
     public let rank: Int
+    /// The number of processes in `MPI_COMM_WORLD` (`MPI_Comm_size`).
     public let size: Int
     private static let started = Mutex(false)
 
@@ -48,7 +52,7 @@ public final class MPICommunicator: TrainingCommunicator, @unchecked Sendable {
     }
 
     /// Starts MPI in this process (`MPI_Init_thread` with `MPI_THREAD_FUNNELED`).
-    /// - Throws: ``TrainingError/communication(_:)`` if MPI cannot start or was started before.
+    /// - Throws: ``/HMMKitTraining/TrainingError/communication(_:)`` if MPI cannot start or was started before.
     public static func start() throws(TrainingError) -> MPICommunicator {
         let already = started.withLock { value -> Bool in
             defer { value = true }

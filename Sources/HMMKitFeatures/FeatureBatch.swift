@@ -40,7 +40,7 @@ public struct BatchSummary: Sendable {
 /// ``MFCCExtractor`` (FFT, DCT and buffers). Every file's features depend only on the file,
 /// the configuration and its position in the list (which seeds dither), so results are the same
 /// whatever the thread count. Audio at another rate than the configuration's is resampled with
-/// libsoxr (``Resampler``, high quality); several channels are averaged.
+/// libsoxr (``/HMMKitAudio/Resampler``, high quality); several channels are averaged.
 public struct FeatureBatch<Scalar: MatrixScalar>: Sendable {
     /// The front end.
     public let configuration: FeatureConfiguration

@@ -1,27 +1,27 @@
 import HMMKitNumerics
 
 extension FeatureConfiguration {
-    /// Checks every field against its valid range and ``InputLimits`` before anything is sized
+    /// Checks every field against its valid range and ``/HMMKitNumerics/InputLimits`` before anything is sized
     /// from it; a configuration decoded from a file or built from options must pass this first.
     ///
     /// The ranges (all checked without forming an `Int` from an unchecked `Double`):
-    /// - `sampleRate`: finite, > 0, ≤ ``InputLimits/maximumSampleRate``.
-    /// - `inputScale`: ``InputLimits/minimumInputScale`` … ``InputLimits/maximumInputScale``.
-    /// - `frameLength`, `frameShift`: 1 … ``InputLimits/maximumFrameLength`` samples, given in
+    /// - `sampleRate`: finite, > 0, ≤ ``/HMMKitNumerics/InputLimits/maximumSampleRate``.
+    /// - `inputScale`: ``/HMMKitNumerics/InputLimits/minimumInputScale`` … ``/HMMKitNumerics/InputLimits/maximumInputScale``.
+    /// - `frameLength`, `frameShift`: 1 … ``/HMMKitNumerics/InputLimits/maximumFrameLength`` samples, given in
     ///   samples or in finite positive milliseconds (converted at `sampleRate`).
-    /// - `dither`: 0 … ``InputLimits/maximumDither``; `preemphasis`: 0 … 1.
-    /// - `fftSize`: at least the frame length, at most ``InputLimits/maximumFFTSize`` (at most
-    ///   ``InputLimits/maximumNonPowerOfTwoFFTSize`` when not a power of two).
-    /// - `melBinCount`: 1 … ``InputLimits/maximumMelBinCount``; `cepstrumCount`: 1 … `melBinCount`.
+    /// - `dither`: 0 … ``/HMMKitNumerics/InputLimits/maximumDither``; `preemphasis`: 0 … 1.
+    /// - `fftSize`: at least the frame length, at most ``/HMMKitNumerics/InputLimits/maximumFFTSize`` (at most
+    ///   ``/HMMKitNumerics/InputLimits/maximumNonPowerOfTwoFFTSize`` when not a power of two).
+    /// - `melBinCount`: 1 … ``/HMMKitNumerics/InputLimits/maximumMelBinCount``; `cepstrumCount`: 1 … `melBinCount`.
     /// - `lowFrequency` ≥ 0 and `highFrequency` finite, with 0 ≤ low < high ≤ Nyquist once a
     ///   non-positive high frequency is taken as an offset from Nyquist.
-    /// - `vtlnWarp`: factor in ``InputLimits/vtlnWarpFactors``, finite cut-offs, and for a factor
+    /// - `vtlnWarp`: factor in ``/HMMKitNumerics/InputLimits/vtlnWarpFactors``, finite cut-offs, and for a factor
     ///   other than 1 cut-offs strictly inside the filter range (``VTLNWarp``).
-    /// - `logarithm`: floor (or `amin`) in ``InputLimits/logarithmFloors``; `topDB` finite, ≥ 0.
-    /// - `lifter`: L in ``InputLimits/lifterCoefficients``.
+    /// - `logarithm`: floor (or `amin`) in ``/HMMKitNumerics/InputLimits/logarithmFloors``; `topDB` finite, ≥ 0.
+    /// - `lifter`: L in ``/HMMKitNumerics/InputLimits/lifterCoefficients``.
     /// - `energy`: floor finite, ≥ 0.
-    /// - `deltas`: regression window 1 … ``InputLimits/maximumDeltaWindow``; Savitzky-Golay width
-    ///   odd, 3 … 2·``InputLimits/maximumDeltaWindow`` + 1. `deltaOrder`: 0, 1 or 2.
+    /// - `deltas`: regression window 1 … ``/HMMKitNumerics/InputLimits/maximumDeltaWindow``; Savitzky-Golay width
+    ///   odd, 3 … 2·``/HMMKitNumerics/InputLimits/maximumDeltaWindow`` + 1. `deltaOrder`: 0, 1 or 2.
     ///
     /// Every problem is reported at once.
     /// - Throws: ``FeatureError/invalidConfiguration(_:)`` naming each field and its value.
@@ -133,7 +133,7 @@ extension FeatureConfiguration {
         }
     }
 
-    /// `size` in samples when it lies in 1…``InputLimits/maximumFrameLength``; otherwise nil,
+    /// `size` in samples when it lies in 1…``/HMMKitNumerics/InputLimits/maximumFrameLength``; otherwise nil,
     /// with a message naming `field` appended to `problems`. The milliseconds are converted in
     /// `Double` and range-checked before an `Int` is formed.
     private static func checkedSamples(_ size: FrameSize, field: String, rate: Double, problems: inout [String]) -> Int? {
@@ -178,11 +178,11 @@ extension FeatureConfiguration {
 
 extension FeatureConfiguration {
     /// The largest sample magnitude (full scale ±1.0) this configuration computes features from:
-    /// ``InputLimits/maximumScaledAmplitude`` / ``inputScale``.
+    /// ``/HMMKitNumerics/InputLimits/maximumScaledAmplitude`` / ``inputScale``.
     public var maximumSampleMagnitude: Double { InputLimits.maximumScaledAmplitude / inputScale }
 
     /// Checks that every sample is finite and at most ``maximumSampleMagnitude`` in magnitude, in
-    /// one pass. Louder samples are refused, not clipped: the bounds in ``InputLimits`` that keep
+    /// one pass. Louder samples are refused, not clipped: the bounds in ``/HMMKitNumerics/InputLimits`` that keep
     /// energies and spectra finite assume it.
     /// - Throws: ``FeatureError/nonFiniteSamples(source:index:)`` or
     ///   ``FeatureError/sampleOutOfRange(source:index:value:inputScale:)`` for the first bad sample.

@@ -1,6 +1,6 @@
 /// Every knob of the MFCC front end, with the defaults of Kaldi's `compute-mfcc-feats` unless
-/// a comment says otherwise. The three presets (``FeatureConfiguration/kaldi``,
-/// ``FeatureConfiguration/librosa``, ``FeatureConfiguration/psf``) set them to reproduce each
+/// a comment says otherwise. The three presets (``FeatureConfiguration/kaldi(sampleRate:)``,
+/// ``FeatureConfiguration/librosa(sampleRate:)``, ``FeatureConfiguration/psf(sampleRate:)``) set them to reproduce each
 /// reference tool; see FeaturePresets.swift for the exact parameters.
 ///
 /// The configuration is saved with every model, so recognition always runs the front end the
@@ -97,7 +97,10 @@ public struct FeatureConfiguration: Codable, Sendable, Equatable {
 
 /// A duration given in milliseconds or in samples.
 public enum FrameSize: Codable, Sendable, Equatable {
+    /// A duration in milliseconds, rounded to whole samples at the sample rate (Kaldi's
+    /// `frame-length`, `frame-shift`).
     case milliseconds(Double)
+    /// A number of samples (librosa's `n_fft`, `hop_length`).
     case samples(Int)
 
     /// The length in samples at `sampleRate` (Kaldi rounds `rate · ms / 1000` to the nearest
@@ -131,7 +134,9 @@ public enum EdgeHandling: String, Codable, Sendable, CaseIterable {
 
 /// Where pre-emphasis is applied.
 public enum PreemphasisScope: String, Codable, Sendable {
+    /// To each frame, after its DC offset is removed (Kaldi).
     case perFrame
+    /// Once to the whole signal before framing (python_speech_features).
     case signal
 }
 
@@ -161,7 +166,9 @@ public enum FFTSize: Codable, Sendable, Equatable {
 
 /// The spectrum fed to the filterbank.
 public enum SpectrumKind: String, Codable, Sendable {
+    /// `|X(f)|²` (Kaldi, librosa's default `power=2`).
     case power
+    /// `|X(f)|`.
     case magnitude
 }
 
@@ -188,6 +195,7 @@ public enum MelScale: String, Codable, Sendable {
 
 /// Scaling of each filter.
 public enum FilterNormalization: String, Codable, Sendable {
+    /// Triangles of peak 1 (HTK, Kaldi, python_speech_features).
     case none
     /// Slaney: each triangle scaled by `2 / (f_right − f_left)`, so that filters have equal area.
     case slaneyArea
@@ -205,12 +213,15 @@ public enum LogCompression: Codable, Sendable, Equatable {
 
 /// DCT-II scaling.
 public enum DCTNormalization: String, Codable, Sendable {
+    /// Orthonormal rows (SciPy's `norm='ortho'`), as all three presets use.
     case orthonormal
+    /// `2 Σ x[n] cos(…)`, unscaled (SciPy's default, FFTW's `REDFT10`).
     case none
 }
 
 /// Cepstral liftering, `c[n] ← c[n]·(1 + (L/2)·sin(π·(n + offset)/L))`.
 public enum Lifter: Codable, Sendable, Equatable {
+    /// No liftering (librosa).
     case none
     /// HTK / Kaldi / python_speech_features: `1 + (L/2)·sin(πn/L)`.
     case htk(Double)
@@ -252,6 +263,7 @@ public enum DeltaStyle: Codable, Sendable, Equatable {
 
 /// Cepstral mean and variance normalisation.
 public enum CepstralNormalization: String, Codable, Sendable, CaseIterable {
+    /// Features as computed.
     case none
     /// Subtract the utterance's mean of every dimension.
     case utteranceMean

@@ -7,7 +7,7 @@ public enum FeatureError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The samples contain NaN or an infinity.
     case nonFiniteSamples(source: String, index: Int)
     /// A sample times the configuration's input scale exceeds
-    /// ``InputLimits/maximumScaledAmplitude``: the energies and spectra of such audio would
+    /// ``/HMMKitNumerics/InputLimits/maximumScaledAmplitude``: the energies and spectra of such audio would
     /// overflow, so it is refused rather than clipped. `index` counts samples of the file (mono)
     /// from 0; `value` is the sample as read (full scale ±1.0).
     case sampleOutOfRange(source: String, index: Int, value: Double, inputScale: Double)

@@ -71,7 +71,12 @@ extension FeatureConfiguration {
 
     /// A named preset.
     public enum Preset: String, Codable, Sendable, CaseIterable {
-        case kaldi, librosa, psf
+        /// Kaldi's `compute-mfcc-feats` + `add-deltas` (``FeatureConfiguration/kaldi(sampleRate:)``).
+        case kaldi
+        /// librosa's `feature.mfcc` + `feature.delta` (``FeatureConfiguration/librosa(sampleRate:)``).
+        case librosa
+        /// python_speech_features' `mfcc` + `delta` (``FeatureConfiguration/psf(sampleRate:)``).
+        case psf
 
         /// The preset's configuration at `sampleRate`.
         public func configuration(sampleRate: Double) -> FeatureConfiguration {

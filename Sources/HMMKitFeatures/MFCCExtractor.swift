@@ -7,14 +7,14 @@ import RealModule
 /// make one per worker (``FeatureBatch`` does). Work per frame allocates nothing.
 /// The pipeline, in order: scale → dither → [signal pre-emphasis] → frames → DC removal →
 /// [raw energy] → [frame pre-emphasis] → window → [windowed energy] → FFT
-/// (``RealFourierTransform``) → power/magnitude → mel filterbank → log → [dB floor over the
-/// utterance] → DCT-II (``DiscreteCosineTransform``) → lifter → [energy in c0] → deltas → CMVN.
+/// (``/HMMKitNumerics/RealFourierTransform``) → power/magnitude → mel filterbank → log → [dB floor over the
+/// utterance] → DCT-II (``/HMMKitNumerics/DiscreteCosineTransform``) → lifter → [energy in c0] → deltas → CMVN.
 ///
 /// What is clipped, as in Kaldi: the logarithm is taken of `max(energy, floor)` for every mel
 /// energy (``LogCompression``'s floor or `amin`) and for the frame energy, and the log energy is
 /// raised to `log(energy floor)` when one is set (``EnergyCoefficient``); CMVN only centres a
 /// column whose deviation is 0 or too small to divide by. Nothing else is clipped: samples whose
-/// magnitude times ``FeatureConfiguration/inputScale`` exceeds ``InputLimits/maximumScaledAmplitude``
+/// magnitude times ``FeatureConfiguration/inputScale`` exceeds ``/HMMKitNumerics/InputLimits/maximumScaledAmplitude``
 /// are refused (``FeatureError/sampleOutOfRange(source:index:value:inputScale:)``), which with the
 /// limits on frame and FFT length keeps every energy and spectrum finite even in `Float`; and a
 /// result holding NaN or an infinity is refused rather than returned.

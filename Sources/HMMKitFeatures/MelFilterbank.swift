@@ -127,7 +127,7 @@ public struct MelFilterbank: Sendable, Equatable {
     }
 
     /// The filters as a dense `[filterCount × binCount]` matrix.
-    public var denseMatrix: Matrix<Double> {
+    package var denseMatrix: Matrix<Double> {
         var matrix = Matrix<Double>(rowCount: filterCount, columnCount: binCount)
         for filter in 0..<filterCount {
             for (offset, index) in (weightOffsets[filter]..<weightOffsets[filter + 1]).enumerated() {

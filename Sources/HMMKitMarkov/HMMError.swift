@@ -30,6 +30,3 @@ public enum HMMError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 }
-
-/// The name this error had before GMM emissions arrived.
-public typealias GaussianHMMError = HMMError

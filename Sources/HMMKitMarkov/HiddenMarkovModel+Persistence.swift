@@ -1,4 +1,5 @@
 import Foundation
+import HMMKitFileSystem
 import HMMKitMatrixFiles
 import HMMKitMixtures
 import HMMKitNumerics

@@ -9,8 +9,8 @@ import HMMKitNumerics
 /// sequences stacked in one `[N × D]` matrix and the frame count of each in `lengths`; every
 /// method also takes an array of sequences.
 ///
-/// ``GaussianHMM`` and ``GMMHMM`` name the Gaussian-mixture form: one mixture of M components
-/// per state (M = 1 for a Gaussian HMM).
+/// ``GMMHMM`` names the Gaussian-mixture form: one mixture of M components per state; the
+/// alias ``GaussianHMM`` names the same type for readers of hmmlearn (M = 1 by convention).
 public struct HiddenMarkovModel<Emissions: EmissionModel>: Sendable {
     public typealias Scalar = Emissions.Scalar
     /// Start and transition probabilities (hmmlearn's `startprob_`, `transmat_`).
@@ -45,7 +45,14 @@ public struct HiddenMarkovModel<Emissions: EmissionModel>: Sendable {
 
 /// An HMM whose states emit Gaussian mixtures (hmmlearn's `GMMHMM`).
 public typealias GMMHMM<Scalar: MatrixScalar> = HiddenMarkovModel<MixtureEmissions<Scalar>>
-/// An HMM with one Gaussian per state (hmmlearn's `GaussianHMM`): a ``GMMHMM`` with one component.
+/// hmmlearn's `GaussianHMM` (one Gaussian per state), under its hmmlearn name.
+///
+/// An alias, not a distinct type: `GaussianHMM<S>` and `GMMHMM<S>` are the same type,
+/// `HiddenMarkovModel<MixtureEmissions<S>>`, and everything that takes one takes the other. A
+/// Gaussian HMM is the one-component case, which ``HiddenMarkovModel/init(chain:means:covariances:backend:)``
+/// builds and ``HMMTrainer`` trains with `componentsPerState: 1`; the type does not enforce it
+/// (a split grows it into a mixture), so code that needs one Gaussian per state checks
+/// ``MixtureEmissions/componentsPerState``.
 public typealias GaussianHMM<Scalar: MatrixScalar> = HiddenMarkovModel<MixtureEmissions<Scalar>>
 
 extension HiddenMarkovModel {

@@ -1,38 +1,28 @@
-// The POSIX calls of the module: reading a whole file with errors that say why it could not be
-// read, and atomic writes (through HMMKitFileSystem).
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+// The module's file reads and writes: ``AtomicFile`` (HMMKitFileSystem), with its failures as
+// ``MatrixFileError``s.
 import HMMKitFileSystem
 
 enum FileAccess {
     /// The first `limit` bytes of the file at `path` (all of it when `limit` is `nil`) and the
-    /// file's size, or the error that names why it could not be read. Named pipes, sockets,
-    /// devices and folders are refused before they are opened (``FileSystem/openForReading(_:)``).
+    /// file's size (``AtomicFile/read(_:limit:)``).
     static func readFile(_ path: String, limit: Int? = nil) throws(MatrixFileError) -> (bytes: [UInt8], fileSize: Int) {
-        switch FileSystem.readFile(path, limit: limit) {
-        case .success(let read): return read
-        case .failure(.missing): throw .fileNotFound(file: path)
-        case .failure(.notRegularFile(let kind)): throw .notRegularFile(file: path, kind: kind)
-        case .failure(.unreadable(let reason)): throw .unreadable(file: path, reason: reason)
-        }
+        do { return try AtomicFile.read(path, limit: limit) } catch { throw MatrixFileError(error) }
     }
 
-    /// Writes `chunks` to `path` atomically (``FileSystem/writeAtomically(_:to:durable:)``); with
-    /// `durable: false` the `fsync`s are skipped (for bulk outputs that can be recomputed).
+    /// Writes `chunks` to `path` atomically (``AtomicFile/write(_:to:durable:)``).
     static func writeAtomically(_ chunks: [UnsafeRawBufferPointer], to path: String, durable: Bool = true) throws(MatrixFileError) {
-        if let reason = FileSystem.writeAtomically(chunks, to: path, durable: durable) {
-            throw .cannotWrite(file: path, reason: reason)
-        }
+        do { try AtomicFile.write(chunks, to: path, durable: durable) } catch { throw MatrixFileError(error) }
     }
+}
 
-    /// `strerror(3)` of `code`.
-    static func describe(errno code: Int32) -> String {
-        guard let text = strerror(code) else { return "errno \(code)" }
-        return String(cString: text)
+extension MatrixFileError {
+    /// The matrix-file error of a failed whole-file read or write.
+    package init(_ failure: FileAccessError) {
+        switch failure {
+        case let .fileNotFound(file): self = .fileNotFound(file: file)
+        case let .unreadable(file, reason): self = .unreadable(file: file, reason: reason)
+        case let .notRegularFile(file, kind): self = .notRegularFile(file: file, kind: kind)
+        case let .cannotWrite(file, reason): self = .cannotWrite(file: file, reason: reason)
+        }
     }
 }

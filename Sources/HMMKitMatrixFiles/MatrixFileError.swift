@@ -1,3 +1,4 @@
+import HMMKitFileSystem
 import HMMKitNumerics
 
 /// Failures reading or writing a matrix file: each names the file, the problem, and what to do.
@@ -97,21 +98,4 @@ public enum MatrixFileError: Error, Equatable, Sendable, CustomStringConvertible
 extension Precision {
     /// `"float32 ('<f4')"` or `"float64 ('<f8')"`.
     var numPyName: String { self == .single ? "float32 ('<f4')" : "float64 ('<f8')" }
-}
-
-/// The wording of the file-system failures that ``MatrixFileError`` and ``KaldiArchiveError`` share.
-enum FileProblemText {
-    static func notFound(_ file: String) -> String { "\(file): no such file; check the path" }
-
-    static func unreadable(_ file: String, _ reason: String) -> String {
-        "\(file): cannot be read (\(reason)); check that it is a regular file you may read"
-    }
-
-    static func notRegularFile(_ file: String, _ kind: String) -> String {
-        "\(file): \(kind), not a regular file; HMMKit reads only regular files (copy the data into one first)"
-    }
-
-    static func cannotWrite(_ file: String, _ reason: String) -> String {
-        "\(file): cannot write (\(reason)); the file was left as it was"
-    }
 }

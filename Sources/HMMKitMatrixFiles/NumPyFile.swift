@@ -5,7 +5,7 @@ import Foundation
 #endif
 import HMMKitNumerics
 
-/// NumPy `.npy` files to and from ``Matrix``: the exchange format with numpy, librosa,
+/// NumPy `.npy` files to and from ``/HMMKitNumerics/Matrix``: the exchange format with numpy, librosa,
 /// python_speech_features and the reference scripts.
 ///
 /// - Writing produces format version 1.0, `'<f4'` for `Matrix<Float>` and `'<f8'` for
@@ -77,7 +77,7 @@ public enum NumPyFile {
         try outcome.get()
     }
 
-    /// The bytes of the `.npy` file ``write(_:to:)`` writes for `matrix`: the 1.0 header padded
+    /// The bytes of the `.npy` file ``write(_:to:durable:)`` writes for `matrix`: the 1.0 header padded
     /// to 64 bytes, then the elements row after row, little-endian.
     public static func encode<Scalar: MatrixScalar>(_ matrix: Matrix<Scalar>) -> [UInt8] {
         var bytes = NumPyHeader.encode(rows: matrix.rowCount, columns: matrix.columnCount, precision: Scalar.precision)

@@ -7,7 +7,12 @@ import CVectorMath
 import Foundation
 
 /// Whether a triangular matrix is stored below or above its diagonal.
-public enum Triangle: Sendable { case lower, upper }
+public enum Triangle: Sendable {
+    /// The lower triangle (row ≥ column) holds the matrix; LAPACK's and CBLAS's `'L'`.
+    case lower
+    /// The upper triangle (row ≤ column) holds the matrix; LAPACK's and CBLAS's `'U'`.
+    case upper
+}
 
 /// Which side of the unknown a triangular factor multiplies in a solve.
 public enum Side: Sendable {
@@ -46,7 +51,7 @@ enum AcceleratedKernels {
         // Tall products with a short k (the E-step's frames × dims · dims × components) are bound
         // by OpenBLAS's passes over C (beta-scaling, then load-add-store), not by arithmetic.
         // Running them on row blocks whose slice of C stays in the L2 cache makes those passes
-        // cache hits: 1.5–2× faster on 100,000 × 39 · 39 × 64 here (BENCHMARKS.md).
+        // cache hits (BENCHMARKS.md, "Linear algebra").
         let blockRows = rowBlock(n: n, k: k, scalarSize: MemoryLayout<S>.size)
         if m > 2 * blockRows {
             for start in stride(from: 0, to: m, by: blockRows) {
@@ -62,7 +67,7 @@ enum AcceleratedKernels {
     }
 
     /// Rows of C per block in ``gemm``: the blocks of C and A together fill about 256 KiB (half of
-    /// a typical L2; 64 KiB to 512 KiB measured within 10% of each other here), at least 64 rows;
+    /// a typical L2; the choice is not sensitive within a factor of two either way), at least 64 rows;
     /// products with a long k are compute-bound and run in one call.
     static func rowBlock(n: Int, k: Int, scalarSize: Int) -> Int {
         guard k <= 256 else { return Int.max / 4 }

@@ -9,15 +9,23 @@ public enum HMMKitVersion {
 public struct BackendReport: Codable, Sendable {
     /// One backend and whether its self-check agreed with the other backend.
     public struct Entry: Codable, Sendable {
+        /// The backend's name, as `--backend` takes it (`ComputeBackend.rawValue`).
         public var name: String
+        /// What the backend runs on: the C libraries, or the pure-Swift algorithms.
         public var implementation: String
     }
 
+    /// HMMKit's version (``HMMKitVersion/current``).
     public var version: String
+    /// Both backends, accelerated first.
     public var backends: [Entry]
+    /// OpenBLAS's build configuration (`openblas_get_config`).
     public var openBLASConfiguration: String
+    /// The kernel family OpenBLAS chose for this CPU (`openblas_get_corename`).
     public var openBLASCore: String
+    /// The threads each BLAS call may use (``BLASThreads/count``).
     public var blasThreads: Int
+    /// FFTW's version string (`fftw_version`).
     public var fftwVersion: String
     /// Largest relative difference between the backends over the self-check operations.
     public var largestRelativeDifference: Double

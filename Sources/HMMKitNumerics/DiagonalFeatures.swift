@@ -48,7 +48,7 @@ extension DiagonalFeatures {
     /// Whether the kernels take `components` components here (accelerated backend, AVX2 at
     /// least, the skinny products not switched off, k ≤ 16).
     package static func fusedKernelsApply(components k: Int, backend: ComputeBackend) -> Bool {
-        backend == .accelerated && SkinnyProducts.enabled && k >= 1 && k <= SkinnyProducts.limit
+        backend == .accelerated && KernelPolicy.current.runsSkinnyProducts && k >= 1 && k <= SkinnyProducts.limit
     }
 
     /// The scores `[x, x², 1] · weights` of `rows` frames (`[rows × d]`) against the columns of
@@ -58,7 +58,7 @@ extension DiagonalFeatures {
     @_specialize(where S == Double)
     package static func scores<S: MatrixScalar>(_ x: UnsafePointer<S>, rows: Int, dimension d: Int, weights: Matrix<S>,
                                                 into output: UnsafeMutablePointer<S>, backend: ComputeBackend,
-                                                bits: Int = SkinnyProducts.vectorBits) -> Bool {
+                                                bits: Int = KernelPolicy.current.skinnyProductBits) -> Bool {
         let k = weights.columnCount
         guard fusedKernelsApply(components: k, backend: backend), bits > 0, weights.rowCount == width(dimension: d) else {
             return false
@@ -85,7 +85,7 @@ extension DiagonalFeatures {
     package static func statistics<S: MatrixScalar>(_ x: UnsafePointer<S>, rows: Int, dimension d: Int,
                                                     responsibilities: UnsafePointer<S>, components k: Int,
                                                     into output: UnsafeMutablePointer<S>, outputStride: Int,
-                                                    backend: ComputeBackend, bits: Int = SkinnyProducts.vectorBits) -> Bool {
+                                                    backend: ComputeBackend, bits: Int = KernelPolicy.current.skinnyProductBits) -> Bool {
         guard fusedKernelsApply(components: k, backend: backend), bits > 0, outputStride >= width(dimension: d) else {
             return false
         }

@@ -193,7 +193,7 @@ extension Matrix: CustomStringConvertible {
 /// branch-free count that vectorises; the index is looked for only when a value is bad.
 public enum ValueScan {
     /// The index of the first element of `values` that is NaN or whose magnitude exceeds
-    /// `limit` (``Double/greatestFiniteMagnitude`` finds the first non-finite one); nil when none.
+    /// `limit` (`Double.greatestFiniteMagnitude` finds the first non-finite one); nil when none.
     @inlinable
     public static func firstBeyond<S: BinaryFloatingPoint>(_ values: UnsafeBufferPointer<S>, limit: S) -> Int? {
         var bad = 0

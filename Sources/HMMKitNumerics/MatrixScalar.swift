@@ -19,10 +19,12 @@ where Self.RawSignificand: FixedWidthInteger {
     static var precision: Precision { get }
 }
 
+/// Single precision: half the memory traffic of `Double`; statistics are still summed in `Double`.
 extension Float: MatrixScalar {
     @inlinable public static var precision: Precision { .single }
 }
 
+/// Double precision, the default of the trainers and of the reference comparisons.
 extension Double: MatrixScalar {
     @inlinable public static var precision: Precision { .double }
 }

@@ -3,13 +3,12 @@ import Foundation
 /// The two OpenBLAS settings that only the environment can give, because OpenBLAS reads them once,
 /// when the library loads, before any Swift code runs. An executable calls
 /// ``restartIfNeeded(oneBLASThread:)`` first thing; it sets what is missing and re-executes the
-/// process once (about 15 ms). `hmmkit` and the peer-comparison benchmark do.
+/// process once. `hmmkit` and the peer-comparison benchmark do.
 ///
 /// - `OPENBLAS_NUM_THREADS=1`: OpenBLAS starts its worker threads at load time, and they spin on
 ///   `sched_yield` for a while waiting for work. HMMKit runs its own workers on every core and
-///   uses one BLAS thread per call, so those spinning threads only steal cores (measured: about a
-///   third of a core over the first tenth of a second, a large share of a short
-///   `hmmkit features` run).
+///   uses one BLAS thread per call, so those spinning threads only steal cores, which matters
+///   most to short runs such as `hmmkit features`.
 /// - `OPENBLAS_CORETYPE`, only where OpenBLAS fell back to its generic SSE3 kernels on a CPU it
 ///   does not know (``BLASThreads/recommendedCoreType``).
 ///

@@ -1,45 +1,23 @@
 import CVectorMath
-import Foundation
 
 /// Full-covariance scoring and statistics straight from the frames, never storing the
 /// `[rows × W]` features (6.5 KB a frame at d = 39): CVectorMath's `quadratic_fused.c`, in Double,
 /// for at most 16 components, on the accelerated backend. Two instantiations of the same kernels:
-/// AVX2 + FMA (4 lanes) and AVX-512F (8 lanes), the widest this CPU runs by default. Their sums run
+/// AVX2 + FMA (4 lanes) and AVX-512F (8 lanes), as ``KernelPolicy`` says. Their sums run
 /// in an order fixed by the shapes and the width (never by threads); the widths differ from each
 /// other, and from the features path, in the last bits.
 extension QuadraticFeatures {
-    /// The kernel widths this CPU runs, in doubles: `[4, 8]` with AVX-512F, `[4]` with AVX2 + FMA,
-    /// else none (whatever the environment says; for tests that sweep them).
-    package static let availableKernelWidths: [Int] = {
-        let widest = Int(hmmkit_quadratic_vector_width())
-        return [4, 8].filter { $0 <= widest }
-    }()
-
-    /// The width the kernels run at: the widest available, unless the environment variable
-    /// `HMMKIT_FUSED_KERNELS` says `avx2` (4 lanes) or `0` (none: every full-covariance block
-    /// builds its features, for measuring that path); 0 when the skinny products are off
-    /// (`HMMKIT_SKINNY_PRODUCTS=0`, or no AVX2).
-    package static let kernelWidth: Int = {
-        guard SkinnyProducts.enabled, let widest = availableKernelWidths.last else { return 0 }
-        switch ProcessInfo.processInfo.environment["HMMKIT_FUSED_KERNELS"] {
-        case "0": return 0
-        case "avx2": return 4
-        default: return widest
-        }
-    }()
-
     /// Whether a training block (scored, then accumulated) should skip the features and use
     /// ``scores(_:rows:dimension:centre:weights:into:backend:width:)`` and
     /// ``statistics(_:rows:dimension:centre:responsibilities:components:into:outputStride:backend:width:)``:
     /// accelerated backend, Double, and the shapes where that measured faster than building the
     /// features and multiplying twice (BENCHMARKS.md, issue 5). Small dimensions make the features
     /// cheap and the kernels' padding costly; many components share one features matrix; few rows
-    /// leave the kernels' set-up unpaid. At d = 39, k = 5, 256 rows, per frame: 228 ns (8 lanes)
-    /// and 335 ns (4 lanes) against 405 ns for features and two products.
+    /// leave the kernels' set-up unpaid.
     package static func prefersFusedTraining<S: MatrixScalar>(_: S.Type, rows: Int, dimension d: Int, components k: Int,
                                                              backend: ComputeBackend) -> Bool {
         guard backend == .accelerated, S.precision == .double, k <= SkinnyProducts.limit else { return false }
-        switch kernelWidth {
+        switch KernelPolicy.current.fusedKernelLanes {
         case 8: return rows >= 16 && d >= 13 && (k <= 10 || d >= 24)
         case 4: return rows >= 32 && d >= 20 && k <= 10
         default: return false
@@ -49,13 +27,13 @@ extension QuadraticFeatures {
     /// The scores `features(x_r) · weights` of `rows` frames (`[rows × d]`) against the columns of
     /// `weights` (`[width × k]`), into `output` (row stride k), without storing the features
     /// (`hmmkit_quadratic_scores_d`): Double, k ≤ 16, accelerated backend only, `width` 4 or 8
-    /// lanes (one of ``availableKernelWidths``). Returns false (nothing done) when it does not
+    /// lanes (one of ``KernelPolicy/availableFusedKernelLanes``). Returns false (nothing done) when it does not
     /// apply; the caller then builds the features and multiplies.
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     package static func scores<S: MatrixScalar>(_ x: UnsafePointer<S>, rows: Int, dimension d: Int, centre: [S],
                                                 weights: Matrix<S>, into output: UnsafeMutablePointer<S>,
-                                                backend: ComputeBackend, width lanes: Int = kernelWidth) -> Bool {
+                                                backend: ComputeBackend, width lanes: Int = KernelPolicy.current.fusedKernelLanes) -> Bool {
         guard backend == .accelerated, lanes > 0, S.precision == .double, weights.columnCount <= SkinnyProducts.limit,
               weights.rowCount == width(dimension: d), centre.count == d
         else { return false }
@@ -81,7 +59,7 @@ extension QuadraticFeatures {
     package static func statistics<S: MatrixScalar>(_ x: UnsafePointer<S>, rows: Int, dimension d: Int, centre: [S],
                                                     responsibilities: UnsafePointer<S>, components k: Int,
                                                     into output: UnsafeMutablePointer<S>, outputStride: Int,
-                                                    backend: ComputeBackend, width lanes: Int = kernelWidth) -> Bool {
+                                                    backend: ComputeBackend, width lanes: Int = KernelPolicy.current.fusedKernelLanes) -> Bool {
         guard backend == .accelerated, lanes > 0, S.precision == .double, k >= 1, k <= SkinnyProducts.limit,
               centre.count == d, outputStride >= width(dimension: d)
         else { return false }

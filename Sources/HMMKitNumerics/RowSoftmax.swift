@@ -10,7 +10,7 @@ import RealModule
 /// ``ComputeBackend/reference``.
 ///
 /// The exponentials run four (Double) or eight (Float) at a time on SIMD vectors with
-/// ``FastExponential``'s polynomial (one generic implementation, ``SoftmaxLanes`` per precision), since the scalar loop does not vectorise (its sum is a
+/// ``FastExponential``'s polynomial (one generic implementation, `SoftmaxLanes` per precision), since the scalar loop does not vectorise (its sum is a
 /// floating-point reduction the compiler may not reorder). The lane sums make the result differ
 /// from a left-to-right sum in the last bits, but it is the same for the same row every time.
 public enum RowSoftmax {

@@ -1,5 +1,6 @@
 import Foundation
 import HMMKitFeatures
+import HMMKitFileSystem
 import HMMKitMarkov
 import HMMKitMatrixFiles
 import HMMKitMixtures

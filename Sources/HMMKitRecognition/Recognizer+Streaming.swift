@@ -144,7 +144,7 @@ extension Recognizer {
                                        options: StreamingRecognizerOptions, source: RecordingSequenceSource)
         throws(RecognizerError) -> EMDriver<ModelSet<GMMHMM<Double>>>
     {
-        let hmmTrainer = wordTrainer(configuration, topology: configuration.markovTopology, frames: 0)
+        let hmmTrainer = wordTrainer(configuration, topology: configuration.topology, frames: 0)
         let splits: [Int: Int]
         do { splits = try hmmTrainer.mixtureSplitSchedule() } catch { throw .configuration(["\(error)"]) }
         var trainer = EMDriver<ModelSet<GMMHMM<Double>>>(
@@ -168,13 +168,13 @@ extension Recognizer {
     /// (``RecognizerConfiguration/tolerancePerFrame`` × their frames), not before the last split.
     private static func initialWordModels(_ labels: [String], samples: inout [String: SequenceSample<Double>],
                                           configuration: RecognizerConfiguration) throws(RecognizerError) -> ModelSet<GMMHMM<Double>> {
-        let splits = (try? wordTrainer(configuration, topology: configuration.markovTopology, frames: 0).mixtureSplitSchedule()) ?? [:]
+        let splits = (try? wordTrainer(configuration, topology: configuration.topology, frames: 0).mixtureSplitSchedule()) ?? [:]
         var models: [GMMHMM<Double>] = []
         for label in labels {
             let (frames, lengths) = samples[label]!.takeStacked()
             samples[label] = nil
             do {
-                models.append(try wordTrainer(configuration, topology: configuration.markovTopology, frames: frames.rowCount)
+                models.append(try wordTrainer(configuration, topology: configuration.topology, frames: frames.rowCount)
                     .initialModel(frames, lengths: lengths))
             } catch { throw .model(label: label, error) }
         }
@@ -194,7 +194,7 @@ extension Recognizer {
         let settings = (try? encoder.encode(configuration)).map { Array($0) } ?? []
         let c = configuration
         return "hmmkit train; \(entries.count) recordings (listing \(ModelIdentity.hash(listing))); "
-            + "\(c.stateCount) states \(c.topology) jump \(c.maximumJump), \(c.componentsPerState) \(c.covarianceType.rawValue) "
+            + "\(c.stateCount) states \(c.topologyName) jump \(c.maximumJump), \(c.componentsPerState) \(c.covarianceType.rawValue) "
             + "components, \(c.iterations) iterations, seed \(c.seed) (configuration \(ModelIdentity.hash(settings))); "
             + "init-frames \(options.initialisationFrames); chunk-frames \(options.chunking.maximumFrames); backend \(options.backend)"
     }

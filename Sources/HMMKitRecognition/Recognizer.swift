@@ -120,7 +120,7 @@ public struct Recognizer: Sendable {
         let empty = TrainingUse.emptyLabels(labels, counts: counts)
         guard empty.isEmpty else { throw .corpus(report + empty) }
         let perLabel = sequences
-        let topology = configuration.markovTopology
+        let topology = configuration.topology
         let fits = Mutex<[Int: Result<HMMFit<MixtureEmissions<Double>>, HMMError>]>([:])
         let done = Atomic<Int>(0)
         let workers = max(1, min(threadCount, labels.count))
@@ -196,7 +196,7 @@ public struct Recognizer: Sendable {
 extension RecognizerConfiguration {
     /// The fewest frames a word model of this configuration can score.
     func minimumFrameCount() throws -> Int {
-        let chain = try HMMTrainer<Double>(stateCount: stateCount, topology: markovTopology).initialChain(lengths: [stateCount])
+        let chain = try HMMTrainer<Double>(stateCount: stateCount, topology: topology).initialChain(lengths: [stateCount])
         return chain.minimumFrameCount
     }
 }

@@ -20,10 +20,10 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
     public var features: FeatureConfiguration
     /// States per word model.
     public var stateCount: Int = 12
-    /// `"left-to-right"` (default) or `"ergodic"`.
-    public var topology: String = "left-to-right"
-    /// Left-to-right: the largest forward jump (0 = self-loop and next state only).
-    public var maximumJump: Int = 1
+    /// The Markov topology of every word model: ``MarkovTopology/leftToRight(maximumJump:)``
+    /// (default, with one skip) or ``MarkovTopology/ergodic``. A ``MarkovTopology/custom(_:)``
+    /// structure has no place in the recognizer file and is refused by ``problems()``.
+    public var topology: MarkovTopology = .leftToRight(maximumJump: 1)
     /// Gaussian components per state.
     public var componentsPerState: Int = 2
     /// Covariance structure of the components.
@@ -38,8 +38,8 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
     public var splitMixtures: Bool = true
     /// Variance floor as a fraction of each word's global variance (nil: none). 0.2 keeps every
     /// Gaussian at least a fifth as wide as the word's spread, so that the models stay tolerant of
-    /// voices they were not trained on (leave-one-speaker-out on FSDD: 1e-2 → 0.2 raised the mean
-    /// from 85.7 % to 86.2 % without VTLN and from 86.1 % to 87.3 % with it; 0.5 was too wide).
+    /// voices they were not trained on (chosen by leave-one-speaker-out on FSDD against 1e-2 and
+    /// 0.5: BENCHMARKS.md, "Isolated-word recognizer").
     public var varianceFloor: Double? = 0.2
     /// Speed perturbation factors of the training audio (Kaldi's 0.9 / 1.0 / 1.1 through soxr);
     /// empty or `[1]` trains on the audio as it is.
@@ -65,20 +65,16 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
         self.features = features
     }
 
-    /// The Markov topology of every word model.
-    public var markovTopology: MarkovTopology {
-        topology == "ergodic" ? .ergodic : .leftToRight(maximumJump: maximumJump)
-    }
-
     /// Checks the values; returns every problem at once, empty when usable.
     public func problems() -> [String] {
         var problems = features.problems().map { "front end: \($0)" }
         if stateCount < 1 { problems.append("states must be at least 1 (got \(stateCount))") }
         if componentsPerState < 1 { problems.append("mixtures must be at least 1 (got \(componentsPerState))") }
         if iterations < 1 { problems.append("iterations must be at least 1 (got \(iterations))") }
-        if maximumJump < 0 { problems.append("the maximum jump must be ≥ 0 (got \(maximumJump))") }
-        if topology != "left-to-right" && topology != "ergodic" {
-            problems.append("topology must be left-to-right or ergodic (got \(topology))")
+        switch topology {
+        case .ergodic: break
+        case .leftToRight(let jump): if jump < 0 { problems.append("the maximum jump must be ≥ 0 (got \(jump))") }
+        case .custom: problems.append("topology must be left-to-right or ergodic (got a custom structure)")
         }
         if let floor = varianceFloor, !(floor >= 0) { problems.append("the variance floor must be ≥ 0") }
         for factor in speedPerturbation where !(factor >= 0.5 && factor <= 2) {
@@ -90,5 +86,90 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
             problems.append("speaker adaptation (fMLLR) needs diagonal covariances (got \(covarianceType.rawValue))")
         }
         return problems
+    }
+}
+
+// The file form keeps the two fields recognizer files have always had, `"topology"`
+// (`"left-to-right"` or `"ergodic"`) and `"maximumJump"`, so that every file loads and a file
+// written now equals one written before the topology was an enum. An ergodic model ignores the
+// jump; it is written as the default, 1.
+extension RecognizerConfiguration {
+    private enum CodingKeys: String, CodingKey {
+        case features, stateCount, topology, maximumJump, componentsPerState, covarianceType, iterations, tolerancePerFrame,
+             initialization, splitMixtures, varianceFloor, speedPerturbation, seed, speakerNormalization, vtln, adaptation
+    }
+
+    /// The names of the topologies in a recognizer file and in messages.
+    private static let leftToRightName = "left-to-right", ergodicName = "ergodic"
+    /// The jump written for an ergodic model (the default left-to-right one).
+    private static let ergodicFileJump = 1
+
+    /// `"left-to-right"`, `"ergodic"` or `"custom"`: the topology as recognizer files and messages name it.
+    public var topologyName: String {
+        switch topology {
+        case .ergodic: return Self.ergodicName
+        case .leftToRight: return Self.leftToRightName
+        case .custom: return "custom"
+        }
+    }
+
+    /// The left-to-right topology's largest forward jump; for an ergodic model, which ignores
+    /// it, the default 1 (as recognizer files store it).
+    public var maximumJump: Int {
+        if case .leftToRight(let jump) = topology { return jump }
+        return Self.ergodicFileJump
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        features = try container.decode(FeatureConfiguration.self, forKey: .features)
+        stateCount = try container.decode(Int.self, forKey: .stateCount)
+        let name = try container.decode(String.self, forKey: .topology)
+        let jump = try container.decode(Int.self, forKey: .maximumJump)
+        switch name {
+        case Self.leftToRightName: topology = .leftToRight(maximumJump: jump)
+        case Self.ergodicName: topology = .ergodic
+        default:
+            throw DecodingError.dataCorruptedError(forKey: .topology, in: container,
+                                                   debugDescription: "topology is \"\(name)\"; it must be \"left-to-right\" or \"ergodic\"")
+        }
+        componentsPerState = try container.decode(Int.self, forKey: .componentsPerState)
+        covarianceType = try container.decode(CovarianceType.self, forKey: .covarianceType)
+        iterations = try container.decode(Int.self, forKey: .iterations)
+        tolerancePerFrame = try container.decode(Double.self, forKey: .tolerancePerFrame)
+        initialization = try container.decode(HMMInitialization.self, forKey: .initialization)
+        splitMixtures = try container.decode(Bool.self, forKey: .splitMixtures)
+        varianceFloor = try container.decodeIfPresent(Double.self, forKey: .varianceFloor)
+        speedPerturbation = try container.decode([Double].self, forKey: .speedPerturbation)
+        seed = try container.decode(UInt64.self, forKey: .seed)
+        speakerNormalization = try container.decode(Bool.self, forKey: .speakerNormalization)
+        vtln = try container.decodeIfPresent(VTLNOptions.self, forKey: .vtln)
+        adaptation = try container.decodeIfPresent(SpeakerAdaptationOptions.self, forKey: .adaptation)
+    }
+
+    /// - Throws: `EncodingError.invalidValue` for a ``MarkovTopology/custom(_:)`` topology.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        if case .custom = topology {
+            throw EncodingError.invalidValue(topology, EncodingError.Context(
+                codingPath: container.codingPath + [CodingKeys.topology],
+                debugDescription: "a recognizer stores a left-to-right or ergodic topology, not a custom structure"))
+        }
+        try container.encode(features, forKey: .features)
+        try container.encode(stateCount, forKey: .stateCount)
+        try container.encode(topologyName, forKey: .topology)
+        try container.encode(maximumJump, forKey: .maximumJump)
+        try container.encode(componentsPerState, forKey: .componentsPerState)
+        try container.encode(covarianceType, forKey: .covarianceType)
+        try container.encode(iterations, forKey: .iterations)
+        try container.encode(tolerancePerFrame, forKey: .tolerancePerFrame)
+        try container.encode(initialization, forKey: .initialization)
+        try container.encode(splitMixtures, forKey: .splitMixtures)
+        try container.encodeIfPresent(varianceFloor, forKey: .varianceFloor)
+        try container.encode(speedPerturbation, forKey: .speedPerturbation)
+        try container.encode(seed, forKey: .seed)
+        try container.encode(speakerNormalization, forKey: .speakerNormalization)
+        try container.encodeIfPresent(vtln, forKey: .vtln)
+        try container.encodeIfPresent(adaptation, forKey: .adaptation)
     }
 }

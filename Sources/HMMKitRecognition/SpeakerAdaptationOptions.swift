@@ -8,9 +8,8 @@
 /// two-pass fMLLR decoding). A speaker with fewer than ``minimumFrames`` frames is left
 /// unadapted: a full 39-dimensional transform has 1,560 parameters.
 ///
-/// Leave-one-speaker-out on FSDD (BENCHMARKS.md) rose from 86.25 % without adaptation to 89.85 %
-/// with 1 pass, 90.75 % (2), 91.45 % (3), 92.25 % (4), 92.8 % (6) and 92.45 % (8): each pass
-/// corrects answers that the next alignment then uses. 4 is the default.
+/// Each pass corrects answers that the next alignment then uses; the default of 4 passes was
+/// chosen by leave-one-speaker-out on FSDD (BENCHMARKS.md, "Speaker adaptation: fMLLR").
 public struct SpeakerAdaptationOptions: Codable, Sendable, Equatable {
     /// Rounds of align, estimate, recognize again.
     public var passes: Int

@@ -59,7 +59,7 @@ enum TrainingUse {
         let usable = features.copies.filter { $0.frames.rowCount >= minimumFrames }
         if usable.count < features.copies.count {
             reasons.append("\(entry.path): \(features.copies.map(\.frames.rowCount).min()!) frames, fewer than the \(minimumFrames) "
-                + "a \(configuration.stateCount)-state \(configuration.topology) model needs")
+                + "a \(configuration.stateCount)-state \(configuration.topologyName) model needs")
         }
         guard !reasons.isEmpty else { return (usable, nil) }
         return (usable, UnusableRecording(path: entry.path, line: entry.line, reasons: reasons, usableCopies: usable.count))

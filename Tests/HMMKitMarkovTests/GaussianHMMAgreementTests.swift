@@ -211,7 +211,7 @@ struct GaussianHMMErrorTests {
     @Test func badParametersAndDataThrow() throws {
         let chain = try Self.chain()
         let means = Matrix<Double>(rows: [[0, 0], [1, 1]])
-        #expect(throws: GaussianHMMError.self) {
+        #expect(throws: HMMError.self) {
             try GaussianHMM(chain: chain, means: Matrix(rows: [[0, 0]]), covariances: .diagonal(Matrix(rows: [[1, 1]])))
         }
         #expect(throws: HMMError.self) {
@@ -225,8 +225,8 @@ struct GaussianHMMErrorTests {
             #expect(state == 1)
         }
         let model = try GaussianHMM(chain: chain, means: means, covariances: .diagonal(Matrix(rows: [[1, 1], [1, 1]])))
-        #expect(throws: GaussianHMMError.self) { try model.score(Matrix(rowCount: 3, columnCount: 3), lengths: [3]) }
-        #expect(throws: GaussianHMMError.markov(.invalidLengths("lengths sum to 2 but the stacked matrix has 3 rows"))) {
+        #expect(throws: HMMError.self) { try model.score(Matrix(rowCount: 3, columnCount: 3), lengths: [3]) }
+        #expect(throws: HMMError.markov(.invalidLengths("lengths sum to 2 but the stacked matrix has 3 rows"))) {
             try model.score(Matrix(rowCount: 3, columnCount: 2), lengths: [2])
         }
     }

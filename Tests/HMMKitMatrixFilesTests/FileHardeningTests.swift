@@ -45,7 +45,7 @@ import Testing
             #expect(throws: KaldiArchiveError.notRegularFile(file: scp.path, kind: "a named pipe")) { try KaldiScript.read(from: scp) }
         }
         returnsPromptly(json.path) {
-            #expect(throws: MatrixFileError.notRegularFile(file: json.path, kind: "a named pipe")) { try AtomicFile.read(json) }
+            #expect(throws: FileAccessError.notRegularFile(file: json.path, kind: "a named pipe")) { try AtomicFile.read(json) }
         }
         #expect(MatrixFileError.notRegularFile(file: "p.npy", kind: "a named pipe").description
                 .hasPrefix("p.npy: a named pipe, not a regular file"))

@@ -23,7 +23,7 @@ struct FusedTrainingTests {
 
     @Test func theseShapesTakeThePath() {
         #expect(QuadraticFeatures.prefersFusedTraining(Double.self, rows: 64, dimension: 24, components: 4, backend: .accelerated)
-                    == (QuadraticFeatures.kernelWidth > 0))
+                    == (KernelPolicy.current.fusedKernelLanes > 0))
         #expect(!QuadraticFeatures.prefersFusedTraining(Double.self, rows: 64, dimension: 24, components: 4, backend: .reference))
         #expect(!QuadraticFeatures.prefersFusedTraining(Float.self, rows: 64, dimension: 24, components: 4, backend: .accelerated))
     }

@@ -43,7 +43,7 @@ struct QuadraticStatisticsTests {
     /// or nil when it did not run.
     private func fusedStatistics(_ x: Matrix<Double>, centre: [Double], gamma: Matrix<Double>,
                                  backend: ComputeBackend = .accelerated,
-                                 width lanes: Int = QuadraticFeatures.kernelWidth) -> Matrix<Double>? {
+                                 width lanes: Int = KernelPolicy.current.fusedKernelLanes) -> Matrix<Double>? {
         let d = x.columnCount, k = gamma.columnCount, width = QuadraticFeatures.width(dimension: d), stride = width + 3
         // NaN everywhere: the kernel overwrites the result (never reads it) and leaves the padding.
         var output = [Double](repeating: .nan, count: k * stride)
@@ -77,8 +77,8 @@ struct QuadraticStatisticsTests {
         let centre = [Double].random(count: shape.d, in: -0.5...0.5, using: &generator)
         let gamma = Matrix<Double>.random(rowCount: shape.rows, columnCount: shape.k, in: 0...1, using: &generator)
         let reference = try referenceStatistics(x, centre: centre, gamma: gamma)
-        #expect(QuadraticFeatures.availableKernelWidths.isEmpty == !RowSoftmax.acceleratedKernelAvailable)
-        for lanes in QuadraticFeatures.availableKernelWidths {
+        #expect(KernelPolicy.availableFusedKernelLanes.isEmpty == !RowSoftmax.acceleratedKernelAvailable)
+        for lanes in KernelPolicy.availableFusedKernelLanes {
             let label = "\(shape.testDescription), \(lanes) lanes"
             let fused = try #require(fusedStatistics(x, centre: centre, gamma: gamma, width: lanes), "\(label): the kernel runs")
             let error = relativeError(fused, reference)

@@ -23,8 +23,26 @@ let skinnyShapes: [ProductShape] =
 struct SkinnyProductTests {
     @Test func theKernelsRunOnThisMachine() {
         // The CI machines and this one have AVX2 + FMA; elsewhere the kernels are skipped, not broken.
-        #expect(SkinnyProducts.enabled == RowSoftmax.acceleratedKernelAvailable)
-        #expect(SkinnyProducts.availableVectorBits.isEmpty == !RowSoftmax.acceleratedKernelAvailable)
+        #expect(KernelPolicy.current.runsSkinnyProducts == RowSoftmax.acceleratedKernelAvailable)
+        #expect(KernelPolicy.availableSkinnyProductBits.isEmpty == !RowSoftmax.acceleratedKernelAvailable)
+    }
+
+    /// The environment variables of ``KernelPolicy``: `0` turns a kernel family off (the skinny
+    /// products' `0` also the fused kernels), `avx2` caps it at 256 bits / 4 lanes, anything else
+    /// leaves the widest this CPU runs.
+    @Test func kernelPolicyReadsTheEnvironment() {
+        let widestBits = KernelPolicy.availableSkinnyProductBits.last ?? 0
+        let widestLanes = widestBits > 0 ? KernelPolicy.availableFusedKernelLanes.last ?? 0 : 0
+        let defaults = KernelPolicy(environment: [:])
+        #expect(defaults.skinnyProductBits == widestBits && defaults.fusedKernelLanes == widestLanes)
+        #expect(KernelPolicy(environment: ["HMMKIT_SKINNY_PRODUCTS": "yes"]) == defaults)
+        let off = KernelPolicy(environment: ["HMMKIT_SKINNY_PRODUCTS": "0", "HMMKIT_FUSED_KERNELS": "avx2"])
+        #expect(off.skinnyProductBits == 0 && off.fusedKernelLanes == 0 && !off.runsSkinnyProducts)
+        let capped = KernelPolicy(environment: ["HMMKIT_SKINNY_PRODUCTS": "avx2", "HMMKIT_FUSED_KERNELS": "avx2"])
+        #expect(capped.skinnyProductBits == min(widestBits, 256) && capped.fusedKernelLanes == min(widestLanes, 4))
+        let unfused = KernelPolicy(environment: ["HMMKIT_FUSED_KERNELS": "0"])
+        #expect(unfused.skinnyProductBits == widestBits && unfused.fusedKernelLanes == 0)
+        #expect(off.description == "skinny products off, fused kernels off")
     }
 
     /// `A·B` (n small) and `Aᵀ·B` with the roles swapped (m small, the statistics' shape), from a
@@ -49,7 +67,7 @@ struct SkinnyProductTests {
             let label = "\(S.self) \(name) \(shape.testDescription)"
             let exact = naiveProduct(left, right, transposeA: transposeA)
             let rows = exact.rowCount, columns = exact.columnCount
-            #expect(ranSkinny(left, right, transposeA: transposeA) || !SkinnyProducts.enabled
+            #expect(ranSkinny(left, right, transposeA: transposeA) || !KernelPolicy.current.runsSkinnyProducts
                         || min(rows, columns) > SkinnyProducts.limit || (transposeA ? columns : left.columnCount) < SkinnyProducts.shortest,
                     "\(label): expected the skinny kernel to take this shape")
             var c = Matrix<S>(rowCount: rows, columnCount: columns, repeating: .nan)
@@ -65,7 +83,7 @@ struct SkinnyProductTests {
 
             // The shapes the kernels take (the small side ≤ 16 is shape.n here; the long side ≥ 8).
             guard (transposeA ? columns : left.columnCount) >= SkinnyProducts.shortest else { continue }
-            for bits in SkinnyProducts.availableVectorBits {
+            for bits in KernelPolicy.availableSkinnyProductBits {
                 var direct = Matrix<S>(rowCount: rows, columnCount: columns, repeating: .nan)
                 #expect(runSkinny(left, right, transposeA: transposeA, alpha: 1, beta: 0, into: &direct, bits: bits),
                         "\(label), \(bits) bits")
@@ -194,8 +212,8 @@ struct SkinnyProductTests {
             }
         }
         let exactScores = naiveProduct(features, weights), exactStatistics = naiveProduct(gamma, features, transposeA: true)
-        #expect(DiagonalFeatures.fusedKernelsApply(components: k, backend: .accelerated) == SkinnyProducts.enabled)
-        for bits in SkinnyProducts.availableVectorBits {
+        #expect(DiagonalFeatures.fusedKernelsApply(components: k, backend: .accelerated) == KernelPolicy.current.runsSkinnyProducts)
+        for bits in KernelPolicy.availableSkinnyProductBits {
             let label = "\(S.self) d = \(d), k = \(k), \(rows) rows, \(bits) bits"
             var scores = Matrix<S>(rowCount: rows, columnCount: k, repeating: .nan)
             let scored = x.withUnsafeElements { source in
@@ -255,8 +273,8 @@ struct SkinnyProductTests {
         }
         let exact = naiveProduct(features, weights)
         var scores = Matrix<Double>(rowCount: rows, columnCount: k, repeating: .nan)
-        #expect(QuadraticFeatures.availableKernelWidths.isEmpty == !SkinnyProducts.enabled)
-        for lanes in QuadraticFeatures.availableKernelWidths {
+        #expect(KernelPolicy.availableFusedKernelLanes.isEmpty == !KernelPolicy.current.runsSkinnyProducts)
+        for lanes in KernelPolicy.availableFusedKernelLanes {
             let done = x.withUnsafeElements { source in
                 scores.withUnsafeMutableElements { target in
                     QuadraticFeatures.scores(source.baseAddress!, rows: rows, dimension: d, centre: centre, weights: weights,

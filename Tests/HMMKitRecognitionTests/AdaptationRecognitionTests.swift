@@ -14,7 +14,7 @@ struct AdaptationRecognitionTests {
         var configuration = RecognizerConfiguration()
         configuration.stateCount = 5
         configuration.componentsPerState = 1
-        configuration.maximumJump = 0
+        configuration.topology = .leftToRight(maximumJump: 0)
         configuration.iterations = 5
         configuration.speedPerturbation = []
         configuration.vtln = nil

@@ -2,6 +2,7 @@ import Foundation
 import HMMKitAudio
 import HMMKitCorpus
 import HMMKitFeatures
+import HMMKitMarkov
 import HMMKitRecognition
 import HMMKitTestSupport
 import Testing
@@ -19,7 +20,7 @@ struct VTLNRecognitionTests {
         var configuration = RecognizerConfiguration()
         configuration.stateCount = 5
         configuration.componentsPerState = 1
-        configuration.maximumJump = 0
+        configuration.topology = .leftToRight(maximumJump: 0)
         configuration.iterations = 5
         configuration.speedPerturbation = []
         configuration.vtln = VTLNOptions(warpFactors: VTLNOptions.grid(from: 0.80, through: 1.20, step: step), trainingPasses: passes)
@@ -108,6 +109,29 @@ struct VTLNRecognitionTests {
         let written = try Data(contentsOf: folder.file("again.json"))
         let original = try Data(contentsOf: Self.fixtures.appendingPathComponent("recognizer-v1.json"))
         #expect(written == original, "a recognizer without VTLN is written byte for byte as before")
+    }
+
+    /// The topology is a ``MarkovTopology`` in memory and the two fields `"topology"` and
+    /// `"maximumJump"` in the file: an ergodic file loads whatever jump it holds (and is written
+    /// with the default, 1); an unknown name is refused, naming the field; a custom structure
+    /// cannot be written.
+    @Test func topologyKeepsItsFileForm() throws {
+        func decoded(topology: String, jump: Int) throws -> RecognizerConfiguration {
+            var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(RecognizerConfiguration())) as! [String: Any]
+            object["topology"] = topology
+            object["maximumJump"] = jump
+            return try JSONDecoder().decode(RecognizerConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
+        }
+        #expect(try decoded(topology: "left-to-right", jump: 2).topology == .leftToRight(maximumJump: 2))
+        let ergodic = try decoded(topology: "ergodic", jump: 3)
+        #expect(ergodic.topology == .ergodic && ergodic.maximumJump == 1 && ergodic.topologyName == "ergodic")
+        let written = try JSONSerialization.jsonObject(with: JSONEncoder().encode(ergodic)) as! [String: Any]
+        #expect(written["topology"] as? String == "ergodic" && written["maximumJump"] as? Int == 1)
+        #expect(throws: DecodingError.self) { try decoded(topology: "bakis", jump: 1) }
+        var custom = RecognizerConfiguration()
+        custom.topology = .custom(try MarkovTopology.ergodic.structure(stateCount: custom.stateCount))
+        #expect(throws: EncodingError.self) { try JSONEncoder().encode(custom) }
+        #expect(custom.problems() == ["topology must be left-to-right or ergodic (got a custom structure)"])
     }
 
     @Test func badVTLNOptionsAreListed() throws {

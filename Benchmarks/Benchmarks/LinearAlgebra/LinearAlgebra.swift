@@ -3,7 +3,7 @@
 // (one per full-covariance component), for both backends and both precisions, one BLAS thread;
 // and the HMM emission E-step's skinny products (a 290-frame block against 5 components: diagonal
 // features [290 × 79], full-covariance features [290 × 820]; scoring A·B and statistics γᵀ·F).
-// `HMMKIT_SKINNY_PRODUCTS=0` runs the skinny shapes through OpenBLAS for comparison.
+// `HMMKIT_SKINNY_PRODUCTS=0` runs the skinny shapes through OpenBLAS for comparison (see `KernelPolicy`).
 import Benchmark
 import HMMKit
 

@@ -1,3 +1,5 @@
+import HMMKitFileSystem
+
 /// Failures reading or writing Kaldi archives (`.ark`), script files (`.scp`) and read
 /// specifiers (`ark:…`, `scp:…`): each names the file, the entry's key and byte offset when there
 /// is one, the problem, and what to do.

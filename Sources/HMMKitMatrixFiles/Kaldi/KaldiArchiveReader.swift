@@ -40,8 +40,10 @@ public final class KaldiArchiveReader<Scalar: MatrixScalar> {
     static var maximumKeyLength: Int { 65_536 }
 
     /// Opens the archive at `url` (a file URL) for reading from its start.
-    /// - Parameter bufferSize: bytes read from the file at a time (1 MiB by default, at least 64;
-    ///   matrices larger than the buffer are read straight into their storage).
+    /// - Parameters:
+    ///   - url: the archive's file URL.
+    ///   - bufferSize: bytes read from the file at a time (1 MiB by default, at least 64;
+    ///     matrices larger than the buffer are read straight into their storage).
     /// - Throws: ``KaldiArchiveError/fileNotFound(file:)`` or ``KaldiArchiveError/unreadable(file:reason:)``.
     public init(url: URL, bufferSize: Int = 1 << 20) throws(KaldiArchiveError) {
         handle = try KaldiFileHandle(path: url.path(percentEncoded: false), bufferSize: bufferSize)

@@ -47,7 +47,7 @@ public enum KaldiWriteEncoding: String, Sendable, CaseIterable {
 /// two steps (archive, then script).
 ///
 /// Temporary files that a killed writer left behind are removed by the next write into the
-/// folder (``FileSystem/removeStaleTemporaryFiles(in:)``).
+/// folder (`FileSystem.removeStaleTemporaryFiles(in:)`).
 ///
 /// Memory stays at one matrix and a 1 MiB buffer whatever the archive's size.
 ///
@@ -82,6 +82,9 @@ public final class KaldiArchiveWriter<Scalar: MatrixScalar> {
 
     /// Starts an archive at `archive`, with a script file at `script` if given.
     /// - Parameters:
+    ///   - archive: the archive's file URL; it appears, complete, when ``finish()`` succeeds.
+    ///   - script: the script file (`.scp`) to write beside the archive, or nil for none.
+    ///   - encoding: binary (Kaldi's default) or text.
     ///   - archiveNameInScript: how script lines name the archive (default: the archive URL's
     ///     path). Kaldi writes the name exactly as given in the write specifier, so relative names
     ///     are read relative to the working directory of the reader.

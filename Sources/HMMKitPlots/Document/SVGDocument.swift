@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import HMMKitFileSystem
 
 /// A finished, standalone SVG 1.1 file: what every plot's ``SVGPlot/render()`` returns.
 ///
@@ -61,8 +62,8 @@ public struct SVGDocument: Sendable, Hashable {
     public func write(to url: URL) throws(PlotError) {
         guard url.isFileURL else { throw .cannotWrite(file: url.absoluteString, reason: "not a file URL") }
         let path = url.path(percentEncoded: false)
-        if let reason = AtomicFile.store(Array(svgText.utf8), at: path) {
-            throw .cannotWrite(file: path, reason: reason)
+        do { try AtomicFile.write(Array(svgText.utf8), to: path) } catch {
+            throw .cannotWrite(file: path, reason: error.reason)
         }
     }
 }

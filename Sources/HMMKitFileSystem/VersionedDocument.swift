@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Why a versioned JSON model file could not be read (the callers wrap it in their own error).
 package struct DocumentProblem: Error, CustomStringConvertible {
