@@ -4,14 +4,15 @@ import HMMKit
 import Synchronization
 
 extension GMMFit {
-    /// What determines the result of a streaming fit; a checkpoint resumes only under the same.
-    var configuration: String {
-        let parts: [String] = [
-            "gmm fit", "data \(data.joined(separator: " "))", "components \(components)", "covariance \(covariance.rawValue)",
-            "tolerance \(tolerance)", "init \(initialization.rawValue)", "reg-covar \(regCovar)",
-            "variance-floor \(varianceFloor)", "seed \(seed)", "precision \(precision.rawValue)",
-        ] + streaming.configurationParts(backend: engine.backend)
-        return parts.joined(separator: "; ")
+    /// What determines the result of a streaming fit; a checkpoint resumes only under an equal one.
+    var fingerprint: TrainingFingerprint {
+        let options: [String: String] = [
+            "components": "\(components)", "covariance": covariance.rawValue, "tolerance": "\(tolerance)",
+            "init": initialization.rawValue, "reg-covar": "\(regCovar)", "variance-floor": "\(varianceFloor)",
+            "seed": "\(seed)", "precision": precision.rawValue,
+        ]
+        return TrainingFingerprint(task: "gmm fit", data: data.joined(separator: " "),
+                                   options: options.merging(streaming.fingerprintOptions(backend: engine.backend)) { own, _ in own })
     }
 
     /// `gmm fit --stream` (and --mpi, --resume): EM over the frames streamed from disk, a
@@ -32,7 +33,7 @@ extension GMMFit {
                 updateOptions: options.update,
                 options: EMOptions(iterationCount: iterations, convergence: .meanLogLikelihoodChange(tolerance),
                                             threadCount: engine.threads, chunking: streaming.chunking, backend: engine.backend))
-            streaming.attach(&trainer, group: group, output: output, configuration: configuration)
+            streaming.attach(&trainer, group: group, output: output, fingerprint: fingerprint)
             if options.update.starvedComponents == .reseed {
                 trainer.afterUpdate = { previous, next, report throws(TrainingError) in
                     guard !report.starvedComponents.isEmpty else { return next }

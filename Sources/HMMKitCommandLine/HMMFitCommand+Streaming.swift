@@ -4,15 +4,15 @@ import HMMKit
 import HMMKitFileSystem
 
 extension HMMFitCommand {
-    /// What determines the result of a streaming fit; a checkpoint resumes only under the same.
-    var configuration: String {
-        let parts: [String] = [
-            "hmm fit", "data \(data.joined(separator: " "))", "states \(states)", "mixtures \(mixtures)",
-            "covariance \(covariance.rawValue)", "topology \(topology.rawValue)", "max-jump \(maxJump)",
-            "initialization \(initialization?.rawValue ?? "default")", "split-every \(splitEvery)", "tolerance \(tolerance)",
-            "variance-floor \(varianceFloor)", "seed \(seed)", "precision \(precision.rawValue)",
-        ] + streaming.configurationParts(backend: engine.backend)
-        return parts.joined(separator: "; ")
+    /// What determines the result of a streaming fit; a checkpoint resumes only under an equal one.
+    var fingerprint: TrainingFingerprint {
+        let options: [String: String] = [
+            "states": "\(states)", "mixtures": "\(mixtures)", "covariance": covariance.rawValue, "topology": topology.rawValue,
+            "max-jump": "\(maxJump)", "initialization": initialization?.rawValue ?? "default", "split-every": "\(splitEvery)",
+            "tolerance": "\(tolerance)", "variance-floor": "\(varianceFloor)", "seed": "\(seed)", "precision": precision.rawValue,
+        ]
+        return TrainingFingerprint(task: "hmm fit", data: data.joined(separator: " "),
+                                   options: options.merging(streaming.fingerprintOptions(backend: engine.backend)) { own, _ in own })
     }
 
     /// `hmm fit --stream` (and --mpi, --resume): Baum-Welch over the corpus streamed from disk,
@@ -27,7 +27,7 @@ extension HMMFitCommand {
             do throws(HMMError) { trainer = try hmmTrainer.driver() } catch { throw TrainingError.hmm(error) }
             trainer.options.chunking = streaming.chunking
             trainer.options.backend = engine.backend
-            streaming.attach(&trainer, group: group, output: output, configuration: configuration)
+            streaming.attach(&trainer, group: group, output: output, fingerprint: fingerprint)
             let start = try trainer.start(resuming: streaming.resume) { () throws(TrainingError) in
                 try initialModel(hmmTrainer, source: source, printer: printer)
             }

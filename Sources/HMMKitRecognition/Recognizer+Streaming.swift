@@ -153,7 +153,7 @@ extension Recognizer {
                                         threadCount: max(options.threadCount, 1), chunking: options.chunking, backend: options.backend))
         trainer.communicator = options.communicator
         trainer.checkpointURL = options.checkpointURL
-        trainer.configuration = checkpointConfiguration(entries, configuration: configuration, options: options)
+        trainer.fingerprint = checkpointFingerprint(entries, configuration: configuration, options: options)
         let split: (Int, ModelSet<GMMHMM<Double>>) throws(TrainingError) -> ModelSet<GMMHMM<Double>> = MixtureSplitSchedule(splits).hook()
         trainer.beforeIteration = { iteration, set throws(TrainingError) in
             // Words that stopped need no more audio (their sequences would be skipped anyway).
@@ -184,19 +184,15 @@ extension Recognizer {
     }
 
     /// What a checkpoint must match to be resumed: the corpus (every path, label and speaker, in
-    /// order), the whole configuration, and the options the result depends on.
-    static func checkpointConfiguration(_ entries: [CorpusEntry], configuration: RecognizerConfiguration,
-                                        options: StreamingRecognizerOptions) -> String {
+    /// order, hashed), every field of the configuration, and the options the result depends on.
+    static func checkpointFingerprint(_ entries: [CorpusEntry], configuration: RecognizerConfiguration,
+                                      options: StreamingRecognizerOptions) -> TrainingFingerprint {
         var listing: [UInt8] = []
         for entry in entries { listing += Array("\(entry.path)\t\(entry.label)\t\(entry.speaker ?? "")\n".utf8) }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let settings = (try? encoder.encode(configuration)).map { Array($0) } ?? []
-        let c = configuration
-        return "hmmkit train; \(entries.count) recordings (listing \(ModelIdentity.hash(listing))); "
-            + "\(c.stateCount) states \(c.topologyName) jump \(c.maximumJump), \(c.componentsPerState) \(c.covarianceType.rawValue) "
-            + "components, \(c.iterations) iterations, seed \(c.seed) (configuration \(ModelIdentity.hash(settings))); "
-            + "init-frames \(options.initialisationFrames); chunk-frames \(options.chunking.maximumFrames); backend \(options.backend)"
+        return TrainingFingerprint(
+            task: "hmmkit train", data: "\(entries.count) recordings, listing \(ModelIdentity.hash(listing))", settings: configuration,
+            extra: ["init-frames": "\(options.initialisationFrames)", "chunk-frames": "\(options.chunking.maximumFrames)",
+                    "backend": "\(options.backend)"])
     }
 }
 

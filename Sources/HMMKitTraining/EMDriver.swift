@@ -148,8 +148,8 @@ public struct EMDriver<Model: EMModel> {
     /// Where rank 0 writes the checkpoint after every iteration (nil: no checkpoints).
     public var checkpointURL: URL?
     /// Everything that determines the result, recorded in the checkpoint; resuming under
-    /// another configuration is refused.
-    public var configuration: String = ""
+    /// another fingerprint is refused, naming the fields that differ.
+    public var fingerprint = TrainingFingerprint(task: "", data: "", options: [:])
     /// Called on every process before iteration `i` (0-based) with the model it starts from;
     /// returns the model to use (e.g. mixtures split at planned iterations). Must be a pure
     /// function of its arguments, so that resumed runs repeat it.
@@ -192,15 +192,16 @@ public struct EMDriver<Model: EMModel> {
             guard checkpoint.modelFormat == Model.fileFormat else {
                 throw .file(path: url.path, problem: "a checkpoint of a \(checkpoint.modelFormat), not of a \(Model.fileFormat)")
             }
-            guard checkpoint.configuration == configuration else {
-                throw .file(path: url.path, problem: "the checkpoint belongs to another training configuration "
-                    + "(it has \(checkpoint.configuration); this run has \(configuration)); "
-                    + "rerun with the same data and options, or delete it (or drop --resume) to start again")
+            let differences = fingerprint.differences(from: checkpoint.fingerprint)
+            guard differences.isEmpty else {
+                throw .file(path: url.path, problem: "the checkpoint belongs to another training run ("
+                    + differences.joined(separator: "; ") + "); rerun with the same data and options, "
+                    + "or delete it (or drop --resume) to start again")
             }
             return checkpoint
         }
         let model = try initialModel()
-        return TrainingCheckpoint(configuration: configuration, modelFormat: Model.fileFormat, completedIterations: 0,
+        return TrainingCheckpoint(fingerprint: fingerprint, modelFormat: Model.fileFormat, completedIterations: 0,
                                   history: [], stopReason: nil, model: try model.fileContents())
     }
 
@@ -265,7 +266,7 @@ public struct EMDriver<Model: EMModel> {
             } else { finished = nil }
             if communicator.isRoot, let checkpointURL {
                 history[history.count - 1].seconds = Self.seconds(since: iterationBegan)
-                try TrainingCheckpoint(configuration: configuration, modelFormat: Model.fileFormat, completedIterations: iteration + 1,
+                try TrainingCheckpoint(fingerprint: fingerprint, modelFormat: Model.fileFormat, completedIterations: iteration + 1,
                                        history: history, stopReason: finished, model: bytes).write(to: checkpointURL)
             }
             record.seconds = Self.seconds(since: iterationBegan)

@@ -39,18 +39,18 @@ public enum StopReason: String, Sendable, Hashable, Codable {
 ///
 /// File layout: one line of JSON (the header below, keys sorted), a newline, then the model's
 /// file byte for byte (`head -1` shows the header; `tail -n +2` is a loadable model):
-/// `{"completedIterations": k, "configuration": "…", "format": "HMMKit.TrainingCheckpoint",
+/// `{"completedIterations": k, "fingerprint": {"task": …, "data": …, "options": {…}}, "format": "HMMKit.TrainingCheckpoint",
 /// "history": [...], "modelByteCount": n, "modelFormat": "…", "modelIdentity": "…",
-/// "stopReason": null | "converged" | "iterationLimit", "version": 1}`.
+/// "stopReason": null | "converged" | "iterationLimit", "version": 2}`.
 public struct TrainingCheckpoint: Sendable, Equatable {
     /// The header's `format`.
     public static let formatName = "HMMKit.TrainingCheckpoint"
     /// The version this build writes and the newest it reads.
-    public static let currentVersion = 1
+    public static let currentVersion = 2
 
-    /// The caller's description of everything that determines the result (data, model shape,
-    /// options); a run resumes only under the same configuration.
-    public var configuration: String
+    /// Everything that determines the result (data, model shape, options); a run resumes only
+    /// under an equal fingerprint.
+    public var fingerprint: TrainingFingerprint
     /// The model file's format (`HMMKit.HiddenMarkovModel`, …).
     public var modelFormat: String
     /// Iterations complete.
@@ -62,9 +62,9 @@ public struct TrainingCheckpoint: Sendable, Equatable {
     /// The model after the last complete iteration, as its file's bytes.
     public var model: [UInt8]
 
-    public init(configuration: String, modelFormat: String, completedIterations: Int, history: [IterationRecord],
+    public init(fingerprint: TrainingFingerprint, modelFormat: String, completedIterations: Int, history: [IterationRecord],
                 stopReason: StopReason?, model: [UInt8]) {
-        self.configuration = configuration
+        self.fingerprint = fingerprint
         self.modelFormat = modelFormat
         self.completedIterations = completedIterations
         self.history = history
@@ -75,7 +75,7 @@ public struct TrainingCheckpoint: Sendable, Equatable {
     private struct Header: Codable {
         var format: String
         var version: Int
-        var configuration: String?
+        var fingerprint: TrainingFingerprint?
         var modelFormat: String?
         var modelIdentity: String?
         var modelByteCount: Int?
@@ -86,7 +86,7 @@ public struct TrainingCheckpoint: Sendable, Equatable {
 
     /// The file's bytes.
     public func encoded() throws(TrainingError) -> [UInt8] {
-        let header = Header(format: Self.formatName, version: Self.currentVersion, configuration: configuration,
+        let header = Header(format: Self.formatName, version: Self.currentVersion, fingerprint: fingerprint,
                             modelFormat: modelFormat, modelIdentity: ModelIdentity.hash(model), modelByteCount: model.count,
                             completedIterations: completedIterations, history: history, stopReason: stopReason)
         let encoder = JSONEncoder()
@@ -115,7 +115,11 @@ public struct TrainingCheckpoint: Sendable, Equatable {
             throw .file(path: path, problem: "written by a newer HMMKit (checkpoint version \(header.version)); "
                 + "this build reads version \(Self.currentVersion)")
         }
-        guard let configuration = header.configuration, let modelFormat = header.modelFormat,
+        guard header.version >= Self.currentVersion else {
+            throw .file(path: path, problem: "written by an earlier HMMKit (checkpoint version \(header.version), which "
+                + "identified runs by text); it cannot be resumed by this build: delete it to start again")
+        }
+        guard let fingerprint = header.fingerprint, let modelFormat = header.modelFormat,
               let identity = header.modelIdentity, let count = header.modelByteCount,
               let completed = header.completedIterations, let history = header.history else {
             throw .file(path: path, problem: "damaged checkpoint: its header lacks fields")
@@ -140,7 +144,7 @@ public struct TrainingCheckpoint: Sendable, Equatable {
             throw .file(path: path, problem: "damaged checkpoint: the model holds \(model.count) bytes of the \(count) recorded, "
                 + "or they changed; delete it to start again")
         }
-        self.init(configuration: configuration, modelFormat: modelFormat, completedIterations: completed, history: history,
+        self.init(fingerprint: fingerprint, modelFormat: modelFormat, completedIterations: completed, history: history,
                   stopReason: header.stopReason, model: model)
     }
 

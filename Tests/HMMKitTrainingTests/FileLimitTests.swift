@@ -117,7 +117,7 @@ struct FileLimitTests {
     @Test func checkpointCountsAreChecked() throws {
         let record = IterationRecord(iteration: 1, logLikelihood: -5, frameCount: 2, seconds: 0.5)
         func problem(completed: Int, history: [IterationRecord]) throws -> String {
-            let bytes = try TrainingCheckpoint(configuration: "c", modelFormat: "m", completedIterations: completed, history: history,
+            let bytes = try TrainingCheckpoint(fingerprint: TrainingFingerprint(task: "c", data: "d", options: [:]), modelFormat: "m", completedIterations: completed, history: history,
                                                stopReason: nil, model: Array("{}".utf8)).encoded()
             do {
                 _ = try TrainingCheckpoint(decoding: bytes, path: "c.checkpoint")
