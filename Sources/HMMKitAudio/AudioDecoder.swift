@@ -35,8 +35,9 @@ public struct AudioFileInfo: Sendable, Equatable {
 ///   infinite samples, each throw an ``AudioError`` that names the file.
 ///
 /// Decoding goes through `sf_open` and `sf_readf_double` in chunks of ``chunkFrameCount`` frames,
-/// with one chunk buffer per call (no per-sample allocation). Calls on different files may run
-/// concurrently.
+/// with one chunk buffer per call (no per-sample allocation); a canonical 16-bit PCM WAV file (the
+/// 44-byte header, nothing else) is read in one `read(2)` and converted here instead, to the same
+/// samples. Calls on different files may run concurrently.
 public enum AudioDecoder {
     /// Frames decoded per `sf_readf_double` call.
     public static let chunkFrameCount = 4096
@@ -68,6 +69,16 @@ public enum AudioDecoder {
     /// - Returns: `[frameCount]` samples at the file's sample rate, channels averaged.
     public static func read(url: URL, scale: AudioSampleScale = .unit,
                             acceptingTruncatedData: Bool = false) throws(AudioError) -> AudioSignal {
+        if url.isFileURL, let signal = CanonicalWAV.read(path: url.path(percentEncoded: false), scale: scale) {
+            return signal
+        }
+        return try readWithSndfile(url: url, scale: scale, acceptingTruncatedData: acceptingTruncatedData)
+    }
+
+    /// ``read(url:scale:acceptingTruncatedData:)`` through libsndfile, for every file that is not
+    /// a canonical 16-bit PCM WAV (``CanonicalWAV``), and every error.
+    static func readWithSndfile(url: URL, scale: AudioSampleScale,
+                                acceptingTruncatedData: Bool) throws(AudioError) -> AudioSignal {
         let (handle, path) = try open(url)
         let format = SndfileFormats.describe(code: handle.formatCode)
         guard handle.sampleRate > 0 else {

@@ -167,6 +167,10 @@ enum SndfileFormats {
                                bitsPerSample: bits, isFloatingPoint: isFloat)
     }
 
+    /// The format of a 16-bit PCM WAV file (`SF_FORMAT_WAV | SF_FORMAT_PCM_16`), as libsndfile
+    /// reports it for one it opened.
+    static let wavPCM16 = describe(code: Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_16))
+
     /// True when `code` names a WAV-family container (`SF_FORMAT_WAV`, `WAVEX`, `RF64`), whose
     /// header log reports a data chunk longer than the file.
     static func isWAV(code: Int32) -> Bool {

@@ -157,7 +157,10 @@ enum AudioInputs {
             let names = try FileManager.default.contentsOfDirectory(atPath: input)
                 .filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
             guard !names.isEmpty else { throw CommandProblem("\(input): no audio files (\(extensions.sorted().joined(separator: ", "))) in this folder") }
-            urls += names.map { URL(fileURLWithPath: input).appendingPathComponent($0) }
+            // Each name's kind is left to the reader, which refuses what is not a regular file
+            // (asking the file system here would cost a stat per file).
+            let folder = URL(fileURLWithPath: input, isDirectory: true)
+            urls += names.map { folder.appending(path: $0, directoryHint: .notDirectory) }
         }
         return urls
     }
@@ -177,6 +180,8 @@ enum OutputLayout {
             return [file]
         }
         try OutputPaths.makeFolder(output)
+        // The writer refuses a destination that is not a regular file (a folder named x.npy).
+        let folder = URL(fileURLWithPath: output, isDirectory: true)
         var seen: [String: URL] = [:]
         return try inputs.map { input in
             let stem = input.deletingPathExtension().lastPathComponent
@@ -184,7 +189,7 @@ enum OutputLayout {
                 throw ValidationError("\(input.path) and \(other.path) would both be written to \(stem).npy")
             }
             seen[stem] = input
-            return URL(fileURLWithPath: output).appendingPathComponent(stem + ".npy")
+            return folder.appending(path: stem + ".npy", directoryHint: .notDirectory)
         }
     }
 }

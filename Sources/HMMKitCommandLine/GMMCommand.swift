@@ -83,7 +83,7 @@ struct GMMFit: ParsableCommand {
         options.tolerance = tolerance
         options.restarts = restarts
         options.update.regCovar = regCovar
-        options.update.varianceFloorFraction = varianceFloor > 0 ? varianceFloor : nil
+        options.update.varianceFloor = varianceFloor > 0 ? varianceFloor : nil
         options.backend = engine.backend
         options.threadCount = engine.threads
         return options

@@ -59,7 +59,7 @@ struct HMMFitCommand: ParsableCommand {
     @Option(help: "Stop when the total log-likelihood rises by less than this.")
     var tolerance: Double = 1e-2
     @Option(help: "Variance floor as a fraction of the global variance (0 = off).")
-    var varianceFloor: Double = 1e-3
+    var varianceFloor: Double = GaussianMixtureUpdateOptions.defaultVarianceFloor
     @Option(help: "Seed of every random choice.")
     var seed: UInt64 = 0
     @Option(help: "Precision: float or double.")
@@ -96,7 +96,7 @@ struct HMMFitCommand: ParsableCommand {
         trainer.baumWelch.iterationCount = iterations
         trainer.baumWelch.tolerance = tolerance
         trainer.baumWelch.threadCount = engine.threads
-        trainer.baumWelch.update.varianceFloor = varianceFloor > 0 ? varianceFloor : nil
+        trainer.baumWelch.update.emissions.varianceFloor = varianceFloor > 0 ? varianceFloor : nil
         trainer.backend = engine.backend
         trainer.seed = seed
         return trainer

@@ -20,7 +20,7 @@ struct ShardArgument: ExpressibleByArgument {
 struct UpdateArguments: ParsableArguments {
     @Option(help: "Variance floor as a fraction of the global variance (0 = off; default: 1e-3 for an HMM, off for a GMM, as `fit`).")
     var varianceFloor: Double?
-    @Option(help: "GMM only: added to every variance (scikit-learn's reg_covar).")
+    @Option(help: "Added to every variance (scikit-learn's reg_covar).")
     var regCovar: Double = 1e-6
 
     func validate() throws {
@@ -39,8 +39,11 @@ protocol CommandLineTrainable: EMModel {
 
 extension HiddenMarkovModel: CommandLineTrainable where Emissions: TrainableEmissions {
     static func updateOptions(_ arguments: UpdateArguments) -> HMMUpdateOptions {
-        let floor = arguments.varianceFloor ?? 1e-3
-        return HMMUpdateOptions(varianceFloor: floor > 0 ? floor : nil)
+        var options = HMMUpdateOptions()
+        options.emissions.regCovar = arguments.regCovar
+        let floor = arguments.varianceFloor ?? GaussianMixtureUpdateOptions.defaultVarianceFloor
+        options.emissions.varianceFloor = floor > 0 ? floor : nil
+        return options
     }
 
     static func describe(_ report: HMMUpdateReport) -> String {
@@ -56,7 +59,7 @@ extension GaussianMixture: CommandLineTrainable {
     static func updateOptions(_ arguments: UpdateArguments) -> GaussianMixtureUpdateOptions {
         var options = GaussianMixtureUpdateOptions()
         options.regCovar = arguments.regCovar
-        if let floor = arguments.varianceFloor, floor > 0 { options.varianceFloorFraction = floor }
+        options.varianceFloor = arguments.varianceFloor.flatMap { $0 > 0 ? $0 : nil }
         return options
     }
 

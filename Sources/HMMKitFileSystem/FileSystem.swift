@@ -103,6 +103,22 @@ package enum FileSystem {
         if let memory = physicalMemoryBytes, wanted > memory {
             return .failure(.unreadable(reason: "\(wanted) bytes, more than this machine's memory (\(memory) bytes)"))
         }
+        return readBytes(wanted, from: descriptor).map { ($0, limit == nil ? $0.count : fileSize) }
+    }
+
+    /// The whole regular file at `path` when it holds at most `largest` bytes; nil when it is
+    /// larger, shrank while being read, or cannot be opened or read (no error: for a fast path
+    /// whose caller then reads the file the general way, which reports what went wrong).
+    package static func readWholeFile(_ path: String, ifAtMost largest: Int) -> [UInt8]? {
+        guard case .success(let (descriptor, fileSize)) = openForReading(path) else { return nil }
+        defer { _ = close(descriptor) }
+        guard fileSize <= largest, case .success(let bytes) = readBytes(fileSize, from: descriptor),
+              bytes.count == fileSize else { return nil }
+        return bytes
+    }
+
+    /// Up to `wanted` bytes from `descriptor`'s current offset (fewer when the file ends first).
+    private static func readBytes(_ wanted: Int, from descriptor: Int32) -> Result<[UInt8], ReadFailure> {
         var bytes = [UInt8](repeating: 0, count: wanted)
         var filled = 0
         var failure: Int32?
@@ -120,7 +136,7 @@ package enum FileSystem {
         }
         if let failure { return .failure(.unreadable(reason: describe(errno: failure))) }
         if filled < wanted { bytes.removeLast(wanted - filled) }
-        return .success((bytes, limit == nil ? filled : fileSize))
+        return .success(bytes)
     }
 
     /// The machine's physical memory in bytes (`sysconf`), when known.
@@ -325,14 +341,35 @@ package enum FileSystem {
         case .success(let created): temporary = created
         case .failure(let failure): return failure.message
         }
-        for chunk in chunks {
-            if let failure = writeAll(chunk, to: temporary.descriptor) {
-                closeIgnoringErrors(temporary.descriptor)
-                remove(temporary.path)
-                return failure
-            }
+        if let failure = writeAll(chunks, to: temporary.descriptor) {
+            closeIgnoringErrors(temporary.descriptor)
+            remove(temporary.path)
+            return failure
         }
         return commitTemporaryFile(temporary, to: path, durable: durable)
+    }
+
+    /// `chunks` one after the other, gathered by `writev(2)` (one call for a header and its data;
+    /// at most 1024 chunks a call, Linux's `IOV_MAX`) until every byte is out (retrying after
+    /// `EINTR`); the reason on failure.
+    package static func writeAll(_ chunks: [UnsafeRawBufferPointer], to descriptor: Int32) -> String? {
+        var pending = chunks.filter { $0.count > 0 }
+        while !pending.isEmpty {
+            let vectors = pending.prefix(1024).map { iovec(iov_base: UnsafeMutableRawPointer(mutating: $0.baseAddress), iov_len: $0.count) }
+            let count = vectors.withUnsafeBufferPointer { writev(descriptor, $0.baseAddress, Int32($0.count)) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return describe(errno: errno)
+            }
+            // Drop what was written: whole chunks, then the front of a partly written one.
+            var written = count
+            while let first = pending.first, written >= first.count {
+                written -= first.count
+                pending.removeFirst()
+            }
+            if written > 0 { pending[0] = UnsafeRawBufferPointer(rebasing: pending[0][written...]) }
+        }
+        return nil
     }
 
     /// `write(2)` until every byte of `bytes` is out (retrying after `EINTR`); the reason on failure.

@@ -59,8 +59,9 @@ extension EmissionModel {
 
 /// What an emission update did.
 public struct EmissionUpdateReport: Sendable, Equatable, Codable {
-    /// (state, component) pairs whose occupancy was at or below ``HMMUpdateOptions/minimumOccupancy``:
-    /// they kept their previous parameters.
+    /// (state, component) pairs whose occupancy was at or below the threshold
+    /// (``GaussianMixtureUpdateOptions/minimumOccupancy``): they kept their previous parameters
+    /// unless the policy is ``StarvedComponentPolicy/keep``.
     public var starvedComponents: [StarvedComponent]
     /// Variances raised to the floor, over all states, components and dimensions.
     public var flooredVarianceCount: Int

@@ -159,7 +159,8 @@ enum AcceleratedKernels {
 /// a single large multiply that should use every core (the benchmarks do).
 ///
 /// OpenBLAS starts its worker threads when the library loads; lowering the count makes calls
-/// run on fewer threads but does not end the idle ones (`openblas_set_num_threads`).
+/// run on fewer threads but does not end the idle ones (`openblas_set_num_threads`):
+/// ``OpenBLASEnvironment/restartIfNeeded(oneBLASThread:)`` ends them at start-up.
 public enum BLASThreads {
     private static let defaultApplied: Bool = {
         if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil {
@@ -182,6 +183,21 @@ public enum BLASThreads {
         precondition(count >= 1, "BLAS thread count must be at least 1 (got \(count))")
         applyDefaultOnce()
         openblas_set_num_threads(Int32(count))
+    }
+
+    /// Makes every BLAS call run on one thread (`openblas_set_num_threads(1)`) and ends the
+    /// worker threads OpenBLAS started when it loaded, which otherwise spin on `sched_yield` for
+    /// about a tenth of a second before they sleep (`blas_thread_shutdown_`, the call OpenBLAS
+    /// itself makes before a `fork`; looked up at run time, as it is not in `cblas.h`). A later
+    /// ``set(_:)`` above 1 starts workers again. Returns false, having changed nothing, when the
+    /// loaded library has no such call (a build without its thread server).
+    static func endIdleWorkers() -> Bool {
+        guard let program = dlopen(nil, RTLD_NOW) else { return false }
+        defer { dlclose(program) }
+        guard let symbol = dlsym(program, "blas_thread_shutdown_") else { return false }
+        openblas_set_num_threads(1)
+        _ = unsafeBitCast(symbol, to: (@convention(c) () -> Int32).self)()
+        return true
     }
 
     /// The OpenBLAS build's description (`openblas_get_config`), e.g. its CPU kernel family.

@@ -182,7 +182,7 @@ public struct Recognizer: Sendable {
         trainer.seed = configuration.seed
         trainer.baumWelch.iterationCount = configuration.iterations
         trainer.baumWelch.tolerance = configuration.tolerancePerFrame * Double(frames)
-        trainer.baumWelch.update.varianceFloor = configuration.varianceFloor
+        trainer.baumWelch.update.emissions.varianceFloor = configuration.varianceFloor
         if configuration.splitMixtures && configuration.componentsPerState > 1 {
             // Doublings spread over the first half of the iterations.
             var doublings = 0, m = 1

@@ -29,10 +29,13 @@ public struct GaussianMixtureTrainingOptions: Sendable {
     public var tolerance: Double = 1e-3
     /// Independent starts; the best final lower bound wins (scikit-learn's `n_init`).
     public var restarts: Int = 1
-    /// Lloyd iterations of the k-means initialisation.
-    public var kMeansIterations: Int = 20
-    /// The M-step's regularisation and guards.
-    public var update = GaussianMixtureUpdateOptions()
+    /// Lloyd iterations of the k-means initialisation at most (scikit-learn's `max_iter`, 300).
+    public var kMeansIterations: Int = KMeans.defaultIterations
+    /// The k-means initialisation stops when its centres move by less than this, relative to
+    /// the data's mean variance (scikit-learn's `tol`, 1e-4; see ``KMeans``).
+    public var kMeansTolerance: Double = KMeans.defaultTolerance
+    /// The M-step's estimator, regularisation, floor and starvation rule (default HMMKit's).
+    public var update = GaussianMixtureUpdateOptions.hmmkit
     /// The numerical backend.
     public var backend: ComputeBackend = .default
     /// Worker threads for the E-step (results do not depend on it).
@@ -148,7 +151,8 @@ public struct GaussianMixtureTrainer<Scalar: MatrixScalar>: Sendable {
             return model
         case .kMeansPlusPlus:
             let (_, assignments) = KMeans.centres(data, k: k, iterations: options.kMeansIterations,
-                                                  backend: options.backend, using: &generator)
+                                                  tolerance: options.kMeansTolerance, backend: options.backend,
+                                                  using: &generator)
             return try modelFromAssignments(data, assignments: assignments)
         case .randomFromData:
             var rows = Array(0..<data.rowCount)
@@ -161,8 +165,9 @@ public struct GaussianMixtureTrainer<Scalar: MatrixScalar>: Sendable {
         }
     }
 
-    /// Parameters estimated from hard assignments (one M-step on 0/1 responsibilities); an
-    /// empty cluster gets a random frame as mean and the global covariance.
+    /// Parameters estimated from hard assignments (one M-step on 0/1 responsibilities); a
+    /// starved cluster (empty, or by default a single frame) is re-seeded on a frame the others
+    /// explain worst, with the global covariance.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     package func modelFromAssignments(_ data: Matrix<Scalar>, assignments: [Int]) throws(MixtureError) -> GaussianMixture<Scalar> {
@@ -176,7 +181,6 @@ public struct GaussianMixtureTrainer<Scalar: MatrixScalar>: Sendable {
         try HardAssignment.accumulate(data, assignments: assignments, into: &statistics)
         var update = options.update
         update.starvedComponents = .reseed
-        update.minimumOccupancy = max(update.minimumOccupancy, 1)
         let (model, report) = try GaussianMixtureUpdate.apply(statistics, to: placeholder, options: update, backend: options.backend)
         if report.starvedComponents.isEmpty { return model }
         return try reseed(model, components: report.starvedComponents, data: data, scoredBy: model)

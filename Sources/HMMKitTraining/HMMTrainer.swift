@@ -145,7 +145,7 @@ public struct HMMTrainer<Scalar: MatrixScalar>: Sendable {
         if case .splitting = mixtureGrowth { initialComponents = 1 } else { initialComponents = componentsPerState }
         var mixtureOptions = GaussianMixtureTrainingOptions(componentCount: initialComponents, covarianceType: covarianceType)
         mixtureOptions.maxIterations = initialComponents == 1 ? 1 : 10
-        mixtureOptions.update.varianceFloorFraction = baumWelch.update.varianceFloor
+        mixtureOptions.update.varianceFloor = baumWelch.update.emissions.varianceFloor
         mixtureOptions.backend = backend
         let mixtureTrainer = GaussianMixtureTrainer<Scalar>(options: mixtureOptions)
         var mixtures: [GaussianMixture<Scalar>] = []
@@ -222,7 +222,7 @@ public struct HMMTrainer<Scalar: MatrixScalar>: Sendable {
             }
         case .kMeans:
             let k = min(s, frames.rowCount)
-            let (_, clusters) = KMeans.centres(frames, k: k, iterations: 20, backend: backend, using: &generator)
+            let (_, clusters) = KMeans.centres(frames, k: k, backend: backend, using: &generator)
             assignments = clusters
             if case .leftToRight = topology {
                 // Order clusters by their mean relative position in the sequences.
