@@ -79,7 +79,8 @@ let package = Package(
         // Speaker adaptation: feature-space MLLR (statistics against GMM-HMMs, the transform estimate).
         .target(name: "HMMKitAdaptation", dependencies: ["HMMKitNumerics", "HMMKitMixtures", "HMMKitMarkov",
                                                          .product(name: "RealModule", package: "swift-numerics")]),
-        // Training on corpora larger than memory: streamed EM, statistics files, checkpoints, processes that train together.
+        // Training: the one EM driver (in memory or streamed, threads, MPI ranks, checkpoints, statistics files) and the
+        // trainers on it (Gaussian mixtures, HMMs: initialisers plus hooks).
         .target(name: "HMMKitTraining", dependencies: ["HMMKitNumerics", "HMMKitMatrixFiles", "HMMKitMixtures", "HMMKitMarkov",
                                                        "HMMKitFileSystem"]),
         // Standalone SVG plots: heat maps, curves, scatter plots.
@@ -106,10 +107,10 @@ let package = Package(
         .testTarget(name: "HMMKitMatrixFilesTests", dependencies: ["HMMKitMatrixFiles", "HMMKitFileSystem", "HMMKitTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "HMMKitMixturesTests",
-                    dependencies: ["HMMKitMixtures", "HMMKitMatrixFiles", "HMMKitTestSupport"],
+                    dependencies: ["HMMKitMixtures", "HMMKitTraining", "HMMKitMatrixFiles", "HMMKitTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "HMMKitMarkovTests",
-                    dependencies: ["HMMKitMarkov", "HMMKitMatrixFiles", "HMMKitTestSupport"],
+                    dependencies: ["HMMKitMarkov", "HMMKitTraining", "HMMKitMatrixFiles", "HMMKitTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "HMMKitCommandLineTests",
                     dependencies: ["HMMKitCommandLine", "HMMKitMatrixFiles", "HMMKitNumerics", "HMMKitAudio", "HMMKitTestSupport"]),

@@ -108,7 +108,7 @@ func w3(_ folder: String, repetitions: Int = 3) throws {
                     if let message = failure.withLock({ $0 }) { throw HMMError.invalidArgument(message) }
                     let fits = results.withLock { $0 }
                     models = (0..<10).map { fits[$0]!.model }
-                    iterations = (0..<10).map { fits[$0]!.monitor.iterations }
+                    iterations = (0..<10).map { fits[$0]!.history.count }
                 }
                 trainTimes.append(trainTime)
                 var scores: [[Double]] = []

@@ -9,9 +9,9 @@ import HMMKitMixtures
 import HMMKitMarkov
 import HMMKitTraining
 
-private func resume<Model: StreamingTrainable>(_: Model.Type, from url: URL, configuration: String,
+private func resume<Model: EMModel>(_: Model.Type, from url: URL, configuration: String,
                                                updateOptions: Model.UpdateOptions, training: Bool) {
-    var trainer = StreamingEMTrainer<Model>(updateOptions: updateOptions)
+    var trainer = EMDriver<Model>(updateOptions: updateOptions)
     trainer.checkpointURL = url
     trainer.configuration = configuration
     trainer.options.iterationCount = 3

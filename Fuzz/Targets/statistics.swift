@@ -19,7 +19,7 @@ private let markovModel: GMMHMM<Double> = {
     }
 }()
 
-private func update<Model: StreamingTrainable>(_ model: Model, with file: StatisticsFile, options: Model.UpdateOptions) {
+private func update<Model: EMModel>(_ model: Model, with file: StatisticsFile, options: Model.UpdateOptions) {
     guard let statistics = try? file.statistics(for: model, path: "input.stats") else { return }
     _ = try? model.reestimated(from: statistics, options: options, backend: .default)
 }

@@ -19,14 +19,20 @@ import HMMKitFileSystem
 enum CommandFailure {
     /// Whether `error` is a usage error, which ArgumentParser reports with the usage and exit 64.
     static func isUsage(_ error: any Error) -> Bool {
-        error is ValidationError
+        error is ValidationError || (error as? FeatureFileError)?.isUsage == true
+    }
+
+    /// A usage error as ArgumentParser reports it (message, usage line, exit code 64).
+    static func asUsage(_ error: any Error) -> any Error {
+        if let error = error as? FeatureFileError { return ValidationError(error.description) }
+        return error
     }
 
     /// Ends the process for `error` (never returns): usage errors and ArgumentParser's own through
     /// `exit(withError:)`, everything else with its message and exit code 1.
     static func exit(with error: any Error) -> Never {
         if isUsage(error) || error is ExitCode || error is CleanExit {
-            HMMKitCommand.exit(withError: error)
+            HMMKitCommand.exit(withError: asUsage(error))
         }
         Terminal.error(message(for: error))
         HMMKitCommand.exit(withError: ExitCode(1))
@@ -36,7 +42,7 @@ enum CommandFailure {
     /// itself when it is a usage error or already an exit. For commands that report a failure
     /// and stop (`throw CommandFailure.reported(error)`).
     static func reported(_ error: any Error) -> any Error {
-        if isUsage(error) || error is ExitCode || error is CleanExit { return error }
+        if isUsage(error) || error is ExitCode || error is CleanExit { return asUsage(error) }
         Terminal.error(message(for: error))
         return ExitCode(1)
     }

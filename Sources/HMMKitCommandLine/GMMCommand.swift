@@ -101,7 +101,7 @@ struct GMMFit: ParsableCommand {
     private func run<S: MatrixScalar>(_: S.Type) throws {
         try OutputPaths.checkFiles(output, plot)
         if streaming.isStreaming { return try runStreaming(S.self) }
-        let sequences = try FeatureInputs.stackedSequences(data, as: S.self, skippingEmpty: true)
+        let sequences = try FeatureFiles.stackedSequences(data, as: S.self, skippingEmpty: true)
         let matrix = sequences.frames
         let options = trainingOptions
         let initialization = mixtureInitialization(S.self)

@@ -4,14 +4,15 @@ import HMMKit
 import Synchronization
 
 extension GMMFit {
-    /// What determines the result of a streaming fit; a checkpoint resumes only under the same.
-    var configuration: String {
-        let parts: [String] = [
-            "gmm fit", "data \(data.joined(separator: " "))", "components \(components)", "covariance \(covariance.rawValue)",
-            "tolerance \(tolerance)", "init \(initialization.rawValue)", "reg-covar \(regCovar)",
-            "variance-floor \(varianceFloor)", "seed \(seed)", "precision \(precision.rawValue)",
-        ] + streaming.configurationParts(backend: engine.backend)
-        return parts.joined(separator: "; ")
+    /// What determines the result of a streaming fit; a checkpoint resumes only under an equal one.
+    var fingerprint: TrainingFingerprint {
+        let options: [String: String] = [
+            "components": "\(components)", "covariance": covariance.rawValue, "tolerance": "\(tolerance)",
+            "init": initialization.rawValue, "reg-covar": "\(regCovar)", "variance-floor": "\(varianceFloor)",
+            "seed": "\(seed)", "precision": precision.rawValue,
+        ]
+        return TrainingFingerprint(task: "gmm fit", data: data.joined(separator: " "),
+                                   options: options.merging(streaming.fingerprintOptions(backend: engine.backend)) { own, _ in own })
     }
 
     /// `gmm fit --stream` (and --mpi, --resume): EM over the frames streamed from disk, a
@@ -24,15 +25,15 @@ extension GMMFit {
         let group = try ProcessGroup.make(mpi: streaming.mpi)
         let printer = TrainingProgressPrinter(json: report.json, quiet: report.quiet || !group.isRoot)
         try group.run {
-            let source = try FeatureSequenceSource<S>(data)
+            let source = try FeatureFileSource<S>(data)
             let options = trainingOptions
             let mixtureTrainer = GaussianMixtureTrainer<S>(options: options)
-            let sample = LazySample(source: source, frameBudget: streaming.initFrames, seed: seed)
-            var trainer = StreamingEMTrainer<GaussianMixture<S>>(
+            let sample = SequenceSampleCache(source: source, frameBudget: streaming.initFrames, seed: seed)
+            var trainer = EMDriver<GaussianMixture<S>>(
                 updateOptions: options.update,
-                options: StreamingEMOptions(iterationCount: iterations, convergence: .meanLogLikelihoodChange(tolerance),
+                options: EMOptions(iterationCount: iterations, convergence: .meanLogLikelihoodChange(tolerance),
                                             threadCount: engine.threads, chunking: streaming.chunking, backend: engine.backend))
-            streaming.attach(&trainer, group: group, output: output, configuration: configuration)
+            streaming.attach(&trainer, group: group, output: output, fingerprint: fingerprint)
             if options.update.starvedComponents == .reseed {
                 trainer.afterUpdate = { previous, next, report throws(TrainingError) in
                     guard !report.starvedComponents.isEmpty else { return next }
@@ -95,45 +96,4 @@ extension GMMFit {
             }
         }
     }
-}
-
-/// The initialisation sample of a streaming fit, drawn on first use and kept (stacked).
-final class LazySample<Scalar: MatrixScalar>: Sendable, CustomStringConvertible {
-    private let source: FeatureSequenceSource<Scalar>
-    private let frameBudget: Int
-    private let seed: UInt64
-    private let drawn = Mutex<(frames: Matrix<Scalar>, summary: String, lengths: [Int], names: [String], whole: Bool)?>(nil)
-
-    init(source: FeatureSequenceSource<Scalar>, frameBudget: Int, seed: UInt64) {
-        self.source = source
-        self.frameBudget = frameBudget
-        self.seed = seed
-    }
-
-    /// The sample's frames, stacked (``SequenceSample/stacked``).
-    func frames() throws(TrainingError) -> Matrix<Scalar> {
-        if let drawn = drawn.withLock({ $0 }) { return drawn.frames }
-        var sample = try SequenceSample.draw(from: source, frameBudget: frameBudget, seed: seed)
-        let summary = sample.summary, names = sample.records.map(\.name)
-        let whole = sample.records.count == sample.corpusSequenceCount
-        let (frames, lengths) = sample.takeStacked()
-        drawn.withLock { $0 = (frames, summary, lengths, names, whole) }
-        return frames
-    }
-
-    /// Whether the drawn sample is the whole corpus.
-    var isWholeCorpus: Bool { drawn.withLock { $0?.whole } ?? false }
-
-    /// The name of the sampled sequence holding row `row` of ``frames()``, and the row inside it.
-    func locate(row: Int) -> (name: String, row: Int)? {
-        guard let (lengths, names) = drawn.withLock({ $0.map { ($0.lengths, $0.names) } }) else { return nil }
-        var first = 0
-        for (index, length) in lengths.enumerated() {
-            if row < first + length { return (names[index], row - first) }
-            first += length
-        }
-        return nil
-    }
-
-    var description: String { drawn.withLock { $0?.summary } ?? "a sample not yet drawn" }
 }

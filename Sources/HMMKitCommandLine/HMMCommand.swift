@@ -22,10 +22,10 @@ enum TopologyOption: String, ExpressibleByArgument, CaseIterable {
 
 extension HMMInitialization: ExpressibleByArgument {}
 
-/// The sequences of the inputs (``FeatureInputs``: .npy files, folders, Kaldi archives and
+/// The sequences of the inputs (``FeatureFiles``: .npy files, folders, Kaldi archives and
 /// script files), stacked: the frames, the lengths and where each sequence comes from.
 func loadSequences<S: MatrixScalar>(_ inputs: [String], as _: S.Type) throws -> StackedSequences<S> {
-    try FeatureInputs.stackedSequences(inputs, as: S.self)
+    try FeatureFiles.stackedSequences(inputs, as: S.self)
 }
 
 struct HMMFitCommand: ParsableCommand {
@@ -117,8 +117,8 @@ struct HMMFitCommand: ParsableCommand {
                 let elapsed = Date().timeIntervalSince(started)
                 let remaining = elapsed / Double(step.iteration) * Double(step.iterationCount - step.iteration)
                 var line = String(format: "iteration %3d/%d  log-likelihood per frame %.6f  %.0f frames/s  elapsed %.1f s  at most %.1f s left",
-                                  step.iteration, step.iterationCount, step.logLikelihoodPerFrame,
-                                  step.frameCount / max(step.seconds, 1e-9), elapsed, remaining)
+                                  step.iteration, step.iterationCount, step.meanLogLikelihood,
+                                  step.record.frameCount / max(step.seconds, 1e-9), elapsed, remaining)
                 if step.report.emissions.flooredVarianceCount > 0 { line += "  floored \(step.report.emissions.flooredVarianceCount)" }
                 if !step.report.emissions.starvedComponents.isEmpty {
                     line += "  kept starved \(step.report.emissions.starvedComponents.map(\.description).joined(separator: ", "))"
@@ -132,17 +132,17 @@ struct HMMFitCommand: ParsableCommand {
         let frameCount = Double(frames.rowCount)
         if report.json {
             try Terminal.printJSON([
-                "iterations": fit.monitor.iterations, "converged": fit.monitor.converged,
-                "logLikelihoodHistory": fit.monitor.history,
-                "finalLogLikelihoodPerFrame": (fit.monitor.history.last ?? -.infinity) / frameCount,
+                "iterations": fit.history.count, "converged": fit.converged,
+                "logLikelihoodHistory": fit.logLikelihoodHistory,
+                "finalLogLikelihoodPerFrame": (fit.logLikelihoodHistory.last ?? -.infinity) / frameCount,
                 "states": states, "mixtures": mixtures, "covariance": covariance.rawValue,
                 "sequences": lengths.count, "frames": frames.rowCount, "parameters": fit.model.parameterCount,
                 "seconds": Date().timeIntervalSince(started),
             ])
         } else if !quiet {
-            Terminal.info("\(fit.monitor.converged ? "converged" : "stopped at the iteration limit") after \(fit.monitor.iterations) "
+            Terminal.info("\(fit.converged ? "converged" : "stopped at the iteration limit") after \(fit.history.count) "
                 + String(format: "iterations, log-likelihood per frame %.6f; model written to %@",
-                         (fit.monitor.history.last ?? -.infinity) / frameCount, output))
+                         (fit.logLikelihoodHistory.last ?? -.infinity) / frameCount, output))
         }
     }
 }

@@ -4,15 +4,15 @@ import HMMKit
 import HMMKitFileSystem
 
 extension HMMFitCommand {
-    /// What determines the result of a streaming fit; a checkpoint resumes only under the same.
-    var configuration: String {
-        let parts: [String] = [
-            "hmm fit", "data \(data.joined(separator: " "))", "states \(states)", "mixtures \(mixtures)",
-            "covariance \(covariance.rawValue)", "topology \(topology.rawValue)", "max-jump \(maxJump)",
-            "initialization \(initialization?.rawValue ?? "default")", "split-every \(splitEvery)", "tolerance \(tolerance)",
-            "variance-floor \(varianceFloor)", "seed \(seed)", "precision \(precision.rawValue)",
-        ] + streaming.configurationParts(backend: engine.backend)
-        return parts.joined(separator: "; ")
+    /// What determines the result of a streaming fit; a checkpoint resumes only under an equal one.
+    var fingerprint: TrainingFingerprint {
+        let options: [String: String] = [
+            "states": "\(states)", "mixtures": "\(mixtures)", "covariance": covariance.rawValue, "topology": topology.rawValue,
+            "max-jump": "\(maxJump)", "initialization": initialization?.rawValue ?? "default", "split-every": "\(splitEvery)",
+            "tolerance": "\(tolerance)", "variance-floor": "\(varianceFloor)", "seed": "\(seed)", "precision": precision.rawValue,
+        ]
+        return TrainingFingerprint(task: "hmm fit", data: data.joined(separator: " "),
+                                   options: options.merging(streaming.fingerprintOptions(backend: engine.backend)) { own, _ in own })
     }
 
     /// `hmm fit --stream` (and --mpi, --resume): Baum-Welch over the corpus streamed from disk,
@@ -21,19 +21,13 @@ extension HMMFitCommand {
         let group = try ProcessGroup.make(mpi: streaming.mpi)
         let printer = TrainingProgressPrinter(json: report.json, quiet: report.quiet || !group.isRoot)
         try group.run {
-            let source = try FeatureSequenceSource<S>(data)
+            let source = try FeatureFileSource<S>(data)
             let hmmTrainer = makeTrainer(S.self)
-            let splits: [Int: Int]
-            do throws(HMMError) { splits = try hmmTrainer.mixtureSplitSchedule() } catch { throw TrainingError.hmm(error) }
-            var trainer = StreamingEMTrainer<GMMHMM<S>>(
-                updateOptions: hmmTrainer.baumWelch.update,
-                options: StreamingEMOptions(iterationCount: iterations, convergence: .totalLogLikelihoodGain(tolerance),
-                                            threadCount: engine.threads, chunking: streaming.chunking, backend: engine.backend))
-            streaming.attach(&trainer, group: group, output: output, configuration: configuration)
-            trainer.beforeIteration = { iteration, model throws(TrainingError) in
-                guard let target = splits[iteration] else { return model }
-                do throws(HMMError) { return try model.splittingMixtures(to: target) } catch { throw .hmm(error) }
-            }
+            var trainer: EMDriver<GMMHMM<S>>
+            do throws(HMMError) { trainer = try hmmTrainer.driver() } catch { throw TrainingError.hmm(error) }
+            trainer.options.chunking = streaming.chunking
+            trainer.options.backend = engine.backend
+            streaming.attach(&trainer, group: group, output: output, fingerprint: fingerprint)
             let start = try trainer.start(resuming: streaming.resume) { () throws(TrainingError) in
                 try initialModel(hmmTrainer, source: source, printer: printer)
             }
@@ -73,7 +67,7 @@ extension HMMFitCommand {
 
     /// The model training starts from: `--start-from`, or the trainer's initialisation on a
     /// bounded seeded sample of the sequences (the whole corpus when it fits in `--init-frames`).
-    private func initialModel<S: MatrixScalar>(_ trainer: HMMTrainer<S>, source: FeatureSequenceSource<S>,
+    private func initialModel<S: MatrixScalar>(_ trainer: HMMTrainer<S>, source: FeatureFileSource<S>,
                                                printer: TrainingProgressPrinter) throws(TrainingError) -> GMMHMM<S> {
         if let startFrom = streaming.startFrom {
             do { return try GMMHMM<S>.load(from: URL(fileURLWithPath: startFrom), backend: engine.backend) } catch { throw .hmm(error) }
@@ -90,7 +84,7 @@ extension HMMFitCommand {
 
 /// Writing a trained model: its exact file bytes, atomically.
 enum TrainedModelFile {
-    static func write<Model: StreamingTrainable>(_ model: Model, to path: String) throws {
+    static func write<Model: EMModel>(_ model: Model, to path: String) throws {
         let bytes = try model.fileContents()
         do { try AtomicFile.write(bytes, to: URL(fileURLWithPath: path)) } catch {
             throw TrainingError.file(path: path, problem: "cannot write the model: \(error)")

@@ -1,6 +1,6 @@
 import HMMKit
 
-/// Errors about stacked sequences (``FeatureInputs/stackedSequences(_:as:skippingEmpty:)``)
+/// Errors about stacked sequences (``FeatureFiles/stackedSequences(_:as:skippingEmpty:)``)
 /// told as the file (and the archive entry) and the row inside it, which is what a user can
 /// open and repair. Used on the error path only: the sequences are located after a model or
 /// trainer has refused them.

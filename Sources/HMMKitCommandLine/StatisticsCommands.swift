@@ -30,14 +30,14 @@ struct UpdateArguments: ParsableArguments {
 }
 
 /// A model the statistics commands can work with, whatever its kind and precision.
-protocol CommandLineTrainable: StreamingTrainable {
+protocol CommandLineTrainable: EMModel {
     /// The M-step options `arguments` describe, with `fit`'s defaults.
     static func updateOptions(_ arguments: UpdateArguments) -> UpdateOptions
     /// One line about an update, for people.
     static func describe(_ report: UpdateReport) -> String
 }
 
-extension HiddenMarkovModel: CommandLineTrainable where Emissions: StreamingTrainableEmissions {
+extension HiddenMarkovModel: CommandLineTrainable where Emissions: TrainableEmissions {
     static func updateOptions(_ arguments: UpdateArguments) -> HMMUpdateOptions {
         var options = HMMUpdateOptions()
         options.emissions.regCovar = arguments.regCovar
@@ -144,8 +144,8 @@ struct AccCommand: ParsableCommand {
     }
 
     private func accumulate<Model: CommandLineTrainable>(_ loaded: Model) throws {
-        let source = try FeatureSequenceSource<Model.Scalar>(data)
-        let (statistics, summary) = try StreamingStatistics.accumulate(
+        let source = try FeatureFileSource<Model.Scalar>(data)
+        let (statistics, summary) = try EStepPass.accumulate(
             loaded, over: source, shard: shard?.shard ?? .all, chunking: ChunkingPolicy(maximumFrames: chunkFrames),
             threadCount: engine.threads, backend: engine.backend)
         try StatisticsFile(statistics, model: loaded).write(to: URL(fileURLWithPath: output))

@@ -57,18 +57,17 @@ struct StreamingOptions: ParsableArguments {
     /// The checkpoint's location for the model written to `output`.
     func checkpointURL(output: String) -> URL { URL(fileURLWithPath: checkpoint ?? output + ".checkpoint") }
 
-    /// The streaming options that determine a fit's result, as the end of a command's
-    /// configuration string (a checkpoint resumes only under the same string).
-    func configurationParts(backend: ComputeBackend) -> [String] {
-        ["chunk-frames \(chunkFrames)", "init-frames \(initFrames)", "start-from \(startFrom ?? "none")", "backend \(backend)"]
+    /// The streaming options that determine a fit's result, for its fingerprint.
+    func fingerprintOptions(backend: ComputeBackend) -> [String: String] {
+        ["chunk-frames": "\(chunkFrames)", "init-frames": "\(initFrames)", "start-from": startFrom ?? "none", "backend": "\(backend)"]
     }
 
     /// Connects `trainer` to the process group, the checkpoint next to `output`, and the command's
-    /// configuration string.
-    func attach<Model>(_ trainer: inout StreamingEMTrainer<Model>, group: ProcessGroup, output: String, configuration: String) {
+    /// fingerprint.
+    func attach<Model>(_ trainer: inout EMDriver<Model>, group: ProcessGroup, output: String, fingerprint: TrainingFingerprint) {
         trainer.communicator = group.communicator
         trainer.checkpointURL = checkpointURL(output: output)
-        trainer.configuration = configuration
+        trainer.fingerprint = fingerprint
     }
 }
 
@@ -78,7 +77,7 @@ struct TrainingProgressPrinter {
     let json: Bool
     let quiet: Bool
 
-    func iteration<Report>(_ progress: StreamingProgress<Report>, extra: String = "") {
+    func iteration<Report>(_ progress: EMProgress<Report>, extra: String = "") {
         let record = progress.record
         if json {
             try? Terminal.printJSON([

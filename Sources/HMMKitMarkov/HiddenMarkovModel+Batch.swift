@@ -4,13 +4,13 @@ import HMMKitNumerics
 import Synchronization
 
 /// Where each sequence of a stacked `[N × D]` matrix starts, checked against the model.
-struct SequenceLayout: Sendable {
-    let lengths: [Int]
-    let offsets: [Int]
+package struct SequenceLayout: Sendable {
+    package let lengths: [Int]
+    package let offsets: [Int]
 
     /// - Throws: ``HMMError/invalidArgument(_:)`` for no sequences; ``HMMError/markov(_:)`` for
     ///   negative lengths, lengths not summing to N, or a sequence shorter than the chain allows.
-    init(lengths: [Int], rows: Int, chain: MarkovChain<some MatrixScalar>, checkingLengths: Bool = true) throws(HMMError) {
+    package init(lengths: [Int], rows: Int, chain: MarkovChain<some MatrixScalar>, checkingLengths: Bool = true) throws(HMMError) {
         guard !lengths.isEmpty else { throw .invalidArgument("no sequences (lengths is empty)") }
         var offsets: [Int] = [], total = 0
         for (index, length) in lengths.enumerated() {

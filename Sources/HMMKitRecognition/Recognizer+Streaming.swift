@@ -42,7 +42,7 @@ public enum StreamingRecognizerEvent: Sendable {
     /// Training resumes from a checkpoint after `completedIterations` iterations.
     case resumed(completedIterations: Int)
     /// An iteration is done (every word that still trains); the report has one entry per such word.
-    case iteration(StreamingProgress<[String: HMMUpdateReport]>)
+    case iteration(EMProgress<[String: HMMUpdateReport]>)
 }
 
 /// The result of streaming recognizer training.
@@ -52,7 +52,7 @@ public struct StreamingRecognizerFit: Sendable {
     /// Every iteration over the words still training, including those of a run resumed from.
     public var history: [IterationRecord]
     /// Why training stopped: the iteration budget, or every word converged.
-    public var stopReason: TrainingStopReason
+    public var stopReason: StopReason
 }
 
 extension Recognizer {
@@ -65,7 +65,7 @@ extension Recognizer {
     ///    reported at once before training, as in memory, and per-speaker CMVN gets its statistics.
     /// 2. Rank 0 initialises each word model from a seeded sample of its label's sequences
     ///    (``StreamingRecognizerOptions/initialisationFrames``), or resumes from the checkpoint.
-    /// 3. Baum-Welch over a ``ModelSet`` of all words (``StreamingEMTrainer``): one pass per
+    /// 3. Baum-Welch over a ``ModelSet`` of all words (``EMDriver``): one pass per
     ///    iteration for all words, mixtures split on the same schedule, each word stopping on its
     ///    own tolerance (``MemberStopping``), statistics summed across processes, a checkpoint
     ///    after every iteration.
@@ -142,25 +142,23 @@ extension Recognizer {
     /// on its frames, which ``initialWordModels(_:samples:configuration:)`` puts in the set.
     private static func wordSetTrainer(_ entries: [CorpusEntry], configuration: RecognizerConfiguration,
                                        options: StreamingRecognizerOptions, source: RecordingSequenceSource)
-        throws(RecognizerError) -> StreamingEMTrainer<ModelSet<GMMHMM<Double>>>
+        throws(RecognizerError) -> EMDriver<ModelSet<GMMHMM<Double>>>
     {
         let hmmTrainer = wordTrainer(configuration, topology: configuration.topology, frames: 0)
         let splits: [Int: Int]
         do { splits = try hmmTrainer.mixtureSplitSchedule() } catch { throw .configuration(["\(error)"]) }
-        var trainer = StreamingEMTrainer<ModelSet<GMMHMM<Double>>>(
+        var trainer = EMDriver<ModelSet<GMMHMM<Double>>>(
             updateOptions: hmmTrainer.baumWelch.update,
-            options: StreamingEMOptions(iterationCount: configuration.iterations, convergence: .totalLogLikelihoodGain(-.infinity),
+            options: EMOptions(iterationCount: configuration.iterations, convergence: .totalLogLikelihoodGain(-.infinity),
                                         threadCount: max(options.threadCount, 1), chunking: options.chunking, backend: options.backend))
         trainer.communicator = options.communicator
         trainer.checkpointURL = options.checkpointURL
-        trainer.configuration = checkpointConfiguration(entries, configuration: configuration, options: options)
+        trainer.fingerprint = checkpointFingerprint(entries, configuration: configuration, options: options)
+        let split: (Int, ModelSet<GMMHMM<Double>>) throws(TrainingError) -> ModelSet<GMMHMM<Double>> = MixtureSplitSchedule(splits).hook()
         trainer.beforeIteration = { iteration, set throws(TrainingError) in
             // Words that stopped need no more audio (their sequences would be skipped anyway).
             source.trainingLabels.labels = Set(zip(set.labels, set.stopped).filter { !$0.1 }.map(\.0))
-            guard let target = splits[iteration] else { return set }
-            return try set.map { _, model throws(TrainingError) in
-                do throws(HMMError) { return try model.splittingMixtures(to: target) } catch { throw .hmm(error) }
-            }
+            return try split(iteration, set)
         }
         return trainer
     }
@@ -186,19 +184,15 @@ extension Recognizer {
     }
 
     /// What a checkpoint must match to be resumed: the corpus (every path, label and speaker, in
-    /// order), the whole configuration, and the options the result depends on.
-    static func checkpointConfiguration(_ entries: [CorpusEntry], configuration: RecognizerConfiguration,
-                                        options: StreamingRecognizerOptions) -> String {
+    /// order, hashed), every field of the configuration, and the options the result depends on.
+    static func checkpointFingerprint(_ entries: [CorpusEntry], configuration: RecognizerConfiguration,
+                                      options: StreamingRecognizerOptions) -> TrainingFingerprint {
         var listing: [UInt8] = []
         for entry in entries { listing += Array("\(entry.path)\t\(entry.label)\t\(entry.speaker ?? "")\n".utf8) }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let settings = (try? encoder.encode(configuration)).map { Array($0) } ?? []
-        let c = configuration
-        return "hmmkit train; \(entries.count) recordings (listing \(ModelIdentity.hash(listing))); "
-            + "\(c.stateCount) states \(c.topologyName) jump \(c.maximumJump), \(c.componentsPerState) \(c.covarianceType.rawValue) "
-            + "components, \(c.iterations) iterations, seed \(c.seed) (configuration \(ModelIdentity.hash(settings))); "
-            + "init-frames \(options.initialisationFrames); chunk-frames \(options.chunking.maximumFrames); backend \(options.backend)"
+        return TrainingFingerprint(
+            task: "hmmkit train", data: "\(entries.count) recordings, listing \(ModelIdentity.hash(listing))", settings: configuration,
+            extra: ["init-frames": "\(options.initialisationFrames)", "chunk-frames": "\(options.chunking.maximumFrames)",
+                    "backend": "\(options.backend)"])
     }
 }
 

@@ -1,3 +1,4 @@
+import HMMKitTraining
 import Dispatch
 import Foundation
 import HMMKitCorpus
@@ -137,7 +138,7 @@ public struct Recognizer: Sendable {
                 let result = Result { () throws(HMMError) in
                     try wordTrainer(configuration, topology: topology, frames: perLabel[label].reduce(0) { $0 + $1.rowCount }).fit(perLabel[label]) { step in
                         progress?(.iteration(label: labels[label], iteration: step.iteration, of: step.iterationCount,
-                                             logLikelihoodPerFrame: step.logLikelihoodPerFrame))
+                                             logLikelihoodPerFrame: step.meanLogLikelihood))
                     }
                 }
                 fits.withLock { $0[label] = result }
@@ -153,7 +154,7 @@ public struct Recognizer: Sendable {
             case .success(let fit):
                 models.append(fit.model)
                 let frames = Double(sequences[label].reduce(0) { $0 + $1.rowCount })
-                histories.append(fit.monitor.history.map { $0 / frames })
+                histories.append(fit.logLikelihoodHistory.map { $0 / frames })
             }
         }
         return Recognizer(configuration: configuration, labels: labels, models: models, trainingCounts: counts,

@@ -1,3 +1,4 @@
+import HMMKitTraining
 import HMMKitFeatures
 import HMMKitMarkov
 import HMMKitMixtures

@@ -19,7 +19,7 @@ public struct MemberStopping: Sendable, Hashable, Codable {
 
 /// Several models of one kind trained together on one labelled corpus, one model per label
 /// (one HMM per word for an isolated-word recognizer): each sequence trains the model of its
-/// ``SequenceRecord/label``. As a ``StreamingTrainable`` it streams, runs under MPI (one
+/// ``SequenceRecord/label``. As a ``EMModel`` it streams, runs under MPI (one
 /// all-reduce of every model's statistics, concatenated), writes one checkpoint for all models,
 /// and resumes, exactly like a single model.
 ///
@@ -27,7 +27,7 @@ public struct MemberStopping: Sendable, Hashable, Codable {
 /// ``stopping``, a member whose history meets the rule stops training (its sequences are no
 /// longer accumulated) and the set ``isFinished`` once all have stopped. Histories and stopped
 /// members are part of the file form, so a resumed run continues exactly.
-public struct ModelSet<Model: StreamingTrainable>: StreamingTrainable {
+public struct ModelSet<Model: EMModel>: EMModel {
     public typealias Scalar = Model.Scalar
     /// The labels, in the order of ``models``.
     public let labels: [String]
@@ -86,7 +86,7 @@ public struct ModelSet<Model: StreamingTrainable>: StreamingTrainable {
         return try ModelSet(labels: labels, models: mapped, stopping: stopping, histories: histories, stopped: stopped)
     }
 
-    // MARK: StreamingTrainable
+    // MARK: EMModel
 
     public static var fileFormat: String { "HMMKit.ModelSet" }
     public var dimension: Int { models[0].dimension }
@@ -109,7 +109,7 @@ public struct ModelSet<Model: StreamingTrainable>: StreamingTrainable {
     /// sequences are skipped).
     /// - Throws: ``TrainingError/sequence(name:index:problem:)`` for a sequence without a label
     ///   or with a label the set has no model for.
-    public func statistics(of chunk: SequenceChunk<Scalar>, threadCount: Int, backend: ComputeBackend)
+    public func statistics(of chunk: SequenceChunk<Scalar>, options: Model.EStepOptions, threadCount: Int, backend: ComputeBackend)
         throws(TrainingError) -> ModelSetStatistics<Model.Statistics>
     {
         var members = [[Int]](repeating: [], count: models.count)
@@ -122,8 +122,13 @@ public struct ModelSet<Model: StreamingTrainable>: StreamingTrainable {
         }
         var statistics = emptyStatistics()
         for (model, positions) in members.enumerated() where !positions.isEmpty && !stopped[model] {
-            statistics.parts[model] = try models[model].statistics(of: chunk.subchunk(positions), threadCount: threadCount,
-                                                                   backend: backend)
+            let part = chunk.subchunk(positions)
+            do {
+                statistics.parts[model] = try models[model].statistics(of: part, options: options, threadCount: threadCount,
+                                                                       backend: backend)
+            } catch {
+                throw Model.named(error, in: part)
+            }
         }
         return statistics
     }

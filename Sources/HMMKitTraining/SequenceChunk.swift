@@ -16,6 +16,9 @@ public struct ChunkingPolicy: Sendable, Hashable, Codable {
     /// accumulated, the one being read), about 15 MB of 39-dimensional Double frames by default.
     public var prefetchDepth: Int = 1
 
+    /// Every pass in one chunk: the in-memory trainers, whose data are held stacked already.
+    public static let wholeCorpus = ChunkingPolicy(maximumFrames: .max, maximumSequences: .max)
+
     public init(maximumFrames: Int = 16_384, maximumSequences: Int = 8_192, prefetchDepth: Int = 1) {
         precondition(maximumFrames >= 1 && maximumSequences >= 1 && prefetchDepth >= 1, "ChunkingPolicy needs positive sizes")
         self.maximumFrames = maximumFrames

@@ -66,6 +66,18 @@ public protocol SequenceSource<Scalar>: Sendable {
     /// ``SequenceRecord/index``).
     /// - Throws: the source's own errors (a damaged file, naming it), or what `body` throws.
     func forEachSequence(in shard: SequenceShard, _ body: (SequenceRecord<Scalar>) throws -> Void) throws
+    /// The whole corpus as one chunk when the source already holds it stacked in memory, so that
+    /// a pass whose chunks may hold the whole corpus reads it in place instead of copying it.
+    /// Default: nil.
+    var stackedCorpus: SequenceChunk<Scalar>? { get }
+    /// Whether a model's errors about a sequence are restated to name it (``EMModel/named(_:in:)``).
+    /// Default: true; false for in-memory data whose callers expect the model's own error.
+    var namesSequences: Bool { get }
+}
+
+extension SequenceSource {
+    public var stackedCorpus: SequenceChunk<Scalar>? { nil }
+    public var namesSequences: Bool { true }
 }
 
 /// Sequences already in memory, as a ``SequenceSource`` (tests, small corpora, and the bridge
@@ -75,23 +87,33 @@ public struct InMemorySequences<Scalar: MatrixScalar>: SequenceSource {
     public var sequences: [Matrix<Scalar>]
     /// Their names (default `"0"`, `"1"`, …).
     public var names: [String]
+    public let stackedCorpus: SequenceChunk<Scalar>?
+    public let namesSequences: Bool
 
     public init(_ sequences: [Matrix<Scalar>], names: [String]? = nil) {
         precondition(names == nil || names!.count == sequences.count, "one name per sequence")
         self.sequences = sequences
         self.names = names ?? sequences.indices.map(String.init)
+        stackedCorpus = nil
+        namesSequences = true
     }
 
-    /// The sequences of hmmlearn's stacked layout: `frames` `[N × D]` cut by `lengths`.
-    public init(stacked frames: Matrix<Scalar>, lengths: [Int]) {
+    /// The sequences of hmmlearn's stacked layout: `frames` `[N × D]` cut by `lengths`, held as
+    /// they are (a pass that may take the whole corpus in one chunk reads `frames` in place).
+    /// - Parameter namesSequences: whether model errors are restated to name the sequence
+    ///   (false: the model's own error, as the in-memory trainers report it).
+    public init(stacked frames: Matrix<Scalar>, lengths: [Int], namesSequences: Bool = true) {
         precondition(lengths.allSatisfy { $0 >= 0 } && lengths.reduce(0, +) == frames.rowCount,
                      "lengths must be non-negative and sum to the rows of frames")
-        var start = 0, sequences: [Matrix<Scalar>] = []
-        for length in lengths {
-            sequences.append(frames.rows(start..<(start + length)))
-            start += length
+        var start = 0
+        sequences = lengths.map { length in
+            defer { start += length }
+            return frames.rows(start..<(start + length))
         }
-        self.init(sequences)
+        names = lengths.indices.map(String.init)
+        stackedCorpus = SequenceChunk(frames: frames, lengths: lengths, indices: Array(lengths.indices), names: names,
+                                      labels: [String?](repeating: nil, count: lengths.count), ordinal: 0)
+        self.namesSequences = namesSequences
     }
 
     public func forEachSequence(in shard: SequenceShard, _ body: (SequenceRecord<Scalar>) throws -> Void) throws {

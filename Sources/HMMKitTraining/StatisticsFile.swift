@@ -19,7 +19,7 @@ import HMMKitNumerics
 /// | 8 × valueCount | the statistics buffer (Float64) |
 /// | 8 | 64-bit FNV-1a of every byte before it |
 ///
-/// The model identity (``StreamingTrainable/identity()``) and the layout make a file usable only
+/// The model identity (``EMModel/identity()``) and the layout make a file usable only
 /// with the model it was gathered with; the checksum catches truncated and damaged files.
 public struct StatisticsFile: Sendable, Equatable {
     /// The header's `format`.
@@ -43,7 +43,7 @@ public struct StatisticsFile: Sendable, Equatable {
 
     /// The file form of `statistics` gathered with `model`.
     /// - Throws: ``TrainingError/invalidArgument(_:)`` for a NaN or infinite value.
-    public init<Model: StreamingTrainable>(_ statistics: Model.Statistics, model: Model) throws(TrainingError) {
+    public init<Model: EMModel>(_ statistics: Model.Statistics, model: Model) throws(TrainingError) {
         if let index = statistics.values.firstIndex(where: { !$0.isFinite }) {
             throw .invalidArgument("statistics value \(index) is \(statistics.values[index]); only finite statistics are written")
         }
@@ -57,7 +57,7 @@ public struct StatisticsFile: Sendable, Equatable {
 
     private struct Header: Codable {
         var format: String
-        var layout: StatisticsLayout
+        var layout: StoredLayout
         var modelIdentity: String
         var shards: Int
         var frames: Double
@@ -66,7 +66,7 @@ public struct StatisticsFile: Sendable, Equatable {
 
     /// The file's bytes.
     public func encoded() throws(TrainingError) -> [UInt8] {
-        let header = Header(format: Self.formatName, layout: layout, modelIdentity: modelIdentity, shards: shardCount,
+        let header = Header(format: Self.formatName, layout: StoredLayout(layout), modelIdentity: modelIdentity, shards: shardCount,
                             frames: frameCount, logLikelihood: logLikelihood)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -108,7 +108,7 @@ public struct StatisticsFile: Sendable, Equatable {
               header.format == Self.formatName else {
             throw damaged("its header cannot be read")
         }
-        try Self.validate(header.layout, damaged: damaged)
+        let layout = try Self.validate(header.layout, damaged: damaged)
         let valueCount = header.layout.valueCount
         guard let valueBytes = InputLimits.product(valueCount, 8), let expected = InputLimits.sum(16 + headerLength + 8, valueBytes),
               bytes.count == expected else {
@@ -130,7 +130,7 @@ public struct StatisticsFile: Sendable, Equatable {
             throw damaged("statistics value \(index) is \(values[index]); every value must be finite")
         }
         self.values = values
-        layout = header.layout
+        self.layout = layout
         modelIdentity = header.modelIdentity
         shardCount = header.shards
         frameCount = header.frames
@@ -138,7 +138,7 @@ public struct StatisticsFile: Sendable, Equatable {
     }
 
     /// Throws unless the layout's sizes lie within ``InputLimits``.
-    private static func validate(_ layout: StatisticsLayout, damaged: (String) -> TrainingError) throws(TrainingError) {
+    private static func validate(_ layout: StoredLayout, damaged: (String) -> TrainingError) throws(TrainingError) -> StatisticsLayout {
         guard (1...InputLimits.maximumDimension).contains(layout.dimension) else {
             throw damaged("layout.dimension is \(layout.dimension); it must lie in 1…\(InputLimits.maximumDimension)")
         }
@@ -149,9 +149,30 @@ public struct StatisticsFile: Sendable, Equatable {
             throw damaged("layout.states is \(states); it must lie in 1…\(InputLimits.maximumStateCount)")
         }
         guard layout.valueCount >= 0 else { throw damaged("layout.valueCount is \(layout.valueCount); it must be ≥ 0") }
-        guard CovarianceType(rawValue: layout.covariance) != nil else {
+        guard let covariance = CovarianceType(rawValue: layout.covariance) else {
             throw damaged("layout.covariance is \"\(layout.covariance)\"; it must be one of "
                 + CovarianceType.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return StatisticsLayout(modelFormat: layout.modelFormat, states: layout.states, components: layout.components,
+                                dimension: layout.dimension, covariance: covariance, valueCount: layout.valueCount)
+    }
+
+    /// ``StatisticsLayout`` as the header stores it, read before it is checked.
+    private struct StoredLayout: Codable {
+        var modelFormat: String
+        var states: Int?
+        var components: Int
+        var dimension: Int
+        var covariance: String
+        var valueCount: Int
+
+        init(_ layout: StatisticsLayout) {
+            modelFormat = layout.modelFormat
+            states = layout.states
+            components = layout.components
+            dimension = layout.dimension
+            covariance = layout.covariance.rawValue
+            valueCount = layout.valueCount
         }
     }
 
@@ -207,7 +228,7 @@ public struct StatisticsFile: Sendable, Equatable {
     ///   ``TrainingError/file(path:problem:)`` for sums no data can give
     ///   (``AdditiveStatistics/consistencyProblem()``).
     /// - Parameter modelPath: the model's file, for messages.
-    public func statistics<Model: StreamingTrainable>(for model: Model, path: String,
+    public func statistics<Model: EMModel>(for model: Model, path: String,
                                                       modelPath: String? = nil) throws(TrainingError) -> Model.Statistics {
         let theModel = modelPath.map { "the model \($0)" } ?? "the model"
         guard layout == model.statisticsLayout else {

@@ -26,7 +26,7 @@ public struct IterationRecord: Sendable, Hashable, Codable {
 }
 
 /// Why streaming training stopped.
-public enum TrainingStopReason: String, Sendable, Hashable, Codable {
+public enum StopReason: String, Sendable, Hashable, Codable {
     /// The convergence rule was met.
     case converged
     /// The iteration budget ran out.
@@ -35,22 +35,22 @@ public enum TrainingStopReason: String, Sendable, Hashable, Codable {
 
 /// The state of a training run after a complete iteration: the model, the history and the
 /// configuration it belongs to, written atomically after every iteration so that a killed run
-/// resumes from its last complete iteration (``StreamingEMTrainer``).
+/// resumes from its last complete iteration (``EMDriver``).
 ///
 /// File layout: one line of JSON (the header below, keys sorted), a newline, then the model's
 /// file byte for byte (`head -1` shows the header; `tail -n +2` is a loadable model):
-/// `{"completedIterations": k, "configuration": "…", "format": "HMMKit.TrainingCheckpoint",
+/// `{"completedIterations": k, "fingerprint": {"task": …, "data": …, "options": {…}}, "format": "HMMKit.TrainingCheckpoint",
 /// "history": [...], "modelByteCount": n, "modelFormat": "…", "modelIdentity": "…",
-/// "stopReason": null | "converged" | "iterationLimit", "version": 1}`.
+/// "stopReason": null | "converged" | "iterationLimit", "version": 2}`.
 public struct TrainingCheckpoint: Sendable, Equatable {
     /// The header's `format`.
     public static let formatName = "HMMKit.TrainingCheckpoint"
     /// The version this build writes and the newest it reads.
-    public static let currentVersion = 1
+    public static let currentVersion = 2
 
-    /// The caller's description of everything that determines the result (data, model shape,
-    /// options); a run resumes only under the same configuration.
-    public var configuration: String
+    /// Everything that determines the result (data, model shape, options); a run resumes only
+    /// under an equal fingerprint.
+    public var fingerprint: TrainingFingerprint
     /// The model file's format (`HMMKit.HiddenMarkovModel`, …).
     public var modelFormat: String
     /// Iterations complete.
@@ -58,13 +58,13 @@ public struct TrainingCheckpoint: Sendable, Equatable {
     /// Their records, in order.
     public var history: [IterationRecord]
     /// Set once training has finished.
-    public var stopReason: TrainingStopReason?
+    public var stopReason: StopReason?
     /// The model after the last complete iteration, as its file's bytes.
     public var model: [UInt8]
 
-    public init(configuration: String, modelFormat: String, completedIterations: Int, history: [IterationRecord],
-                stopReason: TrainingStopReason?, model: [UInt8]) {
-        self.configuration = configuration
+    public init(fingerprint: TrainingFingerprint, modelFormat: String, completedIterations: Int, history: [IterationRecord],
+                stopReason: StopReason?, model: [UInt8]) {
+        self.fingerprint = fingerprint
         self.modelFormat = modelFormat
         self.completedIterations = completedIterations
         self.history = history
@@ -75,18 +75,18 @@ public struct TrainingCheckpoint: Sendable, Equatable {
     private struct Header: Codable {
         var format: String
         var version: Int
-        var configuration: String?
+        var fingerprint: TrainingFingerprint?
         var modelFormat: String?
         var modelIdentity: String?
         var modelByteCount: Int?
         var completedIterations: Int?
         var history: [IterationRecord]?
-        var stopReason: TrainingStopReason?
+        var stopReason: StopReason?
     }
 
     /// The file's bytes.
     public func encoded() throws(TrainingError) -> [UInt8] {
-        let header = Header(format: Self.formatName, version: Self.currentVersion, configuration: configuration,
+        let header = Header(format: Self.formatName, version: Self.currentVersion, fingerprint: fingerprint,
                             modelFormat: modelFormat, modelIdentity: ModelIdentity.hash(model), modelByteCount: model.count,
                             completedIterations: completedIterations, history: history, stopReason: stopReason)
         let encoder = JSONEncoder()
@@ -115,7 +115,11 @@ public struct TrainingCheckpoint: Sendable, Equatable {
             throw .file(path: path, problem: "written by a newer HMMKit (checkpoint version \(header.version)); "
                 + "this build reads version \(Self.currentVersion)")
         }
-        guard let configuration = header.configuration, let modelFormat = header.modelFormat,
+        guard header.version >= Self.currentVersion else {
+            throw .file(path: path, problem: "written by an earlier HMMKit (checkpoint version \(header.version), which "
+                + "identified runs by text); it cannot be resumed by this build: delete it to start again")
+        }
+        guard let fingerprint = header.fingerprint, let modelFormat = header.modelFormat,
               let identity = header.modelIdentity, let count = header.modelByteCount,
               let completed = header.completedIterations, let history = header.history else {
             throw .file(path: path, problem: "damaged checkpoint: its header lacks fields")
@@ -140,7 +144,7 @@ public struct TrainingCheckpoint: Sendable, Equatable {
             throw .file(path: path, problem: "damaged checkpoint: the model holds \(model.count) bytes of the \(count) recorded, "
                 + "or they changed; delete it to start again")
         }
-        self.init(configuration: configuration, modelFormat: modelFormat, completedIterations: completed, history: history,
+        self.init(fingerprint: fingerprint, modelFormat: modelFormat, completedIterations: completed, history: history,
                   stopReason: header.stopReason, model: model)
     }
 

@@ -46,3 +46,25 @@ public enum TrainingError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension TrainingError {
+    /// This error as the in-memory Gaussian-mixture trainer reports it: the model's own error, or
+    /// an invalid argument. In memory, the driver's other failures (files, processes, empty or
+    /// foreign data) cannot happen: the trainer checks its data first.
+    var mixtureError: MixtureError {
+        switch self {
+        case .mixture(let error): return error
+        case .invalidArgument(let message): return .invalidParameter(message)
+        default: preconditionFailure("in-memory EM of a Gaussian mixture failed outside the model: \(self)")
+        }
+    }
+
+    /// This error as the in-memory HMM trainer reports it (see ``mixtureError``).
+    var hmmError: HMMError {
+        switch self {
+        case .hmm(let error): return error
+        case .invalidArgument(let message): return .invalidArgument(message)
+        default: preconditionFailure("in-memory Baum-Welch failed outside the model: \(self)")
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import HMMKitTraining
 import Foundation
 import HMMKitMarkov
 import HMMKitMatrixFiles
@@ -143,10 +144,10 @@ struct GaussianHMMAgreementTests {
                                        update: Self.update(name))
 
         let fit = try initial.fitted(to: frames, lengths: lengths, options: options)
-        #expect(fit.monitor.stopReason == .iterationLimit)
-        #expect(!fit.monitor.converged)
-        #expect(fit.monitor.history.count == 10)
-        let historyError = relativeError(fit.monitor.history, try HMMLearnFixtures.load("\(name)/loglik_history").elements)
+        #expect(fit.stopReason == .iterationLimit)
+        #expect(!fit.converged)
+        #expect(fit.logLikelihoodHistory.count == 10)
+        let historyError = relativeError(fit.logLikelihoodHistory, try HMMLearnFixtures.load("\(name)/loglik_history").elements)
         #expect(historyError <= 1e-9, "\(name) loglik_history: \(historyError)")
 
         let step1 = try initial.fitted(to: frames, lengths: lengths,
@@ -191,7 +192,7 @@ struct GaussianHMMAgreementTests {
         let initial = try HMMLearnFixtures.model("gaussian_diag_ergodic3", prefix: "init_", type: .diagonal)
         let fit = try initial.fitted(to: frames, lengths: lengths,
                                      options: BaumWelchOptions(iterationCount: 5, tolerance: -.infinity))
-        let history = fit.monitor.history
+        let history = fit.logLikelihoodHistory
         for k in 1..<history.count { #expect(history[k] >= history[k - 1]) }
         let serial = try initial.statistics(of: frames, lengths: lengths, threadCount: 1)
         let threaded = try initial.statistics(of: frames, lengths: lengths, threadCount: 2)

@@ -1,3 +1,4 @@
+import HMMKitTraining
 import Foundation
 import HMMKitMarkov
 import HMMKitMixtures
@@ -25,7 +26,7 @@ struct HiddenMarkovModelTests {
     func trainingIsMonotoneAndKeepsStructure(type: CovarianceType, topology: MarkovTopology) throws {
         let (frames, lengths) = try HMMLearnFixtures.data()
         let fit = try Self.trainer(type, topology: topology).fit(frames, lengths: lengths)
-        let history = fit.monitor.history
+        let history = fit.logLikelihoodHistory
         #expect(history.count == 6)
         for k in 1..<history.count {
             #expect(history[k] >= history[k - 1] - 1e-9 * abs(history[k - 1]), "\(type) \(topology): \(history)")

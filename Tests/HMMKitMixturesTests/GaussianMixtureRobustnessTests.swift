@@ -1,3 +1,4 @@
+import HMMKitTraining
 import Foundation
 import HMMKitMixtures
 import HMMKitNumerics

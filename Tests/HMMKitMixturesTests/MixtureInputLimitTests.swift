@@ -1,3 +1,4 @@
+import HMMKitTraining
 import HMMKitMixtures
 import HMMKitNumerics
 import HMMKitTestSupport

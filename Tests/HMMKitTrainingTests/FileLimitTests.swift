@@ -30,7 +30,7 @@ struct FileLimitTests {
     static func file() throws -> (StatisticsFile, GMMHMM<Double>) {
         let sequences = TrainingTestData.sequences(count: 10)
         let model = try TrainingTestData.model(sequences)
-        let (statistics, _) = try StreamingStatistics.accumulate(model, over: InMemorySequences(sequences))
+        let (statistics, _) = try EStepPass.accumulate(model, over: InMemorySequences(sequences))
         return (try StatisticsFile(statistics, model: model), model)
     }
 
@@ -49,9 +49,12 @@ struct FileLimitTests {
         var dimension = file
         dimension.layout.dimension = 1 << 40
         #expect(Self.problem(try dimension.encoded()).contains("layout.dimension is \(1 << 40)"))
-        var covariance = file
-        covariance.layout.covariance = "inf"
-        #expect(Self.problem(try covariance.encoded()).contains("layout.covariance is \"inf\""))
+        // The layout's covariance is typed; an unknown name can only come from the file's bytes.
+        let encoded = try file.encoded(), known = Array("\"covariance\":\"diag\"".utf8)
+        let at = try #require((0...(encoded.count - known.count)).first { Array(encoded[$0..<($0 + known.count)]) == known })
+        var covariance = encoded
+        covariance.replaceSubrange((at + known.count - 5)..<(at + known.count - 1), with: Array("nope".utf8))
+        #expect(Self.problem(Self.resealed(covariance)).contains("layout.covariance is \"nope\""))
         var version = try file.encoded()
         version[8] = 0
         #expect(Self.problem(Self.resealed(version)).contains("format version 0"))
@@ -114,7 +117,7 @@ struct FileLimitTests {
     @Test func checkpointCountsAreChecked() throws {
         let record = IterationRecord(iteration: 1, logLikelihood: -5, frameCount: 2, seconds: 0.5)
         func problem(completed: Int, history: [IterationRecord]) throws -> String {
-            let bytes = try TrainingCheckpoint(configuration: "c", modelFormat: "m", completedIterations: completed, history: history,
+            let bytes = try TrainingCheckpoint(fingerprint: TrainingFingerprint(task: "c", data: "d", options: [:]), modelFormat: "m", completedIterations: completed, history: history,
                                                stopReason: nil, model: Array("{}".utf8)).encoded()
             do {
                 _ = try TrainingCheckpoint(decoding: bytes, path: "c.checkpoint")

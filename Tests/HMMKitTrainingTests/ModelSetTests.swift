@@ -35,14 +35,14 @@ struct ModelSetTests {
         let source = LabelledSequences(words: words)
         let initialUp = try TrainingTestData.model(up), initialDown = try TrainingTestData.model(down)
         let set = try ModelSet(labels: ["up", "down"], models: [initialUp, initialDown])
-        let options = StreamingEMOptions(iterationCount: 3, convergence: .totalLogLikelihoodGain(-.infinity), threadCount: 2,
+        let options = EMOptions(iterationCount: 3, convergence: .totalLogLikelihoodGain(-.infinity), threadCount: 2,
                                          chunking: ChunkingPolicy(maximumFrames: 500))
         let folder = try TemporaryFolder()
-        var trainer = StreamingEMTrainer<ModelSet<GMMHMM<Double>>>(updateOptions: HMMUpdateOptions(), options: options)
+        var trainer = EMDriver<ModelSet<GMMHMM<Double>>>(updateOptions: HMMUpdateOptions(), options: options)
         trainer.checkpointURL = folder.file("set.checkpoint")
         let fit = try trainer.train(from: try trainer.start(resuming: false) { set }, source: source)
 
-        let single = StreamingEMTrainer<GMMHMM<Double>>(updateOptions: HMMUpdateOptions(), options: options)
+        let single = EMDriver<GMMHMM<Double>>(updateOptions: HMMUpdateOptions(), options: options)
         let alone = try single.train(from: try single.start(resuming: false) { initialUp }, source: InMemorySequences(up))
         let aloneDown = try single.train(from: try single.start(resuming: false) { initialDown }, source: InMemorySequences(down))
         #expect(relativeError(TrainingTestData.parameters(try #require(fit.model["up"])), TrainingTestData.parameters(alone.model)) < 1e-12)
@@ -67,9 +67,9 @@ struct ModelSetTests {
         let tolerancePerFrame = 1.14e-4  // the two words' gains per frame fall below it after 2 and 4 iterations
         let set = try ModelSet(labels: ["up", "down"], models: [try TrainingTestData.model(up), try TrainingTestData.model(down)],
                                stopping: MemberStopping(rule: .totalLogLikelihoodGainPerFrame(tolerancePerFrame)))
-        let options = StreamingEMOptions(iterationCount: 40, convergence: .totalLogLikelihoodGain(-.infinity),
+        let options = EMOptions(iterationCount: 40, convergence: .totalLogLikelihoodGain(-.infinity),
                                          chunking: ChunkingPolicy(maximumFrames: 400))
-        let trainer = StreamingEMTrainer<ModelSet<GMMHMM<Double>>>(updateOptions: HMMUpdateOptions(), options: options)
+        let trainer = EMDriver<ModelSet<GMMHMM<Double>>>(updateOptions: HMMUpdateOptions(), options: options)
         let fit = try trainer.train(from: try trainer.start(resuming: false) { set }, source: LabelledSequences(words: words))
         #expect(fit.stopReason == .converged && fit.model.isFinished)
 
@@ -79,11 +79,11 @@ struct ModelSetTests {
             let tolerance = tolerancePerFrame * Double(frames.rowCount)
             let alone = try set.models[index].fitted(to: frames, lengths: counts,
                                                      options: BaumWelchOptions(iterationCount: 40, tolerance: tolerance))
-            #expect(alone.monitor.converged)
-            #expect(fit.model.histories[index].count == alone.monitor.history.count)
-            #expect(relativeError(fit.model.histories[index].map(\.logLikelihood), alone.monitor.history) < 1e-12)
+            #expect(alone.converged)
+            #expect(fit.model.histories[index].count == alone.logLikelihoodHistory.count)
+            #expect(relativeError(fit.model.histories[index].map(\.logLikelihood), alone.logLikelihoodHistory) < 1e-12)
             #expect(relativeError(TrainingTestData.parameters(fit.model.models[index]), TrainingTestData.parameters(alone.model)) < 1e-12)
-            lengths.append(alone.monitor.history.count)
+            lengths.append(alone.logLikelihoodHistory.count)
         }
         #expect(lengths[0] != lengths[1], "the members should stop at different iterations for this test to bite: \(lengths)")
         #expect(fit.history.count == lengths.max())
@@ -109,7 +109,7 @@ struct ModelSetTests {
         let set = try ModelSet(labels: ["up"], models: [try TrainingTestData.model(up)])
         let source = LabelledSequences(words: [("up", up[0]), ("left", up[1])])
         #expect(throws: TrainingError.sequence(name: "left1", index: 1, problem: "its label \"left\" has no model in the set")) {
-            _ = try StreamingStatistics.accumulate(set, over: source)
+            _ = try EStepPass.accumulate(set, over: source)
         }
         #expect(throws: TrainingError.self) { try ModelSet(labels: ["a", "a"], models: [set.models[0], set.models[0]]) }
     }

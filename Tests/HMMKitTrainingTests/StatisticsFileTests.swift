@@ -13,14 +13,14 @@ struct StatisticsFileTests {
         let folder = try TemporaryFolder()
         let sequences = TrainingTestData.sequences(count: 20)
         let model = try TrainingTestData.model(sequences)
-        let (statistics, _) = try StreamingStatistics.accumulate(model, over: InMemorySequences(sequences))
+        let (statistics, _) = try EStepPass.accumulate(model, over: InMemorySequences(sequences))
         let file = try StatisticsFile(statistics, model: model)
         try file.write(to: folder.file("a.acc"))
         let read = try StatisticsFile.read(from: folder.file("a.acc"))
         #expect(read == file)
         #expect(try read.statistics(for: model, path: "a.acc").values == statistics.values)
         #expect(read.layout == StatisticsLayout(modelFormat: "HMMKit.HiddenMarkovModel", states: 3, components: 2, dimension: 4,
-                                                covariance: "diag", valueCount: statistics.values.count))
+                                                covariance: .diagonal, valueCount: statistics.values.count))
     }
 
     /// Foreign, newer, truncated and damaged files are refused with a reason.
@@ -45,7 +45,7 @@ struct StatisticsFileTests {
     @Test func otherModelsAreRefused() throws {
         let sequences = TrainingTestData.sequences(count: 30)
         let model = try TrainingTestData.model(sequences)
-        let (statistics, _) = try StreamingStatistics.accumulate(model, over: InMemorySequences(sequences))
+        let (statistics, _) = try EStepPass.accumulate(model, over: InMemorySequences(sequences))
         let (next, _) = try model.reestimated(from: statistics, options: HMMUpdateOptions(), backend: .default)
         let file = try StatisticsFile(statistics, model: model)
         #expect(try model.identity() != next.identity())

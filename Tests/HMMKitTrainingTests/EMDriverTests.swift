@@ -64,10 +64,10 @@ final class ThreadGroup: Sendable {
 
 @Suite("Streaming EM: agreement, processes, checkpoints and resume")
 struct StreamingTrainerTests {
-    static func trainer(iterations: Int, chunkFrames: Int = 150) -> StreamingEMTrainer<GMMHMM<Double>> {
-        StreamingEMTrainer<GMMHMM<Double>>(
+    static func trainer(iterations: Int, chunkFrames: Int = 150) -> EMDriver<GMMHMM<Double>> {
+        EMDriver<GMMHMM<Double>>(
             updateOptions: HMMUpdateOptions(),
-            options: StreamingEMOptions(iterationCount: iterations, convergence: .totalLogLikelihoodGain(-.infinity),
+            options: EMOptions(iterationCount: iterations, convergence: .totalLogLikelihoodGain(-.infinity),
                                         threadCount: 2, chunking: ChunkingPolicy(maximumFrames: chunkFrames)))
     }
 
@@ -91,10 +91,10 @@ struct StreamingTrainerTests {
         let streamed = TrainingTestData.parameters(fit.model), expected = TrainingTestData.parameters(reference.model)
         if chunkFrames > frames.rowCount {
             #expect(streamed == expected)
-            #expect(fit.history.map(\.logLikelihood) == reference.monitor.history)
+            #expect(fit.history.map(\.logLikelihood) == reference.logLikelihoodHistory)
         } else {
             #expect(relativeError(streamed, expected) < 1e-11)
-            #expect(relativeError(fit.history.map(\.logLikelihood), reference.monitor.history) < 1e-12)
+            #expect(relativeError(fit.history.map(\.logLikelihood), reference.logLikelihoodHistory) < 1e-12)
         }
     }
 
@@ -146,11 +146,11 @@ struct StreamingTrainerTests {
 
         var first = Self.trainer(iterations: 2)
         first.checkpointURL = folder.file("run.checkpoint")
-        first.configuration = "test"
+        first.fingerprint = TrainingFingerprint(task: "test", data: "fifty sequences", options: ["iterations": "5"])
         _ = try first.train(from: try first.start(resuming: true) { initial }, source: source)
         var second = Self.trainer(iterations: 5)
         second.checkpointURL = first.checkpointURL
-        second.configuration = "test"
+        second.fingerprint = first.fingerprint
         let start = try second.start(resuming: true) {
             Issue.record("must resume, not initialise")
             return initial
@@ -167,15 +167,20 @@ struct StreamingTrainerTests {
         #expect(finished.history.count == 5)
 
         var other = second
-        other.configuration = "other data"
+        other.fingerprint.options["iterations"] = "6"
         #expect(throws: TrainingError.self) { _ = try other.start(resuming: true) { initial } }
+        do {
+            _ = try other.start(resuming: true) { initial }
+        } catch {
+            #expect("\(error)".contains("iterations: 6 in this run, 5 in the checkpoint"))
+        }
         // Without resuming, the checkpoint is ignored and training starts afresh.
         #expect(try other.start(resuming: false) { initial }.completedIterations == 0)
     }
 
     /// Damaged checkpoints are refused with the file's name, never half-read.
     @Test func damagedCheckpointsAreRefused() throws {
-        let checkpoint = TrainingCheckpoint(configuration: "c", modelFormat: "HMMKit.HiddenMarkovModel", completedIterations: 1,
+        let checkpoint = TrainingCheckpoint(fingerprint: TrainingFingerprint(task: "c", data: "d", options: [:]), modelFormat: "HMMKit.HiddenMarkovModel", completedIterations: 1,
                                             history: [IterationRecord(iteration: 1, logLikelihood: -5, frameCount: 2, seconds: 0.5)],
                                             stopReason: nil, model: Array("{\"format\":1}".utf8))
         let bytes = try checkpoint.encoded()

@@ -47,7 +47,12 @@ extension GaussianMixtureStatistics: AdditiveStatistics {
 }
 
 /// A Gaussian mixture trains on frames: the sequences of a chunk are simply stacked.
-extension GaussianMixture: StreamingTrainable {
+extension EStepPartition: EStepSettings {
+    /// The default partition.
+    public init() { self.init(rowsPerBlock: 1024, chunkCount: 32) }
+}
+
+extension GaussianMixture: EMModel {
     public typealias UpdateOptions = GaussianMixtureUpdateOptions
     public typealias UpdateReport = GaussianMixtureUpdateReport
 
@@ -55,24 +60,29 @@ extension GaussianMixture: StreamingTrainable {
 
     public var statisticsLayout: StatisticsLayout {
         StatisticsLayout(modelFormat: Self.fileFormat, states: nil, components: componentCount, dimension: dimension,
-                         covariance: covarianceType.rawValue, valueCount: emptyStatistics().values.count)
+                         covariance: covarianceType, valueCount: emptyStatistics().values.count)
     }
 
     public func emptyStatistics() -> GaussianMixtureStatistics { GaussianMixtureStatistics(for: self) }
 
-    public func statistics(of chunk: SequenceChunk<Scalar>, threadCount: Int, backend: ComputeBackend)
+    public func statistics(of chunk: SequenceChunk<Scalar>, options: EStepPartition, threadCount: Int, backend: ComputeBackend)
         throws(TrainingError) -> GaussianMixtureStatistics
     {
         guard chunk.frames.rowCount > 0 else { return emptyStatistics() }
         do {
-            return try statistics(of: chunk.frames, backend: backend, threadCount: threadCount)
+            return try statistics(of: chunk.frames, backend: backend, threadCount: threadCount, partition: options)
         } catch {
-            throw SequenceProblem.explain(error, in: chunk)
+            throw .mixture(error)
         }
     }
 
+    public static func named(_ error: TrainingError, in chunk: SequenceChunk<Scalar>) -> TrainingError {
+        guard case .mixture(let mixtureError) = error else { return error }
+        return SequenceProblem.explain(mixtureError, in: chunk)
+    }
+
     /// ``GaussianMixtureUpdate/apply(_:to:options:backend:)``. Starved components keep their
-    /// parameters here; re-seeding them needs frames (``StreamingEMTrainer/afterUpdate``).
+    /// parameters here; re-seeding them needs frames (``EMDriver/afterUpdate``).
     public func reestimated(from statistics: GaussianMixtureStatistics, options: GaussianMixtureUpdateOptions,
                             backend: ComputeBackend) throws(TrainingError) -> (model: GaussianMixture, report: GaussianMixtureUpdateReport) {
         do { return try GaussianMixtureUpdate.apply(statistics, to: self, options: options, backend: backend) } catch {

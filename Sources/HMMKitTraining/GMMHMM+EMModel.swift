@@ -27,12 +27,12 @@ extension HMMStatistics: AdditiveStatistics {
 }
 
 /// Emissions whose HMM has a file form: Gaussian mixtures (``MixtureEmissions``).
-public protocol StreamingTrainableEmissions: GaussianMixtureEmissions where Statistics == GaussianMixtureStatistics {
+public protocol TrainableEmissions: GaussianMixtureEmissions where Statistics == GaussianMixtureStatistics {
     /// The HMM stored in `bytes` (a ``GMMHMM`` file).
     static func model(fileContents bytes: [UInt8], path: String, backend: ComputeBackend) throws(HMMError) -> HiddenMarkovModel<Self>
 }
 
-extension MixtureEmissions: StreamingTrainableEmissions {
+extension MixtureEmissions: TrainableEmissions {
     public static func model(fileContents bytes: [UInt8], path: String, backend: ComputeBackend) throws(HMMError)
         -> HiddenMarkovModel<MixtureEmissions<Scalar>>
     {
@@ -40,7 +40,23 @@ extension MixtureEmissions: StreamingTrainableEmissions {
     }
 }
 
-extension HiddenMarkovModel: StreamingTrainable where Emissions: StreamingTrainableEmissions {
+/// The E-step settings of an HMM: the forward-backward implementation and the blocks of sequences.
+public struct HMMEStepOptions: EStepSettings, Hashable {
+    /// The forward-backward implementation (default scaled; log space is the reference).
+    public var implementation: ForwardBackwardImplementation = .scaled
+    /// How sequences are cut into chunks and blocks.
+    public var partition = BatchPartition()
+
+    public init() {}
+
+    public init(implementation: ForwardBackwardImplementation, partition: BatchPartition = BatchPartition()) {
+        self.implementation = implementation
+        self.partition = partition
+    }
+}
+
+extension HiddenMarkovModel: EMModel where Emissions: TrainableEmissions {
+    public typealias EStepOptions = HMMEStepOptions
     public typealias UpdateOptions = HMMUpdateOptions
     public typealias UpdateReport = HMMUpdateReport
 
@@ -48,18 +64,24 @@ extension HiddenMarkovModel: StreamingTrainable where Emissions: StreamingTraina
 
     public var statisticsLayout: StatisticsLayout {
         StatisticsLayout(modelFormat: Self.fileFormat, states: stateCount, components: componentsPerState, dimension: dimension,
-                         covariance: covarianceType.rawValue, valueCount: emptyStatistics().values.count)
+                         covariance: covarianceType, valueCount: emptyStatistics().values.count)
     }
 
-    public func statistics(of chunk: SequenceChunk<Scalar>, threadCount: Int, backend: ComputeBackend)
+    public func statistics(of chunk: SequenceChunk<Scalar>, options: HMMEStepOptions, threadCount: Int, backend: ComputeBackend)
         throws(TrainingError) -> HMMStatistics<GaussianMixtureStatistics>
     {
         guard !chunk.lengths.isEmpty else { return emptyStatistics() }
         do {
-            return try statistics(of: chunk.frames, lengths: chunk.lengths, threadCount: threadCount)
+            return try statistics(of: chunk.frames, lengths: chunk.lengths, implementation: options.implementation,
+                                  threadCount: threadCount, partition: options.partition)
         } catch {
-            throw SequenceProblem.explain(error, in: chunk)
+            throw .hmm(error)
         }
+    }
+
+    public static func named(_ error: TrainingError, in chunk: SequenceChunk<Scalar>) -> TrainingError {
+        guard case .hmm(let hmmError) = error else { return error }
+        return SequenceProblem.explain(hmmError, in: chunk)
     }
 
     public func reestimated(from statistics: HMMStatistics<GaussianMixtureStatistics>, options: HMMUpdateOptions,

@@ -1,3 +1,4 @@
+import HMMKitMixtures
 import HMMKitNumerics
 
 /// Statistics that add up over disjoint data and live in one flat buffer of Doubles (Kaldi's
@@ -43,12 +44,12 @@ public struct StatisticsLayout: Sendable, Hashable, Codable, CustomStringConvert
     public var components: Int
     /// Feature dimension.
     public var dimension: Int
-    /// Covariance structure (`diag`, `full`, `spherical`, `tied`).
-    public var covariance: String
+    /// Covariance structure (stored as `diag`, `full`, `spherical`, `tied`).
+    public var covariance: CovarianceType
     /// Numbers in the statistics buffer.
     public var valueCount: Int
 
-    public init(modelFormat: String, states: Int?, components: Int, dimension: Int, covariance: String, valueCount: Int) {
+    public init(modelFormat: String, states: Int?, components: Int, dimension: Int, covariance: CovarianceType, valueCount: Int) {
         self.modelFormat = modelFormat
         self.states = states
         self.components = components
@@ -59,21 +60,30 @@ public struct StatisticsLayout: Sendable, Hashable, Codable, CustomStringConvert
 
     public var description: String {
         let states = self.states.map { "\($0) states × " } ?? ""
-        return "\(modelFormat): \(states)\(components) \(covariance) components of dimension \(dimension), \(valueCount) values"
+        return "\(modelFormat): \(states)\(components) \(covariance.rawValue) components of dimension \(dimension), \(valueCount) values"
     }
 }
 
-/// A model that EM can train from statistics streamed chunk by chunk: the E-step of a chunk,
-/// statistics that add up, the M-step, and an exact file form (checkpoints, model identity,
-/// sharing the model between processes). ``GMMHMM`` and ``GaussianMixture`` conform; a model
-/// made of several (one HMM per word) can conform by concatenating theirs.
-public protocol StreamingTrainable: Sendable {
+/// Settings of a model's E-step that do not change its statistics' meaning (the forward-backward
+/// implementation, block sizes); every one has a default.
+public protocol EStepSettings: Sendable {
+    init()
+}
+
+/// A model that EM trains: the E-step of a chunk of sequences into statistics that add up, the
+/// M-step (statistics → new model + report), and an exact file form (checkpoints, model identity,
+/// sharing the model between processes). ``EMDriver`` runs every conforming model, in memory or
+/// streamed, on threads and MPI ranks. ``GMMHMM`` and ``GaussianMixture`` conform; a model made
+/// of several (one HMM per word, ``ModelSet``) conforms by concatenating theirs.
+public protocol EMModel: Sendable {
     associatedtype Scalar: MatrixScalar
     associatedtype Statistics: AdditiveStatistics
     /// The M-step's options.
     associatedtype UpdateOptions: Sendable
     /// What one M-step did.
     associatedtype UpdateReport: Sendable
+    /// The E-step's settings.
+    associatedtype EStepOptions: EStepSettings
 
     /// The `format` of the model's file.
     static var fileFormat: String { get }
@@ -86,8 +96,14 @@ public protocol StreamingTrainable: Sendable {
     func emptyStatistics() -> Statistics
     /// The E-step over one chunk on `threadCount` workers; the result must not depend on the
     /// thread count (bitwise).
-    /// - Throws: ``TrainingError/sequence(name:index:problem:)`` naming a sequence the model refuses.
-    func statistics(of chunk: SequenceChunk<Scalar>, threadCount: Int, backend: ComputeBackend) throws(TrainingError) -> Statistics
+    /// - Throws: the model's own error (``TrainingError/hmm(_:)``, ``TrainingError/mixture(_:)``)
+    ///   as it describes it; ``named(_:in:)`` turns it into one naming the sequence.
+    func statistics(of chunk: SequenceChunk<Scalar>, options: EStepOptions, threadCount: Int,
+                    backend: ComputeBackend) throws(TrainingError) -> Statistics
+    /// `error`, thrown by ``statistics(of:options:threadCount:backend:)`` for `chunk`, restated to
+    /// name the sequence of the chunk it is about (``TrainingError/sequence(name:index:problem:)``)
+    /// when it is about one. Default: `error` unchanged.
+    static func named(_ error: TrainingError, in chunk: SequenceChunk<Scalar>) -> TrainingError
     /// The M-step: the model re-estimated from `statistics` (gathered with this model).
     func reestimated(from statistics: Statistics, options: UpdateOptions, backend: ComputeBackend)
         throws(TrainingError) -> (model: Self, report: UpdateReport)
@@ -101,8 +117,18 @@ public protocol StreamingTrainable: Sendable {
     var isFinished: Bool { get }
 }
 
-extension StreamingTrainable {
+extension EMModel {
     public var isFinished: Bool { false }
+
+    public static func named(_ error: TrainingError, in chunk: SequenceChunk<Scalar>) -> TrainingError { error }
+
+    /// The E-step over `chunk` with default settings, errors naming the chunk's sequences.
+    public func statistics(of chunk: SequenceChunk<Scalar>, threadCount: Int = 1,
+                           backend: ComputeBackend = .default) throws(TrainingError) -> Statistics {
+        do { return try statistics(of: chunk, options: EStepOptions(), threadCount: threadCount, backend: backend) } catch {
+            throw Self.named(error, in: chunk)
+        }
+    }
 
     /// The identity of the model's parameters: a 64-bit FNV-1a hash of ``fileContents()`` as
     /// 16 hexadecimal digits. Statistics files record it, so statistics gathered with one model

@@ -7,7 +7,7 @@ import Testing
 @testable import HMMKitTraining
 
 @Suite("Streaming statistics: chunks, shards, reader thread")
-struct StreamingStatisticsTests {
+struct EStepPassTests {
     /// Statistics accumulated chunk by chunk equal those of the whole corpus in memory (the
     /// engine's batch E-step): only the order of additions differs, so 1e-13 relative.
     @Test(arguments: [1, 7, 64, 100_000])
@@ -16,7 +16,7 @@ struct StreamingStatisticsTests {
         let model = try TrainingTestData.model(sequences)
         let (frames, lengths) = TrainingTestData.stacked(sequences)
         let reference = try model.statistics(of: frames, lengths: lengths)
-        let (streamed, summary) = try StreamingStatistics.accumulate(
+        let (streamed, summary) = try EStepPass.accumulate(
             model, over: InMemorySequences(sequences), chunking: ChunkingPolicy(maximumFrames: chunkFrames), threadCount: 2)
         #expect(summary.sequenceCount == 60 && summary.frameCount == frames.rowCount)
         #expect(relativeError(streamed.values, reference.values) < 1e-13)
@@ -28,8 +28,8 @@ struct StreamingStatisticsTests {
         let sequences = TrainingTestData.sequences(count: 50, seed: 5)
         let model = try TrainingTestData.model(sequences)
         let chunking = ChunkingPolicy(maximumFrames: 100, prefetchDepth: 1)
-        let one = try StreamingStatistics.accumulate(model, over: InMemorySequences(sequences), chunking: chunking, threadCount: 1)
-        let three = try StreamingStatistics.accumulate(model, over: InMemorySequences(sequences), chunking: chunking, threadCount: 3)
+        let one = try EStepPass.accumulate(model, over: InMemorySequences(sequences), chunking: chunking, threadCount: 1)
+        let three = try EStepPass.accumulate(model, over: InMemorySequences(sequences), chunking: chunking, threadCount: 3)
         #expect(one.statistics.values == three.statistics.values)
         #expect(one.summary.chunkCount > 5)
     }
@@ -38,11 +38,11 @@ struct StreamingStatisticsTests {
     @Test func shardsAddUpToTheWhole() throws {
         let sequences = TrainingTestData.sequences(count: 41, seed: 9)
         let model = try TrainingTestData.model(sequences)
-        let whole = try StreamingStatistics.accumulate(model, over: InMemorySequences(sequences)).statistics
+        let whole = try EStepPass.accumulate(model, over: InMemorySequences(sequences)).statistics
         var sum = model.emptyStatistics()
         var counted = 0
         for index in 0..<4 {
-            let part = try StreamingStatistics.accumulate(model, over: InMemorySequences(sequences),
+            let part = try EStepPass.accumulate(model, over: InMemorySequences(sequences),
                                                           shard: try SequenceShard(index: index, count: 4))
             counted += part.summary.sequenceCount
             try sum.accumulate(part.statistics)
@@ -59,7 +59,7 @@ struct StreamingStatisticsTests {
         let model = try TrainingTestData.model(sequences)
         var chunksSeen = 0
         #expect(throws: TrainingError.input("sequence file broken.npy is damaged")) {
-            _ = try StreamingStatistics.accumulate(model, over: FailingSource(sequences: sequences, failAt: 20),
+            _ = try EStepPass.accumulate(model, over: FailingSource(sequences: sequences, failAt: 20),
                                                    chunking: ChunkingPolicy(maximumFrames: 1, prefetchDepth: 1)) { _ in chunksSeen += 1 }
         }
         // One sequence per chunk; a chunk is handed over when the next sequence arrives, so the
@@ -75,7 +75,7 @@ struct StreamingStatisticsTests {
         sequences[3][2, 1] = .nan
         sequences[4] = Matrix(rowCount: 2, columnCount: 4)  // shorter than 3 states allow
         do {
-            _ = try StreamingStatistics.accumulate(model, over: InMemorySequences(sequences), chunking: ChunkingPolicy(maximumFrames: 1))
+            _ = try EStepPass.accumulate(model, over: InMemorySequences(sequences), chunking: ChunkingPolicy(maximumFrames: 1))
             Issue.record("expected an error")
         } catch {
             // The engine reports the NaN frame as impossible (its log-likelihood is not a number).
@@ -84,7 +84,7 @@ struct StreamingStatisticsTests {
         }
         sequences[3][2, 1] = 0
         do {
-            _ = try StreamingStatistics.accumulate(model, over: InMemorySequences(sequences))
+            _ = try EStepPass.accumulate(model, over: InMemorySequences(sequences))
             Issue.record("expected an error")
         } catch {
             guard case .sequence(name: "4", index: 4, let problem) = error else { Issue.record("\(error)"); return }
@@ -92,7 +92,7 @@ struct StreamingStatisticsTests {
         }
         sequences[4] = Matrix(rowCount: 10, columnCount: 5)
         #expect(throws: TrainingError.dimensionMismatch(sequence: "4", expected: 4, found: 5)) {
-            _ = try StreamingStatistics.accumulate(model, over: InMemorySequences(sequences))
+            _ = try EStepPass.accumulate(model, over: InMemorySequences(sequences))
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HMMKitMixtures
 import HMMKitNumerics
 
 /// How EM starts.
@@ -48,35 +49,28 @@ public struct GaussianMixtureTrainingOptions: Sendable {
     }
 }
 
-/// One EM iteration, for progress and history.
-public struct MixtureIteration: Sendable, Codable, Equatable {
-    /// 1-based.
-    public var iteration: Int
-    /// Mean log-likelihood per frame in this iteration's E-step (scikit-learn's `lower_bound_`).
-    public var meanLogLikelihood: Double
-    /// Seconds the iteration took (E-step and M-step).
-    public var seconds: Double
-    /// What the M-step did.
-    public var report: GaussianMixtureUpdateReport
-}
-
 /// The result of ``GaussianMixtureTrainer/fit(_:initialization:using:progress:)``.
 public struct GaussianMixtureFit<Scalar: MatrixScalar>: Sendable {
     /// The trained model (after the last M-step).
     public var model: GaussianMixture<Scalar>
-    /// Every iteration of the winning start, in order.
-    public var history: [MixtureIteration]
+    /// Every iteration of the winning start, in order (``IterationRecord/meanLogLikelihood`` is
+    /// scikit-learn's `lower_bound_` of that iteration).
+    public var history: [IterationRecord]
+    /// What each of its M-steps did.
+    public var reports: [GaussianMixtureUpdateReport]
+    /// Why EM stopped.
+    public var stopReason: StopReason
     /// Whether the change in mean log-likelihood fell below the tolerance (false when EM merely
     /// ran out of iterations — unlike hmmlearn's monitor).
-    public var converged: Bool
+    public var converged: Bool { stopReason == .converged }
     /// Iterations run by the winning start (scikit-learn's `n_iter_`).
     public var iterationCount: Int { history.count }
     /// The last iteration's mean log-likelihood per frame (scikit-learn's `lower_bound_`).
     public var lowerBound: Double { history.last?.meanLogLikelihood ?? -.infinity }
 }
 
-/// EM training of a Gaussian mixture: initialisation, E-step / M-step, convergence, restarts,
-/// and recovery of starved components.
+/// EM training of a Gaussian mixture: the initialisations, restarts and the re-seeding of
+/// starved components, around ``EMDriver`` (which runs the E-step, M-step and convergence rule).
 public struct GaussianMixtureTrainer<Scalar: MatrixScalar>: Sendable {
     public var options: GaussianMixtureTrainingOptions
 
@@ -91,7 +85,7 @@ public struct GaussianMixtureTrainer<Scalar: MatrixScalar>: Sendable {
     ///   of another shape, or a covariance that stays singular.
     public func fit<G: RandomNumberGenerator>(
         _ data: Matrix<Scalar>, initialization: MixtureInitialization<Scalar> = .kMeansPlusPlus,
-        using generator: inout G, progress: ((MixtureIteration) -> Void)? = nil
+        using generator: inout G, progress: ((EMProgress<GaussianMixtureUpdateReport>) -> Void)? = nil
     ) throws(MixtureError) -> GaussianMixtureFit<Scalar> {
         let k = options.componentCount
         guard (1...InputLimits.maximumComponentCount).contains(k) else {
@@ -109,43 +103,38 @@ public struct GaussianMixtureTrainer<Scalar: MatrixScalar>: Sendable {
         var best: GaussianMixtureFit<Scalar>?
         for _ in 0..<options.restarts {
             let start = try initialModel(data, initialization: initialization, using: &generator)
-            let fit = try runEM(data, from: start, iterations: options.maxIterations, using: &generator, progress: progress)
+            let fit = try emFit(data, from: start, iterations: options.maxIterations, progress: progress)
             if best == nil || fit.lowerBound > best!.lowerBound { best = fit }
         }
         return best!
     }
 
-    /// EM from `model` for at most `iterations` iterations.
-    func runEM<G: RandomNumberGenerator>(_ data: Matrix<Scalar>, from start: GaussianMixture<Scalar>, iterations: Int,
-                                         using generator: inout G, progress: ((MixtureIteration) -> Void)?)
-        throws(MixtureError) -> GaussianMixtureFit<Scalar>
-    {
-        var model = start
-        var history: [MixtureIteration] = []
-        var converged = false
-        for iteration in 1...iterations {
-            let clock = ContinuousClock.now
-            let (statistics, _) = model.accumulate(data, backend: options.backend, threadCount: options.threadCount,
-                                                   partition: options.partition)
-            var (next, report) = try GaussianMixtureUpdate.apply(statistics, to: model, options: options.update,
-                                                                 backend: options.backend)
-            if options.update.starvedComponents == .reseed, !report.starvedComponents.isEmpty {
-                next = try reseed(next, components: report.starvedComponents, data: data, scoredBy: model)
-            }
-            let elapsed = ContinuousClock.now - clock
-            let entry = MixtureIteration(
-                iteration: iteration, meanLogLikelihood: report.meanLogLikelihood,
-                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18, report: report)
-            history.append(entry)
-            progress?(entry)
-            let change = history.count > 1 ? entry.meanLogLikelihood - history[history.count - 2].meanLogLikelihood : .infinity
-            model = next
-            if abs(change) < options.tolerance {
-                converged = true
-                break
+    /// EM from `start` for at most `iterations` iterations on ``EMDriver``: the data are one
+    /// sequence held in place, starved components are re-seeded after each M-step (under
+    /// ``StarvedComponentPolicy/reseed``), and EM stops when the mean log-likelihood per frame
+    /// changes by less than ``GaussianMixtureTrainingOptions/tolerance``.
+    func emFit(_ data: Matrix<Scalar>, from start: GaussianMixture<Scalar>, iterations: Int,
+               progress: ((EMProgress<GaussianMixtureUpdateReport>) -> Void)?) throws(MixtureError) -> GaussianMixtureFit<Scalar> {
+        var driver = EMDriver<GaussianMixture<Scalar>>(
+            updateOptions: options.update,
+            options: EMOptions(iterationCount: iterations, convergence: .meanLogLikelihoodChange(options.tolerance),
+                               threadCount: options.threadCount, chunking: .wholeCorpus, backend: options.backend))
+        driver.eStepOptions = options.partition
+        if options.update.starvedComponents == .reseed {
+            driver.afterUpdate = { previous, next, report throws(TrainingError) in
+                guard !report.starvedComponents.isEmpty else { return next }
+                do throws(MixtureError) {
+                    return try reseed(next, components: report.starvedComponents, data: data, scoredBy: previous)
+                } catch { throw .mixture(error) }
             }
         }
-        return GaussianMixtureFit(model: model, history: history, converged: converged)
+        let source = InMemorySequences(stacked: data, lengths: [data.rowCount], namesSequences: false)
+        do {
+            let fit = try driver.train(from: .fresh(start), source: source, progress: progress)
+            return GaussianMixtureFit(model: fit.model, history: fit.history, reports: fit.reports, stopReason: fit.stopReason)
+        } catch {
+            throw error.mixtureError
+        }
     }
 
     /// The model EM starts from under `initialization` (useful to start several trainers, or
@@ -267,81 +256,10 @@ public struct GaussianMixtureTrainer<Scalar: MatrixScalar>: Sendable {
             model = try MixtureSplitting.splitHeaviest(model, backend: options.backend)
             growing.options.componentCount = model.componentCount
             if iterationsPerSplit > 0 {
-                model = try growing.runEM(data, from: model, iterations: iterationsPerSplit, using: &generator,
-                                          progress: nil).model
+                model = try growing.emFit(data, from: model, iterations: iterationsPerSplit, progress: nil).model
             }
         }
         return model
     }
 }
 
-/// Statistics from hard (0/1) assignments, for the k-means and splitting initialisations.
-enum HardAssignment {
-    @_specialize(where S == Float)
-    @_specialize(where S == Double)
-    static func accumulate<S: MatrixScalar>(_ data: Matrix<S>, assignments: [Int],
-                                            into statistics: inout GaussianMixtureStatistics) throws(MixtureError) {
-        let d = data.columnCount, k = statistics.componentCount, type = statistics.covarianceType
-        let occupancyOffset = statistics.occupancyOffset, firstOffset = statistics.firstOrderOffset
-        let secondOffset = statistics.secondOrderOffset
-        statistics.withUnsafeMutableValues { values in
-            values[GaussianMixtureStatistics.framesIndex] += Double(data.rowCount)
-            let sums = values.baseAddress!
-            data.withUnsafeElements { elements in
-                for row in 0..<data.rowCount {
-                    let c = assignments[row]
-                    precondition(c >= 0 && c < k, "assignment \(c) out of range")
-                    let x = elements.baseAddress! + row * d
-                    sums[occupancyOffset + c] += 1
-                    let first = sums + firstOffset + c * d
-                    for i in 0..<d { first[i] += Double(x[i]) }
-                    switch type {
-                    case .diagonal, .spherical:
-                        let second = sums + secondOffset + c * d
-                        for i in 0..<d { second[i] += Double(x[i]) * Double(x[i]) }
-                    case .full, .tied:
-                        // The upper triangle only; mirrored below (the same products, so the same bits).
-                        let second = sums + secondOffset + (type == .full ? c * d * d : 0)
-                        for i in 0..<d {
-                            let xi = Double(x[i]), line = second + i * d
-                            for j in i..<d { line[j] += xi * Double(x[j]) }
-                        }
-                    }
-                }
-            }
-            guard type == .full || type == .tied else { return }
-            for c in 0..<(type == .full ? k : 1) {
-                let second = sums + secondOffset + c * d * d
-                for i in 0..<d { for j in 0..<i { second[i * d + j] = second[j * d + i] } }
-            }
-        }
-    }
-}
-
-/// Splitting one component in two (HTK `MU`, Kaldi `--mix-up`).
-package enum MixtureSplitting {
-    /// The model with its heaviest component split: both halves get half its weight, its
-    /// covariance, and its mean moved by ±0.2 standard deviations along every dimension.
-    package static func splitHeaviest<S: MatrixScalar>(_ model: GaussianMixture<S>, backend: ComputeBackend) throws(MixtureError) -> GaussianMixture<S> {
-        let k = model.componentCount, d = model.dimension
-        let heaviest = model.weights.indices.max { model.weights[$0] < model.weights[$1] }!
-        let covariance = model.covariances.matrix(component: heaviest, dimension: d)
-        let offsets = (0..<d).map { S(0.2) * covariance[$0, $0].squareRoot() }
-        var meanRows = (0..<k).map { Array(model.means[row: $0]) }
-        let centre = meanRows[heaviest]
-        meanRows[heaviest] = zip(centre, offsets).map { $0 - $1 }
-        meanRows.append(zip(centre, offsets).map { $0 + $1 })
-        var weights = model.weights
-        weights[heaviest] /= 2
-        weights.append(weights[heaviest])
-        let covariances: Covariances<S>
-        switch model.covariances {
-        case .full(let matrices): covariances = .full(matrices + [matrices[heaviest]])
-        case .diagonal(let variances):
-            covariances = .diagonal(Matrix(rows: (0..<k).map { Array(variances[row: $0]) } + [Array(variances[row: heaviest])]))
-        case .spherical(let variances): covariances = .spherical(variances + [variances[heaviest]])
-        case .tied(let matrix): covariances = .tied(matrix)
-        }
-        return try GaussianMixture(weights: weights, means: Matrix(rows: meanRows), covariances: covariances, backend: backend)
-    }
-}

@@ -27,12 +27,16 @@ public enum ConvergenceRule: Sendable, Hashable, Codable {
     }
 }
 
-/// Options of ``StreamingEMTrainer``.
-public struct StreamingEMOptions: Sendable {
+/// Options of ``EMDriver``.
+public struct EMOptions: Sendable {
     /// Iterations at most, counting those of the run resumed from.
     public var iterationCount: Int = 20
     /// When to stop early.
     public var convergence: ConvergenceRule = .totalLogLikelihoodGain(1e-2)
+    /// The first iteration (0-based) after which the convergence rule may stop training: none
+    /// before a scheduled change of the model such as a mixture split, whose likelihood change
+    /// measures two different models (default 0).
+    public var earliestStop: Int = 0
     /// Worker threads of each process's E-step (results do not depend on it).
     public var threadCount: Int = 1
     /// How each pass is cut into chunks (results depend on it, a little: summation order).
@@ -40,10 +44,11 @@ public struct StreamingEMOptions: Sendable {
     /// The numerical backend.
     public var backend: ComputeBackend = .default
 
-    public init(iterationCount: Int = 20, convergence: ConvergenceRule = .totalLogLikelihoodGain(1e-2), threadCount: Int = 1,
-                chunking: ChunkingPolicy = ChunkingPolicy(), backend: ComputeBackend = .default) {
+    public init(iterationCount: Int = 20, convergence: ConvergenceRule = .totalLogLikelihoodGain(1e-2), earliestStop: Int = 0,
+                threadCount: Int = 1, chunking: ChunkingPolicy = ChunkingPolicy(), backend: ComputeBackend = .default) {
         self.iterationCount = iterationCount
         self.convergence = convergence
+        self.earliestStop = earliestStop
         self.threadCount = threadCount
         self.chunking = chunking
         self.backend = backend
@@ -51,7 +56,7 @@ public struct StreamingEMOptions: Sendable {
 }
 
 /// Where streaming training starts: a fresh model, or the state of a checkpoint.
-public struct TrainingStart<Model: StreamingTrainable>: Sendable {
+public struct TrainingStart<Model: EMModel>: Sendable {
     /// The model the next iteration starts from.
     public var model: Model
     /// Iterations already complete (0 for a fresh start).
@@ -59,13 +64,20 @@ public struct TrainingStart<Model: StreamingTrainable>: Sendable {
     /// Their records.
     public var history: [IterationRecord]
     /// Set when the checkpoint was of a finished run.
-    public var stopReason: TrainingStopReason?
+    public var stopReason: StopReason?
     /// Whether the state came from a checkpoint.
     public var resumed: Bool
 }
 
+extension TrainingStart {
+    /// A fresh start from `model` (no checkpoint, nothing shared between processes).
+    public static func fresh(_ model: Model) -> TrainingStart {
+        TrainingStart(model: model, completedIterations: 0, history: [], stopReason: nil, resumed: false)
+    }
+}
+
 /// Progress after one iteration.
-public struct StreamingProgress<Report: Sendable>: Sendable {
+public struct EMProgress<Report: Sendable>: Sendable {
     /// The iteration.
     public var record: IterationRecord
     /// The iteration budget.
@@ -79,42 +91,56 @@ public struct StreamingProgress<Report: Sendable>: Sendable {
     /// Processes taking part.
     public var processCount: Int
     /// Set when this was the last iteration.
-    public var stopReason: TrainingStopReason?
+    public var stopReason: StopReason?
+
+    /// The iteration's number (1-based).
+    public var iteration: Int { record.iteration }
+    /// Mean log-likelihood per frame of the iteration's E-step.
+    public var meanLogLikelihood: Double { record.meanLogLikelihood }
+    /// Seconds the iteration took.
+    public var seconds: Double { record.seconds }
 
     /// Frames per second of the iteration, over all processes.
     public var framesPerSecond: Double { record.frameCount / max(record.seconds, 1e-9) }
 }
 
 /// The result of streaming training.
-public struct StreamingFit<Model: StreamingTrainable>: Sendable {
+public struct EMFit<Model: EMModel>: Sendable {
     /// The model after the last M-step.
     public var model: Model
     /// Every iteration, including those of the run resumed from.
     public var history: [IterationRecord]
+    /// What each M-step of this run did (a resumed run's earlier reports are not kept).
+    public var reports: [Model.UpdateReport]
     /// Why training stopped.
-    public var stopReason: TrainingStopReason
+    public var stopReason: StopReason
 }
 
-/// EM over a corpus streamed from a ``SequenceSource`` in bounded memory, optionally shared by
-/// several processes, with a checkpoint after every iteration.
+/// The one EM loop of HMMKit: every model (``EMModel``) trains through it, over any
+/// ``SequenceSource`` — sequences in memory, feature files, audio through the front end — whole or
+/// in chunks, on threads and MPI ranks, with checkpoints. The trainers (``GaussianMixtureTrainer``,
+/// ``HMMTrainer``, the recognizer) are initialisers plus hooks on it: ``beforeIteration`` (mixture
+/// splits), ``afterUpdate`` (re-seeding starved components), outer passes (VTLN) around runs.
 ///
-/// Each iteration: every process accumulates its shard (``StreamingStatistics``: chunks read on a
-/// second thread while the previous one is accumulated), one all-reduce sums the statistics
-/// buffers, every process applies the same M-step, and rank 0 writes the checkpoint. The model
-/// then continues from **its file form** (parameters written and read back), so a run resumed
-/// from a checkpoint continues from exactly the same bits as the uninterrupted run: in one
-/// process, the final models are identical byte for byte.
+/// Each iteration: every process accumulates its shard (``EStepPass``: chunks read on a second
+/// thread while the previous one is accumulated; a corpus already stacked in memory is read in
+/// place), one all-reduce sums the statistics buffers, every process applies the same M-step, and
+/// rank 0 writes the checkpoint. With checkpoints or several processes the model continues from
+/// **its file form** (parameters written and read back, which restores them exactly), so a run
+/// resumed from a checkpoint continues from the same bits as the uninterrupted run.
 ///
 /// ```swift
-/// var trainer = StreamingEMTrainer<GMMHMM<Double>>(updateOptions: HMMUpdateOptions())
-/// trainer.options.iterationCount = 20
-/// trainer.checkpointURL = URL(fileURLWithPath: "model.json.checkpoint")
-/// let start = try trainer.start(resuming: true) { try makeInitialModel() }
-/// let fit = try trainer.train(from: start, source: corpus)
+/// var driver = EMDriver<GMMHMM<Double>>(updateOptions: HMMUpdateOptions())
+/// driver.options.iterationCount = 20
+/// driver.checkpointURL = URL(fileURLWithPath: "model.json.checkpoint")
+/// let start = try driver.start(resuming: true) { try makeInitialModel() }
+/// let fit = try driver.train(from: start, source: corpus)
 /// ```
-public struct StreamingEMTrainer<Model: StreamingTrainable> {
+public struct EMDriver<Model: EMModel> {
     /// Iterations, convergence, threads, chunking.
-    public var options = StreamingEMOptions()
+    public var options = EMOptions()
+    /// The E-step's settings.
+    public var eStepOptions = Model.EStepOptions()
     /// The M-step's options.
     public var updateOptions: Model.UpdateOptions
     /// The processes training together (default: this one alone).
@@ -122,8 +148,8 @@ public struct StreamingEMTrainer<Model: StreamingTrainable> {
     /// Where rank 0 writes the checkpoint after every iteration (nil: no checkpoints).
     public var checkpointURL: URL?
     /// Everything that determines the result, recorded in the checkpoint; resuming under
-    /// another configuration is refused.
-    public var configuration: String = ""
+    /// another fingerprint is refused, naming the fields that differ.
+    public var fingerprint = TrainingFingerprint(task: "", data: "", options: [:])
     /// Called on every process before iteration `i` (0-based) with the model it starts from;
     /// returns the model to use (e.g. mixtures split at planned iterations). Must be a pure
     /// function of its arguments, so that resumed runs repeat it.
@@ -132,7 +158,7 @@ public struct StreamingEMTrainer<Model: StreamingTrainable> {
     /// with, the new one and the report; returns the model to keep (e.g. re-seeded components).
     public var afterUpdate: ((_ previous: Model, _ updated: Model, _ report: Model.UpdateReport) throws(TrainingError) -> Model)?
 
-    public init(updateOptions: Model.UpdateOptions, options: StreamingEMOptions = StreamingEMOptions()) {
+    public init(updateOptions: Model.UpdateOptions, options: EMOptions = EMOptions()) {
         self.updateOptions = updateOptions
         self.options = options
     }
@@ -166,15 +192,16 @@ public struct StreamingEMTrainer<Model: StreamingTrainable> {
             guard checkpoint.modelFormat == Model.fileFormat else {
                 throw .file(path: url.path, problem: "a checkpoint of a \(checkpoint.modelFormat), not of a \(Model.fileFormat)")
             }
-            guard checkpoint.configuration == configuration else {
-                throw .file(path: url.path, problem: "the checkpoint belongs to another training configuration "
-                    + "(it has \(checkpoint.configuration); this run has \(configuration)); "
-                    + "rerun with the same data and options, or delete it (or drop --resume) to start again")
+            let differences = fingerprint.differences(from: checkpoint.fingerprint)
+            guard differences.isEmpty else {
+                throw .file(path: url.path, problem: "the checkpoint belongs to another training run ("
+                    + differences.joined(separator: "; ") + "); rerun with the same data and options, "
+                    + "or delete it (or drop --resume) to start again")
             }
             return checkpoint
         }
         let model = try initialModel()
-        return TrainingCheckpoint(configuration: configuration, modelFormat: Model.fileFormat, completedIterations: 0,
+        return TrainingCheckpoint(fingerprint: fingerprint, modelFormat: Model.fileFormat, completedIterations: 0,
                                   history: [], stopReason: nil, model: try model.fileContents())
     }
 
@@ -186,28 +213,31 @@ public struct StreamingEMTrainer<Model: StreamingTrainable> {
     ///   ``TrainingError/noData(_:)`` when the corpus has no frames.
     public func train<Source: SequenceSource>(
         from start: TrainingStart<Model>, source: Source,
-        progress: ((StreamingProgress<Model.UpdateReport>) -> Void)? = nil
-    ) throws(TrainingError) -> StreamingFit<Model> where Source.Scalar == Model.Scalar {
+        progress: ((EMProgress<Model.UpdateReport>) -> Void)? = nil
+    ) throws(TrainingError) -> EMFit<Model> where Source.Scalar == Model.Scalar {
         guard options.iterationCount >= 0, options.threadCount >= 1 else {
             throw .invalidArgument("iterationCount must be ≥ 0 and threadCount ≥ 1")
         }
         var model = start.model
         var history = start.history
         if start.stopReason == .converged || (start.stopReason != nil && start.completedIterations >= options.iterationCount) {
-            return StreamingFit(model: model, history: history, stopReason: start.stopReason!)
+            return EMFit(model: model, history: history, reports: [], stopReason: start.stopReason!)
         }
         if start.completedIterations >= options.iterationCount {
             // A run resumed with a smaller budget than it already used.
-            return StreamingFit(model: model, history: history, stopReason: start.stopReason ?? .iterationLimit)
+            return EMFit(model: model, history: history, reports: [], stopReason: start.stopReason ?? .iterationLimit)
         }
         let began = DispatchTime.now().uptimeNanoseconds
         var secondsRun: [Double] = []
-        var stopReason = TrainingStopReason.iterationLimit
+        var reports: [Model.UpdateReport] = []
+        // The file form is the state a checkpoint or another process continues from.
+        let throughFileForm = checkpointURL != nil || communicator.size > 1
+        var stopReason = StopReason.iterationLimit
         for iteration in start.completedIterations..<options.iterationCount {
             let iterationBegan = DispatchTime.now().uptimeNanoseconds
             if let beforeIteration { model = try beforeIteration(iteration, model) }
-            var (statistics, _) = try StreamingStatistics.accumulate(
-                model, over: source, shard: communicator.shard, chunking: options.chunking,
+            var (statistics, _) = try EStepPass.accumulate(
+                model, over: source, shard: communicator.shard, chunking: options.chunking, options: eStepOptions,
                 threadCount: options.threadCount, backend: options.backend)
             if communicator.size > 1 {
                 var values = statistics.values
@@ -217,26 +247,33 @@ public struct StreamingEMTrainer<Model: StreamingTrainable> {
             guard statistics.frameCount > 0 else { throw .noData("the corpus has no frames") }
             var (next, report) = try model.reestimated(from: statistics, options: updateOptions, backend: options.backend)
             if let afterUpdate { next = try afterUpdate(model, next, report) }
-            // Continue from the file form, exactly what a resumed run would read.
-            let bytes = try next.fileContents()
-            model = try Model(fileContents: bytes, path: "the model after iteration \(iteration + 1)", backend: options.backend)
+            reports.append(report)
+            var bytes: [UInt8] = []
+            if throughFileForm {
+                bytes = try next.fileContents()
+                model = try Model(fileContents: bytes, path: "the model after iteration \(iteration + 1)", backend: options.backend)
+            } else {
+                model = next
+            }
             var record = IterationRecord(iteration: iteration + 1, logLikelihood: statistics.logLikelihood,
                                          frameCount: statistics.frameCount, seconds: 0)
             history.append(record)
-            let finished: TrainingStopReason?
-            if options.convergence.isMet(by: history) || model.isFinished { finished = .converged } else if iteration + 1 == options.iterationCount {
+            let finished: StopReason?
+            if (iteration >= options.earliestStop && options.convergence.isMet(by: history)) || model.isFinished {
+                finished = .converged
+            } else if iteration + 1 == options.iterationCount {
                 finished = .iterationLimit
             } else { finished = nil }
             if communicator.isRoot, let checkpointURL {
                 history[history.count - 1].seconds = Self.seconds(since: iterationBegan)
-                try TrainingCheckpoint(configuration: configuration, modelFormat: Model.fileFormat, completedIterations: iteration + 1,
+                try TrainingCheckpoint(fingerprint: fingerprint, modelFormat: Model.fileFormat, completedIterations: iteration + 1,
                                        history: history, stopReason: finished, model: bytes).write(to: checkpointURL)
             }
             record.seconds = Self.seconds(since: iterationBegan)
             history[history.count - 1] = record
             secondsRun.append(record.seconds)
             let mean = secondsRun.reduce(0, +) / Double(secondsRun.count)
-            progress?(StreamingProgress(record: record, iterationCount: options.iterationCount, report: report,
+            progress?(EMProgress(record: record, iterationCount: options.iterationCount, report: report,
                                         elapsedSeconds: Self.seconds(since: began),
                                         remainingSecondsAtMost: mean * Double(options.iterationCount - iteration - 1),
                                         processCount: communicator.size, stopReason: finished))
@@ -245,7 +282,7 @@ public struct StreamingEMTrainer<Model: StreamingTrainable> {
                 break
             }
         }
-        return StreamingFit(model: model, history: history, stopReason: stopReason)
+        return EMFit(model: model, history: history, reports: reports, stopReason: stopReason)
     }
 
     private static func seconds(since start: UInt64) -> Double {

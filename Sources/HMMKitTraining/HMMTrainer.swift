@@ -1,3 +1,4 @@
+import HMMKitMarkov
 import HMMKitMixtures
 import HMMKitNumerics
 
@@ -76,11 +77,21 @@ public struct HMMTrainer<Scalar: MatrixScalar>: Sendable {
     /// - Throws: ``HMMError`` for bad options or data (non-finite frames, sequences too short for
     ///   the topology, fewer frames than parameters can be estimated from).
     public func fit(_ frames: Matrix<Scalar>, lengths: [Int],
-                    progress: ((BaumWelchProgress) -> Void)? = nil) throws(HMMError) -> HMMFit<MixtureEmissions<Scalar>> {
+                    progress: ((EMProgress<HMMUpdateReport>) -> Void)? = nil) throws(HMMError) -> HMMFit<MixtureEmissions<Scalar>> {
         let start = try initialModel(frames, lengths: lengths)
         var options = baumWelch
         options.mixtureSplits = try mixtureSplitSchedule()
         return try start.fitted(to: frames, lengths: lengths, options: options, progress: progress)
+    }
+
+    /// The driver that trains this trainer's models from ``initialModel(_:lengths:)``:
+    /// ``baumWelch`` with the mixture-split schedule of ``mixtureGrowth``
+    /// (``BaumWelchOptions/driver()``).
+    /// - Throws: ``HMMError/invalidArgument(_:)`` for a split interval below 1.
+    public func driver() throws(HMMError) -> EMDriver<GMMHMM<Scalar>> {
+        var options = baumWelch
+        options.mixtureSplits = try mixtureSplitSchedule()
+        return options.driver()
     }
 
     /// The Baum-Welch iterations (0-based) before which mixtures grow, and to how many components
@@ -101,7 +112,7 @@ public struct HMMTrainer<Scalar: MatrixScalar>: Sendable {
     }
 
     /// ``fit(_:lengths:progress:)`` on separate sequences.
-    public func fit(_ sequences: [Matrix<Scalar>], progress: ((BaumWelchProgress) -> Void)? = nil) throws(HMMError)
+    public func fit(_ sequences: [Matrix<Scalar>], progress: ((EMProgress<HMMUpdateReport>) -> Void)? = nil) throws(HMMError)
         -> HMMFit<MixtureEmissions<Scalar>>
     {
         let (frames, lengths) = try stack(sequences)
