@@ -43,6 +43,9 @@ public enum StreamingRecognizerEvent: Sendable {
     case resumed(completedIterations: Int)
     /// An iteration is done (every word that still trains); the report has one entry per such word.
     case iteration(StreamingProgress<[String: HMMUpdateReport]>)
+    /// VTLN: the training speakers' warp factors of pass `pass` (of `passes`) are chosen, in
+    /// `seconds`; the word models are trained again on the warped features.
+    case warps(pass: Int, of: Int, factors: [String: Double], seconds: Double)
 }
 
 /// The result of streaming recognizer training.
@@ -73,16 +76,16 @@ extension Recognizer {
     /// When every label's frames fit its share of the sample and the chunks hold the whole corpus,
     /// the recognizer is the in-memory one bit for bit; with smaller chunks only the order of
     /// additions differs.
-    /// - Throws: ``RecognizerError/configuration(_:)`` (also for a configuration with VTLN, which
-    ///   streaming does not do); ``RecognizerError/corpus(_:)`` listing every
+    ///
+    /// With VTLN the word models are trained in passes around this (``VTLNOptions``), as in memory.
+    /// - Throws: ``RecognizerError/configuration(_:)``; ``RecognizerError/corpus(_:)`` listing every
     ///   problem before training; ``RecognizerError/training(_:)`` for a checkpoint of another
     ///   configuration, a recording that changed since the survey, or a failure between processes.
     public static func trainStreaming(_ entries: [CorpusEntry], configuration: RecognizerConfiguration,
                                       options: StreamingRecognizerOptions = StreamingRecognizerOptions(),
                                       events: ((StreamingRecognizerEvent) -> Void)? = nil) throws(RecognizerError) -> StreamingRecognizerFit {
-        guard configuration.vtln == nil else {
-            throw .configuration(["streaming training (--stream, --mpi, --resume) does not do VTLN yet: "
-                + "train in memory, or turn VTLN off (--no-vtln)"])
+        if let vtln = configuration.vtln {
+            return try trainStreamingWithVTLN(entries, vtln: vtln, configuration: configuration, options: options, events: events)
         }
         let labels = try trainingLabels(entries, configuration: configuration)
         let minimumFrames: Int
@@ -106,7 +109,7 @@ extension Recognizer {
         try options.unusable.enforce(survey.unusable)
         let source = try RecordingSequenceSource(entries: entries, configuration: configuration, survey: survey,
                                                  minimumFrames: minimumFrames, threadCount: options.threadCount)
-        let trainer = try wordSetTrainer(entries, configuration: configuration, options: options, source: source)
+        let trainer = try wordSetTrainer(entries, configuration: configuration, options: options, labelFilter: source.trainingLabels)
         var initialisationFailure: RecognizerError?
         do throws(TrainingError) {
             let start = try trainer.start(resuming: options.resume) { () throws(TrainingError) in
@@ -140,8 +143,8 @@ extension Recognizer {
     /// The trainer of all word models together: every word's trainer has the same update and
     /// mixture-split schedule (applied before the planned iterations); only its tolerance depends
     /// on its frames, which ``initialWordModels(_:samples:configuration:)`` puts in the set.
-    private static func wordSetTrainer(_ entries: [CorpusEntry], configuration: RecognizerConfiguration,
-                                       options: StreamingRecognizerOptions, source: RecordingSequenceSource)
+    static func wordSetTrainer(_ entries: [CorpusEntry], configuration: RecognizerConfiguration,
+                               options: StreamingRecognizerOptions, labelFilter: LabelFilter)
         throws(RecognizerError) -> StreamingEMTrainer<ModelSet<GMMHMM<Double>>>
     {
         let hmmTrainer = wordTrainer(configuration, topology: configuration.markovTopology, frames: 0)
@@ -156,7 +159,7 @@ extension Recognizer {
         trainer.configuration = checkpointConfiguration(entries, configuration: configuration, options: options)
         trainer.beforeIteration = { iteration, set throws(TrainingError) in
             // Words that stopped need no more audio (their sequences would be skipped anyway).
-            source.trainingLabels.labels = Set(zip(set.labels, set.stopped).filter { !$0.1 }.map(\.0))
+            labelFilter.labels = Set(zip(set.labels, set.stopped).filter { !$0.1 }.map(\.0))
             guard let target = splits[iteration] else { return set }
             return try set.map { _, model throws(TrainingError) in
                 do throws(HMMError) { return try model.splittingMixtures(to: target) } catch { throw .hmm(error) }
@@ -168,7 +171,7 @@ extension Recognizer {
     /// Each label's first model, made from its sample as in-memory training makes it from all its
     /// sequences, in a set whose members stop as Baum-Welch alone would: on their own tolerance
     /// (``RecognizerConfiguration/tolerancePerFrame`` × their frames), not before the last split.
-    private static func initialWordModels(_ labels: [String], samples: inout [String: SequenceSample<Double>],
+    static func initialWordModels(_ labels: [String], samples: inout [String: SequenceSample<Double>],
                                           configuration: RecognizerConfiguration) throws(RecognizerError) -> ModelSet<GMMHMM<Double>> {
         let splits = (try? wordTrainer(configuration, topology: configuration.markovTopology, frames: 0).mixtureSplitSchedule()) ?? [:]
         var models: [GMMHMM<Double>] = []
@@ -204,7 +207,7 @@ extension Recognizer {
 
 /// Runs `make` on rank 0 and gives every process its result, through its JSON form (so every
 /// process, rank 0 included, continues from the same bits).
-private func sharedByRoot<Value: Codable>(_ communicator: any TrainingCommunicator,
+func sharedByRoot<Value: Codable>(_ communicator: any TrainingCommunicator,
                                           _ make: () throws(RecognizerError) -> Value) throws(RecognizerError) -> Value {
     do {
         let bytes = try communicator.shareFromRoot {

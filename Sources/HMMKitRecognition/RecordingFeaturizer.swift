@@ -54,10 +54,21 @@ struct RecordingFeaturizer: Sendable {
     /// `wanted(position, copy)` accepts (default all).
     func features(of entry: CorpusEntry, position: Int, extractor: MFCCExtractor<Double>,
                   wanted: (@Sendable (Int, Int) -> Bool)? = nil) -> RecordingFeatures {
+        let (signals, problems, seconds) = self.signals(of: entry, position: position, wanted: wanted)
+        guard problems.isEmpty else { return RecordingFeatures(copies: [], problems: problems, seconds: seconds) }
+        return features(of: signals, entry: entry, position: position, extractor: extractor, seconds: seconds)
+    }
+
+    /// The decoded audio of `entry`, the recording at `position`, at the front end's rate, and its
+    /// speed-perturbed copies `wanted(position, copy)` accepts (default all); no signals when
+    /// decoding or a copy failed (`problems` say why). `seconds`: the audio's length.
+    func signals(of entry: CorpusEntry, position: Int, wanted: (@Sendable (Int, Int) -> Bool)? = nil)
+        -> (signals: [(copy: Int, samples: [Double])], problems: [String], seconds: Double)
+    {
         let rate = frontEnd.sampleRate
         let samples: [Double]
         do { samples = try AudioLoader.load(entry.url, sampleRate: rate) } catch {
-            return RecordingFeatures(copies: [], problems: ["\(error)"], seconds: 0)
+            return ([], ["\(error)"], 0)
         }
         let seconds = Double(samples.count) / rate
         var signals: [(copy: Int, samples: [Double])] = [], problems: [String] = []
@@ -70,7 +81,13 @@ struct RecordingFeaturizer: Sendable {
                 }
             }
         }
-        guard problems.isEmpty else { return RecordingFeatures(copies: [], problems: problems, seconds: seconds) }
+        return problems.isEmpty ? (signals, [], seconds) : ([], problems, seconds)
+    }
+
+    /// The features of `signals` (copies of `entry`, the recording at `position`), computed with `extractor`.
+    private func features(of signals: [(copy: Int, samples: [Double])], entry: CorpusEntry, position: Int,
+                          extractor: MFCCExtractor<Double>, seconds: Double) -> RecordingFeatures {
+        var problems: [String] = []
         var copies: [(copy: Int, frames: Matrix<Double>)] = []
         for (copy, signal) in signals {
             do {
