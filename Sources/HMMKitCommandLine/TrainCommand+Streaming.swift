@@ -24,6 +24,7 @@ extension TrainCommand {
             options.unusable = unusablePolicy
             let unusable = UnusableRecordingReport()
             let started = Date()
+            let warpProgress = trainingProgress(quiet: report.quiet || !group.isRoot, started: started, labels: train.labels.count)
             let fit = try Recognizer.trainStreaming(train.entries, configuration: configuration, options: options) { event in
                 guard group.isRoot else { return }
                 switch event {
@@ -36,6 +37,8 @@ extension TrainCommand {
                     printer.note("initialised the word models from \(sampled) of \(total) frames")
                 case let .resumed(completed):
                     printer.note("resuming from \(options.checkpointURL!.path) after iteration \(completed)")
+                case let .warps(pass, passes, factors, seconds):
+                    warpProgress?(.warps(pass: pass, of: passes, factors: factors, seconds: seconds))
                 case .iteration(let progress):
                     let floored = progress.report.values.reduce(0) { $0 + $1.emissions.flooredVarianceCount }
                     printer.iteration(progress, extra: "  words training \(progress.report.count)"

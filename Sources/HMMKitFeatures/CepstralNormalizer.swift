@@ -70,6 +70,19 @@ public struct CepstralStatistics: Sendable, Equatable, Codable {
         frameCount += features.rowCount
     }
 
+    /// The frame count, the sums and the sums of squares, flat (`1 + 2 · dimension` numbers), for
+    /// adding statistics across processes.
+    package var numbers: [Double] { [Double(frameCount)] + sums + squares }
+
+    /// Statistics from their ``numbers``.
+    package init(numbers: ArraySlice<Double>) {
+        let dimension = (numbers.count - 1) / 2, start = numbers.startIndex
+        precondition(numbers.count == 1 + 2 * dimension, "CepstralStatistics: \(numbers.count) numbers is not 1 + 2 · dimension")
+        frameCount = Int(numbers[start])
+        sums = Array(numbers[(start + 1)...(start + dimension)])
+        squares = Array(numbers[(start + 1 + dimension)...])
+    }
+
     /// The per-dimension means.
     public var means: [Double] { sums.map { $0 / Double(max(frameCount, 1)) } }
 

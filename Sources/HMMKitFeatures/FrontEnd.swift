@@ -105,9 +105,10 @@ public struct FrontEnd: Sendable {
         return recording
     }
 
-    /// Decodes every file of `urls` (``decode(_:copies:)``) on ``threadCount`` workers, in order.
-    public func decode(_ urls: [URL]) -> [DecodedRecording] {
-        map(urls.count) { index, _ in decode(urls[index]) }
+    /// Decodes every file of `urls` (``decode(_:copies:)``) on ``threadCount`` workers, in order,
+    /// making the copies `wanted(index, copy)` accepts of the file at `index` (default all).
+    public func decode(_ urls: [URL], copies wanted: (@Sendable (Int, Int) -> Bool)? = nil) -> [DecodedRecording] {
+        map(urls.count) { index, _ in decode(urls[index], copies: wanted.map { wanted in { wanted(index, $0) } }) }
     }
 
     /// The unnormalised features of the recordings at `positions` of a list, on ``threadCount``

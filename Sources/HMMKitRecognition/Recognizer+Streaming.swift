@@ -43,6 +43,9 @@ public enum StreamingRecognizerEvent: Sendable {
     case resumed(completedIterations: Int)
     /// An iteration is done (every word that still trains); the report has one entry per such word.
     case iteration(EMProgress<[String: HMMUpdateReport]>)
+    /// VTLN: the training speakers' warp factors of pass `pass` (of `passes`) are chosen, in
+    /// `seconds`; the word models are trained again on the warped features.
+    case warps(pass: Int, of: Int, factors: [String: Double], seconds: Double)
 }
 
 /// The result of streaming recognizer training.
@@ -73,26 +76,26 @@ extension Recognizer {
     /// When every label's frames fit its share of the sample and the chunks hold the whole corpus,
     /// the recognizer is the in-memory one bit for bit; with smaller chunks only the order of
     /// additions differs.
-    /// - Throws: ``RecognizerError/configuration(_:)`` (also for a configuration with VTLN, which
-    ///   streaming does not do); ``RecognizerError/corpus(_:)`` listing every
+    ///
+    /// With VTLN the word models are trained in passes around this (``VTLNOptions``), as in memory.
+    /// - Throws: ``RecognizerError/configuration(_:)``; ``RecognizerError/corpus(_:)`` listing every
     ///   problem before training; ``RecognizerError/training(_:)`` for a checkpoint of another
     ///   configuration, a recording that changed since the survey, or a failure between processes.
     public static func trainStreaming(_ entries: [CorpusEntry], configuration: RecognizerConfiguration,
                                       options: StreamingRecognizerOptions = StreamingRecognizerOptions(),
                                       events: ((StreamingRecognizerEvent) -> Void)? = nil) throws(RecognizerError) -> StreamingRecognizerFit {
-        guard configuration.vtln == nil else {
-            throw .configuration(["streaming training (--stream, --mpi, --resume) does not do VTLN yet: "
-                + "train in memory, or turn VTLN off (--no-vtln)"])
-        }
         let labels = try trainingLabels(entries, configuration: configuration)
         let minimumFrames: Int
         do { minimumFrames = try configuration.minimumFrameCount() } catch { throw .configuration(["\(error)"]) }
         let communicator = options.communicator
         let began = Date()
-        // Rank 0 surveys the corpus and, unless a checkpoint will be resumed, draws the
-        // initialisation samples in the same pass (kept on rank 0, which initialises the models).
+        // Rank 0 surveys the corpus and, unless a run will be resumed, draws the initialisation
+        // samples in the same pass (kept on rank 0, which initialises the models).
         let sampling = TrainingSurvey.Sampling(frameBudget: max(1, options.initialisationFrames / labels.count), seed: configuration.seed)
-        let resumable = options.resume && options.checkpointURL.map { FileManager.default.fileExists(atPath: $0.path) } == true
+        let passStateURL = configuration.vtln == nil ? nil : options.checkpointURL.map(VTLNPassState.url(besideCheckpoint:))
+        let resumable = options.resume && [options.checkpointURL, passStateURL].contains {
+            $0.map { FileManager.default.fileExists(atPath: $0.path) } == true
+        }
         var rootSamples: [String: SequenceSample<Double>]?
         let survey: TrainingSurvey = try sharedByRoot(communicator) { () throws(RecognizerError) in
             let (survey, samples) = try TrainingSurvey.run(entries, labels: labels, configuration: configuration, minimumFrames: minimumFrames,
@@ -106,10 +109,35 @@ extension Recognizer {
         try options.unusable.enforce(survey.unusable)
         let source = try RecordingSequenceSource(entries: entries, configuration: configuration, survey: survey,
                                                  minimumFrames: minimumFrames, threadCount: options.threadCount)
-        let trainer = try wordSetTrainer(entries, configuration: configuration, options: options, source: source)
+        if let vtln = configuration.vtln {
+            return try trainStreamingWithVTLN(source, labels: labels, vtln: vtln, options: options, rootSamples: &rootSamples,
+                                              passStateURL: passStateURL, events: events)
+        }
+        let fit = try trainWordSet(source, labels: labels, options: options, resuming: options.resume,
+                                   rootSamples: &rootSamples, events: events)
+        let recognizer = Recognizer(configuration: configuration, labels: labels, models: fit.model.models,
+                                    trainingCounts: survey.recordingCounts,
+                                    trainingHistory: fit.model.histories.map { $0.map { $0.logLikelihood / $0.frameCount } })
+        return StreamingRecognizerFit(recognizer: recognizer, history: fit.history, stopReason: fit.stopReason)
+    }
+
+    /// Trains all word models together on `source`: from the checkpoint when `resuming` finds
+    /// one, else from models rank 0 initialises from each label's sample (`rootSamples`, drawn by
+    /// the survey, or drawn from `source` now). `fingerprint` adds to the checkpoint's identity;
+    /// `starting` runs on rank 0 before a fresh start's initialisation.
+    static func trainWordSet(_ source: RecordingSequenceSource, labels: [String], options: StreamingRecognizerOptions,
+                             resuming: Bool, fingerprint: [String: String] = [:],
+                             rootSamples: inout [String: SequenceSample<Double>]?,
+                             starting: (() throws(TrainingError) -> Void)? = nil,
+                             events: ((StreamingRecognizerEvent) -> Void)?) throws(RecognizerError) -> EMFit<ModelSet<GMMHMM<Double>>> {
+        let configuration = source.configuration
+        var trainer = try wordSetTrainer(source.entries, configuration: configuration, options: options, labelFilter: source.trainingLabels)
+        trainer.fingerprint.options.merge(fingerprint) { _, added in added }
+        let sampling = TrainingSurvey.Sampling(frameBudget: max(1, options.initialisationFrames / labels.count), seed: configuration.seed)
         var initialisationFailure: RecognizerError?
         do throws(TrainingError) {
-            let start = try trainer.start(resuming: options.resume) { () throws(TrainingError) in
+            let start = try trainer.start(resuming: resuming) { () throws(TrainingError) in
+                try starting?()
                 var samples: [String: SequenceSample<Double>]
                 if let drawn = rootSamples {
                     samples = drawn
@@ -127,11 +155,7 @@ extension Recognizer {
                 }
             }
             if start.resumed { events?(.resumed(completedIterations: start.completedIterations)) }
-            let fit = try trainer.train(from: start, source: source) { events?(.iteration($0)) }
-            let recognizer = Recognizer(configuration: configuration, labels: labels, models: fit.model.models,
-                                        trainingCounts: survey.recordingCounts,
-                                        trainingHistory: fit.model.histories.map { $0.map { $0.logLikelihood / $0.frameCount } })
-            return StreamingRecognizerFit(recognizer: recognizer, history: fit.history, stopReason: fit.stopReason)
+            return try trainer.train(from: start, source: source) { events?(.iteration($0)) }
         } catch {
             throw initialisationFailure ?? .training(error)
         }
@@ -140,8 +164,8 @@ extension Recognizer {
     /// The trainer of all word models together: every word's trainer has the same update and
     /// mixture-split schedule (applied before the planned iterations); only its tolerance depends
     /// on its frames, which ``initialWordModels(_:samples:configuration:)`` puts in the set.
-    private static func wordSetTrainer(_ entries: [CorpusEntry], configuration: RecognizerConfiguration,
-                                       options: StreamingRecognizerOptions, source: RecordingSequenceSource)
+    static func wordSetTrainer(_ entries: [CorpusEntry], configuration: RecognizerConfiguration,
+                               options: StreamingRecognizerOptions, labelFilter: LabelFilter)
         throws(RecognizerError) -> EMDriver<ModelSet<GMMHMM<Double>>>
     {
         let hmmTrainer = wordTrainer(configuration, topology: configuration.topology, frames: 0)
@@ -157,7 +181,7 @@ extension Recognizer {
         let split: (Int, ModelSet<GMMHMM<Double>>) throws(TrainingError) -> ModelSet<GMMHMM<Double>> = MixtureSplitSchedule(splits).hook()
         trainer.beforeIteration = { iteration, set throws(TrainingError) in
             // Words that stopped need no more audio (their sequences would be skipped anyway).
-            source.trainingLabels.labels = Set(zip(set.labels, set.stopped).filter { !$0.1 }.map(\.0))
+            labelFilter.labels = Set(zip(set.labels, set.stopped).filter { !$0.1 }.map(\.0))
             return try split(iteration, set)
         }
         return trainer
@@ -166,7 +190,7 @@ extension Recognizer {
     /// Each label's first model, made from its sample as in-memory training makes it from all its
     /// sequences, in a set whose members stop as Baum-Welch alone would: on their own tolerance
     /// (``RecognizerConfiguration/tolerancePerFrame`` × their frames), not before the last split.
-    private static func initialWordModels(_ labels: [String], samples: inout [String: SequenceSample<Double>],
+    static func initialWordModels(_ labels: [String], samples: inout [String: SequenceSample<Double>],
                                           configuration: RecognizerConfiguration) throws(RecognizerError) -> ModelSet<GMMHMM<Double>> {
         let splits = (try? wordTrainer(configuration, topology: configuration.topology, frames: 0).mixtureSplitSchedule()) ?? [:]
         var models: [GMMHMM<Double>] = []
@@ -198,7 +222,7 @@ extension Recognizer {
 
 /// Runs `make` on rank 0 and gives every process its result, through its JSON form (so every
 /// process, rank 0 included, continues from the same bits).
-private func sharedByRoot<Value: Codable>(_ communicator: any TrainingCommunicator,
+func sharedByRoot<Value: Codable>(_ communicator: any TrainingCommunicator,
                                           _ make: () throws(RecognizerError) -> Value) throws(RecognizerError) -> Value {
     do {
         let bytes = try communicator.shareFromRoot {

@@ -28,10 +28,16 @@ extension Recognizer {
                 }
             }
         }
+        return bestWarps(candidates, totals: totals, groups: recordings.warpGroups)
+    }
+
+    /// For each of `groups`, the candidate with the highest of its `totals` (one per candidate).
+    /// Ties go to the factor closest to 1, and so does a group without totals.
+    static func bestWarps(_ candidates: [Double], totals: [String: [Double]], groups: Set<String>) -> [String: Double] {
         // Candidates nearest 1 first, so that ties and empty groups stay closest to no warp.
         let order = candidates.indices.sorted { (abs(candidates[$0] - 1), candidates[$0]) < (abs(candidates[$1] - 1), candidates[$1]) }
         var chosen: [String: Double] = [:]
-        for group in recordings.warpGroups {
+        for group in groups {
             guard let total = totals[group] else {
                 chosen[group] = candidates[order[0]]
                 continue

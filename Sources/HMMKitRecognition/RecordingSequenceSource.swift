@@ -10,8 +10,9 @@ import Synchronization
 /// batch of recordings and a few chunks, whatever the corpus size.
 ///
 /// Sequence `position · copies + copy` is speed copy `copy` of the recording at `position`,
-/// labelled with the recording's label, normalised as the survey found (per speaker, or by the
-/// front end); copies too short for the word models are left out, as in memory. A recording is
+/// labelled with the recording's label, computed through the filterbank at its VTLN group's warp
+/// factor (``warps``) and normalised with ``normalization`` (per speaker, or by the front end);
+/// copies too short for the word models are left out, as in memory. A recording is
 /// decoded only when one of its copies belongs to the shard, and only those copies are computed;
 /// recordings of words that have stopped training (``trainingLabels``) are not read at all.
 struct RecordingSequenceSource: SequenceSource {
@@ -24,31 +25,41 @@ struct RecordingSequenceSource: SequenceSource {
     let minimumFrames: Int
     /// Recordings featurised together (in parallel), at most.
     let batchSize: Int
+    /// Per VTLN warp group (``RecordingList/warpGroup(_:copy:)``), its factor; empty: the front end's own.
+    let warps: [String: Double]
+    /// How the features are normalised: the survey's, or the speakers' statistics at their warps.
+    let normalization: CepstralGroupNormalization
     /// The labels whose recordings a pass reads (nil: all); set between passes.
     let trainingLabels = LabelFilter()
 
     init(entries: [CorpusEntry], configuration: RecognizerConfiguration, survey: TrainingSurvey, minimumFrames: Int,
-         threadCount: Int) throws(RecognizerError) {
+         threadCount: Int, warps: [String: Double] = [:], normalization: CepstralGroupNormalization? = nil) throws(RecognizerError) {
         recordings = try RecordingList(entries, configuration: configuration, perturbed: true, threadCount: threadCount)
         self.entries = entries
         self.survey = survey
         self.configuration = configuration
         self.minimumFrames = minimumFrames
+        self.warps = warps
+        self.normalization = normalization ?? survey.normalization
         // A few recordings per worker: enough to balance, small beside a chunk.
         batchSize = 16 * max(threadCount, 1)
     }
 
     func forEachSequence(in shard: SequenceShard, _ body: (SequenceRecord<Double>) throws -> Void) throws {
-        let frontEnd = recordings.frontEnd, urls = recordings.urls
+        let recordings = recordings, frontEnd = recordings.frontEnd, urls = recordings.urls, warps = warps
         let copies = frontEnd.speedFactors.indices
         let labels = trainingLabels.labels
         let positions = entries.indices.filter { position in
             (labels?.contains(entries[position].label) ?? true)
                 && copies.contains { shard.contains(frontEnd.copyIndex(position: position, copy: $0)) }
         }
+        var warpFactor: (@Sendable (Int, Int) -> Double?)?
+        if !warps.isEmpty {
+            warpFactor = { @Sendable position, copy in warps[recordings.warpGroup(position, copy: copy)] }
+        }
         try frontEnd.forEach(positions, batchSize: batchSize, audio: { position in
             frontEnd.decode(urls[position]) { shard.contains(frontEnd.copyIndex(position: position, copy: $0)) }
-        }) { position, features in
+        }, warpFactor: warpFactor) { position, features in
             let entry = entries[position]
             let (usable, unusable) = TrainingUse.usableCopies(features, of: entry, minimumFrames: minimumFrames,
                                                               configuration: configuration)
@@ -58,7 +69,7 @@ struct RecordingSequenceSource: SequenceSource {
                 throw TrainingError.input(unusable.messages.joined(separator: "; "))
             }
             for var copy in usable {
-                survey.normalization.apply(to: &copy.frames, group: recordings.normalizationGroup(position, copy: copy.index))
+                normalization.apply(to: &copy.frames, group: recordings.normalizationGroup(position, copy: copy.index))
                 try body(TrainingUse.record(entry, position: position, copy: copy, frontEnd: frontEnd))
             }
         }

@@ -95,6 +95,12 @@ enum LargeCorpusData {
     /// first iteration is complete and the next one under way).
     /// - Returns: whether it was killed (rather than finished before it could be).
     static func killAfterFirstCheckpoint(_ arguments: [String], checkpoint: URL) throws -> Bool {
+        try kill(arguments) { FileManager.default.fileExists(atPath: checkpoint.path) }
+    }
+
+    /// Starts `hmmkit arguments` and kills it with SIGKILL as soon as `condition()` holds.
+    /// - Returns: whether it was killed (rather than finished before it could be).
+    static func kill(_ arguments: [String], when condition: () -> Bool) throws -> Bool {
         let process = Process()
         process.executableURL = HMMKitBinary.url
         process.arguments = arguments
@@ -102,8 +108,8 @@ enum LargeCorpusData {
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         let deadline = Date().addingTimeInterval(120)
-        while !FileManager.default.fileExists(atPath: checkpoint.path), process.isRunning, Date() < deadline { usleep(2_000) }
-        kill(process.processIdentifier, SIGKILL)
+        while !condition(), process.isRunning, Date() < deadline { usleep(2_000) }
+        Foundation.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         return process.terminationReason == .uncaughtSignal
     }

@@ -54,17 +54,6 @@ struct StreamingTrainCommandLineTests {
         #expect(run.status == 1 && run.stderr.contains("another training run (data: 120 recordings"), "\(run.stderr)")
     }
 
-    /// Streaming training does not do VTLN: with VTLN on (the default) it refuses, writing nothing.
-    @Test func streamingRefusesVTLN() throws {
-        let folder = try TemporaryFolder()
-        let output = folder.file("v.json")
-        let run = try HMMKitBinary.run(["train", RecognizerCommandLineTests.demo.path, "--stream", "--labels", "0,1", "--quiet",
-                                        "-o", output.path])
-        #expect(run.status != 0)
-        #expect(run.stderr.contains("VTLN"), "\(run.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: output.path))
-    }
-
     /// Bad recordings give the report in-memory training gives, every problem at once, before
     /// any training (no checkpoint); options that need the corpus in memory are usage errors.
     @Test func badInputIsReportedBeforeTraining() throws {
