@@ -40,6 +40,11 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var engine: EngineOptions
     @OptionGroup var report: ReportOptions
     @OptionGroup(title: "Large corpora (streaming, checkpoints, MPI)") var streaming: StreamingOptions
+    @Option(help: ArgumentHelp("""
+        Streaming: keep each training pass's features in this folder (one file per pass and process, \
+        deleted when the pass ends), so that its iterations read them instead of decoding and computing them again.
+        """, valueName: "folder"))
+    var featureCache: String?
 
     func validate() throws {
         guard output != nil || crossValidate != nil else { throw ValidationError("give -o RECOGNIZER.json (or --cross-validate)") }
@@ -47,6 +52,9 @@ struct TrainCommand: ParsableCommand {
         if streaming.isStreaming {
             guard crossValidate == nil else { throw ValidationError("--cross-validate trains in memory; drop --stream, --mpi and --resume") }
             guard streaming.startFrom == nil else { throw ValidationError("--start-from is for hmm fit and gmm fit; train starts from its corpus") }
+        }
+        if featureCache != nil && !streaming.isStreaming {
+            throw ValidationError("--feature-cache is for streamed training; add --stream")
         }
     }
 

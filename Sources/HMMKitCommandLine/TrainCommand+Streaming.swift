@@ -22,6 +22,7 @@ extension TrainCommand {
             options.communicator = group.communicator
             options.backend = engine.backend
             options.unusable = unusablePolicy
+            options.featureCacheDirectory = featureCache.map { URL(fileURLWithPath: $0, isDirectory: true) }
             let unusable = UnusableRecordingReport()
             let started = Date()
             let warpProgress = trainingProgress(quiet: report.quiet || !group.isRoot, started: started, labels: train.labels.count)

@@ -26,6 +26,10 @@ public struct StreamingRecognizerOptions: Sendable {
     public var backend: ComputeBackend = .default
     /// What to do with recordings that cannot be used (every rank applies it to the survey).
     public var unusable: UnusableRecordingPolicy = .skip
+    /// A folder where each training pass keeps its features (one file per pass and process,
+    /// deleted when the pass ends) so that its iterations read them instead of decoding and
+    /// computing them again, as Kaldi keeps `feats.ark`; nil: every iteration computes them.
+    public var featureCacheDirectory: URL?
 
     public init() {}
 }
@@ -133,6 +137,14 @@ extension Recognizer {
         let configuration = source.configuration
         var trainer = try wordSetTrainer(source.entries, configuration: configuration, options: options, labelFilter: source.trainingLabels)
         trainer.fingerprint.options.merge(fingerprint) { _, added in added }
+        var source = source
+        if let directory = options.featureCacheDirectory {
+            source.featureCache = directory.appending(path: "hmmkit-features-" + ModelIdentity.hash(Array(trainer.fingerprint.description.utf8)))
+        }
+        // A file left by a run that was stopped is not trusted: the recordings may have changed since.
+        let cacheFile = source.featureCacheFile(shard: options.communicator.shard)
+        if let cacheFile { try? FileManager.default.removeItem(at: cacheFile) }
+        defer { if let cacheFile { try? FileManager.default.removeItem(at: cacheFile) } }
         let sampling = TrainingSurvey.Sampling(frameBudget: max(1, options.initialisationFrames / labels.count), seed: configuration.seed)
         var initialisationFailure: RecognizerError?
         do throws(TrainingError) {

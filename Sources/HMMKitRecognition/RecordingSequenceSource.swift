@@ -31,6 +31,9 @@ struct RecordingSequenceSource: SequenceSource {
     let normalization: CepstralGroupNormalization
     /// The labels whose recordings a pass reads (nil: all); set between passes.
     let trainingLabels = LabelFilter()
+    /// Where the first pass keeps the features of every sequence of its shard for the passes
+    /// after it (``featureCacheFile(shard:)``; nil: every pass computes them again).
+    var featureCache: URL?
 
     init(entries: [CorpusEntry], configuration: RecognizerConfiguration, survey: TrainingSurvey, minimumFrames: Int,
          threadCount: Int, warps: [String: Double] = [:], normalization: CepstralGroupNormalization? = nil) throws(RecognizerError) {
@@ -46,9 +49,33 @@ struct RecordingSequenceSource: SequenceSource {
     }
 
     func forEachSequence(in shard: SequenceShard, _ body: (SequenceRecord<Double>) throws -> Void) throws {
+        let labels = trainingLabels.labels
+        guard let file = featureCacheFile(shard: shard) else { return try computeSequences(in: shard, labels: labels, body) }
+        if FileManager.default.fileExists(atPath: file.path) {
+            try SequenceCacheFile.forEachRecord(at: file) { record in
+                if labels?.contains(record.label ?? "") ?? true { try body(record) }
+            }
+            return
+        }
+        // Every label's sequences, so that the file serves every later pass.
+        let writer = try SequenceCacheFile.Writer(file)
+        try computeSequences(in: shard, labels: nil) { record in
+            try writer.append(record)
+            if labels?.contains(record.label ?? "") ?? true { try body(record) }
+        }
+        try writer.finish()
+    }
+
+    /// The feature cache of `shard`'s sequences (nil without ``featureCache``).
+    func featureCacheFile(shard: SequenceShard) -> URL? {
+        featureCache.map { URL(fileURLWithPath: $0.path + ".shard-\(shard.index)-of-\(shard.count)") }
+    }
+
+    /// The sequences of `shard` whose labels are among `labels` (nil: all), computed from the audio.
+    private func computeSequences(in shard: SequenceShard, labels: Set<String>?,
+                                  _ body: (SequenceRecord<Double>) throws -> Void) throws {
         let recordings = recordings, frontEnd = recordings.frontEnd, urls = recordings.urls, warps = warps
         let copies = frontEnd.speedFactors.indices
-        let labels = trainingLabels.labels
         let positions = entries.indices.filter { position in
             (labels?.contains(entries[position].label) ?? true)
                 && copies.contains { shard.contains(frontEnd.copyIndex(position: position, copy: $0)) }

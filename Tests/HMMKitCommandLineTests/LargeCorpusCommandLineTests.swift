@@ -113,6 +113,49 @@ enum LargeCorpusData {
         process.waitUntilExit()
         return process.terminationReason == .uncaughtSignal
     }
+
+    /// Trains `hmmkit train demo arguments` (arguments ending with the options every run shares)
+    /// in memory, streamed in one chunk and streamed in chunks of 700 frames, each with the
+    /// demo's take split and `--json`: each succeeds, the one-chunk file is the in-memory one byte
+    /// for byte, and all three have the same test accuracy.
+    /// - Returns: the in-memory and the chunked recognizer files, and the chunked run's stdout.
+    static func expectStreamingToTrainInMemoryRecognizer(_ arguments: [String], in folder: TemporaryFolder) throws
+        -> (memory: URL, chunked: URL, chunkedOutput: String)
+    {
+        let demo = RecognizerCommandLineTests.demo.path, split = ["--split", "takes:5-9/0-4", "--json"]
+        let memory = folder.file("memory.json"), whole = folder.file("whole.json"), chunked = folder.file("chunked.json")
+        var run = try HMMKitBinary.run(["train", demo, "-o", memory.path] + split + arguments)
+        #expect(run.status == 0, "\(run.stderr)")
+        let accuracy = try StreamingTrainCommandLineTests.summary(run.stdout)["testAccuracy"] as? Double
+        for (output, chunkFrames) in [(whole, "1000000"), (chunked, "700")] {
+            run = try HMMKitBinary.run(["train", demo, "--stream", "--chunk-frames", chunkFrames, "-o", output.path] + split + arguments)
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(try StreamingTrainCommandLineTests.summary(run.stdout)["testAccuracy"] as? Double == accuracy)
+        }
+        #expect(try Data(contentsOf: whole) == Data(contentsOf: memory))
+        return (memory, chunked, run.stdout)
+    }
+
+    /// Trains `hmmkit arguments` streamed in one process and with `--mpi` on two ranks (nil, with
+    /// a note, where MPI is unavailable and not required): both succeed, and their files hold as
+    /// many numbers (over 1,000), equal to 1e-10 relative (only the order of additions differs).
+    /// - Returns: the one-process and the two-rank files.
+    static func expectTwoRanksToTrainAsOne(_ arguments: [String], in folder: TemporaryFolder) throws -> (single: URL, ranks: URL)? {
+        if let reason = mpiUnavailability {
+            #expect(!mpiRequired, "MPI is required here but \(reason)")
+            print("skipping the MPI test: \(reason)")
+            return nil
+        }
+        let single = folder.file("single.json"), ranks = folder.file("ranks.json")
+        let run = try HMMKitBinary.run(arguments + ["--stream", "-o", single.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let parallel = try runTwoRanks(arguments + ["--mpi", "-o", ranks.path])
+        #expect(parallel.status == 0, "\(parallel.stderr)")
+        let numbers = try parameters(ranks), expected = try parameters(single)
+        #expect(numbers.count == expected.count && numbers.count > 1000)
+        #expect(relativeError(numbers, expected) < 1e-10)
+        return (single, ranks)
+    }
 }
 
 @Suite("hmmkit on large corpora: statistics files, streaming, resume, MPI", .serialized)
@@ -240,22 +283,10 @@ struct LargeCorpusCommandLineTests {
     /// (1e-10 relative over every number of the file: only the order of additions differs), from
     /// audio with speed perturbation and per-speaker CMVN. Skipped as the test above.
     @Test func mpiRanksTrainTheSameRecognizer() throws {
-        if let reason = LargeCorpusData.mpiUnavailability {
-            #expect(!LargeCorpusData.mpiRequired, "MPI is required here but \(reason)")
-            print("skipping the MPI test: \(reason)")
-            return
-        }
-        let folder = try TemporaryFolder()
         let arguments = ["train", RecognizerCommandLineTests.demo.path, "--chunk-frames", "2000", "--no-vtln"]
             + StreamingTrainCommandLineTests.small.prefix(8) + ["--threads", "1", "--quiet"]  // one thread per rank
-        let single = folder.file("single.json"), ranks = folder.file("ranks.json")
-        let run = try HMMKitBinary.run(arguments + ["--stream", "-o", single.path])
-        #expect(run.status == 0, "\(run.stderr)")
-        let parallel = try LargeCorpusData.runTwoRanks(arguments + ["--mpi", "-o", ranks.path])
-        #expect(parallel.status == 0, "\(parallel.stderr)")
-        let numbers = try LargeCorpusData.parameters(ranks), expected = try LargeCorpusData.parameters(single)
-        #expect(numbers.count == expected.count && numbers.count > 1000)
-        #expect(relativeError(numbers, expected) < 1e-10)
+        let folder = try TemporaryFolder()
+        guard let (_, ranks) = try LargeCorpusData.expectTwoRanksToTrainAsOne(arguments, in: folder) else { return }
         #expect(FileManager.default.fileExists(atPath: ranks.path + ".checkpoint"))
     }
 }

@@ -16,24 +16,12 @@ struct StreamingTrainCommandLineTests {
     /// differs (1e-9 relative over every number of the file) and the test accuracy is the same.
     @Test func streamingEqualsInMemory() throws {
         let folder = try TemporaryFolder()
-        let demo = RecognizerCommandLineTests.demo.path, split = ["--split", "takes:5-9/0-4", "--json"]
-        let memory = folder.file("memory.json"), whole = folder.file("whole.json"), chunked = folder.file("chunked.json")
-        var run = try HMMKitBinary.run(["train", demo, "-o", memory.path] + split + Self.small)
-        #expect(run.status == 0, "\(run.stderr)")
-        let accuracy = try Self.summary(run.stdout)["testAccuracy"] as? Double
-        run = try HMMKitBinary.run(["train", demo, "--stream", "--chunk-frames", "1000000", "-o", whole.path] + split + Self.small)
-        #expect(run.status == 0, "\(run.stderr)")
-        #expect(try Data(contentsOf: whole) == Data(contentsOf: memory))
-        #expect(try Self.summary(run.stdout)["testAccuracy"] as? Double == accuracy)
-
-        run = try HMMKitBinary.run(["train", demo, "--stream", "--chunk-frames", "700", "-o", chunked.path] + split + Self.small)
-        #expect(run.status == 0, "\(run.stderr)")
+        let (memory, chunked, output) = try LargeCorpusData.expectStreamingToTrainInMemoryRecognizer(Self.small, in: folder)
         let numbers = try LargeCorpusData.parameters(chunked), expected = try LargeCorpusData.parameters(memory)
         #expect(numbers.count == expected.count && numbers.count > 1000)
         #expect(relativeError(numbers, expected) < 1e-9)
-        #expect(try Self.summary(run.stdout)["testAccuracy"] as? Double == accuracy)
         // --json: one line per iteration, then the summary.
-        let lines = run.stdout.split(separator: "\n").map { try? Self.summary(String($0)) }
+        let lines = output.split(separator: "\n").map { try? Self.summary(String($0)) }
         #expect(lines.dropLast().allSatisfy { $0?["event"] as? String == "iteration" && $0?["framesPerSecond"] is Double })
         #expect(lines.count >= 3 && lines.last??["event"] as? String == "summary")
         #expect(FileManager.default.fileExists(atPath: chunked.path + ".checkpoint"))

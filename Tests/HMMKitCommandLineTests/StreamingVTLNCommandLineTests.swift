@@ -19,25 +19,32 @@ struct StreamingVTLNCommandLineTests {
     /// the brief's bound) and the test accuracy is the same.
     @Test func streamingWithVTLNEqualsInMemory() throws {
         let folder = try TemporaryFolder()
-        let demo = RecognizerCommandLineTests.demo.path, split = ["--split", "takes:5-9/0-4", "--json"]
-        let memory = folder.file("memory.json"), whole = folder.file("whole.json"), chunked = folder.file("chunked.json")
-        var run = try HMMKitBinary.run(["train", demo, "-o", memory.path] + split + Self.small)
-        #expect(run.status == 0, "\(run.stderr)")
-        let accuracy = try StreamingTrainCommandLineTests.summary(run.stdout)["testAccuracy"] as? Double
+        let (memory, chunked, _) = try LargeCorpusData.expectStreamingToTrainInMemoryRecognizer(Self.small, in: folder)
         let warps = try Self.trainingWarps(memory)
         #expect(warps.count == 4 && Set(warps.values).count > 1, "\(warps)")  // the demo's four speakers
-        run = try HMMKitBinary.run(["train", demo, "--stream", "--chunk-frames", "1000000", "-o", whole.path] + split + Self.small)
-        #expect(run.status == 0, "\(run.stderr)")
-        #expect(try Data(contentsOf: whole) == Data(contentsOf: memory))
-        #expect(try StreamingTrainCommandLineTests.summary(run.stdout)["testAccuracy"] as? Double == accuracy)
-
-        run = try HMMKitBinary.run(["train", demo, "--stream", "--chunk-frames", "700", "-o", chunked.path] + split + Self.small)
-        #expect(run.status == 0, "\(run.stderr)")
         #expect(try Self.trainingWarps(chunked) == warps)
         let numbers = try LargeCorpusData.parameters(chunked), expected = try LargeCorpusData.parameters(memory)
         #expect(numbers.count == expected.count && numbers.count > 1000)
         #expect(relativeError(numbers, expected) < 1e-10)
-        #expect(try StreamingTrainCommandLineTests.summary(run.stdout)["testAccuracy"] as? Double == accuracy)
+    }
+
+    /// With `--feature-cache`, each pass computes its features once and its iterations read them
+    /// back: the same recognizer byte for byte, and nothing left in the folder.
+    @Test func featureCacheGivesTheSameRecognizer() throws {
+        let folder = try TemporaryFolder()
+        let cache = folder.file("cache")
+        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: false)
+        let common = ["train", RecognizerCommandLineTests.demo.path, "--stream", "--chunk-frames", "3000"] + Self.small
+        let plain = folder.file("plain.json"), cached = folder.file("cached.json")
+        var run = try HMMKitBinary.run(common + ["-o", plain.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        run = try HMMKitBinary.run(common + ["--feature-cache", cache.path, "-o", cached.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try Data(contentsOf: cached) == Data(contentsOf: plain))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache.path).isEmpty)
+        // Without --stream it is a usage error.
+        run = try HMMKitBinary.run(["train", RecognizerCommandLineTests.demo.path, "--feature-cache", cache.path, "-o", plain.path])
+        #expect(run.status == 64 && run.stderr.contains("--feature-cache"), "\(run.stderr)")
     }
 
     /// Killed with SIGKILL in the first pass (unwarped), or in the pass after the warps were
@@ -66,23 +73,11 @@ struct StreamingVTLNCommandLineTests {
     /// normalisation statistics and the warp scores), with the same warps. Skipped without MPI,
     /// except in CI (HMMKIT_REQUIRE_MPI=1).
     @Test func mpiRanksTrainTheSameVTLNRecognizer() throws {
-        if let reason = LargeCorpusData.mpiUnavailability {
-            #expect(!LargeCorpusData.mpiRequired, "MPI is required here but \(reason)")
-            print("skipping the MPI test: \(reason)")
-            return
-        }
-        let folder = try TemporaryFolder()
         let arguments = ["train", RecognizerCommandLineTests.demo.path, "--chunk-frames", "2000"]
             + Self.small.prefix(8) + ["--threads", "1", "--quiet"]  // one thread per rank
-        let single = folder.file("single.json"), ranks = folder.file("ranks.json")
-        let run = try HMMKitBinary.run(arguments + ["--stream", "-o", single.path])
-        #expect(run.status == 0, "\(run.stderr)")
-        let parallel = try LargeCorpusData.runTwoRanks(arguments + ["--mpi", "-o", ranks.path])
-        #expect(parallel.status == 0, "\(parallel.stderr)")
+        let folder = try TemporaryFolder()
+        guard let (single, ranks) = try LargeCorpusData.expectTwoRanksToTrainAsOne(arguments, in: folder) else { return }
         #expect(try Self.trainingWarps(ranks) == Self.trainingWarps(single))
-        let numbers = try LargeCorpusData.parameters(ranks), expected = try LargeCorpusData.parameters(single)
-        #expect(numbers.count == expected.count && numbers.count > 1000)
-        #expect(relativeError(numbers, expected) < 1e-10)
     }
 
     /// The warp factors a recognizer file stores for its training speakers.
