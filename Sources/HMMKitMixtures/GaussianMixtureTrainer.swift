@@ -37,7 +37,7 @@ public struct GaussianMixtureTrainingOptions: Sendable {
     /// Worker threads for the E-step (results do not depend on it).
     public var threadCount: Int = 1
     /// The E-step's block and chunk sizes.
-    public var partition = EStepPartition()
+    public var partition: WorkPartition = .mixtureEStep
 
     public init(componentCount: Int, covarianceType: CovarianceType) {
         self.componentCount = componentCount
