@@ -1,11 +1,9 @@
-import Dispatch
 import Foundation
 import HMMKitAudio
 import HMMKitCorpus
 import HMMKitFeatures
 import HMMKitNumerics
 import HMMKitTraining
-import Synchronization
 
 /// The features of one recording's speed-perturbed copies, or what stopped them.
 struct RecordingFeatures: Sendable {
@@ -93,40 +91,17 @@ struct RecordingFeaturizer: Sendable {
     /// workers, so memory holds one batch's features. `copies` chooses the copies computed.
     func forEach(_ positions: [Int], of entries: [CorpusEntry], batchSize: Int, copies: (@Sendable (Int, Int) -> Bool)? = nil,
                  _ body: (Int, RecordingFeatures) throws -> Void) throws {
-        let workers = min(threadCount, max(positions.count, 1))
-        // Validated in init, so these cannot fail.
-        let extractors = (0..<workers).map { _ in try! MFCCExtractor<Double>(configuration: frontEnd) }
+        let frontEnd = frontEnd
         var start = 0
         while start < positions.count {
             let batch = Array(positions[start..<min(start + max(batchSize, 1), positions.count)])
             start += batch.count
-            if workers == 1 {
-                for position in batch {
-                    try body(position, features(of: entries[position], position: position, extractor: extractors[0], wanted: copies))
-                }
-                continue
+            // Validated in init, so the extractor cannot fail.
+            let outcomes = ParallelWork.map(batch.count, threadCount: threadCount, worker: { try! MFCCExtractor<Double>(configuration: frontEnd) }) {
+                item, extractor in
+                features(of: entries[batch[item]], position: batch[item], extractor: extractor, wanted: copies)
             }
-            let results = Mutex<[RecordingFeatures?]>(Array(repeating: nil, count: batch.count))
-            let next = Atomic<Int>(0)
-            let shared = UnsafeExtractors(extractors)
-            DispatchQueue.concurrentPerform(iterations: min(workers, batch.count)) { worker in
-                while true {
-                    let item = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                    guard item < batch.count else { return }
-                    let outcome = features(of: entries[batch[item]], position: batch[item], extractor: shared.extractors[worker],
-                                           wanted: copies)
-                    results.withLock { $0[item] = outcome }
-                }
-            }
-            let outcomes = results.withLock { $0 }
-            for (item, position) in batch.enumerated() { try body(position, outcomes[item]!) }
+            for (item, position) in batch.enumerated() { try body(position, outcomes[item]) }
         }
     }
-}
-
-/// The workers' extractors, each used by one worker only (``MFCCExtractor`` is not shared
-/// between threads; worker `i` of `concurrentPerform` takes `extractors[i]`).
-private struct UnsafeExtractors: @unchecked Sendable {
-    let extractors: [MFCCExtractor<Double>]
-    init(_ extractors: [MFCCExtractor<Double>]) { self.extractors = extractors }
 }

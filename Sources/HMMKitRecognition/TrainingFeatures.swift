@@ -1,10 +1,8 @@
 import Foundation
-import Dispatch
 import HMMKitAudio
 import HMMKitCorpus
 import HMMKitFeatures
 import HMMKitNumerics
-import Synchronization
 
 /// How training features are normalised: by the front end itself (per utterance, or not at all),
 /// or per speaker (Kaldi's `apply-cmvn --utt2spk`) with statistics over every copy of every
@@ -146,17 +144,12 @@ enum FeatureComputation {
         var signals: [[Double]] = Array(repeating: [], count: entries.count * factors.count)
         var problems: [(Int, String)] = []
         var seconds = 0.0
-        let loaded = Mutex<[Int: Result<[Double], FeatureError>]>([:])
-        DispatchQueue.concurrentPerform(iterations: max(1, min(threadCount, entries.count))) { worker in
-            for index in stride(from: worker, to: entries.count, by: max(1, min(threadCount, entries.count))) {
-                let result = Result { () throws(FeatureError) in try AudioLoader.load(entries[index].url, sampleRate: rate) }
-                loaded.withLock { $0[index] = result }
-            }
+        let decoded = ParallelWork.map(entries.count, threadCount: max(1, threadCount)) { index in
+            Result { () throws(FeatureError) in try AudioLoader.load(entries[index].url, sampleRate: rate) }
         }
-        let decoded = loaded.withLock { $0 }
         let resampler = Resampler()
         for index in entries.indices {
-            switch decoded[index]! {
+            switch decoded[index] {
             case .failure(let error): problems.append((index, "\(error)"))
             case .success(let samples):
                 seconds += Double(samples.count) / rate
