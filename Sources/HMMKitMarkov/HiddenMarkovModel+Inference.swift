@@ -34,7 +34,7 @@ extension HiddenMarkovModel {
     @_specialize(where Emissions == MixtureEmissions<Float>)
     @_specialize(where Emissions == MixtureEmissions<Double>)
     public func logLikelihoods(of frames: Matrix<Scalar>, lengths: [Int], implementation: ForwardBackwardImplementation = .scaled,
-                               threadCount: Int = 1, partition: BatchPartition = BatchPartition(),
+                               threadCount: Int = 1, partition: WorkPartition = WorkPartition(),
                                unscorableAsNegativeInfinity: Bool = false) throws(HMMError) -> [Double] {
         let layout = try layout(frames, lengths: lengths, checkingLengths: !unscorableAsNegativeInfinity)
         let model = self, s = stateCount, minimum = chain.minimumFrameCount
@@ -87,7 +87,7 @@ extension HiddenMarkovModel {
     public func decode(_ frames: Matrix<Scalar>, lengths: [Int], threadCount: Int = 1) throws(HMMError) -> [ViterbiPath] {
         let layout = try layout(frames, lengths: lengths)
         let model = self, s = stateCount
-        let partials = try runBatch(frames, layout: layout, threadCount: threadCount, partition: BatchPartition(),
+        let partials = try runBatch(frames, layout: layout, threadCount: threadCount, partition: WorkPartition(),
                                     initial: [ViterbiPath](), scoringOnly: true) { (paths: inout [ViterbiPath], worker, block, firstRow) throws(HMMError) in
             for sequence in block {
                 let input = worker.logLikelihoods.pointer + (layout.offsets[sequence] - firstRow) * s
@@ -111,7 +111,7 @@ extension HiddenMarkovModel {
                                      threadCount: Int = 1) throws(HMMError) -> Matrix<Scalar> {
         let layout = try layout(frames, lengths: lengths)
         let model = self, s = stateCount
-        let partials = try runBatch(frames, layout: layout, threadCount: threadCount, partition: BatchPartition(),
+        let partials = try runBatch(frames, layout: layout, threadCount: threadCount, partition: WorkPartition(),
                                     initial: [Matrix<Scalar>](), scoringOnly: true) { (blocks: inout [Matrix<Scalar>], worker, block, firstRow) throws(HMMError) in
             for sequence in block {
                 let count = layout.lengths[sequence]

@@ -1,10 +1,8 @@
-import Dispatch
 import Foundation
 import HMMKitCorpus
 import HMMKitFeatures
 import HMMKitMarkov
 import HMMKitNumerics
-import Synchronization
 
 /// How ``Recognizer`` decides.
 public struct RecognitionOptions: Sendable, Equatable {
@@ -68,24 +66,15 @@ extension Recognizer {
         let stacked: (Matrix<Double>, [Int])
         do { stacked = try stack(sequences) } catch { throw .audio("\(error)") }
         let (frames, lengths) = stacked
-        let columns = Mutex<[Int: Result<[Double], HMMError>]>([:])
-        let workers = max(1, min(threadCount, labels.count))
-        let models = self.models
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for label in stride(from: worker, to: models.count, by: workers) {
-                let result = Result { () throws(HMMError) in
-                    try models[label].logLikelihoods(of: frames, lengths: lengths, unscorableAsNegativeInfinity: true)
-                }
-                columns.withLock { $0[label] = result }
+        let models = self.models, labels = self.labels
+        let columns = try ParallelWork.map(labels.count, threadCount: threadCount) { (label) throws(RecognizerError) -> [Double] in
+            do throws(HMMError) { return try models[label].logLikelihoods(of: frames, lengths: lengths, unscorableAsNegativeInfinity: true) } catch {
+                throw .model(label: labels[label], error)
             }
         }
-        let results = columns.withLock { $0 }
         var table = [[Double]](repeating: [Double](repeating: -.infinity, count: labels.count), count: sequences.count)
-        for label in labels.indices {
-            switch results[label]! {
-            case .success(let values): for k in values.indices { table[k][label] = values[k] }
-            case .failure(let error): throw .model(label: labels[label], error)
-            }
+        for (label, values) in columns.enumerated() {
+            for k in values.indices { table[k][label] = values[k] }
         }
         return table
     }

@@ -15,7 +15,7 @@ public struct BaumWelchOptions: Sendable, Hashable {
     /// Worker threads of the E-step (statistics are bitwise the same for any count).
     public var threadCount: Int = 1
     /// How sequences are cut into chunks and blocks.
-    public var partition = BatchPartition()
+    public var partition = WorkPartition()
     /// The M-step.
     public var update = HMMUpdateOptions()
     /// Mixture splitting during training: before the iterations listed (0-based), every state's

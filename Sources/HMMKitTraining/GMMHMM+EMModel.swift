@@ -45,11 +45,11 @@ public struct HMMEStepOptions: EStepSettings, Hashable {
     /// The forward-backward implementation (default scaled; log space is the reference).
     public var implementation: ForwardBackwardImplementation = .scaled
     /// How sequences are cut into chunks and blocks.
-    public var partition = BatchPartition()
+    public var partition = WorkPartition()
 
     public init() {}
 
-    public init(implementation: ForwardBackwardImplementation, partition: BatchPartition = BatchPartition()) {
+    public init(implementation: ForwardBackwardImplementation, partition: WorkPartition = WorkPartition()) {
         self.implementation = implementation
         self.partition = partition
     }

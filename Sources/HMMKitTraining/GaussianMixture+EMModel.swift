@@ -47,9 +47,15 @@ extension GaussianMixtureStatistics: AdditiveStatistics {
 }
 
 /// A Gaussian mixture trains on frames: the sequences of a chunk are simply stacked.
-extension EStepPartition: EStepSettings {
-    /// The default partition.
-    public init() { self.init(rowsPerBlock: 1024, chunkCount: 32) }
+/// The E-step settings of a Gaussian mixture: how the frames are cut into chunks and blocks.
+public struct MixtureEStepOptions: EStepSettings, Hashable {
+    /// The partition (default ``/HMMKitNumerics/WorkPartition/mixtureEStep``).
+    public var partition: WorkPartition = .mixtureEStep
+
+    public init() {}
+
+    /// Settings with `partition`.
+    public init(partition: WorkPartition) { self.partition = partition }
 }
 
 extension GaussianMixture: EMModel {
@@ -65,12 +71,12 @@ extension GaussianMixture: EMModel {
 
     public func emptyStatistics() -> GaussianMixtureStatistics { GaussianMixtureStatistics(for: self) }
 
-    public func statistics(of chunk: SequenceChunk<Scalar>, options: EStepPartition, threadCount: Int, backend: ComputeBackend)
+    public func statistics(of chunk: SequenceChunk<Scalar>, options: MixtureEStepOptions, threadCount: Int, backend: ComputeBackend)
         throws(TrainingError) -> GaussianMixtureStatistics
     {
         guard chunk.frames.rowCount > 0 else { return emptyStatistics() }
         do {
-            return try statistics(of: chunk.frames, backend: backend, threadCount: threadCount, partition: options)
+            return try statistics(of: chunk.frames, backend: backend, threadCount: threadCount, partition: options.partition)
         } catch {
             throw .mixture(error)
         }

@@ -41,7 +41,7 @@ public struct GaussianMixtureTrainingOptions: Sendable {
     /// Worker threads for the E-step (results do not depend on it).
     public var threadCount: Int = 1
     /// The E-step's block and chunk sizes.
-    public var partition = EStepPartition()
+    public var partition: WorkPartition = .mixtureEStep
 
     public init(componentCount: Int, covarianceType: CovarianceType) {
         self.componentCount = componentCount
@@ -119,7 +119,7 @@ public struct GaussianMixtureTrainer<Scalar: MatrixScalar>: Sendable {
             updateOptions: options.update,
             options: EMOptions(iterationCount: iterations, convergence: .meanLogLikelihoodChange(options.tolerance),
                                threadCount: options.threadCount, chunking: .wholeCorpus, backend: options.backend))
-        driver.eStepOptions = options.partition
+        driver.eStepOptions = MixtureEStepOptions(partition: options.partition)
         if options.update.starvedComponents == .reseed {
             driver.afterUpdate = { previous, next, report throws(TrainingError) in
                 guard !report.starvedComponents.isEmpty else { return next }
