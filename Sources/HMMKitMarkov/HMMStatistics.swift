@@ -10,6 +10,7 @@ public struct HMMStatistics<Emission: EmissionStatistics>: Sendable, Equatable, 
     /// The emission model's sums.
     public var emissions: Emission
 
+    /// Statistics made of the chain's and the emissions' sums (of the same data).
     public init(markov: MarkovStatistics, emissions: Emission) {
         self.markov = markov
         self.emissions = emissions
@@ -60,7 +61,7 @@ extension HiddenMarkovModel {
     /// sequences are one GEMM; each sequence's posteriors are accumulated as soon as it is
     /// done (memory: a block's `[rows × S]` buffers per worker, whatever the corpus size).
     /// Bitwise the same for any thread count (see ``BatchPartition``).
-    /// - Throws: as ``logLikelihoods(of:lengths:implementation:threadCount:partition:)``.
+    /// - Throws: as ``logLikelihoods(of:lengths:implementation:threadCount:partition:unscorableAsNegativeInfinity:)``.
     @_specialize(where Emissions == MixtureEmissions<Float>)
     @_specialize(where Emissions == MixtureEmissions<Double>)
     public func statistics(of frames: Matrix<Scalar>, lengths: [Int], implementation: ForwardBackwardImplementation = .scaled,

@@ -40,6 +40,8 @@ public struct BatchPartition: Sendable, Equatable, Hashable, Codable {
     /// Frames per emission block, about (default 2048; a longer sequence is its own block).
     public var framesPerBlock: Int = 2048
 
+    /// A partition of at most `chunkCount` chunks and blocks of about `framesPerBlock` frames
+    /// (both ≥ 1; traps otherwise).
     public init(chunkCount: Int = 32, framesPerBlock: Int = 2048) {
         precondition(chunkCount >= 1 && framesPerBlock >= 1, "BatchPartition needs positive sizes")
         self.chunkCount = chunkCount

@@ -61,11 +61,12 @@ public struct SequenceBatch<Scalar: MatrixScalar>: Sendable {
 /// How the batch driver splits sequences: at most ``chunkCount`` contiguous runs of sequences,
 /// balanced by frames and fixed by the lengths alone. Each chunk is accumulated by one worker,
 /// sequence after sequence, and chunk statistics are summed in chunk order — so the result is
-/// bitwise the same for any thread count (as ``EStepPartition`` does for mixtures).
+/// bitwise the same for any thread count (as ``/HMMKitMixtures/EStepPartition`` does for mixtures).
 public struct SequencePartition: Sendable, Equatable {
     /// Chunks, at most (more chunks than cores balance the load; each costs one statistics buffer).
     public var chunkCount: Int = 32
 
+    /// At most `chunkCount` chunks (≥ 1; traps otherwise).
     public init(chunkCount: Int = 32) {
         precondition(chunkCount >= 1, "SequencePartition needs a positive chunk count")
         self.chunkCount = chunkCount
@@ -96,6 +97,7 @@ public struct SequencePartition: Sendable, Equatable {
 /// chunk; each copy sees its chunk's sequences in order, and the copies are merged in chunk
 /// order, so accumulators built from Double sums give bitwise the same result for any thread count.
 public protocol PosteriorAccumulator: Sendable {
+    /// The precision of the posteriors and log-likelihoods it reads.
     associatedtype Scalar: MatrixScalar
     /// Adds sequence `sequence`'s emission log-likelihoods (`frames`, `T` rows of S from
     /// `logLikelihoods`) and posteriors γ (`[T × S]`, rows summing to 1). Called on a worker

@@ -167,6 +167,7 @@ public struct EStepPartition: Sendable, Equatable {
     /// Chunks the frames are split into, at most (more chunks than cores balance the load).
     public var chunkCount: Int = 32
 
+    /// Blocks of `rowsPerBlock` frames in at most `chunkCount` chunks (both ≥ 1; traps otherwise).
     public init(rowsPerBlock: Int = 1024, chunkCount: Int = 32) {
         precondition(rowsPerBlock >= 1 && chunkCount >= 1, "EStepPartition needs positive sizes")
         self.rowsPerBlock = rowsPerBlock
