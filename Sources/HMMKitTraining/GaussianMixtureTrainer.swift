@@ -31,8 +31,8 @@ public struct GaussianMixtureTrainingOptions: Sendable {
     public var restarts: Int = 1
     /// Lloyd iterations of the k-means initialisation at most (scikit-learn's `max_iter`, 300).
     public var kMeansIterations: Int = KMeans.defaultIterations
-    /// The k-means initialisation stops when its centres move by less than this, relative to
-    /// the data's mean variance (scikit-learn's `tol`, 1e-4; see ``/HMMKitMixtures/KMeans``).
+    /// The k-means initialisation stops when the centres' total squared movement is at most this
+    /// times the data's mean per-dimension variance (scikit-learn's `tol`, 1e-4).
     public var kMeansTolerance: Double = KMeans.defaultTolerance
     /// The M-step's estimator, regularisation, floor and starvation rule (default HMMKit's).
     public var update = GaussianMixtureUpdateOptions.hmmkit
