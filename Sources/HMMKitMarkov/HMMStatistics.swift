@@ -10,6 +10,7 @@ public struct HMMStatistics<Emission: EmissionStatistics>: Sendable, Equatable, 
     /// The emission model's sums.
     public var emissions: Emission
 
+    /// Statistics made of the chain's and the emissions' sums (of the same data).
     public init(markov: MarkovStatistics, emissions: Emission) {
         self.markov = markov
         self.emissions = emissions

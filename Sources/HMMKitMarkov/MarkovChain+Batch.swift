@@ -61,6 +61,7 @@ public struct SequenceBatch<Scalar: MatrixScalar>: Sendable {
 /// chunk; each copy sees its chunk's sequences in order, and the copies are merged in chunk
 /// order, so accumulators built from Double sums give bitwise the same result for any thread count.
 public protocol PosteriorAccumulator: Sendable {
+    /// The precision of the posteriors and log-likelihoods it reads.
     associatedtype Scalar: MatrixScalar
     /// Adds sequence `sequence`'s emission log-likelihoods (`frames`, `T` rows of S from
     /// `logLikelihoods`) and posteriors γ (`[T × S]`, rows summing to 1). Called on a worker

@@ -25,6 +25,8 @@ public struct Recognizer: Sendable {
     /// without VTLN.
     public let trainingWarps: [String: Double]
 
+    /// A recognizer from trained models: one model and one training count per label (traps
+    /// otherwise), in the order of `labels`.
     public init(configuration: RecognizerConfiguration, labels: [String], models: [GMMHMM<Double>],
                 trainingCounts: [Int], trainingHistory: [[Double]], trainingWarps: [String: Double] = [:]) {
         precondition(labels.count == models.count && labels.count == trainingCounts.count, "one model and count per label")
@@ -36,7 +38,7 @@ public struct Recognizer: Sendable {
         self.trainingWarps = trainingWarps
     }
 
-    /// Progress of ``train(_:configuration:threadCount:progress:)``.
+    /// Progress of ``train(_:configuration:threadCount:unusable:progress:)``.
     public enum Progress: Sendable {
         /// Features of `files` recordings computed (`copies` per file with speed perturbation).
         case features(files: Int, copies: Int, seconds: Double)
@@ -52,10 +54,13 @@ public struct Recognizer: Sendable {
         case warps(pass: Int, of: Int, factors: [String: Double], seconds: Double)
     }
 
-    /// Trains one model per label of `entries`.
+    /// Trains one model per label of `entries`: features of every recording in memory, then each
+    /// label's GMM-HMM by `HMMTrainer` on ``/HMMKitTraining/EMDriver`` (with VTLN, warp passes around it).
     /// - Parameters:
+    ///   - entries: the labelled training recordings.
+    ///   - configuration: the front end, model shape and training options.
     ///   - threadCount: worker threads (features in parallel, then the labels' models in parallel).
-    ///   - unusable: what to do with recordings that cannot be used (every one is reported first
+    ///   - policy: what to do with recordings that cannot be used (every one is reported first
     ///     through `progress` as ``Progress/unusable(_:)``).
     ///   - progress: called from worker threads.
     /// - Throws: ``RecognizerError/configuration(_:)``; ``RecognizerError/corpus(_:)`` listing every

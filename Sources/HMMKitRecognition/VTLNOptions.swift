@@ -1,7 +1,7 @@
 import HMMKitFeatures
 import HMMKitNumerics
 
-/// Vocal-tract-length normalisation in the recognizer: one filterbank warp factor (``VTLNWarp``)
+/// Vocal-tract-length normalisation in the recognizer: one filterbank warp factor (``/HMMKitFeatures/VTLNWarp``)
 /// per speaker, chosen by likelihood over a grid of candidates.
 ///
 /// - Training: the word models are first trained on unwarped features; then, for every training

@@ -1,6 +1,7 @@
 import HMMKitMixtures
 import HMMKitNumerics
 
+/// Gaussian mixture statistics add up in one flat buffer.
 extension GaussianMixtureStatistics: AdditiveStatistics {
     public mutating func replaceAll(with values: [Double]) throws(TrainingError) {
         do { try replaceValues(with: values) } catch { throw .statisticsMismatch("\(error)") }
@@ -58,6 +59,8 @@ public struct MixtureEStepOptions: EStepSettings, Hashable {
     public init(partition: WorkPartition) { self.partition = partition }
 }
 
+/// A Gaussian mixture trains on ``EMDriver``: the E-step stacks a chunk's frames (sequence
+/// boundaries do not matter), the M-step is ``/HMMKitMixtures/GaussianMixtureUpdate``.
 extension GaussianMixture: EMModel {
     public typealias UpdateOptions = GaussianMixtureUpdateOptions
     public typealias UpdateReport = GaussianMixtureUpdateReport
@@ -87,7 +90,7 @@ extension GaussianMixture: EMModel {
         return SequenceProblem.explain(mixtureError, in: chunk)
     }
 
-    /// ``GaussianMixtureUpdate/apply(_:to:options:backend:)``. Starved components keep their
+    /// ``/HMMKitMixtures/GaussianMixtureUpdate/apply(_:to:options:backend:)``. Starved components keep their
     /// parameters here; re-seeding them needs frames (``EMDriver/afterUpdate``).
     public func reestimated(from statistics: GaussianMixtureStatistics, options: GaussianMixtureUpdateOptions,
                             backend: ComputeBackend) throws(TrainingError) -> (model: GaussianMixture, report: GaussianMixtureUpdateReport) {

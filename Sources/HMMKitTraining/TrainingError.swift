@@ -1,7 +1,7 @@
 import HMMKitMarkov
 import HMMKitMixtures
 
-/// Failures of streaming training, statistics files and checkpoints. Each names what failed
+/// Failures of training on ``EMDriver``, statistics files and checkpoints. Each names what failed
 /// (the sequence, the file, the option) and, where it helps, what to do.
 public enum TrainingError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Options or arguments that cannot be used.
