@@ -60,8 +60,8 @@ extension HiddenMarkovModel {
     /// emissions, on `threadCount` workers. The emission log-likelihoods of a block of
     /// sequences are one GEMM; each sequence's posteriors are accumulated as soon as it is
     /// done (memory: a block's `[rows × S]` buffers per worker, whatever the corpus size).
-    /// Bitwise the same for any thread count (see ``WorkPartition/blocks(frameCounts:)``).
-    /// - Throws: as ``logLikelihoods(of:lengths:implementation:threadCount:partition:)``.
+    /// Bitwise the same for any thread count (see ``/HMMKitNumerics/WorkPartition/blocks(frameCounts:)``).
+    /// - Throws: as ``logLikelihoods(of:lengths:implementation:threadCount:partition:unscorableAsNegativeInfinity:)``.
     @_specialize(where Emissions == MixtureEmissions<Float>)
     @_specialize(where Emissions == MixtureEmissions<Double>)
     public func statistics(of frames: Matrix<Scalar>, lengths: [Int], implementation: ForwardBackwardImplementation = .scaled,

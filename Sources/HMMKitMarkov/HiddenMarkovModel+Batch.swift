@@ -43,7 +43,7 @@ final class BatchWorker<Emissions: EmissionModel> {
 extension HiddenMarkovModel {
     /// Runs `body` on every block of sequences after scoring the block's frames into
     /// `worker.logLikelihoods` (`[rows × S]` from the block's first row). The chunks of
-    /// ``WorkPartition/blocks(frameCounts:)`` run on up to `threadCount` workers; each chunk folds
+    /// ``/HMMKitNumerics/WorkPartition/blocks(frameCounts:)`` run on up to `threadCount` workers; each chunk folds
     /// its blocks into a copy of `initial`; the partial results are returned in chunk order. The
     /// first error (lowest sequence) is thrown.
     /// `scoringOnly`: `body` never accumulates emission statistics (scoring, decoding).

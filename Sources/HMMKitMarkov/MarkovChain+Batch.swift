@@ -81,7 +81,7 @@ extension MarkovChain {
     /// Forward-backward over every sequence of `batch` on `threadCount` workers: the summed
     /// ``MarkovStatistics`` (start counts, occupancies, transition counts, log-likelihood),
     /// bitwise independent of the thread count (the sequences of each chunk of
-    /// ``WorkPartition/chunks(frameCounts:)`` are accumulated in order, chunks summed in order). Memory: one
+    /// ``/HMMKitNumerics/WorkPartition/chunks(frameCounts:)`` are accumulated in order, chunks summed in order). Memory: one
     /// sequence's `[T × S]` buffers per worker; nothing is kept across sequences.
     /// - Throws: the first failing sequence's error (lowest index): ``MarkovError/stateCountMismatch(model:data:sequence:)``,
     ///   ``MarkovError/sequenceTooShort(sequence:frameCount:minimumFrameCount:)``,

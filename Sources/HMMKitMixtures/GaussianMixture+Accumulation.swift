@@ -163,7 +163,7 @@ extension WorkPartition {
 
 extension GaussianMixture {
     /// Sufficient statistics of `data` (`[N × D]`) under this model: the E-step over all frames,
-    /// on `threadCount` workers, bitwise independent of the thread count (see ``WorkPartition/chunks(rows:)``).
+    /// on `threadCount` workers, bitwise independent of the thread count (see ``/HMMKitNumerics/WorkPartition/chunks(rows:)``).
     /// Finiteness is checked block by block inside the workers, while each block is in cache.
     /// - Throws: ``MixtureError/dimensionMismatch(model:data:)``; ``MixtureError/nonFiniteData(row:column:value:)``
     ///   naming the first bad element of the first frame that scores non-finite;
@@ -179,7 +179,7 @@ extension GaussianMixture {
         return statistics
     }
 
-    /// The E-step over `data` in fixed chunks of rows (see ``WorkPartition``); with `checking`, a chunk
+    /// The E-step over `data` in fixed chunks of rows (see ``/HMMKitNumerics/WorkPartition``); with `checking`, a chunk
     /// stops at a block with a frame that scores NaN or ±∞, and that frame's problem (lowest row)
     /// is returned as ``MixtureWorkspace/firstNonFiniteFrame()`` describes it.
     @_specialize(where Scalar == Float)

@@ -44,7 +44,10 @@ public enum ParallelWork {
     /// `body(index, &worker)` for every block index in `0..<blockCount`, on up to `threadCount`
     /// workers; the results in block order.
     /// - Parameters:
-    ///   - worker: makes one worker's scratch value (a workspace, an extractor); called on the
+    ///   - blockCount: the blocks, indices `0..<blockCount`.
+    ///   - threadCount: workers at most (the calling thread alone when 1).
+    ///   - order: the order blocks are handed out in (results are in block order either way).
+    ///   - makeWorker: makes one worker's scratch value (a workspace, an extractor); called on the
     ///     worker's thread before its first block, and never shared between threads.
     ///   - body: the work of one block; it must depend only on the index (and scratch contents it
     ///     overwrites), never on which worker runs it.

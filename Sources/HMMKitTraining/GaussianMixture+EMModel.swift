@@ -50,7 +50,7 @@ extension GaussianMixtureStatistics: AdditiveStatistics {
 /// A Gaussian mixture trains on frames: the sequences of a chunk are simply stacked.
 /// The E-step settings of a Gaussian mixture: how the frames are cut into chunks and blocks.
 public struct MixtureEStepOptions: EStepSettings, Hashable {
-    /// The partition (default ``/HMMKitNumerics/WorkPartition/mixtureEStep``).
+    /// The partition (default `WorkPartition.mixtureEStep`).
     public var partition: WorkPartition = .mixtureEStep
 
     public init() {}
