@@ -4,11 +4,10 @@ import HMMKitNumerics
 /// Gaussian mixture statistics add up in one flat buffer.
 extension GaussianMixtureStatistics: AdditiveStatistics {
     public mutating func replaceAll(with values: [Double]) throws(TrainingError) {
-        do { try replaceValues(with: values) } catch { throw .statisticsMismatch("\(error)") }
+        try TrainingError.mismatch { try replaceValues(with: values) }
     }
-
     public mutating func accumulate(_ other: GaussianMixtureStatistics) throws(TrainingError) {
-        do { try add(other) } catch { throw .statisticsMismatch("\(error)") }
+        try TrainingError.mismatch { try add(other) }
     }
 
     /// Negative frames, occupancies or variance-type sums (`Σ γ x²`, the diagonal of `Σ γ x xᵀ`),
