@@ -2,7 +2,6 @@
 // fused multiply-adds; its results agree with libm's exp to a few ulp (tested from Swift against
 // the reference kernel).
 #include "vector_math.h"
-#include "exp_polynomial.h"
 
 #include <immintrin.h>
 #include <math.h>
