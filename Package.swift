@@ -17,7 +17,8 @@ let systemLibraries: [Target] = [
 ]
 
 /// Vector kernels HMMKit writes itself (AVX2 + FMA, chosen at run time): the accelerated
-/// row softmax and the skinny matrix products. C with per-function target attributes, so one
+/// row softmax and the skinny matrix products; and the exp polynomial (`exp_polynomial.h`) that
+/// they and HMMKitNumerics' pure-Swift code share. C with per-function target attributes, so one
 /// binary runs everywhere; always optimised (-O3), as the register-blocked loops are 30× slower
 /// unoptimised and debug test runs call them too.
 let vectorKernels: Target = .target(name: "CVectorMath", path: "Sources/CVectorMath",

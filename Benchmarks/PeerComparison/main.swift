@@ -81,49 +81,30 @@ func w3(_ folder: String, repetitions: Int = 3) throws {
                     // running has both cores (diag 1.2× faster than models alone, others level;
                     // BENCHMARKS.md). OUTER_THREADS=1: models only, each E-step on one thread.
                     let modelsOnly = ProcessInfo.processInfo.environment["OUTER_THREADS"] == "1"
-                    let results = Mutex<[Int: HMMFit<MixtureEmissions<Double>>]>([:])
-                    let failure = Mutex<String?>(nil)
                     // Largest models first, each worker taking the next one when it is free.
-                    let order = (0..<10).sorted { perDigit[$0].0.rowCount > perDigit[$1].0.rowCount }
-                    let next = Atomic<Int>(0)
-                    DispatchQueue.concurrentPerform(iterations: threads) { _ in
-                        while true {
-                            let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                            guard index < 10 else { break }
-                            let digit = order[index]
-                            var trainer = HMMTrainer<Double>(stateCount: 5, componentsPerState: mixtures, covarianceType: type,
-                                                             topology: .leftToRight(maximumJump: 0))
-                            trainer.baumWelch.threadCount = modelsOnly ? 1 : threads
-                            trainer.baumWelch.iterationCount = 20
-                            trainer.baumWelch.tolerance = 1e-2
-                            if let block = ProcessInfo.processInfo.environment["BLOCK"].flatMap(Int.init) {
-                                trainer.baumWelch.partition.framesPerBlock = block
-                            }
-                            do {
-                                let fit = try trainer.fit(perDigit[digit].0, lengths: perDigit[digit].1)
-                                results.withLock { $0[digit] = fit }
-                            } catch { failure.withLock { $0 = "\(error)" } }
+                    let fits = try ParallelWork.map(10, threadCount: threads,
+                                                    order: .largestFirst(costs: perDigit.map { $0.0.rowCount })) { (digit) throws(HMMError) in
+                        var trainer = HMMTrainer<Double>(stateCount: 5, componentsPerState: mixtures, covarianceType: type,
+                                                         topology: .leftToRight(maximumJump: 0))
+                        trainer.baumWelch.threadCount = modelsOnly ? 1 : threads
+                        trainer.baumWelch.iterationCount = 20
+                        trainer.baumWelch.tolerance = 1e-2
+                        if let block = ProcessInfo.processInfo.environment["BLOCK"].flatMap(Int.init) {
+                            trainer.baumWelch.partition.framesPerBlock = block
                         }
+                        return try trainer.fit(perDigit[digit].0, lengths: perDigit[digit].1)
                     }
-                    if let message = failure.withLock({ $0 }) { throw HMMError.invalidArgument(message) }
-                    let fits = results.withLock { $0 }
-                    models = (0..<10).map { fits[$0]!.model }
-                    iterations = (0..<10).map { fits[$0]!.history.count }
+                    models = fits.map(\.model)
+                    iterations = fits.map(\.history.count)
                 }
                 trainTimes.append(trainTime)
                 var scores: [[Double]] = []
                 let trained = models
                 let scoreReps = ProcessInfo.processInfo.environment["SCORE_REPS"].flatMap(Int.init) ?? 1
                 let scoreTime = seconds { for _ in 0..<scoreReps {
-                    let rows = Mutex<[Int: [Double]]>([:])
-                    DispatchQueue.concurrentPerform(iterations: threads) { worker in
-                        for digit in stride(from: worker, to: 10, by: threads) {
-                            let values = try! trained[digit].logLikelihoods(of: testFrames, lengths: testLengths)
-                            rows.withLock { $0[digit] = values }
-                        }
+                    scores = ParallelWork.map(10, threadCount: threads) { digit in
+                        try! trained[digit].logLikelihoods(of: testFrames, lengths: testLengths)
                     }
-                    let table = rows.withLock { $0 }
-                    scores = (0..<10).map { table[$0]! }
                 } } / Double(scoreReps)
                 scoreTimes.append(scoreTime)
                 let correct = test.indices.filter { k in (0..<10).max { scores[$0][k] < scores[$1][k] } == test[k].digit }.count

@@ -9,11 +9,11 @@ import HMMKitMixtures
 import HMMKitMarkov
 import HMMKitTraining
 
-private func resume<Model: EMModel>(_: Model.Type, from url: URL, configuration: String,
+private func resume<Model: EMModel>(_: Model.Type, from url: URL, fingerprint: TrainingFingerprint,
                                                updateOptions: Model.UpdateOptions, training: Bool) {
     var trainer = EMDriver<Model>(updateOptions: updateOptions)
     trainer.checkpointURL = url
-    trainer.configuration = configuration
+    trainer.fingerprint = fingerprint
     trainer.options.iterationCount = 3
     guard let start = try? trainer.start(resuming: true, initialModel: { () throws(TrainingError) -> Model in
         throw .invalidArgument("no checkpoint")
@@ -29,13 +29,13 @@ private func use(_ bytes: [UInt8]) {
     let url = Scratch.write(bytes, named: "input.checkpoint")
     switch checkpoint.modelFormat {
     case GaussianMixture<Double>.fileFormat:
-        resume(GaussianMixture<Double>.self, from: url, configuration: checkpoint.configuration,
+        resume(GaussianMixture<Double>.self, from: url, fingerprint: checkpoint.fingerprint,
                updateOptions: GaussianMixtureUpdateOptions(), training: true)
     case GMMHMM<Double>.fileFormat:
-        resume(GMMHMM<Double>.self, from: url, configuration: checkpoint.configuration,
+        resume(GMMHMM<Double>.self, from: url, fingerprint: checkpoint.fingerprint,
                updateOptions: HMMUpdateOptions(), training: true)
     case ModelSet<GMMHMM<Double>>.fileFormat:
-        resume(ModelSet<GMMHMM<Double>>.self, from: url, configuration: checkpoint.configuration,
+        resume(ModelSet<GMMHMM<Double>>.self, from: url, fingerprint: checkpoint.fingerprint,
                updateOptions: HMMUpdateOptions(), training: false)
     default: break
     }

@@ -1,7 +1,6 @@
-// AVX2 + FMA row softmax. exp(x) for x <= 0: x = k ln2 + r (ln2 in two parts, k by the
-// 1.5*2^52 / 1.5*2^23 rounding trick, which also leaves k in the low bits), e^r by a Taylor
-// polynomial (degree 13 in double: truncation < 4e-18; degree 7 in float), 2^k from the bits.
-// Results agree with libm's exp to a few ulp (tested from Swift against the reference kernel).
+// AVX2 + FMA row softmax, exp and scoring features. exp is exp_polynomial.h's polynomial with
+// fused multiply-adds; its results agree with libm's exp to a few ulp (tested from Swift against
+// the reference kernel).
 #include "vector_math.h"
 
 #include <immintrin.h>
@@ -30,50 +29,17 @@ int hmmkit_cpu_instruction_level(void) {
 
 #if defined(__x86_64__) || defined(__i386__)
 
-__attribute__((target("avx2,fma")))
-static inline __m256d exp_nonpositive_pd(__m256d x) {
-    x = _mm256_max_pd(x, _mm256_set1_pd(-708.0));
-    const __m256d magic = _mm256_set1_pd(6755399441055744.0);
-    __m256d shifted = _mm256_fmadd_pd(x, _mm256_set1_pd(1.4426950408889634), magic);
-    __m256d k = _mm256_sub_pd(shifted, magic);
-    __m256d r = _mm256_fnmadd_pd(k, _mm256_set1_pd(6.93147180369123816490e-01), x);
-    r = _mm256_fnmadd_pd(k, _mm256_set1_pd(1.90821492927058770002e-10), r);
-    __m256d p = _mm256_set1_pd(1.0 / 6227020800.0);
-    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 479001600.0));
-    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 39916800.0));
-    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 3628800.0));
-    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 362880.0));
-    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 40320.0));
-    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 5040.0));
-    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 720.0));
-    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 120.0));
-    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 24.0));
-    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 6.0));
-    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(0.5));
-    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0));
-    p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0));
-    __m256i bits = _mm256_add_epi64(_mm256_castpd_si256(shifted), _mm256_set1_epi64x(1023));
-    return _mm256_mul_pd(p, _mm256_castsi256_pd(_mm256_slli_epi64(bits, 52)));
+#define AVX2_INLINE static inline __attribute__((target("avx2,fma"), always_inline))
+HMMKIT_DEFINE_EXP_F64(AVX2_INLINE, exp_fused_pd, hmmkit_double4, hmmkit_uint64x4, HMMKIT_MULTIPLY_ADD_FUSED)
+HMMKIT_DEFINE_EXP_F32(AVX2_INLINE, exp_fused_ps, hmmkit_float8, hmmkit_uint32x8, HMMKIT_MULTIPLY_ADD_FUSED)
+
+// exp(x) for x <= 0, four doubles or eight floats at a time (arguments below -708 / -87 clamped there).
+AVX2_INLINE __m256d exp_nonpositive_pd(__m256d x) {
+    return (__m256d)exp_fused_pd((hmmkit_double4)_mm256_max_pd(x, _mm256_set1_pd(-708.0)));
 }
 
-__attribute__((target("avx2,fma")))
-static inline __m256 exp_nonpositive_ps(__m256 x) {
-    x = _mm256_max_ps(x, _mm256_set1_ps(-87.0f));
-    const __m256 magic = _mm256_set1_ps(12582912.0f);
-    __m256 shifted = _mm256_fmadd_ps(x, _mm256_set1_ps(1.44269504f), magic);
-    __m256 k = _mm256_sub_ps(shifted, magic);
-    __m256 r = _mm256_fnmadd_ps(k, _mm256_set1_ps(0.693145752f), x);
-    r = _mm256_fnmadd_ps(k, _mm256_set1_ps(1.42860677e-06f), r);
-    __m256 p = _mm256_set1_ps(1.0f / 5040.0f);
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 720.0f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 120.0f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 24.0f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 6.0f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(0.5f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
-    __m256i bits = _mm256_add_epi32(_mm256_castps_si256(shifted), _mm256_set1_epi32(127));
-    return _mm256_mul_ps(p, _mm256_castsi256_ps(_mm256_slli_epi32(bits, 23)));
+AVX2_INLINE __m256 exp_nonpositive_ps(__m256 x) {
+    return (__m256)exp_fused_ps((hmmkit_float8)_mm256_max_ps(x, _mm256_set1_ps(-87.0f)));
 }
 
 // Rows [x, x², 1] of the diagonal-covariance scoring features; x² as the plain product (the

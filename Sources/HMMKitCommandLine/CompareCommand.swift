@@ -63,7 +63,7 @@ struct CompareCommand: ParsableCommand {
         } catch {
             throw CommandFailure.reported(error)
         }
-        var rows: [[String: Any]] = []
+        var rows: [ComparisonSummary.Row] = []
         var names: [String] = [], accuracies: [Double] = [], trainTimes: [Double] = []
         for type in types {
             for states in stateCounts {
@@ -83,11 +83,12 @@ struct CompareCommand: ParsableCommand {
                         let recognitionSeconds = Date().timeIntervalSince(recognitionStart)
                         let trainLogLikelihood = zip(recognizer.trainingHistory, recognizer.trainingCounts)
                             .reduce(0.0) { $0 + ($1.0.last ?? 0) * Double($1.1) } / Double(max(recognizer.trainingCounts.reduce(0, +), 1))
-                        rows.append(["configuration": name, "covariance": type.rawValue, "states": states, "mixtures": mixtures,
-                                     "accuracy": evaluation.accuracy, "trainLogLikelihoodPerFrame": trainLogLikelihood,
-                                     "testLogLikelihoodPerFrame": evaluation.meanLogLikelihoodPerFrame,
-                                     "parameters": recognizer.models.reduce(0) { $0 + $1.parameterCount },
-                                     "trainSeconds": trainSeconds, "recognitionSeconds": recognitionSeconds])
+                        rows.append(ComparisonSummary.Row(
+                            configuration: name, covariance: type.rawValue, states: states, mixtures: mixtures,
+                            accuracy: evaluation.accuracy, trainLogLikelihoodPerFrame: trainLogLikelihood,
+                            testLogLikelihoodPerFrame: evaluation.meanLogLikelihoodPerFrame,
+                            parameters: recognizer.models.reduce(0) { $0 + $1.parameterCount },
+                            trainSeconds: trainSeconds, recognitionSeconds: recognitionSeconds))
                         names.append(name)
                         accuracies.append(evaluation.accuracy)
                         trainTimes.append(trainSeconds)
@@ -99,17 +100,16 @@ struct CompareCommand: ParsableCommand {
             }
         }
         if report.json {
-            try Terminal.printJSON(["split": split, "trainFiles": parts.train.entries.count, "testFiles": parts.test.entries.count,
-                                    "results": rows])
+            try Terminal.printJSON(ComparisonSummary(split: split, trainFiles: parts.train.entries.count,
+                                                     testFiles: parts.test.entries.count, results: rows))
         } else {
             print(String(format: "%-22@ %9@ %13@ %13@ %11@ %10@ %10@", "configuration" as NSString, "accuracy" as NSString,
                          "train LL/fr" as NSString, "test LL/fr" as NSString, "parameters" as NSString, "train s" as NSString,
                          "recog s" as NSString))
             for row in rows {
-                print(String(format: "%-22@ %8.2f%% %13.3f %13.3f %11d %10.2f %10.2f", (row["configuration"] as! String) as NSString,
-                             100 * (row["accuracy"] as! Double), row["trainLogLikelihoodPerFrame"] as! Double,
-                             row["testLogLikelihoodPerFrame"] as! Double, row["parameters"] as! Int, row["trainSeconds"] as! Double,
-                             row["recognitionSeconds"] as! Double))
+                print(String(format: "%-22@ %8.2f%% %13.3f %13.3f %11d %10.2f %10.2f", row.configuration as NSString,
+                             100 * row.accuracy, row.trainLogLikelihoodPerFrame, row.testLogLikelihoodPerFrame, row.parameters,
+                             row.trainSeconds, row.recognitionSeconds))
             }
         }
         if let plots { try RecognizerPlots.writeComparison(names: names, accuracies: accuracies, trainSeconds: trainTimes, to: plots) }

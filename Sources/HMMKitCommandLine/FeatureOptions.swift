@@ -102,9 +102,9 @@ struct FeatureOptions: ParsableArguments {
     @Option(help: "VTLN warp factor of the filterbank (Kaldi's --vtln-warp; 1 = none, the default).")
     var vtlnWarp: Double?
     @Option(help: "VTLN lower cut-off in Hz (Kaldi's --vtln-low).")
-    var vtlnLow: Double = 100
+    var vtlnLow: Double = VTLNWarp.kaldiLowCutoff
     @Option(help: "VTLN upper cut-off in Hz; negative = offset from Nyquist (Kaldi's --vtln-high).")
-    var vtlnHigh: Double = -500
+    var vtlnHigh: Double = VTLNWarp.kaldiHighCutoff
     @Option(help: "Log compression: natural or decibel.")
     var log: LogOption?
     @Option(help: "Floor of the natural log's argument, or amin of decibels.")

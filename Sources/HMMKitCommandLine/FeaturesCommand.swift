@@ -118,11 +118,10 @@ struct FeaturesCommand: ParsableCommand {
         for warning in failures.warnings { Terminal.warn(warning) }
         for error in failures.errors + (archiveError.map { [$0] } ?? []) { Terminal.error(error) }
         if report.json {
-            try Terminal.printJSON([
-                "files": urls.count, "failed": failures.errors.count, "frames": failures.frames,
-                "audioSeconds": failures.audioSeconds, "wallSeconds": seconds,
-                "timesRealTime": failures.audioSeconds / seconds,
-            ])
+            try Terminal.printJSON(FeatureExtractionSummary(
+                files: urls.count, failed: failures.errors.count, frames: failures.frames,
+                audioSeconds: failures.audioSeconds, wallSeconds: seconds,
+                timesRealTime: failures.audioSeconds / seconds))
         } else if !report.quiet {
             Terminal.info(String(format: "%d files, %d frames, %.1f s of audio in %.3f s (%.0f× real time)",
                                  urls.count, failures.frames, failures.audioSeconds, seconds, failures.audioSeconds / seconds))

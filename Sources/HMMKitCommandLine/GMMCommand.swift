@@ -131,12 +131,11 @@ struct GMMFit: ParsableCommand {
         }
         let seconds = fit.history.map(\.seconds)
         if report.json {
-            try Terminal.printJSON([
-                "iterations": fit.iterationCount, "converged": fit.converged,
-                "finalMeanLogLikelihood": fit.lowerBound, "secondsPerIteration": seconds,
-                "components": fit.model.componentCount, "covariance": covariance.rawValue,
-                "frames": matrix.rowCount, "dimension": matrix.columnCount,
-            ])
+            try Terminal.printJSON(GMMFitSummary(
+                iterations: fit.iterationCount, converged: fit.converged,
+                finalMeanLogLikelihood: fit.lowerBound, secondsPerIteration: seconds,
+                components: fit.model.componentCount, covariance: covariance.rawValue,
+                frames: matrix.rowCount, dimension: matrix.columnCount))
         } else if !report.quiet {
             Terminal.info("\(fit.converged ? "converged" : "stopped") after \(fit.iterationCount) iterations, "
                 + String(format: "mean log-likelihood %.6f; model written to %@", fit.lowerBound, output))
@@ -166,7 +165,7 @@ struct GMMScore: ParsableCommand {
         }
         let mean = samples.reduce(0, +) / Double(max(samples.count, 1))
         if json {
-            try Terminal.printJSON(["frames": samples.count, "meanLogLikelihood": mean, "frameLogLikelihoods": samples])
+            try Terminal.printJSON(GMMScores(frames: samples.count, meanLogLikelihood: mean, frameLogLikelihoods: samples))
         } else {
             print(String(format: "%.10g", mean))
         }

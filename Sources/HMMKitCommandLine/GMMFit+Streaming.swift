@@ -83,13 +83,12 @@ extension GMMFit {
             try TrainedModelFile.write(fit.model, to: output)
             let last = fit.history.last
             if report.json {
-                try Terminal.printJSON([
-                    "event": "summary", "iterations": fit.history.count, "converged": fit.stopReason == .converged,
-                    "finalMeanLogLikelihood": last?.meanLogLikelihood ?? -Double.infinity,
-                    "secondsPerIteration": fit.history.map(\.seconds), "components": fit.model.componentCount,
-                    "covariance": covariance.rawValue, "frames": last?.frameCount ?? 0, "dimension": fit.model.dimension,
-                    "processes": group.communicator.size,
-                ])
+                try Terminal.printJSON(StreamedGMMFitSummary(
+                    iterations: fit.history.count, converged: fit.stopReason == .converged,
+                    finalMeanLogLikelihood: last?.meanLogLikelihood ?? -Double.infinity,
+                    secondsPerIteration: fit.history.map(\.seconds), components: fit.model.componentCount,
+                    covariance: covariance.rawValue, frames: last?.frameCount ?? 0, dimension: fit.model.dimension,
+                    processes: group.communicator.size))
             } else {
                 printer.note("\(fit.stopReason == .converged ? "converged" : "stopped") after \(fit.history.count) iterations, "
                     + String(format: "mean log-likelihood %.6f; model written to %@", last?.meanLogLikelihood ?? -Double.infinity, output))

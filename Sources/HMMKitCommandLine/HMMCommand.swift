@@ -131,14 +131,13 @@ struct HMMFitCommand: ParsableCommand {
         }
         let frameCount = Double(frames.rowCount)
         if report.json {
-            try Terminal.printJSON([
-                "iterations": fit.history.count, "converged": fit.converged,
-                "logLikelihoodHistory": fit.logLikelihoodHistory,
-                "finalLogLikelihoodPerFrame": (fit.logLikelihoodHistory.last ?? -.infinity) / frameCount,
-                "states": states, "mixtures": mixtures, "covariance": covariance.rawValue,
-                "sequences": lengths.count, "frames": frames.rowCount, "parameters": fit.model.parameterCount,
-                "seconds": Date().timeIntervalSince(started),
-            ])
+            try Terminal.printJSON(HMMFitSummary(
+                iterations: fit.history.count, converged: fit.converged,
+                logLikelihoodHistory: fit.logLikelihoodHistory,
+                finalLogLikelihoodPerFrame: (fit.logLikelihoodHistory.last ?? -.infinity) / frameCount,
+                states: states, mixtures: mixtures, covariance: covariance.rawValue,
+                sequences: lengths.count, frames: frames.rowCount, parameters: fit.model.parameterCount,
+                seconds: Date().timeIntervalSince(started)))
         } else if !quiet {
             Terminal.info("\(fit.converged ? "converged" : "stopped at the iteration limit") after \(fit.history.count) "
                 + String(format: "iterations, log-likelihood per frame %.6f; model written to %@",
@@ -179,7 +178,7 @@ struct HMMScoreCommand: ParsableCommand {
         try inputs.run { hmm, frames, lengths, paths in
             let scores = try hmm.logLikelihoods(of: frames, lengths: lengths, threadCount: inputs.engine.threads)
             if inputs.json {
-                try Terminal.printJSON(["files": paths, "frames": lengths, "logLikelihoods": scores, "total": scores.reduce(0, +)])
+                try Terminal.printJSON(HMMScores(files: paths, frames: lengths, logLikelihoods: scores, total: scores.reduce(0, +)))
             } else {
                 for (index, path) in paths.enumerated() { print(String(format: "%.10g\t%d\t%@", scores[index], lengths[index], path)) }
             }
@@ -198,8 +197,8 @@ struct HMMDecodeCommand: ParsableCommand {
         try inputs.run { hmm, frames, lengths, paths in
             let decoded = try hmm.decode(frames, lengths: lengths, threadCount: inputs.engine.threads)
             if inputs.json {
-                try Terminal.printJSON(["files": paths, "logProbabilities": decoded.map(\.logProbability),
-                                        "paths": decoded.map(\.states)])
+                try Terminal.printJSON(HMMDecodings(files: paths, logProbabilities: decoded.map(\.logProbability),
+                                                    paths: decoded.map(\.states)))
             } else {
                 for (index, path) in paths.enumerated() {
                     print("\(path)\t\(String(format: "%.10g", decoded[index].logProbability))\t"

@@ -49,14 +49,13 @@ extension HMMFitCommand {
             try TrainedModelFile.write(fit.model, to: output)
             let last = fit.history.last
             if report.json {
-                try Terminal.printJSON([
-                    "event": "summary", "iterations": fit.history.count, "converged": fit.stopReason == .converged,
-                    "logLikelihoodHistory": fit.history.map(\.logLikelihood),
-                    "finalLogLikelihoodPerFrame": last?.meanLogLikelihood ?? -Double.infinity,
-                    "states": states, "mixtures": mixtures, "covariance": covariance.rawValue,
-                    "frames": last?.frameCount ?? 0, "parameters": fit.model.parameterCount,
-                    "processes": group.communicator.size, "seconds": Date().timeIntervalSince(started),
-                ])
+                try Terminal.printJSON(StreamedHMMFitSummary(
+                    iterations: fit.history.count, converged: fit.stopReason == .converged,
+                    logLikelihoodHistory: fit.history.map(\.logLikelihood),
+                    finalLogLikelihoodPerFrame: last?.meanLogLikelihood ?? -Double.infinity,
+                    states: states, mixtures: mixtures, covariance: covariance.rawValue,
+                    frames: last?.frameCount ?? 0, parameters: fit.model.parameterCount,
+                    processes: group.communicator.size, seconds: Date().timeIntervalSince(started)))
             } else {
                 printer.note("\(fit.stopReason == .converged ? "converged" : "stopped at the iteration limit") after "
                     + "\(fit.history.count) iterations, "

@@ -89,7 +89,7 @@ struct TrainCommand: ParsableCommand {
             throw CommandFailure.reported(error)
         }
         try finish(recognizer, train: train, test: test, trainSeconds: Date().timeIntervalSince(started),
-                   summary: ["unusableRecordings": unusable.json])
+                   unusable: unusable.recordings)
     }
 
     /// The training part of `corpus` and, with --split, the test part.
@@ -100,21 +100,23 @@ struct TrainCommand: ParsableCommand {
     }
 
     /// After training (the recognizer saved): the summary, the test part's evaluation, the plots.
-    /// - Parameter summary: more fields for the --json summary.
+    /// - Parameters:
+    ///   - unusable: the recordings training left out, in whole or in part.
+    ///   - streamed: streamed training's fields for the --json summary.
     func finish(_ recognizer: Recognizer, train: LabelledCorpus, test: LabelledCorpus?, trainSeconds: Double,
-                summary extra: [String: Any] = [:]) throws {
-        var summary: [String: Any] = ["labels": recognizer.labels, "trainingFiles": train.entries.count,
-                                      "trainingSeconds": trainSeconds, "recognizer": output!,
-                                      "parameters": recognizer.models.reduce(0) { $0 + $1.parameterCount }]
-        summary.merge(extra) { _, new in new }
+                unusable: [UnusableRecording], streamed: StreamedTrainingSummary? = nil) throws {
+        var summary = TrainingSummary(labels: recognizer.labels, trainingFiles: train.entries.count,
+                                      trainingSeconds: trainSeconds, recognizer: output!,
+                                      parameters: recognizer.models.reduce(0) { $0 + $1.parameterCount },
+                                      unusableRecordings: unusable)
         if !report.quiet { Terminal.info(String(format: "trained %d word models in %.2f s; wrote %@", recognizer.labels.count, trainSeconds, output!)) }
         var evaluation: Evaluation?
         if let test, !test.entries.isEmpty {
             do { evaluation = try recognizer.evaluate(test.entries, threadCount: engine.threads) } catch {
                 throw CommandFailure.reported(error)
             }
-            summary["testAccuracy"] = evaluation!.accuracy
-            summary["testFiles"] = evaluation!.count
+            summary.testAccuracy = evaluation!.accuracy
+            summary.testFiles = evaluation!.count
             if !report.json { print(evaluation!.hresultsReport()) }
         }
         if let plots {
@@ -122,7 +124,7 @@ struct TrainCommand: ParsableCommand {
                 throw CommandProblem("\(CommandFailure.message(for: error)) (the recognizer was written to \(output!))")
             }
         }
-        if report.json { try Terminal.printJSON(summary) }
+        if report.json { try Terminal.printJSON(MergedOutput(first: summary, second: streamed)) }
     }
 
     private func crossValidateBySpeaker(_ corpus: LabelledCorpus, configuration: RecognizerConfiguration) throws {
@@ -152,8 +154,8 @@ struct TrainCommand: ParsableCommand {
         }
         let mean = accuracies.values.reduce(0, +) / Double(max(accuracies.count, 1))
         if report.json {
-            try Terminal.printJSON(["crossValidation": "speaker", "accuracies": accuracies, "meanAccuracy": mean,
-                                    "unusableRecordings": unusable.json])
+            try Terminal.printJSON(CrossValidationSummary(accuracies: accuracies, meanAccuracy: mean,
+                                                          unusableRecordings: unusable.recordings))
         } else {
             print(String(format: "leave-one-speaker-out mean accuracy %.4f over %d speakers", mean, accuracies.count))
         }
@@ -194,7 +196,7 @@ struct EvaluateCommand: ParsableCommand {
                     + "fix or remove them, or evaluate without --strict to leave them out")
             }
             if report.json {
-                try Terminal.printJSON(encoding: evaluation)
+                try Terminal.printJSON(evaluation)
             } else {
                 print(evaluation.hresultsReport())
             }
@@ -234,15 +236,12 @@ struct RecognizeCommand: ParsableCommand {
             throw CommandFailure.reported(error)
         }
         var failed = false
-        var records: [[String: Any]] = []
+        var records: [RecognitionResults.Entry] = []
         for (file, result) in zip(files, results) {
             switch result {
             case .success(let recognition):
                 let alternatives = recognition.nBest.map { String(format: "%@:%.3f", $0.label, $0.scorePerFrame) }.joined(separator: " ")
-                var record: [String: Any] = ["file": file, "label": recognition.label as Any,
-                                             "nBest": recognition.nBest.map { ["label": $0.label, "score": $0.score, "scorePerFrame": $0.scorePerFrame] }]
-                if let warp = recognition.warpFactor { record["warpFactor"] = warp }
-                records.append(record)
+                records.append(.recognized(file: file, recognition))
                 if !json {
                     print("\(file)\t\(recognition.label ?? "<rejected>")\t"
                         + String(format: "%.3f", recognition.nBest.first?.scorePerFrame ?? -.infinity) + "\t\(alternatives)")
@@ -250,10 +249,10 @@ struct RecognizeCommand: ParsableCommand {
             case .failure(let error):
                 failed = true
                 Terminal.error(CommandFailure.message(for: error))
-                records.append(["file": file, "error": CommandFailure.message(for: error)])
+                records.append(.failed(file: file, error: CommandFailure.message(for: error)))
             }
         }
-        if json { try Terminal.printJSON(["results": records]) }
+        if json { try Terminal.printJSON(RecognitionResults(results: records)) }
         if failed { throw ExitCode(1) }
     }
 }

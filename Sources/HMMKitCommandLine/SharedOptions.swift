@@ -34,37 +34,26 @@ struct ReportOptions: ParsableArguments {
 }
 
 extension Terminal {
-    /// Prints `object` as one line of JSON on stdout (keys sorted). JSON has no infinities or
-    /// NaN, so every non-finite number becomes `null` and its object gains a `"nonFinite"` entry
-    /// that names the field and the value (``JSONValues/sanitized(_:)``): the output is always
-    /// valid JSON and says what happened.
-    static func printJSON(_ object: [String: Any]) throws {
-        let data = try JSONSerialization.data(withJSONObject: JSONValues.sanitized(object), options: [.sortedKeys])
-        print(String(decoding: data, as: UTF8.self))
+    /// Prints `value` (a command's `--json` output) as one line of JSON on stdout, keys sorted.
+    /// JSON has no infinities or NaN, so every non-finite number becomes `null` and its object
+    /// gains a `"nonFinite"` entry that names the field and the value (``JSONValues/sanitized(_:)``):
+    /// the output is always valid JSON and says what happened. ``JSONObjectEncoder`` makes the
+    /// object tree and `JSONSerialization` writes it.
+    static func printJSON<Value: Encodable>(_ value: Value) throws {
+        print(try jsonLine(value))
     }
 
-    /// Prints `value` (an `Encodable` report such as an evaluation) as ``printJSON(_:)`` does, with
-    /// its non-finite numbers made `null` and named in `"nonFinite"`.
-    static func printJSON<Value: Encodable>(encoding value: Value) throws {
-        let encoder = JSONEncoder()
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: JSONValues.positiveInfinity, negativeInfinity: JSONValues.negativeInfinity, nan: JSONValues.notANumber)
-        let object = try JSONSerialization.jsonObject(with: try encoder.encode(value))
-        guard let dictionary = object as? [String: Any] else {
-            print(String(decoding: try JSONSerialization.data(withJSONObject: JSONValues.sanitized(object), options: [.sortedKeys, .fragmentsAllowed]), as: UTF8.self))
-            return
-        }
-        try printJSON(dictionary)
+    /// The line ``printJSON(_:)`` prints.
+    static func jsonLine<Value: Encodable>(_ value: Value) throws -> String {
+        let object = JSONValues.sanitized(try JSONObjectEncoder.object(value))
+        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
     }
 }
 
 /// Making values JSON can hold: infinities and NaN become `null`, recorded beside them.
 enum JSONValues {
-    /// Markers the encoder writes for non-finite numbers (``Terminal/printJSON(encoding:)``).
-    static let positiveInfinity = "\u{1}+inf", negativeInfinity = "\u{1}-inf", notANumber = "\u{1}nan"
-
-    /// `value` with every non-finite number (or encoder marker) replaced by `null`; a dictionary
-    /// that held one gains `"nonFinite": {field: "-inf" | "inf" | "nan" | "n of m values"}`.
+    /// `value` with every non-finite number replaced by `null`; a dictionary that held one gains
+    /// `"nonFinite": {field: "-inf" | "inf" | "nan" | "n of m values"}`.
     static func sanitized(_ value: Any) -> Any {
         switch value {
         case let dictionary as [String: Any]:
@@ -91,16 +80,8 @@ enum JSONValues {
         }
     }
 
-    /// `"inf"`, `"-inf"` or `"nan"` for a non-finite number or its encoder marker, else `nil`.
+    /// `"inf"`, `"-inf"` or `"nan"` for a non-finite number, else `nil`.
     static func nonFiniteText(_ value: Any) -> String? {
-        if let text = value as? String {
-            switch text {
-            case positiveInfinity: return "inf"
-            case negativeInfinity: return "-inf"
-            case notANumber: return "nan"
-            default: return nil
-            }
-        }
         if value is Bool || value is Int { return nil }
         let number: Double
         if let double = value as? Double { number = double } else if let float = value as? Float { number = Double(float) } else { return nil }

@@ -150,8 +150,9 @@ struct AccCommand: ParsableCommand {
             threadCount: engine.threads, backend: engine.backend)
         try StatisticsFile(statistics, model: loaded).write(to: URL(fileURLWithPath: output))
         if report.json {
-            try Terminal.printJSON(["sequences": summary.sequenceCount, "frames": summary.frameCount,
-                                    "logLikelihood": statistics.logLikelihood, "shard": (shard?.shard ?? .all).description])
+            try Terminal.printJSON(AccumulationSummary(sequences: summary.sequenceCount, frames: summary.frameCount,
+                                                       logLikelihood: statistics.logLikelihood,
+                                                       shard: (shard?.shard ?? .all).description))
         } else if !report.quiet {
             let perFrame = statistics.frameCount > 0
                 ? String(format: "log-likelihood per frame %.6f", statistics.logLikelihood / statistics.frameCount) : "no frames"
@@ -189,8 +190,8 @@ struct SumAccsCommand: ParsableCommand {
             }
             try total.write(to: URL(fileURLWithPath: output))
             if report.json {
-                try Terminal.printJSON(["files": statistics.count, "shards": total.shardCount, "frames": total.frameCount,
-                                        "logLikelihood": total.logLikelihood])
+                try Terminal.printJSON(StatisticsSumSummary(files: statistics.count, shards: total.shardCount,
+                                                            frames: total.frameCount, logLikelihood: total.logLikelihood))
             } else if !report.quiet {
                 Terminal.info("\(statistics.count) files (\(total.shardCount) shards), "
                     + String(format: "%.0f frames; written to %@", total.frameCount, output))
@@ -247,7 +248,7 @@ struct UpdateCommand: ParsableCommand {
         try TrainedModelFile.write(next, to: output)
         let perFrame = sums.logLikelihood / sums.frameCount
         if report.json {
-            try Terminal.printJSON(["frames": sums.frameCount, "logLikelihood": sums.logLikelihood, "shards": file.shardCount])
+            try Terminal.printJSON(UpdateSummary(frames: sums.frameCount, logLikelihood: sums.logLikelihood, shards: file.shardCount))
         } else if !report.quiet {
             let note = Model.describe(updateReport)
             Terminal.info(String(format: "%.0f frames from %d shards, log-likelihood per frame %.6f; ", sums.frameCount,

@@ -80,13 +80,12 @@ struct TrainingProgressPrinter {
     func iteration<Report>(_ progress: EMProgress<Report>, extra: String = "") {
         let record = progress.record
         if json {
-            try? Terminal.printJSON([
-                "event": "iteration", "iteration": record.iteration, "iterations": progress.iterationCount,
-                "frames": record.frameCount, "framesPerSecond": progress.framesPerSecond,
-                "logLikelihood": record.logLikelihood, "logLikelihoodPerFrame": record.meanLogLikelihood,
-                "seconds": record.seconds, "elapsedSeconds": progress.elapsedSeconds,
-                "remainingSecondsAtMost": progress.remainingSecondsAtMost, "processes": progress.processCount,
-            ])
+            try? Terminal.printJSON(StreamedIterationEvent(
+                iteration: record.iteration, iterations: progress.iterationCount,
+                frames: record.frameCount, framesPerSecond: progress.framesPerSecond,
+                logLikelihood: record.logLikelihood, logLikelihoodPerFrame: record.meanLogLikelihood,
+                seconds: record.seconds, elapsedSeconds: progress.elapsedSeconds,
+                remainingSecondsAtMost: progress.remainingSecondsAtMost, processes: progress.processCount))
             fflush(nil)  // one line per iteration, also through a pipe
         } else if !quiet {
             Terminal.info(String(format: "iteration %3d/%d  %.0f frames  log-likelihood per frame %.6f  %.0f frames/s  "

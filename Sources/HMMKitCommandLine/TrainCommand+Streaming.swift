@@ -49,11 +49,11 @@ extension TrainCommand {
             guard group.isRoot else { return }
             try fit.recognizer.save(to: URL(fileURLWithPath: output!))
             let last = fit.history.last
-            try finish(fit.recognizer, train: train, test: test, trainSeconds: Date().timeIntervalSince(started), summary: [
-                "event": "summary", "iterations": fit.history.count, "converged": fit.stopReason == .converged,
-                "frames": last?.frameCount ?? 0, "processes": group.communicator.size,
-                "logLikelihoodHistory": fit.history.map(\.logLikelihood), "unusableRecordings": unusable.json,
-            ])
+            try finish(fit.recognizer, train: train, test: test, trainSeconds: Date().timeIntervalSince(started),
+                       unusable: unusable.recordings, streamed: StreamedTrainingSummary(
+                           iterations: fit.history.count, converged: fit.stopReason == .converged,
+                           frames: last?.frameCount ?? 0, processes: group.communicator.size,
+                           logLikelihoodHistory: fit.history.map(\.logLikelihood)))
         }
     }
 }

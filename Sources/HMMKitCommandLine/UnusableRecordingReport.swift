@@ -34,13 +34,4 @@ final class UnusableRecordingReport: Sendable {
             progress?(event)
         }
     }
-
-    /// The `--json` form: one object per recording.
-    var json: [[String: Any]] {
-        recordings.map { recording in
-            var object: [String: Any] = ["path": recording.path, "reasons": recording.reasons, "usableCopies": recording.usableCopies]
-            if let line = recording.line { object["line"] = line }
-            return object
-        }
-    }
 }

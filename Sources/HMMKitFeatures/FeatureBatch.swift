@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import HMMKitAudio
 import HMMKitNumerics
@@ -83,10 +82,8 @@ public struct FeatureBatch<Scalar: MatrixScalar>: Sendable {
         _ urls: [URL], progress: (@Sendable (Int, Int) -> Void)? = nil,
         consume: @Sendable (Int, FileFeatures<Scalar>) -> String?
     ) -> BatchSummary {
-        let outcomes = Mutex<[(frames: Int, seconds: Double, error: String?, warning: String?)]>(
-            Array(repeating: (0, 0, nil, nil), count: urls.count))
         let done = Atomic<Int>(0)
-        forEachIndex(urls.count) { index, extractor in
+        let outcomes = map(urls.count) { index, extractor -> (frames: Int, seconds: Double, error: String?, warning: String?) in
             let features = Self.featurise(urls[index], index: index, extractor: extractor)
             var error = consume(index, features)
             var frames = 0
@@ -94,27 +91,21 @@ public struct FeatureBatch<Scalar: MatrixScalar>: Sendable {
             case .success(let matrix): frames = matrix.rowCount
             case .failure(let failure): error = error ?? "\(failure)"
             }
-            let outcome = (frames, features.audioSeconds, error, features.warning)
-            outcomes.withLock { $0[index] = outcome }
             progress?(done.wrappingAdd(1, ordering: .relaxed).newValue, urls.count)
+            return (frames, features.audioSeconds, error, features.warning)
         }
-        return outcomes.withLock { outcomes in
-            BatchSummary(frames: outcomes.reduce(0) { $0 + $1.frames },
-                         audioSeconds: outcomes.reduce(0) { $0 + $1.seconds },
-                         errors: outcomes.compactMap(\.error), warnings: outcomes.compactMap(\.warning))
-        }
+        return BatchSummary(frames: outcomes.reduce(0) { $0 + $1.frames },
+                            audioSeconds: outcomes.reduce(0) { $0 + $1.seconds },
+                            errors: outcomes.compactMap(\.error), warnings: outcomes.compactMap(\.warning))
     }
 
     /// Features of signals already in memory (±1.0 floats at the configuration's rate), in order.
     public func extract(signals: [[Double]]) -> [Result<Matrix<Scalar>, FeatureError>] {
-        let results = Mutex<[Result<Matrix<Scalar>, FeatureError>?]>(Array(repeating: nil, count: signals.count))
-        forEachIndex(signals.count) { index, extractor in
-            let result = Result { () throws(FeatureError) in
+        map(signals.count) { index, extractor in
+            Result { () throws(FeatureError) in
                 try extractor.features(of: signals[index], source: "signal \(index)", utteranceIndex: index)
             }
-            results.withLock { $0[index] = result }
         }
-        return results.withLock { $0.map { $0! } }
     }
 
     /// Features of signals already in memory, each with its own VTLN warp factor: `signals[i]`
@@ -125,32 +116,23 @@ public struct FeatureBatch<Scalar: MatrixScalar>: Sendable {
     public func extract(signals: [[Double]], warpFactors: [Double]) -> [Result<Matrix<Scalar>, FeatureError>] {
         precondition(signals.count == warpFactors.count,
                      "extract(signals:warpFactors:) got \(signals.count) signals and \(warpFactors.count) factors")
-        let results = Mutex<[Result<Matrix<Scalar>, FeatureError>?]>(Array(repeating: nil, count: signals.count))
-        forEachIndex(signals.count) { index, extractor in
-            let result = Result { () throws(FeatureError) in
+        return map(signals.count) { index, extractor in
+            Result { () throws(FeatureError) in
                 try extractor.features(of: signals[index], source: "signal \(index)", utteranceIndex: index,
                                        warpFactor: warpFactors[index])
             }
-            results.withLock { $0[index] = result }
         }
-        return results.withLock { $0.map { $0! } }
     }
 
-    /// Runs `body` for every index in `0..<count` on up to ``threadCount`` workers, each with its
-    /// own extractor; indices are handed out one at a time, so long and short items balance.
-    private func forEachIndex(_ count: Int, _ body: @Sendable (Int, MFCCExtractor<Scalar>) -> Void) {
-        let next = Atomic<Int>(0)
+    /// `body(index, extractor)` for every index in `0..<count` on up to ``threadCount`` workers
+    /// (``/HMMKitNumerics/ParallelWork``), each with its own extractor over the shared filterbanks;
+    /// the results in index order. Indices are handed out one at a time, so long and short items balance.
+    private func map<Output: Sendable>(_ count: Int, _ body: @Sendable (Int, MFCCExtractor<Scalar>) -> Output) -> [Output] {
         let configuration = configuration, backend = backend, filterbanks = filterbanks
-        DispatchQueue.concurrentPerform(iterations: min(threadCount, max(count, 1))) { _ in
+        return ParallelWork.map(count, threadCount: threadCount, worker: {
             // Validated in init, so this cannot fail.
-            guard let extractor = try? MFCCExtractor<Scalar>(configuration: configuration, backend: backend, filterbanks: filterbanks)
-            else { return }
-            while true {
-                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard index < count else { return }
-                body(index, extractor)
-            }
-        }
+            try! MFCCExtractor<Scalar>(configuration: configuration, backend: backend, filterbanks: filterbanks)
+        }) { index, extractor in body(index, extractor) }
     }
 
     /// Reads one file (resampled to the configuration's rate) and computes its features.

@@ -165,19 +165,10 @@ public struct FrontEnd: Sendable {
     /// `transform(item, extractor)` for every item of `0..<count` on up to ``threadCount``
     /// workers, each with its own extractor; items are handed out one at a time, results kept in order.
     private func map<T: Sendable>(_ count: Int, _ transform: @Sendable (Int, MFCCExtractor<Double>) -> T) -> [T] {
-        let results = Mutex<[T?]>(Array(repeating: nil, count: count))
-        let next = Atomic<Int>(0)
         let configuration = filterbanks.configuration, backend = backend, filterbanks = filterbanks
-        DispatchQueue.concurrentPerform(iterations: min(threadCount, max(count, 1))) { _ in
+        return ParallelWork.map(count, threadCount: threadCount, worker: {
             // Validated in init, so this cannot fail.
-            let extractor = try! MFCCExtractor<Double>(configuration: configuration, backend: backend, filterbanks: filterbanks)
-            while true {
-                let item = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard item < count else { return }
-                let result = transform(item, extractor)
-                results.withLock { $0[item] = result }
-            }
-        }
-        return results.withLock { $0.map { $0! } }
+            try! MFCCExtractor<Double>(configuration: configuration, backend: backend, filterbanks: filterbanks)
+        }) { item, extractor in transform(item, extractor) }
     }
 }

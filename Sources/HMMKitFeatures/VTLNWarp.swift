@@ -18,8 +18,13 @@ public struct VTLNWarp: Codable, Sendable, Equatable, Hashable {
     /// (Kaldi's `--vtln-high`, −500 Hz).
     public var highCutoff: Double
 
+    /// Kaldi's default lower cut-off, 100 Hz (`--vtln-low`).
+    public static let kaldiLowCutoff = 100.0
+    /// Kaldi's default upper cut-off, 500 Hz below Nyquist (`--vtln-high`, −500).
+    public static let kaldiHighCutoff = -500.0
+
     /// A warp by `factor` with Kaldi's cut-offs unless others are given.
-    public init(factor: Double, lowCutoff: Double = 100, highCutoff: Double = -500) {
+    public init(factor: Double, lowCutoff: Double = VTLNWarp.kaldiLowCutoff, highCutoff: Double = VTLNWarp.kaldiHighCutoff) {
         self.factor = factor
         self.lowCutoff = lowCutoff
         self.highCutoff = highCutoff

@@ -20,6 +20,7 @@ public protocol EmissionStatistics: Sendable, Equatable, Codable {
 /// The batch driver calls these on worker threads, one ``Workspace`` per worker; blocks are
 /// contiguous rows of the stacked frames and may span several sequences.
 public protocol EmissionModel: Sendable {
+    /// The precision of the frames and parameters (`Float` or `Double`).
     associatedtype Scalar: MatrixScalar
     /// Per-worker scratch memory (reused from block to block).
     associatedtype Workspace: AnyObject
@@ -60,12 +61,13 @@ extension EmissionModel {
 /// What an emission update did.
 public struct EmissionUpdateReport: Sendable, Equatable, Codable {
     /// (state, component) pairs whose occupancy was at or below the threshold
-    /// (``GaussianMixtureUpdateOptions/minimumOccupancy``): they kept their previous parameters
-    /// unless the policy is ``StarvedComponentPolicy/keep``.
+    /// (``/HMMKitMixtures/GaussianMixtureUpdateOptions/minimumOccupancy``): they kept their previous
+    /// parameters unless the policy is ``/HMMKitMixtures/StarvedComponentPolicy/keep``.
     public var starvedComponents: [StarvedComponent]
     /// Variances raised to the floor, over all states, components and dimensions.
     public var flooredVarianceCount: Int
 
+    /// A report of the given starved components and floored variances (default: none).
     public init(starvedComponents: [StarvedComponent] = [], flooredVarianceCount: Int = 0) {
         self.starvedComponents = starvedComponents
         self.flooredVarianceCount = flooredVarianceCount
@@ -74,10 +76,14 @@ public struct EmissionUpdateReport: Sendable, Equatable, Codable {
 
 /// A mixture component that received (almost) no frames.
 public struct StarvedComponent: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// The state, 0-based.
     public var state: Int
+    /// The component within the state's mixture, 0-based.
     public var component: Int
+    /// Its occupancy `Σₜ γₜ(state, component)`, in frames.
     public var occupancy: Double
 
+    /// The component `component` of state `state`, with occupancy `occupancy` (frames).
     public init(state: Int, component: Int, occupancy: Double) {
         self.state = state
         self.component = component
@@ -87,6 +93,8 @@ public struct StarvedComponent: Sendable, Equatable, Codable, CustomStringConver
     public var description: String { "state \(state) component \(component) (occupancy \(occupancy))" }
 }
 
+/// The sums of a mixture of S·M components, laid out state after state, are the statistics of
+/// ``MixtureEmissions``.
 extension GaussianMixtureStatistics: EmissionStatistics {
     public mutating func load(values: [Double]) throws(HMMError) {
         do { try replaceValues(with: values) } catch { throw .shapeMismatch("emission statistics: \(error)") }

@@ -27,6 +27,7 @@ public struct ForwardBackwardResult<Scalar: MatrixScalar>: Sendable, Equatable {
     /// `Σ_{t<T} γ_t(i)`, and entries of zero transitions are exactly 0.
     public var transitionCounts: Matrix<Double>
 
+    /// A result from its parts.
     public init(logLikelihood: Double, posteriors: Matrix<Scalar>, transitionCounts: Matrix<Double>) {
         self.logLikelihood = logLikelihood
         self.posteriors = posteriors
@@ -41,6 +42,7 @@ public struct ViterbiPath: Sendable, Equatable {
     /// `log p(x, states)`, the joint log-probability of the sequence and the path (natural log).
     public var logProbability: Double
 
+    /// A path from its states and joint log-probability.
     public init(states: [Int], logProbability: Double) {
         self.states = states
         self.logProbability = logProbability

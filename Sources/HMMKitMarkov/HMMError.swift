@@ -9,7 +9,7 @@ public enum HMMError: Error, Equatable, Sendable, CustomStringConvertible {
     /// is not positive definite).
     case emission(state: Int, MixtureError)
     /// Frame `frame` of sequence `sequence` holds NaN, ±∞ or a value beyond
-    /// ``InputLimits/maximumFeatureMagnitude`` in column `column`.
+    /// ``/HMMKitNumerics/InputLimits/maximumFeatureMagnitude`` in column `column`.
     case nonFiniteData(sequence: Int, frame: Int, column: Int, value: Double)
     /// Parameters or data of inconsistent shapes.
     case shapeMismatch(String)

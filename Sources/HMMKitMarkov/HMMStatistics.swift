@@ -10,6 +10,7 @@ public struct HMMStatistics<Emission: EmissionStatistics>: Sendable, Equatable, 
     /// The emission model's sums.
     public var emissions: Emission
 
+    /// Statistics made of the chain's and the emissions' sums (of the same data).
     public init(markov: MarkovStatistics, emissions: Emission) {
         self.markov = markov
         self.emissions = emissions
@@ -59,12 +60,12 @@ extension HiddenMarkovModel {
     /// emissions, on `threadCount` workers. The emission log-likelihoods of a block of
     /// sequences are one GEMM; each sequence's posteriors are accumulated as soon as it is
     /// done (memory: a block's `[rows × S]` buffers per worker, whatever the corpus size).
-    /// Bitwise the same for any thread count (see ``BatchPartition``).
-    /// - Throws: as ``logLikelihoods(of:lengths:implementation:threadCount:partition:)``.
+    /// Bitwise the same for any thread count (see ``/HMMKitNumerics/WorkPartition/blocks(frameCounts:)``).
+    /// - Throws: as ``logLikelihoods(of:lengths:implementation:threadCount:partition:unscorableAsNegativeInfinity:)``.
     @_specialize(where Emissions == MixtureEmissions<Float>)
     @_specialize(where Emissions == MixtureEmissions<Double>)
     public func statistics(of frames: Matrix<Scalar>, lengths: [Int], implementation: ForwardBackwardImplementation = .scaled,
-                           threadCount: Int = 1, partition: BatchPartition = BatchPartition())
+                           threadCount: Int = 1, partition: WorkPartition = WorkPartition())
         throws(HMMError) -> HMMStatistics<Emissions.Statistics>
     {
         let layout = try layout(frames, lengths: lengths)

@@ -38,7 +38,7 @@ public struct HMMParameters: OptionSet, Sendable, Hashable, Codable {
 }
 
 /// Options of the Baum-Welch M-step: the chain's own update here, the emissions' by the Gaussian
-/// M-step shared with ``GaussianMixture`` (``GaussianMixtureUpdateOptions``: estimator,
+/// M-step shared with ``/HMMKitMixtures/GaussianMixture`` (``/HMMKitMixtures/GaussianMixtureUpdateOptions``: estimator,
 /// `regCovar`, variance floor, starvation rule).
 public struct HMMUpdateOptions: Sendable, Hashable, Codable {
     /// What is re-estimated (default everything); the rest stays as it was.
@@ -52,6 +52,7 @@ public struct HMMUpdateOptions: Sendable, Hashable, Codable {
     /// floor, components with at most one frame's worth kept as they were).
     public var emissions: GaussianMixtureUpdateOptions = .hmmkit
 
+    /// Options with the given parts (defaults: everything re-estimated, HMMKit's Gaussian M-step, no priors).
     public init(parameters: HMMParameters = .all, emissions: GaussianMixtureUpdateOptions = .hmmkit,
                 startPrior: Double = 1, transitionPrior: Double = 1) {
         self.parameters = parameters

@@ -1,7 +1,5 @@
-import Dispatch
 import HMMKitMixtures
 import HMMKitNumerics
-import Synchronization
 
 /// Where each sequence of a stacked `[N × D]` matrix starts, checked against the model.
 package struct SequenceLayout: Sendable {
@@ -29,42 +27,6 @@ package struct SequenceLayout: Sendable {
     }
 }
 
-/// How the batch driver cuts the work: sequences in at most ``chunkCount`` contiguous chunks
-/// fixed by the lengths alone (one worker accumulates a chunk; chunk results are combined in
-/// chunk order, so results are bitwise the same for any thread count), and within a chunk,
-/// blocks of whole consecutive sequences of about ``framesPerBlock`` frames whose emission
-/// log-likelihoods are computed together (one GEMM for all states).
-public struct BatchPartition: Sendable, Equatable, Hashable, Codable {
-    /// Chunks, at most (default 32).
-    public var chunkCount: Int = 32
-    /// Frames per emission block, about (default 2048; a longer sequence is its own block).
-    public var framesPerBlock: Int = 2048
-
-    public init(chunkCount: Int = 32, framesPerBlock: Int = 2048) {
-        precondition(chunkCount >= 1 && framesPerBlock >= 1, "BatchPartition needs positive sizes")
-        self.chunkCount = chunkCount
-        self.framesPerBlock = framesPerBlock
-    }
-
-    /// The blocks of each chunk, as ranges of sequence indices.
-    func blocks(lengths: [Int]) -> [[Range<Int>]] {
-        SequencePartition(chunkCount: chunkCount).chunks(frameCounts: lengths).map { chunk in
-            var blocks: [Range<Int>] = []
-            var start = chunk.lowerBound, frames = 0
-            for sequence in chunk {
-                frames += lengths[sequence]
-                if frames >= framesPerBlock {
-                    blocks.append(start..<(sequence + 1))
-                    start = sequence + 1
-                    frames = 0
-                }
-            }
-            if start < chunk.upperBound { blocks.append(start..<chunk.upperBound) }
-            return blocks
-        }
-    }
-}
-
 /// One worker's scratch memory: the emission workspace, the Markov kernels' buffers, and the
 /// block's emission log-likelihoods and posteriors (`[rows × S]`).
 final class BatchWorker<Emissions: EmissionModel> {
@@ -80,54 +42,31 @@ final class BatchWorker<Emissions: EmissionModel> {
 
 extension HiddenMarkovModel {
     /// Runs `body` on every block of sequences after scoring the block's frames into
-    /// `worker.logLikelihoods` (`[rows × S]` from the block's first row). Chunks run on up to
-    /// `threadCount` workers; each chunk folds its blocks into a copy of `initial`; the partial
-    /// results are returned in chunk order. The first error (lowest sequence) is thrown.
+    /// `worker.logLikelihoods` (`[rows × S]` from the block's first row). The chunks of
+    /// ``/HMMKitNumerics/WorkPartition/blocks(frameCounts:)`` run on up to `threadCount` workers; each chunk folds
+    /// its blocks into a copy of `initial`; the partial results are returned in chunk order. The
+    /// first error (lowest sequence) is thrown.
     /// `scoringOnly`: `body` never accumulates emission statistics (scoring, decoding).
     func runBatch<Partial: Sendable>(
-        _ frames: Matrix<Scalar>, layout: SequenceLayout, threadCount: Int, partition: BatchPartition, initial: Partial,
+        _ frames: Matrix<Scalar>, layout: SequenceLayout, threadCount: Int, partition: WorkPartition, initial: Partial,
         scoringOnly: Bool = false,
         _ body: @Sendable (inout Partial, BatchWorker<Emissions>, Range<Int>, Int) throws(HMMError) -> Void
     ) throws(HMMError) -> [Partial] {
         precondition(threadCount >= 1, "threadCount must be ≥ 1 (got \(threadCount))")
-        let chunks = partition.blocks(lengths: layout.lengths)
-        let results = Mutex<[Partial?]>(Array(repeating: nil, count: chunks.count))
-        let failures = Mutex<[(Int, HMMError)]>([])
-        let next = Atomic<Int>(0)
+        let chunks = partition.blocks(frameCounts: layout.lengths)
         let model = self, s = stateCount
-        DispatchQueue.concurrentPerform(iterations: max(1, min(threadCount, chunks.count))) { _ in
-            let worker = BatchWorker(model.emissions, scoringOnly: scoringOnly)
-            while true {
-                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard index < chunks.count else { return }
-                var partial = initial
-                do throws(HMMError) {
-                    for block in chunks[index] {
-                        let firstRow = layout.offsets[block.lowerBound]
-                        let rows = firstRow..<(layout.offsets[block.upperBound - 1] + layout.lengths[block.upperBound - 1])
-                        let output = worker.logLikelihoods.reserve(max(rows.count * s, 1))
-                        model.emissions.score(frames, rows: rows, workspace: worker.emissionWorkspace, into: output)
-                        try body(&partial, worker, block, firstRow)
-                    }
-                } catch {
-                    let sequence = model.failingSequence(of: error) ?? chunks[index].first?.lowerBound ?? 0
-                    failures.withLock { $0.append((sequence, error)) }
-                    return
-                }
-                results.withLock { $0[index] = partial }
+        return try ParallelWork.map(chunks.count, threadCount: threadCount,
+                                    worker: { BatchWorker(model.emissions, scoringOnly: scoringOnly) }) {
+            (index, worker) throws(HMMError) -> Partial in
+            var partial = initial
+            for block in chunks[index] {
+                let firstRow = layout.offsets[block.lowerBound]
+                let rows = firstRow..<(layout.offsets[block.upperBound - 1] + layout.lengths[block.upperBound - 1])
+                let output = worker.logLikelihoods.reserve(max(rows.count * s, 1))
+                model.emissions.score(frames, rows: rows, workspace: worker.emissionWorkspace, into: output)
+                try body(&partial, worker, block, firstRow)
             }
-        }
-        if let (_, error) = failures.withLock({ $0.min { $0.0 < $1.0 } }) { throw error }
-        return results.withLock { $0.map { $0! } }
-    }
-
-    private func failingSequence(of error: HMMError) -> Int? {
-        switch error {
-        case .nonFiniteData(let sequence, _, _, _): return sequence
-        case .markov(.invalidLogLikelihood(let sequence, _, _, _)), .markov(.impossibleSequence(let sequence, _, _)),
-             .markov(.sequenceTooShort(let sequence, _, _)), .markov(.stateCountMismatch(_, _, let sequence)):
-            return sequence
-        default: return nil
+            return partial
         }
     }
 

@@ -22,10 +22,13 @@ extension HiddenMarkovModel {
 
     /// `log p(x_k)` of each sequence (natural log), `[lengths.count]`.
     /// - Parameters:
-    ///   - frames: the stacked frames of all sequences, `[N × D]`; `lengths`: frames per sequence, summing to N.
+    ///   - frames: the stacked frames of all sequences, `[N × D]`.
+    ///   - lengths: frames per sequence, summing to N.
     ///   - implementation: the forward pass (default ``ForwardBackwardImplementation/scaled``;
     ///     ``ForwardBackwardImplementation/logSpace`` is hmmlearn's default `"log"`, equal to rounding).
     ///   - threadCount: worker threads (results do not depend on it).
+    ///   - partition: how sequences are cut into chunks and emission blocks (results do not depend
+    ///     on the thread count for a given partition).
     ///   - unscorableAsNegativeInfinity: give a sequence shorter than the topology allows, or of
     ///     probability zero, the log-likelihood −∞ instead of throwing (a recognizer comparing
     ///     word models wants that: such a sequence cannot come from this word).
@@ -34,7 +37,7 @@ extension HiddenMarkovModel {
     @_specialize(where Emissions == MixtureEmissions<Float>)
     @_specialize(where Emissions == MixtureEmissions<Double>)
     public func logLikelihoods(of frames: Matrix<Scalar>, lengths: [Int], implementation: ForwardBackwardImplementation = .scaled,
-                               threadCount: Int = 1, partition: BatchPartition = BatchPartition(),
+                               threadCount: Int = 1, partition: WorkPartition = WorkPartition(),
                                unscorableAsNegativeInfinity: Bool = false) throws(HMMError) -> [Double] {
         let layout = try layout(frames, lengths: lengths, checkingLengths: !unscorableAsNegativeInfinity)
         let model = self, s = stateCount, minimum = chain.minimumFrameCount
@@ -60,7 +63,7 @@ extension HiddenMarkovModel {
         return partials.flatMap { $0 }
     }
 
-    /// ``logLikelihoods(of:lengths:implementation:threadCount:partition:)`` of separate sequences.
+    /// ``logLikelihoods(of:lengths:implementation:threadCount:partition:unscorableAsNegativeInfinity:)`` of separate sequences.
     public func logLikelihoods(of sequences: [Matrix<Scalar>], implementation: ForwardBackwardImplementation = .scaled,
                                threadCount: Int = 1) throws(HMMError) -> [Double] {
         let (frames, lengths) = try stack(sequences)
@@ -68,7 +71,7 @@ extension HiddenMarkovModel {
     }
 
     /// The total `Σ_k log p(x_k)` (hmmlearn's `score(X, lengths)`). Same arguments and errors as
-    /// ``logLikelihoods(of:lengths:implementation:threadCount:partition:)``.
+    /// ``logLikelihoods(of:lengths:implementation:threadCount:partition:unscorableAsNegativeInfinity:)``.
     public func score(_ frames: Matrix<Scalar>, lengths: [Int], implementation: ForwardBackwardImplementation = .scaled,
                       threadCount: Int = 1) throws(HMMError) -> Double {
         try logLikelihoods(of: frames, lengths: lengths, implementation: implementation, threadCount: threadCount).reduce(0, +)
@@ -81,13 +84,13 @@ extension HiddenMarkovModel {
 
     /// The most probable state path of each sequence and its log-probability (Viterbi;
     /// hmmlearn's `decode(X, lengths)` gives their concatenation and the sum of the log-probabilities).
-    /// - Throws: as ``logLikelihoods(of:lengths:implementation:threadCount:partition:)``.
+    /// - Throws: as ``logLikelihoods(of:lengths:implementation:threadCount:partition:unscorableAsNegativeInfinity:)``.
     @_specialize(where Emissions == MixtureEmissions<Float>)
     @_specialize(where Emissions == MixtureEmissions<Double>)
     public func decode(_ frames: Matrix<Scalar>, lengths: [Int], threadCount: Int = 1) throws(HMMError) -> [ViterbiPath] {
         let layout = try layout(frames, lengths: lengths)
         let model = self, s = stateCount
-        let partials = try runBatch(frames, layout: layout, threadCount: threadCount, partition: BatchPartition(),
+        let partials = try runBatch(frames, layout: layout, threadCount: threadCount, partition: WorkPartition(),
                                     initial: [ViterbiPath](), scoringOnly: true) { (paths: inout [ViterbiPath], worker, block, firstRow) throws(HMMError) in
             for sequence in block {
                 let input = worker.logLikelihoods.pointer + (layout.offsets[sequence] - firstRow) * s
@@ -106,12 +109,12 @@ extension HiddenMarkovModel {
     }
 
     /// State posteriors `P(state s at t | x)`, `[N × S]` (hmmlearn's `predict_proba`).
-    /// - Throws: as ``logLikelihoods(of:lengths:implementation:threadCount:partition:)``.
+    /// - Throws: as ``logLikelihoods(of:lengths:implementation:threadCount:partition:unscorableAsNegativeInfinity:)``.
     public func predictProbabilities(_ frames: Matrix<Scalar>, lengths: [Int], implementation: ForwardBackwardImplementation = .scaled,
                                      threadCount: Int = 1) throws(HMMError) -> Matrix<Scalar> {
         let layout = try layout(frames, lengths: lengths)
         let model = self, s = stateCount
-        let partials = try runBatch(frames, layout: layout, threadCount: threadCount, partition: BatchPartition(),
+        let partials = try runBatch(frames, layout: layout, threadCount: threadCount, partition: WorkPartition(),
                                     initial: [Matrix<Scalar>](), scoringOnly: true) { (blocks: inout [Matrix<Scalar>], worker, block, firstRow) throws(HMMError) in
             for sequence in block {
                 let count = layout.lengths[sequence]

@@ -73,7 +73,7 @@ extension HiddenMarkovModel where Emissions: GaussianMixtureEmissions {
             states: mixtures.map { $0.document() })
     }
 
-    /// Saves the model as JSON (``HiddenMarkovModelDocument``), atomically: a crash leaves the
+    /// Saves the model as JSON (format `HMMKit.HiddenMarkovModel`), atomically: a crash leaves the
     /// previous file or the new one, never a mixture.
     /// - Throws: ``HMMError/file(path:problem:)``.
     public func save(to url: URL) throws(HMMError) {
@@ -118,7 +118,7 @@ extension HiddenMarkovModel {
 
     /// Loads a model saved by ``save(to:)`` (either precision; values are converted).
     /// - Throws: ``HMMError/file(path:problem:)`` for a missing, truncated, foreign or newer-version
-    ///   file, or a chain that does not make a model (sizes within ``InputLimits``, stochastic start
+    ///   file, or a chain that does not make a model (sizes within ``/HMMKitNumerics/InputLimits``, stochastic start
     ///   and transition rows, a reachable end state); ``HMMError/emission(state:_:)`` wrapping the
     ///   file error of a state's mixture.
     public static func load<S: MatrixScalar>(from url: URL, backend: ComputeBackend = .default) throws(HMMError)

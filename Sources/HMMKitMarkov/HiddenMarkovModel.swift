@@ -4,14 +4,15 @@ import HMMKitNumerics
 /// A hidden Markov model: a ``MarkovChain`` (start and transition probabilities, topology) and
 /// the emission densities of its states (any ``EmissionModel``).
 ///
-/// An immutable value; training returns a new model (``fitted(to:lengths:options:progress:)``)
-/// and ``HMMTrainer`` builds one from data. Data follow hmmlearn's convention: the frames of all
+/// An immutable value; training returns a new model (`fitted(to:lengths:options:progress:)`
+/// and `HMMTrainer`, both in HMMKitTraining, build one from data). Data follow hmmlearn's convention: the frames of all
 /// sequences stacked in one `[N × D]` matrix and the frame count of each in `lengths`; every
 /// method also takes an array of sequences.
 ///
 /// ``GMMHMM`` names the Gaussian-mixture form: one mixture of M components per state; the
 /// alias ``GaussianHMM`` names the same type for readers of hmmlearn (M = 1 by convention).
 public struct HiddenMarkovModel<Emissions: EmissionModel>: Sendable {
+    /// The precision of the frames and parameters, the emissions'.
     public typealias Scalar = Emissions.Scalar
     /// Start and transition probabilities (hmmlearn's `startprob_`, `transmat_`).
     public let chain: MarkovChain<Scalar>
@@ -50,7 +51,7 @@ public typealias GMMHMM<Scalar: MatrixScalar> = HiddenMarkovModel<MixtureEmissio
 /// An alias, not a distinct type: `GaussianHMM<S>` and `GMMHMM<S>` are the same type,
 /// `HiddenMarkovModel<MixtureEmissions<S>>`, and everything that takes one takes the other. A
 /// Gaussian HMM is the one-component case, which ``HiddenMarkovModel/init(chain:means:covariances:backend:)``
-/// builds and ``HMMTrainer`` trains with `componentsPerState: 1`; the type does not enforce it
+/// builds and `HMMTrainer` (HMMKitTraining) trains with `componentsPerState: 1`; the type does not enforce it
 /// (a split grows it into a mixture), so code that needs one Gaussian per state checks
 /// ``MixtureEmissions/componentsPerState``.
 public typealias GaussianHMM<Scalar: MatrixScalar> = HiddenMarkovModel<MixtureEmissions<Scalar>>
@@ -58,9 +59,11 @@ public typealias GaussianHMM<Scalar: MatrixScalar> = HiddenMarkovModel<MixtureEm
 extension HiddenMarkovModel {
     /// A Gaussian HMM: state s emits `N(means[s], covariances[s])`.
     /// - Parameters:
+    ///   - chain: the start and transition probabilities of the S states.
     ///   - means: `[S × D]`.
     ///   - covariances: `.diagonal([S × D])`, `.spherical([S])`, `.full` (S matrices `[D × D]`)
     ///     or `.tied` (one `[D × D]` matrix for every state).
+    ///   - backend: the backend the densities are built and scored on.
     /// - Throws: ``HMMError/shapeMismatch(_:)``, ``HMMError/emission(state:_:)`` for a covariance that is
     ///   not positive definite or non-finite parameters.
     public init<S: MatrixScalar>(chain: MarkovChain<S>, means: Matrix<S>, covariances: Covariances<S>,

@@ -1,6 +1,4 @@
-import Dispatch
 import HMMKitNumerics
-import Synchronization
 
 /// Many sequences' emission log-likelihoods: separate `[T_i × S]` matrices, or one stacked
 /// `[ΣT_i × S]` matrix with the sequence lengths (hmmlearn's `X, lengths`), read in place.
@@ -58,44 +56,12 @@ public struct SequenceBatch<Scalar: MatrixScalar>: Sendable {
     }
 }
 
-/// How the batch driver splits sequences: at most ``chunkCount`` contiguous runs of sequences,
-/// balanced by frames and fixed by the lengths alone. Each chunk is accumulated by one worker,
-/// sequence after sequence, and chunk statistics are summed in chunk order — so the result is
-/// bitwise the same for any thread count (as ``EStepPartition`` does for mixtures).
-public struct SequencePartition: Sendable, Equatable {
-    /// Chunks, at most (more chunks than cores balance the load; each costs one statistics buffer).
-    public var chunkCount: Int = 32
-
-    public init(chunkCount: Int = 32) {
-        precondition(chunkCount >= 1, "SequencePartition needs a positive chunk count")
-        self.chunkCount = chunkCount
-    }
-
-    /// Contiguous sequence ranges; chunk k starts at the first sequence whose first frame is at
-    /// or after `k · total / chunks` (empty chunks dropped).
-    func chunks(frameCounts: [Int]) -> [Range<Int>] {
-        let total = frameCounts.reduce(0, +)
-        let chunks = min(chunkCount, max(frameCounts.count, 1))
-        var boundaries = [0]
-        var sequence = 0, before = 0
-        for k in 1..<max(chunks, 1) {
-            let target = total * k / chunks
-            while sequence < frameCounts.count && before < target {
-                before += frameCounts[sequence]
-                sequence += 1
-            }
-            boundaries.append(sequence)
-        }
-        boundaries.append(frameCounts.count)
-        return zip(boundaries, boundaries.dropFirst()).compactMap { $0 < $1 ? $0..<$1 : nil }
-    }
-}
-
 /// Consumes the state posteriors of each sequence during a batch, e.g. to accumulate emission
 /// statistics from γ while it is in cache. One copy of the value given to the batch is made per
 /// chunk; each copy sees its chunk's sequences in order, and the copies are merged in chunk
 /// order, so accumulators built from Double sums give bitwise the same result for any thread count.
 public protocol PosteriorAccumulator: Sendable {
+    /// The precision of the posteriors and log-likelihoods it reads.
     associatedtype Scalar: MatrixScalar
     /// Adds sequence `sequence`'s emission log-likelihoods (`frames`, `T` rows of S from
     /// `logLikelihoods`) and posteriors γ (`[T × S]`, rows summing to 1). Called on a worker
@@ -114,13 +80,14 @@ struct IgnoredPosteriors<Scalar: MatrixScalar>: PosteriorAccumulator {
 extension MarkovChain {
     /// Forward-backward over every sequence of `batch` on `threadCount` workers: the summed
     /// ``MarkovStatistics`` (start counts, occupancies, transition counts, log-likelihood),
-    /// bitwise independent of the thread count (see ``SequencePartition``). Memory: one
+    /// bitwise independent of the thread count (the sequences of each chunk of
+    /// ``/HMMKitNumerics/WorkPartition/chunks(frameCounts:)`` are accumulated in order, chunks summed in order). Memory: one
     /// sequence's `[T × S]` buffers per worker; nothing is kept across sequences.
     /// - Throws: the first failing sequence's error (lowest index): ``MarkovError/stateCountMismatch(model:data:sequence:)``,
     ///   ``MarkovError/sequenceTooShort(sequence:frameCount:minimumFrameCount:)``,
     ///   ``MarkovError/invalidLogLikelihood(sequence:frame:state:value:)``, ``MarkovError/impossibleSequence(sequence:frameCount:frame:)``.
     public func statistics(of batch: SequenceBatch<Scalar>, implementation: ForwardBackwardImplementation = .scaled,
-                           threadCount: Int = 1, partition: SequencePartition = SequencePartition()) throws(MarkovError) -> MarkovStatistics {
+                           threadCount: Int = 1, partition: WorkPartition = WorkPartition()) throws(MarkovError) -> MarkovStatistics {
         try statistics(of: batch, accumulating: IgnoredPosteriors<Scalar>(), implementation: implementation,
                        threadCount: threadCount, partition: partition).statistics
     }
@@ -132,61 +99,50 @@ extension MarkovChain {
     @_specialize(where Scalar == Double, A == IgnoredPosteriors<Double>)
     public func statistics<A: PosteriorAccumulator>(
         of batch: SequenceBatch<Scalar>, accumulating accumulator: A, implementation: ForwardBackwardImplementation = .scaled,
-        threadCount: Int = 1, partition: SequencePartition = SequencePartition()
+        threadCount: Int = 1, partition: WorkPartition = WorkPartition()
     ) throws(MarkovError) -> (statistics: MarkovStatistics, accumulator: A) where A.Scalar == Scalar {
         precondition(threadCount >= 1, "threadCount must be ≥ 1 (got \(threadCount))")
         for index in 0..<batch.count {
             try checkSequence(frames: batch.frameCounts[index], columns: batch.columnCount(of: index), sequence: index)
         }
         let chunks = partition.chunks(frameCounts: batch.frameCounts)
-        let results = Mutex<[(MarkovStatistics, A)?]>(Array(repeating: nil, count: chunks.count))
-        let failures = Mutex<[(Int, MarkovError)]>([])
-        let next = Atomic<Int>(0)
         let chain = self
-        DispatchQueue.concurrentPerform(iterations: max(1, min(threadCount, chunks.count))) { _ in
-            let workspace = MarkovWorkspace<Scalar>()
-            while true {
-                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard index < chunks.count else { return }
-                var statistics = MarkovStatistics(stateCount: chain.stateCount)
-                var local = accumulator
-                for sequence in chunks[index] {
-                    let frames = batch.frameCounts[sequence]
-                    var posteriors = Matrix<Scalar>(rowCount: frames, columnCount: chain.stateCount)
-                    let outcome = batch.withSequence(sequence) { input in
-                        posteriors.withUnsafeMutableElements { gamma in
-                            chain.forwardBackward(input, frames: frames, sequence: sequence, implementation: implementation,
-                                                  workspace: workspace, posteriors: gamma.baseAddress!)
-                        }
-                    }
-                    switch outcome {
-                    case .failure(let error):
-                        failures.withLock { $0.append((sequence, error)) }
-                        return
-                    case .success(let logLikelihood):
-                        posteriors.withUnsafeElements { gamma in
-                            statistics.addSequence(frames: frames, logLikelihood: logLikelihood, posteriors: gamma.baseAddress!,
-                                                   transitionCounts: workspace.transitionCounts.pointer)
-                        }
-                        batch.withSequence(sequence) { input in
-                            local.accumulate(sequence: sequence,
-                                             logLikelihoods: UnsafeBufferPointer(start: input, count: frames * chain.stateCount),
-                                             posteriors: posteriors)
-                        }
+        let partials = try ParallelWork.map(chunks.count, threadCount: threadCount, worker: { MarkovWorkspace<Scalar>() }) {
+            (index, workspace) throws(MarkovError) -> (MarkovStatistics, A) in
+            var statistics = MarkovStatistics(stateCount: chain.stateCount)
+            var local = accumulator
+            for sequence in chunks[index] {
+                let frames = batch.frameCounts[sequence]
+                var posteriors = Matrix<Scalar>(rowCount: frames, columnCount: chain.stateCount)
+                let outcome = batch.withSequence(sequence) { input in
+                    posteriors.withUnsafeMutableElements { gamma in
+                        chain.forwardBackward(input, frames: frames, sequence: sequence, implementation: implementation,
+                                              workspace: workspace, posteriors: gamma.baseAddress!)
                     }
                 }
-                results.withLock { $0[index] = (statistics, local) }
+                switch outcome {
+                case .failure(let error):
+                    throw error
+                case .success(let logLikelihood):
+                    posteriors.withUnsafeElements { gamma in
+                        statistics.addSequence(frames: frames, logLikelihood: logLikelihood, posteriors: gamma.baseAddress!,
+                                               transitionCounts: workspace.transitionCounts.pointer)
+                    }
+                    batch.withSequence(sequence) { input in
+                        local.accumulate(sequence: sequence,
+                                         logLikelihoods: UnsafeBufferPointer(start: input, count: frames * chain.stateCount),
+                                         posteriors: posteriors)
+                    }
+                }
             }
+            return (statistics, local)
         }
-        if let (_, error) = failures.withLock({ $0.min { $0.0 < $1.0 } }) { throw error }
-        return results.withLock { partial in
-            var total = MarkovStatistics(stateCount: stateCount)
-            var merged: A? = nil
-            for case let (statistics, local)? in partial {
-                total = total + statistics
-                if merged == nil { merged = local } else { merged!.merge(local) }
-            }
-            return (total, merged ?? accumulator)
+        var total = MarkovStatistics(stateCount: stateCount)
+        var merged: A? = nil
+        for (statistics, local) in partials {
+            total = total + statistics
+            if merged == nil { merged = local } else { merged!.merge(local) }
         }
+        return (total, merged ?? accumulator)
     }
 }

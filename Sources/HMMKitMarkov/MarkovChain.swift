@@ -18,6 +18,7 @@ public struct MarkovChainOptions: Sendable, Hashable {
     /// What a transition row of zeros means (default ``EmptyRowPolicy/reject``).
     public var emptyRows: EmptyRowPolicy = .reject
 
+    /// Options with the given tolerance (≥ 0; traps otherwise) and empty-row policy.
     public init(tolerance: Double = 1e-5, emptyRows: EmptyRowPolicy = .reject) {
         precondition(tolerance >= 0, "MarkovChainOptions.tolerance must be ≥ 0")
         self.tolerance = tolerance

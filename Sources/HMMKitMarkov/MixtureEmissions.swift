@@ -2,13 +2,14 @@ import HMMKitMixtures
 import HMMKitNumerics
 import RealModule
 
-/// Gaussian-mixture emissions: one ``GaussianMixture`` per state, every state with the same
+/// Gaussian-mixture emissions: one ``/HMMKitMixtures/GaussianMixture`` per state, every state with the same
 /// number of components M and covariance type (hmmlearn's `GMMHMM`; with M = 1, `GaussianHMM`).
 ///
 /// Scoring and accumulation run on all states at once as one mixture of S·M components (one
 /// GEMM per block of frames for the log-densities, one for the statistics; see the GMM engine).
-/// Covariance types: ``CovarianceType/diagonal``, ``CovarianceType/full``,
-/// ``CovarianceType/spherical`` (one variance per component) and ``CovarianceType/tied`` (one
+/// Covariance types: ``/HMMKitMixtures/CovarianceType/diagonal``, ``/HMMKitMixtures/CovarianceType/full``,
+/// ``/HMMKitMixtures/CovarianceType/spherical`` (one variance per component) and
+/// ``/HMMKitMixtures/CovarianceType/tied`` (one
 /// covariance per **state**, shared by its components — hmmlearn GMMHMM's meaning).
 public struct MixtureEmissions<Scalar: MatrixScalar>: EmissionModel {
     let stacked: StackedMixtures<Scalar>

@@ -1,6 +1,4 @@
-import Dispatch
 import HMMKitNumerics
-import Synchronization
 
 extension GaussianMixture {
     /// The E-step for the workspace's current block: responsibilities, then their sufficient
@@ -157,42 +155,21 @@ extension GaussianMixture {
     }
 }
 
-/// How the E-step splits data: fixed blocks of ``rowsPerBlock`` frames, grouped into at most
-/// ``chunkCount`` contiguous chunks. Each chunk is accumulated by one worker, block after block,
-/// and chunk statistics are summed in chunk order — so the result is bitwise the same for any
-/// thread count (the partition never depends on it).
-public struct EStepPartition: Sendable, Equatable {
-    /// Frames per block: the `[n × K]` and `[n × 2D]` buffers of a block stay in the L2 cache.
-    public var rowsPerBlock: Int = 1024
-    /// Chunks the frames are split into, at most (more chunks than cores balance the load).
-    public var chunkCount: Int = 32
-
-    public init(rowsPerBlock: Int = 1024, chunkCount: Int = 32) {
-        precondition(rowsPerBlock >= 1 && chunkCount >= 1, "EStepPartition needs positive sizes")
-        self.rowsPerBlock = rowsPerBlock
-        self.chunkCount = chunkCount
-    }
-
-    /// The chunks' row ranges for `rows` frames (block-aligned).
-    func chunks(rows: Int) -> [Range<Int>] {
-        let blocks = (rows + rowsPerBlock - 1) / rowsPerBlock
-        let chunks = min(chunkCount, max(blocks, 1))
-        return (0..<chunks).map { index in
-            let firstBlock = blocks * index / chunks, lastBlock = blocks * (index + 1) / chunks
-            return min(firstBlock * rowsPerBlock, rows)..<min(lastBlock * rowsPerBlock, rows)
-        }
-    }
+extension WorkPartition {
+    /// The mixture E-step's default: chunks of blocks of 1024 frames, whose `[n × K]` and
+    /// `[n × 2D]` buffers stay in the L2 cache.
+    public static let mixtureEStep = WorkPartition(framesPerBlock: 1024)
 }
 
 extension GaussianMixture {
     /// Sufficient statistics of `data` (`[N × D]`) under this model: the E-step over all frames,
-    /// on `threadCount` workers, bitwise independent of the thread count (see ``EStepPartition``).
+    /// on `threadCount` workers, bitwise independent of the thread count (see ``/HMMKitNumerics/WorkPartition/chunks(rows:)``).
     /// Finiteness is checked block by block inside the workers, while each block is in cache.
     /// - Throws: ``MixtureError/dimensionMismatch(model:data:)``; ``MixtureError/nonFiniteData(row:column:value:)``
     ///   naming the first bad element of the first frame that scores non-finite;
     ///   ``MixtureError/nonFiniteScore(row:value:)`` for such a frame without one.
     public func statistics(of data: Matrix<Scalar>, backend: ComputeBackend = .default, threadCount: Int = 1,
-                           partition: EStepPartition = EStepPartition()) throws(MixtureError) -> GaussianMixtureStatistics {
+                           partition: WorkPartition = .mixtureEStep) throws(MixtureError) -> GaussianMixtureStatistics {
         guard data.columnCount == dimension else { throw .dimensionMismatch(model: dimension, data: data.columnCount) }
         let (statistics, firstBad) = accumulate(data, backend: backend, threadCount: threadCount, partition: partition,
                                                 checking: true)
@@ -202,42 +179,31 @@ extension GaussianMixture {
         return statistics
     }
 
-    /// The E-step over `data` in fixed chunks (see ``EStepPartition``); with `checking`, a chunk
+    /// The E-step over `data` in fixed chunks of rows (see ``/HMMKitNumerics/WorkPartition``); with `checking`, a chunk
     /// stops at a block with a frame that scores NaN or ±∞, and that frame's problem (lowest row)
     /// is returned as ``MixtureWorkspace/firstNonFiniteFrame()`` describes it.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func accumulate(_ data: Matrix<Scalar>, backend: ComputeBackend, threadCount: Int,
-                    partition: EStepPartition, checking: Bool = false)
+                    partition: WorkPartition, checking: Bool = false)
         -> (GaussianMixtureStatistics, (Int, Int, Double)?)
     {
         let chunks = partition.chunks(rows: data.rowCount)
-        let results = Mutex<[GaussianMixtureStatistics?]>(Array(repeating: nil, count: chunks.count))
-        let problems = Mutex<[(Int, Int, Double)]>([])
-        let next = Atomic<Int>(0)
         let model = self
-        DispatchQueue.concurrentPerform(iterations: max(1, min(threadCount, chunks.count))) { _ in
-            let workspace = MixtureWorkspace<Scalar>()
-            while true {
-                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard index < chunks.count else { return }
-                var statistics = GaussianMixtureStatistics(for: model)
-                for start in stride(from: chunks[index].lowerBound, to: chunks[index].upperBound, by: partition.rowsPerBlock) {
-                    workspace.select(data, rows: start..<min(start + partition.rowsPerBlock, chunks[index].upperBound))
-                    model.accumulateBlock(workspace, into: &statistics, backend: backend)
-                    // NaN or ±∞ in a frame makes its log-likelihood non-finite (finite frames
-                    // always get a finite one), so only such frames are scanned.
-                    if checking, let problem = workspace.firstNonFiniteFrame() {
-                        problems.withLock { $0.append(problem) }
-                        break
-                    }
-                }
-                results.withLock { $0[index] = statistics }
+        let partials = ParallelWork.map(chunks.count, threadCount: threadCount, worker: { MixtureWorkspace<Scalar>() }) {
+            (index, workspace) -> (GaussianMixtureStatistics, (Int, Int, Double)?) in
+            var statistics = GaussianMixtureStatistics(for: model)
+            for block in partition.blocks(ofRows: chunks[index]) {
+                workspace.select(data, rows: block)
+                model.accumulateBlock(workspace, into: &statistics, backend: backend)
+                // NaN or ±∞ in a frame makes its log-likelihood non-finite (finite frames
+                // always get a finite one), so only such frames are scanned.
+                if checking, let problem = workspace.firstNonFiniteFrame() { return (statistics, problem) }
             }
+            return (statistics, nil)
         }
-        let sum = results.withLock { partial in
-            partial.reduce(GaussianMixtureStatistics(for: model)) { $0 + $1! }
-        }
-        return (sum, problems.withLock { $0.min { $0.0 < $1.0 } })
+        // Chunks are in row order, so the first chunk's problem is the lowest row's.
+        let sum = partials.reduce(GaussianMixtureStatistics(for: model)) { $0 + $1.0 }
+        return (sum, partials.lazy.compactMap(\.1).first)
     }
 }

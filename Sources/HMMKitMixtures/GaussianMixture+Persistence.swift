@@ -25,7 +25,7 @@ package struct GaussianMixtureDocument: Codable, Sendable {
 }
 
 extension GaussianMixture {
-    /// Saves the model as JSON (see ``GaussianMixtureDocument``), atomically.
+    /// Saves the model as JSON (format `HMMKit.GaussianMixture`), atomically.
     /// - Throws: ``MixtureError/file(path:problem:)``.
     public func save(to url: URL) throws(MixtureError) {
         let bytes = try encodedFile()
@@ -67,9 +67,10 @@ extension GaussianMixture {
     /// Loads a model saved by ``save(to:)`` (in either precision; values are converted).
     /// - Throws: ``MixtureError/file(path:problem:)`` for a missing, truncated or foreign file, one
     ///   written by a newer HMMKit, or parameters that do not make a model (the model is validated
-    ///   as a whole: sizes within ``InputLimits``, finite values, weights summing to 1, variances
-    ///   at least ``InputLimits/minimumVariance``, positive-definite symmetric covariances, and
-    ///   scoring terms finite in the model's precision), naming the field and the value.
+    ///   as a whole: sizes within ``/HMMKitNumerics/InputLimits``, finite values, weights summing
+    ///   to 1, variances at least ``/HMMKitNumerics/InputLimits/minimumVariance``, positive-definite
+    ///   symmetric covariances, and scoring terms finite in the model's precision), naming the
+    ///   field and the value.
     public static func load(from url: URL) throws(MixtureError) -> GaussianMixture {
         let bytes: [UInt8]
         do { bytes = try AtomicFile.read(url) } catch { throw .file(path: url.path, problem: "\(error)") }

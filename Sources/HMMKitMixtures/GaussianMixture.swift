@@ -6,7 +6,7 @@ import RealModule
 /// per-component constants).
 ///
 /// A model is an immutable value: its caches are built in `init` from the parameters, so they can
-/// never be stale. Training produces new models (``GaussianMixtureUpdate``, ``GaussianMixtureTrainer``).
+/// never be stale. Training produces new models (``GaussianMixtureUpdate``; `GaussianMixtureTrainer` in HMMKitTraining).
 /// Shapes: `K` components in `D` dimensions; `means` is `[K × D]`.
 public struct GaussianMixture<Scalar: MatrixScalar>: Sendable {
     /// Mixture weights, `[K]`, non-negative, summing to 1.

@@ -73,12 +73,17 @@ package struct GaussianEstimate: Sendable {
 /// HMM's emissions): statistics in, new parameters and a report out, by one estimator with the
 /// options of ``GaussianMixtureUpdateOptions``.
 public enum GaussianMixtureUpdate {
-    /// The model `statistics` give under `options` (see ``estimate(_:components:previous:floors:options:parameters:)``
-    /// for the formulas), with starved components kept, removed or updated as the options say.
+    /// The model `statistics` give under `options` (the formulas of
+    /// ``GaussianMixtureUpdateOptions/estimator``, then `regCovar` and the variance floor), with
+    /// starved components kept, removed or updated as the options say. Cholesky factors of the
+    /// new covariances by LAPACK's `potrf` (accelerated backend) or in Swift (reference).
     ///
     /// - Parameters:
+    ///   - statistics: sums gathered with `previous` (its K components in D dimensions).
     ///   - previous: the model the statistics were gathered with; starved components keep its
     ///     parameters under ``StarvedComponentPolicy/reseed``.
+    ///   - options: the estimator, regularisation, floor and starvation rule.
+    ///   - backend: the backend the new model's caches are built on.
     /// - Throws: ``MixtureError/statisticsMismatch(_:)`` for statistics of another shape;
     ///   ``MixtureError/notEnoughData(_:)`` when ``StarvedComponentPolicy/remove`` would remove
     ///   every component; ``MixtureError/singularCovariance(component:detail:)`` if a covariance

@@ -1,7 +1,7 @@
 /// How an update treats a starved component (see ``GaussianMixtureUpdateOptions/minimumOccupancy``).
 public enum StarvedComponentPolicy: String, Codable, Sendable, Hashable, CaseIterable {
     /// Keep its previous parameters and report it; a trainer that has the frames then re-seeds it
-    /// from the worst-explained ones (``GaussianMixtureTrainer``), HMM emissions keep it as it was.
+    /// from the worst-explained ones (`GaussianMixtureTrainer`), HMM emissions keep it as it was.
     case reseed
     /// Drop it; the remaining weights are renormalised (Gaussian mixtures only: every HMM state
     /// keeps its M components).
@@ -26,6 +26,7 @@ public struct GaussianHMMPriors: Sendable, Hashable, Codable {
     /// `covars_weight` w (1).
     public var covarianceWeight: Double = 1
 
+    /// Priors with hmmlearn's parameters (defaults: hmmlearn's).
     public init(meansPrior: Double = 0, meansWeight: Double = 0, covariancePrior: Double = 1e-2, covarianceWeight: Double = 1) {
         self.meansPrior = meansPrior
         self.meansWeight = meansWeight
@@ -53,6 +54,7 @@ public struct GMMHMMPriors: Sendable, Hashable, Codable {
     /// `covars_weight` (β for diag/spherical, ν for full/tied); nil: hmmlearn's default.
     public var covarianceWeight: Double? = nil
 
+    /// Priors with hmmlearn's parameters (defaults: hmmlearn's).
     public init(weightsPrior: Double = 1, meansPrior: Double = 0, meansWeight: Double = 0,
                 covariancePrior: Double? = nil, covarianceWeight: Double? = nil) {
         self.weightsPrior = weightsPrior
@@ -108,6 +110,7 @@ public struct GaussianMixtureUpdateOptions: Sendable, Hashable, Codable {
     /// What happens to starved components (default: keep their parameters; re-seed when possible).
     public var starvedComponents: StarvedComponentPolicy = .reseed
 
+    /// Options with the given estimator, regularisation, floor and starvation rule (defaults: ``hmmkit``).
     public init(estimator: GaussianEstimator = .maximumLikelihood, regCovar: Double = 1e-6,
                 varianceFloor: Double? = GaussianMixtureUpdateOptions.defaultVarianceFloor,
                 minimumOccupancy: Double = 1, starvedComponents: StarvedComponentPolicy = .reseed) {
@@ -119,7 +122,7 @@ public struct GaussianMixtureUpdateOptions: Sendable, Hashable, Codable {
     }
 
     /// HMMKit's default: maximum likelihood, `regCovar` 1e-6, the 1e-3 floor, components with at
-    /// most one frame's worth kept (and re-seeded by ``GaussianMixtureTrainer``).
+    /// most one frame's worth kept (and re-seeded by `GaussianMixtureTrainer`).
     public static var hmmkit: GaussianMixtureUpdateOptions { GaussianMixtureUpdateOptions() }
 
     /// scikit-learn's `GaussianMixture` M-step exactly: `reg_covar` only, no floor, every

@@ -9,7 +9,7 @@ public enum MixtureError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidParameter(String)
     /// A covariance is not positive definite even after regularisation.
     case singularCovariance(component: Int, detail: String)
-    /// The data has a NaN, an infinity, or a value beyond ``InputLimits/maximumFeatureMagnitude``.
+    /// The data has a NaN, an infinity, or a value beyond ``/HMMKitNumerics/InputLimits/maximumFeatureMagnitude``.
     case nonFiniteData(row: Int, column: Int, value: Double)
     /// Frame `row` of the data scores `value` (±∞ or NaN) under the model: the frame lies so far
     /// from every component that its log-density overflows.
@@ -49,14 +49,14 @@ package enum FeatureValues {
     /// The rule, for messages.
     package static let rule = "feature values must be finite and within ±\(InputLimits.maximumFeatureMagnitude)"
 
-    /// Whether `value` is usable: finite and within ``InputLimits/maximumFeatureMagnitude``.
+    /// Whether `value` is usable: finite and within ``/HMMKitNumerics/InputLimits/maximumFeatureMagnitude``.
     @inlinable
     package static func isUsable(_ value: Double) -> Bool { abs(value) <= InputLimits.maximumFeatureMagnitude }
 }
 
 extension Matrix {
     /// The first element, row after row, that is NaN, ±∞ or beyond
-    /// ``InputLimits/maximumFeatureMagnitude`` in magnitude; nil when every element is usable.
+    /// ``/HMMKitNumerics/InputLimits/maximumFeatureMagnitude`` in magnitude; nil when every element is usable.
     /// One pass over the elements.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
@@ -69,7 +69,7 @@ extension Matrix {
     }
 
     /// Throws ``MixtureError/nonFiniteData(row:column:value:)`` for the first NaN, infinity or
-    /// value beyond ``InputLimits/maximumFeatureMagnitude``.
+    /// value beyond ``/HMMKitNumerics/InputLimits/maximumFeatureMagnitude``.
     package func requireFiniteData() throws(MixtureError) {
         if let (row, column, value) = firstUnusableValue() {
             throw .nonFiniteData(row: row, column: column, value: value)

@@ -7,9 +7,9 @@ import Foundation
 /// - One BLAS thread: OpenBLAS starts its worker threads at load time, and they spin on
 ///   `sched_yield` for a while waiting for work. HMMKit runs its own workers on every core and
 ///   uses one BLAS thread per call, so those spinning threads only steal cores, which matters
-///   most to short runs such as `hmmkit features` (BENCHMARKS.md, issue 15). When `OPENBLAS_NUM_THREADS` is unset, it is set to 1 (for child
-///   processes) and the running library's workers are ended in place
-///   (``BLASThreads/endIdleWorkers()``); only a library that cannot end them takes a re-execution.
+///   most to short runs such as `hmmkit features`. When `OPENBLAS_NUM_THREADS` is unset, it is set
+///   to 1 (for child processes) and the running library's workers are ended in place
+///   (`BLASThreads.endIdleWorkers()`, through OpenBLAS's `blas_thread_shutdown_`); only a library that cannot end them takes a re-execution.
 /// - `OPENBLAS_CORETYPE`, only where OpenBLAS fell back to its generic SSE3 kernels on a CPU it
 ///   does not know (``BLASThreads/recommendedCoreType``): the kernels are chosen at load, so this
 ///   takes a new process (one re-execution).

@@ -24,10 +24,15 @@ public struct Evaluation: Sendable, Codable, Equatable {
     /// function per frame over its passes; speakers with too few frames are absent. Nil without adaptation.
     public var adaptationGains: [String: Double]? = nil
 
+    /// The outcome for one recording.
     public struct FileResult: Sendable, Codable, Equatable {
+        /// The recording's path, as the corpus names it.
         public var file: String
+        /// Its label in the corpus.
         public var reference: String
+        /// The label recognized, or nil when rejected.
         public var recognized: String?
+        /// The best candidate's score per frame (natural log; −∞ when no model can score it).
         public var scorePerFrame: Double
         /// With VTLN, the warp factor of the recording's features.
         public var warpFactor: Double? = nil

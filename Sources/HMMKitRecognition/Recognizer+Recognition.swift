@@ -1,10 +1,8 @@
-import Dispatch
 import Foundation
 import HMMKitCorpus
 import HMMKitFeatures
 import HMMKitMarkov
 import HMMKitNumerics
-import Synchronization
 
 /// How ``Recognizer`` decides.
 public struct RecognitionOptions: Sendable, Equatable {
@@ -15,6 +13,7 @@ public struct RecognitionOptions: Sendable, Equatable {
     /// How many alternatives the n-best list keeps.
     public var nBest = 5
 
+    /// Options with the given values (defaults: no priors, no rejection, 5 alternatives).
     public init(usePriors: Bool = false, rejectionThreshold: Double? = nil, nBest: Int = 5) {
         self.usePriors = usePriors
         self.rejectionThreshold = rejectionThreshold
@@ -33,8 +32,12 @@ public struct Recognition: Sendable, Equatable, Codable {
     /// With VTLN, the warp factor its features were computed with (nil without VTLN).
     public var warpFactor: Double? = nil
 
+    /// One label of the n-best list and its score.
     public struct Candidate: Sendable, Equatable, Codable {
+        /// The label.
         public var label: String
+        /// The natural-log likelihood of the recording under the label's model (plus its log
+        /// prior when priors are used).
         public var score: Double
         /// Score per frame.
         public var scorePerFrame: Double
@@ -68,24 +71,15 @@ extension Recognizer {
         let stacked: (Matrix<Double>, [Int])
         do { stacked = try stack(sequences) } catch { throw .audio("\(error)") }
         let (frames, lengths) = stacked
-        let columns = Mutex<[Int: Result<[Double], HMMError>]>([:])
-        let workers = max(1, min(threadCount, labels.count))
-        let models = self.models
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for label in stride(from: worker, to: models.count, by: workers) {
-                let result = Result { () throws(HMMError) in
-                    try models[label].logLikelihoods(of: frames, lengths: lengths, unscorableAsNegativeInfinity: true)
-                }
-                columns.withLock { $0[label] = result }
+        let models = self.models, labels = self.labels
+        let columns = try ParallelWork.map(labels.count, threadCount: threadCount) { (label) throws(RecognizerError) -> [Double] in
+            do throws(HMMError) { return try models[label].logLikelihoods(of: frames, lengths: lengths, unscorableAsNegativeInfinity: true) } catch {
+                throw .model(label: labels[label], error)
             }
         }
-        let results = columns.withLock { $0 }
         var table = [[Double]](repeating: [Double](repeating: -.infinity, count: labels.count), count: sequences.count)
-        for label in labels.indices {
-            switch results[label]! {
-            case .success(let values): for k in values.indices { table[k][label] = values[k] }
-            case .failure(let error): throw .model(label: labels[label], error)
-            }
+        for (label, values) in columns.enumerated() {
+            for k in values.indices { table[k][label] = values[k] }
         }
         return table
     }
@@ -138,9 +132,13 @@ extension Recognizer {
     }
 
     /// Recognizes audio files: decode, resample to the models' rate, the models' front end, decide.
-    /// - Parameter speaker: the files' one speaker, when known: their means and variances are then
-    ///   normalised together (with speaker CMVN) and, with VTLN, they share one warp factor; without
-    ///   it every file is normalised and warped on its own.
+    /// - Parameters:
+    ///   - urls: the audio files.
+    ///   - speaker: the files' one speaker, when known: their means and variances are then
+    ///     normalised together (with speaker CMVN) and, with VTLN, they share one warp factor;
+    ///     without it every file is normalised and warped on its own.
+    ///   - options: priors, rejection threshold, n-best length.
+    ///   - threadCount: worker threads (results do not depend on it).
     /// - Returns: one result per file, in order; a file that cannot be used gives its error.
     public func recognize(_ urls: [URL], speaker: String? = nil, options: RecognitionOptions = RecognitionOptions(),
                           threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) throws(RecognizerError)

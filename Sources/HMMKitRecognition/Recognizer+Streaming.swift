@@ -31,6 +31,7 @@ public struct StreamingRecognizerOptions: Sendable {
     /// computing them again, as Kaldi keeps `feats.ark`; nil: every iteration computes them.
     public var featureCacheDirectory: URL?
 
+    /// The defaults: every core, no checkpoint, this process alone, the default backend.
     public init() {}
 }
 
@@ -54,7 +55,8 @@ public enum StreamingRecognizerEvent: Sendable {
 
 /// The result of streaming recognizer training.
 public struct StreamingRecognizerFit: Sendable {
-    /// The recognizer (the same file format and contents as ``Recognizer/train(_:configuration:threadCount:progress:)`` makes).
+    /// The recognizer (the same file format and contents as
+    /// ``Recognizer/train(_:configuration:threadCount:unusable:progress:)`` makes).
     public var recognizer: Recognizer
     /// Every iteration over the words still training, including those of a run resumed from.
     public var history: [IterationRecord]
@@ -63,18 +65,18 @@ public struct StreamingRecognizerFit: Sendable {
 }
 
 extension Recognizer {
-    /// Trains one model per label of `entries` as ``train(_:configuration:threadCount:progress:)``
+    /// Trains one model per label of `entries` as ``train(_:configuration:threadCount:unusable:progress:)``
     /// does, with the corpus streamed instead of held in memory: every iteration decodes the audio
     /// and computes the features again, a batch of recordings at a time, so memory holds the
-    /// models, a batch and a few chunks (``ChunkingPolicy``) whatever the corpus size.
+    /// models, a batch and a few chunks (``/HMMKitTraining/ChunkingPolicy``) whatever the corpus size.
     ///
     /// 1. A survey pass (rank 0) decodes every recording once: every unusable recording is
     ///    reported at once before training, as in memory, and per-speaker CMVN gets its statistics.
     /// 2. Rank 0 initialises each word model from a seeded sample of its label's sequences
     ///    (``StreamingRecognizerOptions/initialisationFrames``), or resumes from the checkpoint.
-    /// 3. Baum-Welch over a ``ModelSet`` of all words (``EMDriver``): one pass per
-    ///    iteration for all words, mixtures split on the same schedule, each word stopping on its
-    ///    own tolerance (``MemberStopping``), statistics summed across processes, a checkpoint
+    /// 3. Baum-Welch over a ``/HMMKitTraining/ModelSet`` of all words (``/HMMKitTraining/EMDriver``):
+    ///    one pass per iteration for all words, mixtures split on the same schedule, each word
+    ///    stopping on its own tolerance (``/HMMKitTraining/MemberStopping``), statistics summed across processes, a checkpoint
     ///    after every iteration.
     ///
     /// When every label's frames fit its share of the sample and the chunks hold the whole corpus,

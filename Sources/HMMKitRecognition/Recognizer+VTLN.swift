@@ -1,10 +1,8 @@
-import Dispatch
 import Foundation
 import HMMKitCorpus
 import HMMKitFeatures
 import HMMKitMarkov
 import HMMKitNumerics
-import Synchronization
 
 /// Vocal-tract-length normalisation (``VTLNOptions``): warp groups, the likelihood search over
 /// the candidate factors, training with warped features, and scoring unseen speakers.
@@ -102,24 +100,17 @@ extension Recognizer {
                 places[label].append((entry, position))
             }
         }
-        let columns = Mutex<[Int: Result<[Double], HMMError>]>([:])
-        let workers = max(1, min(threadCount, labels.count))
-        let models = self.models, matrices = features.map { $0.copies.map(\.frames) }, work = places
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for label in stride(from: worker, to: models.count, by: workers) where !work[label].isEmpty {
-                let result = Result { () throws(HMMError) in
-                    let (frames, lengths) = try stack(work[label].map { matrices[$0.entry][$0.position] })
-                    return try models[label].logLikelihoods(of: frames, lengths: lengths, unscorableAsNegativeInfinity: true)
-                }
-                columns.withLock { $0[label] = result }
-            }
+        let models = self.models, labels = self.labels, matrices = features.map { $0.copies.map(\.frames) }, work = places
+        let columns = try ParallelWork.map(labels.count, threadCount: threadCount) { (label) throws(RecognizerError) -> [Double] in
+            guard !work[label].isEmpty else { return [] }
+            do throws(HMMError) {
+                let (frames, lengths) = try stack(work[label].map { matrices[$0.entry][$0.position] })
+                return try models[label].logLikelihoods(of: frames, lengths: lengths, unscorableAsNegativeInfinity: true)
+            } catch { throw .model(label: labels[label], error) }
         }
         var scores = features.map { [Double](repeating: .nan, count: $0.copies.count) }
-        for (label, result) in columns.withLock({ $0 }) {
-            switch result {
-            case .success(let values): for (k, place) in places[label].enumerated() { scores[place.entry][place.position] = values[k] }
-            case .failure(let error): throw .model(label: labels[label], error)
-            }
+        for (label, values) in columns.enumerated() {
+            for (k, place) in places[label].enumerated() { scores[place.entry][place.position] = values[k] }
         }
         return scores
     }

@@ -1,5 +1,4 @@
 import HMMKitTraining
-import Dispatch
 import Foundation
 import HMMKitCorpus
 import HMMKitFeatures
@@ -26,6 +25,8 @@ public struct Recognizer: Sendable {
     /// without VTLN.
     public let trainingWarps: [String: Double]
 
+    /// A recognizer from trained models: one model and one training count per label (traps
+    /// otherwise), in the order of `labels`.
     public init(configuration: RecognizerConfiguration, labels: [String], models: [GMMHMM<Double>],
                 trainingCounts: [Int], trainingHistory: [[Double]], trainingWarps: [String: Double] = [:]) {
         precondition(labels.count == models.count && labels.count == trainingCounts.count, "one model and count per label")
@@ -37,7 +38,7 @@ public struct Recognizer: Sendable {
         self.trainingWarps = trainingWarps
     }
 
-    /// Progress of ``train(_:configuration:threadCount:progress:)``.
+    /// Progress of ``train(_:configuration:threadCount:unusable:progress:)``.
     public enum Progress: Sendable {
         /// Features of `files` recordings computed (`copies` per file with speed perturbation).
         case features(files: Int, copies: Int, seconds: Double)
@@ -53,10 +54,13 @@ public struct Recognizer: Sendable {
         case warps(pass: Int, of: Int, factors: [String: Double], seconds: Double)
     }
 
-    /// Trains one model per label of `entries`.
+    /// Trains one model per label of `entries`: features of every recording in memory, then each
+    /// label's GMM-HMM by `HMMTrainer` on ``/HMMKitTraining/EMDriver`` (with VTLN, warp passes around it).
     /// - Parameters:
+    ///   - entries: the labelled training recordings.
+    ///   - configuration: the front end, model shape and training options.
     ///   - threadCount: worker threads (features in parallel, then the labels' models in parallel).
-    ///   - unusable: what to do with recordings that cannot be used (every one is reported first
+    ///   - policy: what to do with recordings that cannot be used (every one is reported first
     ///     through `progress` as ``Progress/unusable(_:)``).
     ///   - progress: called from worker threads.
     /// - Throws: ``RecognizerError/configuration(_:)``; ``RecognizerError/corpus(_:)`` listing every
@@ -120,43 +124,26 @@ public struct Recognizer: Sendable {
         guard empty.isEmpty else { throw .corpus(report + empty) }
         let perLabel = sequences
         let topology = configuration.topology
-        let fits = Mutex<[Int: Result<HMMFit<MixtureEmissions<Double>>, HMMError>]>([:])
         let done = Atomic<Int>(0)
-        let workers = max(1, min(threadCount, labels.count))
         // Largest word first, each worker taking the next word when it is free, so the last word
-        // to finish is a small one (a fixed round-robin could leave one core idle while the other
-        // trains two large words). Each model is the same whichever worker trains it.
+        // to finish is a small one. Each model is the same whichever worker trains it.
         let frameCounts = perLabel.map { $0.reduce(0) { $0 + $1.rowCount } }
-        let order = labels.indices.sorted { frameCounts[$0] != frameCounts[$1] ? frameCounts[$0] > frameCounts[$1] : $0 < $1 }
-        let next = Atomic<Int>(0)
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while true {
-                let position = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard position < order.count else { break }
-                let label = order[position]
-                let begun = Date()
-                let result = Result { () throws(HMMError) in
-                    try wordTrainer(configuration, topology: topology, frames: perLabel[label].reduce(0) { $0 + $1.rowCount }).fit(perLabel[label]) { step in
-                        progress?(.iteration(label: labels[label], iteration: step.iteration, of: step.iterationCount,
-                                             logLikelihoodPerFrame: step.meanLogLikelihood))
-                    }
+        let fits = try ParallelWork.map(labels.count, threadCount: threadCount, order: .largestFirst(costs: frameCounts)) {
+            (label) throws(RecognizerError) -> HMMFit<MixtureEmissions<Double>> in
+            let begun = Date()
+            let fit: HMMFit<MixtureEmissions<Double>>
+            do throws(HMMError) {
+                fit = try wordTrainer(configuration, topology: topology, frames: frameCounts[label]).fit(perLabel[label]) { step in
+                    progress?(.iteration(label: labels[label], iteration: step.iteration, of: step.iterationCount,
+                                         logLikelihoodPerFrame: step.meanLogLikelihood))
                 }
-                fits.withLock { $0[label] = result }
-                progress?(.trained(label: labels[label], done: done.wrappingAdd(1, ordering: .relaxed).newValue,
-                                   total: labels.count, seconds: Date().timeIntervalSince(begun)))
-            }
+            } catch { throw .model(label: labels[label], error) }
+            progress?(.trained(label: labels[label], done: done.wrappingAdd(1, ordering: .relaxed).newValue,
+                               total: labels.count, seconds: Date().timeIntervalSince(begun)))
+            return fit
         }
-        let results = fits.withLock { $0 }
-        var models: [GMMHMM<Double>] = [], histories: [[Double]] = []
-        for label in labels.indices {
-            switch results[label]! {
-            case .failure(let error): throw .model(label: labels[label], error)
-            case .success(let fit):
-                models.append(fit.model)
-                let frames = Double(sequences[label].reduce(0) { $0 + $1.rowCount })
-                histories.append(fit.logLikelihoodHistory.map { $0 / frames })
-            }
-        }
+        let models = fits.map(\.model)
+        let histories = zip(fits, frameCounts).map { fit, frames in fit.logLikelihoodHistory.map { $0 / Double(frames) } }
         return Recognizer(configuration: configuration, labels: labels, models: models, trainingCounts: counts,
                           trainingHistory: histories)
     }

@@ -20,8 +20,9 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
     public var features: FeatureConfiguration
     /// States per word model.
     public var stateCount: Int = 12
-    /// The Markov topology of every word model: ``MarkovTopology/leftToRight(maximumJump:)``
-    /// (default, with one skip) or ``MarkovTopology/ergodic``. A ``MarkovTopology/custom(_:)``
+    /// The Markov topology of every word model:
+    /// ``/HMMKitMarkov/MarkovTopology/leftToRight(maximumJump:)`` (default, with one skip) or
+    /// ``/HMMKitMarkov/MarkovTopology/ergodic``. A ``/HMMKitMarkov/MarkovTopology/custom(_:)``
     /// structure has no place in the recognizer file and is refused by ``problems()``.
     public var topology: MarkovTopology = .leftToRight(maximumJump: 1)
     /// Gaussian components per state.
@@ -48,7 +49,7 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
     public var seed: UInt64 = 0
     /// Normalise cepstral means and variances per **speaker** (Kaldi's `apply-cmvn --utt2spk`)
     /// instead of per utterance, whenever the recordings name their speaker; recordings without a
-    /// speaker fall back to the front end's ``FeatureConfiguration/normalization``.
+    /// speaker fall back to the front end's ``/HMMKitFeatures/FeatureConfiguration/normalization``.
     public var speakerNormalization: Bool = true
     /// Vocal-tract-length normalisation: a filterbank warp factor per speaker (per recording when
     /// no speaker is known), chosen by likelihood (``VTLNOptions``); nil turns it off. Files
@@ -147,7 +148,7 @@ extension RecognizerConfiguration {
         adaptation = try container.decodeIfPresent(SpeakerAdaptationOptions.self, forKey: .adaptation)
     }
 
-    /// - Throws: `EncodingError.invalidValue` for a ``MarkovTopology/custom(_:)`` topology.
+    /// - Throws: `EncodingError.invalidValue` for a ``/HMMKitMarkov/MarkovTopology/custom(_:)`` topology.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         if case .custom = topology {

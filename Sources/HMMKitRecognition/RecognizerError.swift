@@ -15,7 +15,7 @@ public enum RecognizerError: Error, Sendable, CustomStringConvertible {
     /// A recognizer file that cannot be read or written.
     case file(path: String, problem: String)
     /// Streaming training failed: a recording that changed since the survey, a checkpoint of
-    /// another configuration, a failure between processes (the ``TrainingError`` says which).
+    /// another configuration, a failure between processes (the ``/HMMKitTraining/TrainingError`` says which).
     case training(TrainingError)
 
     public var description: String {

@@ -1,4 +1,4 @@
-/// Unsupervised speaker adaptation at recognition time: feature-space MLLR (``HMMKitAdaptation``).
+/// Unsupervised speaker adaptation at recognition time: feature-space MLLR (``/HMMKitAdaptation``).
 ///
 /// The recordings of one speaker (a recording without a speaker is its own group) are recognized;
 /// each is then aligned to the model of the word it was recognized as, the alignments give the
@@ -18,6 +18,7 @@ public struct SpeakerAdaptationOptions: Codable, Sendable, Equatable {
     /// Sweeps of the row-by-row transform update per estimate.
     public var iterations: Int
 
+    /// Options with the given values (defaults: 4 passes, 1,000 frames, 20 sweeps).
     public init(passes: Int = 4, minimumFrames: Int = 1000, iterations: Int = 20) {
         self.passes = passes
         self.minimumFrames = minimumFrames

@@ -15,6 +15,7 @@ public struct UnusableRecording: Sendable, Codable, Equatable, CustomStringConve
     /// Copies that can still train (0: the recording is left out entirely).
     public var usableCopies: Int
 
+    /// A report of `path` (at manifest line `line`) with its reasons and usable copies.
     public init(path: String, line: Int?, reasons: [String], usableCopies: Int) {
         self.path = path
         self.line = line

@@ -1,7 +1,7 @@
 import HMMKitFeatures
 import HMMKitNumerics
 
-/// Vocal-tract-length normalisation in the recognizer: one filterbank warp factor (``VTLNWarp``)
+/// Vocal-tract-length normalisation in the recognizer: one filterbank warp factor (``/HMMKitFeatures/VTLNWarp``)
 /// per speaker, chosen by likelihood over a grid of candidates.
 ///
 /// - Training: the word models are first trained on unwarped features; then, for every training
@@ -34,8 +34,8 @@ public struct VTLNOptions: Codable, Sendable, Equatable {
     public var perturbedCopiesAsSpeakers: Bool
 
     /// VTLN over `warpFactors` with Kaldi's cut-offs.
-    public init(warpFactors: [Double] = VTLNOptions.grid(from: 0.80, through: 1.20, step: 0.02), lowCutoff: Double = 100,
-                highCutoff: Double = -500, trainingPasses: Int = 1, perturbedCopiesAsSpeakers: Bool = false) {
+    public init(warpFactors: [Double] = VTLNOptions.grid(from: 0.80, through: 1.20, step: 0.02), lowCutoff: Double = VTLNWarp.kaldiLowCutoff,
+                highCutoff: Double = VTLNWarp.kaldiHighCutoff, trainingPasses: Int = 1, perturbedCopiesAsSpeakers: Bool = false) {
         self.warpFactors = warpFactors
         self.lowCutoff = lowCutoff
         self.highCutoff = highCutoff

@@ -3,7 +3,7 @@ import HMMKitMarkov
 import HMMKitMixtures
 import HMMKitNumerics
 
-/// How ``HiddenMarkovModel/fitted(to:lengths:options:progress:)`` runs Baum-Welch.
+/// How ``HMMKitMarkov/HiddenMarkovModel/fitted(to:lengths:options:progress:)`` runs Baum-Welch.
 public struct BaumWelchOptions: Sendable, Hashable {
     /// EM iterations, at most (hmmlearn's `n_iter`, default 10).
     public var iterationCount: Int = 10
@@ -15,14 +15,16 @@ public struct BaumWelchOptions: Sendable, Hashable {
     /// Worker threads of the E-step (statistics are bitwise the same for any count).
     public var threadCount: Int = 1
     /// How sequences are cut into chunks and blocks.
-    public var partition = BatchPartition()
+    public var partition = WorkPartition()
     /// The M-step.
     public var update = HMMUpdateOptions()
     /// Mixture splitting during training: before the iterations listed (0-based), every state's
-    /// mixture grows to the given number of components (e.g. `[4: 2, 8: 4]`); ``MixtureEmissions``
-    /// only. Training does not stop on the tolerance before the iteration after the last split.
+    /// mixture grows to the given number of components (e.g. `[4: 2, 8: 4]`);
+    /// ``/HMMKitMarkov/MixtureEmissions`` only. Training does not stop on the tolerance before the iteration after the last split.
     public var mixtureSplits: [Int: Int] = [:]
 
+    /// Options with the given values (defaults: hmmlearn's 10 iterations and tolerance 0.01,
+    /// scaled forward-backward, one thread, HMMKit's M-step, no mixture splits).
     public init(iterationCount: Int = 10, tolerance: Double = 1e-2, implementation: ForwardBackwardImplementation = .scaled,
                 threadCount: Int = 1, update: HMMUpdateOptions = HMMUpdateOptions()) {
         self.iterationCount = iterationCount
@@ -52,6 +54,7 @@ public struct HMMFit<Emissions: EmissionModel>: Sendable {
     public var logLikelihoodHistory: [Double] { history.map(\.logLikelihood) }
 }
 
+/// Baum-Welch for HMMs whose emissions can be trained (hmmlearn's `fit`).
 extension HiddenMarkovModel where Emissions: TrainableEmissions {
     /// Baum-Welch from this model (hmmlearn's `fit(X, lengths)` with `init_params=""`) on
     /// ``EMDriver``: E-step, M-step and convergence test, for at most `options.iterationCount`
@@ -59,9 +62,14 @@ extension HiddenMarkovModel where Emissions: TrainableEmissions {
     /// hmmlearn's semantics: `history[k]` is the log-likelihood under the model after k M-steps,
     /// and the model returned has had one more M-step than the last entry measures.
     /// - Parameters:
+    ///   - frames: the stacked frames of all sequences, `[N × D]`.
+    ///   - lengths: frames per sequence, summing to N.
+    ///   - options: iterations, tolerance, threads, the M-step and the mixture-split schedule.
     ///   - progress: called after every iteration, on the calling thread.
-    /// - Throws: the errors of ``HiddenMarkovModel/statistics(of:lengths:implementation:threadCount:partition:)`` and
-    ///   ``HiddenMarkovModel/updated(with:options:)``; ``HMMError/invalidArgument(_:)`` for a negative iteration count.
+    /// - Throws: the errors of
+    ///   ``/HMMKitMarkov/HiddenMarkovModel/statistics(of:lengths:implementation:threadCount:partition:)``
+    ///   and ``/HMMKitMarkov/HiddenMarkovModel/updated(with:options:)``;
+    ///   ``/HMMKitMarkov/HMMError/invalidArgument(_:)`` for a negative iteration count.
     @_specialize(where Emissions == MixtureEmissions<Float>)
     @_specialize(where Emissions == MixtureEmissions<Double>)
     public func fitted(to frames: Matrix<Scalar>, lengths: [Int], options: BaumWelchOptions = BaumWelchOptions(),
@@ -111,6 +119,7 @@ public struct MixtureSplitSchedule: Sendable, Hashable {
     /// Iteration (0-based) → components per state from that iteration on.
     public var targets: [Int: Int]
 
+    /// A schedule of `targets` (iteration, 0-based → components per state).
     public init(_ targets: [Int: Int]) { self.targets = targets }
 
     /// The first iteration after which convergence may stop training (the one after the last split).
@@ -132,6 +141,7 @@ public protocol MixtureSplittable: EMModel {
     func splittingMixtures(toComponents componentCount: Int) throws(TrainingError) -> Self
 }
 
+/// An HMM splits every state's mixture at once (its heaviest components, HTK's `HHEd MU`).
 extension HiddenMarkovModel: MixtureSplittable where Emissions: TrainableEmissions {
     public func splittingMixtures(toComponents componentCount: Int) throws(TrainingError) -> HiddenMarkovModel {
         do { return try splittingMixtures(to: componentCount) } catch { throw .hmm(error) }

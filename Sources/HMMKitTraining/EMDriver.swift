@@ -1,7 +1,7 @@
 import Foundation
 import HMMKitNumerics
 
-/// When streaming EM stops before its iteration budget.
+/// When EM stops before its iteration budget.
 public enum ConvergenceRule: Sendable, Hashable, Codable {
     /// The total log-likelihood rose by less than this between two iterations (hmmlearn's
     /// monitor, ``BaumWelchOptions/tolerance``).
@@ -44,6 +44,8 @@ public struct EMOptions: Sendable {
     /// The numerical backend.
     public var backend: ComputeBackend = .default
 
+    /// Options with the given values (defaults: 20 iterations, a total log-likelihood gain of
+    /// 0.01, one thread, 16,384-frame chunks, the default backend).
     public init(iterationCount: Int = 20, convergence: ConvergenceRule = .totalLogLikelihoodGain(1e-2), earliestStop: Int = 0,
                 threadCount: Int = 1, chunking: ChunkingPolicy = ChunkingPolicy(), backend: ComputeBackend = .default) {
         self.iterationCount = iterationCount
@@ -55,7 +57,7 @@ public struct EMOptions: Sendable {
     }
 }
 
-/// Where streaming training starts: a fresh model, or the state of a checkpoint.
+/// Where training starts: a fresh model, or the state of a checkpoint.
 public struct TrainingStart<Model: EMModel>: Sendable {
     /// The model the next iteration starts from.
     public var model: Model
@@ -104,7 +106,7 @@ public struct EMProgress<Report: Sendable>: Sendable {
     public var framesPerSecond: Double { record.frameCount / max(record.seconds, 1e-9) }
 }
 
-/// The result of streaming training.
+/// The result of ``EMDriver/train(from:source:progress:)``.
 public struct EMFit<Model: EMModel>: Sendable {
     /// The model after the last M-step.
     public var model: Model
@@ -158,6 +160,8 @@ public struct EMDriver<Model: EMModel> {
     /// with, the new one and the report; returns the model to keep (e.g. re-seeded components).
     public var afterUpdate: ((_ previous: Model, _ updated: Model, _ report: Model.UpdateReport) throws(TrainingError) -> Model)?
 
+    /// A driver with the M-step's options and the run's options; no checkpoints, this process
+    /// alone, no hooks, until set.
     public init(updateOptions: Model.UpdateOptions, options: EMOptions = EMOptions()) {
         self.updateOptions = updateOptions
         self.options = options
@@ -207,6 +211,8 @@ public struct EMDriver<Model: EMModel> {
 
     /// Runs EM from `start` until the iteration budget or the convergence rule.
     /// - Parameters:
+    ///   - start: the model and history to continue from (``start(resuming:initialModel:)``, or
+    ///     ``TrainingStart/fresh(_:)``).
     ///   - source: the corpus; this process reads ``TrainingCommunicator/shard`` of it.
     ///   - progress: called on every process after every iteration.
     /// - Throws: ``TrainingError`` from the source, the model, the reduction or the checkpoint;

@@ -49,6 +49,7 @@ public struct StatisticsLayout: Sendable, Hashable, Codable, CustomStringConvert
     /// Numbers in the statistics buffer.
     public var valueCount: Int
 
+    /// A layout from its fields.
     public init(modelFormat: String, states: Int?, components: Int, dimension: Int, covariance: CovarianceType, valueCount: Int) {
         self.modelFormat = modelFormat
         self.states = states
@@ -67,16 +68,20 @@ public struct StatisticsLayout: Sendable, Hashable, Codable, CustomStringConvert
 /// Settings of a model's E-step that do not change its statistics' meaning (the forward-backward
 /// implementation, block sizes); every one has a default.
 public protocol EStepSettings: Sendable {
+    /// The default settings.
     init()
 }
 
 /// A model that EM trains: the E-step of a chunk of sequences into statistics that add up, the
 /// M-step (statistics → new model + report), and an exact file form (checkpoints, model identity,
 /// sharing the model between processes). ``EMDriver`` runs every conforming model, in memory or
-/// streamed, on threads and MPI ranks. ``GMMHMM`` and ``GaussianMixture`` conform; a model made
+/// streamed, on threads and MPI ranks. ``/HMMKitMarkov/GMMHMM`` and ``/HMMKitMixtures/GaussianMixture``
+/// conform; a model made
 /// of several (one HMM per word, ``ModelSet``) conforms by concatenating theirs.
 public protocol EMModel: Sendable {
+    /// The precision of the frames and parameters (`Float` or `Double`).
     associatedtype Scalar: MatrixScalar
+    /// The E-step's sums (Double, one flat buffer).
     associatedtype Statistics: AdditiveStatistics
     /// The M-step's options.
     associatedtype UpdateOptions: Sendable
@@ -89,7 +94,7 @@ public protocol EMModel: Sendable {
     static var fileFormat: String { get }
     /// Dimension of the frames, D.
     var dimension: Int { get }
-    /// The layout of ``Statistics`` for this model.
+    /// The layout of this model's statistics buffer.
     var statisticsLayout: StatisticsLayout { get }
 
     /// Statistics of no data, in this model's layout.
@@ -113,7 +118,7 @@ public protocol EMModel: Sendable {
     /// A model from its file's bytes (`path` names the file in errors).
     init(fileContents: [UInt8], path: String, backend: ComputeBackend) throws(TrainingError)
     /// Whether the model has finished training by a rule of its own (a ``ModelSet`` whose members
-    /// all stopped); streaming training then stops as converged. Default: false.
+    /// all stopped); the driver then stops as converged. Default: false.
     var isFinished: Bool { get }
 }
 

@@ -15,8 +15,16 @@ public struct PassSummary: Sendable, Hashable, Codable {
 /// `threadCount` workers; chunk statistics are added in chunk order, so the result is the same
 /// bits on every run and for any thread count (it does depend on the chunking).
 public enum EStepPass {
-    /// The statistics of `shard` of `source` under `model`.
+    /// The statistics of `shard` of `source` under `model`: ``EMModel/statistics(of:options:threadCount:backend:)``
+    /// of each chunk, added in chunk order.
     /// - Parameters:
+    ///   - model: the model the E-step runs with.
+    ///   - source: the corpus.
+    ///   - shard: the sequences this process reads (default all).
+    ///   - chunking: the most frames and sequences per chunk, and the read-ahead.
+    ///   - options: the model's E-step settings.
+    ///   - threadCount: workers of each chunk's E-step (results do not depend on it).
+    ///   - backend: the numerical backend.
     ///   - chunkDone: called after each chunk with the running totals (for progress).
     /// - Throws: ``TrainingError`` from the source (naming the file), a sequence of the wrong
     ///   dimension, or a sequence the model refuses (naming it).

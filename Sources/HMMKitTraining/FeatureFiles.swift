@@ -19,7 +19,9 @@ import Synchronization
 public enum FeatureFiles {
     /// One argument, classified.
     public enum Source: Equatable, Sendable {
+        /// A `.npy` file: one sequence.
         case numPy(path: String)
+        /// A Kaldi archive or script file: one sequence per entry.
         case kaldi(KaldiReadSpecifier)
     }
 
@@ -52,10 +54,11 @@ public enum FeatureFiles {
         return sources
     }
 
-    /// Calls `body` with each sequence of `inputs` in order: where it comes from (its ``name`` is
+    /// Calls `body` with each sequence of `inputs` in order: where it comes from (its ``SequenceOrigin/name`` is
     /// the `.npy` file's path, or the archive entry's key) and its `[frames × dims]` matrix in
     /// `S`, one at a time.
-    /// - Throws: the readers' own errors (``MatrixFileError``, ``KaldiArchiveError``: they name the
+    /// - Throws: the readers' own errors (``/HMMKitMatrixFiles/MatrixFileError``,
+    ///   ``/HMMKitMatrixFiles/KaldiArchiveError``: they name the
     ///   file, and the key and byte offset inside an archive), or whatever `body` throws.
     public static func forEachSequence<S: MatrixScalar>(_ inputs: [String], as _: S.Type,
                                                  _ body: (_ origin: SequenceOrigin, _ matrix: Matrix<S>) throws -> Void) throws {
@@ -113,10 +116,12 @@ public struct SequenceOrigin: Sendable, Equatable, CustomStringConvertible {
     public var file: String
     /// The archive entry's key; nil for a `.npy` file.
     public var key: String?
-    /// The script file and its line that name the entry; nil unless read through a script.
+    /// The script file that names the entry; nil unless read through a script.
     public var script: String?
+    /// The line of ``script`` that names the entry (1-based); nil unless read through a script.
     public var line: Int?
 
+    /// An origin from its fields (a `.npy` file: `file` alone).
     public init(file: String, key: String? = nil, script: String? = nil, line: Int? = nil) {
         self.file = file
         self.key = key
@@ -150,8 +155,11 @@ public struct SequenceOrigin: Sendable, Equatable, CustomStringConvertible {
 /// Sequences stacked in hmmlearn's layout: the frames, the length of each sequence and where it
 /// comes from.
 public struct StackedSequences<S: MatrixScalar>: Sendable {
+    /// Every sequence's frames, one after another, `[N × D]`.
     public var frames: Matrix<S>
+    /// Frames per sequence, summing to N.
     public var lengths: [Int]
+    /// Where each sequence comes from.
     public var origins: [SequenceOrigin]
     /// Each sequence's name in outputs (``SequenceOrigin/name``).
     public var names: [String] { origins.map(\.name) }
@@ -234,12 +242,15 @@ public struct FeatureFileSource<Scalar: MatrixScalar>: SequenceSource {
 /// A seeded sample of a corpus (``SequenceSample``), drawn on first use and kept stacked: what a
 /// streamed fit initialises from and re-seeds starved components with.
 public final class SequenceSampleCache<Source: SequenceSource>: Sendable, CustomStringConvertible {
+    /// The precision of the source's frames.
     public typealias Scalar = Source.Scalar
     private let source: Source
     private let frameBudget: Int
     private let seed: UInt64
     private let drawn = Mutex<(frames: Matrix<Scalar>, summary: String, lengths: [Int], names: [String], whole: Bool)?>(nil)
 
+    /// A cache that draws at most `frameBudget` frames of `source` with `seed` when first asked
+    /// (``SequenceSample/draw(from:frameBudget:seed:where:)``).
     public init(source: Source, frameBudget: Int, seed: UInt64) {
         self.source = source
         self.frameBudget = frameBudget

@@ -2,14 +2,10 @@ import HMMKitMarkov
 import HMMKitMixtures
 import HMMKitNumerics
 
+/// HMM statistics add up in one flat buffer (chain first, then the emissions').
 extension HMMStatistics: AdditiveStatistics {
-    public mutating func replaceAll(with values: [Double]) throws(TrainingError) {
-        do { try load(values: values) } catch { throw .statisticsMismatch("\(error)") }
-    }
-
-    public mutating func accumulate(_ other: HMMStatistics) throws(TrainingError) {
-        do { try add(other) } catch { throw .statisticsMismatch("\(error)") }
-    }
+    public mutating func replaceAll(with values: [Double]) throws(TrainingError) { try TrainingError.mismatch { try load(values: values) } }
+    public mutating func accumulate(_ other: HMMStatistics) throws(TrainingError) { try TrainingError.mismatch { try add(other) } }
 
     /// Negative sequence, frame, start, occupancy or transition counts, or an emission problem.
     public func consistencyProblem() -> String? {
@@ -26,12 +22,13 @@ extension HMMStatistics: AdditiveStatistics {
     }
 }
 
-/// Emissions whose HMM has a file form: Gaussian mixtures (``MixtureEmissions``).
+/// Emissions whose HMM has a file form: Gaussian mixtures (``/HMMKitMarkov/MixtureEmissions``).
 public protocol TrainableEmissions: GaussianMixtureEmissions where Statistics == GaussianMixtureStatistics {
-    /// The HMM stored in `bytes` (a ``GMMHMM`` file).
+    /// The HMM stored in `bytes` (a ``/HMMKitMarkov/GMMHMM`` file; `path` names it in errors).
     static func model(fileContents bytes: [UInt8], path: String, backend: ComputeBackend) throws(HMMError) -> HiddenMarkovModel<Self>
 }
 
+/// Gaussian-mixture emissions read their HMM from its JSON file.
 extension MixtureEmissions: TrainableEmissions {
     public static func model(fileContents bytes: [UInt8], path: String, backend: ComputeBackend) throws(HMMError)
         -> HiddenMarkovModel<MixtureEmissions<Scalar>>
@@ -45,16 +42,19 @@ public struct HMMEStepOptions: EStepSettings, Hashable {
     /// The forward-backward implementation (default scaled; log space is the reference).
     public var implementation: ForwardBackwardImplementation = .scaled
     /// How sequences are cut into chunks and blocks.
-    public var partition = BatchPartition()
+    public var partition = WorkPartition()
 
+    /// The defaults: scaled forward-backward, the default partition.
     public init() {}
 
-    public init(implementation: ForwardBackwardImplementation, partition: BatchPartition = BatchPartition()) {
+    public init(implementation: ForwardBackwardImplementation, partition: WorkPartition = WorkPartition()) {
         self.implementation = implementation
         self.partition = partition
     }
 }
 
+/// A GMM-HMM trains on ``EMDriver``: the E-step is forward-backward over each chunk's sequences
+/// (emission log-densities by GEMM), the M-step the chain's update and the shared Gaussian M-step.
 extension HiddenMarkovModel: EMModel where Emissions: TrainableEmissions {
     public typealias EStepOptions = HMMEStepOptions
     public typealias UpdateOptions = HMMUpdateOptions

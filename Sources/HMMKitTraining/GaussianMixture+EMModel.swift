@@ -1,13 +1,13 @@
 import HMMKitMixtures
 import HMMKitNumerics
 
+/// Gaussian mixture statistics add up in one flat buffer.
 extension GaussianMixtureStatistics: AdditiveStatistics {
     public mutating func replaceAll(with values: [Double]) throws(TrainingError) {
-        do { try replaceValues(with: values) } catch { throw .statisticsMismatch("\(error)") }
+        try TrainingError.mismatch { try replaceValues(with: values) }
     }
-
     public mutating func accumulate(_ other: GaussianMixtureStatistics) throws(TrainingError) {
-        do { try add(other) } catch { throw .statisticsMismatch("\(error)") }
+        try TrainingError.mismatch { try add(other) }
     }
 
     /// Negative frames, occupancies or variance-type sums (`Σ γ x²`, the diagonal of `Σ γ x xᵀ`),
@@ -47,11 +47,19 @@ extension GaussianMixtureStatistics: AdditiveStatistics {
 }
 
 /// A Gaussian mixture trains on frames: the sequences of a chunk are simply stacked.
-extension EStepPartition: EStepSettings {
-    /// The default partition.
-    public init() { self.init(rowsPerBlock: 1024, chunkCount: 32) }
+/// The E-step settings of a Gaussian mixture: how the frames are cut into chunks and blocks.
+public struct MixtureEStepOptions: EStepSettings, Hashable {
+    /// The partition (default `WorkPartition.mixtureEStep`).
+    public var partition: WorkPartition = .mixtureEStep
+
+    public init() {}
+
+    /// Settings with `partition`.
+    public init(partition: WorkPartition) { self.partition = partition }
 }
 
+/// A Gaussian mixture trains on ``EMDriver``: the E-step stacks a chunk's frames (sequence
+/// boundaries do not matter), the M-step is ``/HMMKitMixtures/GaussianMixtureUpdate``.
 extension GaussianMixture: EMModel {
     public typealias UpdateOptions = GaussianMixtureUpdateOptions
     public typealias UpdateReport = GaussianMixtureUpdateReport
@@ -65,12 +73,12 @@ extension GaussianMixture: EMModel {
 
     public func emptyStatistics() -> GaussianMixtureStatistics { GaussianMixtureStatistics(for: self) }
 
-    public func statistics(of chunk: SequenceChunk<Scalar>, options: EStepPartition, threadCount: Int, backend: ComputeBackend)
+    public func statistics(of chunk: SequenceChunk<Scalar>, options: MixtureEStepOptions, threadCount: Int, backend: ComputeBackend)
         throws(TrainingError) -> GaussianMixtureStatistics
     {
         guard chunk.frames.rowCount > 0 else { return emptyStatistics() }
         do {
-            return try statistics(of: chunk.frames, backend: backend, threadCount: threadCount, partition: options)
+            return try statistics(of: chunk.frames, backend: backend, threadCount: threadCount, partition: options.partition)
         } catch {
             throw .mixture(error)
         }
@@ -81,7 +89,7 @@ extension GaussianMixture: EMModel {
         return SequenceProblem.explain(mixtureError, in: chunk)
     }
 
-    /// ``GaussianMixtureUpdate/apply(_:to:options:backend:)``. Starved components keep their
+    /// ``/HMMKitMixtures/GaussianMixtureUpdate/apply(_:to:options:backend:)``. Starved components keep their
     /// parameters here; re-seeding them needs frames (``EMDriver/afterUpdate``).
     public func reestimated(from statistics: GaussianMixtureStatistics, options: GaussianMixtureUpdateOptions,
                             backend: ComputeBackend) throws(TrainingError) -> (model: GaussianMixture, report: GaussianMixtureUpdateReport) {

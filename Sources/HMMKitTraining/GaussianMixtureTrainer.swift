@@ -31,8 +31,8 @@ public struct GaussianMixtureTrainingOptions: Sendable {
     public var restarts: Int = 1
     /// Lloyd iterations of the k-means initialisation at most (scikit-learn's `max_iter`, 300).
     public var kMeansIterations: Int = KMeans.defaultIterations
-    /// The k-means initialisation stops when its centres move by less than this, relative to
-    /// the data's mean variance (scikit-learn's `tol`, 1e-4; see ``KMeans``).
+    /// The k-means initialisation stops when the centres' total squared movement is at most this
+    /// times the data's mean per-dimension variance (scikit-learn's `tol`, 1e-4).
     public var kMeansTolerance: Double = KMeans.defaultTolerance
     /// The M-step's estimator, regularisation, floor and starvation rule (default HMMKit's).
     public var update = GaussianMixtureUpdateOptions.hmmkit
@@ -41,8 +41,9 @@ public struct GaussianMixtureTrainingOptions: Sendable {
     /// Worker threads for the E-step (results do not depend on it).
     public var threadCount: Int = 1
     /// The E-step's block and chunk sizes.
-    public var partition = EStepPartition()
+    public var partition: WorkPartition = .mixtureEStep
 
+    /// Options for `componentCount` components of `covarianceType`, every other option at its default.
     public init(componentCount: Int, covarianceType: CovarianceType) {
         self.componentCount = componentCount
         self.covarianceType = covarianceType
@@ -72,16 +73,19 @@ public struct GaussianMixtureFit<Scalar: MatrixScalar>: Sendable {
 /// EM training of a Gaussian mixture: the initialisations, restarts and the re-seeding of
 /// starved components, around ``EMDriver`` (which runs the E-step, M-step and convergence rule).
 public struct GaussianMixtureTrainer<Scalar: MatrixScalar>: Sendable {
+    /// Components, covariance, iterations, initialisation and the M-step.
     public var options: GaussianMixtureTrainingOptions
 
+    /// A trainer with `options`.
     public init(options: GaussianMixtureTrainingOptions) { self.options = options }
 
     /// Fits a mixture to `data` (`[N × D]`).
     /// - Parameters:
+    ///   - data: the frames, `[N × D]`, N ≥ K.
     ///   - initialization: how EM starts (default k-means++).
     ///   - generator: the only source of randomness: the same seed gives the same model.
     ///   - progress: called after every iteration (from the calling thread).
-    /// - Throws: ``MixtureError`` for non-finite data, fewer frames than components, a given model
+    /// - Throws: ``/HMMKitMixtures/MixtureError`` for non-finite data, fewer frames than components, a given model
     ///   of another shape, or a covariance that stays singular.
     public func fit<G: RandomNumberGenerator>(
         _ data: Matrix<Scalar>, initialization: MixtureInitialization<Scalar> = .kMeansPlusPlus,
@@ -119,7 +123,7 @@ public struct GaussianMixtureTrainer<Scalar: MatrixScalar>: Sendable {
             updateOptions: options.update,
             options: EMOptions(iterationCount: iterations, convergence: .meanLogLikelihoodChange(options.tolerance),
                                threadCount: options.threadCount, chunking: .wholeCorpus, backend: options.backend))
-        driver.eStepOptions = options.partition
+        driver.eStepOptions = MixtureEStepOptions(partition: options.partition)
         if options.update.starvedComponents == .reseed {
             driver.afterUpdate = { previous, next, report throws(TrainingError) in
                 guard !report.starvedComponents.isEmpty else { return next }

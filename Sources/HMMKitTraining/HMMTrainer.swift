@@ -24,7 +24,7 @@ public enum MixtureGrowth: Sendable, Hashable, Codable {
     case splitting(iterationsPerSplit: Int)
 }
 
-/// Trains a ``GMMHMM`` (or ``GaussianHMM``, M = 1) from sequences: initialisation, then
+/// Trains a ``/HMMKitMarkov/GMMHMM`` (or ``/HMMKitMarkov/GaussianHMM``, M = 1) from sequences: initialisation, then
 /// Baum-Welch. A configuration value; the same seed gives the same model.
 ///
 /// ```swift
@@ -55,6 +55,8 @@ public struct HMMTrainer<Scalar: MatrixScalar>: Sendable {
     /// The backend of the emission densities.
     public var backend: ComputeBackend = .default
 
+    /// A trainer of `stateCount` states with `componentsPerState` components of `covarianceType`
+    /// each, connected by `topology`; every other option at its default.
     public init(stateCount: Int, componentsPerState: Int = 1, covarianceType: CovarianceType = .diagonal,
                 topology: MarkovTopology = .ergodic) {
         self.stateCount = stateCount
@@ -70,11 +72,13 @@ public struct HMMTrainer<Scalar: MatrixScalar>: Sendable {
         return .kMeans
     }
 
-    /// Initialises, then runs Baum-Welch.
+    /// Initialises, then runs Baum-Welch (``HMMKitMarkov/HiddenMarkovModel/fitted(to:lengths:options:progress:)``
+    /// on ``EMDriver``).
     /// - Parameters:
-    ///   - frames: stacked frames `[N × D]`; `lengths`: frames per sequence, summing to N.
+    ///   - frames: stacked frames `[N × D]`.
+    ///   - lengths: frames per sequence, summing to N.
     ///   - progress: called after every Baum-Welch iteration.
-    /// - Throws: ``HMMError`` for bad options or data (non-finite frames, sequences too short for
+    /// - Throws: ``/HMMKitMarkov/HMMError`` for bad options or data (non-finite frames, sequences too short for
     ///   the topology, fewer frames than parameters can be estimated from).
     public func fit(_ frames: Matrix<Scalar>, lengths: [Int],
                     progress: ((EMProgress<HMMUpdateReport>) -> Void)? = nil) throws(HMMError) -> HMMFit<MixtureEmissions<Scalar>> {
@@ -87,7 +91,7 @@ public struct HMMTrainer<Scalar: MatrixScalar>: Sendable {
     /// The driver that trains this trainer's models from ``initialModel(_:lengths:)``:
     /// ``baumWelch`` with the mixture-split schedule of ``mixtureGrowth``
     /// (``BaumWelchOptions/driver()``).
-    /// - Throws: ``HMMError/invalidArgument(_:)`` for a split interval below 1.
+    /// - Throws: ``/HMMKitMarkov/HMMError/invalidArgument(_:)`` for a split interval below 1.
     public func driver() throws(HMMError) -> EMDriver<GMMHMM<Scalar>> {
         var options = baumWelch
         options.mixtureSplits = try mixtureSplitSchedule()
@@ -96,7 +100,7 @@ public struct HMMTrainer<Scalar: MatrixScalar>: Sendable {
 
     /// The Baum-Welch iterations (0-based) before which mixtures grow, and to how many components
     /// (``BaumWelchOptions/mixtureSplits``): empty unless ``mixtureGrowth`` is splitting.
-    /// - Throws: ``HMMError/invalidArgument(_:)`` for a split interval below 1.
+    /// - Throws: ``/HMMKitMarkov/HMMError/invalidArgument(_:)`` for a split interval below 1.
     public func mixtureSplitSchedule() throws(HMMError) -> [Int: Int] {
         var splits = baumWelch.mixtureSplits
         if case .splitting(let every) = mixtureGrowth, componentsPerState > 1 {

@@ -11,6 +11,7 @@ public struct MemberStopping: Sendable, Hashable, Codable {
     /// iteration after the last split's, as Baum-Welch alone does).
     public var earliestIteration: Int
 
+    /// Members stop by `rule`, not before iteration `earliestIteration` (0-based).
     public init(rule: ConvergenceRule, earliestIteration: Int = 0) {
         self.rule = rule
         self.earliestIteration = earliestIteration
@@ -28,6 +29,7 @@ public struct MemberStopping: Sendable, Hashable, Codable {
 /// longer accumulated) and the set ``isFinished`` once all have stopped. Histories and stopped
 /// members are part of the file form, so a resumed run continues exactly.
 public struct ModelSet<Model: EMModel>: EMModel {
+    /// The members' precision.
     public typealias Scalar = Model.Scalar
     /// The labels, in the order of ``models``.
     public let labels: [String]
@@ -42,7 +44,10 @@ public struct ModelSet<Model: EMModel>: EMModel {
     private let positions: [String: Int]
 
     /// A set of one model per label, none trained yet.
-    /// - Parameter stopping: when members stop on their own (default never).
+    /// - Parameters:
+    ///   - labels: the labels, distinct.
+    ///   - models: one model per label, in the order of `labels`, all of one dimension.
+    ///   - stopping: when members stop on their own (default never).
     /// - Throws: ``TrainingError/invalidArgument(_:)`` for duplicate labels, a count mismatch, no
     ///   model, or models of different dimensions.
     public init(labels: [String], models: [Model], stopping: MemberStopping? = nil) throws(TrainingError) {
@@ -230,6 +235,7 @@ public struct ModelSetStatistics<Part: AdditiveStatistics>: AdditiveStatistics {
     /// One per model.
     public var parts: [Part]
 
+    /// Statistics made of one part per model, in the set's order.
     public init(parts: [Part]) { self.parts = parts }
 
     public var values: [Double] { parts.flatMap(\.values) }

@@ -19,6 +19,7 @@ public struct ChunkingPolicy: Sendable, Hashable, Codable {
     /// Every pass in one chunk: the in-memory trainers, whose data are held stacked already.
     public static let wholeCorpus = ChunkingPolicy(maximumFrames: .max, maximumSequences: .max)
 
+    /// A policy with the given sizes (all ≥ 1; traps otherwise).
     public init(maximumFrames: Int = 16_384, maximumSequences: Int = 8_192, prefetchDepth: Int = 1) {
         precondition(maximumFrames >= 1 && maximumSequences >= 1 && prefetchDepth >= 1, "ChunkingPolicy needs positive sizes")
         self.maximumFrames = maximumFrames

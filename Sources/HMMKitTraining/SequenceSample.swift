@@ -45,6 +45,7 @@ public struct SequenceSample<Scalar: MatrixScalar>: Sendable {
 
     /// Draws the sample from `source` (one pass over it).
     /// - Parameters:
+    ///   - source: the corpus.
     ///   - frameBudget: frames the sample may hold, at most (one sequence is kept even if longer).
     ///   - seed: the same seed gives the same sample.
     ///   - isIncluded: which sequences may be drawn (default all); the corpus counts cover these only.

@@ -13,6 +13,7 @@ public struct SequenceRecord<Scalar: MatrixScalar>: Sendable {
     /// when the corpus is not labelled.
     public var label: String?
 
+    /// A record from its fields.
     public init(index: Int, name: String, frames: Matrix<Scalar>, label: String? = nil) {
         self.index = index
         self.name = name
@@ -59,6 +60,7 @@ public struct SequenceShard: Sendable, Hashable, Codable, CustomStringConvertibl
 /// holds more than a few chunks of it (``ChunkingPolicy``), so a corpus may be far larger than
 /// memory. Conform a type to read any storage: feature files, archives, audio computed on the fly.
 public protocol SequenceSource<Scalar>: Sendable {
+    /// The precision of the frames it delivers.
     associatedtype Scalar: MatrixScalar
 
     /// Calls `body` with every sequence of `shard`, in corpus order, one at a time. Sequences
@@ -90,6 +92,8 @@ public struct InMemorySequences<Scalar: MatrixScalar>: SequenceSource {
     public let stackedCorpus: SequenceChunk<Scalar>?
     public let namesSequences: Bool
 
+    /// The sequences, each `[frames × dimension]`, named by `names` (one per sequence; traps
+    /// otherwise) or by their index.
     public init(_ sequences: [Matrix<Scalar>], names: [String]? = nil) {
         precondition(names == nil || names!.count == sequences.count, "one name per sequence")
         self.sequences = sequences
@@ -100,8 +104,11 @@ public struct InMemorySequences<Scalar: MatrixScalar>: SequenceSource {
 
     /// The sequences of hmmlearn's stacked layout: `frames` `[N × D]` cut by `lengths`, held as
     /// they are (a pass that may take the whole corpus in one chunk reads `frames` in place).
-    /// - Parameter namesSequences: whether model errors are restated to name the sequence
-    ///   (false: the model's own error, as the in-memory trainers report it).
+    /// - Parameters:
+    ///   - frames: every sequence's frames, one after another, `[N × D]`.
+    ///   - lengths: frames per sequence, non-negative and summing to N (traps otherwise).
+    ///   - namesSequences: whether model errors are restated to name the sequence
+    ///     (false: the model's own error, as the in-memory trainers report it).
     public init(stacked frames: Matrix<Scalar>, lengths: [Int], namesSequences: Bool = true) {
         precondition(lengths.allSatisfy { $0 >= 0 } && lengths.reduce(0, +) == frames.rowCount,
                      "lengths must be non-negative and sum to the rows of frames")

@@ -86,7 +86,7 @@ public struct StatisticsFile: Sendable, Equatable {
 
     /// A statistics file from its bytes (`path` names it in errors), validated as a whole: the
     /// version, every size (by checked arithmetic against the file's length, before anything is
-    /// allocated from it, and within ``InputLimits``), the checksum, and every number finite.
+    /// allocated from it, and within ``/HMMKitNumerics/InputLimits``), the checksum, and every number finite.
     /// - Throws: ``TrainingError/file(path:problem:)`` for a foreign, newer, truncated or damaged
     ///   file, naming the field and its value.
     public init(decoding bytes: [UInt8], path: String) throws(TrainingError) {
@@ -190,7 +190,10 @@ public struct StatisticsFile: Sendable, Equatable {
     }
 
     /// Adds the statistics of `other` (read from `path`), which must belong to the same model.
-    /// - Parameter before: names the files already summed into `self`, for messages.
+    /// - Parameters:
+    ///   - other: the statistics to add.
+    ///   - path: the file `other` was read from, for messages.
+    ///   - before: names the files already summed into `self`, for messages.
     /// - Throws: ``TrainingError/statisticsMismatch(_:)`` naming `path` otherwise;
     ///   ``TrainingError/file(path:problem:)`` when a sum or the shard count would overflow.
     public mutating func add(_ other: StatisticsFile, path: String, before: String = "the files before it") throws(TrainingError) {
@@ -227,7 +230,10 @@ public struct StatisticsFile: Sendable, Equatable {
     /// - Throws: ``TrainingError/statisticsMismatch(_:)`` for statistics of another model or shape;
     ///   ``TrainingError/file(path:problem:)`` for sums no data can give
     ///   (``AdditiveStatistics/consistencyProblem()``).
-    /// - Parameter modelPath: the model's file, for messages.
+    /// - Parameters:
+    ///   - model: the model the statistics must belong to.
+    ///   - path: this statistics file, for messages.
+    ///   - modelPath: the model's file, for messages.
     public func statistics<Model: EMModel>(for model: Model, path: String,
                                                       modelPath: String? = nil) throws(TrainingError) -> Model.Statistics {
         let theModel = modelPath.map { "the model \($0)" } ?? "the model"

@@ -3,7 +3,7 @@ import HMMKitFileSystem
 import HMMKitMatrixFiles
 import HMMKitNumerics
 
-/// One EM iteration of streaming training, as recorded in checkpoints and progress.
+/// One EM iteration, as recorded in the history, checkpoints and progress.
 public struct IterationRecord: Sendable, Hashable, Codable {
     /// 1-based.
     public var iteration: Int
@@ -14,6 +14,7 @@ public struct IterationRecord: Sendable, Hashable, Codable {
     /// Wall-clock seconds of the iteration (E-step, reduction, M-step, checkpoint).
     public var seconds: Double
 
+    /// A record from its fields.
     public init(iteration: Int, logLikelihood: Double, frameCount: Double, seconds: Double) {
         self.iteration = iteration
         self.logLikelihood = logLikelihood
@@ -25,7 +26,7 @@ public struct IterationRecord: Sendable, Hashable, Codable {
     public var meanLogLikelihood: Double { frameCount > 0 ? logLikelihood / frameCount : -.infinity }
 }
 
-/// Why streaming training stopped.
+/// Why EM stopped.
 public enum StopReason: String, Sendable, Hashable, Codable {
     /// The convergence rule was met.
     case converged
@@ -62,6 +63,7 @@ public struct TrainingCheckpoint: Sendable, Equatable {
     /// The model after the last complete iteration, as its file's bytes.
     public var model: [UInt8]
 
+    /// A checkpoint from its fields.
     public init(fingerprint: TrainingFingerprint, modelFormat: String, completedIterations: Int, history: [IterationRecord],
                 stopReason: StopReason?, model: [UInt8]) {
         self.fingerprint = fingerprint

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The processes that train one model together (MPI ranks), as streaming training sees them:
+/// The processes that train one model together (MPI ranks), as ``EMDriver`` sees them:
 /// each accumulates the statistics of its shard, one all-reduce sums them, and every process
 /// applies the same update. ``SingleProcess`` is the trivial group; `HMMKitDistributed` provides
 /// the MPI one (built with the `MPI` package trait).
@@ -58,6 +58,7 @@ extension TrainingCommunicator {
 
 /// One process training alone: the collective operations do nothing.
 public struct SingleProcess: TrainingCommunicator {
+    /// This process, alone.
     public init() {}
     public var rank: Int { 0 }
     public var size: Int { 1 }

@@ -1,7 +1,7 @@
 import HMMKitMarkov
 import HMMKitMixtures
 
-/// Failures of streaming training, statistics files and checkpoints. Each names what failed
+/// Failures of training on ``EMDriver``, statistics files and checkpoints. Each names what failed
 /// (the sequence, the file, the option) and, where it helps, what to do.
 public enum TrainingError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Options or arguments that cannot be used.
@@ -48,6 +48,12 @@ public enum TrainingError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 extension TrainingError {
+    /// Runs `body`, a statistics type's own add or load, reporting its failure as statistics that
+    /// do not fit (``statisticsMismatch(_:)``).
+    static func mismatch(_ body: () throws -> Void) throws(TrainingError) {
+        do { try body() } catch { throw .statisticsMismatch("\(error)") }
+    }
+
     /// This error as the in-memory Gaussian-mixture trainer reports it: the model's own error, or
     /// an invalid argument. In memory, the driver's other failures (files, processes, empty or
     /// foreign data) cannot happen: the trainer checks its data first.

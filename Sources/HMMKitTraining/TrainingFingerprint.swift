@@ -11,6 +11,7 @@ public struct TrainingFingerprint: Sendable, Hashable, Codable, CustomStringConv
     /// Every option the result depends on, by name, in its text form.
     public var options: [String: String]
 
+    /// A fingerprint from its fields.
     public init(task: String, data: String, options: [String: String]) {
         self.task = task
         self.data = data

@@ -41,7 +41,7 @@ struct BatchTests {
         let n = 5
         let sequences = Self.data(n, count: 37, seed: 1)
         let chain = try MarkovTestData.chain(Double.self, stateCount: n, topology: .leftToRight(maximumJump: 1), seed: 2)
-        let partition = SequencePartition(chunkCount: 7)
+        let partition = WorkPartition(chunkCount: 7)
         let serial = try chain.statistics(of: SequenceBatch(sequences), implementation: implementation, threadCount: 1, partition: partition)
         let stackedBatch = try SequenceBatch(stacked: Matrix(rows: sequences.flatMap { m in (0..<m.rowCount).map { Array(m[row: $0]) } }),
                                              lengths: sequences.map(\.rowCount))
@@ -66,7 +66,7 @@ struct BatchTests {
         let n = 4
         let sequences = Self.data(n, count: 12, seed: 3)
         let chain = try MarkovTestData.chain(Double.self, stateCount: n, topology: .ergodic, seed: 4)
-        let statistics = try chain.statistics(of: SequenceBatch(sequences), threadCount: 2, partition: SequencePartition(chunkCount: 5))
+        let statistics = try chain.statistics(of: SequenceBatch(sequences), threadCount: 2, partition: WorkPartition(chunkCount: 5))
         var logLikelihood = 0.0, start = [Double](repeating: 0, count: n), occupancy = start
         var transitions = [Double](repeating: 0, count: n * n)
         for (index, sequence) in sequences.enumerated() {
@@ -98,7 +98,7 @@ struct BatchTests {
         let sequences = Self.data(n, count: 20, seed: 5)
         let chain = try MarkovTestData.chain(Double.self, stateCount: n, topology: .leftToRight(maximumJump: 0), seed: 6)
         let empty = OccupancyAccumulator<Double>(occupancies: [0, 0, 0])
-        let partition = SequencePartition(chunkCount: 6)
+        let partition = WorkPartition(chunkCount: 6)
         let (statistics, serial) = try chain.statistics(of: SequenceBatch(sequences), accumulating: empty, partition: partition)
         #expect(serial.sequences == Array(0..<20))
         #expect(serial.occupancies == Array(statistics.occupancies))

@@ -76,7 +76,7 @@ struct HiddenMarkovModelTests {
         let first = try model.statistics(of: frames.rows(0..<rows), lengths: Array(lengths[..<split]))
         let second = try model.statistics(of: frames.rows(rows..<frames.rowCount), lengths: Array(lengths[split...]))
         #expect(relativeError((first + second).values, whole.values) < 1e-12)
-        let partition = BatchPartition(chunkCount: 7, framesPerBlock: 100)
+        let partition = WorkPartition(chunkCount: 7, framesPerBlock: 100)
         let serial = try model.statistics(of: frames, lengths: lengths, threadCount: 1, partition: partition)
         let threaded = try model.statistics(of: frames, lengths: lengths, threadCount: 3, partition: partition)
         #expect(serial == threaded)

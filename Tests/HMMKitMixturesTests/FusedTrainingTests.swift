@@ -19,7 +19,7 @@ struct FusedTrainingTests {
         return (model, data)
     }
 
-    let partition = EStepPartition(rowsPerBlock: 64, chunkCount: 5)
+    let partition = WorkPartition(chunkCount: 5, framesPerBlock: 64)
 
     @Test func theseShapesTakeThePath() {
         #expect(QuadraticFeatures.prefersFusedTraining(Double.self, rows: 64, dimension: 24, components: 4, backend: .accelerated)

@@ -13,7 +13,7 @@ struct GaussianMixtureInvariantTests {
         var options = GaussianMixtureTrainingOptions(componentCount: k, covarianceType: type)
         options.maxIterations = iterations
         options.tolerance = 0
-        options.partition = EStepPartition(rowsPerBlock: 64, chunkCount: 8)
+        options.partition = WorkPartition(chunkCount: 8, framesPerBlock: 64)
         return GaussianMixtureTrainer(options: options)
     }
 
@@ -54,7 +54,7 @@ struct GaussianMixtureInvariantTests {
         let (data, _) = MixtureTestData.clusters(Double.self, count: 1000, k: 3, d: 5, seed: 4)
         var generator = SeededGenerator(seed: 5)
         let model = try trainer(type, iterations: 1).fit(data, using: &generator).model
-        let partition = EStepPartition(rowsPerBlock: 50, chunkCount: 7)
+        let partition = WorkPartition(chunkCount: 7, framesPerBlock: 50)
         let serial = try model.statistics(of: data, threadCount: 1, partition: partition)
         for threads in [2, 3] {
             #expect(try model.statistics(of: data, threadCount: threads, partition: partition) == serial)

@@ -66,7 +66,7 @@ struct GaussianMixtureRobustnessTests {
         data[377, 2] = .nan
         data[420, 0] = .infinity
         do {
-            _ = try model.statistics(of: data, threadCount: threads, partition: EStepPartition(rowsPerBlock: 16, chunkCount: 8))
+            _ = try model.statistics(of: data, threadCount: threads, partition: WorkPartition(chunkCount: 8, framesPerBlock: 16))
             Issue.record("NaN data must be refused")
         } catch {
             guard case let .nonFiniteData(row, column, value) = error else {

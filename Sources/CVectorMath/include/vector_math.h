@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include "exp_polynomial.h"  // eˣ, for these kernels and for HMMKitNumerics
+
 /// 1 when this CPU runs AVX2 and FMA (so the kernels below may be called), else 0.
 int hmmkit_vector_math_available(void);
 
