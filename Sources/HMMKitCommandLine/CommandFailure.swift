@@ -22,6 +22,13 @@ enum CommandFailure {
         error is ValidationError || (error as? FeatureFileError)?.isUsage == true
     }
 
+    /// Whether `error` is one ArgumentParser ends the process with on its own terms: a request
+    /// for help or the version (`--help` parses into a help command whose `run()` throws it, with
+    /// exit code 0), an exit, or a clean exit.
+    static func isArgumentParserExit(_ error: any Error) -> Bool {
+        error is ExitCode || error is CleanExit || HMMKitCommand.exitCode(for: error) == .success
+    }
+
     /// A usage error as ArgumentParser reports it (message, usage line, exit code 64).
     static func asUsage(_ error: any Error) -> any Error {
         if let error = error as? FeatureFileError { return ValidationError(error.description) }
@@ -31,7 +38,7 @@ enum CommandFailure {
     /// Ends the process for `error` (never returns): usage errors and ArgumentParser's own through
     /// `exit(withError:)`, everything else with its message and exit code 1.
     static func exit(with error: any Error) -> Never {
-        if isUsage(error) || error is ExitCode || error is CleanExit {
+        if isUsage(error) || isArgumentParserExit(error) {
             HMMKitCommand.exit(withError: asUsage(error))
         }
         Terminal.error(message(for: error))
@@ -42,7 +49,7 @@ enum CommandFailure {
     /// itself when it is a usage error or already an exit. For commands that report a failure
     /// and stop (`throw CommandFailure.reported(error)`).
     static func reported(_ error: any Error) -> any Error {
-        if isUsage(error) || error is ExitCode || error is CleanExit { return asUsage(error) }
+        if isUsage(error) || isArgumentParserExit(error) { return asUsage(error) }
         Terminal.error(message(for: error))
         return ExitCode(1)
     }

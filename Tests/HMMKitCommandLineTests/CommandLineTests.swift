@@ -41,6 +41,17 @@ struct CommandLineTests {
     /// `hmmkit` runs OpenBLAS with one thread per call and, where OpenBLAS fell back to its
     /// generic Prescott kernels on a CPU it does not know, with the core type recommended for
     /// this CPU (this test process loaded OpenBLAS with the same environment, so it knows both).
+    /// `--help` and `--version` print on stdout and exit 0, for the command and its subcommands
+    /// (ArgumentParser parses `--help` into a help command whose run throws; that is no failure).
+    @Test(arguments: [["--help"], ["gmm", "fit", "--help"], ["train", "--help"], ["help", "hmm", "fit"]])
+    func helpIsPrintedNotReported(_ arguments: [String]) throws {
+        let run = try HMMKitBinary.run(arguments)
+        #expect(run.status == 0 && run.stdout.contains("USAGE: hmmkit") && !run.stderr.contains("CommandError"),
+                "\(run.status) \(run.stdout.prefix(200)) \(run.stderr)")
+        let version = try HMMKitBinary.run(["--version"])
+        #expect(version.status == 0 && !version.stdout.isEmpty)
+    }
+
     @Test func backendsReportTheOpenBLASCoreHMMKitChose() throws {
         let run = try HMMKitBinary.run(["backends"])
         #expect(run.status == 0, "\(run.stderr)")
