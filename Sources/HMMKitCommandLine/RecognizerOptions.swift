@@ -64,6 +64,8 @@ struct ModelOptions: ParsableArguments {
     var cmvn: CepstralNormalization = .utteranceMeanAndVariance
     @Flag(inversion: .prefixedNo, help: "Normalise means and variances per speaker when recordings name their speaker (else --cmvn per utterance).")
     var speakerCmvn = RecognizerConfiguration().speakerNormalization
+    @Option(help: "CMVN prior: add the training corpus's statistics, weighing this many frames, to each recording's (and speaker's) before normalising; none = off.")
+    var cmvnPrior: String = RecognizerConfiguration().normalizationPriorFrames.map { String($0) } ?? "none"
     @Flag(inversion: .prefixedNo, help: "Vocal-tract-length normalisation: a filterbank warp factor per speaker (per file without one), chosen by likelihood.")
     var vtln = RecognizerConfiguration().vtln != nil
     @Option(help: "VTLN candidate warp factors: FROM:TO:STEP or a comma-separated list.")
@@ -93,6 +95,15 @@ struct ModelOptions: ParsableArguments {
             throw ValidationError("--sample-rate must be positive and at most \(InputLimits.maximumSampleRate) Hz (got \(sampleRate))")
         }
         if vtln { _ = try Self.warpFactors(vtlnWarps) }
+        _ = try Self.priorFrames(cmvnPrior)
+    }
+
+    /// The frames of `--cmvn-prior` (nil for `none`).
+    static func priorFrames(_ text: String) throws -> Int? {
+        if text.lowercased() == "none" { return nil }
+        guard let frames = Int(text) else { throw ValidationError("--cmvn-prior must be a whole number of frames or none (got \"\(text)\")") }
+        try OptionRange.check(frames, in: 0...InputLimits.maximumNormalizationPriorFrames, "--cmvn-prior")
+        return frames
     }
 
     /// The configuration with these options and `covariance`.
@@ -109,6 +120,7 @@ struct ModelOptions: ParsableArguments {
         configuration.varianceFloor = varianceFloor > 0 ? varianceFloor : nil
         configuration.covarianceType = covariance
         configuration.speakerNormalization = speakerCmvn
+        configuration.normalizationPriorFrames = try Self.priorFrames(cmvnPrior)
         configuration.seed = seed
         if speedPerturbation.lowercased() == "none" || speedPerturbation.isEmpty {
             configuration.speedPerturbation = []

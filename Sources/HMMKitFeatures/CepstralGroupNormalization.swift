@@ -5,16 +5,20 @@ import HMMKitNumerics
 /// `compute-cmvn-stats --spk2utt` then `apply-cmvn --utt2spk`), the copies of no group alone, as
 /// the front end's ``FeatureConfiguration/normalization`` says. Statistics are added in the
 /// order copies are given, so a pass over a corpus in order gives the same bits as the corpus in
-/// memory.
+/// memory. With a ``prior``, every group's statistics and every lone copy's own are first added to
+/// the prior's (``CepstralPrior``).
 public struct CepstralGroupNormalization: Sendable, Codable, Equatable {
     /// The statistics of each group's copies so far.
     public var groups: [String: CepstralStatistics] = [:]
     /// The normalisation of copies of no group (or of a group without statistics).
     public var fallback: CepstralNormalization
+    /// The corpus statistics added to every group's and every lone copy's (nil: none).
+    public var prior: CepstralPrior?
 
     /// Normalisation without group statistics yet.
-    public init(fallback: CepstralNormalization) {
+    public init(fallback: CepstralNormalization, prior: CepstralPrior? = nil) {
         self.fallback = fallback
+        self.prior = prior
     }
 
     /// Adds every copy of `features` that `group(copy)` puts in a group to that group's statistics.
@@ -28,7 +32,9 @@ public struct CepstralGroupNormalization: Sendable, Codable, Equatable {
     /// Normalises `frames`, a copy of group `group` (nil: of none).
     public func apply(to frames: inout Matrix<Double>, group: String?) {
         if let group, let statistics = groups[group] {
-            statistics.apply(to: &frames, dividingByDeviation: true)
+            (prior.map(statistics.adding) ?? statistics).apply(to: &frames, dividingByDeviation: true)
+        } else if let prior, fallback != .none, frames.rowCount > 0 {
+            CepstralStatistics(frames).adding(prior).apply(to: &frames, dividingByDeviation: fallback == .utteranceMeanAndVariance)
         } else {
             CepstralNormalizer.normalize(&frames, fallback)
         }
@@ -42,10 +48,10 @@ public struct CepstralGroupNormalization: Sendable, Codable, Equatable {
     }
 
     /// Normalises recordings held in memory: each group with the statistics of all its copies in
-    /// `recordings` (`group(recording, copy)` names it), the others alone.
+    /// `recordings` (`group(recording, copy)` names it), the others alone; both with `prior` when given.
     public static func normalize(_ recordings: inout [RecordingFeatures], fallback: CepstralNormalization,
-                                 group: (Int, Int) -> String?) {
-        var normalization = CepstralGroupNormalization(fallback: fallback)
+                                 prior: CepstralPrior? = nil, group: (Int, Int) -> String?) {
+        var normalization = CepstralGroupNormalization(fallback: fallback, prior: prior)
         for (position, recording) in recordings.enumerated() { normalization.add(recording) { group(position, $0) } }
         for position in recordings.indices { normalization.apply(to: &recordings[position]) { group(position, $0) } }
     }

@@ -70,6 +70,21 @@ public struct CepstralStatistics: Sendable, Equatable, Codable {
         frameCount += features.rowCount
     }
 
+    private enum CodingKeys: String, CodingKey { case frameCount, sums, squares }
+
+    /// Reads statistics written by `encode(to:)`, refusing a negative frame count and sums and
+    /// squares of different lengths (which no statistics can have).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        frameCount = try container.decode(Int.self, forKey: .frameCount)
+        sums = try container.decode([Double].self, forKey: .sums)
+        squares = try container.decode([Double].self, forKey: .squares)
+        guard frameCount >= 0, sums.count == squares.count else {
+            throw DecodingError.dataCorruptedError(forKey: .squares, in: container, debugDescription:
+                "\(frameCount) frames, \(sums.count) sums and \(squares.count) squares; the frames must be ≥ 0 and there must be one square per sum")
+        }
+    }
+
     /// The frame count, the sums and the sums of squares, flat (`1 + 2 · dimension` numbers), for
     /// adding statistics across processes.
     package var numbers: [Double] { [Double(frameCount)] + sums + squares }

@@ -150,6 +150,9 @@ public enum InputLimits {
     /// recognizes or retrains everything once): the defaults are 1 and 4, and accuracy stops
     /// changing after a handful.
     public static let maximumRecognizerPasses = 100
+    /// The heaviest cepstral normalisation prior, in frames (`RecognizerConfiguration.normalizationPriorFrames`):
+    /// 10^7 frames (28 hours at 100 frames a second) outweighs any speaker's own statistics.
+    public static let maximumNormalizationPriorFrames = 10_000_000
 
     /// The most training recordings a recognizer file may count in total (checked sums of
     /// `trainingCounts` cannot overflow below it): far above any corpus.

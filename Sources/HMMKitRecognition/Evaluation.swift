@@ -97,7 +97,8 @@ extension Recognizer {
     /// - Throws: ``RecognizerError/corpus(_:)`` when no entry can be scored.
     public func evaluate(_ entries: [CorpusEntry], options: RecognitionOptions = RecognitionOptions(),
                          threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) throws(RecognizerError) -> Evaluation {
-        let scored = try score(RecordingList(entries, configuration: configuration, perturbed: false, threadCount: threadCount),
+        let scored = try score(RecordingList(entries, configuration: configuration, perturbed: false,
+                                             normalizationPrior: normalizationPrior, threadCount: threadCount),
                                threadCount: threadCount)
         guard !scored.usable.isEmpty else {
             throw .corpus(scored.problems.sorted { $0.key < $1.key }.map(\.value) + ["no recording could be scored"])

@@ -16,9 +16,11 @@ import HMMKitNumerics
 /// version 2, which they refuse rather than recognise with the wrong front end. Version 3 added
 /// speaker adaptation (`configuration.adaptation`); a recognizer with it is written as version 3,
 /// so an older HMMKit refuses it rather than recognise without the adaptation it was tuned with.
+/// Version 4 added the normalisation prior (`configuration.normalizationPriorFrames`,
+/// `normalizationPrior`); a recognizer with it is written as version 4.
 struct RecognizerDocument: Codable {
     static let formatName = "HMMKit.Recognizer"
-    static let currentVersion = 3
+    static let currentVersion = 4
 
     var format: String
     var version: Int
@@ -28,6 +30,13 @@ struct RecognizerDocument: Codable {
     var trainingHistory: [[Double]]
     var models: [HiddenMarkovModelDocument]
     var trainingWarps: [String: Double]?
+    var normalizationPrior: CepstralPrior?
+
+    /// The oldest version that holds everything `configuration` uses, so older HMMKit versions
+    /// read what they can use and refuse the rest.
+    static func version(of configuration: RecognizerConfiguration) -> Int {
+        configuration.normalizationPriorFrames != nil ? 4 : configuration.adaptation != nil ? 3 : configuration.vtln != nil ? 2 : 1
+    }
 }
 
 extension Recognizer {
@@ -35,11 +44,12 @@ extension Recognizer {
     /// - Throws: ``RecognizerError/file(path:problem:)``.
     public func save(to url: URL) throws(RecognizerError) {
         let document = RecognizerDocument(format: RecognizerDocument.formatName,
-                                          version: configuration.adaptation != nil ? 3 : configuration.vtln != nil ? 2 : 1,
+                                          version: RecognizerDocument.version(of: configuration),
                                           configuration: configuration, labels: labels, trainingCounts: trainingCounts,
                                           trainingHistory: trainingHistory.map { $0.map { $0.isFinite ? $0 : -1e308 } },
                                           models: models.map { $0.document() },
-                                          trainingWarps: configuration.vtln == nil ? nil : trainingWarps)
+                                          trainingWarps: configuration.vtln == nil ? nil : trainingWarps,
+                                          normalizationPrior: normalizationPrior)
         do {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -106,6 +116,7 @@ extension Recognizer {
         if let warps = document.trainingWarps, let (speaker, factor) = warps.first(where: { !($0.value > 0 && $0.value.isFinite) }) {
             throw damaged("trainingWarps[\"\(speaker)\"] is \(factor); warp factors must be positive and finite")
         }
+        try Self.validatePrior(document.normalizationPrior, configuration: configuration, damaged: damaged)
         var models: [GMMHMM<Double>] = []
         for (index, model) in document.models.enumerated() {
             let hmm: GMMHMM<Double>
@@ -120,7 +131,27 @@ extension Recognizer {
         }
         self.init(configuration: configuration, labels: document.labels, models: models,
                   trainingCounts: document.trainingCounts, trainingHistory: document.trainingHistory,
-                  trainingWarps: document.trainingWarps ?? [:])
+                  trainingWarps: document.trainingWarps ?? [:], normalizationPrior: document.normalizationPrior)
+    }
+
+    /// Throws unless the file's normalisation prior is there exactly when the configuration asks
+    /// for one, weighs what it says, and holds finite statistics of the front end's dimension.
+    static func validatePrior(_ prior: CepstralPrior?, configuration: RecognizerConfiguration,
+                              damaged: (String) -> RecognizerError) throws(RecognizerError) {
+        switch (prior, configuration.normalizationPriorFrames) {
+        case (nil, nil): return
+        case (nil, let frames?): throw damaged("configuration.normalizationPriorFrames is \(frames) but the file has no normalizationPrior")
+        case (_?, nil): throw damaged("the file has a normalizationPrior but configuration.normalizationPriorFrames is not set")
+        case (let prior?, let frames?):
+            guard prior.frames == frames else {
+                throw damaged("normalizationPrior.frames is \(prior.frames); configuration.normalizationPriorFrames says \(frames)")
+            }
+            let dimension = (prior.statistics.numbers.count - 1) / 2
+            guard dimension == configuration.features.dimension else {
+                throw damaged("normalizationPrior has dimension \(dimension); the front end's is \(configuration.features.dimension)")
+            }
+            if let problem = prior.problems().first { throw damaged("normalizationPrior: \(problem)") }
+        }
     }
 
     /// Throws unless every size, count and value of the configuration that the front end's own

@@ -145,7 +145,8 @@ extension Recognizer {
         -> [Result<Recognition, RecognizerError>]
     {
         let recordings = try RecordingList(urls: urls, speakers: Array(repeating: speaker, count: urls.count),
-                                           configuration: configuration, perturbed: false, threadCount: threadCount)
+                                           configuration: configuration, perturbed: false,
+                                           normalizationPrior: normalizationPrior, threadCount: threadCount)
         let scored = try score(recordings, threadCount: threadCount)
         var results: [Result<Recognition, RecognizerError>] = urls.indices.map { index in
             .failure(.audio(scored.problems[index] ?? "\(urls[index].path): no features"))

@@ -61,7 +61,9 @@ extension Recognizer {
                               unusable policy: UnusableRecordingPolicy,
                               progress: (@Sendable (Progress) -> Void)?) throws(RecognizerError) -> Recognizer {
         let audio = recordings.decoded()
-        let unwarped = recordings.features(audio: audio) { _, _ in 1 }
+        let unnormalised = recordings.rawFeatures(audio: audio) { _, _ in 1 }
+        let recordings = recordings.withTrainingPrior(unnormalised)
+        let unwarped = recordings.normalized(unnormalised)
         progress?(.features(files: entries.count, copies: recordings.frontEnd.speedFactors.count,
                             seconds: Date().timeIntervalSince(started)))
         let minimumFrames: Int
@@ -84,7 +86,7 @@ extension Recognizer {
         }
         return Recognizer(configuration: configuration, labels: recognizer.labels, models: recognizer.models,
                           trainingCounts: recognizer.trainingCounts, trainingHistory: recognizer.trainingHistory,
-                          trainingWarps: chosen)
+                          trainingWarps: chosen, normalizationPrior: recordings.normalizationPrior)
     }
 
     /// The log-likelihood of every copy of `features` under the model of its entry's own label (each

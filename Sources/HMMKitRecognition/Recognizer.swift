@@ -24,11 +24,16 @@ public struct Recognizer: Sendable {
     /// a speaker's audio perturbed by 0.9; a file path for a recording without a speaker); empty
     /// without VTLN.
     public let trainingWarps: [String: Double]
+    /// With ``RecognizerConfiguration/normalizationPriorFrames``, the training corpus's cepstral
+    /// statistics that every recording's (and speaker's) own are added to before normalisation;
+    /// nil without.
+    public let normalizationPrior: CepstralPrior?
 
     /// A recognizer from trained models: one model and one training count per label (traps
     /// otherwise), in the order of `labels`.
     public init(configuration: RecognizerConfiguration, labels: [String], models: [GMMHMM<Double>],
-                trainingCounts: [Int], trainingHistory: [[Double]], trainingWarps: [String: Double] = [:]) {
+                trainingCounts: [Int], trainingHistory: [[Double]], trainingWarps: [String: Double] = [:],
+                normalizationPrior: CepstralPrior? = nil) {
         precondition(labels.count == models.count && labels.count == trainingCounts.count, "one model and count per label")
         self.configuration = configuration
         self.labels = labels
@@ -36,6 +41,13 @@ public struct Recognizer: Sendable {
         self.trainingCounts = trainingCounts
         self.trainingHistory = trainingHistory
         self.trainingWarps = trainingWarps
+        self.normalizationPrior = normalizationPrior
+    }
+
+    /// This recognizer with `prior` as its ``normalizationPrior``.
+    func with(normalizationPrior prior: CepstralPrior?) -> Recognizer {
+        Recognizer(configuration: configuration, labels: labels, models: models, trainingCounts: trainingCounts,
+                   trainingHistory: trainingHistory, trainingWarps: trainingWarps, normalizationPrior: prior)
     }
 
     /// Progress of ``train(_:configuration:threadCount:unusable:progress:)``.
@@ -74,18 +86,20 @@ public struct Recognizer: Sendable {
         let minimumFrames: Int
         do { minimumFrames = try configuration.minimumFrameCount() } catch { throw .configuration(["\(error)"]) }
         let started = Date()
-        let recordings = try RecordingList(entries, configuration: configuration, perturbed: true, threadCount: threadCount)
+        var recordings = try RecordingList(entries, configuration: configuration, perturbed: true, threadCount: threadCount)
         if let vtln = configuration.vtln {
             return try trainWithVTLN(entries, labels: labels, recordings: recordings, vtln: vtln, configuration: configuration,
                                      threadCount: threadCount, started: started, unusable: policy, progress: progress)
         }
-        let features = recordings.features()
+        let unnormalised = recordings.rawFeatures()
+        recordings = recordings.withTrainingPrior(unnormalised)
+        let features = recordings.normalized(unnormalised)
         progress?(.features(files: entries.count, copies: max(configuration.speedPerturbation.count, 1),
                             seconds: Date().timeIntervalSince(started)))
         try screen(entries, features: features, minimumFrames: minimumFrames, configuration: configuration, policy: policy,
                    progress: progress)
         return try fitWordModels(entries, labels: labels, features: features, configuration: configuration,
-                                 threadCount: threadCount, progress: progress)
+                                 threadCount: threadCount, progress: progress).with(normalizationPrior: recordings.normalizationPrior)
     }
 
     /// Reports every recording of `entries` that cannot be used (``Progress/unusable(_:)``), then

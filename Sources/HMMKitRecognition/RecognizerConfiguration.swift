@@ -1,3 +1,4 @@
+import HMMKitNumerics
 import HMMKitTraining
 import HMMKitFeatures
 import HMMKitMarkov
@@ -51,6 +52,14 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
     /// instead of per utterance, whenever the recordings name their speaker; recordings without a
     /// speaker fall back to the front end's ``/HMMKitFeatures/FeatureConfiguration/normalization``.
     public var speakerNormalization: Bool = true
+    /// Normalise with a prior: every recording's (and speaker's) cepstral statistics are added to
+    /// the training corpus's, counted as this many frames, before its mean and variance are taken
+    /// (``/HMMKitFeatures/CepstralPrior``), in training and in recognition alike. A single
+    /// recording of an unknown voice is then normalised partly as the corpus was, keeping what
+    /// distinguishes its word, while a speaker's many recordings are normalised by their own
+    /// statistics. nil turns it off (plain per-utterance or per-speaker CMVN); files written
+    /// before the prior existed load with nil.
+    public var normalizationPriorFrames: Int? = nil
     /// Vocal-tract-length normalisation: a filterbank warp factor per speaker (per recording when
     /// no speaker is known), chosen by likelihood (``VTLNOptions``); nil turns it off. Files
     /// written before VTLN existed load with nil.
@@ -78,6 +87,9 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
         case .custom: problems.append("topology must be left-to-right or ergodic (got a custom structure)")
         }
         if let floor = varianceFloor, !(floor >= 0) { problems.append("the variance floor must be ≥ 0") }
+        if let frames = normalizationPriorFrames, !(0...InputLimits.maximumNormalizationPriorFrames).contains(frames) {
+            problems.append("the normalisation prior must weigh 0…\(InputLimits.maximumNormalizationPriorFrames) frames (got \(frames))")
+        }
         for factor in speedPerturbation where !(factor >= 0.5 && factor <= 2) {
             problems.append("speed perturbation factors must lie in 0.5…2 (got \(factor))")
         }
@@ -97,7 +109,8 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
 extension RecognizerConfiguration {
     private enum CodingKeys: String, CodingKey {
         case features, stateCount, topology, maximumJump, componentsPerState, covarianceType, iterations, tolerancePerFrame,
-             initialization, splitMixtures, varianceFloor, speedPerturbation, seed, speakerNormalization, vtln, adaptation
+             initialization, splitMixtures, varianceFloor, speedPerturbation, seed, speakerNormalization, vtln, adaptation,
+             normalizationPriorFrames
     }
 
     /// The names of the topologies in a recognizer file and in messages.
@@ -144,6 +157,7 @@ extension RecognizerConfiguration {
         speedPerturbation = try container.decode([Double].self, forKey: .speedPerturbation)
         seed = try container.decode(UInt64.self, forKey: .seed)
         speakerNormalization = try container.decode(Bool.self, forKey: .speakerNormalization)
+        normalizationPriorFrames = try container.decodeIfPresent(Int.self, forKey: .normalizationPriorFrames)
         vtln = try container.decodeIfPresent(VTLNOptions.self, forKey: .vtln)
         adaptation = try container.decodeIfPresent(SpeakerAdaptationOptions.self, forKey: .adaptation)
     }
@@ -170,6 +184,7 @@ extension RecognizerConfiguration {
         try container.encode(speedPerturbation, forKey: .speedPerturbation)
         try container.encode(seed, forKey: .seed)
         try container.encode(speakerNormalization, forKey: .speakerNormalization)
+        try container.encodeIfPresent(normalizationPriorFrames, forKey: .normalizationPriorFrames)
         try container.encodeIfPresent(vtln, forKey: .vtln)
         try container.encodeIfPresent(adaptation, forKey: .adaptation)
     }

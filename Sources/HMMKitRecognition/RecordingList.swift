@@ -16,12 +16,15 @@ struct RecordingList: Sendable {
     let speakers: [String?]
     let configuration: RecognizerConfiguration
     let frontEnd: FrontEnd
+    /// The training corpus's statistics every recording's and speaker's CMVN statistics are added
+    /// to (``RecognizerConfiguration/normalizationPriorFrames``); nil: none.
+    private(set) var normalizationPrior: CepstralPrior?
 
     /// The recordings at `urls`, spoken by `speakers` (one per file), with `configuration`'s
     /// front end: its speed perturbation when `perturbed` (training), the audio as it is otherwise.
     /// - Throws: ``RecognizerError/configuration(_:)`` for a front end that cannot run.
     init(urls: [URL], speakers: [String?], configuration: RecognizerConfiguration, perturbed: Bool,
-         threadCount: Int) throws(RecognizerError) {
+         normalizationPrior: CepstralPrior? = nil, threadCount: Int) throws(RecognizerError) {
         precondition(urls.count == speakers.count, "RecordingList: \(urls.count) files but \(speakers.count) speakers")
         var features = configuration.features
         // VTLN's cut-offs; a factor of 1 is the unwarped front end, bit for bit.
@@ -34,13 +37,24 @@ struct RecordingList: Sendable {
         paths = urls.map { $0.path(percentEncoded: false) }
         self.speakers = speakers
         self.configuration = configuration
+        self.normalizationPrior = normalizationPrior
     }
 
     /// The recordings of `entries` (their labels play no part).
     init(_ entries: [CorpusEntry], configuration: RecognizerConfiguration, perturbed: Bool,
-         threadCount: Int) throws(RecognizerError) {
+         normalizationPrior: CepstralPrior? = nil, threadCount: Int) throws(RecognizerError) {
         try self.init(urls: entries.map(\.url), speakers: entries.map(\.speaker), configuration: configuration,
-                      perturbed: perturbed, threadCount: threadCount)
+                      perturbed: perturbed, normalizationPrior: normalizationPrior, threadCount: threadCount)
+    }
+
+    /// This list with the normalisation prior of training on `unnormalised`, the features of
+    /// every training recording before normalisation (``rawFeatures(audio:warpFactor:)``), when
+    /// the configuration asks for one (``RecognizerConfiguration/normalizationPriorFrames``).
+    func withTrainingPrior(_ unnormalised: [RecordingFeatures]) -> RecordingList {
+        guard let frames = configuration.normalizationPriorFrames else { return self }
+        var list = self
+        list.normalizationPrior = CepstralPrior(pooling: unnormalised, frames: frames)
+        return list
     }
 
     var count: Int { urls.count }
@@ -76,11 +90,23 @@ struct RecordingList: Sendable {
     /// files), each copy through the filterbank warped by `warpFactor(position, copy)` (default
     /// the front end's own), normalised per ``normalizationGroup(_:copy:)``.
     func features(audio: [DecodedRecording]? = nil, warpFactor: (@Sendable (Int, Int) -> Double?)? = nil) -> [RecordingFeatures] {
+        normalized(rawFeatures(audio: audio, warpFactor: warpFactor))
+    }
+
+    /// ``features(audio:warpFactor:)`` before normalisation.
+    func rawFeatures(audio: [DecodedRecording]? = nil, warpFactor: (@Sendable (Int, Int) -> Double?)? = nil) -> [RecordingFeatures] {
         let urls = urls, frontEnd = frontEnd
-        var features = frontEnd.features(Array(urls.indices), audio: { position in
+        return frontEnd.features(Array(urls.indices), audio: { position in
             audio?[position] ?? frontEnd.decode(urls[position])
         }, warpFactor: warpFactor)
-        CepstralGroupNormalization.normalize(&features, fallback: configuration.features.normalization, group: normalizationGroup)
+    }
+
+    /// `unnormalised` (features of this list's recordings, in order) normalised per
+    /// ``normalizationGroup(_:copy:)`` with the ``normalizationPrior``.
+    func normalized(_ unnormalised: [RecordingFeatures]) -> [RecordingFeatures] {
+        var features = unnormalised
+        CepstralGroupNormalization.normalize(&features, fallback: configuration.features.normalization,
+                                             prior: normalizationPrior, group: normalizationGroup)
         return features
     }
 }
