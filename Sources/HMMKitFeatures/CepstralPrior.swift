@@ -19,7 +19,7 @@ public struct CepstralPrior: Sendable, Codable, Equatable {
     }
 
     /// The pooled statistics of every copy of `recordings` (in order) as a prior of `frames` frames.
-    public init(pooling recordings: [RecordingFeatures], frames: Int) {
+    public init(pooling recordings: [RecordingFeatures<Double>], frames: Int) {
         var pooled: CepstralStatistics?
         for recording in recordings {
             for copy in recording.copies {

@@ -222,7 +222,7 @@ struct WarpSweep {
     /// parallel, in corpus order, about ``chunkFrames`` frames at a time), `features(factor)`
     /// giving their copies' unnormalised features warped by `factor`. Recordings that cannot be
     /// decoded are left out (the survey reported them).
-    private func forEachChunk(_ body: ([Int], (Double) -> [RecordingFeatures]) throws(RecognizerError) -> Void) throws(RecognizerError) {
+    private func forEachChunk(_ body: ([Int], (Double) -> [RecordingFeatures<Double>]) throws(RecognizerError) -> Void) throws(RecognizerError) {
         let recordings = recordings, frontEnd = recordings.frontEnd, shard = shard
         let positions = recordings.urls.indices.filter { position in
             frontEnd.speedFactors.indices.contains { shard.contains(frontEnd.copyIndex(position: position, copy: $0)) }

@@ -50,7 +50,7 @@ struct RecordingList: Sendable {
     /// This list with the normalisation prior of training on `unnormalised`, the features of
     /// every training recording before normalisation (``rawFeatures(audio:warpFactor:)``), when
     /// the configuration asks for one (``RecognizerConfiguration/normalizationPriorFrames``).
-    func withTrainingPrior(_ unnormalised: [RecordingFeatures]) -> RecordingList {
+    func withTrainingPrior(_ unnormalised: [RecordingFeatures<Double>]) -> RecordingList {
         guard let frames = configuration.normalizationPriorFrames else { return self }
         var list = self
         list.normalizationPrior = CepstralPrior(pooling: unnormalised, frames: frames)
@@ -89,12 +89,12 @@ struct RecordingList: Sendable {
     /// The normalised features of every recording: from `audio` when given (else decoded from the
     /// files), each copy through the filterbank warped by `warpFactor(position, copy)` (default
     /// the front end's own), normalised per ``normalizationGroup(_:copy:)``.
-    func features(audio: [DecodedRecording]? = nil, warpFactor: (@Sendable (Int, Int) -> Double?)? = nil) -> [RecordingFeatures] {
+    func features(audio: [DecodedRecording]? = nil, warpFactor: (@Sendable (Int, Int) -> Double?)? = nil) -> [RecordingFeatures<Double>] {
         normalized(rawFeatures(audio: audio, warpFactor: warpFactor))
     }
 
     /// ``features(audio:warpFactor:)`` before normalisation.
-    func rawFeatures(audio: [DecodedRecording]? = nil, warpFactor: (@Sendable (Int, Int) -> Double?)? = nil) -> [RecordingFeatures] {
+    func rawFeatures(audio: [DecodedRecording]? = nil, warpFactor: (@Sendable (Int, Int) -> Double?)? = nil) -> [RecordingFeatures<Double>] {
         let urls = urls, frontEnd = frontEnd
         return frontEnd.features(Array(urls.indices), audio: { position in
             audio?[position] ?? frontEnd.decode(urls[position])
@@ -103,7 +103,7 @@ struct RecordingList: Sendable {
 
     /// `unnormalised` (features of this list's recordings, in order) normalised per
     /// ``normalizationGroup(_:copy:)`` with the ``normalizationPrior``.
-    func normalized(_ unnormalised: [RecordingFeatures]) -> [RecordingFeatures] {
+    func normalized(_ unnormalised: [RecordingFeatures<Double>]) -> [RecordingFeatures<Double>] {
         var features = unnormalised
         CepstralGroupNormalization.normalize(&features, fallback: configuration.features.normalization,
                                              prior: normalizationPrior, group: normalizationGroup)
