@@ -72,6 +72,8 @@ struct ModelOptions: ParsableArguments {
     var vtlnWarps: String = "0.8:1.2:0.02"
     @Option(help: "VTLN rounds of choosing the training speakers' warps, then training again.")
     var vtlnPasses: Int = VTLNOptions().trainingPasses
+    @Option(help: "VTLN: frames a speaker (or a file without one) needs for a warp of its own; fewer keep the factor closest to 1.")
+    var vtlnMinFrames: Int = VTLNOptions().minimumFrames ?? 0
     @Flag(help: "VTLN: give each speed-perturbed copy of a speaker a warp of its own (Kaldi's sp speakers).")
     var vtlnSeparateCopies = false
     @Flag(inversion: .prefixedNo, help: "Speaker adaptation when recognizing: fMLLR per speaker (per file without one) from a first pass's answers (diagonal covariances; off for the others).")
@@ -91,6 +93,7 @@ struct ModelOptions: ParsableArguments {
         try OptionRange.check(vtlnPasses, in: 0...InputLimits.maximumRecognizerPasses, "--vtln-passes")
         try OptionRange.check(adaptationPasses, in: 1...InputLimits.maximumRecognizerPasses, "--adaptation-passes")
         try OptionRange.check(adaptationMinFrames, in: 0...Int.max, "--adaptation-min-frames")
+        try OptionRange.check(vtlnMinFrames, in: 0...Int.max, "--vtln-min-frames")
         guard sampleRate > 0 && sampleRate <= InputLimits.maximumSampleRate else {
             throw ValidationError("--sample-rate must be positive and at most \(InputLimits.maximumSampleRate) Hz (got \(sampleRate))")
         }
@@ -134,7 +137,8 @@ struct ModelOptions: ParsableArguments {
         }
         configuration.vtln = vtln
             ? VTLNOptions(warpFactors: try Self.warpFactors(vtlnWarps), trainingPasses: vtlnPasses,
-                          perturbedCopiesAsSpeakers: vtlnSeparateCopies)
+                          perturbedCopiesAsSpeakers: vtlnSeparateCopies,
+                          minimumFrames: vtlnMinFrames > 0 ? vtlnMinFrames : nil)
             : nil
         // fMLLR's statistics weight each dimension by one variance: with other covariance
         // structures (e.g. the full half of `compare --covariance diag,full`) it is left off.

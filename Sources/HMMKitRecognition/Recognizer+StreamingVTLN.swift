@@ -182,7 +182,7 @@ struct WarpSweep {
 
     /// The factor of `candidates` that gives each warp group's copies the highest total
     /// log-likelihood under their own labels' models of `scorer`, features normalised with
-    /// `normalizations[k]` at `candidates[k]` (``Recognizer/chooseWarps(_:recordings:audio:objective:)``).
+    /// `normalizations[k]` at `candidates[k]` (``Recognizer/chooseWarps(_:minimumFrames:recordings:audio:objective:)``).
     func chooseWarps(_ candidates: [Double], scorer: Recognizer, normalizations: [CepstralGroupNormalization],
                      communicator: any TrainingCommunicator) throws(RecognizerError) -> [String: Double] {
         let recordings = recordings, names = recordings.warpGroups.sorted()

@@ -11,29 +11,44 @@ extension Recognizer {
     /// factor whose features give the group's copies the highest total of `objective`.
     /// `objective(k, features)` gets the features of every recording of `audio` warped by
     /// `candidates[k]` (and normalised) and returns one value per copy of each; NaN and infinite
-    /// values are not counted. Ties go to the factor closest to 1; a group with nothing counted
-    /// (its recordings unreadable, say) gets the candidate closest to 1.
+    /// values are not counted. Ties go to the factor closest to 1; so does a group with nothing
+    /// counted (its recordings unreadable, say) and one with fewer than `minimumFrames` frames.
+    /// Candidates are tried closest to 1 first; when no group has `minimumFrames`, that one is
+    /// the only one tried.
     static func chooseWarps(
-        _ candidates: [Double], recordings: RecordingList, audio: [DecodedRecording],
+        _ candidates: [Double], minimumFrames: Int = 0, recordings: RecordingList, audio: [DecodedRecording],
         objective: (Int, [RecordingFeatures<Double>]) throws(RecognizerError) -> [[Double]]
     ) throws(RecognizerError) -> [String: Double] {
-        var totals: [String: [Double]] = [:]
-        for (k, factor) in candidates.enumerated() {
-            let features = recordings.features(audio: audio) { _, _ in factor }
+        let order = nearestOneFirst(candidates)
+        var totals: [String: [Double]] = [:], frames: [String: Int] = [:]
+        for k in order {
+            let features = recordings.features(audio: audio) { _, _ in candidates[k] }
+            if k == order[0] {
+                for (position, recording) in features.enumerated() {
+                    for copy in recording.copies { frames[recordings.warpGroup(position, copy: copy.index), default: 0] += copy.frames.rowCount }
+                }
+            }
             for (position, values) in try objective(k, features).enumerated() {
                 for (copy, value) in zip(features[position].copies, values) where value.isFinite {
                     totals[recordings.warpGroup(position, copy: copy.index), default: [Double](repeating: 0, count: candidates.count)][k] += value
                 }
             }
+            if k == order[0] && !frames.values.contains(where: { $0 >= minimumFrames }) { break }
         }
+        totals = totals.filter { frames[$0.key, default: 0] >= minimumFrames }
         return bestWarps(candidates, totals: totals, groups: recordings.warpGroups)
+    }
+
+    /// The indices of `candidates`, closest to 1 first (the lower of two as close).
+    static func nearestOneFirst(_ candidates: [Double]) -> [Int] {
+        candidates.indices.sorted { (abs(candidates[$0] - 1), candidates[$0]) < (abs(candidates[$1] - 1), candidates[$1]) }
     }
 
     /// For each of `groups`, the candidate with the highest of its `totals` (one per candidate).
     /// Ties go to the factor closest to 1, and so does a group without totals.
     static func bestWarps(_ candidates: [Double], totals: [String: [Double]], groups: Set<String>) -> [String: Double] {
         // Candidates nearest 1 first, so that ties and empty groups stay closest to no warp.
-        let order = candidates.indices.sorted { (abs(candidates[$0] - 1), candidates[$0]) < (abs(candidates[$1] - 1), candidates[$1]) }
+        let order = nearestOneFirst(candidates)
         var chosen: [String: Double] = [:]
         for group in groups {
             guard let total = totals[group] else {
@@ -76,7 +91,7 @@ extension Recognizer {
         for pass in 0..<vtln.trainingPasses {
             let begun = Date()
             let current = recognizer
-            chosen = try chooseWarps(vtln.warpFactors, recordings: recordings, audio: audio) {
+            chosen = try chooseWarps(vtln.warpFactors, minimumFrames: vtln.minimumFrames ?? 0, recordings: recordings, audio: audio) {
                 (_: Int, features: [RecordingFeatures<Double>]) throws(RecognizerError) -> [[Double]] in
                 try current.ownLabelScores(features, entries: entries, minimumFrames: minimumFrames, threadCount: threadCount)
             }
@@ -124,22 +139,22 @@ extension Recognizer {
     func scoreWithVTLN(_ recordings: RecordingList, vtln: VTLNOptions,
                        threadCount: Int) throws(RecognizerError) -> (ScoredRecordings, [Matrix<Double>]?) {
         let audio = recordings.decoded()
-        var tables: [[[Double]]] = [], usable: [Int] = [], frames: [Int] = [], problems: [Int: String] = [:]
-        let chosen = try Self.chooseWarps(vtln.warpFactors, recordings: recordings, audio: audio) {
-            (_: Int, features: [RecordingFeatures<Double>]) throws(RecognizerError) -> [[Double]] in
+        var tables: [Int: [[Double]]] = [:], usable: [Int] = [], frames: [Int] = [], problems: [Int: String] = [:]
+        let chosen = try Self.chooseWarps(vtln.warpFactors, minimumFrames: vtln.minimumFrames ?? 0, recordings: recordings, audio: audio) {
+            (k: Int, features: [RecordingFeatures<Double>]) throws(RecognizerError) -> [[Double]] in
             // Framing does not depend on the warp: the same recordings are usable for every factor.
             (usable, problems) = Self.usable(features)
             let sequences = usable.map { features[$0].copies[0].frames }
             frames = sequences.map(\.rowCount)
             let table = try scores(sequences, threadCount: threadCount)
-            tables.append(table)
+            tables[k] = table
             var best = features.map { [Double](repeating: .nan, count: $0.copies.count) }
             for (row, position) in usable.enumerated() { best[position][0] = table[row].max() ?? .nan }
             return best
         }
         let candidate = Dictionary(vtln.warpFactors.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         let factors = usable.map { chosen[recordings.warpGroup($0, copy: 0)]! }
-        let table = usable.indices.map { row in tables[candidate[factors[row]]!][row] }
+        let table = usable.indices.map { row in tables[candidate[factors[row]]!]![row] }
         let scored = ScoredRecordings(usable: usable, table: table, frames: frames, problems: problems, warpFactors: factors,
                                       groupWarps: chosen)
         guard configuration.adaptation != nil else { return (scored, nil) }

@@ -32,15 +32,22 @@ public struct VTLNOptions: Codable, Sendable, Equatable {
     /// (a 0.9 copy gets about 1/0.9), the models narrow, and leave-one-speaker-out accuracy on
     /// FSDD fell from 85.9 % to 84.2 % (BENCHMARKS.md).
     public var perturbedCopiesAsSpeakers: Bool
+    /// The fewest frames a group (a speaker, or a recording without one) needs for a factor of
+    /// its own; a group with fewer keeps the candidate closest to 1. A warp chosen from one short
+    /// recording follows its words more than its speaker's vocal tract; nil (files written before
+    /// this option) is 0, a factor for every group.
+    public var minimumFrames: Int?
 
     /// VTLN over `warpFactors` with Kaldi's cut-offs.
     public init(warpFactors: [Double] = VTLNOptions.grid(from: 0.80, through: 1.20, step: 0.02), lowCutoff: Double = VTLNWarp.kaldiLowCutoff,
-                highCutoff: Double = VTLNWarp.kaldiHighCutoff, trainingPasses: Int = 1, perturbedCopiesAsSpeakers: Bool = false) {
+                highCutoff: Double = VTLNWarp.kaldiHighCutoff, trainingPasses: Int = 1, perturbedCopiesAsSpeakers: Bool = false,
+                minimumFrames: Int? = nil) {
         self.warpFactors = warpFactors
         self.lowCutoff = lowCutoff
         self.highCutoff = highCutoff
         self.trainingPasses = trainingPasses
         self.perturbedCopiesAsSpeakers = perturbedCopiesAsSpeakers
+        self.minimumFrames = minimumFrames
     }
 
     /// Evenly spaced factors `from`, `from + step`, … up to `through` (inclusive, to within a
@@ -61,6 +68,7 @@ public struct VTLNOptions: Codable, Sendable, Equatable {
         var problems: [String] = []
         if warpFactors.isEmpty { problems.append("VTLN needs at least one candidate warp factor") }
         if trainingPasses < 0 { problems.append("VTLN training passes must be ≥ 0 (got \(trainingPasses))") }
+        if let minimumFrames, minimumFrames < 0 { problems.append("VTLN's minimum frames must be ≥ 0 (got \(minimumFrames))") }
         if features.vtlnWarp != nil { problems.append("give either a fixed VTLN warp in the front end or VTLN options, not both") }
         for factor in warpFactors {
             var warped = features
