@@ -28,6 +28,13 @@ public struct RecordingFeatures: Sendable {
         public var warpFactor: Double?
         /// `[frames × dimension]`; never empty.
         public var frames: Matrix<Double>
+
+        /// A copy from its fields (features kept on disk and read back).
+        package init(index: Int, warpFactor: Double?, frames: Matrix<Double>) {
+            self.index = index
+            self.warpFactor = warpFactor
+            self.frames = frames
+        }
     }
 
     /// The file, as messages name it.
@@ -38,6 +45,14 @@ public struct RecordingFeatures: Sendable {
     public var problems: [String]
     /// Seconds of audio read, at the front end's rate, before perturbation.
     public var seconds: Double
+
+    /// Features from their fields (features kept on disk and read back).
+    package init(source: String, copies: [Copy], problems: [String], seconds: Double) {
+        self.source = source
+        self.copies = copies
+        self.problems = problems
+        self.seconds = seconds
+    }
 }
 
 /// The front end of training and recognition: decode a recording, resample it to the
