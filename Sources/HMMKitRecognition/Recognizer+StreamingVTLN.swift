@@ -133,7 +133,9 @@ struct VTLNPassState: Codable, Sendable, Equatable {
 /// chunk's audio then featurised at every factor in turn, so that each group's sums take the
 /// frames in corpus order, as in memory. With ``cacheFolder``, the sweep for the speakers'
 /// statistics keeps every factor's features (``CandidateFeatures``) for the scoring sweeps and
-/// the passes after them, which then read them instead of decoding and computing them again.
+/// the passes after them, which then read them instead of decoding and computing them again;
+/// when they would take more than four fifths of the folder's free space, every sweep computes
+/// its features.
 struct WarpSweep {
     let source: RecordingSequenceSource
     let shard: SequenceShard
@@ -164,7 +166,7 @@ struct WarpSweep {
         var normalizations = factors.map { _ in CepstralGroupNormalization(fallback: source.configuration.features.normalization) }
         guard source.configuration.speakerNormalization else { return (normalizations, nil) }
         var caches: [SequenceCacheFile] = [], chunks: [(positions: [Int], sequences: Int)] = []
-        if let cacheFolder {
+        if let cacheFolder, Self.fits(factors.count * cacheBytesPerFactor, in: cacheFolder) {
             do throws(TrainingError) {
                 for _ in factors { caches.append(try SequenceCacheFile(folder: cacheFolder)) }
             } catch { throw .training(error) }
@@ -209,6 +211,24 @@ struct WarpSweep {
             }
         }
         return (normalizations, features)
+    }
+
+    /// About the bytes one factor's features of this shard take in a cache (over-estimated by
+    /// no more than one sequence in a shard of several).
+    private var cacheBytesPerFactor: Int {
+        let survey = source.survey, copies = recordings.frontEnd.speedFactors.count
+        let numbers = survey.frameCounts.reduce(0, +) * source.configuration.features.dimension
+        // Each sequence's header, name (its path, with its speed) and label.
+        let text = source.entries.reduce(0) { $0 + 40 + $1.path.utf8.count + 16 + $1.label.utf8.count } * copies
+        return (8 * numbers + text) / shard.count + 1
+    }
+
+    /// Whether `bytes` fit in four fifths of the free space of `folder`'s file system (true
+    /// when the system does not say).
+    static func fits(_ bytes: Int, in folder: URL) -> Bool {
+        let attributes = try? FileManager.default.attributesOfFileSystem(forPath: folder.path(percentEncoded: false))
+        guard let free = (attributes?[.systemFreeSize] as? NSNumber)?.int64Value else { return true }
+        return Double(bytes) <= 0.8 * Double(free)
     }
 
     /// The normalisation of a pass warped by `warps`: each speaker's statistics at its factor

@@ -23,7 +23,7 @@ public final class SequenceCacheFile: @unchecked Sendable {
     /// Whether every record is written (``finish()``); a cache left unfinished is written again.
     public private(set) var isComplete = false
 
-    private static let flushBytes = 1 << 22
+    private static let flushBytes = 1 << 20
 
     /// An empty cache in `folder`.
     /// - Throws: ``TrainingError/file(path:problem:)`` when no file can be made there.
