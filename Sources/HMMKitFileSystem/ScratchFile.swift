@@ -46,17 +46,38 @@ package final class ScratchFile: @unchecked Sendable {
     /// Appends `bytes`; the reason (`strerror(3)`) when they cannot all be written.
     package func append(_ bytes: UnsafeRawBufferPointer) -> String? {
         precondition(descriptor >= 0, "ScratchFile: written after discard()")
-        var written = 0
-        while written < bytes.count {
-            let count = pwrite(descriptor, bytes.baseAddress! + written, bytes.count - written, off_t(byteCount + written))
-            if count < 0 {
-                if errno == EINTR { continue }
-                return FileSystem.describe(errno: errno)
-            }
-            written += count
+        let descriptor = descriptor, start = byteCount
+        let outcome = Self.repeatUntilDone(bytes.count) { done in
+            pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(start + done))
         }
-        byteCount += written
-        return nil
+        switch outcome {
+        case .success(let written) where written == bytes.count:
+            byteCount += written
+            return nil
+        case .success: return "no space written"
+        case .failure(let failure): return failure.reason
+        }
+    }
+
+    /// Calls `call(done)` (a `read` or `write` of what is left after `done` bytes) until `count`
+    /// bytes are done or it returns 0 (the end of the file), retrying after `EINTR`.
+    private static func repeatUntilDone(_ count: Int, _ call: (Int) -> Int) -> Result<Int, Failure> {
+        var done = 0
+        while done < count {
+            let result = call(done)
+            if result < 0 {
+                if errno == EINTR { continue }
+                return .failure(Failure(reason: FileSystem.describe(errno: errno)))
+            }
+            if result == 0 { break }
+            done += result
+        }
+        return .success(done)
+    }
+
+    /// Why reading or writing failed (`strerror(3)`).
+    package struct Failure: Error {
+        package let reason: String
     }
 
     /// Empties the file.
@@ -68,19 +89,12 @@ package final class ScratchFile: @unchecked Sendable {
     }
 
     /// Reads `buffer.count` bytes from `offset` into `buffer`, fewer only at the end of the file;
-    /// the number read, or the reason (`strerror(3)`) when reading fails.
-    package func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Result<Int, FileSystem.ReadFailure> {
+    /// the number read, or why reading failed.
+    package func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Result<Int, Failure> {
         precondition(descriptor >= 0, "ScratchFile: read after discard()")
-        var done = 0
-        while done < buffer.count {
-            let count = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
-            if count < 0 {
-                if errno == EINTR { continue }
-                return .failure(.unreadable(reason: FileSystem.describe(errno: errno)))
-            }
-            if count == 0 { break }
-            done += count
+        let descriptor = descriptor
+        return Self.repeatUntilDone(buffer.count) { done in
+            pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
         }
-        return .success(done)
     }
 }

@@ -73,12 +73,15 @@ public struct StreamingRecognizerFit: Sendable {
 
 extension Recognizer {
     /// Trains one model per label of `entries` as ``train(_:configuration:threadCount:unusable:progress:)``
-    /// does, with the corpus streamed instead of held in memory: every iteration decodes the audio
-    /// and computes the features again, a batch of recordings at a time, so memory holds the
-    /// models, a batch and a few chunks (``/HMMKitTraining/ChunkingPolicy``) whatever the corpus size.
+    /// does, with the corpus streamed instead of held in memory: the features are computed a batch
+    /// of recordings at a time and kept on disk for the pass's later iterations
+    /// (``StreamingRecognizerOptions/featureCacheDirectory``; without it every iteration decodes
+    /// the audio and computes them again), so memory holds the models, a batch and a few chunks
+    /// (``/HMMKitTraining/ChunkingPolicy``) whatever the corpus size.
     ///
     /// 1. A survey pass (rank 0) decodes every recording once: every unusable recording is
-    ///    reported at once before training, as in memory, and per-speaker CMVN gets its statistics.
+    ///    reported at once before training, as in memory, and per-speaker CMVN gets its statistics;
+    ///    the features it computes are rank 0's cache of the first pass.
     /// 2. Rank 0 initialises each word model from a seeded sample of its label's sequences
     ///    (``StreamingRecognizerOptions/initialisationFrames``), or resumes from the checkpoint.
     /// 3. Baum-Welch over a ``/HMMKitTraining/ModelSet`` of all words (``/HMMKitTraining/EMDriver``):

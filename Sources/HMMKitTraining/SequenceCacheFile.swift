@@ -158,7 +158,7 @@ public final class SequenceCacheFile: @unchecked Sendable {
             }
             switch result {
             case .success(let read): end += read
-            case .failure(let failure): throw cache.failed("cannot read the feature cache: \(failure)")
+            case .failure(let failure): throw cache.failed("cannot read the feature cache: \(failure.reason)")
             }
             return min(end - start, count)
         }
