@@ -34,8 +34,10 @@ public struct StreamingRecognizerOptions: Sendable {
     ///
     /// Disk use, per process: the features of its shard's sequences (8 bytes per number: frames
     /// × dimension × 8, plus each sequence's name) during a pass; during the warp search, that
-    /// times the number of candidate factors. The files have no name (``/HMMKitTraining/SequenceCacheFile``):
-    /// each is freed when its pass ends, and by the system when the process ends in any way.
+    /// times the number of candidate factors (kept only when that fits in four fifths of the
+    /// folder's free space). The files have no name (``/HMMKitTraining/SequenceCacheFile``): each
+    /// is freed when its pass ends, and by the system when the process ends in any way. A cache
+    /// that cannot be written (a full disk) is given up and its features computed instead.
     public var featureCacheDirectory: URL? = FileManager.default.temporaryDirectory
 
     /// The defaults: every core, no checkpoint, this process alone, the default backend.

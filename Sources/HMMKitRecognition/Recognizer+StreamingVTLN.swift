@@ -62,8 +62,8 @@ extension Recognizer {
                     normalization: sweep.normalization(warps: state.warps, candidates: vtln.warpFactors, statistics: normalizations,
                                                        stateURL: passStateURL))
                 if let features {
-                    passSource.cache = (communicator.shard, try sweep.passCache(warps: state.warps, candidates: vtln.warpFactors,
-                                                                                 features: features))
+                    passSource.cache = sweep.passCache(warps: state.warps, candidates: vtln.warpFactors, features: features)
+                        .map { (communicator.shard, $0) }
                     // The last pass scores no more.
                     if pass == vtln.trainingPasses { features.discard() }
                 }
@@ -181,17 +181,22 @@ struct WarpSweep {
                     let entry = source.entries[position]
                     for copy in TrainingUse.usableCopies(recording, of: entry, minimumFrames: source.minimumFrames,
                                                          configuration: source.configuration).copies {
-                        do throws(TrainingError) {
-                            try caches[k].append(TrainingUse.record(entry, position: position, copy: copy, frontEnd: recordings.frontEnd))
-                        } catch { throw .training(error) }
+                        let record = TrainingUse.record(entry, position: position, copy: copy, frontEnd: recordings.frontEnd)
+                        guard caches[k].writing({ try $0.append(record) }) else { break }
                         sequences += 1
+                    }
+                    // A cache that cannot be written (a full disk): the scoring sweeps compute their features.
+                    if caches[k].isDiscarded {
+                        for cache in caches { cache.discard() }
+                        caches = []
                     }
                 }
             }
             chunks.append((positions, sequences))
         }
-        do throws(TrainingError) { for cache in caches { try cache.finish() } } catch { throw .training(error) }
-        let features = caches.isEmpty ? nil : CandidateFeatures(caches: caches, chunks: chunks)
+        let finished = caches.allSatisfy { $0.writing { try $0.finish() } }
+        if !finished { for cache in caches { cache.discard() } }
+        let features = caches.isEmpty || !finished ? nil : CandidateFeatures(caches: caches, chunks: chunks)
         guard communicator.size > 1 else { return (normalizations, features) }
         // Summed across processes group by group in sorted order (a group a process did not see counts zero).
         let names = Set(recordings.urls.indices.flatMap { position in
@@ -213,8 +218,8 @@ struct WarpSweep {
         return (normalizations, features)
     }
 
-    /// About the bytes one factor's features of this shard take in a cache (over-estimated by
-    /// no more than one sequence in a shard of several).
+    /// About the bytes one factor's features of this shard take in a cache: its share of the
+    /// corpus's numbers and of the sequences' headers, names and labels.
     private var cacheBytesPerFactor: Int {
         let survey = source.survey, copies = recordings.frontEnd.speedFactors.count
         let numbers = survey.frameCounts.reduce(0, +) * source.configuration.features.dimension
@@ -249,19 +254,21 @@ struct WarpSweep {
     }
 
     /// The cache of a pass warped by `warps` (each a candidate: ``normalization(warps:candidates:statistics:stateURL:)``
-    /// checks), every sequence's features taken from its group's factor's cache in `features`.
-    func passCache(warps: [String: Double], candidates: [Double], features: CandidateFeatures) throws(RecognizerError) -> SequenceCacheFile {
+    /// checks), every sequence's features taken from its group's factor's cache in `features`;
+    /// nil when it cannot be made (the pass then computes its features).
+    func passCache(warps: [String: Double], candidates: [Double], features: CandidateFeatures) -> SequenceCacheFile? {
         let recordings = recordings, copies = recordings.frontEnd.speedFactors.count
         let candidate = warps.mapValues { candidates.firstIndex(of: $0) ?? 0 }
+        guard let cacheFolder, let cache = try? SequenceCacheFile(folder: cacheFolder) else { return nil }
         do {
-            let cache = try SequenceCacheFile(folder: cacheFolder!)
             try SequenceCacheFile.forEachRecord(choosingAmong: features.caches, { index in
                 candidate[recordings.warpGroup(index / copies, copy: index % copies)] ?? 0
             }) { record in try cache.append(record) }
             try cache.finish()
             return cache
         } catch {
-            throw .training(error as? TrainingError ?? .input("\(error)"))
+            cache.discard()
+            return nil
         }
     }
 

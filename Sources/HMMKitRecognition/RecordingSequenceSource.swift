@@ -33,7 +33,8 @@ struct RecordingSequenceSource: SequenceSource {
     let trainingLabels = LabelFilter()
     /// Where a pass keeps the unnormalised features of every sequence of `shard`, so that the
     /// reads of that shard after the first (or after whoever filled it) do not compute them again
-    /// (nil: every read computes them). A cache left incomplete (a read stopped early) is filled again.
+    /// (nil: every read computes them). A cache left incomplete (a read stopped early) is filled
+    /// again; one that could not be written (``SequenceCacheFile/writing(_:)``) is not used.
     var cache: (shard: SequenceShard, file: SequenceCacheFile)?
 
     init(entries: [CorpusEntry], configuration: RecognizerConfiguration, survey: TrainingSurvey, minimumFrames: Int,
@@ -58,17 +59,18 @@ struct RecordingSequenceSource: SequenceSource {
             normalization.apply(to: &record.frames, group: recordings.normalizationGroup(record.index / copies, copy: record.index % copies))
             try body(record)
         }
-        guard let cache = cache?.shard == shard ? cache?.file : nil else {
+        guard let cache = cache?.shard == shard ? cache?.file : nil, !cache.isDiscarded else {
             return try computeSequences(in: shard, labels: labels, normalised)
         }
         if cache.isComplete { return try cache.forEachRecord(normalised) }
-        // Every label's sequences, so that the cache serves every later read.
-        try cache.restart()
+        // Every label's sequences, so that the cache serves every later read (a cache that
+        // cannot be written is given up: the reads after this one compute their sequences).
+        cache.writing { try $0.restart() }
         try computeSequences(in: shard, labels: nil) { record in
-            try cache.append(record)
+            cache.writing { try $0.append(record) }
             try normalised(record)
         }
-        try cache.finish()
+        cache.writing { try $0.finish() }
     }
 
     /// The unnormalised sequences of `shard` whose labels are among `labels` (nil: all), computed

@@ -57,7 +57,7 @@ struct TrainingSurvey: Sendable, Codable {
         var sampler: SequenceSample<Double>.LabelSampler?
         do {
             if let sampling { sampler = try .init(frameBudget: sampling.frameBudget, seed: sampling.seed) }
-            try cache?.file.restart()
+            cache?.file.writing { try $0.restart() }
             try frontEnd.forEach(Array(entries.indices), batchSize: batchSize, audio: { frontEnd.decode(recordings.urls[$0]) }) {
                 position, features in
                 let entry = entries[position]
@@ -77,10 +77,10 @@ struct TrainingSurvey: Sendable, Codable {
                 for copy in usable {
                     let record = TrainingUse.record(entry, position: position, copy: copy, frontEnd: frontEnd)
                     try sampler?.add(record)
-                    if let cache, cache.shard.contains(record.index) { try cache.file.append(record) }
+                    if let cache, cache.shard.contains(record.index) { cache.file.writing { try $0.append(record) } }
                 }
             }
-            try cache?.file.finish()
+            cache?.file.writing { try $0.finish() }
         } catch {
             throw .training(error as? TrainingError ?? .input("\(error)"))
         }

@@ -36,11 +36,27 @@ public final class SequenceCacheFile: @unchecked Sendable {
     /// Bytes written (with what is still buffered).
     public var byteCount: Int { file.byteCount + buffer.count }
 
+    /// Whether the cache was discarded (it can no longer be used).
+    public private(set) var isDiscarded = false
+
     /// Frees the file's space; the cache cannot be used afterwards.
     public func discard() {
         file.discard()
         buffer = []
         isComplete = false
+        isDiscarded = true
+    }
+
+    /// `write(self)`; when that throws (a full disk, say), the cache discarded instead: a cache
+    /// only saves work, so its user goes on without it. Whether the cache is still in use.
+    @discardableResult
+    public func writing(_ write: (SequenceCacheFile) throws -> Void) -> Bool {
+        guard !isDiscarded else { return false }
+        do { try write(self) } catch {
+            discard()
+            return false
+        }
+        return true
     }
 
     /// Forgets every record, to be written again.
