@@ -283,7 +283,7 @@ struct WarpSweep {
         let groupCount = names.count, k = candidates.count
         // totals[group · k + candidate], then per group whether anything was counted.
         var totals = [Double](repeating: 0, count: groupCount * k + groupCount)
-        let score = { (positions: [Int], features: (Int) throws(RecognizerError) -> [RecordingFeatures]) throws(RecognizerError) in
+        let score = { (positions: [Int], features: (Int) throws(RecognizerError) -> [RecordingFeatures<Double>]) throws(RecognizerError) in
             let entries = positions.map { source.entries[$0] }
             for candidate in candidates.indices {
                 var computed = try features(candidate)
@@ -317,7 +317,7 @@ struct WarpSweep {
     /// their copies' unnormalised features warped by `factors[k]`. Recordings that cannot be
     /// decoded are left out (the survey reported them).
     private func forEachChunk(_ factors: [Double],
-                              _ body: ([Int], (Int) throws(RecognizerError) -> [RecordingFeatures]) throws(RecognizerError) -> Void)
+                              _ body: ([Int], (Int) throws(RecognizerError) -> [RecordingFeatures<Double>]) throws(RecognizerError) -> Void)
         throws(RecognizerError)
     {
         let recordings = recordings, frontEnd = recordings.frontEnd, shard = shard
@@ -351,7 +351,7 @@ struct WarpSweep {
     /// ``forEachChunk(_:_:)`` over the chunks of `kept`, `features(k)` reading the usable copies
     /// of the chunk's recordings from the cache of `candidates[k]`.
     private func forEachChunk(of kept: CandidateFeatures, candidates: [Double],
-                              _ body: ([Int], (Int) throws(RecognizerError) -> [RecordingFeatures]) throws(RecognizerError) -> Void)
+                              _ body: ([Int], (Int) throws(RecognizerError) -> [RecordingFeatures<Double>]) throws(RecognizerError) -> Void)
         throws(RecognizerError)
     {
         let copies = recordings.frontEnd.speedFactors.count
@@ -360,14 +360,14 @@ struct WarpSweep {
         for (positions, sequences) in kept.chunks {
             let item = Dictionary(uniqueKeysWithValues: positions.enumerated().map { ($1, $0) })
             try body(positions) { k throws(RecognizerError) in
-                var features = positions.map { RecordingFeatures(source: source.entries[$0].path, copies: [], problems: [], seconds: 0) }
+                var features = positions.map { RecordingFeatures<Double>(source: source.entries[$0].path, copies: [], problems: [], seconds: 0) }
                 for _ in 0..<sequences {
                     let record: SequenceRecord<Double>?
                     do throws(TrainingError) { record = try readers[k].next() } catch { throw .training(error) }
                     guard let record, let place = item[record.index / copies] else {
                         throw .training(.input("the feature cache of warp factor \(candidates[k]) does not hold the sequences it was written with"))
                     }
-                    features[place].copies.append(RecordingFeatures.Copy(index: record.index % copies, warpFactor: candidates[k],
+                    features[place].copies.append(RecordingFeatures<Double>.Copy(index: record.index % copies, warpFactor: candidates[k],
                                                                          frames: record.frames))
                 }
                 return features
