@@ -41,6 +41,13 @@ public struct RecordingFeatures<Scalar: MatrixScalar>: Sendable {
         public var warpFactor: Double?
         /// `[frames × dimension]`; never empty.
         public var frames: Matrix<Scalar>
+
+        /// A copy from its fields (also for features kept on disk and read back).
+        package init(index: Int, warpFactor: Double?, frames: Matrix<Scalar>) {
+            self.index = index
+            self.warpFactor = warpFactor
+            self.frames = frames
+        }
     }
 
     /// The file, as messages name it.
@@ -54,6 +61,15 @@ public struct RecordingFeatures<Scalar: MatrixScalar>: Sendable {
     public var problems: [String]
     /// Seconds of audio read, at the front end's rate, before perturbation.
     public var seconds: Double
+
+    /// Features from their fields (also for features kept on disk and read back).
+    package init(source: String, copies: [Copy], copiesShorterThanOneFrame: [Int] = [], problems: [String], seconds: Double) {
+        self.source = source
+        self.copies = copies
+        self.copiesShorterThanOneFrame = copiesShorterThanOneFrame
+        self.problems = problems
+        self.seconds = seconds
+    }
 }
 
 /// The front end of training, recognition and `hmmkit features`: decode a recording, resample it to the
