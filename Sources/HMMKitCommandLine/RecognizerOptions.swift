@@ -73,7 +73,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "VTLN rounds of choosing the training speakers' warps, then training again.")
     var vtlnPasses: Int = VTLNOptions().trainingPasses
     @Option(help: "VTLN: frames a speaker (or a file without one) needs for a warp of its own; fewer keep the factor closest to 1.")
-    var vtlnMinFrames: Int = VTLNOptions().minimumFrames ?? 0
+    var vtlnMinFrames: Int = RecognizerConfiguration().vtln?.minimumFrames ?? 0
     @Flag(help: "VTLN: give each speed-perturbed copy of a speaker a warp of its own (Kaldi's sp speakers).")
     var vtlnSeparateCopies = false
     @Flag(inversion: .prefixedNo, help: "Speaker adaptation when recognizing: fMLLR per speaker (per file without one) from a first pass's answers (diagonal covariances; off for the others).")

@@ -142,7 +142,8 @@ extension Recognizer {
                                    rootSamples: &rootSamples, events: events)
         let recognizer = Recognizer(configuration: configuration, labels: labels, models: fit.model.models,
                                     trainingCounts: survey.recordingCounts,
-                                    trainingHistory: fit.model.histories.map { $0.map { $0.logLikelihood / $0.frameCount } })
+                                    trainingHistory: fit.model.histories.map { $0.map { $0.logLikelihood / $0.frameCount } },
+                                    normalizationPrior: survey.normalization.prior)
         return StreamingRecognizerFit(recognizer: recognizer, history: fit.history, stopReason: fit.stopReason)
     }
 

@@ -83,7 +83,7 @@ extension Recognizer {
         let recognizer = Recognizer(configuration: configuration, labels: labels, models: model.models,
                                     trainingCounts: survey.recordingCounts,
                                     trainingHistory: model.histories.map { $0.map { $0.logLikelihood / $0.frameCount } },
-                                    trainingWarps: state.warps)
+                                    trainingWarps: state.warps, normalizationPrior: survey.normalization.prior)
         return StreamingRecognizerFit(recognizer: recognizer, history: fit!.history, stopReason: fit!.stopReason)
     }
 }
@@ -163,7 +163,9 @@ struct WarpSweep {
         throws(RecognizerError) -> (normalizations: [CepstralGroupNormalization], features: CandidateFeatures?)
     {
         let recordings = recordings, source = source
-        var normalizations = factors.map { _ in CepstralGroupNormalization(fallback: source.configuration.features.normalization) }
+        var normalizations = factors.map { _ in
+            CepstralGroupNormalization(fallback: source.configuration.features.normalization, prior: source.survey.normalization.prior)
+        }
         guard source.configuration.speakerNormalization else { return (normalizations, nil) }
         var caches: [SequenceCacheFile] = [], chunks: [(positions: [Int], sequences: Int)] = []
         if let cacheFolder, Self.fits(factors.count * cacheBytesPerFactor, in: cacheFolder) {
@@ -242,7 +244,8 @@ struct WarpSweep {
     ///   at `stateURL` of another configuration).
     func normalization(warps: [String: Double], candidates: [Double], statistics: [CepstralGroupNormalization],
                        stateURL: URL?) throws(RecognizerError) -> CepstralGroupNormalization {
-        var normalization = CepstralGroupNormalization(fallback: source.configuration.features.normalization)
+        var normalization = CepstralGroupNormalization(fallback: source.configuration.features.normalization,
+                                                       prior: source.survey.normalization.prior)
         for (group, warp) in warps {
             guard let k = candidates.firstIndex(of: warp) else {
                 throw .training(.file(path: stateURL?.path ?? "", problem: "\(group)'s warp \(warp) is not among the candidates "
@@ -281,8 +284,8 @@ struct WarpSweep {
         let recordings = recordings, names = recordings.warpGroups.sorted()
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
         let groupCount = names.count, k = candidates.count
-        // totals[group · k + candidate], then per group whether anything was counted.
-        var totals = [Double](repeating: 0, count: groupCount * k + groupCount)
+        // totals[group · k + candidate], then per group whether anything was counted, then its frames.
+        var totals = [Double](repeating: 0, count: groupCount * k + 2 * groupCount)
         let score = { (positions: [Int], features: (Int) throws(RecognizerError) -> [RecordingFeatures<Double>]) throws(RecognizerError) in
             let entries = positions.map { source.entries[$0] }
             for candidate in candidates.indices {
@@ -292,6 +295,13 @@ struct WarpSweep {
                 }
                 let scores = try scorer.ownLabelScores(computed, entries: entries, minimumFrames: source.minimumFrames,
                                                        threadCount: recordings.frontEnd.threadCount)
+                if candidate == 0 {
+                    for (item, recording) in computed.enumerated() {
+                        for copy in recording.copies {
+                            totals[groupCount * (k + 1) + index[recordings.warpGroup(positions[item], copy: copy.index)]!] += Double(copy.frames.rowCount)
+                        }
+                    }
+                }
                 for (item, values) in scores.enumerated() {
                     for (copy, value) in zip(computed[item].copies, values) where value.isFinite {
                         let group = index[recordings.warpGroup(positions[item], copy: copy.index)]!
@@ -306,7 +316,8 @@ struct WarpSweep {
             do throws(TrainingError) { try communicator.allReduceSum(&totals) } catch { throw .training(error) }
         }
         var byGroup: [String: [Double]] = [:]
-        for (group, name) in names.enumerated() where totals[groupCount * k + group] > 0 {
+        let minimumFrames = Double(source.configuration.vtln?.minimumFrames ?? 0)
+        for (group, name) in names.enumerated() where totals[groupCount * k + group] > 0 && totals[groupCount * (k + 1) + group] >= minimumFrames {
             byGroup[name] = Array(totals[group * k..<(group + 1) * k])
         }
         return Recognizer.bestWarps(candidates, totals: byGroup, groups: Set(names))

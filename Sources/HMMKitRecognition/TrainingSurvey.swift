@@ -6,7 +6,8 @@ import HMMKitTraining
 /// The first pass of streaming training over labelled recordings: every recording decoded and
 /// featurised once, a batch at a time, to learn before training what in-memory training learns
 /// from the features it holds: every unusable recording or copy (reported all at once), the
-/// recordings and frames each label keeps, and the statistics of per-speaker CMVN. The same pass
+/// recordings and frames each label keeps, and the statistics of per-speaker CMVN (and of the
+/// CMVN prior, ``RecognizerConfiguration/normalizationPriorFrames``). The same pass
 /// can draw the initialisation samples, so a fresh run reads the corpus once before training.
 struct TrainingSurvey: Sendable, Codable {
     /// The labels, in natural order (the order of the word models).
@@ -55,6 +56,8 @@ struct TrainingSurvey: Sendable, Codable {
                                     normalization: CepstralGroupNormalization(fallback: configuration.features.normalization),
                                     audioSeconds: 0)
         var sampler: SequenceSample<Double>.LabelSampler?
+        // The normalisation prior pools every copy, in corpus order, as in-memory training does.
+        var pooled: CepstralStatistics?
         do {
             if let sampling { sampler = try .init(frameBudget: sampling.frameBudget, seed: sampling.seed) }
             cache?.file.writing { try $0.restart() }
@@ -63,6 +66,12 @@ struct TrainingSurvey: Sendable, Codable {
                 let entry = entries[position]
                 survey.audioSeconds += features.seconds
                 survey.normalization.add(features) { recordings.normalizationGroup(position, copy: $0) }
+                if configuration.normalizationPriorFrames != nil {
+                    for copy in features.copies {
+                        if pooled == nil { pooled = CepstralStatistics(dimension: copy.frames.columnCount) }
+                        pooled!.add(copy.frames)
+                    }
+                }
                 let (usable, unusable) = TrainingUse.usableCopies(features, of: entry, minimumFrames: minimumFrames,
                                                                   configuration: configuration)
                 if let unusable {
@@ -83,6 +92,9 @@ struct TrainingSurvey: Sendable, Codable {
             cache?.file.writing { try $0.finish() }
         } catch {
             throw .training(error as? TrainingError ?? .input("\(error)"))
+        }
+        if let frames = configuration.normalizationPriorFrames {
+            survey.normalization.prior = CepstralPrior(statistics: pooled ?? CepstralStatistics(dimension: 0), frames: frames)
         }
         let empty = TrainingUse.emptyLabels(labels, counts: survey.recordingCounts)
         guard empty.isEmpty else { throw .corpus(survey.unusable.flatMap(\.messages) + empty) }

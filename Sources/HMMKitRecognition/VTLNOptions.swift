@@ -37,6 +37,10 @@ public struct VTLNOptions: Codable, Sendable, Equatable {
     /// recording follows its words more than its speaker's vocal tract; nil (files written before
     /// this option) is 0, a factor for every group.
     public var minimumFrames: Int?
+    /// The recognizer's default ``minimumFrames``: 300 frames, 3 s of speech, several words
+    /// of a speaker. On FSDD no single recording reaches it, and 150, 300 and 1,000 gave the
+    /// same leave-one-speaker-out accuracy (BENCHMARKS.md, "Unknown voices").
+    public static let defaultMinimumFrames = 300
 
     /// VTLN over `warpFactors` with Kaldi's cut-offs.
     public init(warpFactors: [Double] = VTLNOptions.grid(from: 0.80, through: 1.20, step: 0.02), lowCutoff: Double = VTLNWarp.kaldiLowCutoff,
