@@ -43,6 +43,10 @@ extension Recognizer {
     /// Saves the recognizer (models and front end) as one JSON file, atomically.
     /// - Throws: ``RecognizerError/file(path:problem:)``.
     public func save(to url: URL) throws(RecognizerError) {
+        guard (normalizationPrior == nil) == (configuration.normalizationPriorFrames == nil) else {
+            throw .file(path: url.path, problem: "cannot save the recognizer: its configuration's normalizationPriorFrames and its "
+                + "normalizationPrior must be set together (train it, or give the prior training made)")
+        }
         let document = RecognizerDocument(format: RecognizerDocument.formatName,
                                           version: RecognizerDocument.version(of: configuration),
                                           configuration: configuration, labels: labels, trainingCounts: trainingCounts,

@@ -30,7 +30,8 @@ public struct Recognizer: Sendable {
     public let normalizationPrior: CepstralPrior?
 
     /// A recognizer from trained models: one model and one training count per label (traps
-    /// otherwise), in the order of `labels`.
+    /// otherwise), in the order of `labels`. Without a `normalizationPrior` it normalises without
+    /// one, and ``save(to:)`` refuses it if its configuration asks for one.
     public init(configuration: RecognizerConfiguration, labels: [String], models: [GMMHMM<Double>],
                 trainingCounts: [Int], trainingHistory: [[Double]], trainingWarps: [String: Double] = [:],
                 normalizationPrior: CepstralPrior? = nil) {

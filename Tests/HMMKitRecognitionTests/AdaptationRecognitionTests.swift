@@ -19,6 +19,7 @@ struct AdaptationRecognitionTests {
         configuration.speedPerturbation = []
         configuration.vtln = nil
         configuration.adaptation = adaptation
+        configuration.normalizationPriorFrames = nil
         return configuration
     }
 
@@ -32,7 +33,8 @@ struct AdaptationRecognitionTests {
         var configuration = recognizer.configuration
         configuration.adaptation = adaptation
         return Recognizer(configuration: configuration, labels: recognizer.labels, models: recognizer.models,
-                          trainingCounts: recognizer.trainingCounts, trainingHistory: recognizer.trainingHistory)
+                          trainingCounts: recognizer.trainingCounts, trainingHistory: recognizer.trainingHistory,
+                          normalizationPrior: recognizer.normalizationPrior)
     }
 
     /// One pass is one EM step on the transform: with the first answers' alignments fixed, the

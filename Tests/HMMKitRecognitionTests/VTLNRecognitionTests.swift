@@ -25,6 +25,7 @@ struct VTLNRecognitionTests {
         configuration.speedPerturbation = []
         configuration.vtln = VTLNOptions(warpFactors: VTLNOptions.grid(from: 0.80, through: 1.20, step: step), trainingPasses: passes)
         configuration.adaptation = nil
+        configuration.normalizationPriorFrames = nil
         return configuration
     }
 
