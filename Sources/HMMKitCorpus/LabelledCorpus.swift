@@ -75,7 +75,8 @@ public struct LabelledCorpus: Sendable, Equatable {
         let name = origin ?? source.url.plainPath
         let listing = source.list()
         var problems = listing.problems
-        let (selected, selectionProblems) = selection.apply(to: listing.entries, corpus: name)
+        let listed = options.speakers.map { $0.applied(to: listing.entries) } ?? listing.entries
+        let (selected, selectionProblems) = selection.apply(to: listed, corpus: name)
         problems += selectionProblems
 
         let checked = AudioAudit.run(options.audioCheck, on: selected, minimumDuration: options.minimumDuration)
@@ -153,15 +154,20 @@ public struct CorpusLoadOptions: Sendable, Equatable {
     public var minimumLabelCount: Int
     /// What to do with bad entries; default ``BadFilePolicy/fail``.
     public var badFiles: BadFilePolicy
+    /// Where the entries' speakers come from, applied before the selection (so that its speakers
+    /// are this mode's); default `nil`: the source's own (from-manifest for a manifest, from-names for a folder).
+    public var speakers: SpeakerMode?
 
-    /// Options; the defaults check headers, need two labels, and fail on any bad entry.
+    /// Options; the defaults check headers, need two labels, fail on any bad entry, and take the
+    /// speakers the source names.
     public init(audioCheck: AudioCheck = .header, minimumDuration: Double = 0, minimumLabelCount: Int = 2,
-                badFiles: BadFilePolicy = .fail) {
+                badFiles: BadFilePolicy = .fail, speakers: SpeakerMode? = nil) {
         precondition(minimumDuration >= 0 && minimumDuration.isFinite, "minimumDuration must be finite and ≥ 0")
         precondition(minimumLabelCount >= 1, "minimumLabelCount must be at least 1")
         self.audioCheck = audioCheck
         self.minimumDuration = minimumDuration
         self.minimumLabelCount = minimumLabelCount
         self.badFiles = badFiles
+        self.speakers = speakers
     }
 }
