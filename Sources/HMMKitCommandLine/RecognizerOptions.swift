@@ -17,7 +17,7 @@ struct CorpusOptions: ParsableArguments {
         or none (every recording its own unknown speaker: normalised, warped and adapted on its own).
         """, valueName: "mode"))
     var speakers: String?
-    @Option(help: ArgumentHelp("Keep only these speakers' recordings (comma-separated; speakers as --speakers gives them).",
+    @Option(help: ArgumentHelp("Keep only these speakers' recordings (comma-separated; speakers as --speakers names them, or with none as the corpus does).",
                                valueName: "names"))
     var onlySpeakers: String?
     @Option(help: "Keep only these labels (comma-separated).")
