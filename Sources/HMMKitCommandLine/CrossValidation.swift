@@ -2,53 +2,42 @@ import ArgumentParser
 import Foundation
 import HMMKit
 
-/// One `--noise` condition of `train --cross-validate speaker`: a kind of noise and the
-/// signal-to-noise ratio, in decibels, it is added at (`white:10`).
-struct NoiseCondition: Hashable, Sendable, CustomStringConvertible {
-    var kind: String
-    var signalToNoiseRatio: Double
+/// What makes noisy copies of recordings for `train --cross-validate speaker --noise`: the noise
+/// library's side of cross-validation. The command asks it for the copies of each fold's held-out
+/// recordings, one condition at a time, and evaluates them with every recording anonymous.
+protocol NoisyCopyMaking: Sendable {
+    /// One noise condition (`white:10`); its description names it in reports.
+    associatedtype Condition: Hashable & CustomStringConvertible
 
-    /// `KIND:SNR`, the SNR as written when whole (`babble:10`, `white:2.5`).
-    var description: String {
-        let snr = signalToNoiseRatio == signalToNoiseRatio.rounded() && abs(signalToNoiseRatio) < 1e6
-            ? String(Int(signalToNoiseRatio)) : String(signalToNoiseRatio)
-        return "\(kind):\(snr)"
-    }
+    /// The conditions of a `--noise` list (`white:10,babble:10`).
+    /// - Throws: `ValidationError` naming the bad token.
+    func conditions(_ list: String) throws -> [Condition]
 
-    /// The conditions of a comma-separated `KIND:SNR` list, each kind one of `kinds`.
-    /// - Throws: `ValidationError` naming the first bad condition.
-    static func parse(list text: String, kinds: [String]) throws -> [NoiseCondition] {
-        let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard !items.isEmpty else { throw ValidationError("--noise: give KIND:SNR conditions, e.g. white:10,babble:10") }
-        let conditions = try items.map { item in
-            let parts = item.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count == 2, let snr = Double(parts[1]), snr.isFinite else {
-                throw ValidationError("--noise: \"\(item)\" is not KIND:SNR (an SNR in dB, e.g. white:10)")
-            }
-            guard kinds.contains(String(parts[0])) else {
-                throw ValidationError("--noise: unknown noise \"\(parts[0])\"; the kinds are \(kinds.joined(separator: ", "))")
-            }
-            return NoiseCondition(kind: String(parts[0]), signalToNoiseRatio: snr)
-        }
-        guard Set(conditions).count == conditions.count else { throw ValidationError("--noise: a condition is given twice in \"\(text)\"") }
-        return conditions
-    }
+    /// Writes the copy of each of `recordings` with `condition`'s noise added into `directory`
+    /// (which exists and is empty), at `sampleRate` hertz, and returns their entries in order
+    /// (each with its original's label). Babble is made from `training` only (the fold's training
+    /// speakers, never the held-out one); the same `seed` gives the same noise.
+    func copies(of recordings: [CorpusEntry], condition: Condition, babbleFrom training: [CorpusEntry], sampleRate: Double,
+                seed: UInt64, directory: URL, threadCount: Int) throws -> [CorpusEntry]
 }
 
-/// What adds noise to held-out recordings for `train --cross-validate speaker --noise`: the noise
-/// generator's side of cross-validation. The command decodes each held-out recording, passes it
-/// through the fold's mixer, writes the copy to a temporary file and evaluates the copies with
-/// every recording anonymous.
-protocol NoiseMixing: Sendable {
-    /// The noise kinds it adds, the `KIND`s of `--noise KIND:SNR`.
-    var kinds: [String] { get }
+/// The noise columns of a cross-validation: the `--noise` conditions' names and what writes a
+/// fold's noisy copies for the condition at an index of ``names``.
+struct NoiseColumns {
+    var names: [String]
+    var write: (_ condition: Int, _ recordings: [CorpusEntry], _ training: [CorpusEntry], _ sampleRate: Double,
+                _ directory: URL) throws -> [CorpusEntry]
 
-    /// The mixer of one fold and condition: given a held-out recording's audio and its position
-    /// in the fold's test part, the audio with `condition`'s noise added at its SNR. Babble is built
-    /// from `trainingRecordings` only (the fold's training speakers, never the held-out one);
-    /// the same `seed` gives the same noise.
-    func mixer(for condition: NoiseCondition, trainingRecordings: [CorpusEntry],
-               seed: UInt64) throws -> @Sendable (AudioSignal, Int) throws -> AudioSignal
+    /// The columns of the conditions `list` names, their copies made by `maker` with `seed`.
+    init<Maker: NoisyCopyMaking>(_ maker: Maker, list: String, seed: UInt64, threadCount: Int) throws {
+        let conditions = try maker.conditions(list)
+        guard Set(conditions).count == conditions.count else { throw ValidationError("--noise: a condition is given twice in \"\(list)\"") }
+        names = conditions.map(\.description)
+        write = { condition, recordings, training, sampleRate, directory in
+            try maker.copies(of: recordings, condition: conditions[condition], babbleFrom: training, sampleRate: sampleRate,
+                             seed: seed, directory: directory, threadCount: threadCount)
+        }
+    }
 }
 
 /// Accuracies of one leave-one-speaker-out fold: the held-out speaker known, every recording
@@ -57,26 +46,27 @@ struct FoldAccuracy {
     var speaker: String
     var known: Evaluation
     var anonymous: Evaluation
-    var noisy: [NoiseCondition: Evaluation]
+    /// In the order of ``NoiseColumns/names``.
+    var noisy: [Evaluation] = []
 }
 
 extension TrainCommand {
-    /// The noise generator `--noise` uses; nil in a build without one (then `--noise` is a usage error).
-    static let noiseMixing: (any NoiseMixing)? = nil
+    /// What makes the noisy copies of `--noise`; nil in a build without a noise library (then
+    /// `--noise` is a usage error).
+    static let noisyCopies: (any NoisyCopyMaking)? = nil
 
-    /// `--noise`'s conditions (empty without the option).
-    func noiseConditions(mixing: (any NoiseMixing)?) throws -> [NoiseCondition] {
-        guard let noise else { return [] }
+    /// `--noise`'s columns (nil without the option).
+    func noiseColumns() throws -> NoiseColumns? {
+        guard let noise else { return nil }
         guard crossValidate == .speaker else { throw ValidationError("--noise is for --cross-validate speaker") }
-        guard let mixing else { throw ValidationError("--noise: this build of hmmkit has no noise generator") }
-        return try NoiseCondition.parse(list: noise, kinds: mixing.kinds)
+        guard let maker = Self.noisyCopies else { throw ValidationError("--noise: this build of hmmkit has no noise library") }
+        return try NoiseColumns(maker, list: noise, seed: seed, threadCount: engine.threads)
     }
 
     /// Leave-one-speaker-out: for each speaker, trains on the others and evaluates the held-out
     /// speaker's recordings with the speaker known, with every recording anonymous, and
-    /// anonymous in each of `conditions` (noisy copies made by `mixing`); prints the summary.
-    func crossValidateBySpeaker(_ corpus: LabelledCorpus, configuration: RecognizerConfiguration,
-                                conditions: [NoiseCondition], mixing: (any NoiseMixing)?) throws {
+    /// anonymous in each `noise` column; prints the summary.
+    func crossValidateBySpeaker(_ corpus: LabelledCorpus, configuration: RecognizerConfiguration, noise: NoiseColumns?) throws {
         let folds: [CorpusFold]
         do { folds = try corpus.leaveOneSpeakerOut() } catch {
             throw CommandFailure.reported(error)
@@ -92,21 +82,21 @@ extension TrainCommand {
                 var result = FoldAccuracy(speaker: fold.heldOutSpeaker,
                                           known: try recognizer.evaluate(fold.test.entries, threadCount: engine.threads),
                                           anonymous: try recognizer.evaluate(fold.test.entries, speakers: .anonymous,
-                                                                             threadCount: engine.threads),
-                                          noisy: [:])
-                for condition in conditions {
-                    let mixer = try mixing!.mixer(for: condition, trainingRecordings: fold.train.entries, seed: seed)
-                    result.noisy[condition] = try Self.evaluateNoisyCopies(of: fold.test.entries, mixer: mixer, with: recognizer,
-                                                                            threadCount: engine.threads)
+                                                                             threadCount: engine.threads))
+                if let noise {
+                    result.noisy = try noise.names.indices.map { condition in
+                        try Self.evaluateNoisyCopies(of: fold.test.entries, training: fold.train.entries, noise: noise,
+                                                     condition: condition, with: recognizer, threadCount: engine.threads)
+                    }
                 }
-                if !report.quiet { Terminal.info(Self.foldLine(result, conditions: conditions)) }
+                if !report.quiet { Terminal.info(Self.foldLine(result, noise: noise?.names ?? [])) }
                 results.append(result)
             } catch {
                 Terminal.error("fold \(fold.heldOutSpeaker): \(CommandFailure.message(for: error))")
                 throw ExitCode(1)
             }
         }
-        let summary = CrossValidationSummary(results, conditions: conditions, unusableRecordings: unusable.recordings)
+        let summary = CrossValidationSummary(results, noise: noise?.names ?? [], unusableRecordings: unusable.recordings)
         if report.json {
             try Terminal.printJSON(summary)
         } else {
@@ -115,37 +105,27 @@ extension TrainCommand {
     }
 
     /// `held out george: known 0.8620 (431/500), anonymous 0.7140 (357/500), VTLN warp 0.94; white:10 0.6020 (drop 0.1120)`.
-    static func foldLine(_ result: FoldAccuracy, conditions: [NoiseCondition]) -> String {
+    static func foldLine(_ result: FoldAccuracy, noise: [String]) -> String {
         func accuracy(_ evaluation: Evaluation) -> String {
             String(format: "%.4f (%d/%d)", evaluation.accuracy, evaluation.correct, evaluation.count)
         }
         let warp = result.known.warpFactors?[result.speaker].map { String(format: ", VTLN warp %.2f", $0) } ?? ""
         var line = "held out \(result.speaker): known \(accuracy(result.known)), anonymous \(accuracy(result.anonymous))\(warp)"
-        for condition in conditions {
-            let noisy = result.noisy[condition]!
-            line += "; \(condition) \(accuracy(noisy))" + String(format: " (drop %.4f)", result.anonymous.accuracy - noisy.accuracy)
+        for (name, noisy) in zip(noise, result.noisy) {
+            line += "; \(name) \(accuracy(noisy))" + String(format: " (drop %.4f)", result.anonymous.accuracy - noisy.accuracy)
         }
         return line
     }
 
-    /// Evaluates noisy copies of `entries` (each anonymous): every recording decoded, passed
-    /// through `mixer`, written as a float WAV file of the same name into a temporary folder
-    /// (removed afterwards), and recognized by `recognizer`.
-    static func evaluateNoisyCopies(of entries: [CorpusEntry], mixer: (AudioSignal, Int) throws -> AudioSignal,
+    /// Evaluates, every recording anonymous, the copies of `entries` with noise `condition` of
+    /// `noise` added (babble from `training`), written into a temporary folder that is removed afterwards.
+    static func evaluateNoisyCopies(of entries: [CorpusEntry], training: [CorpusEntry], noise: NoiseColumns, condition: Int,
                                     with recognizer: Recognizer, threadCount: Int) throws -> Evaluation {
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("hmmkit-noisy-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        var copies: [CorpusEntry] = []
-        for (position, entry) in entries.enumerated() {
-            // A subfolder per recording keeps equal file names from different folders apart.
-            let place = folder.appendingPathComponent(String(position))
-            try FileManager.default.createDirectory(at: place, withIntermediateDirectories: false)
-            let copy = place.appendingPathComponent(entry.url.deletingPathExtension().lastPathComponent + ".wav")
-            try AudioFileWriter.write(try mixer(try AudioDecoder.read(url: entry.url), position), to: copy, format: .wavFloat)
-            copies.append(CorpusEntry(url: copy, label: entry.label, take: entry.take))
-        }
+        let copies = try noise.write(condition, entries, training, recognizer.configuration.features.sampleRate, folder)
         return try recognizer.evaluate(copies, speakers: .anonymous, threadCount: threadCount)
     }
 }
@@ -168,7 +148,7 @@ struct CrossValidationSummary: Encodable {
         var drops: [String: Double], meanDrop: Double
     }
 
-    init(_ folds: [FoldAccuracy], conditions: [NoiseCondition], unusableRecordings: [UnusableRecording]) {
+    init(_ folds: [FoldAccuracy], noise names: [String], unusableRecordings: [UnusableRecording]) {
         func bySpeaker(_ evaluation: (FoldAccuracy) -> Evaluation) -> [String: Double] {
             Dictionary(uniqueKeysWithValues: folds.map { ($0.speaker, evaluation($0).accuracy) })
         }
@@ -177,10 +157,10 @@ struct CrossValidationSummary: Encodable {
         meanAccuracy = Self.mean(accuracies)
         meanAnonymousAccuracy = Self.mean(anonymousAccuracies)
         let clean = anonymousAccuracies
-        noise = conditions.map { condition in
-            let noisy = bySpeaker { $0.noisy[condition]! }
+        noise = names.enumerated().map { condition, name in
+            let noisy = bySpeaker { $0.noisy[condition] }
             let drops = noisy.mapValues { -$0 }.merging(clean, uniquingKeysWith: +)
-            return NoisyAccuracy(condition: condition.description, accuracies: noisy, meanAccuracy: Self.mean(noisy),
+            return NoisyAccuracy(condition: name, accuracies: noisy, meanAccuracy: Self.mean(noisy),
                                  drops: drops, meanDrop: Self.mean(drops))
         }
         self.unusableRecordings = unusableRecordings

@@ -54,7 +54,7 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         guard output != nil || crossValidate != nil else { throw ValidationError("give -o RECOGNIZER.json (or --cross-validate)") }
-        _ = try noiseConditions(mixing: Self.noiseMixing)
+        _ = try noiseColumns()
         if crossValidate == .speaker && corpus.speakerMode == .anonymous {
             throw ValidationError("--cross-validate speaker holds out one speaker at a time; it needs --speakers from-names or from-manifest")
         }
@@ -80,8 +80,7 @@ struct TrainCommand: ParsableCommand {
         }
         let all = try corpus.load()
         if crossValidate == .speaker {
-            try crossValidateBySpeaker(all, configuration: configuration, conditions: noiseConditions(mixing: Self.noiseMixing),
-                                       mixing: Self.noiseMixing)
+            try crossValidateBySpeaker(all, configuration: configuration, noise: noiseColumns())
             return
         }
         let train: LabelledCorpus, test: LabelledCorpus?

@@ -109,10 +109,9 @@ extension Recognizer {
     /// - Throws: ``RecognizerError/corpus(_:)`` when no entry can be scored.
     public func evaluate(_ entries: [CorpusEntry], speakers: SpeakerMode? = nil, options: RecognitionOptions = RecognitionOptions(),
                          threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) throws(RecognizerError) -> Evaluation {
-        let speakerOfEach = speakers.map { mode in entries.map(mode.speaker(of:)) } ?? entries.map(\.speaker)
-        let scored = try score(RecordingList(urls: entries.map(\.url), speakers: speakerOfEach, configuration: configuration,
-                                             perturbed: false, threadCount: threadCount),
-                               threadCount: threadCount)
+        let recordings = try RecordingList(entries, speakers: speakers, configuration: configuration, perturbed: false,
+                                           threadCount: threadCount)
+        let scored = try score(recordings, threadCount: threadCount)
         guard !scored.usable.isEmpty else {
             throw .corpus(scored.problems.sorted { $0.key < $1.key }.map(\.value) + ["no recording could be scored"])
         }
@@ -148,6 +147,6 @@ extension Recognizer {
                           count: counted, correct: correct, failures: failures,
                           meanLogLikelihoodPerFrame: frames > 0 ? logLikelihood / Double(frames) : -.infinity, results: results,
                           warpFactors: scored.groupWarps, adaptationGains: scored.adaptationGains,
-                          speakers: SpeakerGrouping(mode: speakers ?? SpeakerMode.default(for: entries), speakers: speakerOfEach))
+                          speakers: SpeakerGrouping(mode: speakers ?? SpeakerMode.default(for: entries), speakers: recordings.speakers))
     }
 }

@@ -36,11 +36,12 @@ struct RecordingList: Sendable {
         self.configuration = configuration
     }
 
-    /// The recordings of `entries` (their labels play no part).
-    init(_ entries: [CorpusEntry], configuration: RecognizerConfiguration, perturbed: Bool,
+    /// The recordings of `entries` (their labels play no part), spoken by the speakers `speakers`
+    /// gives them (nil: each entry's own ``CorpusEntry/speaker``).
+    init(_ entries: [CorpusEntry], speakers: SpeakerMode? = nil, configuration: RecognizerConfiguration, perturbed: Bool,
          threadCount: Int) throws(RecognizerError) {
-        try self.init(urls: entries.map(\.url), speakers: entries.map(\.speaker), configuration: configuration,
-                      perturbed: perturbed, threadCount: threadCount)
+        try self.init(urls: entries.map(\.url), speakers: speakers.map { entries.map($0.speaker(of:)) } ?? entries.map(\.speaker),
+                      configuration: configuration, perturbed: perturbed, threadCount: threadCount)
     }
 
     var count: Int { urls.count }

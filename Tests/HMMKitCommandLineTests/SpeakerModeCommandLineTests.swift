@@ -131,38 +131,52 @@ struct SpeakerModeCommandLineTests {
         #expect(abs(Double(evaluation["correct"] as! Int) / Double(evaluation["count"] as! Int) - anonymous["jackson"]!) < 1e-12)
     }
 
-    /// A stand-in mixer that adds nothing: the noisy copies are the clean recordings, so their
-    /// anonymous evaluation must equal the clean anonymous one, file for file (the copies are
-    /// written, read back as float WAV and recognized by the same path).
-    struct SilentMixing: NoiseMixing {
-        var kinds: [String] { ["silence"] }
-        func mixer(for condition: NoiseCondition, trainingRecordings: [CorpusEntry],
-                   seed: UInt64) throws -> @Sendable (AudioSignal, Int) throws -> AudioSignal {
-            { signal, _ in signal }
+    /// A stand-in for the noise library that adds nothing: its copies are the clean recordings,
+    /// so their anonymous evaluation must equal the clean anonymous one, file for file.
+    struct CleanCopies: NoisyCopyMaking {
+        struct UnknownNoise: Error {}
+
+        func conditions(_ list: String) throws -> [String] {
+            try list.split(separator: ",").map { token in
+                guard token.hasPrefix("silence:") else { throw UnknownNoise() }
+                return String(token)
+            }
+        }
+
+        func copies(of recordings: [CorpusEntry], condition: String, babbleFrom training: [CorpusEntry], sampleRate: Double,
+                    seed: UInt64, directory: URL, threadCount: Int) throws -> [CorpusEntry] {
+            try recordings.map { entry in
+                var copy = entry
+                copy.url = directory.appendingPathComponent(entry.fileName)
+                try FileManager.default.copyItem(at: entry.url, to: copy.url)
+                return copy
+            }
         }
     }
 
-    @Test func noisyCopiesGoThroughTheMixerAndAreEvaluatedAnonymous() throws {
+    @Test func noisyCopiesAreEvaluatedAnonymousAndReported() throws {
         let folder = try TemporaryFolder()
         let recognizer = try Recognizer.load(from: try Self.recognizer(in: folder))
         let entries = Self.testFiles.map { CorpusEntry(url: Self.demo.appendingPathComponent($0), label: String($0.prefix { $0 != "_" }),
                                                        speaker: String($0.split(separator: "_")[1])) }
-        let conditions = try NoiseCondition.parse(list: "silence:10, silence:0", kinds: SilentMixing().kinds)
-        #expect(conditions.map(\.description) == ["silence:10", "silence:0"])
-        let mixer = try SilentMixing().mixer(for: conditions[0], trainingRecordings: [], seed: 0)
-        let noisy = try TrainCommand.evaluateNoisyCopies(of: entries, mixer: mixer, with: recognizer, threadCount: 2)
+        let noise = try NoiseColumns(CleanCopies(), list: "silence:10,silence:0", seed: 0, threadCount: 2)
+        #expect(noise.names == ["silence:10", "silence:0"])
+        let noisy = try TrainCommand.evaluateNoisyCopies(of: entries, training: [], noise: noise, condition: 1, with: recognizer,
+                                                         threadCount: 2)
         let clean = try recognizer.evaluate(entries, speakers: .anonymous, threadCount: 2)
         #expect(noisy.count == clean.count && noisy.correct == clean.correct)
         #expect(noisy.results.map(\.recognized) == clean.results.map(\.recognized))
         #expect(noisy.speakers == SpeakerGrouping(mode: .anonymous, speakers: Array(repeating: nil, count: 12)))
-        let fold = FoldAccuracy(speaker: "lucas", known: clean, anonymous: clean, noisy: [conditions[0]: noisy, conditions[1]: noisy])
-        let summary = CrossValidationSummary([fold], conditions: conditions, unusableRecordings: [])
+        let known = try recognizer.evaluate(entries, threadCount: 2)
+        let fold = FoldAccuracy(speaker: "lucas", known: known, anonymous: clean, noisy: [noisy, noisy])
+        let summary = CrossValidationSummary([fold], noise: noise.names, unusableRecordings: [])
         #expect(summary.noise.map(\.condition) == ["silence:10", "silence:0"] && summary.noise.allSatisfy { $0.drops == ["lucas": 0] })
+        #expect(summary.accuracies == ["lucas": known.accuracy] && summary.anonymousAccuracies == ["lucas": clean.accuracy])
         let table = summary.table.split(separator: "\n").map(String.init)
         #expect(table[1].contains("known") && table[1].contains("anonymous") && table[1].contains("silence:10 (drop)"), "\(table)")
         #expect(table[2].hasPrefix("lucas") && table[3].hasPrefix("mean") && table[2].contains(" (0.0000)"), "\(table)")
         #expect(table.last!.hasPrefix("leave-one-speaker-out mean accuracy"))
-        #expect(throws: (any Error).self) { try NoiseCondition.parse(list: "white:10", kinds: SilentMixing().kinds) }
-        #expect(throws: (any Error).self) { try NoiseCondition.parse(list: "silence:loud", kinds: SilentMixing().kinds) }
+        #expect(throws: (any Error).self) { try NoiseColumns(CleanCopies(), list: "silence:1,silence:1", seed: 0, threadCount: 1) }
+        #expect(throws: CleanCopies.UnknownNoise.self) { try NoiseColumns(CleanCopies(), list: "white:10", seed: 0, threadCount: 1) }
     }
 }
