@@ -97,8 +97,11 @@ struct SpeakerModeCommandLineTests {
         #expect(recognize.status == 64 && recognize.stderr.contains("use --speaker ann"), "\(recognize.stderr)")
         let manifestMode = try HMMKitBinary.run(["evaluate", folder.file("x.json").path, Self.demo.path, "--speakers", "from-manifest"])
         #expect(manifestMode.status == 64 && manifestMode.stderr.contains("needs a manifest"), "\(manifestMode.stderr)")
-        let noGenerator = try HMMKitBinary.run(["train", Self.demo.path, "--cross-validate", "speaker", "--noise", "white:10"])
-        #expect(noGenerator.status == 64 && noGenerator.stderr.contains("--noise"), "\(noGenerator.stderr)")
+        let noiseWithoutFolds = try HMMKitBinary.run(["train", Self.demo.path, "-o", folder.file("x.json").path, "--noise", "white:10"])
+        #expect(noiseWithoutFolds.status == 64 && noiseWithoutFolds.stderr.contains("--noise is for --cross-validate speaker"),
+                "\(noiseWithoutFolds.stderr)")
+        let badNoise = try HMMKitBinary.run(["train", Self.demo.path, "--cross-validate", "speaker", "--noise", "bogus:3"])
+        #expect(badNoise.status == 64 && badNoise.stderr.contains("--noise"), "\(badNoise.stderr)")
         let noSpeakers = try HMMKitBinary.run(["train", Self.demo.path, "--cross-validate", "speaker", "--speakers", "none"])
         #expect(noSpeakers.status == 64 && noSpeakers.stderr.contains("--cross-validate speaker"), "\(noSpeakers.stderr)")
     }
