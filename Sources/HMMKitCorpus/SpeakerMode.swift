@@ -11,9 +11,10 @@ import Foundation
 /// A corpus's own default is ``fromManifest`` for a manifest and ``fromNames`` for a folder
 /// (``default(for:)``); the raw values are the spellings of `hmmkit … --speakers`.
 public enum SpeakerMode: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
-    /// What the file names say (`label_speaker_take.wav`, `x_speaker_take.wav`,
-    /// `speaker_nohash_take.wav`; see ``CorpusSource``) and, in a label-folder corpus, a speaker
-    /// sub-folder; a name of another form gives no speaker.
+    /// What the file names say: in a folder corpus, the speaker its listing reads from names and
+    /// speaker sub-folders (see ``CorpusSource``); for a manifest's files and files given on their
+    /// own, the middle field of a three-field name (`7_jackson_32.wav`, `0a7c2a8d_nohash_1.wav`:
+    /// the first field there), and no speaker for a name of another form.
     case fromNames = "from-names"
     /// A manifest's speaker column only: an empty field, or no speaker column, means an unknown
     /// speaker heard in that one recording. Recordings listed in no manifest have no speaker.
