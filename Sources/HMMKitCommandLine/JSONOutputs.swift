@@ -87,12 +87,6 @@ struct StreamedTrainingSummary: Encodable {
     var iterations: Int, converged: Bool, frames: Double, processes: Int, logLikelihoodHistory: [Double]
 }
 
-/// `hmmkit train --cross-validate speaker --json`.
-struct CrossValidationSummary: Encodable {
-    let crossValidation = "speaker"
-    var accuracies: [String: Double], meanAccuracy: Double, unusableRecordings: [UnusableRecording]
-}
-
 /// `hmmkit compare --json`: one row per configuration trained and tested.
 struct ComparisonSummary: Encodable {
     var split: String, trainFiles: Int, testFiles: Int, results: [Row]
@@ -104,9 +98,10 @@ struct ComparisonSummary: Encodable {
     }
 }
 
-/// `hmmkit recognize --json`: one entry per file, in the order given.
+/// `hmmkit recognize --json`: one entry per file, in the order given, and the files' speakers.
 struct RecognitionResults: Encodable {
     var results: [Entry]
+    var speakers: SpeakerGrouping
 
     /// A file's label (`null` when rejected), its n-best list and warp factor, or why it failed.
     enum Entry: Encodable {

@@ -17,15 +17,21 @@ struct TrainCommand: ParsableCommand {
         discussion: """
             Example: hmmkit train recordings/ --split takes:5-49/0-4 -o digits.json
             With --split, only the training part is used (and the test part is evaluated); with \
-            --cross-validate speaker, each speaker is held out in turn and the accuracies are printed. \
+            --cross-validate speaker, each speaker is held out in turn and its accuracy is printed with the speaker \
+            known and with every recording anonymous (each its own unknown speaker), and with --noise in noise. \
             Progress per word goes to stderr; --json prints a summary on stdout. \(recognizerExitCodes)
             """)
 
     @OptionGroup var corpus: CorpusOptions
     @Option(help: "Train/test split: takes:A-B/C-D, speaker:NAME[,NAME], or fraction:F (seeded).")
     var split: String?
-    @Option(help: "Leave-one-speaker-out cross-validation instead of one model: speaker.")
+    @Option(help: "Leave-one-speaker-out cross-validation instead of one model: speaker (each held-out speaker's accuracy known and anonymous).")
     var crossValidate: CrossValidation?
+    @Option(help: ArgumentHelp("""
+        With --cross-validate speaker: also evaluate noisy copies of each held-out speaker's recordings (anonymous) \
+        in these conditions, KIND:SNR comma-separated, SNR in dB (e.g. white:10,babble:10; babble from the training speakers only).
+        """, valueName: "conditions"))
+    var noise: String?
     @OptionGroup var model: ModelOptions
     @Option(help: "Covariance structure: diag, full, spherical or tied.")
     var covariance: CovarianceType = .diagonal
@@ -52,6 +58,10 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         guard output != nil || crossValidate != nil else { throw ValidationError("give -o RECOGNIZER.json (or --cross-validate)") }
+        _ = try noiseColumns()
+        if crossValidate == .speaker && corpus.speakerMode == .anonymous {
+            throw ValidationError("--cross-validate speaker holds out one speaker at a time; it needs --speakers from-names or from-manifest")
+        }
         _ = try model.configuration(covariance: covariance, seed: seed)
         if streaming.isStreaming {
             guard crossValidate == nil else { throw ValidationError("--cross-validate trains in memory; drop --stream, --mpi and --resume") }
@@ -75,7 +85,7 @@ struct TrainCommand: ParsableCommand {
         }
         let all = try corpus.load()
         if crossValidate == .speaker {
-            try crossValidateBySpeaker(all, configuration: configuration)
+            try crossValidateBySpeaker(all, configuration: configuration, noise: noiseColumns())
             return
         }
         let train: LabelledCorpus, test: LabelledCorpus?
@@ -117,7 +127,7 @@ struct TrainCommand: ParsableCommand {
         if !report.quiet { Terminal.info(String(format: "trained %d word models in %.2f s; wrote %@", recognizer.labels.count, trainSeconds, output!)) }
         var evaluation: Evaluation?
         if let test, !test.entries.isEmpty {
-            do { evaluation = try recognizer.evaluate(test.entries, threadCount: engine.threads) } catch {
+            do { evaluation = try recognizer.evaluate(test.entries, speakers: corpus.speakerMode, threadCount: engine.threads) } catch {
                 throw CommandFailure.reported(error)
             }
             summary.testAccuracy = evaluation!.accuracy
@@ -130,40 +140,6 @@ struct TrainCommand: ParsableCommand {
             }
         }
         if report.json { try Terminal.printJSON(MergedOutput(first: summary, second: streamed)) }
-    }
-
-    private func crossValidateBySpeaker(_ corpus: LabelledCorpus, configuration: RecognizerConfiguration) throws {
-        let folds: [CorpusFold]
-        do { folds = try corpus.leaveOneSpeakerOut() } catch {
-            throw CommandFailure.reported(error)
-        }
-        var accuracies: [String: Double] = [:]
-        let unusable = UnusableRecordingReport()
-        for fold in folds {
-            do {
-                let recognizer = try Recognizer.train(fold.train.entries, configuration: configuration, threadCount: engine.threads,
-                                                      unusable: unusablePolicy,
-                                                      progress: unusable.wrapping(nil, policy: unusablePolicy,
-                                                                                  context: "fold \(fold.heldOutSpeaker)"))
-                let evaluation = try recognizer.evaluate(fold.test.entries, threadCount: engine.threads)
-                accuracies[fold.heldOutSpeaker] = evaluation.accuracy
-                if !report.quiet {
-                    let warp = evaluation.warpFactors?[fold.heldOutSpeaker].map { String(format: ", VTLN warp %.2f", $0) } ?? ""
-                    Terminal.info(String(format: "held out %@: accuracy %.4f (%d/%d)%@", fold.heldOutSpeaker, evaluation.accuracy,
-                                         evaluation.correct, evaluation.count, warp))
-                }
-            } catch {
-                Terminal.error("fold \(fold.heldOutSpeaker): \(CommandFailure.message(for: error))")
-                throw ExitCode(1)
-            }
-        }
-        let mean = accuracies.values.reduce(0, +) / Double(max(accuracies.count, 1))
-        if report.json {
-            try Terminal.printJSON(CrossValidationSummary(accuracies: accuracies, meanAccuracy: mean,
-                                                          unusableRecordings: unusable.recordings))
-        } else {
-            print(String(format: "leave-one-speaker-out mean accuracy %.4f over %d speakers", mean, accuracies.count))
-        }
     }
 }
 
@@ -194,7 +170,8 @@ struct EvaluateCommand: ParsableCommand {
             if let split {
                 entries = try LabelledCorpus(entries: entries, origin: corpus.corpus).split(CorpusSplitSpecification.parse(split), seed: seed).test.entries
             }
-            let evaluation = try model.evaluate(entries, options: decision.options, threadCount: engine.threads)
+            let evaluation = try model.evaluate(entries, speakers: corpus.speakerMode, options: decision.options,
+                                                threadCount: engine.threads)
             for failure in evaluation.failures { Terminal.warn("not scored: \(failure)") }
             if strict, !evaluation.failures.isEmpty {
                 throw CommandProblem("\(evaluation.failures.count) recording(s) could not be scored (listed above); "
@@ -225,21 +202,39 @@ struct RecognizeCommand: ParsableCommand {
     var files: [String]
     @Option(help: "The files' one speaker, when known: normalised together and, with VTLN, one warp factor for all (else one per file).")
     var speaker: String?
+    @Option(help: ArgumentHelp("""
+        Where the files' speakers come from: none (the default without --speaker: each file its own unknown speaker) \
+        or from-names (label_speaker_take file names: a speaker's files are normalised, warped and adapted together).
+        """, valueName: "mode"))
+    var speakers: String?
     @OptionGroup var decision: DecisionOptions
     @OptionGroup var engine: EngineOptions
     @Flag(help: "Print JSON on stdout.")
     var json = false
 
+    func validate() throws {
+        let mode = try SpeakerMode.parse(option: speakers) { "for the files' one speaker, use --speaker \($0)" }
+        if mode == .fromManifest { throw ValidationError("--speakers from-manifest is for a manifest (evaluate, train); use from-names or none") }
+        if mode != nil && speaker != nil { throw ValidationError("give --speaker NAME (one speaker for all files) or --speakers MODE, not both") }
+    }
+
     func run() throws {
         let model: Recognizer
         let results: [Result<Recognition, RecognizerError>]
+        let urls = files.map { URL(fileURLWithPath: $0) }
+        let mode = speaker == nil ? SpeakerMode(rawValue: speakers ?? "") ?? .anonymous : nil
+        let grouping = SpeakerGrouping(mode: mode, speakers: urls.map { url in mode.map { $0.speaker(ofFile: url) } ?? speaker })
         do {
             model = try Recognizer.load(from: URL(fileURLWithPath: recognizer))
-            results = try model.recognize(files.map { URL(fileURLWithPath: $0) }, speaker: speaker, options: decision.options,
-                                          threadCount: engine.threads)
+            results = if let mode {
+                try model.recognize(urls, speakers: mode, options: decision.options, threadCount: engine.threads)
+            } else {
+                try model.recognize(urls, speaker: speaker, options: decision.options, threadCount: engine.threads)
+            }
         } catch {
             throw CommandFailure.reported(error)
         }
+        if !json { Terminal.info(grouping.description) }
         var failed = false
         var records: [RecognitionResults.Entry] = []
         for (file, result) in zip(files, results) {
@@ -257,7 +252,7 @@ struct RecognizeCommand: ParsableCommand {
                 records.append(.failed(file: file, error: CommandFailure.message(for: error)))
             }
         }
-        if json { try Terminal.printJSON(RecognitionResults(results: records)) }
+        if json { try Terminal.printJSON(RecognitionResults(results: records, speakers: grouping)) }
         if failed { throw ExitCode(1) }
     }
 }

@@ -11,19 +11,37 @@ struct CorpusOptions: ParsableArguments {
     var include: [String] = []
     @Option(help: "Drop files whose name matches this glob (repeatable).")
     var exclude: [String] = []
-    @Option(help: "Keep only these speakers (comma-separated).")
+    @Option(help: ArgumentHelp("""
+        Where the recordings' speakers come from: from-names (label_speaker_take file names; a folder's default), \
+        from-manifest (the manifest's speaker column only, an empty field an unknown speaker; a manifest's default) \
+        or none (every recording its own unknown speaker: normalised, warped and adapted on its own).
+        """, valueName: "mode"))
     var speakers: String?
+    @Option(help: ArgumentHelp("Keep only these speakers' recordings (comma-separated; speakers as --speakers names them, or with none as the corpus does).",
+                               valueName: "names"))
+    var onlySpeakers: String?
     @Option(help: "Keep only these labels (comma-separated).")
     var labels: String?
 
+    /// The `--speakers` mode; nil for the corpus's own (from-manifest for a manifest, from-names for a folder).
+    var speakerMode: SpeakerMode? { speakers.flatMap(SpeakerMode.init(rawValue:)) }
+
     var selection: CorpusSelection {
-        CorpusSelection(include: include, exclude: exclude, speakers: speakers.map(CorpusSelection.names(inList:)) ?? [],
+        CorpusSelection(include: include, exclude: exclude, speakers: onlySpeakers.map(CorpusSelection.names(inList:)) ?? [],
                         labels: labels.map(CorpusSelection.names(inList:)) ?? [])
+    }
+
+    func validate() throws {
+        _ = try SpeakerMode.parse(option: speakers) { "to keep only some speakers' recordings, use --only-speakers \($0)" }
+        if speakerMode == .fromManifest, FileManager.default.isFolder(corpus) {
+            throw ValidationError("--speakers from-manifest needs a manifest, and \(corpus) is a folder; use from-names or none")
+        }
     }
 
     /// The corpus, or the ``CorpusError`` listing every problem.
     func read(minimumLabels: Int = 2) throws(CorpusError) -> LabelledCorpus {
-        try LabelledCorpus.load(path: corpus, selection: selection, options: CorpusLoadOptions(minimumLabelCount: minimumLabels))
+        try LabelledCorpus.load(path: corpus, selection: selection,
+                                options: CorpusLoadOptions(minimumLabelCount: minimumLabels, speakers: speakerMode))
     }
 
     /// The corpus, or exit 1 with every problem listed.
@@ -179,6 +197,26 @@ extension ModelOptions {
         let factors = try text.split(separator: ",").map(number)
         guard factors.count <= most else { throw ValidationError("--vtln-warps: \(factors.count) warp factors; give at most \(most)") }
         return factors
+    }
+}
+
+extension SpeakerMode {
+    /// The mode a `--speakers` value names (nil when the option is absent).
+    /// - Throws: `ValidationError` (exit 64) for any other value, ending with `advice(value)`:
+    ///   what to write instead of a list of speakers (which `--speakers` once took as a filter).
+    static func parse(option text: String?, advice: (String) -> String) throws -> SpeakerMode? {
+        guard let text else { return nil }
+        if let mode = SpeakerMode(rawValue: text) { return mode }
+        let modes = allCases.map(\.rawValue).joined(separator: ", ")
+        throw ValidationError("--speakers takes one of \(modes) (got \"\(text)\"); \(advice(text))")
+    }
+}
+
+extension FileManager {
+    /// True when `path` is a folder (following links).
+    func isFolder(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 }
 

@@ -10,8 +10,9 @@ public struct CorpusEntry: Sendable, Hashable {
     public var url: URL
     /// The word (class) spoken in the recording, never empty.
     public var label: String
-    /// Who spoke it, when the corpus says: a manifest's speaker column, the second field of an
-    /// FSDD-style file name (`7_jackson_32.wav` → `jackson`), or a speaker sub-folder.
+    /// Who spoke it, when the corpus says: a manifest's speaker column (only it: an empty field
+    /// is an unknown speaker), or in a folder corpus the second field of an FSDD-style file name
+    /// (`7_jackson_32.wav` → `jackson`) or a speaker sub-folder. ``SpeakerMode`` chooses others.
     public var speaker: String?
     /// The take (repetition) number, when the file name carries one (`7_jackson_32.wav` → 32).
     public var take: Int?

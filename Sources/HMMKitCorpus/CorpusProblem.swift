@@ -165,7 +165,7 @@ public struct CorpusProblem: Sendable, Equatable, CustomStringConvertible {
         case .audioFileGivenAsCorpus:
             return "an audio file, not a corpus; give the folder that holds the recordings, or a manifest"
         case .noEntries:
-            return "no recordings (after selection); check the path and the --include/--speakers/--labels filters"
+            return "no recordings (after selection); check the path and the --include/--only-speakers/--labels filters"
         case let .tooFewLabels(found, minimum):
             let list = found.isEmpty ? "none" : found.joined(separator: ", ")
             return "\(found.count) label(s) (\(list)), at least \(minimum) needed: a recognizer chooses between "

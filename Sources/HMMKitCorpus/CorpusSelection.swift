@@ -33,7 +33,7 @@ public struct CorpusSelection: Sendable, Equatable {
     public var keepsEverything: Bool { include.isEmpty && exclude.isEmpty && speakers.isEmpty && labels.isEmpty }
 
     /// The names of a comma-separated list, spaces around names trimmed and empty names dropped
-    /// (`"george, lucas"` → `["george", "lucas"]`), for `--speakers` and `--labels` options.
+    /// (`"george, lucas"` → `["george", "lucas"]`), for `--only-speakers` and `--labels` options.
     public static func names(inList text: String) -> [String] {
         text.split(separator: ",").map { String(Substring($0).trimmingSpaces) }.filter { !$0.isEmpty }
     }

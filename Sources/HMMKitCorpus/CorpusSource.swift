@@ -33,9 +33,11 @@ public enum CorpusSource: Sendable, Equatable, CustomStringConvertible {
     /// tabs (TSV). Relative paths are taken from the manifest's folder. An optional first line
     /// naming the columns (`path`/`file`, `label`/`word`, `speaker`, `take`, in any order, extra
     /// columns ignored) is recognised; without one the columns are path, label, speaker. Blank
-    /// lines and lines starting with `#` are skipped. When no speaker (or take) column is given,
-    /// an FSDD-style file name supplies them. `delimiter` `nil` guesses from the file (see
-    /// ``ManifestDelimiter``).
+    /// lines and lines starting with `#` are skipped. The speaker column is authoritative: an
+    /// empty speaker field, or no speaker column, means an unknown speaker heard in that one
+    /// recording (``SpeakerMode/fromNames`` reads speakers from FSDD-style file names instead).
+    /// When no take column is given, an FSDD-style file name supplies the take. `delimiter`
+    /// `nil` guesses from the file (see ``ManifestDelimiter``).
     case manifest(file: URL, delimiter: ManifestDelimiter?)
 
     /// Folders below a label folder that are searched, at most (so a symbolic-link loop ends).

@@ -75,7 +75,11 @@ public struct LabelledCorpus: Sendable, Equatable {
         let name = origin ?? source.url.plainPath
         let listing = source.list()
         var problems = listing.problems
-        let (selected, selectionProblems) = selection.apply(to: listing.entries, corpus: name)
+        // The selection names speakers as the mode gives them; with `anonymous`, which groups no
+        // recordings, as the source names them, so that one speaker's recordings can still be chosen.
+        let named = options.speakers.flatMap { $0 == .anonymous ? nil : $0.applied(to: listing.entries) } ?? listing.entries
+        let (chosen, selectionProblems) = selection.apply(to: named, corpus: name)
+        let selected = options.speakers == .anonymous ? SpeakerMode.anonymous.applied(to: chosen) : chosen
         problems += selectionProblems
 
         let checked = AudioAudit.run(options.audioCheck, on: selected, minimumDuration: options.minimumDuration)
@@ -153,15 +157,21 @@ public struct CorpusLoadOptions: Sendable, Equatable {
     public var minimumLabelCount: Int
     /// What to do with bad entries; default ``BadFilePolicy/fail``.
     public var badFiles: BadFilePolicy
+    /// Where the entries' speakers come from; default `nil`: the source's own (from-manifest for a
+    /// manifest, from-names for a folder). A selection's speakers are this mode's, except with
+    /// ``SpeakerMode/anonymous``: they are then the source's own, and removed after the selection.
+    public var speakers: SpeakerMode?
 
-    /// Options; the defaults check headers, need two labels, and fail on any bad entry.
+    /// Options; the defaults check headers, need two labels, fail on any bad entry, and take the
+    /// speakers the source names.
     public init(audioCheck: AudioCheck = .header, minimumDuration: Double = 0, minimumLabelCount: Int = 2,
-                badFiles: BadFilePolicy = .fail) {
+                badFiles: BadFilePolicy = .fail, speakers: SpeakerMode? = nil) {
         precondition(minimumDuration >= 0 && minimumDuration.isFinite, "minimumDuration must be finite and ≥ 0")
         precondition(minimumLabelCount >= 1, "minimumLabelCount must be at least 1")
         self.audioCheck = audioCheck
         self.minimumDuration = minimumDuration
         self.minimumLabelCount = minimumLabelCount
         self.badFiles = badFiles
+        self.speakers = speakers
     }
 }

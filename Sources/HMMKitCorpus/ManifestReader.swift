@@ -76,12 +76,13 @@ enum ManifestReader {
             }
             firstLineOfFile[resolved] = record.line
 
-            let nameFields = FileNameFields.inLabelFolder(stem: url.deletingPathExtension().lastPathComponent[...])
-            var speaker = nameFields.speaker
+            // The speaker column is authoritative: an empty field, or no column, is an unknown
+            // speaker (SpeakerMode.fromNames reads the file name instead).
+            var speaker: String?
             if let column = columns.speaker, column < fields.count, !fields[column].isEmpty {
                 speaker = fields[column]
             }
-            var take = nameFields.take
+            var take = FileNameFields.inLabelFolder(stem: url.deletingPathExtension().lastPathComponent[...]).take
             if let column = columns.take, column < fields.count, !fields[column].isEmpty {
                 guard let number = FileNameFields.takeNumber(fields[column][...]) else {
                     problem(record.line, .malformedLine(reason: "take \"\(fields[column])\" is not a whole number ≥ 0"))

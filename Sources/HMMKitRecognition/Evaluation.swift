@@ -23,6 +23,9 @@ public struct Evaluation: Sendable, Codable, Equatable {
     /// With speaker adaptation, each adapted speaker's (or file's) rise of the fMLLR auxiliary
     /// function per frame over its passes; speakers with too few frames are absent. Nil without adaptation.
     public var adaptationGains: [String: Double]? = nil
+    /// Where the recordings' speakers came from and how many recordings each speaker had (all
+    /// the recordings given, scored or not); nil in evaluations made before it was recorded.
+    public var speakers: SpeakerGrouping? = nil
 
     /// The outcome for one recording.
     public struct FileResult: Sendable, Codable, Equatable {
@@ -75,6 +78,7 @@ public struct Evaluation: Sendable, Codable, Equatable {
         for entry in perLabel {
             lines.append(cell(entry.label) + String(format: "  precision %.3f  recall %.3f  (%d)", entry.precision, entry.recall, entry.count))
         }
+        if let speakers { lines.append(speakers.description) }
         if let warpFactors, !warpFactors.isEmpty {
             let sorted = warpFactors.sorted { $0.key < $1.key }
             lines.append("VTLN warp factors: " + (sorted.count <= 12
@@ -94,12 +98,20 @@ public struct Evaluation: Sendable, Codable, Equatable {
 
 extension Recognizer {
     /// Recognizes every entry and compares with its label.
+    /// - Parameters:
+    ///   - entries: the labelled recordings.
+    ///   - speakers: who speaks each recording: a speaker's recordings share their normalisation,
+    ///     warp factor and adaptation, and a recording without one is an unknown voice on its
+    ///     own (``SpeakerMode/anonymous`` makes every recording one). `nil`: each entry's own
+    ///     ``CorpusEntry/speaker``.
+    ///   - options: priors, rejection threshold, n-best length.
+    ///   - threadCount: worker threads (results do not depend on it).
     /// - Throws: ``RecognizerError/corpus(_:)`` when no entry can be scored.
-    public func evaluate(_ entries: [CorpusEntry], options: RecognitionOptions = RecognitionOptions(),
+    public func evaluate(_ entries: [CorpusEntry], speakers: SpeakerMode? = nil, options: RecognitionOptions = RecognitionOptions(),
                          threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) throws(RecognizerError) -> Evaluation {
-        let scored = try score(RecordingList(entries, configuration: configuration, perturbed: false,
-                                             normalizationPrior: normalizationPrior, threadCount: threadCount),
-                               threadCount: threadCount)
+        let recordings = try RecordingList(entries, speakers: speakers, configuration: configuration, perturbed: false,
+                                           normalizationPrior: normalizationPrior, threadCount: threadCount)
+        let scored = try score(recordings, threadCount: threadCount)
         guard !scored.usable.isEmpty else {
             throw .corpus(scored.problems.sorted { $0.key < $1.key }.map(\.value) + ["no recording could be scored"])
         }
@@ -134,6 +146,7 @@ extension Recognizer {
         return Evaluation(labels: labels, confusion: confusion.map { Array($0.prefix(labels.count)) + [$0[labels.count]] },
                           count: counted, correct: correct, failures: failures,
                           meanLogLikelihoodPerFrame: frames > 0 ? logLikelihood / Double(frames) : -.infinity, results: results,
-                          warpFactors: scored.groupWarps, adaptationGains: scored.adaptationGains)
+                          warpFactors: scored.groupWarps, adaptationGains: scored.adaptationGains,
+                          speakers: SpeakerGrouping(mode: speakers ?? SpeakerMode.default(for: entries), speakers: recordings.speakers))
     }
 }

@@ -144,8 +144,26 @@ extension Recognizer {
                           threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) throws(RecognizerError)
         -> [Result<Recognition, RecognizerError>]
     {
-        let recordings = try RecordingList(urls: urls, speakers: Array(repeating: speaker, count: urls.count),
-                                           configuration: configuration, perturbed: false,
+        try recognize(urls, speakerOfEach: Array(repeating: speaker, count: urls.count), options: options, threadCount: threadCount)
+    }
+
+    /// Recognizes audio files whose speakers come from `speakers`: ``SpeakerMode/fromNames``
+    /// groups the files by the speaker their names give (`7_jackson_32.wav`: jackson), as
+    /// ``recognize(_:speaker:options:threadCount:)`` groups one speaker's files; files listed in
+    /// no manifest have no speaker for ``SpeakerMode/fromManifest``, and none for
+    /// ``SpeakerMode/anonymous``: each is then an unknown voice on its own.
+    /// - Returns: one result per file, in order; a file that cannot be used gives its error.
+    public func recognize(_ urls: [URL], speakers: SpeakerMode, options: RecognitionOptions = RecognitionOptions(),
+                          threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) throws(RecognizerError)
+        -> [Result<Recognition, RecognizerError>]
+    {
+        try recognize(urls, speakerOfEach: urls.map(speakers.speaker(ofFile:)), options: options, threadCount: threadCount)
+    }
+
+    /// ``recognize(_:speaker:options:threadCount:)`` with each file's speaker (nil: unknown) given.
+    private func recognize(_ urls: [URL], speakerOfEach: [String?], options: RecognitionOptions,
+                           threadCount: Int) throws(RecognizerError) -> [Result<Recognition, RecognizerError>] {
+        let recordings = try RecordingList(urls: urls, speakers: speakerOfEach, configuration: configuration, perturbed: false,
                                            normalizationPrior: normalizationPrior, threadCount: threadCount)
         let scored = try score(recordings, threadCount: threadCount)
         var results: [Result<Recognition, RecognizerError>] = urls.indices.map { index in

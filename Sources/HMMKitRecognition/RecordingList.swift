@@ -40,11 +40,12 @@ struct RecordingList: Sendable {
         self.normalizationPrior = normalizationPrior
     }
 
-    /// The recordings of `entries` (their labels play no part).
-    init(_ entries: [CorpusEntry], configuration: RecognizerConfiguration, perturbed: Bool,
+    /// The recordings of `entries` (their labels play no part), spoken by the speakers `speakers`
+    /// gives them (nil: each entry's own ``CorpusEntry/speaker``).
+    init(_ entries: [CorpusEntry], speakers: SpeakerMode? = nil, configuration: RecognizerConfiguration, perturbed: Bool,
          normalizationPrior: CepstralPrior? = nil, threadCount: Int) throws(RecognizerError) {
-        try self.init(urls: entries.map(\.url), speakers: entries.map(\.speaker), configuration: configuration,
-                      perturbed: perturbed, normalizationPrior: normalizationPrior, threadCount: threadCount)
+        try self.init(urls: entries.map(\.url), speakers: speakers.map { entries.map($0.speaker(of:)) } ?? entries.map(\.speaker),
+                      configuration: configuration, perturbed: perturbed, normalizationPrior: normalizationPrior, threadCount: threadCount)
     }
 
     /// This list with the normalisation prior of training on `unnormalised`, the features of

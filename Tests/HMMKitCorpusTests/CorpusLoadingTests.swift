@@ -93,9 +93,16 @@ struct CorpusLoadingTests {
         let loaded = try LabelledCorpus.load(path: corpus.url.appendingPathComponent("list.csv").path)
         #expect(loaded.entries.map(\.fileName) == ["a, b.wav", "say \"hi\".wav", "7_jackson_32.wav"])
         #expect(loaded.entries.map(\.label) == ["go, now", "stop", "seven"])
-        // An empty speaker field falls back to the FSDD-style name; otherwise none.
-        #expect(loaded.entries.map(\.speaker) == ["alice", nil, "jackson"])
+        // The speaker column is authoritative: an empty field is an unknown speaker, even beside an
+        // FSDD-style name, which gives the take; --speakers from-names reads the names instead.
+        #expect(loaded.entries.map(\.speaker) == ["alice", nil, nil])
         #expect(loaded.entries.map(\.take) == [nil, nil, 32])
+        let fromNames = try LabelledCorpus.load(path: corpus.url.appendingPathComponent("list.csv").path,
+                                                options: CorpusLoadOptions(speakers: .fromNames))
+        #expect(fromNames.entries.map(\.speaker) == [nil, nil, "jackson"])
+        let anonymous = try LabelledCorpus.load(path: corpus.url.appendingPathComponent("list.csv").path,
+                                                options: CorpusLoadOptions(speakers: .anonymous))
+        #expect(anonymous.entries.allSatisfy { $0.speaker == nil })
         // Lines count physical lines, and a record starts where its first field does.
         #expect(loaded.entries.map(\.line) == [2, 4, 5])
     }

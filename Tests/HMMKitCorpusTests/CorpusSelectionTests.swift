@@ -41,6 +41,19 @@ struct CorpusSelectionTests {
         #expect(kept.speakers == ["george", "lucas"] && kept.labels == ["0", "2"])
         #expect(try LabelledCorpus.load(path: folder.path, selection: selection) == LabelledCorpus.load(
             path: folder.path, selection: CorpusSelection(exclude: ["*_jackson_*", "1_*"])))
+        // Anonymous recordings are still chosen by the speakers the corpus names, then lose them.
+        let anonymous = try LabelledCorpus.load(path: folder.path, selection: selection, options: CorpusLoadOptions(speakers: .anonymous))
+        #expect(anonymous.entries.map(\.url) == kept.entries.map(\.url) && anonymous.speakers.isEmpty)
+    }
+
+    @Test func speakerGroupingDescriptions() {
+        #expect("\(SpeakerGrouping(mode: .anonymous, speakers: [nil, nil]))" == "speakers: none (2 recordings, each its own speaker)")
+        #expect("\(SpeakerGrouping(mode: .fromNames, speakers: ["lucas", "george", "lucas"]))"
+            == "speakers: from-names, 2 speakers: george 1, lucas 2")
+        #expect("\(SpeakerGrouping(mode: .fromManifest, speakers: ["ann", nil]))"
+            == "speakers: from-manifest, 1 speaker: ann 1; 1 recording without a speaker, each its own")
+        let many = (1...13).map { "s\($0)" } + ["s1"]
+        #expect("\(SpeakerGrouping(mode: nil, speakers: many))" == "speakers: given, 13 speakers: 1 to 2 recordings each")
     }
 
     @Test func unknownNamesAreReportedTogether() throws {

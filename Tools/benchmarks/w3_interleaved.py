@@ -28,7 +28,7 @@ if len(sys.argv) > 2 and sys.argv[2] == "cli":
     import time
     hmmkit = os.path.join(root, ".build", "release", "hmmkit")
     fsdd = os.path.abspath(os.path.join(root, "..", "shared", "data", "fsdd", "recordings"))
-    command = [hmmkit, "train", fsdd, "--speakers", "george,jackson,lucas,nicolas", "--exclude", "*_[0-4].wav",
+    command = [hmmkit, "train", fsdd, "--only-speakers", "george,jackson,lucas,nicolas", "--exclude", "*_[0-4].wav",
                "--states", "5", "--mixtures", "3", "--max-jump", "0", "--iterations", "20", "--no-split-mixtures",
                "--speed-perturbation", "none", "--cmvn", "none", "--no-speaker-cmvn", "--no-vtln",
                "--variance-floor", "0.01", "-o", "/tmp/w3-interleaved-recognizer.json", "--json", "--quiet"]
