@@ -4,11 +4,6 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Why a versioned JSON model file could not be read (the callers wrap it in their own error).
-package struct DocumentProblem: Error, CustomStringConvertible {
-    package var description: String
-}
-
 /// Reading HMMKit's versioned JSON files (GMMs, HMMs, recognizers): they all start with
 /// `"format"` and `"version"`, checked before the rest is decoded, so a file of another kind, of a
 /// newer HMMKit, or a damaged one each get their own message.
@@ -23,33 +18,33 @@ package enum VersionedDocument {
     ///   - format: the expected `"format"` value; `kind` names it in messages ("Gaussian mixture").
     ///   - currentVersion: the newest version this build reads.
     package static func read<D: Decodable>(_: D.Type, from url: URL, format: String, currentVersion: Int,
-                                           kind: String) throws(DocumentProblem) -> D {
+                                           kind: String) throws(FileProblem) -> D {
         let bytes: [UInt8]
-        do { bytes = try AtomicFile.read(url) } catch { throw DocumentProblem(description: "\(error)") }
+        do { bytes = try AtomicFile.read(url) } catch { throw .access(error) }
         return try decode(D.self, from: bytes, format: format, currentVersion: currentVersion, kind: kind)
     }
 
     /// The document of type `D` in a file's bytes (same checks as ``read(_:from:format:currentVersion:kind:)``).
     package static func decode<D: Decodable>(_: D.Type, from bytes: [UInt8], format: String, currentVersion: Int,
-                                             kind: String) throws(DocumentProblem) -> D {
+                                             kind: String) throws(FileProblem) -> D {
         guard let header = try? JSONDecoder().decode(Header.self, from: Data(bytes)) else {
-            throw DocumentProblem(description: "not an HMMKit \(kind) (not JSON, or truncated)")
+            throw .content("not an HMMKit \(kind) (not JSON, or truncated)")
         }
         guard header.format == format else {
-            throw DocumentProblem(description: "not an HMMKit \(kind) (format \(header.format.map { "\"\($0)\"" } ?? "missing"))")
+            throw .content("not an HMMKit \(kind) (format \(header.format.map { "\"\($0)\"" } ?? "missing"))")
         }
         guard let version = header.version, version >= 1 else {
-            throw DocumentProblem(description: "damaged \(kind) file: version is \(header.version.map(String.init) ?? "missing"); "
+            throw .content("damaged \(kind) file: version is \(header.version.map(String.init) ?? "missing"); "
                 + "versions start at 1")
         }
         guard version <= currentVersion else {
-            throw DocumentProblem(description: "written by a newer HMMKit (\(kind) format version \(version)); "
+            throw .content("written by a newer HMMKit (\(kind) format version \(version)); "
                 + "this build reads version \(currentVersion)")
         }
         do { return try JSONDecoder().decode(D.self, from: Data(bytes)) } catch let error as DecodingError {
-            throw DocumentProblem(description: "damaged \(kind) file: \(describe(error))")
+            throw .content("damaged \(kind) file: \(describe(error))")
         } catch {
-            throw DocumentProblem(description: "damaged \(kind) file: \(error)")
+            throw .content("damaged \(kind) file: \(error)")
         }
     }
 

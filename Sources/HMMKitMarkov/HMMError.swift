@@ -1,3 +1,4 @@
+import HMMKitFileSystem
 import HMMKitMixtures
 
 /// Failures of a ``HiddenMarkovModel`` caused by its parameters, its data or its files.
@@ -15,8 +16,12 @@ public enum HMMError: Error, Equatable, Sendable, CustomStringConvertible {
     case shapeMismatch(String)
     /// Options or arguments that cannot be used (e.g. no sequences, zero states).
     case invalidArgument(String)
-    /// A model file that cannot be read or written.
-    case file(path: String, problem: String)
+    /// A model file that cannot be read or written, or that is not an HMM file (foreign, newer, a
+    /// missing or out-of-range field); `problem` says which.
+    case file(path: String, problem: FileProblem)
+    /// The model file at `path` was read, but its parameters do not make a model; the error says
+    /// which parameter and why.
+    indirect case invalidModel(path: String, HMMError)
 
     public var description: String {
         switch self {
@@ -26,7 +31,8 @@ public enum HMMError: Error, Equatable, Sendable, CustomStringConvertible {
             return "sequence \(sequence), frame \(frame), column \(column) is \(value); \(FeatureValues.rule)"
         case .shapeMismatch(let message): return "HMM shapes do not match: \(message)"
         case .invalidArgument(let message): return "invalid HMM argument: \(message)"
-        case let .file(path, problem): return "\(path): \(problem)"
+        case let .file(path, problem): return problem.message(path: path)
+        case let .invalidModel(path, error): return "\(path): \(error)"
         }
     }
 }

@@ -1,3 +1,4 @@
+import HMMKitFileSystem
 import HMMKitNumerics
 
 /// Failures of mixture models caused by their data or parameters, each saying what to do.
@@ -20,8 +21,12 @@ public enum MixtureError: Error, Equatable, Sendable, CustomStringConvertible {
     case notEnoughData(String)
     /// Statistics of another model shape were given to an update or a merge.
     case statisticsMismatch(String)
-    /// A model file could not be read or written.
-    case file(path: String, problem: String)
+    /// A model file could not be read or written, or it is not a Gaussian mixture file (foreign,
+    /// newer, a missing or out-of-range field); `problem` says which.
+    case file(path: String, problem: FileProblem)
+    /// The model file at `path` was read, but its parameters do not make a model; the error says
+    /// which parameter and why.
+    indirect case invalidModel(path: String, MixtureError)
 
     public var description: String {
         switch self {
@@ -39,7 +44,8 @@ public enum MixtureError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the model has dimension \(model) but the data has \(data) columns"
         case .notEnoughData(let message): return "not enough data: \(message)"
         case .statisticsMismatch(let message): return "statistics do not match: \(message)"
-        case let .file(path, problem): return problem.hasPrefix(path) ? problem : "\(path): \(problem)"
+        case let .file(path, problem): return problem.message(path: path)
+        case let .invalidModel(path, error): return "\(path): \(error)"
         }
     }
 }

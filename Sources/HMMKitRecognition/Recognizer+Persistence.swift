@@ -40,13 +40,13 @@ extension Recognizer {
                                           trainingHistory: trainingHistory.map { $0.map { $0.isFinite ? $0 : -1e308 } },
                                           models: models.map { $0.document() },
                                           trainingWarps: configuration.vtln == nil ? nil : trainingWarps)
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            try AtomicFile.write(Array(try encoder.encode(document)), to: url)
-        } catch {
-            throw .file(path: url.path, problem: "cannot save the recognizer: \(error)")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let bytes: [UInt8]
+        do { bytes = Array(try encoder.encode(document)) } catch {
+            throw .file(path: url.path, problem: "cannot encode the recognizer: \(error)")
         }
+        do { try AtomicFile.write(bytes, to: url) } catch { throw .file(path: url.path, problem: .access(error)) }
     }
 
     /// Loads a recognizer saved by ``save(to:)``.
@@ -57,7 +57,7 @@ extension Recognizer {
         do {
             document = try VersionedDocument.read(RecognizerDocument.self, from: url, format: RecognizerDocument.formatName,
                                                   currentVersion: RecognizerDocument.currentVersion, kind: "recognizer")
-        } catch { throw .file(path: url.path, problem: "\(error)") }
+        } catch { throw .file(path: url.path, problem: error) }
         return try Recognizer(document: document, path: url.path)
     }
 
@@ -110,7 +110,7 @@ extension Recognizer {
         for (index, model) in document.models.enumerated() {
             let hmm: GMMHMM<Double>
             do { hmm = try GMMHMM<Double>(document: model, path: path) } catch {
-                throw .file(path: path, problem: "the model of \"\(document.labels[index])\": \(error)")
+                throw .model(label: document.labels[index], error)
             }
             guard hmm.stateCount == configuration.stateCount, hmm.dimension == configuration.features.dimension else {
                 throw damaged("the model of \"\(document.labels[index])\" has \(hmm.stateCount) states of dimension \(hmm.dimension); "

@@ -69,7 +69,7 @@ extension Recognizer {
     public func scores(_ sequences: [Matrix<Double>], threadCount: Int = 1) throws(RecognizerError) -> [[Double]] {
         guard !sequences.isEmpty else { return [] }
         let stacked: (Matrix<Double>, [Int])
-        do { stacked = try stack(sequences) } catch { throw .audio("\(error)") }
+        do { stacked = try stack(sequences) } catch { throw .sequences(error) }
         let (frames, lengths) = stacked
         let models = self.models, labels = self.labels
         let columns = try ParallelWork.map(labels.count, threadCount: threadCount) { (label) throws(RecognizerError) -> [Double] in

@@ -31,8 +31,8 @@ extension Recognizer {
             return try VTLNPassState.read(passStateURL) ?? VTLNPassState(pass: 0, warps: [:])
         }
         guard state.pass <= vtln.trainingPasses else {
-            throw .training(.file(path: passStateURL?.path ?? "", problem: "the run resumed from is in VTLN pass \(state.pass) of "
-                + "\(vtln.trainingPasses) (another configuration); delete it, or drop --resume, to start again"))
+            throw .training(.file(path: passStateURL?.path ?? "", problem: .content("the run resumed from is in VTLN pass \(state.pass) of "
+                + "\(vtln.trainingPasses) (another configuration); delete it, or drop --resume, to start again")))
         }
         let resumedPass = options.resume ? state.pass : nil
         let sweep = WarpSweep(source: source, shard: communicator.shard, chunkFrames: options.chunking.maximumFrames)
@@ -172,8 +172,8 @@ struct WarpSweep {
         var normalization = CepstralGroupNormalization(fallback: source.configuration.features.normalization)
         for (group, warp) in warps {
             guard let k = candidates.firstIndex(of: warp) else {
-                throw .training(.file(path: stateURL?.path ?? "", problem: "\(group)'s warp \(warp) is not among the candidates "
-                    + "(a run of another configuration); delete it, or drop --resume, to start again"))
+                throw .training(.file(path: stateURL?.path ?? "", problem: .content("\(group)'s warp \(warp) is not among the candidates "
+                    + "(a run of another configuration); delete it, or drop --resume, to start again")))
             }
             normalization.groups[group] = statistics[k].groups[group]
         }

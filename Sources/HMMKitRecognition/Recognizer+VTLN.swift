@@ -65,7 +65,7 @@ extension Recognizer {
         progress?(.features(files: entries.count, copies: recordings.frontEnd.speedFactors.count,
                             seconds: Date().timeIntervalSince(started)))
         let minimumFrames: Int
-        do { minimumFrames = try configuration.minimumFrameCount() } catch { throw .configuration(["\(error)"]) }
+        do { minimumFrames = try configuration.minimumFrameCount() } catch { throw .wordModel(error) }
         try screen(entries, features: unwarped, minimumFrames: minimumFrames, configuration: configuration, policy: policy,
                    progress: progress)
         var recognizer = try fitWordModels(entries, labels: labels, features: unwarped, configuration: configuration,

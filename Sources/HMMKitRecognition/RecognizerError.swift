@@ -1,4 +1,8 @@
+import HMMKitFileSystem
+import HMMKitAdaptation
 import HMMKitCorpus
+import HMMKitFeatures
+import HMMKitFileSystem
 import HMMKitMarkov
 import HMMKitTraining
 
@@ -6,14 +10,24 @@ import HMMKitTraining
 public enum RecognizerError: Error, Sendable, CustomStringConvertible {
     /// Bad configuration values (every problem listed).
     case configuration([String])
+    /// The configuration's front end cannot run (a feature setting out of range or inconsistent).
+    case frontEnd(FeatureError)
+    /// The HMM trainer refuses the configuration's word-model shape (state count, topology,
+    /// mixture-split schedule).
+    case wordModel(HMMError)
+    /// Speaker adaptation (fMLLR) could not be estimated or applied.
+    case adaptation(AdaptationError)
     /// The corpus cannot train a recognizer (every problem listed, with the file or line).
     case corpus([String])
-    /// A word model failed to train or score.
+    /// A word model failed to train or score, or its part of a recognizer file does not make a model.
     case model(label: String, HMMError)
+    /// Feature sequences that cannot be scored together (of other widths than the models, or
+    /// holding NaN or ±∞).
+    case sequences(HMMError)
     /// Audio that cannot be recognized (unreadable, shorter than one frame, …).
     case audio(String)
     /// A recognizer file that cannot be read or written.
-    case file(path: String, problem: String)
+    case file(path: String, problem: FileProblem)
     /// Streaming training failed: a recording that changed since the survey, a checkpoint of
     /// another configuration, a failure between processes (the ``/HMMKitTraining/TrainingError`` says which).
     case training(TrainingError)
@@ -25,10 +39,14 @@ public enum RecognizerError: Error, Sendable, CustomStringConvertible {
         }
         switch self {
         case .configuration(let problems): return "invalid recognizer configuration:\n" + list(problems)
+        case .frontEnd(let error): return "invalid recognizer configuration:\n" + list([error.description])
+        case .wordModel(let error): return "invalid recognizer configuration:\n" + list([error.description])
+        case .adaptation(let error): return error.description
         case .corpus(let problems): return "the corpus cannot be used (\(problems.count) problem(s)):\n" + list(problems)
         case let .model(label, error): return "the model of \"\(label)\": \(error)"
+        case .sequences(let error): return error.description
         case .audio(let message): return message
-        case let .file(path, problem): return "\(path): \(problem)"
+        case let .file(path, problem): return problem.message(path: path)
         case .training(let error): return "\(error)"
         }
     }

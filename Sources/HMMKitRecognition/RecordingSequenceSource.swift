@@ -93,7 +93,7 @@ struct RecordingSequenceSource: SequenceSource {
             // The survey reported these recordings already; anything new (a file changed or
             // vanished since) stops training rather than silently training on less.
             if let unusable, !survey.flagged.contains(position) {
-                throw TrainingError.input(unusable.messages.joined(separator: "; "))
+                throw TrainingError.input(unusable)
             }
             for var copy in usable {
                 normalization.apply(to: &copy.frames, group: recordings.normalizationGroup(position, copy: copy.index))

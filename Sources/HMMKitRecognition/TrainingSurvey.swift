@@ -76,7 +76,7 @@ struct TrainingSurvey: Sendable, Codable {
                 }
             }
         } catch {
-            throw .training(error as? TrainingError ?? .input("\(error)"))
+            throw .training(error as? TrainingError ?? .input(error))
         }
         let empty = TrainingUse.emptyLabels(labels, counts: survey.recordingCounts)
         guard empty.isEmpty else { throw .corpus(survey.unusable.flatMap(\.messages) + empty) }
