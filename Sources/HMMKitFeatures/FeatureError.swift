@@ -19,6 +19,11 @@ public enum FeatureError: Error, Equatable, Sendable, CustomStringConvertible {
     case audio(AudioError)
     /// The audio of `source` could not be resampled to `sampleRate` Hz.
     case resampling(source: String, sampleRate: Double, ResamplingError)
+    /// The speed-perturbed copy at `factor` of `source` could not be made (resampling from
+    /// `rate · factor` to `rate` failed).
+    case speedPerturbation(source: String, factor: Double, ResamplingError)
+    /// The audio of `source` is shorter than one frame: it gives no features.
+    case noFrames(source: String)
     /// Too few frames for the delta style asked for (librosa's Savitzky-Golay `interp` needs `width`).
     case tooFewFramesForDeltas(source: String, frames: Int, needed: Int)
 
@@ -39,6 +44,10 @@ public enum FeatureError: Error, Equatable, Sendable, CustomStringConvertible {
             return error.description
         case let .resampling(source, rate, error):
             return "\(source): cannot resample to \(rate) Hz: \(error)"
+        case let .speedPerturbation(source, factor, error):
+            return "\(source): speed perturbation \(factor): \(error)"
+        case .noFrames(let source):
+            return "\(source): shorter than one frame"
         case let .tooFewFramesForDeltas(source, frames, needed):
             return "\(source): \(frames) frame(s) is too short for Savitzky-Golay deltas over \(needed) frames; "
                 + "use regression deltas or longer audio"

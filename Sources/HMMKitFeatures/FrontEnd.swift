@@ -11,8 +11,8 @@ public struct DecodedRecording: Sendable {
     /// The copies made: each one's position among ``FrontEnd/speedFactors`` and its samples
     /// (±1.0 full scale at the configuration's rate).
     public var copies: [(index: Int, samples: [Double])]
-    /// What went wrong, each message naming the file; a recording with problems has no copies.
-    public var problems: [String]
+    /// What went wrong, each naming the file; a recording with problems has no copies.
+    public var problems: [FeatureError]
     /// Seconds of audio read, at the front end's rate, before perturbation.
     public var seconds: Double
 }
@@ -34,8 +34,8 @@ public struct RecordingFeatures: Sendable {
     public var source: String
     /// The copies that gave frames, in the order of ``FrontEnd/speedFactors``.
     public var copies: [Copy]
-    /// What went wrong with the recording or some of its copies, each message naming the file.
-    public var problems: [String]
+    /// What went wrong with the recording or some of its copies, each naming the file.
+    public var problems: [FeatureError]
     /// Seconds of audio read, at the front end's rate, before perturbation.
     public var seconds: Double
 }
@@ -89,7 +89,7 @@ public struct FrontEnd: Sendable {
         let rate = configuration.sampleRate, source = url.path(percentEncoded: false)
         let samples: [Double]
         do { samples = try AudioLoader.load(url, sampleRate: rate) } catch {
-            return DecodedRecording(source: source, copies: [], problems: ["\(error)"], seconds: 0)
+            return DecodedRecording(source: source, copies: [], problems: [error], seconds: 0)
         }
         var recording = DecodedRecording(source: source, copies: [], problems: [], seconds: Double(samples.count) / rate)
         for (copy, factor) in speedFactors.enumerated() where wanted?(copy) ?? true {
@@ -97,7 +97,7 @@ public struct FrontEnd: Sendable {
                 recording.copies.append((copy, samples))
             } else {
                 do { recording.copies.append((copy, try Resampler().resample(samples, from: rate * factor, to: rate))) } catch {
-                    recording.problems.append("\(source): speed perturbation \(factor): \(error)")
+                    recording.problems.append(.speedPerturbation(source: source, factor: factor, error))
                 }
             }
         }
@@ -151,12 +151,12 @@ public struct FrontEnd: Sendable {
                 let frames = try extractor.features(of: samples, source: recording.source,
                                                     utteranceIndex: copyIndex(position: position, copy: copy), warpFactor: warp)
                 if frames.rowCount == 0 {
-                    features.problems.append("\(recording.source): shorter than one frame")
+                    features.problems.append(.noFrames(source: recording.source))
                 } else {
                     features.copies.append(RecordingFeatures.Copy(index: copy, warpFactor: warp, frames: frames))
                 }
             } catch {
-                features.problems.append("\(error)")
+                features.problems.append(error)
             }
         }
         return features

@@ -13,18 +13,10 @@ package enum VersionedDocument {
         var version: Int?
     }
 
-    /// The document of type `D` in `url`.
+    /// The document of type `D` in a file's bytes.
     /// - Parameters:
     ///   - format: the expected `"format"` value; `kind` names it in messages ("Gaussian mixture").
     ///   - currentVersion: the newest version this build reads.
-    package static func read<D: Decodable>(_: D.Type, from url: URL, format: String, currentVersion: Int,
-                                           kind: String) throws(FileProblem) -> D {
-        let bytes: [UInt8]
-        do { bytes = try AtomicFile.read(url) } catch { throw .access(error) }
-        return try decode(D.self, from: bytes, format: format, currentVersion: currentVersion, kind: kind)
-    }
-
-    /// The document of type `D` in a file's bytes (same checks as ``read(_:from:format:currentVersion:kind:)``).
     package static func decode<D: Decodable>(_: D.Type, from bytes: [UInt8], format: String, currentVersion: Int,
                                              kind: String) throws(FileProblem) -> D {
         guard let header = try? JSONDecoder().decode(Header.self, from: Data(bytes)) else {

@@ -53,10 +53,12 @@ extension Recognizer {
     /// - Throws: ``RecognizerError/file(path:problem:)`` for a missing, truncated or corrupt file, a
     ///   file of another tool or kind, or one written by a newer HMMKit.
     public static func load(from url: URL) throws(RecognizerError) -> Recognizer {
+        let bytes: [UInt8]
+        do { bytes = try AtomicFile.read(url) } catch { throw .file(path: url.path, problem: .access(error)) }
         let document: RecognizerDocument
         do {
-            document = try VersionedDocument.read(RecognizerDocument.self, from: url, format: RecognizerDocument.formatName,
-                                                  currentVersion: RecognizerDocument.currentVersion, kind: "recognizer")
+            document = try VersionedDocument.decode(RecognizerDocument.self, from: bytes, format: RecognizerDocument.formatName,
+                                                    currentVersion: RecognizerDocument.currentVersion, kind: "recognizer")
         } catch { throw .file(path: url.path, problem: error) }
         return try Recognizer(document: document, path: url.path)
     }

@@ -52,7 +52,7 @@ struct ScoredRecordings {
     var table: [[Double]]
     var frames: [Int]
     /// Problems by entry index (unreadable audio, no frames).
-    var problems: [Int: String]
+    var problems: [Int: FeatureError]
     /// With VTLN, the warp factor of each usable entry (parallel to `usable`); nil without VTLN.
     var warpFactors: [Double]? = nil
     /// With VTLN, the factor chosen for each speaker (a file path for a recording without a speaker).
@@ -101,8 +101,8 @@ extension Recognizer {
 
     /// The recordings of `features` that can be scored (no problem, frames), and the first
     /// problem of each of the others.
-    static func usable(_ features: [RecordingFeatures]) -> (usable: [Int], problems: [Int: String]) {
-        var problems: [Int: String] = [:]
+    static func usable(_ features: [RecordingFeatures]) -> (usable: [Int], problems: [Int: FeatureError]) {
+        var problems: [Int: FeatureError] = [:]
         for (position, recording) in features.enumerated() { problems[position] = recording.problems.first }
         return (features.indices.filter { problems[$0] == nil && !features[$0].copies.isEmpty }, problems)
     }
@@ -148,14 +148,13 @@ extension Recognizer {
                                            configuration: configuration, perturbed: false, threadCount: threadCount)
         let scored = try score(recordings, threadCount: threadCount)
         var results: [Result<Recognition, RecognizerError>] = urls.indices.map { index in
-            .failure(.audio(scored.problems[index] ?? "\(urls[index].path): no features"))
+            .failure(.audio(scored.problems[index] ?? .noFrames(source: urls[index].path)))
         }
         let minimum = (try? configuration.minimumFrameCount()) ?? 1
         for (row, index) in scored.usable.enumerated() {
             let frames = scored.frames[row]
             guard scored.table[row].contains(where: { $0.isFinite }) else {
-                results[index] = .failure(.audio("\(urls[index].path): \(frames) frame(s), too short or too unlike every word "
-                    + "model to be scored (the models need at least \(minimum) frames)"))
+                results[index] = .failure(.unscorable(path: urls[index].path, frames: frames, minimumFrames: minimum))
                 continue
             }
             var recognition = decide(scored.table[row], frameCount: frames, options: options)

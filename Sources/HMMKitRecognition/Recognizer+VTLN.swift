@@ -122,7 +122,7 @@ extension Recognizer {
     func scoreWithVTLN(_ recordings: RecordingList, vtln: VTLNOptions,
                        threadCount: Int) throws(RecognizerError) -> (ScoredRecordings, [Matrix<Double>]?) {
         let audio = recordings.decoded()
-        var tables: [[[Double]]] = [], usable: [Int] = [], frames: [Int] = [], problems: [Int: String] = [:]
+        var tables: [[[Double]]] = [], usable: [Int] = [], frames: [Int] = [], problems: [Int: FeatureError] = [:]
         let chosen = try Self.chooseWarps(vtln.warpFactors, recordings: recordings, audio: audio) {
             (_: Int, features: [RecordingFeatures]) throws(RecognizerError) -> [[Double]] in
             // Framing does not depend on the warp: the same recordings are usable for every factor.

@@ -24,8 +24,12 @@ public enum RecognizerError: Error, Sendable, CustomStringConvertible {
     /// Feature sequences that cannot be scored together (of other widths than the models, or
     /// holding NaN or ±∞).
     case sequences(HMMError)
-    /// Audio that cannot be recognized (unreadable, shorter than one frame, …).
-    case audio(String)
+    /// Audio that gives no features to recognize (unreadable, shorter than one frame, samples
+    /// out of range, …); the front end's error names the file.
+    case audio(FeatureError)
+    /// The features of the audio at `path` (`frames` of them) score −∞ under every word model:
+    /// shorter than the models' `minimumFrames`, or too unlike all of them.
+    case unscorable(path: String, frames: Int, minimumFrames: Int)
     /// A recognizer file that cannot be read or written.
     case file(path: String, problem: FileProblem)
     /// Streaming training failed: a recording that changed since the survey, a checkpoint of
@@ -45,7 +49,10 @@ public enum RecognizerError: Error, Sendable, CustomStringConvertible {
         case .corpus(let problems): return "the corpus cannot be used (\(problems.count) problem(s)):\n" + list(problems)
         case let .model(label, error): return "the model of \"\(label)\": \(error)"
         case .sequences(let error): return error.description
-        case .audio(let message): return message
+        case .audio(let error): return error.description
+        case let .unscorable(path, frames, minimum):
+            return "\(path): \(frames) frame(s), too short or too unlike every word model to be scored "
+                + "(the models need at least \(minimum) frames)"
         case let .file(path, problem): return problem.message(path: path)
         case .training(let error): return "\(error)"
         }
