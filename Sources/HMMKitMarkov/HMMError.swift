@@ -14,6 +14,11 @@ public enum HMMError: Error, Equatable, Sendable, CustomStringConvertible {
     case nonFiniteData(sequence: Int, frame: Int, column: Int, value: Double)
     /// Parameters or data of inconsistent shapes.
     case shapeMismatch(String)
+    /// The states' mixtures, taken together (one state's failure is ``emission(state:_:)``),
+    /// refused the operation: they cannot form one emission model (they differ in dimension,
+    /// component count or covariance type, or there are none), or statistics of another shape were
+    /// given to them; the mixtures' own error.
+    case mixtures(MixtureError)
     /// Options or arguments that cannot be used (e.g. no sequences, zero states).
     case invalidArgument(String)
     /// A model file that cannot be read or written, or that is not an HMM file (foreign, newer, a
@@ -30,6 +35,7 @@ public enum HMMError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .nonFiniteData(sequence, frame, column, value):
             return "sequence \(sequence), frame \(frame), column \(column) is \(value); \(FeatureValues.rule)"
         case .shapeMismatch(let message): return "HMM shapes do not match: \(message)"
+        case .mixtures(let error): return "HMM shapes do not match: \(error)"
         case .invalidArgument(let message): return "invalid HMM argument: \(message)"
         case let .file(path, problem): return problem.message(path: path)
         case let .invalidModel(path, error): return "\(path): \(error)"

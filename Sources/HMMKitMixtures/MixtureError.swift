@@ -10,6 +10,9 @@ public enum MixtureError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidParameter(String)
     /// A covariance is not positive definite even after regularisation.
     case singularCovariance(component: Int, detail: String)
+    /// The covariance of component `component` could not be factorised (its Cholesky factor or
+    /// that factor's inverse failed); the linear-algebra error says how.
+    case covarianceFactorisation(component: Int, LinearAlgebraError)
     /// The data has a NaN, an infinity, or a value beyond ``/HMMKitNumerics/InputLimits/maximumFeatureMagnitude``.
     case nonFiniteData(row: Int, column: Int, value: Double)
     /// Frame `row` of the data scores `value` (±∞ or NaN) under the model: the frame lies so far
@@ -35,6 +38,8 @@ public enum MixtureError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .singularCovariance(component, detail):
             return "the covariance of component \(component) is not positive definite (\(detail)); "
                 + "raise regCovar or the variance floor, or use fewer components"
+        case let .covarianceFactorisation(component, error):
+            return MixtureError.singularCovariance(component: component, detail: error.description).description
         case let .nonFiniteData(row, column, value):
             return "the data has the value \(value) at row \(row), column \(column); \(FeatureValues.rule); remove or repair it"
         case let .nonFiniteScore(row, value):

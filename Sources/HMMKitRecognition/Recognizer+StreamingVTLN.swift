@@ -95,8 +95,10 @@ struct VTLNPassState: Codable, Sendable, Equatable {
     /// The state at `url`; nil when there is none.
     static func read(_ url: URL) throws(RecognizerError) -> VTLNPassState? {
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        let bytes: [UInt8]
+        do { bytes = try AtomicFile.read(url) } catch { throw .training(.file(path: url.path, problem: .access(error))) }
         do {
-            let state = try JSONDecoder().decode(VTLNPassState.self, from: Data(try AtomicFile.read(url)))
+            let state = try JSONDecoder().decode(VTLNPassState.self, from: Data(bytes))
             guard state.pass >= 0, state.warps.values.allSatisfy({ $0.isFinite && $0 > 0 }) else {
                 throw TrainingError.file(path: url.path, problem: "damaged VTLN pass state: pass \(state.pass) with warps \(state.warps)")
             }
@@ -112,9 +114,11 @@ struct VTLNPassState: Codable, Sendable, Equatable {
     func write(to url: URL) throws(TrainingError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        do { try AtomicFile.write(Array(try encoder.encode(self)), to: url) } catch {
-            throw .file(path: url.path, problem: "cannot write the VTLN pass state: \(error)")
+        let bytes: [UInt8]
+        do { bytes = Array(try encoder.encode(self)) } catch {
+            throw .file(path: url.path, problem: "cannot encode the VTLN pass state: \(error)")
         }
+        do { try AtomicFile.write(bytes, to: url) } catch { throw .file(path: url.path, problem: .access(error)) }
     }
 }
 

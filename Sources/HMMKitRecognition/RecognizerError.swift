@@ -30,7 +30,8 @@ public enum RecognizerError: Error, Sendable, CustomStringConvertible {
     /// The features of the audio at `path` (`frames` of them) score −∞ under every word model:
     /// shorter than the models' `minimumFrames`, or too unlike all of them.
     case unscorable(path: String, frames: Int, minimumFrames: Int)
-    /// A recognizer file that cannot be read or written.
+    /// A recognizer file that cannot be read or written (``/HMMKitFileSystem/FileProblem/access(_:)``),
+    /// or that is not a usable recognizer: foreign, newer, damaged (``/HMMKitFileSystem/FileProblem/content(_:)``).
     case file(path: String, problem: FileProblem)
     /// Streaming training failed: a recording that changed since the survey, a checkpoint of
     /// another configuration, a failure between processes (the ``/HMMKitTraining/TrainingError`` says which).

@@ -27,8 +27,9 @@ public enum TrainingError: Error, Sendable, Equatable, CustomStringConvertible {
     case hmm(HMMError)
     /// The Gaussian mixture could not be built, updated or saved.
     case mixture(MixtureError)
-    /// A statistics file or checkpoint that cannot be read, written or used (foreign, damaged,
-    /// newer, or from another model or configuration).
+    /// A statistics file or checkpoint that cannot be read or written
+    /// (``/HMMKitFileSystem/FileProblem/access(_:)``), or whose contents cannot be used: foreign,
+    /// damaged, newer, or from another model or configuration (``/HMMKitFileSystem/FileProblem/content(_:)``).
     case file(path: String, problem: FileProblem)
     /// Statistics that do not fit the model they are applied to.
     case statisticsMismatch(String)
@@ -81,7 +82,7 @@ extension TrainingError {
 
     private static func sameError(_ a: any Error, _ b: any Error) -> Bool {
         func equal<E: Equatable>(_ a: E, _ b: any Error) -> Bool { (b as? E) == a }
-        guard let a = a as? any Equatable else { return false }
+        guard let a = a as Any as? any Equatable else { return false }
         return equal(a, b)
     }
 

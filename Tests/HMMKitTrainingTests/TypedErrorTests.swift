@@ -43,6 +43,18 @@ struct TypedErrorTests {
         }
     }
 
+    /// Two ``TrainingError/input(_:)`` errors are equal when their causes are of one Equatable
+    /// type and equal; causes of other types, or not Equatable, differ.
+    @Test func inputErrorsCompareByTheirCause() {
+        struct Opaque: Error {}
+        let missing = MatrixFileError.fileNotFound(file: "a.npy")
+        #expect(TrainingError.input(missing) == .input(MatrixFileError.fileNotFound(file: "a.npy")))
+        #expect(TrainingError.input(missing) != .input(MatrixFileError.fileNotFound(file: "b.npy")))
+        #expect(TrainingError.input(missing) != .input(FailingSource.Broken()))
+        #expect(TrainingError.input(Opaque()) != .input(Opaque()))
+        #expect(TrainingError.input(missing) != .noData("a.npy"))
+    }
+
     /// A statistics file that is missing, one that is not a statistics file, and one of another
     /// model each give their own typed cause.
     @Test func statisticsFileProblemsAreTyped() throws {
