@@ -13,6 +13,18 @@ package enum VersionedDocument {
         var version: Int?
     }
 
+    /// Writes `document` to `url` atomically as JSON with sorted keys (the same document always
+    /// gives the same bytes); `kind` names it in the message of an encoding failure.
+    /// - Throws: ``FileProblem/access(_:)`` when the file cannot be written (it is then left as it
+    ///   was); ``FileProblem/content(_:)`` when the document cannot be encoded (a non-finite number).
+    package static func write<D: Encodable>(_ document: D, to url: URL, kind: String) throws(FileProblem) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let bytes: [UInt8]
+        do { bytes = Array(try encoder.encode(document)) } catch { throw .content("cannot encode the \(kind): \(error)") }
+        do { try AtomicFile.write(bytes, to: url) } catch { throw .access(error) }
+    }
+
     /// The document of type `D` in a file's bytes.
     /// - Parameters:
     ///   - format: the expected `"format"` value; `kind` names it in messages ("Gaussian mixture").

@@ -40,13 +40,7 @@ extension Recognizer {
                                           trainingHistory: trainingHistory.map { $0.map { $0.isFinite ? $0 : -1e308 } },
                                           models: models.map { $0.document() },
                                           trainingWarps: configuration.vtln == nil ? nil : trainingWarps)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let bytes: [UInt8]
-        do { bytes = Array(try encoder.encode(document)) } catch {
-            throw .file(path: url.path, problem: "cannot encode the recognizer: \(error)")
-        }
-        do { try AtomicFile.write(bytes, to: url) } catch { throw .file(path: url.path, problem: .access(error)) }
+        do { try VersionedDocument.write(document, to: url, kind: "recognizer") } catch { throw .file(path: url.path, problem: error) }
     }
 
     /// Loads a recognizer saved by ``save(to:)``.

@@ -112,13 +112,7 @@ struct VTLNPassState: Codable, Sendable, Equatable {
 
     /// Writes the state to `url` atomically.
     func write(to url: URL) throws(TrainingError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let bytes: [UInt8]
-        do { bytes = Array(try encoder.encode(self)) } catch {
-            throw .file(path: url.path, problem: "cannot encode the VTLN pass state: \(error)")
-        }
-        do { try AtomicFile.write(bytes, to: url) } catch { throw .file(path: url.path, problem: .access(error)) }
+        do { try VersionedDocument.write(self, to: url, kind: "VTLN pass state") } catch { throw .file(path: url.path, problem: error) }
     }
 }
 
