@@ -36,15 +36,21 @@ struct Recording {
     let features: Matrix<Double>
 }
 
+/// A recording of the corpus that gave no features, and why.
+struct UnreadableRecording: Error, CustomStringConvertible {
+    let description: String
+}
+
 func loadFSDD(_ folder: String) throws -> ([Recording], Double) {
     let urls = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".wav") }.sorted()
         .map { URL(fileURLWithPath: folder).appendingPathComponent($0) }
-    let batch = try FeatureBatch<Double>(configuration: .psf(sampleRate: 8000), threadCount: 1)
-    var results: [FileFeatures<Double>] = []
-    let time = seconds { results = batch.extract(urls) }
-    let recordings = try results.map { file -> Recording in
-        let parts = file.url.deletingPathExtension().lastPathComponent.split(separator: "_")
-        return Recording(digit: Int(parts[0])!, speaker: String(parts[1]), take: Int(parts[2])!, features: try file.result.get())
+    let frontEnd = try FrontEnd(configuration: .psf(sampleRate: 8000))
+    var results: [RecordingFeatures<Double>] = []
+    let time = seconds { results = frontEnd.features(Array(urls.indices), audio: { frontEnd.decode(urls[$0]) }) }
+    let recordings = try zip(urls, results).map { url, file -> Recording in
+        guard let features = file.copies.first?.frames else { throw UnreadableRecording(description: file.problems.joined(separator: "; ")) }
+        let parts = url.deletingPathExtension().lastPathComponent.split(separator: "_")
+        return Recording(digit: Int(parts[0])!, speaker: String(parts[1]), take: Int(parts[2])!, features: features)
     }
     return (recordings, time)
 }

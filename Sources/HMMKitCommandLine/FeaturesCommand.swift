@@ -88,25 +88,34 @@ struct FeaturesCommand: ParsableCommand {
         let intoFolder = destinations.count != 1 || destinations[0].path != URL(fileURLWithPath: output).path
         let archive = format == .npy ? nil : try OrderedArchiveSink<S>(
             keys: try ArchiveLayout.keys(for: urls), archive: output, encoding: format == .ark ? .binary : .text)
-        let batch = try FeatureBatch<S>(configuration: configuration, backend: engine.backend, threadCount: engine.threads)
+        let frontEnd = try FrontEnd(configuration: configuration, threadCount: engine.threads, backend: engine.backend)
         let progress = report.quiet ? nil : ProgressReporter(label: "features", total: urls.count)
+        let done = Atomic<Int>(0)
+        let normalization = CepstralGroupNormalization(fallback: configuration.normalization)
         let start = DispatchTime.now()
         // Each worker writes its file as soon as it is computed, so memory stays at a few matrices.
-        let failures = batch.extract(urls, progress: { done, total in progress?.update(done) }) { index, result in
-            switch result.result {
-            case .success(let matrix):
-                if let archive { return archive.deliver(index, matrix) }
-                do {
-                    try NumPyFile.write(matrix, to: destinations[index], durable: false)
-                    return nil
-                } catch {
-                    return "\(error)" + (intoFolder ? OutputLayout.removeStale(destinations[index]) : "")
-                }
-            case .failure(let error):
-                _ = archive?.deliver(index, nil)
-                return "\(error)" + (archive == nil && intoFolder ? OutputLayout.removeStale(destinations[index]) : "")
+        let outcomes = frontEnd.features(Array(urls.indices), in: S.self, audio: { frontEnd.decode(urls[$0]) }) {
+            index, recording -> FileOutcome in
+            defer { progress?.update(done.wrappingAdd(1, ordering: .relaxed).newValue) }
+            var recording = recording
+            normalization.apply(to: &recording) { _ in nil }
+            var outcome = FileOutcome(seconds: recording.seconds)
+            // A file shorter than one frame gives a 0-row matrix and a warning.
+            let shorterThanOneFrame = !recording.copiesShorterThanOneFrame.isEmpty
+            let features = recording.copies.first?.frames
+                ?? (shorterThanOneFrame ? Matrix<S>(rowCount: 0, columnCount: configuration.dimension) : nil)
+            if shorterThanOneFrame { outcome.warning = "\(recording.source): shorter than one frame, no features" }
+            outcome.error = switch features {
+            case .some(let matrix):
+                write(matrix, index: index, archive: archive, destinations: destinations, intoFolder: intoFolder)
+            case .none:
+                write(failure: recording.problems.map(\.description).joined(separator: "; "), index: index, archive: archive,
+                      destinations: destinations, intoFolder: intoFolder)
             }
+            outcome.frames = features?.rowCount ?? 0
+            return outcome
         }
+        let failures = FileOutcome.summary(outcomes)
         var archiveError: String?
         do {
             try archive?.finish()
@@ -133,10 +142,48 @@ struct FeaturesCommand: ParsableCommand {
         if !failures.errors.isEmpty || archiveError != nil { throw ExitCode(1) }
     }
 
+    /// Writes input `index`'s features (into the archive, or to its `.npy`); the error message, or nil.
+    private func write<S: MatrixScalar>(_ matrix: Matrix<S>, index: Int, archive: OrderedArchiveSink<S>?,
+                                        destinations: [URL], intoFolder: Bool) -> String? {
+        if let archive { return archive.deliver(index, matrix) }
+        do {
+            try NumPyFile.write(matrix, to: destinations[index], durable: false)
+            return nil
+        } catch {
+            return "\(error)" + (intoFolder ? OutputLayout.removeStale(destinations[index]) : "")
+        }
+    }
+
+    /// Records that input `index` failed with `message` (the archive skips it; into a folder, its
+    /// earlier `.npy` goes); the error message.
+    private func write<S: MatrixScalar>(failure message: String, index: Int, archive: OrderedArchiveSink<S>?,
+                                        destinations: [URL], intoFolder: Bool) -> String {
+        _ = archive?.deliver(index, nil)
+        return message + (archive == nil && intoFolder ? OutputLayout.removeStale(destinations[index]) : "")
+    }
+
     /// The first input's features, read back from what was written.
     private func firstMatrix<S: MatrixScalar>(_: S.Type, destinations: [URL]) throws -> Matrix<S>? {
         if format == .npy { return try NumPyFile.read(S.self, from: destinations[0]) }
         return try KaldiArchiveReader<S>(url: URL(fileURLWithPath: output)).next()?.matrix
+    }
+}
+
+/// What `hmmkit features` did with one input.
+struct FileOutcome: Sendable {
+    /// Seconds of audio read (0 when the file could not be read).
+    var seconds: Double
+    /// Frames written.
+    var frames = 0
+    /// Why the input failed, or nil.
+    var error: String?
+    /// A warning about the input (shorter than one frame), or nil.
+    var warning: String?
+
+    /// The totals of `outcomes`, errors and warnings in input order.
+    static func summary(_ outcomes: [FileOutcome]) -> (frames: Int, audioSeconds: Double, errors: [String], warnings: [String]) {
+        (outcomes.reduce(0) { $0 + $1.frames }, outcomes.reduce(0) { $0 + $1.seconds },
+         outcomes.compactMap(\.error), outcomes.compactMap(\.warning))
     }
 }
 

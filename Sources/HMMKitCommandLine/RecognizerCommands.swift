@@ -41,10 +41,14 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var report: ReportOptions
     @OptionGroup(title: "Large corpora (streaming, checkpoints, MPI)") var streaming: StreamingOptions
     @Option(help: ArgumentHelp("""
-        Streaming: keep each training pass's features in this folder (one file per pass and process, \
-        deleted when the pass ends), so that its iterations read them instead of decoding and computing them again.
+        Streaming: the folder where training keeps features on disk so that they are computed once and read \
+        back: each pass's (its iterations read them), with VTLN every candidate warp's during the warp search. \
+        Unnamed files, freed when each pass ends and when the process ends in any way. (default: the system's \
+        temporary folder, $TMPDIR or /tmp)
         """, valueName: "folder"))
     var featureCache: String?
+    @Flag(help: "Streaming: keep no features on disk; every iteration decodes the audio and computes them again.")
+    var noFeatureCache = false
 
     func validate() throws {
         guard output != nil || crossValidate != nil else { throw ValidationError("give -o RECOGNIZER.json (or --cross-validate)") }
@@ -53,9 +57,10 @@ struct TrainCommand: ParsableCommand {
             guard crossValidate == nil else { throw ValidationError("--cross-validate trains in memory; drop --stream, --mpi and --resume") }
             guard streaming.startFrom == nil else { throw ValidationError("--start-from is for hmm fit and gmm fit; train starts from its corpus") }
         }
-        if featureCache != nil && !streaming.isStreaming {
-            throw ValidationError("--feature-cache is for streamed training; add --stream")
+        if (featureCache != nil || noFeatureCache) && !streaming.isStreaming {
+            throw ValidationError("--feature-cache and --no-feature-cache are for streamed training; add --stream")
         }
+        if featureCache != nil && noFeatureCache { throw ValidationError("give --feature-cache or --no-feature-cache, not both") }
     }
 
     /// What training does with recordings it cannot use.

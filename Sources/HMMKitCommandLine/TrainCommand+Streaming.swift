@@ -22,7 +22,11 @@ extension TrainCommand {
             options.communicator = group.communicator
             options.backend = engine.backend
             options.unusable = unusablePolicy
-            options.featureCacheDirectory = featureCache.map { URL(fileURLWithPath: $0, isDirectory: true) }
+            if noFeatureCache {
+                options.featureCacheDirectory = nil
+            } else if let featureCache {
+                options.featureCacheDirectory = URL(fileURLWithPath: featureCache, isDirectory: true)
+            }
             let unusable = UnusableRecordingReport()
             let started = Date()
             let warpProgress = trainingProgress(quiet: report.quiet || !group.isRoot, started: started, labels: train.labels.count)

@@ -18,7 +18,7 @@ public struct CepstralGroupNormalization: Sendable, Codable, Equatable {
     }
 
     /// Adds every copy of `features` that `group(copy)` puts in a group to that group's statistics.
-    public mutating func add(_ features: RecordingFeatures, group: (Int) -> String?) {
+    public mutating func add<Scalar: MatrixScalar>(_ features: RecordingFeatures<Scalar>, group: (Int) -> String?) {
         for copy in features.copies {
             guard let name = group(copy.index) else { continue }
             groups[name, default: CepstralStatistics(dimension: copy.frames.columnCount)].add(copy.frames)
@@ -26,7 +26,7 @@ public struct CepstralGroupNormalization: Sendable, Codable, Equatable {
     }
 
     /// Normalises `frames`, a copy of group `group` (nil: of none).
-    public func apply(to frames: inout Matrix<Double>, group: String?) {
+    public func apply<Scalar: MatrixScalar>(to frames: inout Matrix<Scalar>, group: String?) {
         if let group, let statistics = groups[group] {
             statistics.apply(to: &frames, dividingByDeviation: true)
         } else {
@@ -35,7 +35,7 @@ public struct CepstralGroupNormalization: Sendable, Codable, Equatable {
     }
 
     /// Normalises every copy of `features`, copy `copy` being of group `group(copy)`.
-    public func apply(to features: inout RecordingFeatures, group: (Int) -> String?) {
+    public func apply<Scalar: MatrixScalar>(to features: inout RecordingFeatures<Scalar>, group: (Int) -> String?) {
         for index in features.copies.indices {
             apply(to: &features.copies[index].frames, group: group(features.copies[index].index))
         }
@@ -43,7 +43,7 @@ public struct CepstralGroupNormalization: Sendable, Codable, Equatable {
 
     /// Normalises recordings held in memory: each group with the statistics of all its copies in
     /// `recordings` (`group(recording, copy)` names it), the others alone.
-    public static func normalize(_ recordings: inout [RecordingFeatures], fallback: CepstralNormalization,
+    public static func normalize(_ recordings: inout [RecordingFeatures<Double>], fallback: CepstralNormalization,
                                  group: (Int, Int) -> String?) {
         var normalization = CepstralGroupNormalization(fallback: fallback)
         for (position, recording) in recordings.enumerated() { normalization.add(recording) { group(position, $0) } }

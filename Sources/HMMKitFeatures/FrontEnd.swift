@@ -15,11 +15,24 @@ public struct DecodedRecording: Sendable {
     public var problems: [FeatureError]
     /// Seconds of audio read, at the front end's rate, before perturbation.
     public var seconds: Double
+
+    /// A recording already in memory, without problems: `copies` as ``copies``.
+    public init(source: String, copies: [(index: Int, samples: [Double])], seconds: Double) {
+        self.init(source: source, copies: copies, problems: [], seconds: seconds)
+    }
+
+    init(source: String, copies: [(index: Int, samples: [Double])], problems: [FeatureError], seconds: Double) {
+        self.source = source
+        self.copies = copies
+        self.problems = problems
+        self.seconds = seconds
+    }
 }
 
 /// The features of one recording's copies, or what stopped them: what a ``FrontEnd`` gives
-/// training, evaluation and recognition alike.
-public struct RecordingFeatures: Sendable {
+/// training, evaluation, recognition and `hmmkit features` alike, in `Scalar` (training and
+/// recognition compute in Double; `hmmkit features` in the precision of its files).
+public struct RecordingFeatures<Scalar: MatrixScalar>: Sendable {
     /// The features of one speed-perturbed copy.
     public struct Copy: Sendable {
         /// Its position among ``FrontEnd/speedFactors``.
@@ -27,20 +40,39 @@ public struct RecordingFeatures: Sendable {
         /// The VTLN warp factor of its filterbank (nil: the configuration's own).
         public var warpFactor: Double?
         /// `[frames × dimension]`; never empty.
-        public var frames: Matrix<Double>
+        public var frames: Matrix<Scalar>
+
+        /// A copy from its fields (also for features kept on disk and read back).
+        package init(index: Int, warpFactor: Double?, frames: Matrix<Scalar>) {
+            self.index = index
+            self.warpFactor = warpFactor
+            self.frames = frames
+        }
     }
 
     /// The file, as messages name it.
     public var source: String
     /// The copies that gave frames, in the order of ``FrontEnd/speedFactors``.
     public var copies: [Copy]
+    /// The positions among ``FrontEnd/speedFactors`` of the copies shorter than one frame: they
+    /// gave no frames, and each has a problem saying so.
+    public var copiesShorterThanOneFrame: [Int]
     /// What went wrong with the recording or some of its copies, each naming the file.
     public var problems: [FeatureError]
     /// Seconds of audio read, at the front end's rate, before perturbation.
     public var seconds: Double
+
+    /// Features from their fields (also for features kept on disk and read back).
+    package init(source: String, copies: [Copy], copiesShorterThanOneFrame: [Int] = [], problems: [FeatureError], seconds: Double) {
+        self.source = source
+        self.copies = copies
+        self.copiesShorterThanOneFrame = copiesShorterThanOneFrame
+        self.problems = problems
+        self.seconds = seconds
+    }
 }
 
-/// The front end of training and recognition: decode a recording, resample it to the
+/// The front end of training, recognition and `hmmkit features`: decode a recording, resample it to the
 /// configuration's rate, make its speed-perturbed copies (resampling from `rate · f` to `rate`,
 /// as Kaldi's speed perturbation does with sox), compute each copy's MFCCs through the
 /// filterbank at its VTLN warp factor (each factor's bank built once, ``MelFilterbankCache``),
@@ -88,7 +120,7 @@ public struct FrontEnd: Sendable {
     public func decode(_ url: URL, copies wanted: ((Int) -> Bool)? = nil) -> DecodedRecording {
         let rate = configuration.sampleRate, source = url.path(percentEncoded: false)
         let samples: [Double]
-        do { samples = try AudioLoader.load(url, sampleRate: rate) } catch {
+        do { samples = try AudioLoader.load(url, for: configuration) } catch {
             return DecodedRecording(source: source, copies: [], problems: [error], seconds: 0)
         }
         var recording = DecodedRecording(source: source, copies: [], problems: [], seconds: Double(samples.count) / rate)
@@ -108,7 +140,9 @@ public struct FrontEnd: Sendable {
     /// Decodes every file of `urls` (``decode(_:copies:)``) on ``threadCount`` workers, in order,
     /// making the copies `wanted(index, copy)` accepts of the file at `index` (default all).
     public func decode(_ urls: [URL], copies wanted: (@Sendable (Int, Int) -> Bool)? = nil) -> [DecodedRecording] {
-        map(urls.count) { index, _ in decode(urls[index], copies: wanted.map { wanted in { wanted(index, $0) } }) }
+        ParallelWork.map(urls.count, threadCount: threadCount) { index in
+            decode(urls[index], copies: wanted.map { wanted in { wanted(index, $0) } })
+        }
     }
 
     /// The unnormalised features of the recordings at `positions` of a list, on ``threadCount``
@@ -116,11 +150,30 @@ public struct FrontEnd: Sendable {
     /// it, or from memory); `warpFactor(position, copy)` the warp of a copy (nil: the
     /// configuration's own; default nil for all).
     public func features(_ positions: [Int], audio: @Sendable (Int) -> DecodedRecording,
-                         warpFactor: (@Sendable (Int, Int) -> Double?)? = nil) -> [RecordingFeatures] {
-        map(positions.count) { item, extractor in
-            features(of: audio(positions[item]), position: positions[item], extractor: extractor) { copy in
-                warpFactor?(positions[item], copy)
-            }
+                         warpFactor: (@Sendable (Int, Int) -> Double?)? = nil) -> [RecordingFeatures<Double>] {
+        features(positions, in: Double.self, audio: audio, warpFactor: warpFactor) { _, features in features }
+    }
+
+    /// `transform(item, features)` of the unnormalised features, computed in `Scalar`, of every
+    /// recording `positions[item]` (as ``features(_:audio:warpFactor:)`` computes them), on the
+    /// worker that computed them, on ``threadCount`` workers; the results in the order of
+    /// `positions`. A caller can write each recording's features out in `transform` and let them
+    /// go, so that memory holds a few recordings' features at a time.
+    public func features<Scalar: MatrixScalar, Output: Sendable>(
+        _ positions: [Int], in _: Scalar.Type, audio: @Sendable (Int) -> DecodedRecording,
+        warpFactor: (@Sendable (Int, Int) -> Double?)? = nil,
+        _ transform: @Sendable (Int, RecordingFeatures<Scalar>) -> Output
+    ) -> [Output] {
+        let configuration = filterbanks.configuration, backend = backend, filterbanks = filterbanks
+        return ParallelWork.map(positions.count, threadCount: threadCount, worker: {
+            // init built a Double extractor of this configuration, and nothing an extractor
+            // checks depends on its precision, so this cannot fail.
+            try! MFCCExtractor<Scalar>(configuration: configuration, backend: backend, filterbanks: filterbanks)
+        }) { item, extractor in
+            let position = positions[item]
+            return transform(item, features(of: audio(position), position: position, extractor: extractor) { copy in
+                warpFactor?(position, copy)
+            })
         }
     }
 
@@ -129,7 +182,7 @@ public struct FrontEnd: Sendable {
     /// at a time so that memory holds one batch.
     public func forEach(_ positions: [Int], batchSize: Int, audio: @Sendable (Int) -> DecodedRecording,
                         warpFactor: (@Sendable (Int, Int) -> Double?)? = nil,
-                        _ body: (Int, RecordingFeatures) throws -> Void) rethrows {
+                        _ body: (Int, RecordingFeatures<Double>) throws -> Void) rethrows {
         var start = 0
         while start < positions.count {
             let batch = Array(positions[start..<min(start + max(batchSize, 1), positions.count)])
@@ -141,16 +194,18 @@ public struct FrontEnd: Sendable {
     }
 
     /// The unnormalised features of every copy of `recording`, the recording at `position`.
-    private func features(of recording: DecodedRecording, position: Int, extractor: MFCCExtractor<Double>,
-                          warpFactor: (Int) -> Double?) -> RecordingFeatures {
-        var features = RecordingFeatures(source: recording.source, copies: [], problems: recording.problems,
-                                         seconds: recording.seconds)
+    private func features<Scalar: MatrixScalar>(
+        of recording: DecodedRecording, position: Int, extractor: MFCCExtractor<Scalar>, warpFactor: (Int) -> Double?
+    ) -> RecordingFeatures<Scalar> {
+        var features = RecordingFeatures<Scalar>(source: recording.source, copies: [], copiesShorterThanOneFrame: [],
+                                                 problems: recording.problems, seconds: recording.seconds)
         for (copy, samples) in recording.copies {
             let warp = warpFactor(copy)
             do {
                 let frames = try extractor.features(of: samples, source: recording.source,
                                                     utteranceIndex: copyIndex(position: position, copy: copy), warpFactor: warp)
                 if frames.rowCount == 0 {
+                    features.copiesShorterThanOneFrame.append(copy)
                     features.problems.append(.noFrames(source: recording.source))
                 } else {
                     features.copies.append(RecordingFeatures.Copy(index: copy, warpFactor: warp, frames: frames))
@@ -160,15 +215,5 @@ public struct FrontEnd: Sendable {
             }
         }
         return features
-    }
-
-    /// `transform(item, extractor)` for every item of `0..<count` on up to ``threadCount``
-    /// workers, each with its own extractor; items are handed out one at a time, results kept in order.
-    private func map<T: Sendable>(_ count: Int, _ transform: @Sendable (Int, MFCCExtractor<Double>) -> T) -> [T] {
-        let configuration = filterbanks.configuration, backend = backend, filterbanks = filterbanks
-        return ParallelWork.map(count, threadCount: threadCount, worker: {
-            // Validated in init, so this cannot fail.
-            try! MFCCExtractor<Double>(configuration: configuration, backend: backend, filterbanks: filterbanks)
-        }) { item, extractor in transform(item, extractor) }
     }
 }

@@ -4,7 +4,7 @@ import RealModule
 /// Computes MFCC features of one utterance at a time, as its ``FeatureConfiguration`` says.
 ///
 /// An extractor owns its FFT, DCT and scratch buffers, so it is **not** shared between threads:
-/// make one per worker (``FeatureBatch`` does). Work per frame allocates nothing.
+/// make one per worker (``FrontEnd`` does). Work per frame allocates nothing.
 /// The pipeline, in order: scale → dither → [signal pre-emphasis] → frames → DC removal →
 /// [raw energy] → [frame pre-emphasis] → window → [windowed energy] → FFT
 /// (``/HMMKitNumerics/RealFourierTransform``) → power/magnitude → mel filterbank → log → [dB floor over the

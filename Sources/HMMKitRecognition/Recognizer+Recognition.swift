@@ -101,7 +101,7 @@ extension Recognizer {
 
     /// The recordings of `features` that can be scored (no problem, frames), and the first
     /// problem of each of the others.
-    static func usable(_ features: [RecordingFeatures]) -> (usable: [Int], problems: [Int: FeatureError]) {
+    static func usable(_ features: [RecordingFeatures<Double>]) -> (usable: [Int], problems: [Int: FeatureError]) {
         var problems: [Int: FeatureError] = [:]
         for (position, recording) in features.enumerated() { problems[position] = recording.problems.first }
         return (features.indices.filter { problems[$0] == nil && !features[$0].copies.isEmpty }, problems)

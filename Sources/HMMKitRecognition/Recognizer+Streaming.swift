@@ -26,10 +26,19 @@ public struct StreamingRecognizerOptions: Sendable {
     public var backend: ComputeBackend = .default
     /// What to do with recordings that cannot be used (every rank applies it to the survey).
     public var unusable: UnusableRecordingPolicy = .skip
-    /// A folder where each training pass keeps its features (one file per pass and process,
-    /// deleted when the pass ends) so that its iterations read them instead of decoding and
-    /// computing them again, as Kaldi keeps `feats.ark`; nil: every iteration computes them.
-    public var featureCacheDirectory: URL?
+    /// A folder where training keeps features on disk, as Kaldi keeps `feats.ark`, so that they
+    /// are computed once and read back: each Baum-Welch pass its features, and with VTLN the warp
+    /// search every candidate factor's (computed for the speakers' statistics, read back to
+    /// score). Default: the system's temporary folder; nil: every iteration computes its
+    /// features again, and the warp search computes them twice.
+    ///
+    /// Disk use, per process: the features of its shard's sequences (8 bytes per number: frames
+    /// × dimension × 8, plus each sequence's name) during a pass; during the warp search, that
+    /// times the number of candidate factors (kept only when that fits in four fifths of the
+    /// folder's free space). The files have no name (``/HMMKitTraining/SequenceCacheFile``): each
+    /// is freed when its pass ends, and by the system when the process ends in any way. A cache
+    /// that cannot be written (a full disk) is given up and its features computed instead.
+    public var featureCacheDirectory: URL? = FileManager.default.temporaryDirectory
 
     /// The defaults: every core, no checkpoint, this process alone, the default backend.
     public init() {}
@@ -66,12 +75,15 @@ public struct StreamingRecognizerFit: Sendable {
 
 extension Recognizer {
     /// Trains one model per label of `entries` as ``train(_:configuration:threadCount:unusable:progress:)``
-    /// does, with the corpus streamed instead of held in memory: every iteration decodes the audio
-    /// and computes the features again, a batch of recordings at a time, so memory holds the
-    /// models, a batch and a few chunks (``/HMMKitTraining/ChunkingPolicy``) whatever the corpus size.
+    /// does, with the corpus streamed instead of held in memory: the features are computed a batch
+    /// of recordings at a time and kept on disk for the pass's later iterations
+    /// (``StreamingRecognizerOptions/featureCacheDirectory``; without it every iteration decodes
+    /// the audio and computes them again), so memory holds the models, a batch and a few chunks
+    /// (``/HMMKitTraining/ChunkingPolicy``) whatever the corpus size.
     ///
     /// 1. A survey pass (rank 0) decodes every recording once: every unusable recording is
-    ///    reported at once before training, as in memory, and per-speaker CMVN gets its statistics.
+    ///    reported at once before training, as in memory, and per-speaker CMVN gets its statistics;
+    ///    the features it computes are rank 0's cache of the first pass.
     /// 2. Rank 0 initialises each word model from a seeded sample of its label's sequences
     ///    (``StreamingRecognizerOptions/initialisationFrames``), or resumes from the checkpoint.
     /// 3. Baum-Welch over a ``/HMMKitTraining/ModelSet`` of all words (``/HMMKitTraining/EMDriver``):
@@ -103,18 +115,25 @@ extension Recognizer {
             $0.map { FileManager.default.fileExists(atPath: $0.path) } == true
         }
         var rootSamples: [String: SequenceSample<Double>]?
+        // Rank 0's survey computes the first pass's features of its shard: kept, they are that pass's cache.
+        let firstPassCache = try options.featureCacheDirectory.map { folder throws(RecognizerError) in
+            do throws(TrainingError) { return (shard: communicator.shard, file: try SequenceCacheFile(folder: folder)) } catch {
+                throw .training(error)
+            }
+        }
         let survey: TrainingSurvey = try sharedByRoot(communicator) { () throws(RecognizerError) in
             let (survey, samples) = try TrainingSurvey.run(entries, labels: labels, configuration: configuration, minimumFrames: minimumFrames,
                                                            threadCount: options.threadCount, batchSize: 64 * max(options.threadCount, 1),
-                                                           sampling: resumable ? nil : sampling)
+                                                           sampling: resumable ? nil : sampling, cache: firstPassCache)
             rootSamples = samples
             return survey
         }
         events?(.surveyed(recordings: entries.count, sequences: survey.sequenceCounts.reduce(0, +),
                           frames: survey.frameCounts.reduce(0, +), unusable: survey.unusable, seconds: Date().timeIntervalSince(began)))
         try options.unusable.enforce(survey.unusable)
-        let source = try RecordingSequenceSource(entries: entries, configuration: configuration, survey: survey,
+        var source = try RecordingSequenceSource(entries: entries, configuration: configuration, survey: survey,
                                                  minimumFrames: minimumFrames, threadCount: options.threadCount)
+        source.cache = firstPassCache
         if let vtln = configuration.vtln {
             return try trainStreamingWithVTLN(source, labels: labels, vtln: vtln, options: options, rootSamples: &rootSamples,
                                               passStateURL: passStateURL, events: events)
@@ -140,13 +159,11 @@ extension Recognizer {
         var trainer = try wordSetTrainer(source.entries, configuration: configuration, options: options, labelFilter: source.trainingLabels)
         trainer.fingerprint.options.merge(fingerprint) { _, added in added }
         var source = source
-        if let directory = options.featureCacheDirectory {
-            source.featureCache = directory.appending(path: "hmmkit-features-" + ModelIdentity.hash(Array(trainer.fingerprint.description.utf8)))
+        if source.cache == nil, let folder = options.featureCacheDirectory {
+            do { source.cache = (options.communicator.shard, try SequenceCacheFile(folder: folder)) } catch { throw .training(error) }
         }
-        // A file left by a run that was stopped is not trusted: the recordings may have changed since.
-        let cacheFile = source.featureCacheFile(shard: options.communicator.shard)
-        if let cacheFile { try? FileManager.default.removeItem(at: cacheFile) }
-        defer { if let cacheFile { try? FileManager.default.removeItem(at: cacheFile) } }
+        // The pass's features are not needed after it.
+        defer { source.cache?.file.discard() }
         let sampling = TrainingSurvey.Sampling(frameBudget: max(1, options.initialisationFrames / labels.count), seed: configuration.seed)
         var initialisationFailure: RecognizerError?
         do throws(TrainingError) {

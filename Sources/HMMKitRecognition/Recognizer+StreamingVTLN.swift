@@ -35,28 +35,38 @@ extension Recognizer {
                 + "\(vtln.trainingPasses) (another configuration); delete it, or drop --resume, to start again")))
         }
         let resumedPass = options.resume ? state.pass : nil
-        let sweep = WarpSweep(source: source, shard: communicator.shard, chunkFrames: options.chunking.maximumFrames)
-        var normalizations: [CepstralGroupNormalization]?
+        let sweep = WarpSweep(source: source, shard: communicator.shard, chunkFrames: options.chunking.maximumFrames,
+                              cacheFolder: options.featureCacheDirectory)
+        var candidates: (normalizations: [CepstralGroupNormalization], features: WarpSweep.CandidateFeatures?)?
+        defer { candidates?.features?.discard() }
         var fit: EMFit<ModelSet<GMMHMM<Double>>>?
         for pass in state.pass...vtln.trainingPasses {
             var passSource = source
             if pass > 0 {
+                // The survey's features were pass 0's.
+                source.cache?.file.discard()
                 let begun = Date()
-                if normalizations == nil { normalizations = try sweep.normalizations(vtln.warpFactors, communicator: communicator) }
-                let candidates = normalizations!
+                if candidates == nil { candidates = try sweep.normalizations(vtln.warpFactors, communicator: communicator) }
+                let (normalizations, features) = candidates!
                 if let previous = fit {
                     let scorer = Recognizer(configuration: configuration, labels: labels, models: previous.model.models,
                                             trainingCounts: survey.recordingCounts, trainingHistory: [])
                     state = VTLNPassState(pass: pass, warps: try sweep.chooseWarps(vtln.warpFactors, scorer: scorer,
-                                                                                   normalizations: candidates,
+                                                                                   normalizations: normalizations, features: features,
                                                                                    communicator: communicator))
                     events?(.warps(pass: pass, of: vtln.trainingPasses, factors: state.warps, seconds: Date().timeIntervalSince(begun)))
                 }
                 passSource = try RecordingSequenceSource(
                     entries: source.entries, configuration: configuration, survey: survey, minimumFrames: source.minimumFrames,
                     threadCount: source.recordings.frontEnd.threadCount, warps: state.warps,
-                    normalization: sweep.normalization(warps: state.warps, candidates: vtln.warpFactors, statistics: candidates,
+                    normalization: sweep.normalization(warps: state.warps, candidates: vtln.warpFactors, statistics: normalizations,
                                                        stateURL: passStateURL))
+                if let features {
+                    passSource.cache = sweep.passCache(warps: state.warps, candidates: vtln.warpFactors, features: features)
+                        .map { (communicator.shard, $0) }
+                    // The last pass scores no more.
+                    if pass == vtln.trainingPasses { features.discard() }
+                }
             }
             let passState = state
             fit = try trainWordSet(passSource, labels: labels, options: options, resuming: pass == resumedPass,
@@ -119,28 +129,73 @@ struct VTLNPassState: Codable, Sendable, Equatable {
 /// The sweeps of streamed VTLN over this process's shard of a ``RecordingSequenceSource``'s
 /// recordings: decoded a chunk of recordings at a time (about ``chunkFrames`` frames), each
 /// chunk's audio then featurised at every factor in turn, so that each group's sums take the
-/// frames in corpus order, as in memory.
+/// frames in corpus order, as in memory. With ``cacheFolder``, the sweep for the speakers'
+/// statistics keeps every factor's features (``CandidateFeatures``) for the scoring sweeps and
+/// the passes after them, which then read them instead of decoding and computing them again;
+/// when they would take more than four fifths of the folder's free space, every sweep computes
+/// its features.
 struct WarpSweep {
     let source: RecordingSequenceSource
     let shard: SequenceShard
     let chunkFrames: Int
+    /// Where the candidate factors' features are kept (nil: each sweep computes them).
+    let cacheFolder: URL?
 
     private var recordings: RecordingList { source.recordings }
 
+    /// The unnormalised features of the shard's usable copies at every candidate factor, one
+    /// cache per factor (each holding the same sequences, in the same order), and the chunks
+    /// the sweep cut: their recordings' positions and how many sequences they hold.
+    struct CandidateFeatures {
+        let caches: [SequenceCacheFile]
+        let chunks: [(positions: [Int], sequences: Int)]
+
+        /// Frees the caches' space.
+        func discard() { for cache in caches { cache.discard() } }
+    }
+
     /// Per factor of `factors`, the normalisation with every speaker's statistics at that factor
     /// (over every copy with frames, all processes); without per-speaker CMVN, without groups.
-    func normalizations(_ factors: [Double], communicator: any TrainingCommunicator) throws(RecognizerError) -> [CepstralGroupNormalization] {
-        let recordings = recordings
+    /// With ``cacheFolder`` and per-speaker CMVN, also every factor's features.
+    func normalizations(_ factors: [Double], communicator: any TrainingCommunicator)
+        throws(RecognizerError) -> (normalizations: [CepstralGroupNormalization], features: CandidateFeatures?)
+    {
+        let recordings = recordings, source = source
         var normalizations = factors.map { _ in CepstralGroupNormalization(fallback: source.configuration.features.normalization) }
-        guard source.configuration.speakerNormalization else { return normalizations }
-        try forEachChunk { positions, features in
-            for (k, factor) in factors.enumerated() {
-                for (position, recording) in zip(positions, features(factor)) {
+        guard source.configuration.speakerNormalization else { return (normalizations, nil) }
+        var caches: [SequenceCacheFile] = [], chunks: [(positions: [Int], sequences: Int)] = []
+        if let cacheFolder, Self.fits(factors.count * cacheBytesPerFactor, in: cacheFolder) {
+            do throws(TrainingError) {
+                for _ in factors { caches.append(try SequenceCacheFile(folder: cacheFolder)) }
+            } catch { throw .training(error) }
+        }
+        try forEachChunk(factors) { positions, features throws(RecognizerError) in
+            var sequences = 0
+            for k in factors.indices {
+                sequences = 0
+                for (position, recording) in zip(positions, try features(k)) {
                     normalizations[k].add(recording) { recordings.normalizationGroup(position, copy: $0) }
+                    guard !caches.isEmpty else { continue }
+                    let entry = source.entries[position]
+                    for copy in TrainingUse.usableCopies(recording, of: entry, minimumFrames: source.minimumFrames,
+                                                         configuration: source.configuration).copies {
+                        let record = TrainingUse.record(entry, position: position, copy: copy, frontEnd: recordings.frontEnd)
+                        guard caches[k].writing({ try $0.append(record) }) else { break }
+                        sequences += 1
+                    }
+                    // A cache that cannot be written (a full disk): the scoring sweeps compute their features.
+                    if caches[k].isDiscarded {
+                        for cache in caches { cache.discard() }
+                        caches = []
+                    }
                 }
             }
+            chunks.append((positions, sequences))
         }
-        guard communicator.size > 1 else { return normalizations }
+        let finished = caches.allSatisfy { $0.writing { try $0.finish() } }
+        if !finished { for cache in caches { cache.discard() } }
+        let features = caches.isEmpty || !finished ? nil : CandidateFeatures(caches: caches, chunks: chunks)
+        guard communicator.size > 1 else { return (normalizations, features) }
         // Summed across processes group by group in sorted order (a group a process did not see counts zero).
         let names = Set(recordings.urls.indices.flatMap { position in
             recordings.frontEnd.speedFactors.indices.compactMap { recordings.normalizationGroup(position, copy: $0) }
@@ -158,7 +213,25 @@ struct WarpSweep {
                 normalizations[k].groups[name] = statistics.frameCount > 0 ? statistics : nil
             }
         }
-        return normalizations
+        return (normalizations, features)
+    }
+
+    /// About the bytes one factor's features of this shard take in a cache: its share of the
+    /// corpus's numbers and of the sequences' headers, names and labels.
+    private var cacheBytesPerFactor: Int {
+        let survey = source.survey, copies = recordings.frontEnd.speedFactors.count
+        let numbers = survey.frameCounts.reduce(0, +) * source.configuration.features.dimension
+        // Each sequence's header, name (its path, with its speed) and label.
+        let text = source.entries.reduce(0) { $0 + 40 + $1.path.utf8.count + 16 + $1.label.utf8.count } * copies
+        return (8 * numbers + text) / shard.count + 1
+    }
+
+    /// Whether `bytes` fit in four fifths of the free space of `folder`'s file system (true
+    /// when the system does not say).
+    static func fits(_ bytes: Int, in folder: URL) -> Bool {
+        let attributes = try? FileManager.default.attributesOfFileSystem(forPath: folder.path(percentEncoded: false))
+        guard let free = (attributes?[.systemFreeSize] as? NSNumber)?.int64Value else { return true }
+        return Double(bytes) <= 0.8 * Double(free)
     }
 
     /// The normalisation of a pass warped by `warps`: each speaker's statistics at its factor
@@ -178,20 +251,40 @@ struct WarpSweep {
         return normalization
     }
 
+    /// The cache of a pass warped by `warps` (each a candidate: ``normalization(warps:candidates:statistics:stateURL:)``
+    /// checks), every sequence's features taken from its group's factor's cache in `features`;
+    /// nil when it cannot be made (the pass then computes its features).
+    func passCache(warps: [String: Double], candidates: [Double], features: CandidateFeatures) -> SequenceCacheFile? {
+        let recordings = recordings, copies = recordings.frontEnd.speedFactors.count
+        let candidate = warps.mapValues { candidates.firstIndex(of: $0) ?? 0 }
+        guard let cacheFolder, let cache = try? SequenceCacheFile(folder: cacheFolder) else { return nil }
+        do {
+            try SequenceCacheFile.forEachRecord(choosingAmong: features.caches, { index in
+                candidate[recordings.warpGroup(index / copies, copy: index % copies)] ?? 0
+            }) { record in try cache.append(record) }
+            try cache.finish()
+            return cache
+        } catch {
+            cache.discard()
+            return nil
+        }
+    }
+
     /// The factor of `candidates` that gives each warp group's copies the highest total
     /// log-likelihood under their own labels' models of `scorer`, features normalised with
-    /// `normalizations[k]` at `candidates[k]` (``Recognizer/chooseWarps(_:recordings:audio:objective:)``).
+    /// `normalizations[k]` at `candidates[k]` (``Recognizer/chooseWarps(_:recordings:audio:objective:)``):
+    /// read from `features` when given, else computed.
     func chooseWarps(_ candidates: [Double], scorer: Recognizer, normalizations: [CepstralGroupNormalization],
-                     communicator: any TrainingCommunicator) throws(RecognizerError) -> [String: Double] {
+                     features kept: CandidateFeatures?, communicator: any TrainingCommunicator) throws(RecognizerError) -> [String: Double] {
         let recordings = recordings, names = recordings.warpGroups.sorted()
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
         let groupCount = names.count, k = candidates.count
         // totals[group · k + candidate], then per group whether anything was counted.
         var totals = [Double](repeating: 0, count: groupCount * k + groupCount)
-        try forEachChunk { positions, features throws(RecognizerError) in
+        let score = { (positions: [Int], features: (Int) throws(RecognizerError) -> [RecordingFeatures<Double>]) throws(RecognizerError) in
             let entries = positions.map { source.entries[$0] }
-            for (candidate, factor) in candidates.enumerated() {
-                var computed = features(factor)
+            for candidate in candidates.indices {
+                var computed = try features(candidate)
                 for (item, position) in positions.enumerated() {
                     normalizations[candidate].apply(to: &computed[item]) { recordings.normalizationGroup(position, copy: $0) }
                 }
@@ -206,6 +299,7 @@ struct WarpSweep {
                 }
             }
         }
+        if let kept { try forEachChunk(of: kept, candidates: candidates, score) } else { try forEachChunk(candidates, score) }
         if communicator.size > 1 {
             do throws(TrainingError) { try communicator.allReduceSum(&totals) } catch { throw .training(error) }
         }
@@ -217,10 +311,13 @@ struct WarpSweep {
     }
 
     /// Calls `body(positions, features)` with a chunk of this shard's recordings (decoded in
-    /// parallel, in corpus order, about ``chunkFrames`` frames at a time), `features(factor)`
-    /// giving their copies' unnormalised features warped by `factor`. Recordings that cannot be
+    /// parallel, in corpus order, about ``chunkFrames`` frames at a time), `features(k)` giving
+    /// their copies' unnormalised features warped by `factors[k]`. Recordings that cannot be
     /// decoded are left out (the survey reported them).
-    private func forEachChunk(_ body: ([Int], (Double) -> [RecordingFeatures]) throws(RecognizerError) -> Void) throws(RecognizerError) {
+    private func forEachChunk(_ factors: [Double],
+                              _ body: ([Int], (Int) throws(RecognizerError) -> [RecordingFeatures<Double>]) throws(RecognizerError) -> Void)
+        throws(RecognizerError)
+    {
         let recordings = recordings, frontEnd = recordings.frontEnd, shard = shard
         let positions = recordings.urls.indices.filter { position in
             frontEnd.speedFactors.indices.contains { shard.contains(frontEnd.copyIndex(position: position, copy: $0)) }
@@ -229,7 +326,7 @@ struct WarpSweep {
         var chunk: [Int] = [], audio: [Int: DecodedRecording] = [:], frames = 0.0
         func flush() throws(RecognizerError) {
             let chunkAudio = audio
-            try body(chunk) { factor in frontEnd.features(chunk, audio: { chunkAudio[$0]! }, warpFactor: { _, _ in factor }) }
+            try body(chunk) { k in frontEnd.features(chunk, audio: { chunkAudio[$0]! }, warpFactor: { _, _ in factors[k] }) }
             chunk = []
             audio = [:]
             frames = 0
@@ -247,5 +344,32 @@ struct WarpSweep {
             }
         }
         if !chunk.isEmpty { try flush() }
+    }
+
+    /// ``forEachChunk(_:_:)`` over the chunks of `kept`, `features(k)` reading the usable copies
+    /// of the chunk's recordings from the cache of `candidates[k]`.
+    private func forEachChunk(of kept: CandidateFeatures, candidates: [Double],
+                              _ body: ([Int], (Int) throws(RecognizerError) -> [RecordingFeatures<Double>]) throws(RecognizerError) -> Void)
+        throws(RecognizerError)
+    {
+        let copies = recordings.frontEnd.speedFactors.count
+        // A small block per reader: every factor's reader is open at once.
+        var readers = kept.caches.map { SequenceCacheFile.Reader($0, blockBytes: 1 << 18) }
+        for (positions, sequences) in kept.chunks {
+            let item = Dictionary(uniqueKeysWithValues: positions.enumerated().map { ($1, $0) })
+            try body(positions) { k throws(RecognizerError) in
+                var features = positions.map { RecordingFeatures<Double>(source: source.entries[$0].path, copies: [], problems: [], seconds: 0) }
+                for _ in 0..<sequences {
+                    let record: SequenceRecord<Double>?
+                    do throws(TrainingError) { record = try readers[k].next() } catch { throw .training(error) }
+                    guard let record, let place = item[record.index / copies] else {
+                        throw .training(kept.caches[k].failed("the feature cache of warp factor \(candidates[k]) does not hold the sequences it was written with"))
+                    }
+                    features[place].copies.append(RecordingFeatures<Double>.Copy(index: record.index % copies, warpFactor: candidates[k],
+                                                                         frames: record.frames))
+                }
+                return features
+            }
+        }
     }
 }

@@ -15,7 +15,7 @@ extension Recognizer {
     /// (its recordings unreadable, say) gets the candidate closest to 1.
     static func chooseWarps(
         _ candidates: [Double], recordings: RecordingList, audio: [DecodedRecording],
-        objective: (Int, [RecordingFeatures]) throws(RecognizerError) -> [[Double]]
+        objective: (Int, [RecordingFeatures<Double>]) throws(RecognizerError) -> [[Double]]
     ) throws(RecognizerError) -> [String: Double] {
         var totals: [String: [Double]] = [:]
         for (k, factor) in candidates.enumerated() {
@@ -49,7 +49,7 @@ extension Recognizer {
 
     /// The normalised features of every recording of `audio`, each copy warped by its group's
     /// factor in `chosen`.
-    static func warpedFeatures(_ recordings: RecordingList, audio: [DecodedRecording], chosen: [String: Double]) -> [RecordingFeatures] {
+    static func warpedFeatures(_ recordings: RecordingList, audio: [DecodedRecording], chosen: [String: Double]) -> [RecordingFeatures<Double>] {
         recordings.features(audio: audio) { position, copy in chosen[recordings.warpGroup(position, copy: copy)]! }
     }
 
@@ -75,7 +75,7 @@ extension Recognizer {
             let begun = Date()
             let current = recognizer
             chosen = try chooseWarps(vtln.warpFactors, recordings: recordings, audio: audio) {
-                (_: Int, features: [RecordingFeatures]) throws(RecognizerError) -> [[Double]] in
+                (_: Int, features: [RecordingFeatures<Double>]) throws(RecognizerError) -> [[Double]] in
                 try current.ownLabelScores(features, entries: entries, minimumFrames: minimumFrames, threadCount: threadCount)
             }
             progress?(.warps(pass: pass + 1, of: vtln.trainingPasses, factors: chosen, seconds: Date().timeIntervalSince(begun)))
@@ -90,7 +90,7 @@ extension Recognizer {
     /// The log-likelihood of every copy of `features` under the model of its entry's own label (each
     /// label's copies scored in one batch, labels on `threadCount` workers); NaN for copies
     /// shorter than `minimumFrames` and for entries whose label has no model.
-    func ownLabelScores(_ features: [RecordingFeatures], entries: [CorpusEntry], minimumFrames: Int,
+    func ownLabelScores(_ features: [RecordingFeatures<Double>], entries: [CorpusEntry], minimumFrames: Int,
                         threadCount: Int) throws(RecognizerError) -> [[Double]] {
         let labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
         var places: [[(entry: Int, position: Int)]] = Array(repeating: [], count: labels.count)
@@ -124,7 +124,7 @@ extension Recognizer {
         let audio = recordings.decoded()
         var tables: [[[Double]]] = [], usable: [Int] = [], frames: [Int] = [], problems: [Int: FeatureError] = [:]
         let chosen = try Self.chooseWarps(vtln.warpFactors, recordings: recordings, audio: audio) {
-            (_: Int, features: [RecordingFeatures]) throws(RecognizerError) -> [[Double]] in
+            (_: Int, features: [RecordingFeatures<Double>]) throws(RecognizerError) -> [[Double]] in
             // Framing does not depend on the warp: the same recordings are usable for every factor.
             (usable, problems) = Self.usable(features)
             let sequences = usable.map { features[$0].copies[0].frames }

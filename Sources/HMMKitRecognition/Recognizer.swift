@@ -90,7 +90,7 @@ public struct Recognizer: Sendable {
 
     /// Reports every recording of `entries` that cannot be used (``Progress/unusable(_:)``), then
     /// applies `policy`.
-    static func screen(_ entries: [CorpusEntry], features: [RecordingFeatures], minimumFrames: Int,
+    static func screen(_ entries: [CorpusEntry], features: [RecordingFeatures<Double>], minimumFrames: Int,
                        configuration: RecognizerConfiguration, policy: UnusableRecordingPolicy,
                        progress: (@Sendable (Progress) -> Void)?) throws(RecognizerError) {
         let unusable = TrainingUse.unusableRecordings(entries, features: features, minimumFrames: minimumFrames,
@@ -102,7 +102,7 @@ public struct Recognizer: Sendable {
     /// One word model per label, trained on the features of `entries` (their copies shorter than
     /// a model can score are left out; ``screen(_:features:minimumFrames:configuration:policy:progress:)``
     /// reports them).
-    static func fitWordModels(_ entries: [CorpusEntry], labels: [String], features: [RecordingFeatures],
+    static func fitWordModels(_ entries: [CorpusEntry], labels: [String], features: [RecordingFeatures<Double>],
                               configuration: RecognizerConfiguration, threadCount: Int,
                               progress: (@Sendable (Progress) -> Void)?) throws(RecognizerError) -> Recognizer {
         let minimumFrames: Int

@@ -75,7 +75,7 @@ struct RecordingList: Sendable {
     /// The normalised features of every recording: from `audio` when given (else decoded from the
     /// files), each copy through the filterbank warped by `warpFactor(position, copy)` (default
     /// the front end's own), normalised per ``normalizationGroup(_:copy:)``.
-    func features(audio: [DecodedRecording]? = nil, warpFactor: (@Sendable (Int, Int) -> Double?)? = nil) -> [RecordingFeatures] {
+    func features(audio: [DecodedRecording]? = nil, warpFactor: (@Sendable (Int, Int) -> Double?)? = nil) -> [RecordingFeatures<Double>] {
         let urls = urls, frontEnd = frontEnd
         var features = frontEnd.features(Array(urls.indices), audio: { position in
             audio?[position] ?? frontEnd.decode(urls[position])

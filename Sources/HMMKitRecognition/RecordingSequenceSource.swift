@@ -31,9 +31,11 @@ struct RecordingSequenceSource: SequenceSource {
     let normalization: CepstralGroupNormalization
     /// The labels whose recordings a pass reads (nil: all); set between passes.
     let trainingLabels = LabelFilter()
-    /// Where the first pass keeps the features of every sequence of its shard for the passes
-    /// after it (``featureCacheFile(shard:)``; nil: every pass computes them again).
-    var featureCache: URL?
+    /// Where a pass keeps the unnormalised features of every sequence of `shard`, so that the
+    /// reads of that shard after the first (or after whoever filled it) do not compute them again
+    /// (nil: every read computes them). A cache left incomplete (a read stopped early) is filled
+    /// again; one that could not be written (``SequenceCacheFile/writing(_:)``) is not used.
+    var cache: (shard: SequenceShard, file: SequenceCacheFile)?
 
     init(entries: [CorpusEntry], configuration: RecognizerConfiguration, survey: TrainingSurvey, minimumFrames: Int,
          threadCount: Int, warps: [String: Double] = [:], normalization: CepstralGroupNormalization? = nil) throws(RecognizerError) {
@@ -49,29 +51,30 @@ struct RecordingSequenceSource: SequenceSource {
     }
 
     func forEachSequence(in shard: SequenceShard, _ body: (SequenceRecord<Double>) throws -> Void) throws {
-        let labels = trainingLabels.labels
-        guard let file = featureCacheFile(shard: shard) else { return try computeSequences(in: shard, labels: labels, body) }
-        if FileManager.default.fileExists(atPath: file.path) {
-            try SequenceCacheFile.forEachRecord(at: file) { record in
-                if labels?.contains(record.label ?? "") ?? true { try body(record) }
-            }
-            return
+        let labels = trainingLabels.labels, recordings = recordings, normalization = normalization
+        let copies = recordings.frontEnd.speedFactors.count
+        func normalised(_ record: SequenceRecord<Double>) throws {
+            guard labels?.contains(record.label ?? "") ?? true else { return }
+            var record = record
+            normalization.apply(to: &record.frames, group: recordings.normalizationGroup(record.index / copies, copy: record.index % copies))
+            try body(record)
         }
-        // Every label's sequences, so that the file serves every later pass.
-        let writer = try SequenceCacheFile.Writer(file)
+        guard let cache = cache?.shard == shard ? cache?.file : nil, !cache.isDiscarded else {
+            return try computeSequences(in: shard, labels: labels, normalised)
+        }
+        if cache.isComplete { return try cache.forEachRecord(normalised) }
+        // Every label's sequences, so that the cache serves every later read (a cache that
+        // cannot be written is given up: the reads after this one compute their sequences).
+        cache.writing { try $0.restart() }
         try computeSequences(in: shard, labels: nil) { record in
-            try writer.append(record)
-            if labels?.contains(record.label ?? "") ?? true { try body(record) }
+            cache.writing { try $0.append(record) }
+            try normalised(record)
         }
-        try writer.finish()
+        cache.writing { try $0.finish() }
     }
 
-    /// The feature cache of `shard`'s sequences (nil without ``featureCache``).
-    func featureCacheFile(shard: SequenceShard) -> URL? {
-        featureCache.map { URL(fileURLWithPath: $0.path + ".shard-\(shard.index)-of-\(shard.count)") }
-    }
-
-    /// The sequences of `shard` whose labels are among `labels` (nil: all), computed from the audio.
+    /// The unnormalised sequences of `shard` whose labels are among `labels` (nil: all), computed
+    /// from the audio.
     private func computeSequences(in shard: SequenceShard, labels: Set<String>?,
                                   _ body: (SequenceRecord<Double>) throws -> Void) throws {
         let recordings = recordings, frontEnd = recordings.frontEnd, urls = recordings.urls, warps = warps
@@ -95,10 +98,7 @@ struct RecordingSequenceSource: SequenceSource {
             if let unusable, !survey.flagged.contains(position) {
                 throw TrainingError.input(unusable)
             }
-            for var copy in usable {
-                normalization.apply(to: &copy.frames, group: recordings.normalizationGroup(position, copy: copy.index))
-                try body(TrainingUse.record(entry, position: position, copy: copy, frontEnd: frontEnd))
-            }
+            for copy in usable { try body(TrainingUse.record(entry, position: position, copy: copy, frontEnd: frontEnd)) }
         }
     }
 }

@@ -37,11 +37,13 @@ struct TrainingSurvey: Sendable, Codable {
 
     /// Surveys `entries` (recordings in parallel on `threadCount` workers, `batchSize` at a time)
     /// and, with `sampling`, draws each label's initialisation sample from the sequences
-    /// ``RecordingSequenceSource`` delivers: the same sequences, normalised alike.
+    /// ``RecordingSequenceSource`` delivers: the same sequences, normalised alike. With `cache`, it
+    /// also keeps the unnormalised sequences of its shard there, as a source's first read would.
     /// - Throws: ``RecognizerError/corpus(_:)`` with every problem when a label is left without a
     ///   usable recording (what in-memory training throws before it trains).
     static func run(_ entries: [CorpusEntry], labels: [String], configuration: RecognizerConfiguration, minimumFrames: Int,
-                    threadCount: Int, batchSize: Int, sampling: Sampling?)
+                    threadCount: Int, batchSize: Int, sampling: Sampling?,
+                    cache: (shard: SequenceShard, file: SequenceCacheFile)? = nil)
         throws(RecognizerError) -> (survey: TrainingSurvey, samples: [String: SequenceSample<Double>]?)
     {
         let recordings = try RecordingList(entries, configuration: configuration, perturbed: true, threadCount: threadCount)
@@ -55,6 +57,7 @@ struct TrainingSurvey: Sendable, Codable {
         var sampler: SequenceSample<Double>.LabelSampler?
         do {
             if let sampling { sampler = try .init(frameBudget: sampling.frameBudget, seed: sampling.seed) }
+            cache?.file.writing { try $0.restart() }
             try frontEnd.forEach(Array(entries.indices), batchSize: batchSize, audio: { frontEnd.decode(recordings.urls[$0]) }) {
                 position, features in
                 let entry = entries[position]
@@ -72,9 +75,12 @@ struct TrainingSurvey: Sendable, Codable {
                 survey.frameCounts[label] += usable.reduce(0) { $0 + $1.frames.rowCount }
                 // Unnormalised for now: the speakers' statistics are complete only at the end.
                 for copy in usable {
-                    try sampler?.add(TrainingUse.record(entry, position: position, copy: copy, frontEnd: frontEnd))
+                    let record = TrainingUse.record(entry, position: position, copy: copy, frontEnd: frontEnd)
+                    try sampler?.add(record)
+                    if let cache, cache.shard.contains(record.index) { cache.file.writing { try $0.append(record) } }
                 }
             }
+            cache?.file.writing { try $0.finish() }
         } catch {
             throw .training(error as? TrainingError ?? .input(error))
         }

@@ -8,8 +8,8 @@ import HMMKitTraining
 /// sequences and report the same problems.
 enum TrainingUse {
     /// The copies of `features` that can train, and the recording's problems (nil when it has none).
-    static func usableCopies(_ features: RecordingFeatures, of entry: CorpusEntry, minimumFrames: Int,
-                             configuration: RecognizerConfiguration) -> (copies: [RecordingFeatures.Copy], unusable: UnusableRecording?) {
+    static func usableCopies(_ features: RecordingFeatures<Double>, of entry: CorpusEntry, minimumFrames: Int,
+                             configuration: RecognizerConfiguration) -> (copies: [RecordingFeatures<Double>.Copy], unusable: UnusableRecording?) {
         var reasons = features.problems.map(\.description)
         let usable = features.copies.filter { $0.frames.rowCount >= minimumFrames }
         if usable.count < features.copies.count {
@@ -21,7 +21,7 @@ enum TrainingUse {
     }
 
     /// Every recording of `entries` that cannot be used in whole or in part, in corpus order.
-    static func unusableRecordings(_ entries: [CorpusEntry], features: [RecordingFeatures], minimumFrames: Int,
+    static func unusableRecordings(_ entries: [CorpusEntry], features: [RecordingFeatures<Double>], minimumFrames: Int,
                                    configuration: RecognizerConfiguration) -> [UnusableRecording] {
         zip(entries, features).compactMap { entry, recording in
             usableCopies(recording, of: entry, minimumFrames: minimumFrames, configuration: configuration).unusable
@@ -36,7 +36,7 @@ enum TrainingUse {
     /// Copy `copy` of the recording `entry` at `position` as a training sequence: numbered as the
     /// front end numbers it, named by its path (and its speed when perturbed), labelled with the
     /// recording's label.
-    static func record(_ entry: CorpusEntry, position: Int, copy: RecordingFeatures.Copy, frontEnd: FrontEnd) -> SequenceRecord<Double> {
+    static func record(_ entry: CorpusEntry, position: Int, copy: RecordingFeatures<Double>.Copy, frontEnd: FrontEnd) -> SequenceRecord<Double> {
         let factor = frontEnd.speedFactors[copy.index]
         return SequenceRecord(index: frontEnd.copyIndex(position: position, copy: copy.index),
                               name: factor == 1 ? entry.path : "\(entry.path) (speed \(factor))", frames: copy.frames, label: entry.label)

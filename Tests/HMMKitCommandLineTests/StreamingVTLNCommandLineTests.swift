@@ -28,15 +28,17 @@ struct StreamingVTLNCommandLineTests {
         #expect(relativeError(numbers, expected) < 1e-10)
     }
 
-    /// With `--feature-cache`, each pass computes its features once and its iterations read them
-    /// back: the same recognizer byte for byte, and nothing left in the folder.
+    /// With the feature cache (the default; `--feature-cache` names its folder), features are
+    /// computed once and read back: the recognizer of a run that computes them every time
+    /// (`--no-feature-cache`) byte for byte, and nothing left in the folder. Two VTLN passes, so
+    /// that the candidate warps' features serve a second warp search.
     @Test func featureCacheGivesTheSameRecognizer() throws {
         let folder = try TemporaryFolder()
         let cache = folder.file("cache")
         try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: false)
-        let common = ["train", RecognizerCommandLineTests.demo.path, "--stream", "--chunk-frames", "3000"] + Self.small
+        let common = ["train", RecognizerCommandLineTests.demo.path, "--stream", "--chunk-frames", "3000", "--vtln-passes", "2"] + Self.small
         let plain = folder.file("plain.json"), cached = folder.file("cached.json")
-        var run = try HMMKitBinary.run(common + ["-o", plain.path])
+        var run = try HMMKitBinary.run(common + ["--no-feature-cache", "-o", plain.path])
         #expect(run.status == 0, "\(run.stderr)")
         run = try HMMKitBinary.run(common + ["--feature-cache", cache.path, "-o", cached.path])
         #expect(run.status == 0, "\(run.stderr)")
@@ -45,6 +47,8 @@ struct StreamingVTLNCommandLineTests {
         // Without --stream it is a usage error.
         run = try HMMKitBinary.run(["train", RecognizerCommandLineTests.demo.path, "--feature-cache", cache.path, "-o", plain.path])
         #expect(run.status == 64 && run.stderr.contains("--feature-cache"), "\(run.stderr)")
+        run = try HMMKitBinary.run(common + ["--feature-cache", cache.path, "--no-feature-cache", "-o", plain.path])
+        #expect(run.status == 64 && run.stderr.contains("not both"), "\(run.stderr)")
     }
 
     /// Killed with SIGKILL in the first pass (unwarped), or in the pass after the warps were
@@ -57,12 +61,15 @@ struct StreamingVTLNCommandLineTests {
         #expect(try String(contentsOf: URL(fileURLWithPath: resumed.path + ".checkpoint.vtln"), encoding: .utf8).contains("\"pass\":1"))
 
         // Killed in pass 1, after its first iteration.
-        let again = folder.file("again.json"), checkpoint = folder.file("again.json.checkpoint")
-        let killed = try LargeCorpusData.kill(common + ["--stream", "-o", again.path]) {
+        let again = folder.file("again.json"), checkpoint = folder.file("again.json.checkpoint"), cache = folder.file("cache")
+        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: false)
+        let killed = try LargeCorpusData.kill(common + ["--stream", "--feature-cache", cache.path, "-o", again.path]) {
             (try? String(contentsOf: checkpoint, encoding: .utf8))?.prefix(while: { $0 != "\n" }).contains("\"vtln-pass\":\"1 of 1\"") == true
         }
         #expect(killed, "the run ended before it could be killed")
         #expect(!FileManager.default.fileExists(atPath: again.path))
+        // The features the run kept on disk went with it.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache.path).isEmpty)
         let run = try HMMKitBinary.run(common + ["--resume", "-o", again.path])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(try Data(contentsOf: again) == Data(contentsOf: resumed))

@@ -7,18 +7,18 @@ import Testing
 
 @Suite("Bad input gives a clear error naming the file, or zero frames and a warning")
 struct FeatureRobustnessTests {
-    let batch = try! FeatureBatch<Double>(configuration: .kaldi(sampleRate: 8000), threadCount: 2)
+    let frontEnd = try! FrontEnd(configuration: .kaldi(sampleRate: 8000), threadCount: 2)
 
-    /// The single result of featurising `url`.
-    func featurise(_ url: URL) -> FileFeatures<Double> { batch.extract([url])[0] }
+    /// The features of the file at `url`.
+    func featurise(_ url: URL) -> RecordingFeatures<Double> { frontEnd.features(ofFiles: [url], in: Double.self)[0] }
 
     func expectFailure(_ url: URL, mentioning words: String) {
         let outcome = featurise(url)
-        guard case .failure(let error) = outcome.result else {
-            Issue.record("\(url.lastPathComponent) should fail")
+        guard outcome.copies.isEmpty, outcome.copiesShorterThanOneFrame.isEmpty, outcome.problems.count == 1 else {
+            Issue.record("\(url.lastPathComponent) should fail with one problem")
             return
         }
-        let message = "\(error)"
+        let message = outcome.problems[0].description
         #expect(message.contains(url.path), "the message names the file: \(message)")
         #expect(message.lowercased().contains(words), "the message says what is wrong: \(message)")
     }
@@ -50,16 +50,18 @@ struct FeatureRobustnessTests {
         expectFailure(URL(fileURLWithPath: "/nonexistent/hmmkit/missing.wav"), mentioning: "no such file")
     }
 
-    /// Documented recovery: audio shorter than one frame gives zero frames and a warning
-    /// (Kaldi's snipped edges need 200 samples at 8 kHz for one frame).
+    /// Audio shorter than one frame gives no frames and a problem that says so, naming the file
+    /// (Kaldi's snipped edges need 200 samples at 8 kHz for one frame); `hmmkit features` makes
+    /// it a 0-row matrix and a warning.
     @Test func oneSampleFile() throws {
         let folder = try TemporaryFolder()
         let url = try folder.write(floatWAVBytes([0.25]), to: "one.wav")
         let outcome = featurise(url)
-        let features = try outcome.result.get()
-        #expect(features.rowCount == 0)
-        #expect(features.columnCount == 39)
-        #expect(outcome.warning?.contains(url.path) == true)
+        #expect(outcome.copies.isEmpty)
+        #expect(outcome.copiesShorterThanOneFrame == [0])
+        #expect(outcome.problems == [.noFrames(source: url.path)])
+        #expect(outcome.problems.map(\.description) == ["\(url.path): shorter than one frame"])
+        #expect(outcome.seconds == 1.0 / 8000)
     }
 
     /// The extractor refuses NaN given directly too, naming the sample.
@@ -93,7 +95,7 @@ struct FeatureRobustnessTests {
 }
 
 @Suite("Resampling, threads and normalisation")
-struct FeatureBatchTests {
+struct FrontEndFileTests {
     /// A 16 kHz copy of an 8 kHz recording, featurised with an 8 kHz configuration (so resampled
     /// back down), matches the original's features. Two soxr HQ passes (linear phase, flat to 91%
     /// of Nyquist, ≈ 3.64 kHz here) remove the top of the band, so:
@@ -116,9 +118,9 @@ struct FeatureBatchTests {
             configuration.highFrequency = highFrequency
             // psf's log energy sums the whole spectrum, removed band included: use c0 when band-limited.
             if highFrequency < 0 { configuration.energy = .c0 }
-            let batch = try FeatureBatch<Double>(configuration: configuration, threadCount: 1)
-            let fromOriginal = try batch.extract(signals: [original.samples])[0].get()
-            let fromCopy = try batch.extract([copy])[0].result.get()
+            let frontEnd = try FrontEnd(configuration: configuration)
+            let fromOriginal = try #require(frontEnd.features(ofSignals: [original.samples])[0].copies.first).frames
+            let fromCopy = try #require(frontEnd.features(ofFiles: [copy], in: Double.self)[0].copies.first).frames
             #expect(fromCopy.rowCount == fromOriginal.rowCount)
             // Band-limited: interior frames only (the first and last frames, with a rectangular
             // window, see the resampler's edge transient, and ΔΔ reaches 4 frames); full band: every frame.
@@ -134,14 +136,14 @@ struct FeatureBatchTests {
         var configuration = FeatureConfiguration.kaldi(sampleRate: 8000)
         configuration.dither = 1  // seeded per utterance index, so also thread-independent
         let urls = FeatureFixtures.stems.map { FeatureFixtures.root.appendingPathComponent("audio/\($0).wav") }
-        let serial = try FeatureBatch<Float>(configuration: configuration, threadCount: 1).extract(urls)
-        let parallel = try FeatureBatch<Float>(configuration: configuration, threadCount: 2).extract(urls)
+        let serial = try FrontEnd(configuration: configuration, threadCount: 1).features(ofFiles: urls, in: Float.self)
+        let parallel = try FrontEnd(configuration: configuration, threadCount: 2).features(ofFiles: urls, in: Float.self)
         for (a, b) in zip(serial, parallel) {
-            #expect(try a.result.get() == b.result.get(), "\(a.url.lastPathComponent)")
+            #expect(a.copies.count == 1 && a.copies.map(\.frames) == b.copies.map(\.frames), "\(a.source)")
         }
         // Dither really changes the features (so the check above is not vacuous about it).
-        let undithered = try FeatureBatch<Float>(configuration: .kaldi(sampleRate: 8000), threadCount: 1).extract([urls[0]])
-        #expect(try undithered[0].result.get() != serial[0].result.get())
+        let undithered = try FrontEnd(configuration: .kaldi(sampleRate: 8000)).features(ofFiles: [urls[0]], in: Float.self)
+        #expect(undithered[0].copies[0].frames != serial[0].copies[0].frames)
     }
 
     @Test func utteranceCMVNCentresAndScales() throws {

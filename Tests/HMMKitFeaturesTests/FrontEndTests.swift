@@ -76,7 +76,7 @@ struct FrontEndTests {
         }
         let decoded = parallel.decode(urls)
         let threaded = parallel.features(Array(urls.indices), audio: { decoded[$0] }, warpFactor: warp)
-        var batched: [RecordingFeatures] = []
+        var batched: [RecordingFeatures<Double>] = []
         parallel.forEach([0, 1, 2, 3], batchSize: 3, audio: { parallel.decode(urls[$0]) }, warpFactor: warp) { _, recording in
             batched.append(recording)
         }
@@ -123,5 +123,20 @@ struct FrontEndTests {
             CepstralNormalizer.normalize(&alone, Self.configuration.normalization)
             #expect(copy.frames.elements == alone.elements)
         }
+    }
+}
+
+extension FrontEnd {
+    /// The unnormalised features, in `Scalar`, of each file of `urls`, in order.
+    func features<Scalar: MatrixScalar>(ofFiles urls: [URL], in _: Scalar.Type) -> [RecordingFeatures<Scalar>] {
+        features(Array(urls.indices), in: Scalar.self, audio: { decode(urls[$0]) }) { _, features in features }
+    }
+
+    /// The unnormalised features of each signal of `signals` (±1.0 at the configuration's rate),
+    /// in order, signal `i` through the filterbank at `warpFactors[i]` (default the configuration's own).
+    func features(ofSignals signals: [[Double]], warpFactors: [Double?]? = nil) -> [RecordingFeatures<Double>] {
+        features(Array(signals.indices), audio: { index in
+            DecodedRecording(source: "signal \(index)", copies: [(0, signals[index])], seconds: 0)
+        }, warpFactor: { index, _ in warpFactors?[index] ?? nil })
     }
 }

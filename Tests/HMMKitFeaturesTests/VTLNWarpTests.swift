@@ -88,10 +88,10 @@ struct VTLNWarpTests {
         let a = try MFCCExtractor<Double>(configuration: plain).features(of: signal.samples)
         let b = try MFCCExtractor<Double>(configuration: warped).features(of: signal.samples)
         #expect(a.elements == b.elements)
-        // And a batch with per-signal factors of 1 gives the same matrices.
-        let batch = try FeatureBatch<Double>(configuration: plain, threadCount: 2)
-        let results = batch.extract(signals: [signal.samples, signal.samples], warpFactors: [1, 1])
-        #expect(try results.map { try $0.get().elements } == [a.elements, a.elements])
+        // And a front end with per-signal factors of 1 gives the same matrices.
+        let frontEnd = try FrontEnd(configuration: plain, threadCount: 2)
+        let results = frontEnd.features(ofSignals: [signal.samples, signal.samples], warpFactors: [1, 1])
+        #expect(results.map { $0.copies.map(\.frames.elements) } == [[a.elements], [a.elements]])
     }
 
     /// In every layout, a factor below 1 moves the filters up and above 1 down; a factor close to

@@ -43,16 +43,18 @@ func registerFeatures<S: MatrixScalar>(_: S.Type, preset: FeatureConfiguration.P
     }
 }
 
-/// The same workload through `FeatureBatch` on `threads` workers (one extractor each): the
+/// The same workload through `FrontEnd` on `threads` workers (one extractor each): the
 /// two-core scaling figure.
 func registerBatch(preset: FeatureConfiguration.Preset, threads: Int) {
     Benchmark("MFCC39 FSDD batch \(preset) Double accelerated \(threads) threads",
               configuration: .init(metrics: [.wallClock, .throughput], maxDuration: .seconds(5), maxIterations: 20)) {
         benchmark in
-        let batch = try FeatureBatch<Double>(configuration: preset.configuration(sampleRate: 8000), threadCount: threads)
-        let signals = recordings
+        let frontEnd = try FrontEnd(configuration: preset.configuration(sampleRate: 8000), threadCount: threads)
+        let signals = recordings.enumerated().map { index, signal in
+            DecodedRecording(source: "signal \(index)", copies: [(0, signal)], seconds: 0)
+        }
         benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations { blackHole(batch.extract(signals: signals)) }
+        for _ in benchmark.scaledIterations { blackHole(frontEnd.features(Array(signals.indices), audio: { signals[$0] })) }
         benchmark.stopMeasurement()
     }
 }
