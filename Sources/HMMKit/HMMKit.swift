@@ -1,6 +1,7 @@
 // The umbrella module: `import HMMKit` brings every public HMMKit module.
 @_exported import HMMKitNumerics
 @_exported import HMMKitAudio
+@_exported import HMMKitFileSystem
 @_exported import HMMKitMatrixFiles
 @_exported import HMMKitFeatures
 @_exported import HMMKitMixtures

@@ -1,3 +1,6 @@
+import HMMKitMarkov
+import HMMKitMixtures
+
 /// Why a speaker adaptation could not be computed or applied.
 public enum AdaptationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Frames or statistics of another dimension than the models'.
@@ -10,8 +13,14 @@ public enum AdaptationError: Error, Sendable, Equatable, CustomStringConvertible
     case incompatibleStatistics(String)
     /// A transform matrix with the wrong size or a non-finite element.
     case invalidTransform(String)
-    /// A model could not score the frames (e.g. a sequence shorter than a left-to-right model).
+    /// A model or alignment given to the accumulator that does not fit (an unknown model index,
+    /// alignment frames of another shape).
     case model(String)
+    /// The model could not score the alignment frames (e.g. a sequence shorter than a
+    /// left-to-right model); its own error.
+    case scoring(HMMError)
+    /// State `state`'s mixture could not score the alignment frames; its own error.
+    case stateScoring(state: Int, MixtureError)
 
     public var description: String {
         switch self {
@@ -21,6 +30,8 @@ public enum AdaptationError: Error, Sendable, Equatable, CustomStringConvertible
         case .incompatibleStatistics(let why): return "adaptation: incompatible statistics: \(why)"
         case .invalidTransform(let why): return "adaptation: invalid transform: \(why)"
         case .model(let why): return "adaptation: \(why)"
+        case .scoring(let error): return "adaptation: \(error)"
+        case let .stateScoring(state, error): return "adaptation: state \(state): \(error)"
         }
     }
 }

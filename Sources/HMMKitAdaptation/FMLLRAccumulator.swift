@@ -42,7 +42,9 @@ public struct FMLLRAccumulator: Sendable {
     ///     from the frames the statistics are gathered on (Kaldi's practice on later passes: align
     ///     with the current transform's output, gather on the original features); same shape.
     /// - Throws: ``AdaptationError/dimensionMismatch(expected:got:)``, ``AdaptationError/nonFiniteFrame(sequence:frame:)``
-    ///   (sequence 0), or ``AdaptationError/model(_:)`` when the model cannot align the frames (too short).
+    ///   (sequence 0), ``AdaptationError/model(_:)`` for an unknown model or alignment frames of
+    ///   another shape, ``AdaptationError/scoring(_:)`` or ``AdaptationError/stateScoring(state:_:)``
+    ///   when the model cannot align the frames (too short).
     public mutating func add(_ frames: Matrix<Double>, model: Int, weight: Double = 1,
                              alignmentFrames: Matrix<Double>? = nil) throws(AdaptationError) {
         let d = dimension, width = d + 1
@@ -56,11 +58,11 @@ public struct FMLLRAccumulator: Sendable {
         for t in 0..<frames.rowCount { for j in 0..<d where !frames[t, j].isFinite { throw .nonFiniteFrame(sequence: 0, frame: t) } }
         let hmm = models[model], k = hmm.componentsPerState
         let states: Matrix<Double>
-        do { states = try hmm.predictProbabilities(aligned, lengths: [frames.rowCount]) } catch { throw .model("\(error)") }
+        do { states = try hmm.predictProbabilities(aligned, lengths: [frames.rowCount]) } catch { throw .scoring(error) }
         var xi = [Double](repeating: 1, count: width)
         for s in 0..<hmm.stateCount {
             let components: Matrix<Double>
-            do { components = try hmm.mixtures[s].predictProbabilities(aligned) } catch { throw .model("state \(s): \(error)") }
+            do { components = try hmm.mixtures[s].predictProbabilities(aligned) } catch { throw .stateScoring(state: s, error) }
             for c in 0..<k {
                 let slot = s * k + c
                 var sums = scatter[model][slot] ?? [Double](repeating: 0, count: width * width)

@@ -109,7 +109,7 @@ struct FeaturesCommand: ParsableCommand {
             case .some(let matrix):
                 write(matrix, index: index, archive: archive, destinations: destinations, intoFolder: intoFolder)
             case .none:
-                write(failure: recording.problems.joined(separator: "; "), index: index, archive: archive,
+                write(failure: recording.problems.map(\.description).joined(separator: "; "), index: index, archive: archive,
                       destinations: destinations, intoFolder: intoFolder)
             }
             outcome.frames = features?.rowCount ?? 0

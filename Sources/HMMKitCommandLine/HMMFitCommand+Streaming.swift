@@ -86,7 +86,7 @@ enum TrainedModelFile {
     static func write<Model: EMModel>(_ model: Model, to path: String) throws {
         let bytes = try model.fileContents()
         do { try AtomicFile.write(bytes, to: URL(fileURLWithPath: path)) } catch {
-            throw TrainingError.file(path: path, problem: "cannot write the model: \(error)")
+            throw TrainingError.file(path: path, problem: .access(error))
         }
     }
 }

@@ -23,15 +23,15 @@ enum StackedDataErrors {
         switch error {
         case let .nonFiniteData(row, column, value):
             guard let (origin, local) = locate(row: row, lengths: lengths, origins: origins) else { return error }
-            return MixtureError.file(path: origin.file, problem: origin.problem("row \(local), column \(column) is \(value); \(FeatureValues.rule)"))
+            return MixtureError.file(path: origin.file, problem: .content(origin.problem("row \(local), column \(column) is \(value); \(FeatureValues.rule)")))
         case let .nonFiniteScore(row, value):
             guard let (origin, local) = locate(row: row, lengths: lengths, origins: origins) else { return error }
-            return MixtureError.file(path: origin.file, problem: origin.problem("row \(local) has the log-likelihood \(value) under the model: "
-                + "it lies too far from every component to be scored; check the data against the model"))
+            return MixtureError.file(path: origin.file, problem: .content(origin.problem("row \(local) has the log-likelihood \(value) under the model: "
+                + "it lies too far from every component to be scored; check the data against the model")))
         case let .dimensionMismatch(model, data):
             guard let first = origins.first else { return error }
-            return MixtureError.file(path: first.file, problem: first.problem("\(data) columns, but the model has dimension \(model)")
-                + others(origins))
+            return MixtureError.file(path: first.file, problem: .content(first.problem("\(data) columns, but the model has dimension \(model)")
+                + others(origins)))
         case let .notEnoughData(message):
             guard let first = origins.first else { return error }
             let together = origins.count > 1 ? "with the \(origins.count - 1) other sequences, " : ""
@@ -56,14 +56,14 @@ enum StackedDataErrors {
         switch hmmError {
         case let .nonFiniteData(sequence, frame, column, value) where origins.indices.contains(sequence):
             let origin = origins[sequence]
-            return HMMError.file(path: origin.file, problem: origin.problem("row \(frame), column \(column) is \(value); \(FeatureValues.rule)"))
+            return HMMError.file(path: origin.file, problem: .content(origin.problem("row \(frame), column \(column) is \(value); \(FeatureValues.rule)")))
         case let .markov(.sequenceTooShort(sequence, frameCount, minimum)) where origins.indices.contains(sequence):
             let origin = origins[sequence]
-            return HMMError.file(path: origin.file, problem: origin.problem("\(frameCount) frame(s), but the model's topology needs at least "
-                + "\(minimum) to reach an end state; drop the sequence or use a model with fewer states or longer jumps"))
+            return HMMError.file(path: origin.file, problem: .content(origin.problem("\(frameCount) frame(s), but the model's topology needs at least "
+                + "\(minimum) to reach an end state; drop the sequence or use a model with fewer states or longer jumps")))
         case let .shapeMismatch(message):
             guard let first = origins.first else { return error }
-            return HMMError.file(path: first.file, problem: first.problem("the data does not fit the model (\(message))") + others(origins))
+            return HMMError.file(path: first.file, problem: .content(first.problem("the data does not fit the model (\(message))") + others(origins)))
         default:
             return error
         }

@@ -86,8 +86,8 @@ enum TrainableModelFile {
             return single ? try GaussianMixture<Float>(fileContents: info.bytes, path: path, backend: backend)
                 : try GaussianMixture<Double>(fileContents: info.bytes, path: path, backend: backend)
         default:
-            throw TrainingError.file(path: path, problem: "a \(info.format) file; acc and update take an HMM (`hmmkit hmm fit`) "
-                + "or a GMM (`hmmkit gmm fit`)")
+            throw TrainingError.file(path: path, problem: .content("a \(info.format) file; acc and update take an HMM (`hmmkit hmm fit`) "
+                + "or a GMM (`hmmkit gmm fit`)"))
         }
     }
 }
@@ -231,8 +231,8 @@ struct UpdateCommand: ParsableCommand {
     private func namingStatistics<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch {
             guard error is MixtureError || error is HMMError || error is TrainingError else { throw error }
-            throw TrainingError.file(path: statistics, problem: "the statistics give an unusable model (\(error)); "
-                + "they are damaged, or were not accumulated with \(model)")
+            throw TrainingError.file(path: statistics, problem: .content("the statistics give an unusable model (\(error)); "
+                + "they are damaged, or were not accumulated with \(model)"))
         }
     }
 

@@ -19,7 +19,7 @@ public enum AudioLoader {
     /// the loudest any configuration accepts), so that an error names the file's own sample
     /// rather than a resampled one. Without resampling the samples are returned as read: the
     /// extractor checks them (``FeatureConfiguration/checkAmplitude(of:source:)``).
-    /// - Throws: ``FeatureError/audio(source:message:)`` naming the file, or
+    /// - Throws: ``FeatureError/audio(_:)`` naming the file, ``FeatureError/resampling(source:sampleRate:_:)``, or
     ///   ``FeatureError/sampleOutOfRange(source:index:value:inputScale:)`` for a sample beyond
     ///   `maximumMagnitude` in a file to resample (`inputScale` is only reported).
     public static func load(_ url: URL, sampleRate: Double,
@@ -29,7 +29,7 @@ public enum AudioLoader {
         do {
             signal = try AudioDecoder.read(url: url)
         } catch {
-            throw .audio(source: url.path, message: "\(error)")
+            throw .audio(error)
         }
         guard signal.sampleRate != sampleRate else { return signal.samples }
         if let bad = ValueScan.firstBeyond(signal.samples, limit: maximumMagnitude) {
@@ -39,7 +39,7 @@ public enum AudioLoader {
         do {
             return try Resampler().resample(signal.samples, from: signal.sampleRate, to: sampleRate)
         } catch {
-            throw .audio(source: url.path, message: "\(url.path): cannot resample to \(sampleRate) Hz: \(error)")
+            throw .resampling(source: url.path, sampleRate: sampleRate, error)
         }
     }
 }

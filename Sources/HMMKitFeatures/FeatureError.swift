@@ -1,3 +1,4 @@
+import HMMKitAudio
 import HMMKitNumerics
 
 /// Failures of feature extraction, each naming the file (when there is one) and what to do.
@@ -14,8 +15,15 @@ public enum FeatureError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A computed feature is NaN or infinite; nothing is written for this input. `frame` and
     /// `column` count from 0.
     case nonFiniteFeatures(source: String, frame: Int, column: Int)
-    /// Audio could not be read or resampled (the underlying message names the file).
-    case audio(source: String, message: String)
+    /// The audio file could not be decoded; the decoder's error names the file.
+    case audio(AudioError)
+    /// The audio of `source` could not be resampled to `sampleRate` Hz.
+    case resampling(source: String, sampleRate: Double, ResamplingError)
+    /// The speed-perturbed copy at `factor` of `source` could not be made (resampling from
+    /// `rate · factor` to `rate` failed).
+    case speedPerturbation(source: String, factor: Double, ResamplingError)
+    /// The audio of `source` is shorter than one frame: it gives no features.
+    case noFrames(source: String)
     /// Too few frames for the delta style asked for (librosa's Savitzky-Golay `interp` needs `width`).
     case tooFewFramesForDeltas(source: String, frames: Int, needed: Int)
 
@@ -32,8 +40,14 @@ public enum FeatureError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .nonFiniteFeatures(source, frame, column):
             return "\(source): feature \(column) of frame \(frame) is NaN or infinite; nothing was written for this input "
                 + "(check the audio and the front-end options)"
-        case let .audio(_, message):
-            return message  // AudioError's and the resampler's messages already name the file
+        case .audio(let error):
+            return error.description
+        case let .resampling(source, rate, error):
+            return "\(source): cannot resample to \(rate) Hz: \(error)"
+        case let .speedPerturbation(source, factor, error):
+            return "\(source): speed perturbation \(factor): \(error)"
+        case .noFrames(let source):
+            return "\(source): shorter than one frame"
         case let .tooFewFramesForDeltas(source, frames, needed):
             return "\(source): \(frames) frame(s) is too short for Savitzky-Golay deltas over \(needed) frames; "
                 + "use regression deltas or longer audio"

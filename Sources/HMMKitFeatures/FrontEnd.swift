@@ -11,8 +11,8 @@ public struct DecodedRecording: Sendable {
     /// The copies made: each one's position among ``FrontEnd/speedFactors`` and its samples
     /// (±1.0 full scale at the configuration's rate).
     public var copies: [(index: Int, samples: [Double])]
-    /// What went wrong, each message naming the file; a recording with problems has no copies.
-    public var problems: [String]
+    /// What went wrong, each naming the file; a recording with problems has no copies.
+    public var problems: [FeatureError]
     /// Seconds of audio read, at the front end's rate, before perturbation.
     public var seconds: Double
 
@@ -21,7 +21,7 @@ public struct DecodedRecording: Sendable {
         self.init(source: source, copies: copies, problems: [], seconds: seconds)
     }
 
-    init(source: String, copies: [(index: Int, samples: [Double])], problems: [String], seconds: Double) {
+    init(source: String, copies: [(index: Int, samples: [Double])], problems: [FeatureError], seconds: Double) {
         self.source = source
         self.copies = copies
         self.problems = problems
@@ -57,13 +57,13 @@ public struct RecordingFeatures<Scalar: MatrixScalar>: Sendable {
     /// The positions among ``FrontEnd/speedFactors`` of the copies shorter than one frame: they
     /// gave no frames, and each has a problem saying so.
     public var copiesShorterThanOneFrame: [Int]
-    /// What went wrong with the recording or some of its copies, each message naming the file.
-    public var problems: [String]
+    /// What went wrong with the recording or some of its copies, each naming the file.
+    public var problems: [FeatureError]
     /// Seconds of audio read, at the front end's rate, before perturbation.
     public var seconds: Double
 
     /// Features from their fields (also for features kept on disk and read back).
-    package init(source: String, copies: [Copy], copiesShorterThanOneFrame: [Int] = [], problems: [String], seconds: Double) {
+    package init(source: String, copies: [Copy], copiesShorterThanOneFrame: [Int] = [], problems: [FeatureError], seconds: Double) {
         self.source = source
         self.copies = copies
         self.copiesShorterThanOneFrame = copiesShorterThanOneFrame
@@ -121,7 +121,7 @@ public struct FrontEnd: Sendable {
         let rate = configuration.sampleRate, source = url.path(percentEncoded: false)
         let samples: [Double]
         do { samples = try AudioLoader.load(url, for: configuration) } catch {
-            return DecodedRecording(source: source, copies: [], problems: ["\(error)"], seconds: 0)
+            return DecodedRecording(source: source, copies: [], problems: [error], seconds: 0)
         }
         var recording = DecodedRecording(source: source, copies: [], problems: [], seconds: Double(samples.count) / rate)
         for (copy, factor) in speedFactors.enumerated() where wanted?(copy) ?? true {
@@ -129,7 +129,7 @@ public struct FrontEnd: Sendable {
                 recording.copies.append((copy, samples))
             } else {
                 do { recording.copies.append((copy, try Resampler().resample(samples, from: rate * factor, to: rate))) } catch {
-                    recording.problems.append("\(source): speed perturbation \(factor): \(error)")
+                    recording.problems.append(.speedPerturbation(source: source, factor: factor, error))
                 }
             }
         }
@@ -206,12 +206,12 @@ public struct FrontEnd: Sendable {
                                                     utteranceIndex: copyIndex(position: position, copy: copy), warpFactor: warp)
                 if frames.rowCount == 0 {
                     features.copiesShorterThanOneFrame.append(copy)
-                    features.problems.append("\(recording.source): shorter than one frame")
+                    features.problems.append(.noFrames(source: recording.source))
                 } else {
                     features.copies.append(RecordingFeatures.Copy(index: copy, warpFactor: warp, frames: frames))
                 }
             } catch {
-                features.problems.append("\(error)")
+                features.problems.append(error)
             }
         }
         return features

@@ -4,8 +4,8 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Why ``AtomicFile`` could not read or write a whole file; each case names the file.
-package enum FileAccessError: Error, Equatable, Sendable, CustomStringConvertible {
+/// Why a whole file could not be read or written; each case names the file.
+public enum FileAccessError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Nothing exists at the path.
     case fileNotFound(file: String)
     /// The path exists but cannot be read (no permission, an I/O error); `reason` is the system's.
@@ -25,8 +25,16 @@ package enum FileAccessError: Error, Equatable, Sendable, CustomStringConvertibl
         }
     }
 
-    /// `"<file>: <what is wrong>; <what to do>"` (``FileProblemText``).
-    package var description: String {
+    /// The file the error is about.
+    public var file: String {
+        switch self {
+        case let .fileNotFound(file), let .unreadable(file, _), let .notRegularFile(file, _), let .cannotWrite(file, _):
+            return file
+        }
+    }
+
+    /// `"<file>: <what is wrong>; <what to do>"`.
+    public var description: String {
         switch self {
         case let .fileNotFound(file): return FileProblemText.notFound(file)
         case let .unreadable(file, reason): return FileProblemText.unreadable(file, reason)

@@ -4,11 +4,6 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Why a versioned JSON model file could not be read (the callers wrap it in their own error).
-package struct DocumentProblem: Error, CustomStringConvertible {
-    package var description: String
-}
-
 /// Reading HMMKit's versioned JSON files (GMMs, HMMs, recognizers): they all start with
 /// `"format"` and `"version"`, checked before the rest is decoded, so a file of another kind, of a
 /// newer HMMKit, or a damaged one each get their own message.
@@ -18,38 +13,42 @@ package enum VersionedDocument {
         var version: Int?
     }
 
-    /// The document of type `D` in `url`.
+    /// Writes `document` to `url` atomically as JSON with sorted keys (the same document always
+    /// gives the same bytes); `kind` names it in the message of an encoding failure.
+    /// - Throws: ``FileProblem/access(_:)`` when the file cannot be written (it is then left as it
+    ///   was); ``FileProblem/content(_:)`` when the document cannot be encoded (a non-finite number).
+    package static func write<D: Encodable>(_ document: D, to url: URL, kind: String) throws(FileProblem) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let bytes: [UInt8]
+        do { bytes = Array(try encoder.encode(document)) } catch { throw .content("cannot encode the \(kind): \(error)") }
+        do { try AtomicFile.write(bytes, to: url) } catch { throw .access(error) }
+    }
+
+    /// The document of type `D` in a file's bytes.
     /// - Parameters:
     ///   - format: the expected `"format"` value; `kind` names it in messages ("Gaussian mixture").
     ///   - currentVersion: the newest version this build reads.
-    package static func read<D: Decodable>(_: D.Type, from url: URL, format: String, currentVersion: Int,
-                                           kind: String) throws(DocumentProblem) -> D {
-        let bytes: [UInt8]
-        do { bytes = try AtomicFile.read(url) } catch { throw DocumentProblem(description: "\(error)") }
-        return try decode(D.self, from: bytes, format: format, currentVersion: currentVersion, kind: kind)
-    }
-
-    /// The document of type `D` in a file's bytes (same checks as ``read(_:from:format:currentVersion:kind:)``).
     package static func decode<D: Decodable>(_: D.Type, from bytes: [UInt8], format: String, currentVersion: Int,
-                                             kind: String) throws(DocumentProblem) -> D {
+                                             kind: String) throws(FileProblem) -> D {
         guard let header = try? JSONDecoder().decode(Header.self, from: Data(bytes)) else {
-            throw DocumentProblem(description: "not an HMMKit \(kind) (not JSON, or truncated)")
+            throw .content("not an HMMKit \(kind) (not JSON, or truncated)")
         }
         guard header.format == format else {
-            throw DocumentProblem(description: "not an HMMKit \(kind) (format \(header.format.map { "\"\($0)\"" } ?? "missing"))")
+            throw .content("not an HMMKit \(kind) (format \(header.format.map { "\"\($0)\"" } ?? "missing"))")
         }
         guard let version = header.version, version >= 1 else {
-            throw DocumentProblem(description: "damaged \(kind) file: version is \(header.version.map(String.init) ?? "missing"); "
+            throw .content("damaged \(kind) file: version is \(header.version.map(String.init) ?? "missing"); "
                 + "versions start at 1")
         }
         guard version <= currentVersion else {
-            throw DocumentProblem(description: "written by a newer HMMKit (\(kind) format version \(version)); "
+            throw .content("written by a newer HMMKit (\(kind) format version \(version)); "
                 + "this build reads version \(currentVersion)")
         }
         do { return try JSONDecoder().decode(D.self, from: Data(bytes)) } catch let error as DecodingError {
-            throw DocumentProblem(description: "damaged \(kind) file: \(describe(error))")
+            throw .content("damaged \(kind) file: \(describe(error))")
         } catch {
-            throw DocumentProblem(description: "damaged \(kind) file: \(error)")
+            throw .content("damaged \(kind) file: \(error)")
         }
     }
 

@@ -97,10 +97,10 @@ public struct StarvedComponent: Sendable, Equatable, Codable, CustomStringConver
 /// ``MixtureEmissions``.
 extension GaussianMixtureStatistics: EmissionStatistics {
     public mutating func load(values: [Double]) throws(HMMError) {
-        do { try replaceValues(with: values) } catch { throw .shapeMismatch("emission statistics: \(error)") }
+        do { try replaceValues(with: values) } catch { throw .mixtures(error) }
     }
 
     public mutating func merge(_ other: GaussianMixtureStatistics, scale: Double) throws(HMMError) {
-        do { try add(other, scale: scale) } catch { throw .shapeMismatch("emission statistics: \(error)") }
+        do { try add(other, scale: scale) } catch { throw .mixtures(error) }
     }
 }

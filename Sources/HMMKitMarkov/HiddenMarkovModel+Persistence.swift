@@ -81,7 +81,7 @@ extension HiddenMarkovModel where Emissions: GaussianMixtureEmissions {
         do {
             try AtomicFile.write(bytes, to: url)
         } catch {
-            throw .file(path: url.path, problem: "cannot save the model: \(error)")
+            throw .file(path: url.path, problem: .access(error))
         }
     }
 }
@@ -96,16 +96,17 @@ extension HiddenMarkovModel {
         }
         guard s >= 1, document.transitions.count == s, document.transitions.allSatisfy({ $0.count == s }),
               document.states.count == s else {
-            throw .file(path: path, problem: "inconsistent state counts (start \(s), transitions \(document.transitions.count), "
-                + "states \(document.states.count))")
+            throw .file(path: path, problem: .content("inconsistent state counts (start \(s), transitions \(document.transitions.count), "
+                + "states \(document.states.count))"))
         }
+        let topology = try document.topology.topology(path: path)
         let chain: MarkovChain<S>
         do {
             chain = try MarkovChain(startProbabilities: document.startProbabilities.map { S($0) },
                                     transitions: Matrix(rows: document.transitions.map { $0.map { S($0) } }),
-                                    topology: try document.topology.topology(path: path), end: .states(document.endStates))
-        } catch let error as HMMError { throw error } catch {
-            throw .file(path: path, problem: "\(error)")
+                                    topology: topology, end: .states(document.endStates))
+        } catch {
+            throw .invalidModel(path: path, .markov(error))
         }
         var mixtures: [GaussianMixture<S>] = []
         for (state, stateDocument) in document.states.enumerated() {
@@ -118,14 +119,14 @@ extension HiddenMarkovModel {
 
     /// Loads a model saved by ``save(to:)`` (either precision; values are converted).
     /// - Throws: ``HMMError/file(path:problem:)`` for a missing, truncated, foreign or newer-version
-    ///   file, or a chain that does not make a model (sizes within ``/HMMKitNumerics/InputLimits``, stochastic start
-    ///   and transition rows, a reachable end state); ``HMMError/emission(state:_:)`` wrapping the
+    ///   file; ``HMMError/invalidModel(path:_:)`` for a chain that does not make a model (sizes within
+    ///   ``/HMMKitNumerics/InputLimits``, stochastic start and transition rows, a reachable end state); ``HMMError/emission(state:_:)`` wrapping the
     ///   file error of a state's mixture.
     public static func load<S: MatrixScalar>(from url: URL, backend: ComputeBackend = .default) throws(HMMError)
         -> HiddenMarkovModel where Emissions == MixtureEmissions<S>
     {
         let bytes: [UInt8]
-        do { bytes = try AtomicFile.read(url) } catch { throw .file(path: url.path, problem: "\(error)") }
+        do { bytes = try AtomicFile.read(url) } catch { throw .file(path: url.path, problem: .access(error)) }
         return try HiddenMarkovModel(encodedFile: bytes, path: url.path, backend: backend)
     }
 
@@ -138,7 +139,7 @@ extension HiddenMarkovModel {
         do {
             document = try VersionedDocument.decode(HiddenMarkovModelDocument.self, from: bytes, format: HiddenMarkovModelDocument.formatName,
                                                     currentVersion: HiddenMarkovModelDocument.currentVersion, kind: "hidden Markov model")
-        } catch { throw .file(path: path, problem: "\(error)") }
+        } catch { throw .file(path: path, problem: error) }
         try self.init(document: document, path: path, backend: backend)
     }
 }

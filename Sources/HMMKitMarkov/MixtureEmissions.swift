@@ -17,10 +17,10 @@ public struct MixtureEmissions<Scalar: MatrixScalar>: EmissionModel {
     public let backend: ComputeBackend
 
     /// Emissions from one mixture per state.
-    /// - Throws: ``HMMError/shapeMismatch(_:)`` when the mixtures differ in dimension, component
+    /// - Throws: ``HMMError/mixtures(_:)`` when the mixtures differ in dimension, component
     ///   count or covariance type, or there are none.
     public init(_ mixtures: [GaussianMixture<Scalar>], backend: ComputeBackend = .default) throws(HMMError) {
-        do { stacked = try StackedMixtures(mixtures, backend: backend) } catch { throw .shapeMismatch("\(error)") }
+        do { stacked = try StackedMixtures(mixtures, backend: backend) } catch { throw .mixtures(error) }
         self.backend = backend
     }
 

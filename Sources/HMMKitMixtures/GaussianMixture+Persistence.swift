@@ -32,7 +32,7 @@ extension GaussianMixture {
         do {
             try AtomicFile.write(bytes, to: url)
         } catch {
-            throw .file(path: url.path, problem: "cannot save the model: \(error)")
+            throw .file(path: url.path, problem: .access(error))
         }
     }
 
@@ -66,14 +66,15 @@ extension GaussianMixture {
 
     /// Loads a model saved by ``save(to:)`` (in either precision; values are converted).
     /// - Throws: ``MixtureError/file(path:problem:)`` for a missing, truncated or foreign file, one
-    ///   written by a newer HMMKit, or parameters that do not make a model (the model is validated
+    ///   written by a newer HMMKit, or a missing or out-of-range field;
+    ///   ``MixtureError/invalidModel(path:_:)`` for parameters that do not make a model (the model is validated
     ///   as a whole: sizes within ``/HMMKitNumerics/InputLimits``, finite values, weights summing
     ///   to 1, variances at least ``/HMMKitNumerics/InputLimits/minimumVariance``, positive-definite
     ///   symmetric covariances, and scoring terms finite in the model's precision), naming the
     ///   field and the value.
     public static func load(from url: URL) throws(MixtureError) -> GaussianMixture {
         let bytes: [UInt8]
-        do { bytes = try AtomicFile.read(url) } catch { throw .file(path: url.path, problem: "\(error)") }
+        do { bytes = try AtomicFile.read(url) } catch { throw .file(path: url.path, problem: .access(error)) }
         return try GaussianMixture(encodedFile: bytes, path: url.path)
     }
 
@@ -84,7 +85,7 @@ extension GaussianMixture {
         do {
             document = try VersionedDocument.decode(GaussianMixtureDocument.self, from: bytes, format: GaussianMixtureDocument.formatName,
                                                     currentVersion: GaussianMixtureDocument.currentVersion, kind: "Gaussian mixture")
-        } catch { throw .file(path: path, problem: "\(error)") }
+        } catch { throw .file(path: path, problem: error) }
         try self.init(document: document, path: path, backend: backend)
     }
 
@@ -124,7 +125,7 @@ extension GaussianMixture {
         do {
             try self.init(weights: document.weights.map { Scalar($0) }, means: means, covariances: covariances, backend: backend)
         } catch {
-            throw .file(path: path, problem: "\(error)")
+            throw .invalidModel(path: path, error)
         }
     }
 }

@@ -190,7 +190,7 @@ struct ScoringCache<Scalar: MatrixScalar>: Sendable {
                     try backend.solveTriangular(lower, triangle: .lower, &inverse)
                     factors.append(inverse.transposed())
                 } catch {
-                    throw .singularCovariance(component: index, detail: "\(error)")
+                    throw .covarianceFactorisation(component: index, error)
                 }
             }
             self.linearWeights = nil

@@ -1,3 +1,4 @@
+import HMMKitFileSystem
 import HMMKitNumerics
 
 /// Failures of mixture models caused by their data or parameters, each saying what to do.
@@ -9,6 +10,9 @@ public enum MixtureError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidParameter(String)
     /// A covariance is not positive definite even after regularisation.
     case singularCovariance(component: Int, detail: String)
+    /// The covariance of component `component` could not be factorised (its Cholesky factor or
+    /// that factor's inverse failed); the linear-algebra error says how.
+    case covarianceFactorisation(component: Int, LinearAlgebraError)
     /// The data has a NaN, an infinity, or a value beyond ``/HMMKitNumerics/InputLimits/maximumFeatureMagnitude``.
     case nonFiniteData(row: Int, column: Int, value: Double)
     /// Frame `row` of the data scores `value` (±∞ or NaN) under the model: the frame lies so far
@@ -20,8 +24,12 @@ public enum MixtureError: Error, Equatable, Sendable, CustomStringConvertible {
     case notEnoughData(String)
     /// Statistics of another model shape were given to an update or a merge.
     case statisticsMismatch(String)
-    /// A model file could not be read or written.
-    case file(path: String, problem: String)
+    /// A model file could not be read or written, or it is not a Gaussian mixture file (foreign,
+    /// newer, a missing or out-of-range field); `problem` says which.
+    case file(path: String, problem: FileProblem)
+    /// The model file at `path` was read, but its parameters do not make a model; the error says
+    /// which parameter and why.
+    indirect case invalidModel(path: String, MixtureError)
 
     public var description: String {
         switch self {
@@ -30,6 +38,8 @@ public enum MixtureError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .singularCovariance(component, detail):
             return "the covariance of component \(component) is not positive definite (\(detail)); "
                 + "raise regCovar or the variance floor, or use fewer components"
+        case let .covarianceFactorisation(component, error):
+            return MixtureError.singularCovariance(component: component, detail: error.description).description
         case let .nonFiniteData(row, column, value):
             return "the data has the value \(value) at row \(row), column \(column); \(FeatureValues.rule); remove or repair it"
         case let .nonFiniteScore(row, value):
@@ -39,7 +49,8 @@ public enum MixtureError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the model has dimension \(model) but the data has \(data) columns"
         case .notEnoughData(let message): return "not enough data: \(message)"
         case .statisticsMismatch(let message): return "statistics do not match: \(message)"
-        case let .file(path, problem): return problem.hasPrefix(path) ? problem : "\(path): \(problem)"
+        case let .file(path, problem): return problem.message(path: path)
+        case let .invalidModel(path, error): return "\(path): \(error)"
         }
     }
 }

@@ -113,13 +113,13 @@ extension Recognizer {
                                            normalizationPrior: normalizationPrior, threadCount: threadCount)
         let scored = try score(recordings, threadCount: threadCount)
         guard !scored.usable.isEmpty else {
-            throw .corpus(scored.problems.sorted { $0.key < $1.key }.map(\.value) + ["no recording could be scored"])
+            throw .corpus(scored.problems.sorted { $0.key < $1.key }.map(\.value.description) + ["no recording could be scored"])
         }
         let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: labels.count + 1), count: labels.count)
         var correct = 0, logLikelihood = 0.0, frames = 0, counted = 0
         var results: [Evaluation.FileResult] = []
-        var failures = scored.problems.sorted { $0.key < $1.key }.map(\.value)
+        var failures = scored.problems.sorted { $0.key < $1.key }.map(\.value.description)
         for (row, entryIndex) in scored.usable.enumerated() {
             let entry = entries[entryIndex]
             guard let reference = index[entry.label] else {

@@ -23,7 +23,7 @@ extension Recognizer {
             var gain = 0.0
             for _ in 0..<options.passes {
                 var accumulator: FMLLRAccumulator
-                do { accumulator = try FMLLRAccumulator(models: models) } catch { throw .configuration(["\(error)"]) }
+                do { accumulator = try FMLLRAccumulator(models: models) } catch { throw .adaptation(error) }
                 for (k, row) in rows.enumerated() {
                     guard let answer = Self.bestLabel(result.table[row]) else { continue }
                     // The answer's model scored this row finitely, so it can align it; a row it
@@ -35,7 +35,7 @@ extension Recognizer {
                 transform = estimate.transform
                 gain += estimate.gainPerFrame
                 do { current = try rows.map { row throws(AdaptationError) in try transform.apply(sequences[row]) } } catch {
-                    throw .configuration(["\(error)"])
+                    throw .adaptation(error)
                 }
                 // The Jacobian is the same for every word, so it never changes a decision; it
                 // keeps the scores proper log-likelihoods of the untransformed features.

@@ -54,24 +54,20 @@ extension Recognizer {
                                           models: models.map { $0.document() },
                                           trainingWarps: configuration.vtln == nil ? nil : trainingWarps,
                                           normalizationPrior: normalizationPrior)
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            try AtomicFile.write(Array(try encoder.encode(document)), to: url)
-        } catch {
-            throw .file(path: url.path, problem: "cannot save the recognizer: \(error)")
-        }
+        do { try VersionedDocument.write(document, to: url, kind: "recognizer") } catch { throw .file(path: url.path, problem: error) }
     }
 
     /// Loads a recognizer saved by ``save(to:)``.
     /// - Throws: ``RecognizerError/file(path:problem:)`` for a missing, truncated or corrupt file, a
     ///   file of another tool or kind, or one written by a newer HMMKit.
     public static func load(from url: URL) throws(RecognizerError) -> Recognizer {
+        let bytes: [UInt8]
+        do { bytes = try AtomicFile.read(url) } catch { throw .file(path: url.path, problem: .access(error)) }
         let document: RecognizerDocument
         do {
-            document = try VersionedDocument.read(RecognizerDocument.self, from: url, format: RecognizerDocument.formatName,
-                                                  currentVersion: RecognizerDocument.currentVersion, kind: "recognizer")
-        } catch { throw .file(path: url.path, problem: "\(error)") }
+            document = try VersionedDocument.decode(RecognizerDocument.self, from: bytes, format: RecognizerDocument.formatName,
+                                                    currentVersion: RecognizerDocument.currentVersion, kind: "recognizer")
+        } catch { throw .file(path: url.path, problem: error) }
         return try Recognizer(document: document, path: url.path)
     }
 
@@ -125,7 +121,7 @@ extension Recognizer {
         for (index, model) in document.models.enumerated() {
             let hmm: GMMHMM<Double>
             do { hmm = try GMMHMM<Double>(document: model, path: path) } catch {
-                throw .file(path: path, problem: "the model of \"\(document.labels[index])\": \(error)")
+                throw .model(label: document.labels[index], error)
             }
             guard hmm.stateCount == configuration.stateCount, hmm.dimension == configuration.features.dimension else {
                 throw damaged("the model of \"\(document.labels[index])\" has \(hmm.stateCount) states of dimension \(hmm.dimension); "

@@ -52,7 +52,7 @@ struct ScoredRecordings {
     var table: [[Double]]
     var frames: [Int]
     /// Problems by entry index (unreadable audio, no frames).
-    var problems: [Int: String]
+    var problems: [Int: FeatureError]
     /// With VTLN, the warp factor of each usable entry (parallel to `usable`); nil without VTLN.
     var warpFactors: [Double]? = nil
     /// With VTLN, the factor chosen for each speaker (a file path for a recording without a speaker).
@@ -69,7 +69,7 @@ extension Recognizer {
     public func scores(_ sequences: [Matrix<Double>], threadCount: Int = 1) throws(RecognizerError) -> [[Double]] {
         guard !sequences.isEmpty else { return [] }
         let stacked: (Matrix<Double>, [Int])
-        do { stacked = try stack(sequences) } catch { throw .audio("\(error)") }
+        do { stacked = try stack(sequences) } catch { throw .sequences(error) }
         let (frames, lengths) = stacked
         let models = self.models, labels = self.labels
         let columns = try ParallelWork.map(labels.count, threadCount: threadCount) { (label) throws(RecognizerError) -> [Double] in
@@ -101,8 +101,8 @@ extension Recognizer {
 
     /// The recordings of `features` that can be scored (no problem, frames), and the first
     /// problem of each of the others.
-    static func usable(_ features: [RecordingFeatures<Double>]) -> (usable: [Int], problems: [Int: String]) {
-        var problems: [Int: String] = [:]
+    static func usable(_ features: [RecordingFeatures<Double>]) -> (usable: [Int], problems: [Int: FeatureError]) {
+        var problems: [Int: FeatureError] = [:]
         for (position, recording) in features.enumerated() { problems[position] = recording.problems.first }
         return (features.indices.filter { problems[$0] == nil && !features[$0].copies.isEmpty }, problems)
     }
@@ -167,14 +167,13 @@ extension Recognizer {
                                            normalizationPrior: normalizationPrior, threadCount: threadCount)
         let scored = try score(recordings, threadCount: threadCount)
         var results: [Result<Recognition, RecognizerError>] = urls.indices.map { index in
-            .failure(.audio(scored.problems[index] ?? "\(urls[index].path): no features"))
+            .failure(.audio(scored.problems[index] ?? .noFrames(source: urls[index].path)))
         }
         let minimum = (try? configuration.minimumFrameCount()) ?? 1
         for (row, index) in scored.usable.enumerated() {
             let frames = scored.frames[row]
             guard scored.table[row].contains(where: { $0.isFinite }) else {
-                results[index] = .failure(.audio("\(urls[index].path): \(frames) frame(s), too short or too unlike every word "
-                    + "model to be scored (the models need at least \(minimum) frames)"))
+                results[index] = .failure(.unscorable(path: urls[index].path, frames: frames, minimumFrames: minimum))
                 continue
             }
             var recognition = decide(scored.table[row], frameCount: frames, options: options)

@@ -104,7 +104,7 @@ extension Recognizer {
                                       events: ((StreamingRecognizerEvent) -> Void)? = nil) throws(RecognizerError) -> StreamingRecognizerFit {
         let labels = try trainingLabels(entries, configuration: configuration)
         let minimumFrames: Int
-        do { minimumFrames = try configuration.minimumFrameCount() } catch { throw .configuration(["\(error)"]) }
+        do { minimumFrames = try configuration.minimumFrameCount() } catch { throw .wordModel(error) }
         let communicator = options.communicator
         let began = Date()
         // Rank 0 surveys the corpus and, unless a run will be resumed, draws the initialisation
@@ -183,7 +183,7 @@ extension Recognizer {
                     return try initialWordModels(labels, samples: &samples, configuration: configuration)
                 } catch {
                     initialisationFailure = error
-                    throw .noData("\(error)")
+                    throw .initialModel(error)
                 }
             }
             if start.resumed { events?(.resumed(completedIterations: start.completedIterations)) }
@@ -202,7 +202,7 @@ extension Recognizer {
     {
         let hmmTrainer = wordTrainer(configuration, topology: configuration.topology, frames: 0)
         let splits: [Int: Int]
-        do { splits = try hmmTrainer.mixtureSplitSchedule() } catch { throw .configuration(["\(error)"]) }
+        do { splits = try hmmTrainer.mixtureSplitSchedule() } catch { throw .wordModel(error) }
         var trainer = EMDriver<ModelSet<GMMHMM<Double>>>(
             updateOptions: hmmTrainer.baumWelch.update,
             options: EMOptions(iterationCount: configuration.iterations, convergence: .totalLogLikelihoodGain(-.infinity),

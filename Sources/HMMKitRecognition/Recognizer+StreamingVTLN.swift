@@ -31,8 +31,8 @@ extension Recognizer {
             return try VTLNPassState.read(passStateURL) ?? VTLNPassState(pass: 0, warps: [:])
         }
         guard state.pass <= vtln.trainingPasses else {
-            throw .training(.file(path: passStateURL?.path ?? "", problem: "the run resumed from is in VTLN pass \(state.pass) of "
-                + "\(vtln.trainingPasses) (another configuration); delete it, or drop --resume, to start again"))
+            throw .training(.file(path: passStateURL?.path ?? "", problem: .content("the run resumed from is in VTLN pass \(state.pass) of "
+                + "\(vtln.trainingPasses) (another configuration); delete it, or drop --resume, to start again")))
         }
         let resumedPass = options.resume ? state.pass : nil
         let sweep = WarpSweep(source: source, shard: communicator.shard, chunkFrames: options.chunking.maximumFrames,
@@ -105,8 +105,10 @@ struct VTLNPassState: Codable, Sendable, Equatable {
     /// The state at `url`; nil when there is none.
     static func read(_ url: URL) throws(RecognizerError) -> VTLNPassState? {
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        let bytes: [UInt8]
+        do { bytes = try AtomicFile.read(url) } catch { throw .training(.file(path: url.path, problem: .access(error))) }
         do {
-            let state = try JSONDecoder().decode(VTLNPassState.self, from: Data(try AtomicFile.read(url)))
+            let state = try JSONDecoder().decode(VTLNPassState.self, from: Data(bytes))
             guard state.pass >= 0, state.warps.values.allSatisfy({ $0.isFinite && $0 > 0 }) else {
                 throw TrainingError.file(path: url.path, problem: "damaged VTLN pass state: pass \(state.pass) with warps \(state.warps)")
             }
@@ -120,11 +122,7 @@ struct VTLNPassState: Codable, Sendable, Equatable {
 
     /// Writes the state to `url` atomically.
     func write(to url: URL) throws(TrainingError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        do { try AtomicFile.write(Array(try encoder.encode(self)), to: url) } catch {
-            throw .file(path: url.path, problem: "cannot write the VTLN pass state: \(error)")
-        }
+        do { try VersionedDocument.write(self, to: url, kind: "VTLN pass state") } catch { throw .file(path: url.path, problem: error) }
     }
 }
 
@@ -248,8 +246,8 @@ struct WarpSweep {
                                                        prior: source.survey.normalization.prior)
         for (group, warp) in warps {
             guard let k = candidates.firstIndex(of: warp) else {
-                throw .training(.file(path: stateURL?.path ?? "", problem: "\(group)'s warp \(warp) is not among the candidates "
-                    + "(a run of another configuration); delete it, or drop --resume, to start again"))
+                throw .training(.file(path: stateURL?.path ?? "", problem: .content("\(group)'s warp \(warp) is not among the candidates "
+                    + "(a run of another configuration); delete it, or drop --resume, to start again")))
             }
             normalization.groups[group] = statistics[k].groups[group]
         }
@@ -376,7 +374,7 @@ struct WarpSweep {
                     let record: SequenceRecord<Double>?
                     do throws(TrainingError) { record = try readers[k].next() } catch { throw .training(error) }
                     guard let record, let place = item[record.index / copies] else {
-                        throw .training(.input("the feature cache of warp factor \(candidates[k]) does not hold the sequences it was written with"))
+                        throw .training(kept.caches[k].failed("the feature cache of warp factor \(candidates[k]) does not hold the sequences it was written with"))
                     }
                     features[place].copies.append(RecordingFeatures<Double>.Copy(index: record.index % copies, warpFactor: candidates[k],
                                                                          frames: record.frames))

@@ -82,7 +82,7 @@ extension Recognizer {
         progress?(.features(files: entries.count, copies: recordings.frontEnd.speedFactors.count,
                             seconds: Date().timeIntervalSince(started)))
         let minimumFrames: Int
-        do { minimumFrames = try configuration.minimumFrameCount() } catch { throw .configuration(["\(error)"]) }
+        do { minimumFrames = try configuration.minimumFrameCount() } catch { throw .wordModel(error) }
         try screen(entries, features: unwarped, minimumFrames: minimumFrames, configuration: configuration, policy: policy,
                    progress: progress)
         var recognizer = try fitWordModels(entries, labels: labels, features: unwarped, configuration: configuration,
@@ -139,7 +139,7 @@ extension Recognizer {
     func scoreWithVTLN(_ recordings: RecordingList, vtln: VTLNOptions,
                        threadCount: Int) throws(RecognizerError) -> (ScoredRecordings, [Matrix<Double>]?) {
         let audio = recordings.decoded()
-        var tables: [Int: [[Double]]] = [:], usable: [Int] = [], frames: [Int] = [], problems: [Int: String] = [:]
+        var tables: [Int: [[Double]]] = [:], usable: [Int] = [], frames: [Int] = [], problems: [Int: FeatureError] = [:]
         let chosen = try Self.chooseWarps(vtln.warpFactors, minimumFrames: vtln.minimumFrames ?? 0, recordings: recordings, audio: audio) {
             (k: Int, features: [RecordingFeatures<Double>]) throws(RecognizerError) -> [[Double]] in
             // Framing does not depend on the warp: the same recordings are usable for every factor.

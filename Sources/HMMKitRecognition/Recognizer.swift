@@ -85,7 +85,7 @@ public struct Recognizer: Sendable {
                              progress: (@Sendable (Progress) -> Void)? = nil) throws(RecognizerError) -> Recognizer {
         let labels = try trainingLabels(entries, configuration: configuration)
         let minimumFrames: Int
-        do { minimumFrames = try configuration.minimumFrameCount() } catch { throw .configuration(["\(error)"]) }
+        do { minimumFrames = try configuration.minimumFrameCount() } catch { throw .wordModel(error) }
         let started = Date()
         var recordings = try RecordingList(entries, configuration: configuration, perturbed: true, threadCount: threadCount)
         if let vtln = configuration.vtln {
@@ -121,7 +121,7 @@ public struct Recognizer: Sendable {
                               configuration: RecognizerConfiguration, threadCount: Int,
                               progress: (@Sendable (Progress) -> Void)?) throws(RecognizerError) -> Recognizer {
         let minimumFrames: Int
-        do { minimumFrames = try configuration.minimumFrameCount() } catch { throw .configuration(["\(error)"]) }
+        do { minimumFrames = try configuration.minimumFrameCount() } catch { throw .wordModel(error) }
         var report: [String] = []
         var sequences: [[Matrix<Double>]] = Array(repeating: [], count: labels.count)
         let labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
@@ -196,7 +196,7 @@ public struct Recognizer: Sendable {
 
 extension RecognizerConfiguration {
     /// The fewest frames a word model of this configuration can score.
-    func minimumFrameCount() throws -> Int {
+    func minimumFrameCount() throws(HMMError) -> Int {
         let chain = try HMMTrainer<Double>(stateCount: stateCount, topology: topology).initialChain(lengths: [stateCount])
         return chain.minimumFrameCount
     }

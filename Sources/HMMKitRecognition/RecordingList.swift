@@ -22,7 +22,7 @@ struct RecordingList: Sendable {
 
     /// The recordings at `urls`, spoken by `speakers` (one per file), with `configuration`'s
     /// front end: its speed perturbation when `perturbed` (training), the audio as it is otherwise.
-    /// - Throws: ``RecognizerError/configuration(_:)`` for a front end that cannot run.
+    /// - Throws: ``RecognizerError/frontEnd(_:)`` for a front end that cannot run.
     init(urls: [URL], speakers: [String?], configuration: RecognizerConfiguration, perturbed: Bool,
          normalizationPrior: CepstralPrior? = nil, threadCount: Int) throws(RecognizerError) {
         precondition(urls.count == speakers.count, "RecordingList: \(urls.count) files but \(speakers.count) speakers")
@@ -32,7 +32,7 @@ struct RecordingList: Sendable {
         do {
             frontEnd = try FrontEnd(configuration: features, speedFactors: perturbed ? configuration.speedPerturbation : [],
                                     threadCount: threadCount)
-        } catch { throw .configuration(["\(error)"]) }
+        } catch { throw .frontEnd(error) }
         self.urls = urls
         paths = urls.map { $0.path(percentEncoded: false) }
         self.speakers = speakers

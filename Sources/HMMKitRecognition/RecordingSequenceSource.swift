@@ -96,7 +96,7 @@ struct RecordingSequenceSource: SequenceSource {
             // The survey reported these recordings already; anything new (a file changed or
             // vanished since) stops training rather than silently training on less.
             if let unusable, !survey.flagged.contains(position) {
-                throw TrainingError.input(unusable.messages.joined(separator: "; "))
+                throw TrainingError.input(unusable)
             }
             for copy in usable { try body(TrainingUse.record(entry, position: position, copy: copy, frontEnd: frontEnd)) }
         }

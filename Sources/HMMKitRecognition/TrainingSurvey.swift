@@ -91,7 +91,7 @@ struct TrainingSurvey: Sendable, Codable {
             }
             cache?.file.writing { try $0.finish() }
         } catch {
-            throw .training(error as? TrainingError ?? .input("\(error)"))
+            throw .training(error as? TrainingError ?? .input(error))
         }
         if let frames = configuration.normalizationPriorFrames {
             survey.normalization.prior = CepstralPrior(statistics: pooled ?? CepstralStatistics(dimension: 0), frames: frames)

@@ -10,7 +10,7 @@ enum TrainingUse {
     /// The copies of `features` that can train, and the recording's problems (nil when it has none).
     static func usableCopies(_ features: RecordingFeatures<Double>, of entry: CorpusEntry, minimumFrames: Int,
                              configuration: RecognizerConfiguration) -> (copies: [RecordingFeatures<Double>.Copy], unusable: UnusableRecording?) {
-        var reasons = features.problems
+        var reasons = features.problems.map(\.description)
         let usable = features.copies.filter { $0.frames.rowCount >= minimumFrames }
         if usable.count < features.copies.count {
             reasons.append("\(entry.path): \(features.copies.map(\.frames.rowCount).min()!) frames, fewer than the \(minimumFrames) "

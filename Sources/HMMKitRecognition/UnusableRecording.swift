@@ -4,8 +4,10 @@ import HMMKitCorpus
 /// copies: unreadable audio, NaN samples, a sample rate the resampler refuses, or fewer frames
 /// than its word model's topology needs. Training reports every one of them, by file and
 /// reason, before it trains (``Recognizer/Progress/unusable(_:)``), and leaves them out or
-/// stops, as ``UnusableRecordingPolicy`` says.
-public struct UnusableRecording: Sendable, Codable, Equatable, CustomStringConvertible {
+/// stops, as ``UnusableRecordingPolicy`` says. A recording found unusable only after the survey
+/// (it changed or vanished since) stops streamed training as this error, in
+/// ``/HMMKitTraining/TrainingError/input(_:)``.
+public struct UnusableRecording: Error, Sendable, Codable, Equatable, CustomStringConvertible {
     /// The recording's path, as the corpus names it.
     public var path: String
     /// Its line in the manifest, when it came from one.

@@ -92,7 +92,7 @@ final class ChunkPrefetcher<Scalar: MatrixScalar>: @unchecked Sendable {
         } catch let error as TrainingError {
             outcome = error
         } catch {
-            outcome = .input("\(error)")
+            outcome = .input(error)
         }
         condition.lock()
         failure = outcome

@@ -172,18 +172,11 @@ public struct EMDriver<Model: EMModel> {
     /// `initialModel`, and sends it to every process, which all decode the same bytes.
     /// - Throws: ``TrainingError/file(path:problem:)`` for a checkpoint of another configuration
     ///   or model format, or damaged; what `initialModel` throws (on rank 0; the others get a
-    ///   ``TrainingError/communication(_:)`` quoting it).
+    ///   ``TrainingError/rootFailed(_:)`` quoting it).
     public func start(resuming: Bool, initialModel: () throws(TrainingError) -> Model) throws(TrainingError) -> TrainingStart<Model> {
-        let bytes: [UInt8]
-        do {
-            bytes = try communicator.shareFromRoot { () throws(TrainingError) in
-                try rootStart(resuming: resuming, initialModel: initialModel).encoded()
-            }
-        } catch let error as TrainingError {
-            throw error
-        } catch {
-            throw .communication("\(error)")
-        }
+        let bytes = try communicator.shareFromRoot({ () throws(TrainingError) in
+            try rootStart(resuming: resuming, initialModel: initialModel).encoded()
+        }, failing: { $0 })
         let state = try TrainingCheckpoint(decoding: bytes, path: "the starting point from rank 0")
         let model = try Model(fileContents: state.model, path: checkpointURL?.path ?? "the initial model", backend: options.backend)
         return TrainingStart(model: model, completedIterations: state.completedIterations, history: state.history,
@@ -198,9 +191,9 @@ public struct EMDriver<Model: EMModel> {
             }
             let differences = fingerprint.differences(from: checkpoint.fingerprint)
             guard differences.isEmpty else {
-                throw .file(path: url.path, problem: "the checkpoint belongs to another training run ("
+                throw .file(path: url.path, problem: .content("the checkpoint belongs to another training run ("
                     + differences.joined(separator: "; ") + "); rerun with the same data and options, "
-                    + "or delete it (or drop --resume) to start again")
+                    + "or delete it (or drop --resume) to start again"))
             }
             return checkpoint
         }

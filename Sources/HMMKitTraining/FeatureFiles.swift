@@ -35,7 +35,7 @@ public enum FeatureFiles {
                 do {
                     sources.append(.kaldi(try KaldiReadSpecifier(parsing: input)))
                 } catch {
-                    throw FeatureFileError.malformedSpecifier(input, problem: "\(error)")
+                    throw FeatureFileError.malformedSpecifier(input, problem: error)
                 }
                 continue
             }
@@ -94,8 +94,8 @@ public enum FeatureFiles {
         }
         if lengths.isEmpty, let first = skipped.first {
             let others = skipped.count > 1 ? " (and the \(skipped.count - 1) other sequences)" : ""
-            throw MixtureError.file(path: first.file, problem: "\(first.key.map { "entry '\($0)' " } ?? "")has no rows (frames)"
-                + "\(others); there is nothing to train on")
+            throw MixtureError.file(path: first.file, problem: .content("\(first.key.map { "entry '\($0)' " } ?? "")has no rows (frames)"
+                + "\(others); there is nothing to train on"))
         }
         guard !lengths.isEmpty else { throw FeatureFileError.noSequences(inputs) }
         return StackedSequences(frames: Matrix(rowCount: lengths.reduce(0, +), columnCount: columns ?? 0, elements: elements),
@@ -167,8 +167,9 @@ public struct StackedSequences<S: MatrixScalar>: Sendable {
 
 /// What is wrong with a list of feature files.
 public enum FeatureFileError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// A Kaldi specifier (`ark:…`, `scp:…`) that cannot be parsed: bad usage rather than bad data.
-    case malformedSpecifier(String, problem: String)
+    /// A Kaldi specifier (`ark:…`, `scp:…`) that cannot be parsed: bad usage rather than bad data;
+    /// the parser's error says why.
+    case malformedSpecifier(String, problem: KaldiArchiveError)
     /// A folder named as input holds no `.npy` file.
     case noFeatureFiles(folder: String)
     /// A sequence has another number of columns than the first.
@@ -184,7 +185,7 @@ public enum FeatureFileError: Error, Sendable, Equatable, CustomStringConvertibl
 
     public var description: String {
         switch self {
-        case let .malformedSpecifier(_, problem): return problem
+        case let .malformedSpecifier(_, problem): return problem.description
         case .noFeatureFiles(let folder): return "\(folder): no .npy files in this folder"
         case let .columnMismatch(origin, columns, first, firstColumns):
             return "\(origin): \(columns) columns, but the first sequence (\(first)) has \(firstColumns); "
@@ -218,15 +219,15 @@ public struct FeatureFileSource<Scalar: MatrixScalar>: SequenceSource {
                 do {
                     matrix = try NumPyFile.read(Scalar.self, from: URL(fileURLWithPath: path), convertingPrecision: true)
                 } catch {
-                    throw TrainingError.input("\(error)")
+                    throw TrainingError.input(error)
                 }
                 try body(SequenceRecord(index: index, name: path, frames: matrix))
             case .kaldi(let specifier):
                 let reader: KaldiTableReader<Scalar>
-                do { reader = try KaldiTableReader<Scalar>(specifier) } catch { throw TrainingError.input("\(error)") }
+                do { reader = try KaldiTableReader<Scalar>(specifier) } catch { throw TrainingError.input(error) }
                 while true {
                     let record: KaldiArchiveRecord<Scalar>?
-                    do { record = try reader.next() } catch { throw TrainingError.input("\(error)") }
+                    do { record = try reader.next() } catch { throw TrainingError.input(error) }
                     guard let record else { break }
                     defer { index += 1 }
                     if shard.contains(index) {

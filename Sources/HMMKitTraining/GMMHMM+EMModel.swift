@@ -4,8 +4,12 @@ import HMMKitNumerics
 
 /// HMM statistics add up in one flat buffer (chain first, then the emissions').
 extension HMMStatistics: AdditiveStatistics {
-    public mutating func replaceAll(with values: [Double]) throws(TrainingError) { try TrainingError.mismatch { try load(values: values) } }
-    public mutating func accumulate(_ other: HMMStatistics) throws(TrainingError) { try TrainingError.mismatch { try add(other) } }
+    public mutating func replaceAll(with values: [Double]) throws(TrainingError) {
+        do { try load(values: values) } catch { throw .hmm(error) }
+    }
+    public mutating func accumulate(_ other: HMMStatistics) throws(TrainingError) {
+        do { try add(other) } catch { throw .hmm(error) }
+    }
 
     /// Negative sequence, frame, start, occupancy or transition counts, or an emission problem.
     public func consistencyProblem() -> String? {

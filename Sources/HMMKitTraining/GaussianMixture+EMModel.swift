@@ -4,10 +4,10 @@ import HMMKitNumerics
 /// Gaussian mixture statistics add up in one flat buffer.
 extension GaussianMixtureStatistics: AdditiveStatistics {
     public mutating func replaceAll(with values: [Double]) throws(TrainingError) {
-        try TrainingError.mismatch { try replaceValues(with: values) }
+        do { try replaceValues(with: values) } catch { throw .mixture(error) }
     }
     public mutating func accumulate(_ other: GaussianMixtureStatistics) throws(TrainingError) {
-        try TrainingError.mismatch { try add(other) }
+        do { try add(other) } catch { throw .mixture(error) }
     }
 
     /// Negative frames, occupancies or variance-type sums (`Σ γ x²`, the diagonal of `Σ γ x xᵀ`),

@@ -22,7 +22,7 @@ public struct ModelFileInfo: Sendable, Hashable {
     /// - Throws: ``TrainingError/file(path:problem:)`` for a missing file or one that is not an HMMKit model.
     public static func read(from url: URL) throws(TrainingError) -> ModelFileInfo {
         let bytes: [UInt8]
-        do { bytes = try AtomicFile.read(url) } catch { throw .file(path: url.path, problem: "\(error)") }
+        do { bytes = try AtomicFile.read(url) } catch { throw .file(path: url.path, problem: .access(error)) }
         guard let header = try? JSONDecoder().decode(Header.self, from: Data(bytes)), let format = header.format else {
             throw .file(path: url.path, problem: "not an HMMKit model file (no JSON \"format\"; truncated or another kind of file)")
         }

@@ -223,8 +223,8 @@ public struct ModelSet<Model: EMModel>: EMModel {
         let histories = header.histories ?? Array(repeating: [], count: models.count)
         let stopped = header.stopped ?? Array(repeating: false, count: models.count)
         guard histories.count == models.count, stopped.count == models.count else {
-            throw .file(path: path, problem: "damaged model set: \(histories.count) histories and \(stopped.count) stop flags "
-                + "for \(models.count) models")
+            throw .file(path: path, problem: .content("damaged model set: \(histories.count) histories and \(stopped.count) stop flags "
+                + "for \(models.count) models"))
         }
         try self.init(labels: header.labels, models: models, stopping: header.stopping, histories: histories, stopped: stopped)
     }

@@ -26,10 +26,12 @@ public final class SequenceCacheFile: @unchecked Sendable {
     private static let flushBytes = 1 << 20
 
     /// An empty cache in `folder`.
-    /// - Throws: ``TrainingError/file(path:problem:)`` when no file can be made there.
+    /// - Throws: ``TrainingError/file(path:problem:)`` with a ``/HMMKitFileSystem/FileProblem/access(_:)``
+    ///   problem naming the folder when no file can be made there.
     public init(folder: URL) throws(TrainingError) {
-        do { file = try ScratchFile(in: folder.path(percentEncoded: false)) } catch {
-            throw .file(path: folder.path(percentEncoded: false), problem: "cannot make a feature cache: \(error.message)")
+        let path = folder.path(percentEncoded: false)
+        do { file = try ScratchFile(in: path) } catch {
+            throw .file(path: path, problem: .access(.cannotWrite(file: path, reason: "no feature cache can be made: \(error.message)")))
         }
     }
 
@@ -63,7 +65,7 @@ public final class SequenceCacheFile: @unchecked Sendable {
     public func restart() throws(TrainingError) {
         buffer.removeAll(keepingCapacity: true)
         isComplete = false
-        if let failure = file.truncate() { throw failed("cannot empty the feature cache: \(failure)") }
+        if let failure = file.truncate() { throw failed(.cannotWrite(file: file.folder, reason: "emptying \(Self.unnamed): \(failure)")) }
     }
 
     /// Appends `record` (buffered).
@@ -87,13 +89,24 @@ public final class SequenceCacheFile: @unchecked Sendable {
     }
 
     private func flush() throws(TrainingError) {
-        if let failure = buffer.withUnsafeBytes({ file.append($0) }) { throw failed("cannot write the feature cache: \(failure)") }
+        if let failure = buffer.withUnsafeBytes({ file.append($0) }) {
+            throw failed(.cannotWrite(file: file.folder, reason: "\(Self.unnamed): \(failure)"))
+        }
         buffer.removeAll(keepingCapacity: true)
     }
 
-    private func failed(_ problem: String) -> TrainingError {
-        .file(path: file.folder, problem: problem + " (an unnamed file in this folder)")
+    /// The cache's contents cannot be used: `problem`, naming the cache's folder.
+    package func failed(_ problem: String) -> TrainingError {
+        .file(path: file.folder, problem: .content(problem + " (an unnamed file in this folder)"))
     }
+
+    /// The cache's file could not be read or written.
+    private func failed(_ access: FileAccessError) -> TrainingError {
+        .file(path: file.folder, problem: .access(access))
+    }
+
+    /// How messages name the cache's file, which has no name.
+    private static let unnamed = "the feature cache, an unnamed file in this folder"
 
     /// Calls `body` with every record, in order.
     /// - Throws: ``TrainingError/file(path:problem:)`` when the file cannot be read or is not
@@ -174,7 +187,7 @@ public final class SequenceCacheFile: @unchecked Sendable {
             }
             switch result {
             case .success(let read): end += read
-            case .failure(let failure): throw cache.failed("cannot read the feature cache: \(failure.reason)")
+            case .failure(let failure): throw cache.failed(.unreadable(file: cache.file.folder, reason: "\(SequenceCacheFile.unnamed): \(failure.reason)"))
             }
             return min(end - start, count)
         }

@@ -124,7 +124,7 @@ public struct SequenceSample<Scalar: MatrixScalar>: Sendable {
         } catch let error as TrainingError {
             throw error
         } catch {
-            throw .input("\(error)")
+            throw .input(error)
         }
     }
 

@@ -97,8 +97,8 @@ public struct StatisticsFile: Sendable, Equatable {
         let version: UInt32 = Self.read(bytes, at: 8), headerLength = Int(Self.read(bytes, at: 12) as UInt32)
         guard version >= 1 else { throw damaged("format version \(version); versions start at 1") }
         guard version <= Self.currentVersion else {
-            throw .file(path: path, problem: "written by a newer HMMKit (statistics format version \(version)); "
-                + "this build reads version \(Self.currentVersion)")
+            throw .file(path: path, problem: .content("written by a newer HMMKit (statistics format version \(version)); "
+                + "this build reads version \(Self.currentVersion)"))
         }
         guard headerLength <= InputLimits.maximumStatisticsHeaderBytes, 16 + headerLength + 8 <= bytes.count else {
             throw damaged("the header length is \(headerLength) bytes; the file has \(bytes.count) bytes "
@@ -112,8 +112,8 @@ public struct StatisticsFile: Sendable, Equatable {
         let valueCount = header.layout.valueCount
         guard let valueBytes = InputLimits.product(valueCount, 8), let expected = InputLimits.sum(16 + headerLength + 8, valueBytes),
               bytes.count == expected else {
-            throw .file(path: path, problem: "truncated or damaged statistics file: \(bytes.count) bytes, "
-                + "but the header announces layout.valueCount = \(valueCount) values")
+            throw .file(path: path, problem: .content("truncated or damaged statistics file: \(bytes.count) bytes, "
+                + "but the header announces layout.valueCount = \(valueCount) values"))
         }
         let stored: UInt64 = Self.read(bytes, at: expected - 8)
         guard ModelIdentity.fnv1a(bytes[..<(expected - 8)]) == stored else {
@@ -179,14 +179,14 @@ public struct StatisticsFile: Sendable, Equatable {
     /// Reads the file at `url`.
     public static func read(from url: URL) throws(TrainingError) -> StatisticsFile {
         let bytes: [UInt8]
-        do { bytes = try AtomicFile.read(url) } catch { throw .file(path: url.path, problem: "\(error)") }
+        do { bytes = try AtomicFile.read(url) } catch { throw .file(path: url.path, problem: .access(error)) }
         return try StatisticsFile(decoding: bytes, path: url.path)
     }
 
     /// Writes the file to `url` atomically.
     public func write(to url: URL) throws(TrainingError) {
         let bytes = try encoded()
-        do { try AtomicFile.write(bytes, to: url) } catch { throw .file(path: url.path, problem: "cannot write statistics: \(error)") }
+        do { try AtomicFile.write(bytes, to: url) } catch { throw .file(path: url.path, problem: .access(error)) }
     }
 
     /// Adds the statistics of `other` (read from `path`), which must belong to the same model.
@@ -252,8 +252,8 @@ public struct StatisticsFile: Sendable, Equatable {
         }
         func agree(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1) }
         guard agree(frameCount, statistics.frameCount), agree(logLikelihood, statistics.logLikelihood) else {
-            throw .file(path: path, problem: "damaged statistics file: the header's frames (\(frameCount)) and logLikelihood "
-                + "(\(logLikelihood)) disagree with the statistics (\(statistics.frameCount), \(statistics.logLikelihood))")
+            throw .file(path: path, problem: .content("damaged statistics file: the header's frames (\(frameCount)) and logLikelihood "
+                + "(\(logLikelihood)) disagree with the statistics (\(statistics.frameCount), \(statistics.logLikelihood))"))
         }
         return statistics
     }

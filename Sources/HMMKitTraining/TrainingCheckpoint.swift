@@ -114,12 +114,12 @@ public struct TrainingCheckpoint: Sendable, Equatable {
             throw .file(path: path, problem: "damaged checkpoint: version \(header.version); versions start at 1")
         }
         guard header.version <= Self.currentVersion else {
-            throw .file(path: path, problem: "written by a newer HMMKit (checkpoint version \(header.version)); "
-                + "this build reads version \(Self.currentVersion)")
+            throw .file(path: path, problem: .content("written by a newer HMMKit (checkpoint version \(header.version)); "
+                + "this build reads version \(Self.currentVersion)"))
         }
         guard header.version >= Self.currentVersion else {
-            throw .file(path: path, problem: "written by an earlier HMMKit (checkpoint version \(header.version), which "
-                + "identified runs by text); it cannot be resumed by this build: delete it to start again")
+            throw .file(path: path, problem: .content("written by an earlier HMMKit (checkpoint version \(header.version), which "
+                + "identified runs by text); it cannot be resumed by this build: delete it to start again"))
         }
         guard let fingerprint = header.fingerprint, let modelFormat = header.modelFormat,
               let identity = header.modelIdentity, let count = header.modelByteCount,
@@ -127,24 +127,24 @@ public struct TrainingCheckpoint: Sendable, Equatable {
             throw .file(path: path, problem: "damaged checkpoint: its header lacks fields")
         }
         guard (0...InputLimits.maximumIterationCount).contains(completed) else {
-            throw .file(path: path, problem: "damaged checkpoint: completedIterations is \(completed); it must lie in "
-                + "0…\(InputLimits.maximumIterationCount)")
+            throw .file(path: path, problem: .content("damaged checkpoint: completedIterations is \(completed); it must lie in "
+                + "0…\(InputLimits.maximumIterationCount)"))
         }
         guard history.count == completed else {
-            throw .file(path: path, problem: "damaged checkpoint: completedIterations is \(completed) but the history holds "
-                + "\(history.count) iterations")
+            throw .file(path: path, problem: .content("damaged checkpoint: completedIterations is \(completed) but the history holds "
+                + "\(history.count) iterations"))
         }
         for (index, record) in history.enumerated() {
             guard record.iteration == index + 1, record.frameCount >= 0, record.seconds >= 0 else {
-                throw .file(path: path, problem: "damaged checkpoint: history entry \(index) (iteration \(record.iteration), "
+                throw .file(path: path, problem: .content("damaged checkpoint: history entry \(index) (iteration \(record.iteration), "
                     + "frames \(record.frameCount), seconds \(record.seconds)) is not iteration \(index + 1) with non-negative "
-                    + "frames and seconds")
+                    + "frames and seconds"))
             }
         }
         let model = Array(bytes[(newline + 1)...])
         guard model.count == count, ModelIdentity.hash(model) == identity else {
-            throw .file(path: path, problem: "damaged checkpoint: the model holds \(model.count) bytes of the \(count) recorded, "
-                + "or they changed; delete it to start again")
+            throw .file(path: path, problem: .content("damaged checkpoint: the model holds \(model.count) bytes of the \(count) recorded, "
+                + "or they changed; delete it to start again"))
         }
         self.init(fingerprint: fingerprint, modelFormat: modelFormat, completedIterations: completed, history: history,
                   stopReason: header.stopReason, model: model)
@@ -155,13 +155,13 @@ public struct TrainingCheckpoint: Sendable, Equatable {
     public static func read(from url: URL) throws(TrainingError) -> TrainingCheckpoint? {
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         let bytes: [UInt8]
-        do { bytes = try AtomicFile.read(url) } catch { throw .file(path: url.path, problem: "\(error)") }
+        do { bytes = try AtomicFile.read(url) } catch { throw .file(path: url.path, problem: .access(error)) }
         return try TrainingCheckpoint(decoding: bytes, path: url.path)
     }
 
     /// Writes the checkpoint to `url` atomically and durably (the old file or the new one, never a mix).
     public func write(to url: URL) throws(TrainingError) {
         let bytes = try encoded()
-        do { try AtomicFile.write(bytes, to: url) } catch { throw .file(path: url.path, problem: "cannot write the checkpoint: \(error)") }
+        do { try AtomicFile.write(bytes, to: url) } catch { throw .file(path: url.path, problem: .access(error)) }
     }
 }

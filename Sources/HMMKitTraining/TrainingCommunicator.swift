@@ -37,8 +37,18 @@ extension TrainingCommunicator {
     /// - Throws: on rank 0, what `make` threw; on the others, ``TrainingError/rootFailed(_:)``
     ///   quoting it, so that no process goes on without the shared bytes.
     public func shareFromRoot(_ make: () throws -> [UInt8]) throws -> [UInt8] {
+        try shareFromRoot(make, failing: { $0 })
+    }
+
+    /// ``shareFromRoot(_:)`` with typed errors: `make`'s own on rank 0, and the broadcast's or
+    /// ``TrainingError/rootFailed(_:)`` as `failing` turns them into `Failure`. Collective.
+    /// - Throws: on rank 0, what `make` threw; on every rank, a failed broadcast; on the others,
+    ///   ``TrainingError/rootFailed(_:)`` quoting rank 0's error (only its message crosses between
+    ///   processes).
+    public func shareFromRoot<Failure: Error>(_ make: () throws(Failure) -> [UInt8],
+                                              failing: (TrainingError) -> Failure) throws(Failure) -> [UInt8] {
         var message: [UInt8] = []
-        var failure: (any Error)?
+        var failure: Failure?
         if isRoot {
             do {
                 message = [0] + (try make())
@@ -47,10 +57,12 @@ extension TrainingCommunicator {
                 message = [1] + Array("\(error)".utf8)
             }
         }
-        if size > 1 { try broadcast(&message, from: 0) }
+        if size > 1 {
+            do { try broadcast(&message, from: 0) } catch { throw failing(error) }
+        }
         if let failure { throw failure }
         guard message.first == 0 else {
-            throw TrainingError.rootFailed(String(decoding: message.dropFirst(), as: UTF8.self))
+            throw failing(.rootFailed(String(decoding: message.dropFirst(), as: UTF8.self)))
         }
         return Array(message.dropFirst())
     }

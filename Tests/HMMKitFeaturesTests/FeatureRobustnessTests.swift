@@ -18,7 +18,7 @@ struct FeatureRobustnessTests {
             Issue.record("\(url.lastPathComponent) should fail with one problem")
             return
         }
-        let message = outcome.problems[0]
+        let message = outcome.problems[0].description
         #expect(message.contains(url.path), "the message names the file: \(message)")
         #expect(message.lowercased().contains(words), "the message says what is wrong: \(message)")
     }
@@ -59,7 +59,8 @@ struct FeatureRobustnessTests {
         let outcome = featurise(url)
         #expect(outcome.copies.isEmpty)
         #expect(outcome.copiesShorterThanOneFrame == [0])
-        #expect(outcome.problems == ["\(url.path): shorter than one frame"])
+        #expect(outcome.problems == [.noFrames(source: url.path)])
+        #expect(outcome.problems.map(\.description) == ["\(url.path): shorter than one frame"])
         #expect(outcome.seconds == 1.0 / 8000)
     }
 

@@ -85,14 +85,16 @@ struct FrontEndTests {
         }
     }
 
-    /// Only the copies asked for are made, and an unreadable file gives a problem naming it and no copies.
+    /// Only the copies asked for are made, and an unreadable file gives the decoder's typed error
+    /// naming it, and no copies.
     @Test func wantedCopiesAndUnreadableFiles() throws {
         let frontEnd = try FrontEnd(configuration: Self.configuration, speedFactors: [0.9, 1, 1.1])
         #expect(frontEnd.decode(Self.urls[0]) { $0 != 1 }.copies.map(\.index) == [0, 2])
         let missing = URL(fileURLWithPath: "/nonexistent/7_nobody_0.wav")
         let recording = frontEnd.features([0], audio: { _ in frontEnd.decode(missing) })[0]
         #expect(recording.copies.isEmpty)
-        #expect(recording.problems.count == 1 && recording.problems[0].contains(missing.path))
+        #expect(recording.problems == [.audio(.fileNotFound(file: missing.path))])
+        #expect(recording.problems.first?.description.contains(missing.path) == true)
     }
 
     /// Group normalisation is Kaldi's speaker CMVN over the group's copies in order, and the

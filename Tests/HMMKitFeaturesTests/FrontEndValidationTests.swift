@@ -212,6 +212,6 @@ struct FrontEndValidationTests {
         #expect(recording.copies.isEmpty, "a FLT_MAX file gave features")
         let error = FeatureError.sampleOutOfRange(source: url.path, index: 100, value: Double(Float.greatestFiniteMagnitude),
                                                   inputScale: 32_768)
-        #expect(recording.problems == ["\(error)"])
+        #expect(recording.problems == [error])
     }
 }

@@ -52,16 +52,17 @@ struct EStepPassTests {
         #expect(throws: TrainingError.self) { try SequenceShard(index: 4, count: 4) }
     }
 
-    /// A source error arrives after the chunks completed before it, with the source's message;
-    /// the reader thread ends (the call returns).
+    /// A source error arrives after the chunks completed before it, as the source's own error
+    /// (typed, with its message); the reader thread ends (the call returns).
     @Test func sourceErrorsPropagateInOrder() throws {
         let sequences = TrainingTestData.sequences(count: 30)
         let model = try TrainingTestData.model(sequences)
         var chunksSeen = 0
-        #expect(throws: TrainingError.input("sequence file broken.npy is damaged")) {
+        let error = #expect(throws: TrainingError.input(FailingSource.Broken())) {
             _ = try EStepPass.accumulate(model, over: FailingSource(sequences: sequences, failAt: 20),
                                                    chunking: ChunkingPolicy(maximumFrames: 1, prefetchDepth: 1)) { _ in chunksSeen += 1 }
         }
+        #expect(error?.description == "sequence file broken.npy is damaged")
         // One sequence per chunk; a chunk is handed over when the next sequence arrives, so the
         // chunk of sequence 19 is still being built when the source fails at 20.
         #expect(chunksSeen == 19)

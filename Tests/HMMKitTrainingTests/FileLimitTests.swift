@@ -15,7 +15,7 @@ struct FileLimitTests {
             _ = try StatisticsFile(decoding: bytes, path: "x.acc")
             return "accepted"
         } catch {
-            if case .file("x.acc", let problem) = error { return problem }
+            if case .file("x.acc", .content(let problem)) = error { return problem }
             return "\(error)"
         }
     }

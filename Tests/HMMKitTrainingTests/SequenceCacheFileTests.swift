@@ -86,8 +86,8 @@ struct SequenceCacheFileTests {
         #expect {
             _ = try SequenceCacheFile(folder: missing)
         } throws: { error in
-            if case .file(let path, let problem) = error as? TrainingError { return path == missing.path && problem.contains("does not exist") }
-            return false
+            guard case .file(let path, .access(let access)) = error as? TrainingError else { return false }
+            return path == missing.path && access.file == missing.path && access.description.contains("does not exist")
         }
     }
 }

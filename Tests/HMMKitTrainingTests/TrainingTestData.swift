@@ -51,7 +51,7 @@ enum TrainingTestData {
 
 /// A source that fails at sequence `failAt` (after delivering the ones before it).
 struct FailingSource: SequenceSource {
-    struct Broken: Error, CustomStringConvertible { var description: String { "sequence file broken.npy is damaged" } }
+    struct Broken: Error, Equatable, CustomStringConvertible { var description: String { "sequence file broken.npy is damaged" } }
     let sequences: [Matrix<Double>]
     let failAt: Int
 
