@@ -41,11 +41,12 @@ struct RecognizerDocument: Codable {
 
 extension Recognizer {
     /// Saves the recognizer (models and front end) as one JSON file, atomically.
-    /// - Throws: ``RecognizerError/file(path:problem:)``.
+    /// - Throws: ``RecognizerError/file(path:problem:)``; ``RecognizerError/configuration(_:)`` when the
+    ///   configuration asks for a normalisation prior the recognizer does not have, or the reverse.
     public func save(to url: URL) throws(RecognizerError) {
         guard (normalizationPrior == nil) == (configuration.normalizationPriorFrames == nil) else {
-            throw .file(path: url.path, problem: "cannot save the recognizer: its configuration's normalizationPriorFrames and its "
-                + "normalizationPrior must be set together (train it, or give the prior training made)")
+            throw .configuration(["the configuration's normalizationPriorFrames and the recognizer's normalizationPrior must be "
+                + "set together to save it (train it, or give it the prior training made)"])
         }
         let document = RecognizerDocument(format: RecognizerDocument.formatName,
                                           version: RecognizerDocument.version(of: configuration),
