@@ -76,9 +76,9 @@ extension Recognizer {
                               unusable policy: UnusableRecordingPolicy,
                               progress: (@Sendable (Progress) -> Void)?) throws(RecognizerError) -> Recognizer {
         let audio = recordings.decoded()
-        let unnormalised = recordings.rawFeatures(audio: audio) { _, _ in 1 }
-        let recordings = recordings.withTrainingPrior(unnormalised)
-        let unwarped = recordings.normalized(unnormalised)
+        var unwarped = recordings.rawFeatures(audio: audio) { _, _ in 1 }
+        let recordings = recordings.withTrainingPrior(unwarped)
+        recordings.normalize(&unwarped)
         progress?(.features(files: entries.count, copies: recordings.frontEnd.speedFactors.count,
                             seconds: Date().timeIntervalSince(started)))
         let minimumFrames: Int

@@ -92,9 +92,9 @@ public struct Recognizer: Sendable {
             return try trainWithVTLN(entries, labels: labels, recordings: recordings, vtln: vtln, configuration: configuration,
                                      threadCount: threadCount, started: started, unusable: policy, progress: progress)
         }
-        let unnormalised = recordings.rawFeatures()
-        recordings = recordings.withTrainingPrior(unnormalised)
-        let features = recordings.normalized(unnormalised)
+        var features = recordings.rawFeatures()
+        recordings = recordings.withTrainingPrior(features)
+        recordings.normalize(&features)
         progress?(.features(files: entries.count, copies: max(configuration.speedPerturbation.count, 1),
                             seconds: Date().timeIntervalSince(started)))
         try screen(entries, features: features, minimumFrames: minimumFrames, configuration: configuration, policy: policy,

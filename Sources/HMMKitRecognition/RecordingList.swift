@@ -91,7 +91,9 @@ struct RecordingList: Sendable {
     /// files), each copy through the filterbank warped by `warpFactor(position, copy)` (default
     /// the front end's own), normalised per ``normalizationGroup(_:copy:)``.
     func features(audio: [DecodedRecording]? = nil, warpFactor: (@Sendable (Int, Int) -> Double?)? = nil) -> [RecordingFeatures<Double>] {
-        normalized(rawFeatures(audio: audio, warpFactor: warpFactor))
+        var features = rawFeatures(audio: audio, warpFactor: warpFactor)
+        normalize(&features)
+        return features
     }
 
     /// ``features(audio:warpFactor:)`` before normalisation.
@@ -102,12 +104,10 @@ struct RecordingList: Sendable {
         }, warpFactor: warpFactor)
     }
 
-    /// `unnormalised` (features of this list's recordings, in order) normalised per
-    /// ``normalizationGroup(_:copy:)`` with the ``normalizationPrior``.
-    func normalized(_ unnormalised: [RecordingFeatures<Double>]) -> [RecordingFeatures<Double>] {
-        var features = unnormalised
+    /// Normalises `features` (of this list's recordings, in order, as ``rawFeatures(audio:warpFactor:)``
+    /// gives them) in place, per ``normalizationGroup(_:copy:)`` with the ``normalizationPrior``.
+    func normalize(_ features: inout [RecordingFeatures<Double>]) {
         CepstralGroupNormalization.normalize(&features, fallback: configuration.features.normalization,
                                              prior: normalizationPrior, group: normalizationGroup)
-        return features
     }
 }
