@@ -76,17 +76,22 @@ extension Recognizer {
                               unusable policy: UnusableRecordingPolicy,
                               progress: (@Sendable (Progress) -> Void)?) throws(RecognizerError) -> Recognizer {
         let audio = recordings.decoded()
-        var unwarped = recordings.rawFeatures(audio: audio) { _, _ in 1 }
-        let recordings = recordings.withTrainingPrior(unwarped)
-        recordings.normalize(&unwarped)
-        progress?(.features(files: entries.count, copies: recordings.frontEnd.speedFactors.count,
-                            seconds: Date().timeIntervalSince(started)))
         let minimumFrames: Int
         do { minimumFrames = try configuration.minimumFrameCount() } catch { throw .wordModel(error) }
-        try screen(entries, features: unwarped, minimumFrames: minimumFrames, configuration: configuration, policy: policy,
-                   progress: progress)
-        var recognizer = try fitWordModels(entries, labels: labels, features: unwarped, configuration: configuration,
-                                           threadCount: threadCount, progress: progress)
+        // The unwarped features live only for the first models (a scope of their own, so they are
+        // freed before the warp search computes the candidates').
+        let (recordings, first) = try { () throws(RecognizerError) -> (RecordingList, Recognizer) in
+            var unwarped = recordings.rawFeatures(audio: audio) { _, _ in 1 }
+            let recordings = recordings.withTrainingPrior(unwarped)
+            recordings.normalize(&unwarped)
+            progress?(.features(files: entries.count, copies: recordings.frontEnd.speedFactors.count,
+                                seconds: Date().timeIntervalSince(started)))
+            try screen(entries, features: unwarped, minimumFrames: minimumFrames, configuration: configuration, policy: policy,
+                       progress: progress)
+            return (recordings, try fitWordModels(entries, labels: labels, features: unwarped, configuration: configuration,
+                                                  threadCount: threadCount, progress: progress))
+        }()
+        var recognizer = first
         var chosen: [String: Double] = [:]
         for pass in 0..<vtln.trainingPasses {
             let begun = Date()
