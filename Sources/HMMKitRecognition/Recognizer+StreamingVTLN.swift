@@ -238,7 +238,7 @@ struct WarpSweep {
         }
         for start in stride(from: 0, to: positions.count, by: source.batchSize) {
             let batch = Array(positions[start..<min(start + source.batchSize, positions.count)])
-            let decoded = frontEnd.decode(batch.map { recordings.urls[$0] }) { item, copy in
+            let decoded = recordings.decode(batch) { item, copy in
                 shard.contains(frontEnd.copyIndex(position: batch[item], copy: copy))
             }
             for (position, recording) in zip(batch, decoded) where !recording.copies.isEmpty {

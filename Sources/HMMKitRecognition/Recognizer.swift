@@ -80,7 +80,7 @@ public struct Recognizer: Sendable {
                                      threadCount: threadCount, started: started, unusable: policy, progress: progress)
         }
         let features = recordings.features()
-        progress?(.features(files: entries.count, copies: max(configuration.speedPerturbation.count, 1),
+        progress?(.features(files: entries.count, copies: recordings.frontEnd.speedFactors.count,
                             seconds: Date().timeIntervalSince(started)))
         try screen(entries, features: features, minimumFrames: minimumFrames, configuration: configuration, policy: policy,
                    progress: progress)

@@ -85,7 +85,7 @@ struct RecordingSequenceSource: SequenceSource {
             warpFactor = { @Sendable position, copy in warps[recordings.warpGroup(position, copy: copy)] }
         }
         try frontEnd.forEach(positions, batchSize: batchSize, audio: { position in
-            frontEnd.decode(urls[position]) { shard.contains(frontEnd.copyIndex(position: position, copy: $0)) }
+            recordings.decode(position) { shard.contains(frontEnd.copyIndex(position: position, copy: $0)) }
         }, warpFactor: warpFactor) { position, features in
             let entry = entries[position]
             let (usable, unusable) = TrainingUse.usableCopies(features, of: entry, minimumFrames: minimumFrames,
@@ -97,7 +97,7 @@ struct RecordingSequenceSource: SequenceSource {
             }
             for var copy in usable {
                 normalization.apply(to: &copy.frames, group: recordings.normalizationGroup(position, copy: copy.index))
-                try body(TrainingUse.record(entry, position: position, copy: copy, frontEnd: frontEnd))
+                try body(TrainingUse.record(entry, position: position, copy: copy, recordings: recordings))
             }
         }
     }

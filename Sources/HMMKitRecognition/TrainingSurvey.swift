@@ -55,7 +55,7 @@ struct TrainingSurvey: Sendable, Codable {
         var sampler: SequenceSample<Double>.LabelSampler?
         do {
             if let sampling { sampler = try .init(frameBudget: sampling.frameBudget, seed: sampling.seed) }
-            try frontEnd.forEach(Array(entries.indices), batchSize: batchSize, audio: { frontEnd.decode(recordings.urls[$0]) }) {
+            try frontEnd.forEach(Array(entries.indices), batchSize: batchSize, audio: { recordings.decode($0) }) {
                 position, features in
                 let entry = entries[position]
                 survey.audioSeconds += features.seconds
@@ -72,7 +72,7 @@ struct TrainingSurvey: Sendable, Codable {
                 survey.frameCounts[label] += usable.reduce(0) { $0 + $1.frames.rowCount }
                 // Unnormalised for now: the speakers' statistics are complete only at the end.
                 for copy in usable {
-                    try sampler?.add(TrainingUse.record(entry, position: position, copy: copy, frontEnd: frontEnd))
+                    try sampler?.add(TrainingUse.record(entry, position: position, copy: copy, recordings: recordings))
                 }
             }
         } catch {
