@@ -53,7 +53,7 @@ struct FoldAccuracy {
 extension TrainCommand {
     /// What makes the noisy copies of `--noise`; nil in a build without a noise library (then
     /// `--noise` is a usage error).
-    static let noisyCopies: (any NoisyCopyMaking)? = nil
+    static let noisyCopies: (any NoisyCopyMaking)? = NoisyRecordingsMaker()
 
     /// `--noise`'s columns (nil without the option).
     func noiseColumns() throws -> NoiseColumns? {
@@ -192,5 +192,18 @@ struct CrossValidationSummary: Encodable {
         lines.append(String(format: "leave-one-speaker-out mean accuracy %.4f (speaker known), %.4f (anonymous) over %d speakers",
                             meanAccuracy, meanAnonymousAccuracy, accuracies.count))
         return lines.joined(separator: "\n")
+    }
+}
+
+/// The noise library's noisy copies for cross-validation (``NoisyRecordings``).
+struct NoisyRecordingsMaker: NoisyCopyMaking {
+    func conditions(_ list: String) throws -> [NoiseCondition] {
+        try ModelOptions.noiseConditions(list, option: "--noise")
+    }
+
+    func copies(of recordings: [CorpusEntry], condition: NoiseCondition, babbleFrom training: [CorpusEntry], sampleRate: Double,
+                seed: UInt64, directory: URL, threadCount: Int) throws -> [CorpusEntry] {
+        try NoisyRecordings.write(recordings, condition: condition, babblePool: NoisyRecordings.babblePool(training),
+                                  sampleRate: sampleRate, seed: seed, directory: directory, threadCount: threadCount)
     }
 }

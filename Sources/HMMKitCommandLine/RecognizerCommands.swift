@@ -160,8 +160,26 @@ struct EvaluateCommand: ParsableCommand {
     var strict = false
     @Option(help: "Write the confusion matrix here (SVG).")
     var plots: String?
+    @Option(help: "Evaluate noisy copies of the recordings instead: KIND:SNR (white, pink, brown or babble; SNR in dB over the whole signal, -10…60). The report names the copies, made in a temporary folder.")
+    var noise: String?
+    @Option(help: "With --noise babble: the corpus whose recordings make the babble (never a recording's own speaker).")
+    var babbleFrom: String?
+    @Option(help: "With --noise: the seed of the noise.")
+    var noiseSeed: UInt64 = 0
     @OptionGroup var engine: EngineOptions
     @OptionGroup var report: ReportOptions
+
+    func validate() throws {
+        guard let noise else {
+            if babbleFrom != nil { throw ValidationError("--babble-from is for --noise babble:SNR") }
+            return
+        }
+        let conditions = try ModelOptions.noiseConditions(noise, option: "--noise")
+        guard conditions.count == 1 else { throw ValidationError("--noise: evaluate takes one KIND:SNR condition (got \"\(noise)\")") }
+        if conditions[0].kind == .babble, babbleFrom == nil {
+            throw ValidationError("--noise \(conditions[0]): babble needs --babble-from CORPUS")
+        }
+    }
 
     func run() throws {
         do {
@@ -169,6 +187,19 @@ struct EvaluateCommand: ParsableCommand {
             var entries = try corpus.load(minimumLabels: 1).entries
             if let split {
                 entries = try LabelledCorpus(entries: entries, origin: corpus.corpus).split(CorpusSplitSpecification.parse(split), seed: seed).test.entries
+            }
+            var noisyFolder: URL?
+            defer { if let noisyFolder { try? FileManager.default.removeItem(at: noisyFolder) } }
+            if let noise, let condition = try ModelOptions.noiseConditions(noise, option: "--noise").first {
+                let pool = try babbleFrom.map { path throws in
+                    NoisyRecordings.babblePool(try LabelledCorpus.load(path: path, options: CorpusLoadOptions(minimumLabelCount: 1)).entries)
+                }
+                let folder = FileManager.default.temporaryDirectory.appending(path: "hmmkit-noise-\(UUID().uuidString)")
+                noisyFolder = folder
+                entries = try NoisyRecordings.write(entries, condition: condition, babblePool: pool,
+                                                    sampleRate: model.configuration.features.sampleRate, seed: noiseSeed,
+                                                    directory: folder, threadCount: engine.threads)
+                Terminal.info("evaluating copies with \(condition) noise" + (pool.map { " (babble from \($0.urls.count) recordings)" } ?? ""))
             }
             let evaluation = try model.evaluate(entries, speakers: corpus.speakerMode, options: decision.options,
                                                 threadCount: engine.threads)

@@ -74,6 +74,8 @@ struct ModelOptions: ParsableArguments {
     var varianceFloor: Double = RecognizerConfiguration().varianceFloor ?? 0
     @Option(help: "Speed perturbation factors of the training audio, comma-separated, or none.")
     var speedPerturbation: String = RecognizerConfiguration().speedPerturbation.map { String($0) }.joined(separator: ",")
+    @Option(help: "Noise augmentation of the training audio: a noisy copy of every recording per KIND:SNR (kinds white, pink, brown, babble; SNR in dB, -10…60), comma-separated, e.g. white:10,babble:10; or none. Babble is made of the training corpus's other speakers.")
+    var noiseAugmentation: String = NoiseCondition.listDescription(RecognizerConfiguration().noiseAugmentation)
     @Option(help: "Feature preset: kaldi, librosa or psf.")
     var preset: FeatureConfiguration.Preset = .psf
     @Option(help: "Sample rate of the front end in Hz (audio at other rates is resampled).")
@@ -117,6 +119,7 @@ struct ModelOptions: ParsableArguments {
         }
         if vtln { _ = try Self.warpFactors(vtlnWarps) }
         _ = try Self.priorFrames(cmvnPrior)
+        _ = try Self.noiseConditions(noiseAugmentation, option: "--noise-augmentation")
     }
 
     /// The frames of `--cmvn-prior` (nil for `none`).
@@ -125,6 +128,11 @@ struct ModelOptions: ParsableArguments {
         guard let frames = Int(text) else { throw ValidationError("--cmvn-prior must be a whole number of frames or none (got \"\(text)\")") }
         try OptionRange.check(frames, in: 0...InputLimits.maximumNormalizationPriorFrames, "--cmvn-prior")
         return frames
+    }
+
+    /// The conditions of a noise specification given to `option`, or a usage error naming the bad token.
+    static func noiseConditions(_ text: String, option: String) throws -> [NoiseCondition] {
+        do { return try NoiseCondition.parseList(text) } catch { throw ValidationError("\(option): \(error)") }
     }
 
     /// The configuration with these options and `covariance`.
@@ -153,6 +161,7 @@ struct ModelOptions: ParsableArguments {
                 return value
             }
         }
+        configuration.noiseAugmentation = try Self.noiseConditions(noiseAugmentation, option: "--noise-augmentation")
         configuration.vtln = vtln
             ? VTLNOptions(warpFactors: try Self.warpFactors(vtlnWarps), trainingPasses: vtlnPasses,
                           perturbedCopiesAsSpeakers: vtlnSeparateCopies,

@@ -35,9 +35,10 @@ extension TrainCommand {
                 switch event {
                 case let .surveyed(recordings, sequences, frames, unusableRecordings, seconds):
                     unusable.record(unusableRecordings, policy: options.unusable)
-                    printer.note(String(format: "surveyed %d recordings in %.2f s: %d sequences (%d speed cop%@ each), %d frames",
+                    let noisy = configuration.noiseAugmentation.isEmpty ? "" : " + \(configuration.noiseAugmentation.count) noisy"
+                    printer.note(String(format: "surveyed %d recordings in %.2f s: %d sequences (%d speed cop%@%@ each), %d frames",
                                         recordings, seconds, sequences, max(configuration.speedPerturbation.count, 1),
-                                        configuration.speedPerturbation.count > 1 ? "ies" : "y", frames))
+                                        configuration.speedPerturbation.count > 1 ? "ies" : "y", noisy, frames))
                 case let .initialised(sampled, total):
                     printer.note("initialised the word models from \(sampled) of \(total) frames")
                 case let .resumed(completed):

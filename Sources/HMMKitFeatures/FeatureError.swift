@@ -26,6 +26,8 @@ public enum FeatureError: Error, Equatable, Sendable, CustomStringConvertible {
     case noFrames(source: String)
     /// Too few frames for the delta style asked for (librosa's Savitzky-Golay `interp` needs `width`).
     case tooFewFramesForDeltas(source: String, frames: Int, needed: Int)
+    /// A noisy training copy could not be made (``NoiseMixer``); the mixer's error names the file.
+    case noise(NoiseMixingError)
 
     public var description: String {
         switch self {
@@ -51,6 +53,8 @@ public enum FeatureError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .tooFewFramesForDeltas(source, frames, needed):
             return "\(source): \(frames) frame(s) is too short for Savitzky-Golay deltas over \(needed) frames; "
                 + "use regression deltas or longer audio"
+        case .noise(let error):
+            return error.description
         }
     }
 }

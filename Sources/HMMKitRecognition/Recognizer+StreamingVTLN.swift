@@ -181,7 +181,7 @@ struct WarpSweep {
                     let entry = source.entries[position]
                     for copy in TrainingUse.usableCopies(recording, of: entry, minimumFrames: source.minimumFrames,
                                                          configuration: source.configuration).copies {
-                        let record = TrainingUse.record(entry, position: position, copy: copy, frontEnd: recordings.frontEnd)
+                        let record = TrainingUse.record(entry, position: position, copy: copy, recordings: recordings)
                         guard caches[k].writing({ try $0.append(record) }) else { break }
                         sequences += 1
                     }
@@ -344,7 +344,7 @@ struct WarpSweep {
         }
         for start in stride(from: 0, to: positions.count, by: source.batchSize) {
             let batch = Array(positions[start..<min(start + source.batchSize, positions.count)])
-            let decoded = frontEnd.decode(batch.map { recordings.urls[$0] }) { item, copy in
+            let decoded = recordings.decode(batch) { item, copy in
                 shard.contains(frontEnd.copyIndex(position: batch[item], copy: copy))
             }
             for (position, recording) in zip(batch, decoded) where !recording.copies.isEmpty {

@@ -95,7 +95,7 @@ public struct Recognizer: Sendable {
         var features = recordings.rawFeatures()
         recordings = recordings.withTrainingPrior(features)
         recordings.normalize(&features)
-        progress?(.features(files: entries.count, copies: max(configuration.speedPerturbation.count, 1),
+        progress?(.features(files: entries.count, copies: recordings.frontEnd.speedFactors.count,
                             seconds: Date().timeIntervalSince(started)))
         try screen(entries, features: features, minimumFrames: minimumFrames, configuration: configuration, policy: policy,
                    progress: progress)

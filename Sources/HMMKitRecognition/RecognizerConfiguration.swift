@@ -47,6 +47,12 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
     /// Speed perturbation factors of the training audio (Kaldi's 0.9 / 1.0 / 1.1 through soxr);
     /// empty or `[1]` trains on the audio as it is.
     public var speedPerturbation: [Double] = [0.9, 1.0, 1.1]
+    /// Noise augmentation of the training audio: one noisy copy of each training recording's
+    /// unperturbed audio per condition, trained alongside its speed-perturbed copies, with babble
+    /// made of the training corpus's recordings of other speakers (``/HMMKitFeatures/NoiseMixer``,
+    /// seeded by ``seed``). Empty (the default) adds none; files written before noise augmentation
+    /// existed load with none.
+    public var noiseAugmentation: [NoiseCondition] = []
     /// The seed of every random choice.
     public var seed: UInt64 = 0
     /// Normalise cepstral means and variances per **speaker** (Kaldi's `apply-cmvn --utt2spk`)
@@ -97,6 +103,9 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
         for factor in speedPerturbation where !(factor >= 0.5 && factor <= 2) {
             problems.append("speed perturbation factors must lie in 0.5…2 (got \(factor))")
         }
+        for condition in noiseAugmentation where !NoiseCondition.snrRange.contains(condition.snr) {
+            problems.append("noise augmentation \(condition): the SNR must lie in \(NoiseCondition.snrRange) dB")
+        }
         if let vtln { problems += vtln.problems(features: features) }
         if let adaptation { problems += adaptation.problems() }
         if adaptation != nil && covarianceType != .diagonal {
@@ -113,8 +122,8 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
 extension RecognizerConfiguration {
     private enum CodingKeys: String, CodingKey {
         case features, stateCount, topology, maximumJump, componentsPerState, covarianceType, iterations, tolerancePerFrame,
-             initialization, splitMixtures, varianceFloor, speedPerturbation, seed, speakerNormalization, vtln, adaptation,
-             normalizationPriorFrames
+             initialization, splitMixtures, varianceFloor, speedPerturbation, noiseAugmentation, seed, speakerNormalization, vtln,
+             adaptation, normalizationPriorFrames
     }
 
     /// The names of the topologies in a recognizer file and in messages.
@@ -159,6 +168,7 @@ extension RecognizerConfiguration {
         splitMixtures = try container.decode(Bool.self, forKey: .splitMixtures)
         varianceFloor = try container.decodeIfPresent(Double.self, forKey: .varianceFloor)
         speedPerturbation = try container.decode([Double].self, forKey: .speedPerturbation)
+        noiseAugmentation = try container.decodeIfPresent([NoiseCondition].self, forKey: .noiseAugmentation) ?? []
         seed = try container.decode(UInt64.self, forKey: .seed)
         speakerNormalization = try container.decode(Bool.self, forKey: .speakerNormalization)
         normalizationPriorFrames = try container.decodeIfPresent(Int.self, forKey: .normalizationPriorFrames)
@@ -186,6 +196,8 @@ extension RecognizerConfiguration {
         try container.encode(splitMixtures, forKey: .splitMixtures)
         try container.encodeIfPresent(varianceFloor, forKey: .varianceFloor)
         try container.encode(speedPerturbation, forKey: .speedPerturbation)
+        // Absent when empty, so that a recognizer without augmentation writes the bytes it always has.
+        if !noiseAugmentation.isEmpty { try container.encode(noiseAugmentation, forKey: .noiseAugmentation) }
         try container.encode(seed, forKey: .seed)
         try container.encode(speakerNormalization, forKey: .speakerNormalization)
         try container.encodeIfPresent(normalizationPriorFrames, forKey: .normalizationPriorFrames)

@@ -1,12 +1,18 @@
 import Foundation
 import HMMKitCorpus
 import HMMKitFeatures
+import HMMKitNumerics
 
 /// Recordings as a recognizer's front end sees them: where each one's audio is and who speaks
 /// it (nil: unknown), the ``FrontEnd`` of the recognizer's configuration, and the groups its
 /// copies share: a VTLN warp factor per speaker (per file without one), CMVN statistics per
 /// speaker. Training, evaluation and recognition all compute features through it; it knows no
 /// labels.
+///
+/// In training, each recording's copies are its speed-perturbed copies followed by one noisy copy
+/// of its unperturbed audio per ``RecognizerConfiguration/noiseAugmentation`` condition (the front
+/// end's ``FrontEnd/speedFactors`` list a factor of 1 for each), with babble drawn from the list's
+/// own recordings of other speakers (``NoiseMixer``).
 struct RecordingList: Sendable {
     /// The audio files, in order.
     let urls: [URL]
@@ -16,12 +22,19 @@ struct RecordingList: Sendable {
     let speakers: [String?]
     let configuration: RecognizerConfiguration
     let frontEnd: FrontEnd
+    /// The noise of the copies after the speed-perturbed ones, in order (empty: no noisy copy).
+    let noiseConditions: [NoiseCondition]
+    /// Copies per recording that are speed-perturbed (or the audio as it is): the noisy ones follow.
+    let speedCopyCount: Int
+    /// What makes the noisy copies; babble from the list's own recordings.
+    let noiseMixer: NoiseMixer
     /// The training corpus's statistics every recording's and speaker's CMVN statistics are added
     /// to (``RecognizerConfiguration/normalizationPriorFrames``); nil: none.
     private(set) var normalizationPrior: CepstralPrior?
 
     /// The recordings at `urls`, spoken by `speakers` (one per file), with `configuration`'s
-    /// front end: its speed perturbation when `perturbed` (training), the audio as it is otherwise.
+    /// front end: its speed perturbation and noise augmentation when `perturbed` (training), the
+    /// audio as it is otherwise.
     /// - Throws: ``RecognizerError/frontEnd(_:)`` for a front end that cannot run.
     init(urls: [URL], speakers: [String?], configuration: RecognizerConfiguration, perturbed: Bool,
          normalizationPrior: CepstralPrior? = nil, threadCount: Int) throws(RecognizerError) {
@@ -29,8 +42,13 @@ struct RecordingList: Sendable {
         var features = configuration.features
         // VTLN's cut-offs; a factor of 1 is the unwarped front end, bit for bit.
         if let vtln = configuration.vtln { features.vtlnWarp = vtln.warp(1) }
+        let speeds = perturbed && !configuration.speedPerturbation.isEmpty ? configuration.speedPerturbation : [1]
+        noiseConditions = perturbed ? configuration.noiseAugmentation : []
+        speedCopyCount = speeds.count
+        noiseMixer = NoiseMixer(sampleRate: features.sampleRate, seed: configuration.seed,
+                                babblePool: BabblePool(urls: urls, speakers: speakers))
         do {
-            frontEnd = try FrontEnd(configuration: features, speedFactors: perturbed ? configuration.speedPerturbation : [],
+            frontEnd = try FrontEnd(configuration: features, speedFactors: speeds + noiseConditions.map { _ in 1 },
                                     threadCount: threadCount)
         } catch { throw .frontEnd(error) }
         self.urls = urls
@@ -63,11 +81,27 @@ struct RecordingList: Sendable {
     /// The VTLN group of copy `copy` of recording `position`: its speaker, or its file when it
     /// names none; with ``VTLNOptions/perturbedCopiesAsSpeakers``, each speed-perturbed copy is a
     /// speaker of its own (`george@0.9`), as Kaldi recipes treat them.
+    /// A noisy copy is a speaker of its own, named by its noise (`george+white:10`), whether or not
+    /// the speed copies are.
     func warpGroup(_ position: Int, copy: Int) -> String {
         let speaker = speakers[position] ?? paths[position]
+        if let noise = noiseCondition(copy: copy) { return "\(speaker)+\(noise)" }
         let factors = frontEnd.speedFactors
-        guard configuration.vtln?.perturbedCopiesAsSpeakers == true, factors != [1] else { return speaker }
+        guard configuration.vtln?.perturbedCopiesAsSpeakers == true, Array(factors[..<speedCopyCount]) != [1] else { return speaker }
         return "\(speaker)@\(factors[copy])"
+    }
+
+    /// The noise of copy `copy` (nil for a speed copy).
+    func noiseCondition(copy: Int) -> NoiseCondition? {
+        copy >= speedCopyCount ? noiseConditions[copy - speedCopyCount] : nil
+    }
+
+    /// How messages name copy `copy` of a recording: by its speed (`speed 0.9`) or its noise
+    /// (`white:10`); nil for the audio as it is.
+    func copyName(_ copy: Int) -> String? {
+        if let noise = noiseCondition(copy: copy) { return noise.description }
+        let factor = frontEnd.speedFactors[copy]
+        return factor == 1 ? nil : "speed \(factor)"
     }
 
     /// Every VTLN group of the list, whether or not its recordings can be read.
@@ -85,7 +119,35 @@ struct RecordingList: Sendable {
 
     /// Every recording decoded, resampled and perturbed, held in memory so that features can be
     /// computed again at other warps without decoding again.
-    func decoded() -> [DecodedRecording] { frontEnd.decode(urls) }
+    func decoded() -> [DecodedRecording] { decode(Array(urls.indices)) }
+
+    /// The recording at `position` decoded, resampled, perturbed and with its noisy copies made:
+    /// the copies `wanted` accepts (default all).
+    func decode(_ position: Int, copies wanted: ((Int) -> Bool)? = nil) -> DecodedRecording {
+        var recording = frontEnd.decode(urls[position], copies: wanted)
+        guard !noiseConditions.isEmpty else { return recording }
+        do throws(NoiseMixingError) {
+            for item in recording.copies.indices {
+                let copy = recording.copies[item].index
+                guard let noise = noiseCondition(copy: copy) else { continue }
+                recording.copies[item].samples = try noiseMixer.noisy(
+                    recording.copies[item].samples, condition: noise, conditionIndex: copy - speedCopyCount,
+                    path: paths[position], speaker: speakers[position])
+            }
+        } catch {
+            recording.problems.append(.noise(error))
+            recording.copies = []
+        }
+        return recording
+    }
+
+    /// The recordings at `positions` decoded as ``decode(_:copies:)`` decodes them, on the front
+    /// end's workers, in order; `wanted(item, copy)` chooses the copies of `positions[item]`.
+    func decode(_ positions: [Int], copies wanted: (@Sendable (Int, Int) -> Bool)? = nil) -> [DecodedRecording] {
+        ParallelWork.map(positions.count, threadCount: frontEnd.threadCount) { item in
+            decode(positions[item], copies: wanted.map { wanted in { wanted(item, $0) } })
+        }
+    }
 
     /// The normalised features of every recording: from `audio` when given (else decoded from the
     /// files), each copy through the filterbank warped by `warpFactor(position, copy)` (default
@@ -98,9 +160,9 @@ struct RecordingList: Sendable {
 
     /// ``features(audio:warpFactor:)`` before normalisation.
     func rawFeatures(audio: [DecodedRecording]? = nil, warpFactor: (@Sendable (Int, Int) -> Double?)? = nil) -> [RecordingFeatures<Double>] {
-        let urls = urls, frontEnd = frontEnd
+        let recordings = self
         return frontEnd.features(Array(urls.indices), audio: { position in
-            audio?[position] ?? frontEnd.decode(urls[position])
+            audio?[position] ?? recordings.decode(position)
         }, warpFactor: warpFactor)
     }
 

@@ -77,7 +77,7 @@ struct RecordingSequenceSource: SequenceSource {
     /// from the audio.
     private func computeSequences(in shard: SequenceShard, labels: Set<String>?,
                                   _ body: (SequenceRecord<Double>) throws -> Void) throws {
-        let recordings = recordings, frontEnd = recordings.frontEnd, urls = recordings.urls, warps = warps
+        let recordings = recordings, frontEnd = recordings.frontEnd, warps = warps
         let copies = frontEnd.speedFactors.indices
         let positions = entries.indices.filter { position in
             (labels?.contains(entries[position].label) ?? true)
@@ -88,7 +88,7 @@ struct RecordingSequenceSource: SequenceSource {
             warpFactor = { @Sendable position, copy in warps[recordings.warpGroup(position, copy: copy)] }
         }
         try frontEnd.forEach(positions, batchSize: batchSize, audio: { position in
-            frontEnd.decode(urls[position]) { shard.contains(frontEnd.copyIndex(position: position, copy: $0)) }
+            recordings.decode(position) { shard.contains(frontEnd.copyIndex(position: position, copy: $0)) }
         }, warpFactor: warpFactor) { position, features in
             let entry = entries[position]
             let (usable, unusable) = TrainingUse.usableCopies(features, of: entry, minimumFrames: minimumFrames,
@@ -98,7 +98,7 @@ struct RecordingSequenceSource: SequenceSource {
             if let unusable, !survey.flagged.contains(position) {
                 throw TrainingError.input(unusable)
             }
-            for copy in usable { try body(TrainingUse.record(entry, position: position, copy: copy, frontEnd: frontEnd)) }
+            for copy in usable { try body(TrainingUse.record(entry, position: position, copy: copy, recordings: recordings)) }
         }
     }
 }

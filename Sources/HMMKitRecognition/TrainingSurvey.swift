@@ -61,7 +61,7 @@ struct TrainingSurvey: Sendable, Codable {
         do {
             if let sampling { sampler = try .init(frameBudget: sampling.frameBudget, seed: sampling.seed) }
             cache?.file.writing { try $0.restart() }
-            try frontEnd.forEach(Array(entries.indices), batchSize: batchSize, audio: { frontEnd.decode(recordings.urls[$0]) }) {
+            try frontEnd.forEach(Array(entries.indices), batchSize: batchSize, audio: { recordings.decode($0) }) {
                 position, features in
                 let entry = entries[position]
                 survey.audioSeconds += features.seconds
@@ -84,7 +84,7 @@ struct TrainingSurvey: Sendable, Codable {
                 survey.frameCounts[label] += usable.reduce(0) { $0 + $1.frames.rowCount }
                 // Unnormalised for now: the speakers' statistics are complete only at the end.
                 for copy in usable {
-                    let record = TrainingUse.record(entry, position: position, copy: copy, frontEnd: frontEnd)
+                    let record = TrainingUse.record(entry, position: position, copy: copy, recordings: recordings)
                     try sampler?.add(record)
                     if let cache, cache.shard.contains(record.index) { cache.file.writing { try $0.append(record) } }
                 }

@@ -34,11 +34,12 @@ enum TrainingUse {
     }
 
     /// Copy `copy` of the recording `entry` at `position` as a training sequence: numbered as the
-    /// front end numbers it, named by its path (and its speed when perturbed), labelled with the
-    /// recording's label.
-    static func record(_ entry: CorpusEntry, position: Int, copy: RecordingFeatures<Double>.Copy, frontEnd: FrontEnd) -> SequenceRecord<Double> {
-        let factor = frontEnd.speedFactors[copy.index]
-        return SequenceRecord(index: frontEnd.copyIndex(position: position, copy: copy.index),
-                              name: factor == 1 ? entry.path : "\(entry.path) (speed \(factor))", frames: copy.frames, label: entry.label)
+    /// front end numbers it, named by its path (and its speed or noise when it has one), labelled
+    /// with the recording's label.
+    static func record(_ entry: CorpusEntry, position: Int, copy: RecordingFeatures<Double>.Copy,
+                       recordings: RecordingList) -> SequenceRecord<Double> {
+        let name = recordings.copyName(copy.index).map { "\(entry.path) (\($0))" } ?? entry.path
+        return SequenceRecord(index: recordings.frontEnd.copyIndex(position: position, copy: copy.index),
+                              name: name, frames: copy.frames, label: entry.label)
     }
 }
