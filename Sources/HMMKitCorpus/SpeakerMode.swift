@@ -9,7 +9,7 @@ import Foundation
 /// unknown voice heard once (normalised, warped and adapted on its own).
 ///
 /// A corpus's own default is ``fromManifest`` for a manifest and ``fromNames`` for a folder
-/// (``default(for:)``); the raw values are the spellings of `hmmkit … --speakers`.
+/// (``default(for:)-(CorpusSource)``); the raw values are the spellings of `hmmkit … --speakers`.
 public enum SpeakerMode: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
     /// What the file names say: in a folder corpus, the speaker its listing reads from names and
     /// speaker sub-folders (see ``CorpusSource``); for a manifest's files and files given on their

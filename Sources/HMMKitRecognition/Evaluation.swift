@@ -102,8 +102,8 @@ extension Recognizer {
     ///   - entries: the labelled recordings.
     ///   - speakers: who speaks each recording: a speaker's recordings share their normalisation,
     ///     warp factor and adaptation, and a recording without one is an unknown voice on its
-    ///     own (``SpeakerMode/anonymous`` makes every recording one). `nil`: each entry's own
-    ///     ``CorpusEntry/speaker``.
+    ///     own (``/HMMKitCorpus/SpeakerMode/anonymous`` makes every recording one). `nil`: each entry's own
+    ///     ``/HMMKitCorpus/CorpusEntry/speaker``.
     ///   - options: priors, rejection threshold, n-best length.
     ///   - threadCount: worker threads (results do not depend on it).
     /// - Throws: ``RecognizerError/corpus(_:)`` when no entry can be scored.

@@ -147,11 +147,11 @@ extension Recognizer {
         try recognize(urls, speakerOfEach: Array(repeating: speaker, count: urls.count), options: options, threadCount: threadCount)
     }
 
-    /// Recognizes audio files whose speakers come from `speakers`: ``SpeakerMode/fromNames``
+    /// Recognizes audio files whose speakers come from `speakers`: ``/HMMKitCorpus/SpeakerMode/fromNames``
     /// groups the files by the speaker their names give (`7_jackson_32.wav`: jackson), as
     /// ``recognize(_:speaker:options:threadCount:)`` groups one speaker's files; files listed in
-    /// no manifest have no speaker for ``SpeakerMode/fromManifest``, and none for
-    /// ``SpeakerMode/anonymous``: each is then an unknown voice on its own.
+    /// no manifest have no speaker for ``/HMMKitCorpus/SpeakerMode/fromManifest``, and none for
+    /// ``/HMMKitCorpus/SpeakerMode/anonymous``: each is then an unknown voice on its own.
     /// - Returns: one result per file, in order; a file that cannot be used gives its error.
     public func recognize(_ urls: [URL], speakers: SpeakerMode, options: RecognitionOptions = RecognitionOptions(),
                           threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) throws(RecognizerError)
