@@ -6,7 +6,7 @@ import HMMKitFileSystem
 import HMMKitNumerics
 
 /// Noisy copies of labelled recordings for evaluation: each recording decoded at a recognizer's
-/// rate, its noise added (``NoiseMixer``: the same audio, seed and condition give the same noise
+/// rate, its noise added (``/HMMKitFeatures/NoiseMixer``: the same audio, seed and condition give the same noise
 /// whatever the file is called), written as a 32-bit float WAV file (no clipping, no rounding)
 /// and listed as an entry with the original's label, speaker and take. `hmmkit evaluate --noise`
 /// and cross-validation's noisy columns evaluate these entries as any others, in any speaker mode.

@@ -11,8 +11,8 @@ import HMMKitNumerics
 ///
 /// In training, each recording's copies are its speed-perturbed copies followed by one noisy copy
 /// of its unperturbed audio per ``RecognizerConfiguration/noiseAugmentation`` condition (the front
-/// end's ``FrontEnd/speedFactors`` list a factor of 1 for each), with babble drawn from the list's
-/// own recordings of other speakers (``NoiseMixer``).
+/// end's ``/HMMKitFeatures/FrontEnd/speedFactors`` list a factor of 1 for each), with babble drawn from the list's
+/// own recordings of other speakers (``/HMMKitFeatures/NoiseMixer``).
 struct RecordingList: Sendable {
     /// The audio files, in order.
     let urls: [URL]
