@@ -48,7 +48,7 @@ func loadFSDD(_ folder: String) throws -> ([Recording], Double) {
     var results: [RecordingFeatures<Double>] = []
     let time = seconds { results = frontEnd.features(Array(urls.indices), audio: { frontEnd.decode(urls[$0]) }) }
     let recordings = try zip(urls, results).map { url, file -> Recording in
-        guard let features = file.copies.first?.frames else { throw UnreadableRecording(description: file.problems.joined(separator: "; ")) }
+        guard let features = file.copies.first?.frames else { throw UnreadableRecording(description: file.problems.map { "\($0)" }.joined(separator: "; ")) }
         let parts = url.deletingPathExtension().lastPathComponent.split(separator: "_")
         return Recording(digit: Int(parts[0])!, speaker: String(parts[1]), take: Int(parts[2])!, features: features)
     }
