@@ -86,6 +86,8 @@ struct ModelOptions: ParsableArguments {
     var speakerCmvn = RecognizerConfiguration().speakerNormalization
     @Option(help: "CMVN prior: add the training corpus's statistics, weighing this many frames, to each recording's (and speaker's) before normalising; none = off.")
     var cmvnPrior: String = RecognizerConfiguration().normalizationPriorFrames.map { String($0) } ?? "none"
+    @Option(help: "Unknown voices: also train word models on per-recording normalisation, used for speakers with fewer than this many frames and files without a speaker; none = one model set.")
+    var unknownVoiceFrames: String = RecognizerConfiguration().unknownVoiceFrames.map { String($0) } ?? "none"
     @Flag(inversion: .prefixedNo, help: "Vocal-tract-length normalisation: a filterbank warp factor per speaker (per file without one), chosen by likelihood.")
     var vtln = RecognizerConfiguration().vtln != nil
     @Option(help: "VTLN candidate warp factors: FROM:TO:STEP or a comma-separated list.")
@@ -119,15 +121,26 @@ struct ModelOptions: ParsableArguments {
         }
         if vtln { _ = try Self.warpFactors(vtlnWarps) }
         _ = try Self.priorFrames(cmvnPrior)
+        _ = try Self.unknownVoiceFrames(unknownVoiceFrames)
         _ = try Self.noiseConditions(noiseAugmentation, option: "--noise-augmentation")
     }
 
     /// The frames of `--cmvn-prior` (nil for `none`).
     static func priorFrames(_ text: String) throws -> Int? {
+        try frames(text, in: 0...InputLimits.maximumNormalizationPriorFrames, option: "--cmvn-prior")
+    }
+
+    /// The frames of an option that takes a number of frames in `range` or `none` (nil).
+    static func frames(_ text: String, in range: ClosedRange<Int>, option: String) throws -> Int? {
         if text.lowercased() == "none" { return nil }
-        guard let frames = Int(text) else { throw ValidationError("--cmvn-prior must be a whole number of frames or none (got \"\(text)\")") }
-        try OptionRange.check(frames, in: 0...InputLimits.maximumNormalizationPriorFrames, "--cmvn-prior")
+        guard let frames = Int(text) else { throw ValidationError("\(option) must be a whole number of frames or none (got \"\(text)\")") }
+        try OptionRange.check(frames, in: range, option)
         return frames
+    }
+
+    /// The frames of `--unknown-voice-frames` (nil for `none`).
+    static func unknownVoiceFrames(_ text: String) throws -> Int? {
+        try frames(text, in: 1...InputLimits.maximumNormalizationPriorFrames, option: "--unknown-voice-frames")
     }
 
     /// The conditions of a noise specification given to `option`, or a usage error naming the bad token.
@@ -150,6 +163,7 @@ struct ModelOptions: ParsableArguments {
         configuration.covarianceType = covariance
         configuration.speakerNormalization = speakerCmvn
         configuration.normalizationPriorFrames = try Self.priorFrames(cmvnPrior)
+        configuration.unknownVoiceFrames = try Self.unknownVoiceFrames(unknownVoiceFrames)
         configuration.seed = seed
         if speedPerturbation.lowercased() == "none" || speedPerturbation.isEmpty {
             configuration.speedPerturbation = []
@@ -271,6 +285,8 @@ func trainingProgress(quiet: Bool, started: Date, labels: Int) -> (@Sendable (Re
             Terminal.info(String(format: "VTLN pass %d/%d: warps of %d training speakers chosen in %.2f s%@%@", pass, passes, factors.count,
                                  seconds, summary, named))
             roundStarted.withLock { $0 = Date() }
+        case .unknownVoiceModels:
+            Terminal.info("the unknown-voice models (per-recording normalisation, no VTLN or adaptation):")
         case let .trained(label, done, total, seconds):
             let remaining = Date().timeIntervalSince(roundStarted.withLock { $0 }) / Double(done) * Double(total - done)
             Terminal.info(String(format: "word %d/%d \"%@\" trained in %.2f s  (elapsed %.1f s, about %.1f s left)",

@@ -45,6 +45,8 @@ extension TrainCommand {
                     printer.note("resuming from \(options.checkpointURL!.path) after iteration \(completed)")
                 case let .warps(pass, passes, factors, seconds):
                     warpProgress?(.warps(pass: pass, of: passes, factors: factors, seconds: seconds))
+                case .unknownVoiceModels:
+                    warpProgress?(.unknownVoiceModels)
                 case .iteration(let progress):
                     let floored = progress.report.values.reduce(0) { $0 + $1.emissions.flooredVarianceCount }
                     printer.iteration(progress, extra: "  words training \(progress.report.count)"

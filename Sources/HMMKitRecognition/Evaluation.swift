@@ -39,6 +39,15 @@ public struct Evaluation: Sendable, Codable, Equatable {
         public var scorePerFrame: Double
         /// With VTLN, the warp factor of the recording's features.
         public var warpFactor: Double? = nil
+        /// With unknown-voice models, whether they recognized it; nil for a recognizer without them.
+        public var unknownVoice: Bool? = nil
+    }
+
+    /// With unknown-voice models, how many of the scored recordings they recognized; nil for a
+    /// recognizer without them.
+    public var unknownVoiceCount: Int? {
+        let flags = results.compactMap(\.unknownVoice)
+        return flags.isEmpty ? nil : flags.filter { $0 }.count
     }
 
     /// Fraction recognized correctly.
@@ -141,7 +150,7 @@ extension Recognizer {
             }
             results.append(.init(file: entry.path, reference: entry.label, recognized: decision.label,
                                  scorePerFrame: decision.nBest.first?.scorePerFrame ?? -.infinity,
-                                 warpFactor: scored.warpFactors?[row]))
+                                 warpFactor: scored.warpFactors?[row] ?? nil, unknownVoice: scored.unknownVoice?[row]))
         }
         return Evaluation(labels: labels, confusion: confusion.map { Array($0.prefix(labels.count)) + [$0[labels.count]] },
                           count: counted, correct: correct, failures: failures,

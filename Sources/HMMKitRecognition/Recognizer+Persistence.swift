@@ -17,10 +17,12 @@ import HMMKitNumerics
 /// speaker adaptation (`configuration.adaptation`); a recognizer with it is written as version 3,
 /// so an older HMMKit refuses it rather than recognise without the adaptation it was tuned with.
 /// Version 4 added the normalisation prior (`configuration.normalizationPriorFrames`,
-/// `normalizationPrior`); a recognizer with it is written as version 4.
+/// `normalizationPrior`); a recognizer with it is written as version 4. Version 5 added the
+/// unknown-voice models (`configuration.unknownVoiceFrames`, `unknownVoice`: `{"models": […],
+/// "trainingHistory": [[…]…], "normalizationPrior": {…}}` of the same labels).
 struct RecognizerDocument: Codable {
     static let formatName = "HMMKit.Recognizer"
-    static let currentVersion = 4
+    static let currentVersion = 5
 
     var format: String
     var version: Int
@@ -31,30 +33,50 @@ struct RecognizerDocument: Codable {
     var models: [HiddenMarkovModelDocument]
     var trainingWarps: [String: Double]?
     var normalizationPrior: CepstralPrior?
+    var unknownVoice: UnknownVoiceDocument?
+
+    /// The unknown-voice models of a recognizer file.
+    struct UnknownVoiceDocument: Codable {
+        var models: [HiddenMarkovModelDocument]
+        var trainingHistory: [[Double]]
+        var normalizationPrior: CepstralPrior?
+    }
 
     /// The oldest version that holds everything `configuration` uses, so older HMMKit versions
     /// read what they can use and refuse the rest.
     static func version(of configuration: RecognizerConfiguration) -> Int {
-        configuration.normalizationPriorFrames != nil ? 4 : configuration.adaptation != nil ? 3 : configuration.vtln != nil ? 2 : 1
+        configuration.unknownVoiceConfiguration != nil ? 5 : configuration.normalizationPriorFrames != nil ? 4
+            : configuration.adaptation != nil ? 3 : configuration.vtln != nil ? 2 : 1
     }
 }
 
 extension Recognizer {
     /// Saves the recognizer (models and front end) as one JSON file, atomically.
     /// - Throws: ``RecognizerError/file(path:problem:)``; ``RecognizerError/configuration(_:)`` when the
-    ///   configuration asks for a normalisation prior the recognizer does not have, or the reverse.
+    ///   configuration asks for a normalisation prior or unknown-voice models the recognizer does
+    ///   not have, or the reverse.
     public func save(to url: URL) throws(RecognizerError) {
-        guard (normalizationPrior == nil) == (configuration.normalizationPriorFrames == nil) else {
+        guard (normalizationPrior == nil) == (configuration.normalizationPriorFrames == nil),
+              unknownVoice.map({ ($0.normalizationPrior == nil) == (configuration.normalizationPriorFrames == nil) }) ?? true else {
             throw .configuration(["the configuration's normalizationPriorFrames and the recognizer's normalizationPrior must be "
                 + "set together to save it (train it, or give it the prior training made)"])
         }
+        guard (unknownVoice == nil) == (configuration.unknownVoiceConfiguration == nil) else {
+            throw .configuration(["the configuration's unknownVoiceFrames (with speaker normalisation, VTLN or adaptation) and the "
+                + "recognizer's unknownVoice models must be set together to save it (train it)"])
+        }
+        func finite(_ history: [[Double]]) -> [[Double]] { history.map { $0.map { $0.isFinite ? $0 : -1e308 } } }
         let document = RecognizerDocument(format: RecognizerDocument.formatName,
                                           version: RecognizerDocument.version(of: configuration),
                                           configuration: configuration, labels: labels, trainingCounts: trainingCounts,
-                                          trainingHistory: trainingHistory.map { $0.map { $0.isFinite ? $0 : -1e308 } },
+                                          trainingHistory: finite(trainingHistory),
                                           models: models.map { $0.document() },
                                           trainingWarps: configuration.vtln == nil ? nil : trainingWarps,
-                                          normalizationPrior: normalizationPrior)
+                                          normalizationPrior: normalizationPrior,
+                                          unknownVoice: unknownVoice.map {
+                                              .init(models: $0.models.map { $0.document() }, trainingHistory: finite($0.trainingHistory),
+                                                    normalizationPrior: $0.normalizationPrior)
+                                          })
         do { try VersionedDocument.write(document, to: url, kind: "recognizer") } catch { throw .file(path: url.path, problem: error) }
     }
 
@@ -77,8 +99,10 @@ extension Recognizer {
     /// ``InputLimits``, the configuration's own consistency, the labels and counts, and every word
     /// model (which must have the configuration's states and the front end's dimension).
     /// - Throws: ``RecognizerError/file(path:problem:)`` naming the field and its value.
-    init(document: RecognizerDocument, path: String) throws(RecognizerError) {
-        func damaged(_ problem: String) -> RecognizerError { .file(path: path, problem: "damaged recognizer file: \(problem)") }
+    /// `part` names the part of the file the document is (`unknownVoice`) in messages.
+    init(document: RecognizerDocument, path: String, part: String? = nil) throws(RecognizerError) {
+        let within = part.map { "\($0): " } ?? ""
+        func damaged(_ problem: String) -> RecognizerError { .file(path: path, problem: "damaged recognizer file: \(within)\(problem)") }
         let configuration = document.configuration
         try Self.validateLimits(configuration, damaged: damaged)
         let problems = configuration.problems()
@@ -132,7 +156,31 @@ extension Recognizer {
         }
         self.init(configuration: configuration, labels: document.labels, models: models,
                   trainingCounts: document.trainingCounts, trainingHistory: document.trainingHistory,
-                  trainingWarps: document.trainingWarps ?? [:], normalizationPrior: document.normalizationPrior)
+                  trainingWarps: document.trainingWarps ?? [:], normalizationPrior: document.normalizationPrior,
+                  unknownVoice: try Self.unknownVoice(of: document, path: path, damaged: damaged))
+    }
+
+    /// The unknown-voice models of `document`, validated as a recognizer of their own (the file's
+    /// labels and counts with ``RecognizerConfiguration/unknownVoiceConfiguration``); nil when the
+    /// configuration has none.
+    /// - Throws: ``RecognizerError/file(path:problem:)`` when the models are missing, or present
+    ///   without a configuration that asks for them, or damaged.
+    static func unknownVoice(of document: RecognizerDocument, path: String,
+                             damaged: (String) -> RecognizerError) throws(RecognizerError) -> UnknownVoiceModels? {
+        switch (document.unknownVoice, document.configuration.unknownVoiceConfiguration) {
+        case (nil, nil): return nil
+        case (nil, _?): throw damaged("configuration.unknownVoiceFrames asks for unknown-voice models but the file has no unknownVoice")
+        case (_?, nil):
+            throw damaged("the file has unknownVoice models but its configuration asks for none (configuration.unknownVoiceFrames is "
+                + "\(document.configuration.unknownVoiceFrames.map { String($0) } ?? "null") with "
+                + "\(document.configuration.isSpeakerDependent ? "" : "no ")speaker normalisation, VTLN or adaptation)")
+        case (let stored?, let single?):
+            let own = RecognizerDocument(format: document.format, version: document.version, configuration: single,
+                                         labels: document.labels, trainingCounts: document.trainingCounts,
+                                         trainingHistory: stored.trainingHistory, models: stored.models, trainingWarps: nil,
+                                         normalizationPrior: stored.normalizationPrior, unknownVoice: nil)
+            return UnknownVoiceModels(try Recognizer(document: own, path: path, part: "unknownVoice"))
+        }
     }
 
     /// Throws unless the file's normalisation prior is there exactly when the configuration asks

@@ -29,8 +29,12 @@ public struct Recognition: Sendable, Equatable, Codable {
     public var nBest: [Candidate]
     /// Frames of the recording.
     public var frameCount: Int
-    /// With VTLN, the warp factor its features were computed with (nil without VTLN).
+    /// With VTLN, the warp factor its features were computed with (nil without VTLN, and for a
+    /// recording the unknown-voice models recognized).
     public var warpFactor: Double? = nil
+    /// With unknown-voice models (``Recognizer/unknownVoiceRecognizer``), whether they recognized
+    /// it; nil for a recognizer without them.
+    public var unknownVoice: Bool? = nil
 
     /// One label of the n-best list and its score.
     public struct Candidate: Sendable, Equatable, Codable {
@@ -53,13 +57,17 @@ struct ScoredRecordings {
     var frames: [Int]
     /// Problems by entry index (unreadable audio, no frames).
     var problems: [Int: FeatureError]
-    /// With VTLN, the warp factor of each usable entry (parallel to `usable`); nil without VTLN.
-    var warpFactors: [Double]? = nil
+    /// With VTLN, the warp factor of each usable entry (parallel to `usable`; nil for one the
+    /// unknown-voice models scored); nil without VTLN.
+    var warpFactors: [Double?]? = nil
     /// With VTLN, the factor chosen for each speaker (a file path for a recording without a speaker).
     var groupWarps: [String: Double]? = nil
     /// With speaker adaptation, the rise of the fMLLR auxiliary function per frame for each
     /// adapted speaker (or file); nil without adaptation.
     var adaptationGains: [String: Double]? = nil
+    /// With unknown-voice models, whether they scored each usable entry (parallel to `usable`);
+    /// nil for a recognizer without them.
+    var unknownVoice: [Bool]? = nil
 }
 
 extension Recognizer {
@@ -88,7 +96,14 @@ extension Recognizer {
     /// pipeline behind ``recognize(_:speaker:options:threadCount:)`` and ``evaluate(_:options:threadCount:)``.
     /// With VTLN, each speaker's (or speakerless recording's) warp factor is chosen on the way.
     /// With speaker adaptation, each speaker's rows are then scored again on adapted features.
+    /// With unknown-voice models, the recordings of speakers with too few frames are scored by
+    /// them (``scoreRouted(_:threadCount:)``).
     func score(_ recordings: RecordingList, threadCount: Int) throws(RecognizerError) -> ScoredRecordings {
+        try scoreRouted(recordings, threadCount: threadCount)
+    }
+
+    /// ``score(_:threadCount:)`` by this recognizer's own models alone.
+    func scoreOneSet(_ recordings: RecordingList, threadCount: Int) throws(RecognizerError) -> ScoredRecordings {
         let (scored, sequences) = if let vtln = configuration.vtln {
             try scoreWithVTLN(recordings, vtln: vtln, threadCount: threadCount)
         } else {
@@ -177,7 +192,8 @@ extension Recognizer {
                 continue
             }
             var recognition = decide(scored.table[row], frameCount: frames, options: options)
-            recognition.warpFactor = scored.warpFactors?[row]
+            recognition.warpFactor = scored.warpFactors?[row] ?? nil
+            recognition.unknownVoice = scored.unknownVoice?[row]
             results[index] = .success(recognition)
         }
         return results

@@ -60,6 +60,10 @@ public enum StreamingRecognizerEvent: Sendable {
     /// VTLN: the training speakers' warp factors of pass `pass` (of `passes`) are chosen, in
     /// `seconds`; the word models are trained again on the warped features.
     case warps(pass: Int, of: Int, factors: [String: Double], seconds: Double)
+    /// The recognizer's own models are trained; the unknown-voice models
+    /// (``RecognizerConfiguration/unknownVoiceConfiguration``) are trained next, with a survey of
+    /// their own (not reported again) and then the events above.
+    case unknownVoiceModels
 }
 
 /// The result of streaming recognizer training.
@@ -91,6 +95,10 @@ extension Recognizer {
     ///    stopping on its own tolerance (``/HMMKitTraining/MemberStopping``), statistics summed across processes, a checkpoint
     ///    after every iteration.
     ///
+    /// 4. With ``RecognizerConfiguration/unknownVoiceConfiguration``, steps 1–3 again for the
+    ///    unknown-voice models (their checkpoint beside the first, its name ending in
+    ///    ``unknownVoiceCheckpointSuffix``).
+    ///
     /// When every label's frames fit its share of the sample and the chunks hold the whole corpus,
     /// the recognizer is the in-memory one bit for bit; with smaller chunks only the order of
     /// additions differs.
@@ -102,6 +110,28 @@ extension Recognizer {
     public static func trainStreaming(_ entries: [CorpusEntry], configuration: RecognizerConfiguration,
                                       options: StreamingRecognizerOptions = StreamingRecognizerOptions(),
                                       events: ((StreamingRecognizerEvent) -> Void)? = nil) throws(RecognizerError) -> StreamingRecognizerFit {
+        var fit = try trainStreamingOneSet(entries, configuration: configuration, options: options, events: events)
+        guard let single = configuration.unknownVoiceConfiguration else { return fit }
+        events?(.unknownVoiceModels)
+        var own = options
+        own.checkpointURL = options.checkpointURL.map { $0.deletingLastPathComponent().appendingPathComponent(
+            $0.lastPathComponent + unknownVoiceCheckpointSuffix) }
+        let unknownVoice = try trainStreamingOneSet(entries, configuration: single, options: own) { event in
+            if case .surveyed = event { return }
+            events?(event)
+        }
+        fit.recognizer = fit.recognizer.with(unknownVoice: unknownVoice.recognizer)
+        return fit
+    }
+
+    /// What the checkpoint of the unknown-voice models adds to the name of the recognizer's own
+    /// (``StreamingRecognizerOptions/checkpointURL``).
+    public static let unknownVoiceCheckpointSuffix = ".unknown-voice"
+
+    /// ``trainStreaming(_:configuration:options:events:)`` of one model set, with `configuration` as it is.
+    static func trainStreamingOneSet(_ entries: [CorpusEntry], configuration: RecognizerConfiguration,
+                                     options: StreamingRecognizerOptions,
+                                     events: ((StreamingRecognizerEvent) -> Void)?) throws(RecognizerError) -> StreamingRecognizerFit {
         let labels = try trainingLabels(entries, configuration: configuration)
         let minimumFrames: Int
         do { minimumFrames = try configuration.minimumFrameCount() } catch { throw .wordModel(error) }

@@ -28,14 +28,36 @@ public struct Recognizer: Sendable {
     /// statistics that every recording's (and speaker's) own are added to before normalisation;
     /// nil without.
     public let normalizationPrior: CepstralPrior?
+    /// With ``RecognizerConfiguration/unknownVoiceConfiguration``, the word models for unknown
+    /// voices (``unknownVoiceRecognizer``); nil without.
+    public let unknownVoice: UnknownVoiceModels?
+
+    /// The word models a recognizer keeps for unknown voices: trained, like its own, on every
+    /// training recording, but with its ``RecognizerConfiguration/unknownVoiceConfiguration``.
+    public struct UnknownVoiceModels: Sendable {
+        /// `models[i]` is the model of the recognizer's `labels[i]`.
+        public let models: [GMMHMM<Double>]
+        /// Per label, the training log-likelihood per frame after each iteration.
+        public let trainingHistory: [[Double]]
+        /// The training corpus's cepstral statistics of the per-recording normalisation.
+        public let normalizationPrior: CepstralPrior?
+
+        /// The models of `recognizer`, trained with the unknown-voice configuration.
+        public init(_ recognizer: Recognizer) {
+            models = recognizer.models
+            trainingHistory = recognizer.trainingHistory
+            normalizationPrior = recognizer.normalizationPrior
+        }
+    }
 
     /// A recognizer from trained models: one model and one training count per label (traps
     /// otherwise), in the order of `labels`. Without a `normalizationPrior` it normalises without
     /// one, and ``save(to:)`` refuses it if its configuration asks for one.
     public init(configuration: RecognizerConfiguration, labels: [String], models: [GMMHMM<Double>],
                 trainingCounts: [Int], trainingHistory: [[Double]], trainingWarps: [String: Double] = [:],
-                normalizationPrior: CepstralPrior? = nil) {
+                normalizationPrior: CepstralPrior? = nil, unknownVoice: UnknownVoiceModels? = nil) {
         precondition(labels.count == models.count && labels.count == trainingCounts.count, "one model and count per label")
+        precondition(unknownVoice.map { $0.models.count == labels.count } ?? true, "one unknown-voice model per label")
         self.configuration = configuration
         self.labels = labels
         self.models = models
@@ -43,12 +65,30 @@ public struct Recognizer: Sendable {
         self.trainingHistory = trainingHistory
         self.trainingWarps = trainingWarps
         self.normalizationPrior = normalizationPrior
+        self.unknownVoice = unknownVoice
     }
 
     /// This recognizer with `prior` as its ``normalizationPrior``.
     func with(normalizationPrior prior: CepstralPrior?) -> Recognizer {
         Recognizer(configuration: configuration, labels: labels, models: models, trainingCounts: trainingCounts,
-                   trainingHistory: trainingHistory, trainingWarps: trainingWarps, normalizationPrior: prior)
+                   trainingHistory: trainingHistory, trainingWarps: trainingWarps, normalizationPrior: prior,
+                   unknownVoice: unknownVoice)
+    }
+
+    /// This recognizer with the unknown-voice models of `single`, a recognizer of the same labels
+    /// trained with ``RecognizerConfiguration/unknownVoiceConfiguration``.
+    func with(unknownVoice single: Recognizer?) -> Recognizer {
+        Recognizer(configuration: configuration, labels: labels, models: models, trainingCounts: trainingCounts,
+                   trainingHistory: trainingHistory, trainingWarps: trainingWarps, normalizationPrior: normalizationPrior,
+                   unknownVoice: single.map(UnknownVoiceModels.init))
+    }
+
+    /// The recognizer of unknown voices: the ``unknownVoice`` models with the
+    /// ``RecognizerConfiguration/unknownVoiceConfiguration``; nil when the recognizer has none.
+    public var unknownVoiceRecognizer: Recognizer? {
+        guard let unknownVoice, let single = configuration.unknownVoiceConfiguration else { return nil }
+        return Recognizer(configuration: single, labels: labels, models: unknownVoice.models, trainingCounts: trainingCounts,
+                          trainingHistory: unknownVoice.trainingHistory, normalizationPrior: unknownVoice.normalizationPrior)
     }
 
     /// Progress of ``train(_:configuration:threadCount:unusable:progress:)``.
@@ -65,10 +105,15 @@ public struct Recognizer: Sendable {
         /// VTLN: the training speakers' warp factors of pass `pass` (of `passes`) are chosen;
         /// the models are trained again on the warped features.
         case warps(pass: Int, of: Int, factors: [String: Double], seconds: Double)
+        /// The recognizer's own models are trained; the unknown-voice models
+        /// (``RecognizerConfiguration/unknownVoiceConfiguration``) are trained next, reporting as
+        /// the first set did (but for the unusable recordings, already reported).
+        case unknownVoiceModels
     }
 
     /// Trains one model per label of `entries`: features of every recording in memory, then each
-    /// label's GMM-HMM by `HMMTrainer` on ``/HMMKitTraining/EMDriver`` (with VTLN, warp passes around it).
+    /// label's GMM-HMM by `HMMTrainer` on ``/HMMKitTraining/EMDriver`` (with VTLN, warp passes around it);
+    /// then, with ``RecognizerConfiguration/unknownVoiceConfiguration``, the unknown-voice models the same way.
     /// - Parameters:
     ///   - entries: the labelled training recordings.
     ///   - configuration: the front end, model shape and training options.
@@ -83,6 +128,22 @@ public struct Recognizer: Sendable {
                              threadCount: Int = ProcessInfo.processInfo.activeProcessorCount,
                              unusable policy: UnusableRecordingPolicy = .skip,
                              progress: (@Sendable (Progress) -> Void)? = nil) throws(RecognizerError) -> Recognizer {
+        let recognizer = try trainOneSet(entries, configuration: configuration, threadCount: threadCount, unusable: policy,
+                                         progress: progress)
+        guard let single = configuration.unknownVoiceConfiguration else { return recognizer }
+        progress?(.unknownVoiceModels)
+        let unknownVoice = try trainOneSet(entries, configuration: single, threadCount: threadCount, unusable: policy) { event in
+            if case .unusable = event { return }
+            progress?(event)
+        }
+        return recognizer.with(unknownVoice: unknownVoice)
+    }
+
+    /// ``train(_:configuration:threadCount:unusable:progress:)`` of one model set, with `configuration`
+    /// as it is.
+    static func trainOneSet(_ entries: [CorpusEntry], configuration: RecognizerConfiguration, threadCount: Int,
+                            unusable policy: UnusableRecordingPolicy,
+                            progress: (@Sendable (Progress) -> Void)?) throws(RecognizerError) -> Recognizer {
         let labels = try trainingLabels(entries, configuration: configuration)
         let minimumFrames: Int
         do { minimumFrames = try configuration.minimumFrameCount() } catch { throw .wordModel(error) }

@@ -16,7 +16,8 @@ import HMMKitMixtures
 /// recognizing a speaker's recordings, 12-state left-to-right word
 /// models with one skip, 2 diagonal Gaussians per state grown by splitting, 8 iterations, a
 /// variance floor of a fifth of each word's variance, and speed perturbation (0.9 / 1.0 / 1.1) of
-/// the training audio.
+/// the training audio; and a second set of word models, trained on per-recording normalisation,
+/// for speakers with fewer than 300 frames and recordings without a speaker.
 public struct RecognizerConfiguration: Codable, Sendable, Equatable {
     /// The front end (sample rate, filterbank, cepstra, deltas, CMVN).
     public var features: FeatureConfiguration
@@ -77,6 +78,15 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
     /// Unsupervised speaker adaptation of recognition (fMLLR per speaker, ``SpeakerAdaptationOptions``);
     /// nil turns it off. Files written before adaptation existed load with nil.
     public var adaptation: SpeakerAdaptationOptions? = SpeakerAdaptationOptions()
+    /// Unknown voices get models of their own: when the configuration normalises or adapts per
+    /// speaker (``speakerNormalization``, ``vtln`` or ``adaptation``), a second set of word models
+    /// is trained on per-recording normalisation (``unknownVoiceConfiguration``), and a speaker
+    /// whose recordings hold fewer frames than this — every recording without a speaker — is
+    /// recognized with that set, whose training matches what one recording can be normalised
+    /// with. nil trains one set (files written before unknown-voice models existed load with nil).
+    /// The default, 300 frames (3 s of speech, VTLN's own minimum), was chosen by
+    /// leave-one-speaker-out cross-validation on FSDD (BENCHMARKS.md, "Unknown voices").
+    public var unknownVoiceFrames: Int? = 300
 
     /// The default configuration at `sampleRate` Hz.
     public init(sampleRate: Double = 8000) {
@@ -106,12 +116,31 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
         for condition in noiseAugmentation where !NoiseCondition.snrRange.contains(condition.snr) {
             problems.append("noise augmentation \(condition): the SNR must lie in \(NoiseCondition.snrRange) dB")
         }
+        if let frames = unknownVoiceFrames, !(1...InputLimits.maximumNormalizationPriorFrames).contains(frames) {
+            problems.append("the unknown-voice threshold (unknownVoiceFrames) must be 1…\(InputLimits.maximumNormalizationPriorFrames) frames (got \(frames))")
+        }
         if let vtln { problems += vtln.problems(features: features) }
         if let adaptation { problems += adaptation.problems() }
         if adaptation != nil && covarianceType != .diagonal {
             problems.append("speaker adaptation (fMLLR) needs diagonal covariances (got \(covarianceType.rawValue))")
         }
         return problems
+    }
+
+    /// Whether recognition normalises, warps or adapts per speaker.
+    public var isSpeakerDependent: Bool { speakerNormalization || vtln != nil || adaptation != nil }
+
+    /// The configuration of the unknown-voice models (``unknownVoiceFrames``): this one with
+    /// per-recording normalisation and neither VTLN nor adaptation; nil when there are none
+    /// (``unknownVoiceFrames`` is nil, or the configuration already treats every recording alone).
+    public var unknownVoiceConfiguration: RecognizerConfiguration? {
+        guard unknownVoiceFrames != nil, isSpeakerDependent else { return nil }
+        var single = self
+        single.speakerNormalization = false
+        single.vtln = nil
+        single.adaptation = nil
+        single.unknownVoiceFrames = nil
+        return single
     }
 }
 
@@ -123,7 +152,7 @@ extension RecognizerConfiguration {
     private enum CodingKeys: String, CodingKey {
         case features, stateCount, topology, maximumJump, componentsPerState, covarianceType, iterations, tolerancePerFrame,
              initialization, splitMixtures, varianceFloor, speedPerturbation, noiseAugmentation, seed, speakerNormalization, vtln,
-             adaptation, normalizationPriorFrames
+             adaptation, normalizationPriorFrames, unknownVoiceFrames
     }
 
     /// The names of the topologies in a recognizer file and in messages.
@@ -174,6 +203,7 @@ extension RecognizerConfiguration {
         normalizationPriorFrames = try container.decodeIfPresent(Int.self, forKey: .normalizationPriorFrames)
         vtln = try container.decodeIfPresent(VTLNOptions.self, forKey: .vtln)
         adaptation = try container.decodeIfPresent(SpeakerAdaptationOptions.self, forKey: .adaptation)
+        unknownVoiceFrames = try container.decodeIfPresent(Int.self, forKey: .unknownVoiceFrames)
     }
 
     /// - Throws: `EncodingError.invalidValue` for a ``/HMMKitMarkov/MarkovTopology/custom(_:)`` topology.
@@ -203,5 +233,6 @@ extension RecognizerConfiguration {
         try container.encodeIfPresent(normalizationPriorFrames, forKey: .normalizationPriorFrames)
         try container.encodeIfPresent(vtln, forKey: .vtln)
         try container.encodeIfPresent(adaptation, forKey: .adaptation)
+        try container.encodeIfPresent(unknownVoiceFrames, forKey: .unknownVoiceFrames)
     }
 }

@@ -19,6 +19,8 @@ struct AdaptationRecognitionTests {
         configuration.speedPerturbation = []
         configuration.vtln = nil
         configuration.adaptation = adaptation
+        // One model set: these tests are of the speaker-dependent models on every recording.
+        configuration.unknownVoiceFrames = nil
         configuration.normalizationPriorFrames = nil
         return configuration
     }

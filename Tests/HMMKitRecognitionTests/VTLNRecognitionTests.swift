@@ -25,6 +25,8 @@ struct VTLNRecognitionTests {
         configuration.speedPerturbation = []
         configuration.vtln = VTLNOptions(warpFactors: VTLNOptions.grid(from: 0.80, through: 1.20, step: step), trainingPasses: passes)
         configuration.adaptation = nil
+        // One model set: these tests are of the speaker-dependent models on every recording.
+        configuration.unknownVoiceFrames = nil
         configuration.normalizationPriorFrames = nil
         return configuration
     }

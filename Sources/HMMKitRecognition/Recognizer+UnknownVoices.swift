@@ -1,0 +1,84 @@
+import Foundation
+import HMMKitFeatures
+
+/// Unknown voices (``RecognizerConfiguration/unknownVoiceFrames``): which recordings the
+/// unknown-voice models score, and one table from the two model sets.
+extension Recognizer {
+    /// ``score(_:threadCount:)``: recordings of speakers with at least
+    /// ``RecognizerConfiguration/unknownVoiceFrames`` frames through this recognizer's own
+    /// models, the others through ``unknownVoiceRecognizer`` (when it has one), in one table.
+    func scoreRouted(_ recordings: RecordingList, threadCount: Int) throws(RecognizerError) -> ScoredRecordings {
+        guard let single = unknownVoiceRecognizer, let minimumFrames = configuration.unknownVoiceFrames else {
+            return try scoreOneSet(recordings, threadCount: threadCount)
+        }
+        let unknown = try recordings.unknownVoices(minimumFrames: minimumFrames)
+        let known = recordings.urls.indices.filter { !unknown[$0] }
+        let alone = recordings.urls.indices.filter { unknown[$0] }
+        // A list of one kind is scored as it is, so that each recording keeps its position (which
+        // seeds its dither).
+        if alone.isEmpty { return ScoredRecordings(merging: [(known, try scoreOneSet(recordings, threadCount: threadCount), false)]) }
+        var parts: [(positions: [Int], scored: ScoredRecordings, unknownVoice: Bool)] = []
+        if !known.isEmpty {
+            parts.append((known, try scoreOneSet(recordings.subset(known), threadCount: threadCount), false))
+        }
+        if !alone.isEmpty {
+            let list = try recordings.subset(alone, configuration: single.configuration, normalizationPrior: single.normalizationPrior)
+            parts.append((alone, try single.scoreOneSet(list, threadCount: threadCount), true))
+        }
+        return ScoredRecordings(merging: parts)
+    }
+}
+
+extension ScoredRecordings {
+    /// One table from the tables of disjoint parts of a list: `positions[k]` is the list's position
+    /// of the part's recording `k`; `unknownVoice` says which model set scored the part. Rows
+    /// follow the list's order.
+    init(merging parts: [(positions: [Int], scored: ScoredRecordings, unknownVoice: Bool)]) {
+        var rows: [(position: Int, part: Int, row: Int)] = []
+        var problems: [Int: FeatureError] = [:]
+        for (part, piece) in parts.enumerated() {
+            for (row, local) in piece.scored.usable.enumerated() { rows.append((piece.positions[local], part, row)) }
+            for (local, problem) in piece.scored.problems { problems[piece.positions[local]] = problem }
+        }
+        rows.sort { $0.position < $1.position }
+        let warped = parts.contains { $0.scored.warpFactors != nil }
+        self.init(usable: rows.map(\.position), table: rows.map { parts[$0.part].scored.table[$0.row] },
+                  frames: rows.map { parts[$0.part].scored.frames[$0.row] }, problems: problems,
+                  warpFactors: warped ? rows.map { parts[$0.part].scored.warpFactors?[$0.row] } : nil,
+                  groupWarps: parts.compactMap(\.scored.groupWarps).first,
+                  adaptationGains: parts.compactMap(\.scored.adaptationGains).first,
+                  unknownVoice: rows.map { parts[$0.part].unknownVoice })
+    }
+}
+
+extension RecordingList {
+    /// For each recording, whether it is an unknown voice: it names no speaker, or its speaker's
+    /// recordings together hold fewer than `minimumFrames` frames of the front end (counted on
+    /// the audio as it is; a recording that cannot be decoded counts none).
+    /// - Throws: ``RecognizerError/frontEnd(_:)`` for a front end that cannot run.
+    func unknownVoices(minimumFrames: Int) throws(RecognizerError) -> [Bool] {
+        let named = urls.indices.filter { speakers[$0] != nil }
+        var frames: [String: Int] = [:]
+        if !named.isEmpty {
+            let extractor: MFCCExtractor<Double>
+            do { extractor = try MFCCExtractor<Double>(configuration: frontEnd.configuration) } catch { throw .frontEnd(error) }
+            let unperturbed = frontEnd.speedFactors.firstIndex(of: 1) ?? 0
+            let audio = decode(named) { _, copy in copy == unperturbed }
+            for (item, position) in named.enumerated() {
+                let samples = audio[item].copies.first?.samples.count ?? 0
+                frames[speakers[position]!, default: 0] += extractor.frameCount(sampleCount: samples)
+            }
+        }
+        return urls.indices.map { position in speakers[position].map { frames[$0, default: 0] < minimumFrames } ?? true }
+    }
+
+    /// The recordings at `positions` (in that order) as a list of their own, with `configuration`
+    /// (default this list's) and its `normalizationPrior` (default this list's).
+    /// - Throws: ``RecognizerError/frontEnd(_:)`` for a front end that cannot run.
+    func subset(_ positions: [Int], configuration: RecognizerConfiguration? = nil,
+                normalizationPrior: CepstralPrior?? = nil) throws(RecognizerError) -> RecordingList {
+        try RecordingList(urls: positions.map { urls[$0] }, speakers: positions.map { speakers[$0] },
+                          configuration: configuration ?? self.configuration, perturbed: false,
+                          normalizationPrior: normalizationPrior ?? self.normalizationPrior, threadCount: frontEnd.threadCount)
+    }
+}
