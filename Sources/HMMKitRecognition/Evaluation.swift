@@ -88,6 +88,10 @@ public struct Evaluation: Sendable, Codable, Equatable {
             lines.append(cell(entry.label) + String(format: "  precision %.3f  recall %.3f  (%d)", entry.precision, entry.recall, entry.count))
         }
         if let speakers { lines.append(speakers.description) }
+        if let unknownVoiceCount {
+            lines.append("unknown-voice models: \(unknownVoiceCount) of \(count) recordings (no speaker, or a speaker with too few frames); "
+                + "speaker models: \(count - unknownVoiceCount)")
+        }
         if let warpFactors, !warpFactors.isEmpty {
             let sorted = warpFactors.sorted { $0.key < $1.key }
             lines.append("VTLN warp factors: " + (sorted.count <= 12
