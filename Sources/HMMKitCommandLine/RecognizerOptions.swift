@@ -88,6 +88,8 @@ struct ModelOptions: ParsableArguments {
     var cmvnPrior: String = RecognizerConfiguration().normalizationPriorFrames.map { String($0) } ?? "none"
     @Option(help: "Unknown voices: also train word models on per-recording normalisation, used for speakers with fewer than this many frames and files without a speaker; none = one model set.")
     var unknownVoiceFrames: String = RecognizerConfiguration().unknownVoiceFrames.map { String($0) } ?? "none"
+    @Option(help: "Noise augmentation of the unknown-voice models' training audio (as --noise-augmentation), or same: as --noise-augmentation.")
+    var unknownVoiceNoiseAugmentation: String = RecognizerConfiguration().unknownVoiceNoiseAugmentation.map(NoiseCondition.listDescription) ?? "same"
     @Flag(inversion: .prefixedNo, help: "Vocal-tract-length normalisation: a filterbank warp factor per speaker (per file without one), chosen by likelihood.")
     var vtln = RecognizerConfiguration().vtln != nil
     @Option(help: "VTLN candidate warp factors: FROM:TO:STEP or a comma-separated list.")
@@ -122,6 +124,7 @@ struct ModelOptions: ParsableArguments {
         if vtln { _ = try Self.warpFactors(vtlnWarps) }
         _ = try Self.priorFrames(cmvnPrior)
         _ = try Self.unknownVoiceFrames(unknownVoiceFrames)
+        _ = try Self.unknownVoiceNoise(unknownVoiceNoiseAugmentation)
         _ = try Self.noiseConditions(noiseAugmentation, option: "--noise-augmentation")
     }
 
@@ -141,6 +144,12 @@ struct ModelOptions: ParsableArguments {
     /// The frames of `--unknown-voice-frames` (nil for `none`).
     static func unknownVoiceFrames(_ text: String) throws -> Int? {
         try frames(text, in: 1...InputLimits.maximumNormalizationPriorFrames, option: "--unknown-voice-frames")
+    }
+
+    /// The conditions of `--unknown-voice-noise-augmentation` (nil for `same`).
+    static func unknownVoiceNoise(_ text: String) throws -> [NoiseCondition]? {
+        text.trimmingCharacters(in: .whitespaces).lowercased() == "same"
+            ? nil : try noiseConditions(text, option: "--unknown-voice-noise-augmentation")
     }
 
     /// The conditions of a noise specification given to `option`, or a usage error naming the bad token.
@@ -164,6 +173,7 @@ struct ModelOptions: ParsableArguments {
         configuration.speakerNormalization = speakerCmvn
         configuration.normalizationPriorFrames = try Self.priorFrames(cmvnPrior)
         configuration.unknownVoiceFrames = try Self.unknownVoiceFrames(unknownVoiceFrames)
+        configuration.unknownVoiceNoiseAugmentation = try Self.unknownVoiceNoise(unknownVoiceNoiseAugmentation)
         configuration.seed = seed
         if speedPerturbation.lowercased() == "none" || speedPerturbation.isEmpty {
             configuration.speedPerturbation = []

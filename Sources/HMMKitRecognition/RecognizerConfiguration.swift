@@ -87,6 +87,9 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
     /// The default, 300 frames (3 s of speech, VTLN's own minimum), was chosen by
     /// leave-one-speaker-out cross-validation on FSDD (BENCHMARKS.md, "Unknown voices").
     public var unknownVoiceFrames: Int? = 300
+    /// The noise augmentation of the unknown-voice models' training audio (in place of
+    /// ``noiseAugmentation``, which the speaker models keep); nil: the same as ``noiseAugmentation``.
+    public var unknownVoiceNoiseAugmentation: [NoiseCondition]? = nil
 
     /// The default configuration at `sampleRate` Hz.
     public init(sampleRate: Double = 8000) {
@@ -113,7 +116,7 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
         for factor in speedPerturbation where !(factor >= 0.5 && factor <= 2) {
             problems.append("speed perturbation factors must lie in 0.5…2 (got \(factor))")
         }
-        for condition in noiseAugmentation where !NoiseCondition.snrRange.contains(condition.snr) {
+        for condition in noiseAugmentation + (unknownVoiceNoiseAugmentation ?? []) where !NoiseCondition.snrRange.contains(condition.snr) {
             problems.append("noise augmentation \(condition): the SNR must lie in \(NoiseCondition.snrRange) dB")
         }
         if let frames = unknownVoiceFrames, !(1...InputLimits.maximumNormalizationPriorFrames).contains(frames) {
@@ -140,6 +143,8 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
         single.vtln = nil
         single.adaptation = nil
         single.unknownVoiceFrames = nil
+        single.noiseAugmentation = unknownVoiceNoiseAugmentation ?? noiseAugmentation
+        single.unknownVoiceNoiseAugmentation = nil
         return single
     }
 }
@@ -152,7 +157,7 @@ extension RecognizerConfiguration {
     private enum CodingKeys: String, CodingKey {
         case features, stateCount, topology, maximumJump, componentsPerState, covarianceType, iterations, tolerancePerFrame,
              initialization, splitMixtures, varianceFloor, speedPerturbation, noiseAugmentation, seed, speakerNormalization, vtln,
-             adaptation, normalizationPriorFrames, unknownVoiceFrames
+             adaptation, normalizationPriorFrames, unknownVoiceFrames, unknownVoiceNoiseAugmentation
     }
 
     /// The names of the topologies in a recognizer file and in messages.
@@ -204,6 +209,7 @@ extension RecognizerConfiguration {
         vtln = try container.decodeIfPresent(VTLNOptions.self, forKey: .vtln)
         adaptation = try container.decodeIfPresent(SpeakerAdaptationOptions.self, forKey: .adaptation)
         unknownVoiceFrames = try container.decodeIfPresent(Int.self, forKey: .unknownVoiceFrames)
+        unknownVoiceNoiseAugmentation = try container.decodeIfPresent([NoiseCondition].self, forKey: .unknownVoiceNoiseAugmentation)
     }
 
     /// - Throws: `EncodingError.invalidValue` for a ``/HMMKitMarkov/MarkovTopology/custom(_:)`` topology.
@@ -234,5 +240,6 @@ extension RecognizerConfiguration {
         try container.encodeIfPresent(vtln, forKey: .vtln)
         try container.encodeIfPresent(adaptation, forKey: .adaptation)
         try container.encodeIfPresent(unknownVoiceFrames, forKey: .unknownVoiceFrames)
+        try container.encodeIfPresent(unknownVoiceNoiseAugmentation, forKey: .unknownVoiceNoiseAugmentation)
     }
 }

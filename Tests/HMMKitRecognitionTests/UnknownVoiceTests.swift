@@ -1,5 +1,6 @@
 import Foundation
 import HMMKitCorpus
+import HMMKitFeatures
 import HMMKitRecognition
 import HMMKitTestSupport
 import Testing
@@ -108,6 +109,25 @@ struct UnknownVoiceTests {
         var perRecording = single.configuration
         perRecording.unknownVoiceFrames = 300
         #expect(perRecording.unknownVoiceConfiguration == nil, "a configuration that treats every recording alone needs no second set")
+    }
+
+    /// The unknown-voice models train with their own noise augmentation when one is given, with
+    /// the speaker models' otherwise; the configuration's file form keeps it, and refuses a bad SNR.
+    @Test func unknownVoiceNoiseAugmentation() throws {
+        var configuration = Self.configuration(unknownVoiceFrames: 300)
+        configuration.noiseAugmentation = [NoiseCondition(.white, snr: 20)]
+        #expect(configuration.unknownVoiceConfiguration?.noiseAugmentation == [NoiseCondition(.white, snr: 20)])
+        configuration.unknownVoiceNoiseAugmentation = [NoiseCondition(.babble, snr: 5), NoiseCondition(.pink, snr: 10)]
+        let single = try #require(configuration.unknownVoiceConfiguration)
+        #expect(single.noiseAugmentation == [NoiseCondition(.babble, snr: 5), NoiseCondition(.pink, snr: 10)])
+        #expect(single.unknownVoiceNoiseAugmentation == nil && configuration.noiseAugmentation == [NoiseCondition(.white, snr: 20)])
+        let decoded = try JSONDecoder().decode(RecognizerConfiguration.self, from: JSONEncoder().encode(configuration))
+        #expect(decoded == configuration)
+        var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(configuration)) as! [String: Any]
+        object["unknownVoiceNoiseAugmentation"] = ["white:500"]
+        #expect(throws: DecodingError.self) {
+            _ = try JSONDecoder().decode(RecognizerConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
+        }
     }
 
     /// A file whose unknown-voice models and configuration disagree, or whose unknown-voice
