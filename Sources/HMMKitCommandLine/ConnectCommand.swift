@@ -70,7 +70,9 @@ struct ConnectCommand: ParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
-        try OutputPaths.checkDestinations(output)
+        if FileManager.default.fileExists(atPath: output) && !FileManager.default.isFolder(output) {
+            throw ValidationError("--output \(output) exists and is not a folder; name a folder (created if missing)")
+        }
     }
 
     func run() throws {
