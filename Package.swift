@@ -90,7 +90,8 @@ let package = Package(
         .target(name: "HMMKitTranscripts", dependencies: ["HMMKitFileSystem"]),
         // Labelled recordings for training and testing: folders and manifests, selection, train/test splits, checks;
         // connected-word corpora built from isolated words.
-        .target(name: "HMMKitCorpus", dependencies: ["HMMKitAudio", "HMMKitFileSystem", "HMMKitNumerics", "HMMKitTranscripts"]),
+        .target(name: "HMMKitCorpus", dependencies: ["HMMKitAudio", "HMMKitFileSystem", "HMMKitNumerics", "HMMKitTranscripts",
+                                                   .product(name: "RealModule", package: "swift-numerics")]),
         // The umbrella: `import HMMKit` brings every public module.
         .target(name: "HMMKit", dependencies: [
             "HMMKitNumerics", "HMMKitFileSystem", "HMMKitAudio", "HMMKitMatrixFiles", "HMMKitFeatures", "HMMKitMixtures", "HMMKitMarkov",

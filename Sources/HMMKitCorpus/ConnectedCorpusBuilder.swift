@@ -3,17 +3,11 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import HMMKitAudio
 import HMMKitFileSystem
 import HMMKitNumerics
 import HMMKitTranscripts
+import RealModule
 
 /// One utterance a ``ConnectedCorpusBuilder`` made.
 public struct ConnectedUtterance: Sendable, Equatable {
@@ -263,7 +257,7 @@ public struct ConnectedCorpusBuilder: Sendable {
     }
 
     /// 10^(decibels / 20).
-    static func gain(decibels: Double) -> Double { pow(10, decibels / 20) }
+    static func gain(decibels: Double) -> Double { Double.pow(10, decibels / 20) }
 
     /// A whole number drawn uniformly from `range` (Lemire's multiply-and-reject, written out here
     /// rather than `Int.random(in:using:)`, whose algorithm the standard library may change, so
@@ -285,7 +279,7 @@ public struct ConnectedCorpusBuilder: Sendable {
     static func standardNormal(using generator: inout SplitMix64) -> Double {
         let u = (Double(generator.next() >> 11) + 0.5) * 0x1p-53  // in (0, 1), never 0
         let v = unitInterval(using: &generator)
-        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
+        return (-2 * Double.log(u)).squareRoot() * Double.cos(2 * Double.pi * v)
     }
 
     /// FNV-1a of the UTF-8 bytes of `text`: the same on every platform and run (unlike `hashValue`).

@@ -19,7 +19,9 @@ public enum CTMFile {
     /// Each line has five or six fields separated by spaces or tabs: utterance, channel, start
     /// (finite, ≥ 0), duration (finite, ≥ 0), word, and an optional confidence (0…1).
     ///
-    /// - Parameter file: the name used in errors.
+    /// - Parameters:
+    ///   - text: the file's contents.
+    ///   - file: the name used in errors.
     /// - Throws: ``TranscriptError`` listing every line with the wrong number of fields or a
     ///   bad number.
     public static func parse(_ text: String, file: String) throws(TranscriptError) -> [TimedWord] {

@@ -73,9 +73,10 @@ public struct TranscriptSet: Sendable, Equatable {
     /// followed by its words (none for an empty transcript), separated by spaces or tabs.
     /// Blank lines are skipped.
     ///
-    /// - Parameter file: the name used in errors.
-    /// - Throws: ``TranscriptError`` listing every duplicate id (with its first line) and every
-    ///   text that is not UTF-8.
+    /// - Parameters:
+    ///   - text: the file's contents.
+    ///   - file: the name used in errors.
+    /// - Throws: ``TranscriptError`` listing every duplicate id with the line it first appeared on.
     public static func parse(_ text: String, file: String) throws(TranscriptError) -> TranscriptSet {
         var transcripts: [Transcript] = []
         var firstLine: [String: Int] = [:]
