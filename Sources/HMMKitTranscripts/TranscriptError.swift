@@ -51,7 +51,8 @@ public struct TranscriptProblem: Equatable, Sendable {
         case emptyID
         /// An utterance id appears a second time; `firstLine` is where it appeared first.
         case duplicateID(id: String, firstLine: Int)
-        /// A token holds a space, tab or line break, which the line-based formats use as separators.
+        /// A token is empty or holds a space, tab or line break, which the line-based formats use
+        /// as separators.
         case whitespaceInToken(field: String, value: String)
         /// A line has too few or too many fields; `expected` says what the format wants.
         case fieldCount(found: Int, expected: String)
@@ -68,6 +69,8 @@ public struct TranscriptProblem: Equatable, Sendable {
             case .emptyID: return "no utterance id; every line starts with one"
             case let .duplicateID(id, firstLine):
                 return "utterance id \"\(id)\" appears again (first on line \(firstLine)); ids must be unique"
+            case let .whitespaceInToken(field, value) where value.isEmpty:
+                return "\(field) is empty; every field needs at least one character"
             case let .whitespaceInToken(field, value):
                 return "\(field) \"\(value)\" holds whitespace, which separates fields; replace it (e.g. with _)"
             case let .fieldCount(found, expected): return "\(found) field(s); expected \(expected)"
