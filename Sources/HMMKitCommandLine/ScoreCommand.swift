@@ -26,6 +26,8 @@ struct ScoreCommand: ParsableCommand {
     var mode: MissingHypothesisPolicy = .strict
     @Option(help: "Substitution pairs to list, most frequent first.")
     var substitutions: Int = 50
+    @Flag(help: "After the results, print the alignment of every utterance with an error (REF, HYP, EVAL lines).")
+    var alignments = false
     @Flag(help: "Print the results as JSON on stdout.")
     var json = false
 
@@ -42,6 +44,13 @@ struct ScoreCommand: ParsableCommand {
         } else {
             print(scoring.report(referenceName: reference, hypothesisName: hypothesis, substitutionLimit: substitutions),
                   terminator: "")
+            if alignments {
+                for utterance in scoring.utterances where !utterance.isCorrect {
+                    let counts = utterance.alignment.counts
+                    print("\n\(utterance.id)  (S=\(counts.substitutions), D=\(counts.deletions), I=\(counts.insertions))")
+                    print(utterance.alignment.sclitePrintout)
+                }
+            }
         }
     }
 }

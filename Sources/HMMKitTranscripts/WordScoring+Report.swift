@@ -48,3 +48,34 @@ extension WordScoring {
         return lines.joined(separator: "\n") + "\n"
     }
 }
+
+extension WordAlignment {
+    /// The alignment as sclite's three lines, columns padded to the wider word: the reference
+    /// (`***` where the hypothesis has an insertion), the hypothesis (`***` for a deletion) and
+    /// the evaluation (`S`, `D` or `I` under each error, blank under a hit):
+    ///
+    /// ```
+    /// REF:  seven seven ***
+    /// HYP:  eight seven oh
+    /// EVAL: S           I
+    /// ```
+    public var sclitePrintout: String {
+        var reference = "REF: ", hypothesis = "HYP: ", evaluation = "EVAL:"
+        for step in steps {
+            let (top, bottom, mark): (String, String, String)
+            switch step {
+            case .match(let word): (top, bottom, mark) = (word, word, "")
+            case let .substitution(reference, hypothesis): (top, bottom, mark) = (reference, hypothesis, "S")
+            case .deletion(let word): (top, bottom, mark) = (word, "***", "D")
+            case .insertion(let word): (top, bottom, mark) = ("***", word, "I")
+            }
+            let width = max(top.count, bottom.count, mark.count)
+            func padded(_ text: String) -> String { " " + text + String(repeating: " ", count: width - text.count) }
+            reference += padded(top)
+            hypothesis += padded(bottom)
+            evaluation += padded(mark)
+        }
+        return [reference, hypothesis, evaluation].map { String($0.reversed().drop { $0 == " " }.reversed()) }
+            .joined(separator: "\n")
+    }
+}

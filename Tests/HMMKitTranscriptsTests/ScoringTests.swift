@@ -82,6 +82,16 @@ struct ScoringTests {
 
             """)
         #expect(scoring.substitutions == [SubstitutionCount(reference: "seven", hypothesis: "eight", count: 1)])
+        #expect(scoring.utterances[1].alignment.sclitePrintout == """
+            REF:  seven seven ***
+            HYP:  eight seven oh
+            EVAL: S           I
+            """)
+        #expect(WordAlignment(reference: ["a", "b"], hypothesis: ["b"]).sclitePrintout == """
+            REF:  a   b
+            HYP:  *** b
+            EVAL: D
+            """)
     }
 
     /// With no reference words the rates are undefined, not 0 or NaN.
