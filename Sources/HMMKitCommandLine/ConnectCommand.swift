@@ -39,6 +39,8 @@ struct ConnectCommand: ParsableCommand {
     var sampleRate: Double?
     @Option(help: "Seed of every random choice.")
     var seed: UInt64 = 0
+    @Flag(help: "Also write each utterance's word boundaries as a Praat TextGrid in OUTPUT/textgrid/.")
+    var textgrids = false
     @Flag(help: "Print a JSON summary on stdout.")
     var json = false
 
@@ -59,7 +61,8 @@ struct ConnectCommand: ParsableCommand {
                                    pauseMilliseconds: try Self.range(pause, "--pause"),
                                    edgePauseMilliseconds: try Self.range(edgePause, "--edge-pause"),
                                    pauseFill: silence ? .silence : .noise(levelDecibels: noiseDbfs),
-                                   levelJitterDecibels: jitterDb, sampleRate: sampleRate, seed: seed)
+                                   levelJitterDecibels: jitterDb, sampleRate: sampleRate, seed: seed,
+                                   writesTextGrids: textgrids)
         }
     }
 
@@ -85,7 +88,7 @@ struct ConnectCommand: ParsableCommand {
         } else {
             print("\(summary.utterances) utterances (\(summary.words) words, \(String(format: "%.1f", summary.seconds)) s) "
                   + "of \(summary.speakers) speaker(s) at \(Int(connected.sampleRate)) Hz in \(output): "
-                  + "text, wav.scp, utt2spk, manifest.tsv, words.ctm, wav/")
+                  + "text, wav.scp, utt2spk, manifest.tsv, words.ctm, wav/" + (textgrids ? ", textgrid/" : ""))
         }
         if connected.clippedSampleCount > 0 {
             Terminal.warn("\(connected.clippedSampleCount) sample(s) clipped at full scale; lower --jitter-db")

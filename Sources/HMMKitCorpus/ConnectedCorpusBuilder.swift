@@ -44,7 +44,8 @@ public struct ConnectedCorpus: Sendable, Equatable {
 
     /// The files written beside the audio (`wav/<id>.wav`), by name.
     public static let textFile = "text", waveScriptFile = "wav.scp", speakerFile = "utt2spk",
-                      manifestFile = "manifest.tsv", wordTimesFile = "words.ctm", audioFolder = "wav"
+                      manifestFile = "manifest.tsv", wordTimesFile = "words.ctm", audioFolder = "wav",
+                      textGridFolder = "textgrid"
 
     /// The Kaldi `text` file: `<id> word word …`.
     public var text: URL { folder.appendingPathComponent(Self.textFile) }
@@ -108,8 +109,11 @@ public struct ConnectedCorpusBuilder: Sendable {
 
         let folderPath = folder.path(percentEncoded: false)
         let audioFolder = folder.appendingPathComponent(ConnectedCorpus.audioFolder)
-        if let reason = FileSystem.createFolders(audioFolder.path(percentEncoded: false)) {
-            throw .cannotCreateFolder(path: folderPath, reason: reason)
+        let textGridFolder = folder.appendingPathComponent(ConnectedCorpus.textGridFolder)
+        for made in [audioFolder] + (options.writesTextGrids ? [textGridFolder] : []) {
+            if let reason = FileSystem.createFolders(made.path(percentEncoded: false)) {
+                throw .cannotCreateFolder(path: folderPath, reason: reason)
+            }
         }
         let bySpeaker = Dictionary(grouping: entries, by: { $0.speaker! })
         let digits = max(4, String(options.utterancesPerSpeaker).count)
@@ -147,6 +151,14 @@ public struct ConnectedCorpusBuilder: Sendable {
                                                          format: options.audioFormat).clippedSampleCount
                 } catch {
                     throw .audio(error)
+                }
+                if options.writesTextGrids {
+                    let grid = TextGrid(end: Double(samples.count) / rate, tiers: [TextGrid.Tier(name: "words", words: words)])
+                    do {
+                        try grid.write(to: textGridFolder.appendingPathComponent("\(id).TextGrid").path(percentEncoded: false))
+                    } catch {
+                        throw .transcripts(error)
+                    }
                 }
                 utterances.append(ConnectedUtterance(id: id, speaker: speaker, words: words,
                                                      sources: plan.choices.map { recordings[$0].url }, file: file,

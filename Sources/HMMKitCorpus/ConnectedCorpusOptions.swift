@@ -37,13 +37,17 @@ public struct ConnectedCorpusOptions: Sendable, Equatable {
     public var seed: UInt64
     /// The audio files' format; default 16-bit PCM WAV.
     public var audioFormat: AudioWriteFormat
+    /// Also write each utterance's true word boundaries as a Praat TextGrid (a "words" tier) in
+    /// `textgrid/<id>.TextGrid`, to look at in Praat beside the audio; default `false`.
+    public var writesTextGrids: Bool
 
     /// Options; the defaults make 50 utterances of 2–7 words per speaker, pauses of 50–400 ms
     /// filled with noise at −60 dBFS, no level jitter, seed 0.
     public init(utterancesPerSpeaker: Int = 50, wordCounts: ClosedRange<Int> = 2...7,
                 pauseMilliseconds: ClosedRange<Double> = 50...400, edgePauseMilliseconds: ClosedRange<Double> = 100...300,
                 pauseFill: PauseFill = .noise(levelDecibels: -60), levelJitterDecibels: Double = 0,
-                sampleRate: Double? = nil, seed: UInt64 = 0, audioFormat: AudioWriteFormat = .wav16) {
+                sampleRate: Double? = nil, seed: UInt64 = 0, audioFormat: AudioWriteFormat = .wav16,
+                writesTextGrids: Bool = false) {
         self.utterancesPerSpeaker = utterancesPerSpeaker
         self.wordCounts = wordCounts
         self.pauseMilliseconds = pauseMilliseconds
@@ -53,6 +57,7 @@ public struct ConnectedCorpusOptions: Sendable, Equatable {
         self.sampleRate = sampleRate
         self.seed = seed
         self.audioFormat = audioFormat
+        self.writesTextGrids = writesTextGrids
     }
 
     /// The valid range of each option.

@@ -98,7 +98,7 @@ struct ConnectedCorpusTests {
     @Test func outputsAreReadableByTheCorpusAndTranscriptReaders() throws {
         let words = try IsolatedWords()
         let output = try TemporaryFolder()
-        let built = try ConnectedCorpusBuilder(options: ConnectedCorpusOptions(utterancesPerSpeaker: 4, seed: 2))
+        let built = try ConnectedCorpusBuilder(options: ConnectedCorpusOptions(utterancesPerSpeaker: 4, seed: 2, writesTextGrids: true))
             .build(from: words.corpus, into: output.url)
         let corpus = try LabelledCorpus.load(path: built.manifest.path, options: CorpusLoadOptions(minimumLabelCount: 1))
         #expect(corpus.entries.map(\.label) == built.utterances.map { $0.transcript.words.joined(separator: " ") })
@@ -107,6 +107,11 @@ struct ConnectedCorpusTests {
         let text = try TranscriptSet.read(path: built.text.path)
         #expect(text.transcripts == built.utterances.map(\.transcript))
         #expect(text.ids == ["ann-0001", "ann-0002", "ann-0003", "ann-0004", "bob-0001", "bob-0002", "bob-0003", "bob-0004"])
+        for utterance in built.utterances {
+            let grid = TextGrid(end: utterance.duration, tiers: [TextGrid.Tier(name: "words", words: utterance.words)])
+            let written = try String(contentsOf: output.url.appendingPathComponent("textgrid/\(utterance.id).TextGrid"), encoding: .utf8)
+            #expect(written == (try grid.text()))
+        }
     }
 
     /// Pauses filled with noise at −40 dBFS have that RMS level: over ≥ 20,000 pause samples the
