@@ -1,0 +1,126 @@
+import Foundation
+
+/// A grammar in a subset of the Java Speech Grammar Format (JSGF 1.0, as PocketSphinx reads it):
+///
+/// ```
+/// #JSGF V1.0;
+/// grammar pin;
+/// public <pin> = <digit> <digit> <digit> <digit>;
+/// <digit> = zero | oh | one | two | three | four | five | six | seven | eight | nine;
+/// ```
+///
+/// Supported: the header, `grammar name;`, `public` and private rules, alternatives `a | b`,
+/// sequences, grouping `( … )`, optional `[ … ]`, rule references `<name>`, the special rules
+/// `<NULL>` (nothing) and `<VOID>` (no path), quoted words `"new york"` (one word), `//` and
+/// `/* */` comments. Not supported (each a ``GrammarError/syntax(source:line:column:token:message:)``
+/// naming the token): `import`, weights `/w/`, the repeats `*` and `+`, tags `{…}`, recursion.
+public struct JSGFGrammar: Sendable, Equatable {
+    /// One expansion of a rule's right-hand side.
+    public indirect enum Expansion: Sendable, Equatable {
+        case word(String, line: Int)
+        case rule(String, line: Int, column: Int)
+        case sequence([Expansion])
+        case alternatives([Expansion])
+        case optional(Expansion)
+    }
+
+    /// A rule: its name, whether it is public, its expansion and the line it starts on.
+    public struct Rule: Sendable, Equatable {
+        public var name: String
+        public var isPublic: Bool
+        public var expansion: Expansion
+        public var line: Int
+    }
+
+    /// The grammar's name (from `grammar name;`).
+    public var name: String
+    /// The rules, in the order of the text.
+    public var rules: [Rule]
+    /// Where the text came from, as errors name it.
+    public var source: String
+
+    /// Parses `text`. `source` names it in errors (a file path, say).
+    /// - Throws: ``GrammarError`` naming the line, column and token of the first problem.
+    public init(parsing text: String, source: String = "grammar") throws(GrammarError) {
+        var parser = JSGFParser(tokens: try JSGFLexer.tokens(text, source: source), source: source)
+        (name, rules) = try parser.grammar()
+        self.source = source
+    }
+
+    /// The word network of the public rule `root` (default: the first public rule), rule
+    /// references expanded in place; each of n alternatives weighs `log(1/n)`, an optional part
+    /// `log(1/2)` either way.
+    /// - Throws: ``GrammarError`` for an undefined or recursive rule, or no such public rule.
+    public func network(root: String? = nil) throws(GrammarError) -> WordNetwork {
+        var byName: [String: Rule] = [:]
+        for rule in rules {
+            guard byName[rule.name] == nil else { throw .duplicateRule(source: source, name: rule.name, line: rule.line) }
+            byName[rule.name] = rule
+        }
+        guard let top = rules.first(where: { $0.isPublic && (root == nil || $0.name == root) }) else {
+            throw .noPublicRule(source: source, requested: root)
+        }
+        var builder = JSGFNetworkBuilder(rules: byName, source: source)
+        var network = WordNetwork()
+        builder.stack = [top.name]
+        if let exit = try builder.build(top.expansion, from: network.start, into: &network) {
+            network.connect(exit, network.end)
+        }
+        return network
+    }
+}
+
+/// Expands a grammar's rules into a ``WordNetwork``.
+private struct JSGFNetworkBuilder {
+    let rules: [String: JSGFGrammar.Rule]
+    let source: String
+    /// The rules being expanded, outermost first (to find recursion).
+    var stack: [String] = []
+
+    /// Adds `expansion` after node `from`; returns the node its paths end on (nil: no path, `<VOID>`).
+    mutating func build(_ expansion: JSGFGrammar.Expansion, from: Int, into network: inout WordNetwork) throws(GrammarError) -> Int? {
+        switch expansion {
+        case .word(let word, let line):
+            let node = network.add(.word(word, line: line))
+            network.connect(from, node)
+            return node
+        case .rule(let name, let line, let column):
+            if name == "NULL" { return from }
+            if name == "VOID" { return nil }
+            guard let rule = rules[name] else { throw .undefinedRule(source: source, name: name, line: line, column: column) }
+            guard !stack.contains(name) else { throw .recursiveRule(source: source, chain: stack + [name], line: line) }
+            stack.append(name)
+            defer { stack.removeLast() }
+            return try build(rule.expansion, from: from, into: &network)
+        case .sequence(let items):
+            var current = from
+            for item in items {
+                guard let next = try build(item, from: current, into: &network) else { return nil }
+                current = next
+            }
+            return current
+        case .alternatives(let branches):
+            return try join(branches.map { Optional($0) }, from: from, into: &network)
+        case .optional(let inner):
+            return try join([inner, nil], from: from, into: &network)
+        }
+    }
+
+    /// Branches (nil: the empty branch) from `from`, each weighing `log(1/n)`, joined in one null node.
+    private mutating func join(_ branches: [JSGFGrammar.Expansion?], from: Int,
+                               into network: inout WordNetwork) throws(GrammarError) -> Int? {
+        let weight = -Foundation.log(Double(branches.count))
+        let joined = network.add(.null)
+        var reached = false
+        for branch in branches {
+            let entry = network.add(.null)
+            network.connect(from, entry, logWeight: weight)
+            let exit: Int?
+            if let branch { exit = try build(branch, from: entry, into: &network) } else { exit = entry }
+            guard let exit else { continue }
+            network.connect(exit, joined)
+            reached = true
+        }
+        return reached ? joined : nil
+    }
+}
