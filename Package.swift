@@ -79,7 +79,7 @@ let package = Package(
         ]),
         // Connected words: word networks (loops, fixed lengths, JSGF grammars) and the token-passing Viterbi decoder.
         .target(name: "HMMKitDecoding", dependencies: [
-            "HMMKitNumerics", "HMMKitMixtures", "HMMKitMarkov", "HMMKitFeatures", "HMMKitRecognition",
+            "HMMKitNumerics", "HMMKitMixtures", "HMMKitMarkov", "HMMKitFeatures", "HMMKitRecognition", "HMMKitFileSystem",
         ]),
         // Speaker adaptation: feature-space MLLR (statistics against GMM-HMMs, the transform estimate).
         .target(name: "HMMKitAdaptation", dependencies: ["HMMKitNumerics", "HMMKitMixtures", "HMMKitMarkov",

@@ -1,3 +1,5 @@
+import HMMKitFileSystem
+
 /// A grammar or word network that cannot be decoded with, named by its source (a file path, or
 /// `"grammar"` for text given directly) and, where it has one, the line, column and token.
 public enum GrammarError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -15,6 +17,12 @@ public enum GrammarError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownWords(source: String, words: [String], lines: [Int?], vocabulary: [String])
     /// No path leads from the grammar's start to its end through words the decoder can say.
     case noPath(source: String)
+    /// The grammar file cannot be read.
+    case file(FileAccessError)
+    /// The grammar file is not UTF-8 text, or larger than ``JSGFGrammar/maximumFileBytes``.
+    case notText(source: String, reason: String)
+    /// The grammar expands (rule references copied in place) to more than `limit` nodes.
+    case tooLarge(source: String, limit: Int)
     /// A cycle of null nodes: the decoder could go around it forever without a frame.
     case nullCycle(source: String)
 
@@ -36,6 +44,10 @@ public enum GrammarError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(source): the models have no word \(named.joined(separator: ", ")); they know \(vocabulary.joined(separator: " "))"
         case .noPath(let source):
             return "\(source): no word sequence leads from the start of the grammar to its end"
+        case .file(let error): return error.description
+        case .notText(let source, let reason): return "\(source): \(reason)"
+        case .tooLarge(let source, let limit):
+            return "\(source): the grammar expands to more than \(limit) nodes; share fewer rule references"
         case .nullCycle(let source):
             return "\(source): a cycle without words (every grammar loop must say a word)"
         }

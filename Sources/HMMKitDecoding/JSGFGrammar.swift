@@ -1,4 +1,5 @@
 import Foundation
+import HMMKitFileSystem
 
 /// A grammar in a subset of the Java Speech Grammar Format (JSGF 1.0, as PocketSphinx reads it):
 ///
@@ -47,6 +48,26 @@ public struct JSGFGrammar: Sendable, Equatable {
         self.source = source
     }
 
+    /// The most nodes a grammar may expand to (each rule reference is a copy of the rule): 1,000,000.
+    public static let maximumNodes = 1_000_000
+
+    /// The largest grammar file read: 1 MiB, far more than any hand-written grammar.
+    public static let maximumFileBytes = 1 << 20
+
+    /// Reads and parses the grammar file at `path` (errors name it).
+    /// - Throws: ``GrammarError/file(_:)``, ``GrammarError/notText(source:reason:)``, or a parse error.
+    public init(contentsOfFile path: String) throws(GrammarError) {
+        let read: (bytes: [UInt8], fileSize: Int)
+        do { read = try AtomicFile.read(path, limit: Self.maximumFileBytes + 1) } catch { throw .file(error) }
+        guard read.fileSize <= Self.maximumFileBytes else {
+            throw .notText(source: path, reason: "the grammar is \(read.fileSize) bytes; at most \(Self.maximumFileBytes) are read")
+        }
+        guard let text = String(validating: read.bytes, as: UTF8.self) else {
+            throw .notText(source: path, reason: "the grammar is not UTF-8 text")
+        }
+        try self.init(parsing: text, source: path)
+    }
+
     /// The word network of the public rule `root` (default: the first public rule), rule
     /// references expanded in place; each of n alternatives weighs `log(1/n)`, an optional part
     /// `log(1/2)` either way.
@@ -79,6 +100,7 @@ private struct JSGFNetworkBuilder {
 
     /// Adds `expansion` after node `from`; returns the node its paths end on (nil: no path, `<VOID>`).
     mutating func build(_ expansion: JSGFGrammar.Expansion, from: Int, into network: inout WordNetwork) throws(GrammarError) -> Int? {
+        guard network.nodes.count <= JSGFGrammar.maximumNodes else { throw .tooLarge(source: source, limit: JSGFGrammar.maximumNodes) }
         switch expansion {
         case .word(let word, let line):
             let node = network.add(.word(word, line: line))

@@ -77,6 +77,8 @@ import Testing
         ("public <s> = a;", "grammar:1:1: expected 'grammar name;' (at 'public')"),
         ("grammar g; /* open", "grammar:1:12: unterminated comment (at '/*')"),
         ("grammar g; <s> = a;", "grammar: the grammar has no public rule to decode with"),
+        ("grammar g; public <s> = <a20>;" + (1...20).map { "<a\($0)> = <a\($0 - 1)> <a\($0 - 1)>;" }.joined() + "<a0> = x;",
+         "grammar: the grammar expands to more than 1000000 nodes; share fewer rule references"),
     ])
     func errorsNameTheLineAndToken(text: String, message: String) {
         do {
