@@ -35,6 +35,10 @@ public struct DecoderOptions: Sendable, Equatable, Codable {
         if maximumActiveStates < 1 { problems.append("the maximum number of active states must be ≥ 1 (got \(maximumActiveStates))") }
         if !insertionPenalty.isFinite { problems.append("the insertion penalty must be finite (got \(insertionPenalty))") }
         if !(grammarScale >= 0) || !grammarScale.isFinite { problems.append("the grammar scale must be finite and ≥ 0 (got \(grammarScale))") }
+        if beam > 0 && -insertionPenalty >= beam {
+            problems.append("the beam (\(beam)) must exceed the insertion penalty's size (\(-insertionPenalty)): a word after the first "
+                + "would always fall outside it")
+        }
         if blockFrames < 1 { problems.append("the block size must be ≥ 1 frame (got \(blockFrames))") }
         return problems
     }

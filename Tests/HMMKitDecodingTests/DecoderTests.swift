@@ -133,6 +133,9 @@ import Testing
         #expect(throws: DecodingError.self) {
             try Decoder(network: .loop(vocabulary: words.words), words: words.words, models: words.models, options: DecoderOptions(beam: 0))
         }
+        // A penalty as large as the beam would prune every word after the first.
+        #expect(DecoderOptions(beam: 50, insertionPenalty: -50).problems().count == 1)
+        #expect(DecoderOptions(beam: 50, insertionPenalty: -49).problems().isEmpty)
     }
 
     @Test func unknownWordsAndNoPathAreGrammarErrors() throws {

@@ -15,23 +15,24 @@ def load(path):
     return out
 
 def align(ref, hyp):
-    # d[i][j] = (cost, s, d, i) for ref[:i] vs hyp[:j]; ties prefer substitutions (HResults).
+    # d[i][j] = (cost, d + i, s, d, i) for ref[:i] vs hyp[:j]: fewest edits, then among equal
+    # ones the fewest deletions plus insertions (a substitution rather than a deletion and an insertion).
     n, m = len(ref), len(hyp)
     d = [[None] * (m + 1) for _ in range(n + 1)]
-    d[0][0] = (0, 0, 0, 0)
-    for i in range(1, n + 1): d[i][0] = (i, 0, i, 0)
-    for j in range(1, m + 1): d[0][j] = (j, 0, 0, j)
+    d[0][0] = (0, 0, 0, 0, 0)
+    for i in range(1, n + 1): d[i][0] = (i, i, 0, i, 0)
+    for j in range(1, m + 1): d[0][j] = (j, j, 0, 0, j)
     for i in range(1, n + 1):
         for j in range(1, m + 1):
-            c, s, dl, ins = d[i - 1][j - 1]
+            c, e, s, dl, ins = d[i - 1][j - 1]
             miss = ref[i - 1] != hyp[j - 1]
-            best = (c + miss, s + miss, dl, ins)
-            c, s, dl, ins = d[i - 1][j]
-            best = min(best, (c + 1, s, dl + 1, ins))
-            c, s, dl, ins = d[i][j - 1]
-            best = min(best, (c + 1, s, dl, ins + 1))
+            best = (c + miss, e, s + miss, dl, ins)
+            c, e, s, dl, ins = d[i - 1][j]
+            best = min(best, (c + 1, e + 1, s, dl + 1, ins))
+            c, e, s, dl, ins = d[i][j - 1]
+            best = min(best, (c + 1, e + 1, s, dl, ins + 1))
             d[i][j] = best
-    return d[n][m][1:]
+    return d[n][m][2:]
 
 ref, hyp = load(sys.argv[1]), load(sys.argv[2])
 S = D = I = N = sent = right = 0
