@@ -51,26 +51,18 @@ enum JSGFLexer {
             if symbols.contains(character) {
                 tokens.append(JSGFToken(kind: .symbol, text: String(character), line: startLine, column: startColumn))
                 advance()
-            } else if character == "<" {
+            } else if character == "<" || character == "\"" {
+                // A rule name <name> (no spaces) or a quoted word "…" (on one line): up to the closing mark.
+                let isRule = character == "<", close: Character = isRule ? ">" : "\""
                 advance()
-                var name = ""
-                while let c = peek(), c != ">", !c.isWhitespace { name.append(c); advance() }
-                guard peek() == ">", !name.isEmpty else {
-                    throw .syntax(source: source, line: startLine, column: startColumn, token: "<" + name,
-                                  message: "a rule name is written <name>")
+                var text = ""
+                while let c = peek(), c != close, c != "\n", !(isRule && c.isWhitespace) { text.append(c); advance() }
+                guard peek() == close, !text.isEmpty else {
+                    throw .syntax(source: source, line: startLine, column: startColumn, token: String(character) + text,
+                                  message: isRule ? "a rule name is written <name>" : "a quoted word needs its closing quote on the same line")
                 }
                 advance()
-                tokens.append(JSGFToken(kind: .ruleName, text: name, line: startLine, column: startColumn))
-            } else if character == "\"" {
-                advance()
-                var word = ""
-                while let c = peek(), c != "\"", c != "\n" { word.append(c); advance() }
-                guard peek() == "\"", !word.isEmpty else {
-                    throw .syntax(source: source, line: startLine, column: startColumn, token: "\"" + word,
-                                  message: "a quoted word needs its closing quote on the same line")
-                }
-                advance()
-                tokens.append(JSGFToken(kind: .quoted, text: word, line: startLine, column: startColumn))
+                tokens.append(JSGFToken(kind: isRule ? .ruleName : .quoted, text: text, line: startLine, column: startColumn))
             } else if character == ">" {
                 throw .syntax(source: source, line: startLine, column: startColumn, token: ">", message: "'>' without '<'")
             } else {

@@ -21,12 +21,18 @@ struct DecodeCommandLineTests {
         return url
     }
 
-    @Test func decodesLoopsCountsAndGrammars() throws {
-        let folder = try TemporaryFolder()
+    /// A recognizer of 0, 1 and 7 trained on the demo's takes 5–9, written to `folder`.
+    static func trainedRecognizer(in folder: TemporaryFolder) throws -> URL {
         let recognizer = folder.file("digits.json")
         let train = try HMMKitBinary.run(["train", RecognizerCommandLineTests.demo.path, "--split", "takes:5-9/0-4", "-o", recognizer.path,
                                           "--no-vtln", "--no-adaptation"] + RecognizerCommandLineTests.small)
         #expect(train.status == 0, "\(train.stderr)")
+        return recognizer
+    }
+
+    @Test func decodesLoopsCountsAndGrammars() throws {
+        let folder = try TemporaryFolder()
+        let recognizer = try Self.trainedRecognizer(in: folder)
         let a = try Self.joined(["7_george_0", "1_george_1", "0_george_2"], in: folder, name: "a_george_0.wav")
         let b = try Self.joined(["0_george_3", "0_george_4"], in: folder, name: "b_george_1.wav")
 
@@ -57,10 +63,7 @@ struct DecodeCommandLineTests {
 
     @Test func badGrammarsAndShortAudioAreClearErrors() throws {
         let folder = try TemporaryFolder()
-        let recognizer = folder.file("digits.json")
-        let train = try HMMKitBinary.run(["train", RecognizerCommandLineTests.demo.path, "--split", "takes:5-9/0-4", "-o", recognizer.path,
-                                          "--no-vtln", "--no-adaptation"] + RecognizerCommandLineTests.small)
-        #expect(train.status == 0, "\(train.stderr)")
+        let recognizer = try Self.trainedRecognizer(in: folder)
         let file = RecognizerCommandLineTests.demo.appendingPathComponent("7_george_0.wav").path
 
         let unknown = try folder.write(Array("grammar g;\npublic <s> = 7\n | nine;".utf8), to: "unknown.jsgf")
