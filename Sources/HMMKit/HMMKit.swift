@@ -11,4 +11,5 @@
 @_exported import HMMKitRecognition
 @_exported import HMMKitTraining
 @_exported import HMMKitAdaptation
+@_exported import HMMKitTranscripts
 @_exported import HMMKitDecoding

@@ -112,16 +112,15 @@ struct DecodeCommand: ParsableCommand {
         let ids = names ? urls.map { $0.deletingPathExtension().lastPathComponent } : files
         var failed = false
         var entries: [DecodingResults.Entry] = []
+        var timed: [TimedWord] = []
         for (id, result) in zip(ids, results) {
             switch result {
             case .success(let decoding):
                 entries.append(DecodingResults.Entry(file: id, decoding: decoding, error: nil))
-                guard !json else { continue }
-                if times {
-                    for word in decoding.words { print(Self.ctmLine(id, word)) }
-                } else {
-                    print("\(id)\t\(decoding.transcript.joined(separator: " "))")
+                timed += decoding.words.map {
+                    TimedWord(utterance: id, start: $0.startSeconds, duration: $0.endSeconds - $0.startSeconds, word: $0.word)
                 }
+                if !json && !times { print("\(id)\t\(decoding.transcript.joined(separator: " "))") }
             case .failure(let error):
                 failed = true
                 Terminal.error(CommandFailure.message(for: error))
@@ -129,12 +128,11 @@ struct DecodeCommand: ParsableCommand {
             }
         }
         if json { try Terminal.printJSON(DecodingResults(options: options, silence: silence, results: entries)) }
+        if times && !json {
+            // Seconds to the hundredth (one 10 ms frame), as Kaldi writes CTM.
+            do { print(try CTMFile.text(timed, decimals: 2), terminator: "") } catch { throw CommandFailure.reported(error) }
+        }
         if failed { throw ExitCode(1) }
-    }
-
-    /// A CTM line (`file channel start duration word`, seconds to the hundredth: one 10 ms frame).
-    static func ctmLine(_ id: String, _ word: Decoding.Word) -> String {
-        String(format: "%@ 1 %.2f %.2f %@", id, word.startSeconds, word.endSeconds - word.startSeconds, word.word)
     }
 }
 
