@@ -27,7 +27,8 @@ public struct Decoder: Sendable {
     /// A decoder for `network` over word models.
     /// - Parameters:
     ///   - network: what may be said.
-    ///   - words: the vocabulary, `models[i]` the GMM-HMM of `words[i]` (one feature dimension).
+    ///   - words: the vocabulary.
+    ///   - models: `models[i]` the GMM-HMM of `words[i]`, all of one feature dimension.
     ///   - silence: the model of the network's silence nodes (nil: silence nodes are left out).
     ///   - options: beam, active states, penalty, grammar scale.
     ///   - frameShiftSeconds: the front end's frame shift (word times are frame × shift).

@@ -51,11 +51,13 @@ public struct Decoding: Sendable, Equatable, Codable {
     public struct Word: Sendable, Equatable, Codable {
         /// The word.
         public var word: String
-        /// Its first frame and the frame after its last (`startFrame..<endFrame`).
+        /// Its first frame.
         public var startFrame: Int
+        /// The frame after its last (`startFrame..<endFrame`).
         public var endFrame: Int
-        /// Its start and end in seconds (frame index × frame shift).
+        /// Its start in seconds (``startFrame`` × frame shift).
         public var startSeconds: Double
+        /// Its end in seconds (``endFrame`` × frame shift).
         public var endSeconds: Double
         /// The natural-log likelihood of its frames under its model along the best path
         /// (acoustics only: no grammar weight or penalty).

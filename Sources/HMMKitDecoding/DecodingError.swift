@@ -21,6 +21,7 @@ public indirect enum DecodingError: Error, Sendable, CustomStringConvertible {
     /// The problem `error` with the file `path`.
     case file(path: String, DecodingError)
 
+    /// The problem in one sentence, naming the file, line and token where known.
     public var description: String {
         switch self {
         case .grammar(let error): return error.description

@@ -26,6 +26,7 @@ public enum GrammarError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A cycle of null nodes: the decoder could go around it forever without a frame.
     case nullCycle(source: String)
 
+    /// The problem in one sentence, naming the file, line and token where known.
     public var description: String {
         switch self {
         case .syntax(let source, let line, let column, let token, let message):

@@ -18,18 +18,27 @@ import HMMKitFileSystem
 public struct JSGFGrammar: Sendable, Equatable {
     /// One expansion of a rule's right-hand side.
     public indirect enum Expansion: Sendable, Equatable {
+        /// A word (quoted words without their quotes), with its line.
         case word(String, line: Int)
+        /// A reference to the rule `<name>`, with where it stands.
         case rule(String, line: Int, column: Int)
+        /// Items in order.
         case sequence([Expansion])
+        /// One of several, `a | b`.
         case alternatives([Expansion])
+        /// `[ … ]`: the expansion or nothing.
         case optional(Expansion)
     }
 
     /// A rule: its name, whether it is public, its expansion and the line it starts on.
     public struct Rule: Sendable, Equatable {
+        /// The name between the angle brackets.
         public var name: String
+        /// Whether it was declared `public` (only public rules can be decoded with).
         public var isPublic: Bool
+        /// The right-hand side.
         public var expansion: Expansion
+        /// The line its definition starts on.
         public var line: Int
     }
 

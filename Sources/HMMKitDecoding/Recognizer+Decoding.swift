@@ -26,6 +26,7 @@ extension Recognizer {
     /// - Parameters:
     ///   - urls: the audio files.
     ///   - speakers: each file's speaker (nil: unknown, normalised on its own).
+    ///   - decoder: the decoder of this recognizer's words and a network.
     ///   - threadCount: worker threads (results do not depend on it).
     /// - Returns: one result per file, in order; a file that cannot be decoded gives its error
     ///   (``DecodingError/file(path:_:)``).

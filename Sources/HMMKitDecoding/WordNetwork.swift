@@ -6,7 +6,7 @@ import Foundation
 /// score is the sum of its arcs' ``Arc/logWeight``.
 ///
 /// Build one with ``loop(vocabulary:minimumWords:maximumWords:)``,
-/// ``fixedLength(vocabulary:count:)`` or ``init(jsgf:source:)``; ``withOptionalSilence()`` lets
+/// ``fixedLength(vocabulary:count:)`` or a ``JSGFGrammar``'s ``JSGFGrammar/network(root:)``; ``withOptionalSilence()`` lets
 /// silence be spoken before, between and after the words.
 public struct WordNetwork: Sendable, Equatable {
     /// What a node stands for.
@@ -21,8 +21,11 @@ public struct WordNetwork: Sendable, Equatable {
 
     /// A directed arc with its natural-log grammar weight (0 for a certain step).
     public struct Arc: Sendable, Equatable {
+        /// The node the arc leaves.
         public var from: Int
+        /// The node the arc enters.
         public var to: Int
+        /// Its natural-log weight (≤ 0 for a probability).
         public var logWeight: Double
     }
 
