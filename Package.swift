@@ -77,6 +77,10 @@ let package = Package(
             "HMMKitFeatures", "HMMKitMarkov", "HMMKitCorpus", "HMMKitAudio", "HMMKitMatrixFiles", "HMMKitTraining",
             "HMMKitAdaptation", "HMMKitFileSystem",
         ]),
+        // Connected words: word networks (loops, fixed lengths, JSGF grammars) and the token-passing Viterbi decoder.
+        .target(name: "HMMKitDecoding", dependencies: [
+            "HMMKitNumerics", "HMMKitMixtures", "HMMKitMarkov", "HMMKitFeatures", "HMMKitRecognition", "HMMKitFileSystem",
+        ]),
         // Speaker adaptation: feature-space MLLR (statistics against GMM-HMMs, the transform estimate).
         .target(name: "HMMKitAdaptation", dependencies: ["HMMKitNumerics", "HMMKitMixtures", "HMMKitMarkov",
                                                          .product(name: "RealModule", package: "swift-numerics")]),
@@ -96,6 +100,7 @@ let package = Package(
         .target(name: "HMMKit", dependencies: [
             "HMMKitNumerics", "HMMKitFileSystem", "HMMKitAudio", "HMMKitMatrixFiles", "HMMKitFeatures", "HMMKitMixtures", "HMMKitMarkov",
             "HMMKitPlots", "HMMKitCorpus", "HMMKitRecognition", "HMMKitTraining", "HMMKitAdaptation", "HMMKitTranscripts",
+            "HMMKitDecoding",
         ]),
         // The `hmmkit` command.
         .executableTarget(
@@ -121,6 +126,9 @@ let package = Package(
                     dependencies: ["HMMKitCommandLine", "HMMKitMatrixFiles", "HMMKitNumerics", "HMMKitAudio", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitTrainingTests",
                     dependencies: ["HMMKitTraining", "HMMKitMarkov", "HMMKitMixtures", "HMMKitMatrixFiles", "HMMKitTestSupport"]),
+        .testTarget(name: "HMMKitDecodingTests",
+                    dependencies: ["HMMKitDecoding", "HMMKitRecognition", "HMMKitMarkov", "HMMKitMixtures", "HMMKitNumerics",
+                                   "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitAdaptationTests",
                     dependencies: ["HMMKitAdaptation", "HMMKitMarkov", "HMMKitMixtures", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitPlotsTests", dependencies: ["HMMKitPlots", "HMMKitTestSupport"]),

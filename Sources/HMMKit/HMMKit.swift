@@ -12,3 +12,4 @@
 @_exported import HMMKitTraining
 @_exported import HMMKitAdaptation
 @_exported import HMMKitTranscripts
+@_exported import HMMKitDecoding

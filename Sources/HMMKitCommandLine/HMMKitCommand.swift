@@ -8,7 +8,7 @@ struct HMMKitCommand: ParsableCommand {
         commandName: "hmmkit",
         abstract: "GMM-HMM acoustic modelling on OpenBLAS, LAPACKE and FFTW.",
         version: HMMKitVersion.current,
-        subcommands: [DemoCommand.self, TrainCommand.self, EvaluateCommand.self, RecognizeCommand.self, CompareCommand.self,
+        subcommands: [DemoCommand.self, TrainCommand.self, EvaluateCommand.self, RecognizeCommand.self, DecodeCommand.self, CompareCommand.self,
                       Backends.self, FeaturesCommand.self, GMMCommand.self, HMMCommand.self,
                       AccCommand.self, SumAccsCommand.self, UpdateCommand.self, ConnectCommand.self, ScoreCommand.self],
         defaultSubcommand: Backends.self)

@@ -1,0 +1,118 @@
+import HMMKitMarkov
+import HMMKitNumerics
+
+/// Connected-word recognition: token-passing Viterbi beam search (Young, Russell & Thornton
+/// 1989; HTK's `HVite`) through a ``WordNetwork`` whose word nodes are instances of whole-word
+/// GMM-HMMs.
+///
+/// Per frame, every active state of every word instance takes the best of its predecessors'
+/// tokens (and, for entry states, of the tokens leaving the words before it) plus its emission
+/// log-likelihood; tokens more than ``DecoderOptions/beam`` below the frame's best, or beyond the
+/// ``DecoderOptions/maximumActiveStates`` best, are dropped. A token leaving a word leaves a
+/// word-end record (word, end frame, score, the record before it) and enters the words the
+/// network allows next, with their grammar weight and the insertion penalty. Only word-end
+/// records are kept — and those no live token leads back to are collected — so memory grows
+/// with the words of the utterance, not with frames × states. Emissions are scored in blocks of
+/// ``DecoderOptions/blockFrames`` frames, one GEMM per model
+/// (``/HMMKitMarkov/MixtureEmissions/score(_:rows:workspace:into:)``).
+public struct Decoder: Sendable {
+    let graph: DecodingGraph
+    /// The search options.
+    public let options: DecoderOptions
+    /// Seconds per frame, for word times.
+    public let frameShiftSeconds: Double
+    /// The feature dimension the models expect.
+    public let dimension: Int
+
+    /// A decoder for `network` over word models.
+    /// - Parameters:
+    ///   - network: what may be said.
+    ///   - words: the vocabulary.
+    ///   - models: `models[i]` the GMM-HMM of `words[i]`, all of one feature dimension.
+    ///   - silence: the model of the network's silence nodes (nil: silence nodes are left out).
+    ///   - options: beam, active states, penalty, grammar scale.
+    ///   - frameShiftSeconds: the front end's frame shift (word times are frame × shift).
+    ///   - source: how errors name the network (a grammar file's path, say).
+    /// - Throws: ``DecodingError/options(_:)``; ``DecodingError/grammar(_:)`` for words without
+    ///   a model, a cycle without words, or no path from start to end.
+    public init(network: WordNetwork, words: [String], models: [GMMHMM<Double>], silence: GMMHMM<Double>? = nil,
+                options: DecoderOptions = DecoderOptions(), frameShiftSeconds: Double = 0.01,
+                source: String = "grammar") throws(DecodingError) {
+        precondition(!models.isEmpty && words.count == models.count, "Decoder: one model per word")
+        let problems = options.problems()
+        guard problems.isEmpty else { throw .options(problems) }
+        precondition(models.allSatisfy { $0.dimension == models[0].dimension } && (silence?.dimension ?? models[0].dimension) == models[0].dimension,
+                     "Decoder: every model must have the same dimension")
+        do {
+            graph = try DecodingGraph(network: network, words: words, models: models, silence: silence,
+                                      grammarScale: options.grammarScale, insertionPenalty: options.insertionPenalty, source: source)
+        } catch { throw .grammar(error) }
+        self.options = options
+        self.frameShiftSeconds = frameShiftSeconds
+        dimension = models[0].dimension
+    }
+
+    /// The fewest frames an utterance needs for some path through the network.
+    public var minimumFrames: Int { graph.minimumFrames }
+
+    /// The best word sequence for `features` `[frameCount × dimension]`.
+    /// - Throws: ``DecodingError/dimension(expected:got:)``, ``DecodingError/nonFiniteFeature(frame:column:)``,
+    ///   ``DecodingError/tooShort(frames:minimumFrames:)``, ``DecodingError/noPathSurvived(frames:beam:)``.
+    public func decode(_ features: Matrix<Double>) throws(DecodingError) -> Decoding {
+        guard features.columnCount == dimension else { throw .dimension(expected: dimension, got: features.columnCount) }
+        if let bad = features.elements.firstIndex(where: { !$0.isFinite }) {
+            throw .nonFiniteFeature(frame: bad / dimension, column: bad % dimension)
+        }
+        guard features.rowCount >= graph.minimumFrames else {
+            throw .tooShort(frames: features.rowCount, minimumFrames: graph.minimumFrames)
+        }
+        var search = TokenSearch(graph: graph, options: options)
+        guard let last = search.run(features) else { throw .noPathSurvived(frames: features.rowCount, beam: options.beam) }
+        return answer(records: search.records, last: last, frames: features.rowCount)
+    }
+
+    /// The words of the path ending in record `last`.
+    private func answer(records: [WordEnd], last: Int32, frames: Int) -> Decoding {
+        var chain: [WordEnd] = []
+        var index = last
+        while index >= 0 {
+            chain.append(records[Int(index)])
+            index = records[Int(index)].previous
+        }
+        chain.reverse()
+        var words: [Decoding.Word] = []
+        var previousScore = 0.0, previousEnd = -1, previousInstance: Int? = nil
+        for record in chain {
+            let instance = Int(record.instance)
+            let entryWeight = link(from: previousInstance, to: instance)
+            let model = graph.instanceModel[instance]
+            if model != graph.silenceModel {
+                let start = previousEnd + 1, end = Int(record.endFrame) + 1
+                words.append(Decoding.Word(word: graph.modelNames[model], startFrame: start, endFrame: end,
+                                           startSeconds: Double(start) * frameShiftSeconds, endSeconds: Double(end) * frameShiftSeconds,
+                                           logLikelihood: record.score - previousScore - entryWeight))
+            }
+            previousScore = record.score
+            previousEnd = Int(record.endFrame)
+            previousInstance = instance
+        }
+        let final = chain.last.map { $0.score + graph.endWeight[Int($0.instance)] } ?? -.infinity
+        return Decoding(words: words, score: final, frameCount: frames)
+    }
+
+    /// The weight of the link from instance `from` (nil: the start) to `to`.
+    private func link(from: Int?, to: Int) -> Double {
+        guard let from else { return graph.startWeight[graph.startTarget.firstIndex(of: to)!] }
+        let links = graph.linkStart[from]..<graph.linkStart[from + 1]
+        return graph.linkWeight[links.first { graph.linkTarget[$0] == to }!]
+    }
+}
+
+/// Where a token left a word: the instance, the frame it ended on, the path's score there, and
+/// the record before it (−1: none).
+struct WordEnd {
+    var instance: Int32
+    var endFrame: Int32
+    var score: Double
+    var previous: Int32
+}
