@@ -101,8 +101,13 @@ extension Recognizer {
                 try current.ownLabelScores(features, entries: entries, minimumFrames: minimumFrames, threadCount: threadCount)
             }
             progress?(.warps(pass: pass + 1, of: vtln.trainingPasses, factors: chosen, seconds: Date().timeIntervalSince(begun)))
-            recognizer = try fitWordModels(entries, labels: labels, features: warpedFeatures(recordings, audio: audio, chosen: chosen),
-                                           configuration: configuration, threadCount: threadCount, progress: progress)
+            let features = warpedFeatures(recordings, audio: audio, chosen: chosen)
+            recognizer = try fitWordModels(entries, labels: labels, features: features, configuration: configuration,
+                                           threadCount: threadCount, progress: progress)
+            if pass + 1 == vtln.trainingPasses {
+                recognizer = try refinedDiscriminatively(recognizer, entries: entries, features: features, threadCount: threadCount,
+                                                         progress: progress)
+            }
         }
         return Recognizer(configuration: configuration, labels: recognizer.labels, models: recognizer.models,
                           trainingCounts: recognizer.trainingCounts, trainingHistory: recognizer.trainingHistory,

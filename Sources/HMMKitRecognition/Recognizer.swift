@@ -65,6 +65,9 @@ public struct Recognizer: Sendable {
         /// VTLN: the training speakers' warp factors of pass `pass` (of `passes`) are chosen;
         /// the models are trained again on the warped features.
         case warps(pass: Int, of: Int, factors: [String: Double], seconds: Double)
+        /// MMI iteration `iteration` (of `of`) is done; its E-step's objective per utterance
+        /// (`log P(correct word | x)`) and training accuracy, under the models it started from.
+        case discriminative(iteration: Int, of: Int, objectivePerUtterance: Double, accuracy: Double)
     }
 
     /// Trains one model per label of `entries`: features of every recording in memory, then each
@@ -99,8 +102,10 @@ public struct Recognizer: Sendable {
                             seconds: Date().timeIntervalSince(started)))
         try screen(entries, features: features, minimumFrames: minimumFrames, configuration: configuration, policy: policy,
                    progress: progress)
-        return try fitWordModels(entries, labels: labels, features: features, configuration: configuration,
-                                 threadCount: threadCount, progress: progress).with(normalizationPrior: recordings.normalizationPrior)
+        let recognizer = try fitWordModels(entries, labels: labels, features: features, configuration: configuration,
+                                           threadCount: threadCount, progress: progress)
+        return try refinedDiscriminatively(recognizer, entries: entries, features: features, threadCount: threadCount, progress: progress)
+            .with(normalizationPrior: recordings.normalizationPrior)
     }
 
     /// Reports every recording of `entries` that cannot be used (``Progress/unusable(_:)``), then

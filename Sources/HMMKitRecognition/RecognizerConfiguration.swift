@@ -77,6 +77,10 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
     /// Unsupervised speaker adaptation of recognition (fMLLR per speaker, ``SpeakerAdaptationOptions``);
     /// nil turns it off. Files written before adaptation existed load with nil.
     public var adaptation: SpeakerAdaptationOptions? = SpeakerAdaptationOptions()
+    /// Discriminative (MMI) training of the word models after ML training (diagonal covariances
+    /// only); nil (the default) trains by maximum likelihood alone. Files written before it
+    /// existed load with nil.
+    public var discriminativeTraining: DiscriminativeTrainingOptions?
 
     /// The default configuration at `sampleRate` Hz.
     public init(sampleRate: Double = 8000) {
@@ -108,6 +112,12 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
         }
         if let vtln { problems += vtln.problems(features: features) }
         if let adaptation { problems += adaptation.problems() }
+        if let discriminativeTraining {
+            problems += discriminativeTraining.problems()
+            if covarianceType != .diagonal {
+                problems.append("discriminative training needs diagonal covariances (got \(covarianceType.rawValue))")
+            }
+        }
         if adaptation != nil && covarianceType != .diagonal {
             problems.append("speaker adaptation (fMLLR) needs diagonal covariances (got \(covarianceType.rawValue))")
         }
@@ -123,7 +133,7 @@ extension RecognizerConfiguration {
     private enum CodingKeys: String, CodingKey {
         case features, stateCount, topology, maximumJump, componentsPerState, covarianceType, iterations, tolerancePerFrame,
              initialization, splitMixtures, varianceFloor, speedPerturbation, noiseAugmentation, seed, speakerNormalization, vtln,
-             adaptation, normalizationPriorFrames
+             adaptation, normalizationPriorFrames, discriminativeTraining
     }
 
     /// The names of the topologies in a recognizer file and in messages.
@@ -174,6 +184,7 @@ extension RecognizerConfiguration {
         normalizationPriorFrames = try container.decodeIfPresent(Int.self, forKey: .normalizationPriorFrames)
         vtln = try container.decodeIfPresent(VTLNOptions.self, forKey: .vtln)
         adaptation = try container.decodeIfPresent(SpeakerAdaptationOptions.self, forKey: .adaptation)
+        discriminativeTraining = try container.decodeIfPresent(DiscriminativeTrainingOptions.self, forKey: .discriminativeTraining)
     }
 
     /// - Throws: `EncodingError.invalidValue` for a ``/HMMKitMarkov/MarkovTopology/custom(_:)`` topology.
@@ -203,5 +214,6 @@ extension RecognizerConfiguration {
         try container.encodeIfPresent(normalizationPriorFrames, forKey: .normalizationPriorFrames)
         try container.encodeIfPresent(vtln, forKey: .vtln)
         try container.encodeIfPresent(adaptation, forKey: .adaptation)
+        try container.encodeIfPresent(discriminativeTraining, forKey: .discriminativeTraining)
     }
 }
