@@ -88,8 +88,12 @@ extension Recognizer {
                                 seconds: Date().timeIntervalSince(started)))
             try screen(entries, features: unwarped, minimumFrames: minimumFrames, configuration: configuration, policy: policy,
                        progress: progress)
-            return (recordings, try fitWordModels(entries, labels: labels, features: unwarped, configuration: configuration,
-                                                  threadCount: threadCount, progress: progress))
+            let first = try fitWordModels(entries, labels: labels, features: unwarped, configuration: configuration,
+                                          threadCount: threadCount, progress: progress)
+            // Discriminative training refines the last models trained, here without warp passes.
+            guard vtln.trainingPasses == 0 else { return (recordings, first) }
+            return (recordings, try refinedDiscriminatively(first, entries: entries, features: unwarped, threadCount: threadCount,
+                                                            progress: progress))
         }()
         var recognizer = first
         var chosen: [String: Double] = [:]
