@@ -125,7 +125,14 @@ struct ModelOptions: ParsableArguments {
         try OptionRange.check(adaptationMinFrames, in: 0...Int.max, "--adaptation-min-frames")
         try OptionRange.check(vtlnMinFrames, in: 0...Int.max, "--vtln-min-frames")
         try OptionRange.check(mmiIterations, in: 0...InputLimits.maximumIterationCount, "--mmi-iterations")
-        if let problem = discriminativeTraining?.problems().first { throw ValidationError(problem) }
+        if mmiIterations > 0 {
+            guard mmiAcousticScale > 0 && mmiAcousticScale <= 10 else {
+                throw ValidationError("--mmi-acoustic-scale must lie in (0, 10] (got \(mmiAcousticScale))")
+            }
+            try OptionRange.check(mmiBoost, in: 0...100, "--mmi-boost")
+            try OptionRange.check(mmiE, in: 1...1e6, "--mmi-e")
+            try OptionRange.check(mmiTau, in: 0...1e9, "--mmi-tau")
+        }
         guard sampleRate > 0 && sampleRate <= InputLimits.maximumSampleRate else {
             throw ValidationError("--sample-rate must be positive and at most \(InputLimits.maximumSampleRate) Hz (got \(sampleRate))")
         }
