@@ -66,6 +66,7 @@ struct TrainCommand: ParsableCommand {
         if streaming.isStreaming {
             guard crossValidate == nil else { throw ValidationError("--cross-validate trains in memory; drop --stream, --mpi and --resume") }
             guard streaming.startFrom == nil else { throw ValidationError("--start-from is for hmm fit and gmm fit; train starts from its corpus") }
+            guard model.mmiIterations == 0 else { throw ValidationError("--mmi-iterations trains in memory; drop --stream, --mpi and --resume") }
         }
         if (featureCache != nil || noFeatureCache) && !streaming.isStreaming {
             throw ValidationError("--feature-cache and --no-feature-cache are for streamed training; add --stream")

@@ -106,6 +106,16 @@ struct ModelOptions: ParsableArguments {
     var adaptationPasses: Int = SpeakerAdaptationOptions().passes
     @Option(help: "Speaker adaptation: frames a speaker needs before a transform is estimated.")
     var adaptationMinFrames: Int = SpeakerAdaptationOptions().minimumFrames
+    @Option(help: "Discriminative training: MMI iterations after maximum-likelihood training (0 = off; diagonal covariances).")
+    var mmiIterations: Int = RecognizerConfiguration().discriminativeTraining?.iterations ?? 0
+    @Option(help: "MMI: acoustic scale κ of the word posteriors p(x|w)^κ.")
+    var mmiAcousticScale: Double = DiscriminativeTrainingOptions().acousticScale
+    @Option(help: "MMI: boosting margin in nats (0 = plain MMI).")
+    var mmiBoost: Double = DiscriminativeTrainingOptions().boost
+    @Option(help: "MMI: the extended Baum-Welch constant E (D ≥ E × denominator occupancy).")
+    var mmiE: Double = DiscriminativeTrainingOptions().extendedBaumWelch.denominatorFactor
+    @Option(help: "MMI: I-smoothing towards the ML statistics, in frames (τ).")
+    var mmiTau: Double = DiscriminativeTrainingOptions().extendedBaumWelch.smoothingFrames
 
     /// The ranges of the word-model, front-end and VTLN options (``InputLimits``).
     func validate() throws {
@@ -118,6 +128,15 @@ struct ModelOptions: ParsableArguments {
         try OptionRange.check(adaptationPasses, in: 1...InputLimits.maximumRecognizerPasses, "--adaptation-passes")
         try OptionRange.check(adaptationMinFrames, in: 0...Int.max, "--adaptation-min-frames")
         try OptionRange.check(vtlnMinFrames, in: 0...Int.max, "--vtln-min-frames")
+        try OptionRange.check(mmiIterations, in: 0...InputLimits.maximumIterationCount, "--mmi-iterations")
+        if mmiIterations > 0 {
+            guard mmiAcousticScale > 0 && mmiAcousticScale <= 10 else {
+                throw ValidationError("--mmi-acoustic-scale must lie in (0, 10] (got \(mmiAcousticScale))")
+            }
+            try OptionRange.check(mmiBoost, in: 0...100, "--mmi-boost")
+            try OptionRange.check(mmiE, in: 1...1e6, "--mmi-e")
+            try OptionRange.check(mmiTau, in: 0...1e9, "--mmi-tau")
+        }
         guard sampleRate > 0 && sampleRate <= InputLimits.maximumSampleRate else {
             throw ValidationError("--sample-rate must be positive and at most \(InputLimits.maximumSampleRate) Hz (got \(sampleRate))")
         }
@@ -196,9 +215,17 @@ struct ModelOptions: ParsableArguments {
         configuration.adaptation = adaptation && covariance == .diagonal
             ? SpeakerAdaptationOptions(passes: adaptationPasses, minimumFrames: adaptationMinFrames)
             : nil
+        configuration.discriminativeTraining = discriminativeTraining
         let problems = configuration.problems()
         guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "; ")) }
         return configuration
+    }
+
+    /// The MMI options, nil with `--mmi-iterations 0`.
+    var discriminativeTraining: DiscriminativeTrainingOptions? {
+        guard mmiIterations > 0 else { return nil }
+        return DiscriminativeTrainingOptions(iterations: mmiIterations, acousticScale: mmiAcousticScale, boost: mmiBoost,
+                                             extendedBaumWelch: ExtendedBaumWelchOptions(denominatorFactor: mmiE, smoothingFrames: mmiTau))
     }
 }
 
@@ -297,6 +324,9 @@ func trainingProgress(quiet: Bool, started: Date, labels: Int) -> (@Sendable (Re
             roundStarted.withLock { $0 = Date() }
         case .unknownVoiceModels:
             Terminal.info("the unknown-voice models (per-recording normalisation, no VTLN or adaptation):")
+        case let .discriminative(iteration, iterations, objective, accuracy):
+            Terminal.info(String(format: "MMI iteration %d/%d: objective %.4f per utterance, training accuracy %.1f %%", iteration,
+                                 iterations, objective, 100 * accuracy))
         case let .trained(label, done, total, seconds):
             let remaining = Date().timeIntervalSince(roundStarted.withLock { $0 }) / Double(done) * Double(total - done)
             Terminal.info(String(format: "word %d/%d \"%@\" trained in %.2f s  (elapsed %.1f s, about %.1f s left)",

@@ -61,14 +61,26 @@ extension HiddenMarkovModel {
     /// sequences are one GEMM; each sequence's posteriors are accumulated as soon as it is
     /// done (memory: a block's `[rows × S]` buffers per worker, whatever the corpus size).
     /// Bitwise the same for any thread count (see ``/HMMKitNumerics/WorkPartition/blocks(frameCounts:)``).
-    /// - Throws: as ``logLikelihoods(of:lengths:implementation:threadCount:partition:unscorableAsNegativeInfinity:)``.
+    ///
+    /// With `weights` (one finite, non-negative weight per sequence), sequence k counts `weights[k]`
+    /// times: its posteriors (hence the emissions' sums), transition counts, frames and
+    /// log-likelihood in the chain's statistics are scaled by it; the emissions' own frame count
+    /// still counts the frames seen. (The denominator statistics of discriminative training,
+    /// each sequence weighted by the word's posterior.)
+    /// - Throws: as ``logLikelihoods(of:lengths:implementation:threadCount:partition:unscorableAsNegativeInfinity:)``;
+    ///   ``HMMError/invalidArgument(_:)`` for weights that are not one finite, non-negative value per sequence.
     @_specialize(where Emissions == MixtureEmissions<Float>)
     @_specialize(where Emissions == MixtureEmissions<Double>)
-    public func statistics(of frames: Matrix<Scalar>, lengths: [Int], implementation: ForwardBackwardImplementation = .scaled,
+    public func statistics(of frames: Matrix<Scalar>, lengths: [Int], weights: [Double]? = nil,
+                           implementation: ForwardBackwardImplementation = .scaled,
                            threadCount: Int = 1, partition: WorkPartition = WorkPartition())
         throws(HMMError) -> HMMStatistics<Emissions.Statistics>
     {
         let layout = try layout(frames, lengths: lengths)
+        if let weights, weights.count != lengths.count || !weights.allSatisfy({ $0 >= 0 && $0.isFinite }) {
+            throw .invalidArgument("sequence weights must be one finite, non-negative value per sequence (\(weights.count) for "
+                + "\(lengths.count) sequences)")
+        }
         let model = self, s = stateCount
         let partials = try runBatch(frames, layout: layout, threadCount: threadCount, partition: partition,
                                     initial: emptyStatistics()) { (statistics: inout HMMStatistics<Emissions.Statistics>, worker, block, firstRow) throws(HMMError) in
@@ -82,8 +94,11 @@ extension HiddenMarkovModel {
                 switch outcome {
                 case .failure(let error): throw model.explain(error, frames: frames, layout: layout)
                 case .success(let logLikelihood):
+                    let weight = weights?[sequence] ?? 1
+                    if weights != nil { Self.scale(gamma + offset, count: count * s, transitionCounts: worker.markovWorkspace,
+                                                   states: s, by: weight) }
                     statistics.markov.addSequence(frames: count, logLikelihood: logLikelihood, posteriors: UnsafePointer(gamma + offset),
-                                                  transitionCounts: worker.markovWorkspace.transitionCounts.pointer)
+                                                  transitionCounts: worker.markovWorkspace.transitionCounts.pointer, weight: weight)
                 }
             }
             model.emissions.accumulate(worker.emissionWorkspace, statePosteriors: gamma, into: &statistics.emissions)
@@ -91,7 +106,16 @@ extension HiddenMarkovModel {
         return partials.dropFirst().reduce(partials[0], +)
     }
 
-    /// ``statistics(of:lengths:implementation:threadCount:partition:)`` of separate sequences.
+    /// Scales one sequence's posteriors (`count` values) and the transition counts in `workspace` by `weight`.
+    private static func scale(_ posteriors: UnsafeMutablePointer<Scalar>, count: Int, transitionCounts workspace: MarkovWorkspace<Scalar>,
+                              states: Int, by weight: Double) {
+        let factor = Scalar(weight)
+        for index in 0..<count { posteriors[index] *= factor }
+        let xi = workspace.transitionCounts.pointer
+        for index in 0..<(states * states) { xi[index] *= weight }
+    }
+
+    /// ``statistics(of:lengths:weights:implementation:threadCount:partition:)`` of separate sequences.
     public func statistics(of sequences: [Matrix<Scalar>], implementation: ForwardBackwardImplementation = .scaled,
                            threadCount: Int = 1) throws(HMMError) -> HMMStatistics<Emissions.Statistics> {
         let (frames, lengths) = try stack(sequences)

@@ -64,16 +64,17 @@ public struct MarkovStatistics: Sendable, Equatable, Codable {
         values = newValues
     }
 
-    /// Adds one sequence's results: γ (`[T × S]`) and ξ (`[S × S]`).
+    /// Adds one sequence's results: γ (`[T × S]`) and ξ (`[S × S]`), both already scaled by
+    /// `weight`, which scales the sequence, frame and log-likelihood sums too (1: plain counts).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     mutating func addSequence<Scalar: MatrixScalar>(frames: Int, logLikelihood: Double, posteriors: UnsafePointer<Scalar>,
-                                                    transitionCounts: UnsafePointer<Double>) {
+                                                    transitionCounts: UnsafePointer<Double>, weight: Double = 1) {
         let n = stateCount, start = Self.startOffset, occupancy = occupancyOffset, transition = transitionOffset
         values.withUnsafeMutableBufferPointer { v in
-            v[Self.sequencesIndex] += 1
-            v[Self.framesIndex] += Double(frames)
-            v[Self.logLikelihoodIndex] += logLikelihood
+            v[Self.sequencesIndex] += weight
+            v[Self.framesIndex] += weight * Double(frames)
+            v[Self.logLikelihoodIndex] += weight * logLikelihood
             for i in 0..<n { v[start + i] += Double(posteriors[i]) }
             for t in 0..<frames {
                 let row = posteriors + t * n

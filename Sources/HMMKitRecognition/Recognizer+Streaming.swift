@@ -133,6 +133,9 @@ extension Recognizer {
                                      options: StreamingRecognizerOptions,
                                      events: ((StreamingRecognizerEvent) -> Void)?) throws(RecognizerError) -> StreamingRecognizerFit {
         let labels = try trainingLabels(entries, configuration: configuration)
+        guard configuration.discriminativeTraining == nil else {
+            throw .configuration(["discriminative (MMI) training runs with in-memory training only; train without streaming"])
+        }
         let minimumFrames: Int
         do { minimumFrames = try configuration.minimumFrameCount() } catch { throw .wordModel(error) }
         let communicator = options.communicator

@@ -88,8 +88,12 @@ extension Recognizer {
                                 seconds: Date().timeIntervalSince(started)))
             try screen(entries, features: unwarped, minimumFrames: minimumFrames, configuration: configuration, policy: policy,
                        progress: progress)
-            return (recordings, try fitWordModels(entries, labels: labels, features: unwarped, configuration: configuration,
-                                                  threadCount: threadCount, progress: progress))
+            let first = try fitWordModels(entries, labels: labels, features: unwarped, configuration: configuration,
+                                          threadCount: threadCount, progress: progress)
+            // Discriminative training refines the last models trained, here without warp passes.
+            guard vtln.trainingPasses == 0 else { return (recordings, first) }
+            return (recordings, try refinedDiscriminatively(first, entries: entries, features: unwarped, threadCount: threadCount,
+                                                            progress: progress))
         }()
         var recognizer = first
         var chosen: [String: Double] = [:]
@@ -101,8 +105,13 @@ extension Recognizer {
                 try current.ownLabelScores(features, entries: entries, minimumFrames: minimumFrames, threadCount: threadCount)
             }
             progress?(.warps(pass: pass + 1, of: vtln.trainingPasses, factors: chosen, seconds: Date().timeIntervalSince(begun)))
-            recognizer = try fitWordModels(entries, labels: labels, features: warpedFeatures(recordings, audio: audio, chosen: chosen),
-                                           configuration: configuration, threadCount: threadCount, progress: progress)
+            let features = warpedFeatures(recordings, audio: audio, chosen: chosen)
+            recognizer = try fitWordModels(entries, labels: labels, features: features, configuration: configuration,
+                                           threadCount: threadCount, progress: progress)
+            if pass + 1 == vtln.trainingPasses {
+                recognizer = try refinedDiscriminatively(recognizer, entries: entries, features: features, threadCount: threadCount,
+                                                         progress: progress)
+            }
         }
         return Recognizer(configuration: configuration, labels: recognizer.labels, models: recognizer.models,
                           trainingCounts: recognizer.trainingCounts, trainingHistory: recognizer.trainingHistory,

@@ -109,6 +109,9 @@ public struct Recognizer: Sendable {
         /// (``RecognizerConfiguration/unknownVoiceConfiguration``) are trained next, reporting as
         /// the first set did (but for the unusable recordings, already reported).
         case unknownVoiceModels
+        /// MMI iteration `iteration` (of `of`) is done; its E-step's objective per utterance
+        /// (`log P(correct word | x)`) and training accuracy, under the models it started from.
+        case discriminative(iteration: Int, of: Int, objectivePerUtterance: Double, accuracy: Double)
     }
 
     /// Trains one model per label of `entries`: features of every recording in memory, then each
@@ -160,8 +163,10 @@ public struct Recognizer: Sendable {
                             seconds: Date().timeIntervalSince(started)))
         try screen(entries, features: features, minimumFrames: minimumFrames, configuration: configuration, policy: policy,
                    progress: progress)
-        return try fitWordModels(entries, labels: labels, features: features, configuration: configuration,
-                                 threadCount: threadCount, progress: progress).with(normalizationPrior: recordings.normalizationPrior)
+        let recognizer = try fitWordModels(entries, labels: labels, features: features, configuration: configuration,
+                                           threadCount: threadCount, progress: progress)
+        return try refinedDiscriminatively(recognizer, entries: entries, features: features, threadCount: threadCount, progress: progress)
+            .with(normalizationPrior: recordings.normalizationPrior)
     }
 
     /// Reports every recording of `entries` that cannot be used (``Progress/unusable(_:)``), then

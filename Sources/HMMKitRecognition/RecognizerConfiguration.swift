@@ -90,6 +90,10 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
     /// The noise augmentation of the unknown-voice models' training audio (in place of
     /// ``noiseAugmentation``, which the speaker models keep); nil: the same as ``noiseAugmentation``.
     public var unknownVoiceNoiseAugmentation: [NoiseCondition]? = nil
+    /// Discriminative (MMI) training of the word models after ML training (diagonal covariances
+    /// only); nil (the default) trains by maximum likelihood alone. Files written before it
+    /// existed load with nil.
+    public var discriminativeTraining: DiscriminativeTrainingOptions?
 
     /// The default configuration at `sampleRate` Hz.
     public init(sampleRate: Double = 8000) {
@@ -124,6 +128,12 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
         }
         if let vtln { problems += vtln.problems(features: features) }
         if let adaptation { problems += adaptation.problems() }
+        if let discriminativeTraining {
+            problems += discriminativeTraining.problems()
+            if covarianceType != .diagonal {
+                problems.append("discriminative training needs diagonal covariances (got \(covarianceType.rawValue))")
+            }
+        }
         if adaptation != nil && covarianceType != .diagonal {
             problems.append("speaker adaptation (fMLLR) needs diagonal covariances (got \(covarianceType.rawValue))")
         }
@@ -157,7 +167,7 @@ extension RecognizerConfiguration {
     private enum CodingKeys: String, CodingKey {
         case features, stateCount, topology, maximumJump, componentsPerState, covarianceType, iterations, tolerancePerFrame,
              initialization, splitMixtures, varianceFloor, speedPerturbation, noiseAugmentation, seed, speakerNormalization, vtln,
-             adaptation, normalizationPriorFrames, unknownVoiceFrames, unknownVoiceNoiseAugmentation
+             adaptation, normalizationPriorFrames, unknownVoiceFrames, unknownVoiceNoiseAugmentation, discriminativeTraining
     }
 
     /// The names of the topologies in a recognizer file and in messages.
@@ -210,6 +220,7 @@ extension RecognizerConfiguration {
         adaptation = try container.decodeIfPresent(SpeakerAdaptationOptions.self, forKey: .adaptation)
         unknownVoiceFrames = try container.decodeIfPresent(Int.self, forKey: .unknownVoiceFrames)
         unknownVoiceNoiseAugmentation = try container.decodeIfPresent([NoiseCondition].self, forKey: .unknownVoiceNoiseAugmentation)
+        discriminativeTraining = try container.decodeIfPresent(DiscriminativeTrainingOptions.self, forKey: .discriminativeTraining)
     }
 
     /// - Throws: `EncodingError.invalidValue` for a ``/HMMKitMarkov/MarkovTopology/custom(_:)`` topology.
@@ -241,5 +252,6 @@ extension RecognizerConfiguration {
         try container.encodeIfPresent(adaptation, forKey: .adaptation)
         try container.encodeIfPresent(unknownVoiceFrames, forKey: .unknownVoiceFrames)
         try container.encodeIfPresent(unknownVoiceNoiseAugmentation, forKey: .unknownVoiceNoiseAugmentation)
+        try container.encodeIfPresent(discriminativeTraining, forKey: .discriminativeTraining)
     }
 }

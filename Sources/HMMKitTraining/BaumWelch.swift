@@ -67,7 +67,7 @@ extension HiddenMarkovModel where Emissions: TrainableEmissions {
     ///   - options: iterations, tolerance, threads, the M-step and the mixture-split schedule.
     ///   - progress: called after every iteration, on the calling thread.
     /// - Throws: the errors of
-    ///   ``/HMMKitMarkov/HiddenMarkovModel/statistics(of:lengths:implementation:threadCount:partition:)``
+    ///   ``/HMMKitMarkov/HiddenMarkovModel/statistics(of:lengths:weights:implementation:threadCount:partition:)``
     ///   and ``/HMMKitMarkov/HiddenMarkovModel/updated(with:options:)``;
     ///   ``/HMMKitMarkov/HMMError/invalidArgument(_:)`` for a negative iteration count.
     @_specialize(where Emissions == MixtureEmissions<Float>)

@@ -89,15 +89,20 @@ public struct InMemorySequences<Scalar: MatrixScalar>: SequenceSource {
     public var sequences: [Matrix<Scalar>]
     /// Their names (default `"0"`, `"1"`, …).
     public var names: [String]
+    /// Their labels (nil for an unlabelled corpus).
+    public var labels: [String?]
     public let stackedCorpus: SequenceChunk<Scalar>?
     public let namesSequences: Bool
 
     /// The sequences, each `[frames × dimension]`, named by `names` (one per sequence; traps
-    /// otherwise) or by their index.
-    public init(_ sequences: [Matrix<Scalar>], names: [String]? = nil) {
+    /// otherwise) or by their index, and labelled by `labels` (one per sequence, for a
+    /// ``ModelSet``; traps otherwise) or not at all.
+    public init(_ sequences: [Matrix<Scalar>], names: [String]? = nil, labels: [String]? = nil) {
         precondition(names == nil || names!.count == sequences.count, "one name per sequence")
+        precondition(labels == nil || labels!.count == sequences.count, "one label per sequence")
         self.sequences = sequences
         self.names = names ?? sequences.indices.map(String.init)
+        self.labels = labels ?? [String?](repeating: nil, count: sequences.count)
         stackedCorpus = nil
         namesSequences = true
     }
@@ -118,6 +123,7 @@ public struct InMemorySequences<Scalar: MatrixScalar>: SequenceSource {
             return frames.rows(start..<(start + length))
         }
         names = lengths.indices.map(String.init)
+        labels = [String?](repeating: nil, count: lengths.count)
         stackedCorpus = SequenceChunk(frames: frames, lengths: lengths, indices: Array(lengths.indices), names: names,
                                       labels: [String?](repeating: nil, count: lengths.count), ordinal: 0)
         self.namesSequences = namesSequences
@@ -125,7 +131,7 @@ public struct InMemorySequences<Scalar: MatrixScalar>: SequenceSource {
 
     public func forEachSequence(in shard: SequenceShard, _ body: (SequenceRecord<Scalar>) throws -> Void) throws {
         for index in sequences.indices where shard.contains(index) {
-            try body(SequenceRecord(index: index, name: names[index], frames: sequences[index]))
+            try body(SequenceRecord(index: index, name: names[index], frames: sequences[index], label: labels[index]))
         }
     }
 }
