@@ -84,6 +84,9 @@ let package = Package(
         // trainers on it (Gaussian mixtures, HMMs: initialisers plus hooks).
         .target(name: "HMMKitTraining", dependencies: ["HMMKitNumerics", "HMMKitMatrixFiles", "HMMKitMixtures", "HMMKitMarkov",
                                                        "HMMKitFileSystem"]),
+        // Words from phones: pronunciation lexicons, phone HMMs over a pool of shared states, utterance graphs, embedded training.
+        .target(name: "HMMKitPhones", dependencies: ["HMMKitNumerics", "HMMKitMixtures", "HMMKitMarkov", "HMMKitTraining",
+                                                     "HMMKitFileSystem"]),
         // Standalone SVG plots: heat maps, curves, scatter plots.
         .target(name: "HMMKitPlots", dependencies: ["HMMKitFileSystem"]),
         // Labelled recordings for training and testing: folders and manifests, selection, train/test splits, checks.
@@ -117,6 +120,8 @@ let package = Package(
                     dependencies: ["HMMKitCommandLine", "HMMKitMatrixFiles", "HMMKitNumerics", "HMMKitAudio", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitTrainingTests",
                     dependencies: ["HMMKitTraining", "HMMKitMarkov", "HMMKitMixtures", "HMMKitMatrixFiles", "HMMKitTestSupport"]),
+        .testTarget(name: "HMMKitPhonesTests",
+                    dependencies: ["HMMKitPhones", "HMMKitTraining", "HMMKitMarkov", "HMMKitMixtures", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitAdaptationTests",
                     dependencies: ["HMMKitAdaptation", "HMMKitMarkov", "HMMKitMixtures", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitPlotsTests", dependencies: ["HMMKitPlots", "HMMKitTestSupport"]),
