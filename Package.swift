@@ -75,7 +75,7 @@ let package = Package(
         // Isolated-word recognition: one GMM-HMM per label, training (in memory or streamed), recognition, evaluation, files.
         .target(name: "HMMKitRecognition", dependencies: [
             "HMMKitFeatures", "HMMKitMarkov", "HMMKitCorpus", "HMMKitAudio", "HMMKitMatrixFiles", "HMMKitTraining",
-            "HMMKitAdaptation", "HMMKitFileSystem",
+            "HMMKitAdaptation", "HMMKitFileSystem", "HMMKitPhones",
         ]),
         // Speaker adaptation: feature-space MLLR (statistics against GMM-HMMs, the transform estimate).
         .target(name: "HMMKitAdaptation", dependencies: ["HMMKitNumerics", "HMMKitMixtures", "HMMKitMarkov",
@@ -94,7 +94,7 @@ let package = Package(
         // The umbrella: `import HMMKit` brings every public module.
         .target(name: "HMMKit", dependencies: [
             "HMMKitNumerics", "HMMKitFileSystem", "HMMKitAudio", "HMMKitMatrixFiles", "HMMKitFeatures", "HMMKitMixtures", "HMMKitMarkov",
-            "HMMKitPlots", "HMMKitCorpus", "HMMKitRecognition", "HMMKitTraining", "HMMKitAdaptation",
+            "HMMKitPlots", "HMMKitCorpus", "HMMKitRecognition", "HMMKitTraining", "HMMKitAdaptation", "HMMKitPhones",
         ]),
         // The `hmmkit` command.
         .executableTarget(
@@ -127,7 +127,7 @@ let package = Package(
         .testTarget(name: "HMMKitPlotsTests", dependencies: ["HMMKitPlots", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitCorpusTests", dependencies: ["HMMKitCorpus", "HMMKitAudio", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitRecognitionTests",
-                    dependencies: ["HMMKitRecognition", "HMMKitCorpus", "HMMKitFeatures", "HMMKitAudio", "HMMKitTestSupport"],
+                    dependencies: ["HMMKitRecognition", "HMMKitCorpus", "HMMKitFeatures", "HMMKitAudio", "HMMKitPhones", "HMMKitTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "HMMKitFeaturesTests",
                     dependencies: ["HMMKitFeatures", "HMMKitMatrixFiles", "HMMKitAudio", "HMMKitTestSupport"],

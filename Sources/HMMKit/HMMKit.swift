@@ -11,3 +11,4 @@
 @_exported import HMMKitRecognition
 @_exported import HMMKitTraining
 @_exported import HMMKitAdaptation
+@_exported import HMMKitPhones

@@ -74,3 +74,30 @@ extension Lexicon {
         return .success((head, Array(phones)))
     }
 }
+
+extension Lexicon {
+    /// Reads the transcripts of labels that are not words: one `label word1 word2 …` per line
+    /// (FSDD's `7 seven`); blank lines are skipped.
+    /// - Throws: ``LexiconError/file(_:)``; ``LexiconError/malformed(path:lines:)`` listing every
+    ///   line with a label but no word, or a label given twice.
+    public static func loadLabelWords(from path: String) throws(LexiconError) -> [String: [String]] {
+        let bytes: [UInt8]
+        do { bytes = try AtomicFile.read(path, limit: 64 << 20).bytes } catch { throw .file(error) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw .malformed(path: path, lines: [LexiconLineProblem(line: 1, token: "", problem: "the file is not UTF-8 text")])
+        }
+        var words: [String: [String]] = [:], problems: [LexiconLineProblem] = []
+        for (offset, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+            let tokens = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            guard let label = tokens.first else { continue }
+            if tokens.count < 2 {
+                problems.append(LexiconLineProblem(line: offset + 1, token: label, problem: "the label has no words; write label word1 word2 …"))
+            } else if words.updateValue(Array(tokens.dropFirst()), forKey: label) != nil {
+                problems.append(LexiconLineProblem(line: offset + 1, token: label, problem: "the label is given twice"))
+            }
+        }
+        guard problems.isEmpty else { throw .malformed(path: path, lines: problems) }
+        guard !words.isEmpty else { throw .empty(path: path) }
+        return words
+    }
+}

@@ -8,27 +8,34 @@ extension PhoneModels {
     /// transitions. The first E-step then aligns each utterance by its transcript's topology
     /// alone, as every state scores every frame alike, and the states differentiate from there.
     /// - Parameters:
-    ///   - frames: the sample, `[N × D]`, N ≥ 2.
+    ///   - frames: the sample, sequences of `[T × D]` frames, at least 2 frames in all.
     ///   - covariance: ``/HMMKitMixtures/CovarianceType/diagonal`` or ``/HMMKitMixtures/CovarianceType/full``.
     /// - Throws: ``PhoneModelError/invalid(_:)`` for fewer than 2 frames or another covariance
     ///   type; ``PhoneModelError/hmm(_:)`` when the Gaussian cannot be built (a constant column
     ///   gets the smallest usable variance instead).
     public static func flatStart(inventory: PhoneInventory, lexicon: Lexicon, labelWords: [String: [String]] = [:],
-                                 frames: Matrix<Double>, covariance: CovarianceType = .diagonal,
+                                 frames: [Matrix<Double>], covariance: CovarianceType = .diagonal,
                                  backend: ComputeBackend = .default) throws(PhoneModelError) -> PhoneModels {
-        let n = frames.rowCount, d = frames.columnCount
-        guard n >= 2, d >= 1 else { throw .invalid("a flat start needs at least 2 frames (got \(n))") }
+        let n = frames.reduce(0) { $0 + $1.rowCount }, d = frames.first?.columnCount ?? 0
+        guard n >= 2, d >= 1, frames.allSatisfy({ $0.columnCount == d }) else {
+            throw .invalid("a flat start needs at least 2 frames of one dimension (got \(n))")
+        }
         guard covariance == .diagonal || covariance == .full else {
             throw .invalid("phone models use diagonal or full covariances (got \(covariance.rawValue))")
         }
         var mean = [Double](repeating: 0, count: d)
-        for t in 0..<n { for j in 0..<d { mean[j] += frames[t, j] } }
+        for sequence in frames { for t in 0..<sequence.rowCount { for j in 0..<d { mean[j] += sequence[t, j] } } }
         for j in 0..<d { mean[j] /= Double(n) }
+        // Two passes (mean, then deviations from it): no cancellation for features far from 0.
         var scatter = Matrix<Double>(rowCount: d, columnCount: d)
-        for t in 0..<n {
-            for i in 0..<d {
-                let a = frames[t, i] - mean[i]
-                for j in (covariance == .full ? 0 : i)..<(covariance == .full ? d : i + 1) { scatter[i, j] += a * (frames[t, j] - mean[j]) }
+        for sequence in frames {
+            for t in 0..<sequence.rowCount {
+                for i in 0..<d {
+                    let a = sequence[t, i] - mean[i]
+                    for j in (covariance == .full ? 0 : i)..<(covariance == .full ? d : i + 1) {
+                        scatter[i, j] += a * (sequence[t, j] - mean[j])
+                    }
+                }
             }
         }
         for i in 0..<d {

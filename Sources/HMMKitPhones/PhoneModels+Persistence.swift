@@ -8,31 +8,35 @@ import HMMKitNumerics
 /// "transitions": [[…] per phone], "lexicon": {"words": […], "pronunciations": {…}},
 /// "labelWords": {…}, "states": [one "HMMKit.GaussianMixture" document per pooled state]}`,
 /// keys sorted, values round-tripping exactly.
-struct PhoneModelsDocument: Codable {
-    static let formatName = "HMMKit.PhoneModels"
-    static let currentVersion = 1
+package struct PhoneModelsDocument: Codable, Sendable {
+    package static let formatName = "HMMKit.PhoneModels"
+    package static let currentVersion = 1
 
-    var format: String
-    var version: Int
-    var phones: [String]
-    var silence: String
-    var topologies: [PhoneTopology]
-    var transitions: [[Double]]
-    var lexicon: Lexicon
-    var labelWords: [String: [String]]
-    var states: [GaussianMixtureDocument]
+    package var format: String
+    package var version: Int
+    package var phones: [String]
+    package var silence: String
+    package var topologies: [PhoneTopology]
+    package var transitions: [[Double]]
+    package var lexicon: Lexicon
+    package var labelWords: [String: [String]]
+    package var states: [GaussianMixtureDocument]
 }
 
 extension PhoneModels {
     /// The models' file bytes (the same parameters always give the same bytes).
     public func encodedFile() throws(PhoneModelError) -> [UInt8] {
-        let document = PhoneModelsDocument(
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        do { return Array(try encoder.encode(document())) } catch { throw .invalid("cannot encode the phone models: \(error)") }
+    }
+
+    /// The models as their file document (also embedded in recognizer files).
+    package func document() -> PhoneModelsDocument {
+        PhoneModelsDocument(
             format: PhoneModelsDocument.formatName, version: PhoneModelsDocument.currentVersion, phones: inventory.phones,
             silence: inventory.silence, topologies: inventory.topologies, transitions: transitions, lexicon: lexicon,
             labelWords: labelWords, states: pool.mixtures.map { $0.document() })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        do { return Array(try encoder.encode(document)) } catch { throw .invalid("cannot encode the phone models: \(error)") }
     }
 
     /// Models from their file's bytes (`path` names the file in errors).
@@ -42,6 +46,11 @@ extension PhoneModels {
         do { document = try JSONDecoder().decode(PhoneModelsDocument.self, from: Data(bytes)) } catch {
             throw .invalid("\(path): not an HMMKit phone-model file (\(error))")
         }
+        try self.init(document: document, path: path, backend: backend)
+    }
+
+    /// Models from their document, validated as a whole (`path` names the file in errors).
+    package init(document: PhoneModelsDocument, path: String, backend: ComputeBackend = .default) throws(PhoneModelError) {
         guard document.format == PhoneModelsDocument.formatName else { throw .invalid("\(path): format \(document.format)") }
         guard document.version == PhoneModelsDocument.currentVersion else {
             throw .invalid("\(path): phone-model version \(document.version); this HMMKit reads \(PhoneModelsDocument.currentVersion)")

@@ -68,3 +68,27 @@ public struct PhoneInventory: Sendable, Hashable, Codable {
     /// The index of the silence phone.
     public var silenceIndex: Int { index(of: silence)! }
 }
+
+extension PhoneInventory {
+    /// The fewest frames an utterance of `words` needs (silences optional): per word, the
+    /// shortest pronunciation's sum of its phones' ``PhoneTopology/minimumFrames``; nil when a
+    /// word or phone is unknown. Equal to ``UtteranceGraph/minimumFrameCount`` while every allowed
+    /// move has a nonzero probability (as the M-step's transition floor keeps it).
+    public func minimumFrames(of words: [String], lexicon: Lexicon) -> Int? {
+        var total = 0
+        for word in words {
+            guard let pronunciations = lexicon[word] else { return nil }
+            var shortest = Int.max
+            for phones in pronunciations {
+                var frames = 0
+                for phone in phones {
+                    guard let index = index(of: phone) else { return nil }
+                    frames += topologies[index].minimumFrames
+                }
+                shortest = min(shortest, frames)
+            }
+            total += shortest
+        }
+        return words.isEmpty ? nil : total
+    }
+}

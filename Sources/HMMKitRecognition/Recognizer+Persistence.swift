@@ -5,6 +5,7 @@ import HMMKitMarkov
 import HMMKitMatrixFiles
 import HMMKitMixtures
 import HMMKitNumerics
+import HMMKitPhones
 
 /// The recognizer file: `{"format": "HMMKit.Recognizer", "version": 1, "configuration": {…
 /// the exact front end and model options …}, "labels": […], "trainingCounts": […],
@@ -17,10 +18,12 @@ import HMMKitNumerics
 /// speaker adaptation (`configuration.adaptation`); a recognizer with it is written as version 3,
 /// so an older HMMKit refuses it rather than recognise without the adaptation it was tuned with.
 /// Version 4 added the normalisation prior (`configuration.normalizationPriorFrames`,
-/// `normalizationPrior`); a recognizer with it is written as version 4.
+/// `normalizationPrior`); a recognizer with it is written as version 4. Version 5 added
+/// recognizers built from phones (`phoneModels`: the phone models and lexicon, `models` empty,
+/// `trainingCounts` 0 for a label never recorded); one is written as version 5.
 struct RecognizerDocument: Codable {
     static let formatName = "HMMKit.Recognizer"
-    static let currentVersion = 4
+    static let currentVersion = 5
 
     var format: String
     var version: Int
@@ -31,11 +34,12 @@ struct RecognizerDocument: Codable {
     var models: [HiddenMarkovModelDocument]
     var trainingWarps: [String: Double]?
     var normalizationPrior: CepstralPrior?
+    var phoneModels: PhoneModelsDocument?
 
-    /// The oldest version that holds everything `configuration` uses, so older HMMKit versions
-    /// read what they can use and refuse the rest.
-    static func version(of configuration: RecognizerConfiguration) -> Int {
-        configuration.normalizationPriorFrames != nil ? 4 : configuration.adaptation != nil ? 3 : configuration.vtln != nil ? 2 : 1
+    /// The oldest version that holds everything `configuration` (and phone models, when
+    /// `phones`) uses, so older HMMKit versions read what they can use and refuse the rest.
+    static func version(of configuration: RecognizerConfiguration, phones: Bool = false) -> Int {
+        phones ? 5 : configuration.normalizationPriorFrames != nil ? 4 : configuration.adaptation != nil ? 3 : configuration.vtln != nil ? 2 : 1
     }
 }
 
@@ -49,12 +53,12 @@ extension Recognizer {
                 + "set together to save it (train it, or give it the prior training made)"])
         }
         let document = RecognizerDocument(format: RecognizerDocument.formatName,
-                                          version: RecognizerDocument.version(of: configuration),
+                                          version: RecognizerDocument.version(of: configuration, phones: phoneModels != nil),
                                           configuration: configuration, labels: labels, trainingCounts: trainingCounts,
                                           trainingHistory: trainingHistory.map { $0.map { $0.isFinite ? $0 : -1e308 } },
                                           models: models.map { $0.document() },
                                           trainingWarps: configuration.vtln == nil ? nil : trainingWarps,
-                                          normalizationPrior: normalizationPrior)
+                                          normalizationPrior: normalizationPrior, phoneModels: phoneModels?.document())
         do { try VersionedDocument.write(document, to: url, kind: "recognizer") } catch { throw .file(path: url.path, problem: error) }
     }
 
@@ -93,19 +97,22 @@ extension Recognizer {
         }
 
         let labelCount = document.labels.count
-        guard labelCount >= 1, document.models.count == labelCount, document.trainingCounts.count == labelCount,
+        let phones = document.phoneModels != nil
+        guard labelCount >= 1, document.models.count == (phones ? 0 : labelCount), document.trainingCounts.count == labelCount,
               document.trainingHistory.count == labelCount else {
             throw damaged("\(labelCount) labels, \(document.models.count) models, \(document.trainingCounts.count) trainingCounts "
-                + "and \(document.trainingHistory.count) trainingHistory entries; there must be one of each per label")
+                + "and \(document.trainingHistory.count) trainingHistory entries; there must be one of each per label "
+                + "(no model with phone models)")
         }
         guard Set(document.labels).count == labelCount else { throw damaged("the labels repeat a label") }
         // Every label was trained on at least one recording (its log prior is finite), and the
         // counts add up without overflow.
         var total = 0
         for (index, count) in document.trainingCounts.enumerated() {
-            guard count >= 1, let sum = InputLimits.sum(total, count, limit: InputLimits.maximumTrainingRecordingCount) else {
-                throw damaged("trainingCounts[\(index)] is \(count); every label has at least 1 training recording, and the "
-                    + "counts sum to at most \(InputLimits.maximumTrainingRecordingCount)")
+            guard count >= (phones ? 0 : 1), let sum = InputLimits.sum(total, count, limit: InputLimits.maximumTrainingRecordingCount)
+            else {
+                throw damaged("trainingCounts[\(index)] is \(count); every label has at least 1 training recording (0 or more "
+                    + "with phone models), and the counts sum to at most \(InputLimits.maximumTrainingRecordingCount)")
             }
             total = sum
         }
@@ -130,9 +137,23 @@ extension Recognizer {
             }
             models.append(hmm)
         }
+        var phoneModels: PhoneModels?
+        if let phoneDocument = document.phoneModels {
+            do { phoneModels = try PhoneModels(document: phoneDocument, path: "\(path) (phoneModels)") } catch {
+                throw damaged("\(error)")
+            }
+            guard phoneModels!.dimension == configuration.features.dimension else {
+                throw damaged("the phone models have dimension \(phoneModels!.dimension); the front end gives \(configuration.features.dimension)")
+            }
+            for label in document.labels {
+                do { _ = try UtteranceGraph(words: phoneModels!.transcript(of: label), models: phoneModels!, utterance: "label \(label)") }
+                catch { throw damaged("label \"\(label)\" cannot be spelt with the phone models: \(error)") }
+            }
+        }
         self.init(configuration: configuration, labels: document.labels, models: models,
                   trainingCounts: document.trainingCounts, trainingHistory: document.trainingHistory,
-                  trainingWarps: document.trainingWarps ?? [:], normalizationPrior: document.normalizationPrior)
+                  trainingWarps: document.trainingWarps ?? [:], normalizationPrior: document.normalizationPrior,
+                  phoneModels: phoneModels)
     }
 
     /// Throws unless the file's normalisation prior is there exactly when the configuration asks

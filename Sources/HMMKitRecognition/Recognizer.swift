@@ -4,6 +4,7 @@ import HMMKitCorpus
 import HMMKitFeatures
 import HMMKitMarkov
 import HMMKitNumerics
+import HMMKitPhones
 import Synchronization
 
 /// An isolated-word recognizer: one GMM-HMM per label, all trained with one
@@ -14,8 +15,11 @@ public struct Recognizer: Sendable {
     public let configuration: RecognizerConfiguration
     /// The labels, in natural order.
     public let labels: [String]
-    /// `models[i]` is the model of `labels[i]`.
+    /// `models[i]` is the model of `labels[i]`; empty for a recognizer built from phones.
     public let models: [GMMHMM<Double>]
+    /// For a recognizer built from phones (``PhoneUnits``), the phone models and lexicon that
+    /// spell every label; nil for one whole-word model per label.
+    public let phoneModels: PhoneModels?
     /// Training utterances per label (for priors and reports).
     public let trainingCounts: [Int]
     /// Per label, the training log-likelihood per frame after each iteration.
@@ -34,11 +38,13 @@ public struct Recognizer: Sendable {
     /// one, and ``save(to:)`` refuses it if its configuration asks for one.
     public init(configuration: RecognizerConfiguration, labels: [String], models: [GMMHMM<Double>],
                 trainingCounts: [Int], trainingHistory: [[Double]], trainingWarps: [String: Double] = [:],
-                normalizationPrior: CepstralPrior? = nil) {
-        precondition(labels.count == models.count && labels.count == trainingCounts.count, "one model and count per label")
+                normalizationPrior: CepstralPrior? = nil, phoneModels: PhoneModels? = nil) {
+        precondition(labels.count == (phoneModels == nil ? models.count : labels.count) && labels.count == trainingCounts.count
+            && (phoneModels == nil || models.isEmpty), "one model (or phone models and no word model) and count per label")
         self.configuration = configuration
         self.labels = labels
         self.models = models
+        self.phoneModels = phoneModels
         self.trainingCounts = trainingCounts
         self.trainingHistory = trainingHistory
         self.trainingWarps = trainingWarps
@@ -48,7 +54,7 @@ public struct Recognizer: Sendable {
     /// This recognizer with `prior` as its ``normalizationPrior``.
     func with(normalizationPrior prior: CepstralPrior?) -> Recognizer {
         Recognizer(configuration: configuration, labels: labels, models: models, trainingCounts: trainingCounts,
-                   trainingHistory: trainingHistory, trainingWarps: trainingWarps, normalizationPrior: prior)
+                   trainingHistory: trainingHistory, trainingWarps: trainingWarps, normalizationPrior: prior, phoneModels: phoneModels)
     }
 
     /// Progress of ``train(_:configuration:threadCount:unusable:progress:)``.
@@ -75,17 +81,23 @@ public struct Recognizer: Sendable {
     ///   - threadCount: worker threads (features in parallel, then the labels' models in parallel).
     ///   - policy: what to do with recordings that cannot be used (every one is reported first
     ///     through `progress` as ``Progress/unusable(_:)``).
+    ///   - phones: build the recognizer from phone models and a lexicon instead of one model per
+    ///     label (``PhoneUnits``); nil (the default) for whole-word models.
     ///   - progress: called from worker threads.
     /// - Throws: ``RecognizerError/configuration(_:)``; ``RecognizerError/corpus(_:)`` listing every
     ///   unusable file and every label left without a usable file (before any training), or every
     ///   unusable file under ``UnusableRecordingPolicy/fail``; ``RecognizerError/model(label:_:)``.
     public static func train(_ entries: [CorpusEntry], configuration: RecognizerConfiguration,
                              threadCount: Int = ProcessInfo.processInfo.activeProcessorCount,
-                             unusable policy: UnusableRecordingPolicy = .skip,
+                             unusable policy: UnusableRecordingPolicy = .skip, phones: PhoneUnits? = nil,
                              progress: (@Sendable (Progress) -> Void)? = nil) throws(RecognizerError) -> Recognizer {
         let labels = try trainingLabels(entries, configuration: configuration)
         let minimumFrames: Int
-        do { minimumFrames = try configuration.minimumFrameCount() } catch { throw .wordModel(error) }
+        if let phones {
+            minimumFrames = try phones.minimumFrames(labels, configuration: configuration)
+        } else {
+            do { minimumFrames = try configuration.minimumFrameCount() } catch { throw .wordModel(error) }
+        }
         let started = Date()
         var recordings = try RecordingList(entries, configuration: configuration, perturbed: true, threadCount: threadCount)
         if let vtln = configuration.vtln {
@@ -99,6 +111,10 @@ public struct Recognizer: Sendable {
                             seconds: Date().timeIntervalSince(started)))
         try screen(entries, features: features, minimumFrames: minimumFrames, configuration: configuration, policy: policy,
                    progress: progress)
+        if let phones {
+            return try fitPhoneModels(entries, labels: labels, features: features, configuration: configuration, phones: phones,
+                                      threadCount: threadCount, progress: progress).with(normalizationPrior: recordings.normalizationPrior)
+        }
         return try fitWordModels(entries, labels: labels, features: features, configuration: configuration,
                                  threadCount: threadCount, progress: progress).with(normalizationPrior: recordings.normalizationPrior)
     }

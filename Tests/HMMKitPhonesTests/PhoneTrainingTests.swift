@@ -33,8 +33,7 @@ enum PhoneTestData {
     }
 
     static func flatStart(_ corpus: LabelledSequences, covariance: CovarianceType = .diagonal) throws -> PhoneModels {
-        let frames = Matrix(rows: corpus.sequences.flatMap { sequence in (0..<sequence.rowCount).map { Array(sequence[row: $0]) } })
-        return try PhoneModels.flatStart(inventory: PhoneInventory(lexicon: lexicon), lexicon: lexicon, frames: frames,
+        return try PhoneModels.flatStart(inventory: PhoneInventory(lexicon: lexicon), lexicon: lexicon, frames: corpus.sequences,
                                          covariance: covariance)
     }
 
