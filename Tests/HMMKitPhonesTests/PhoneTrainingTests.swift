@@ -162,4 +162,13 @@ enum PhoneTestData {
         let short = SequenceChunk(frames: frames, lengths: [4, 8], indices: [0, 1], names: ["x", "y"], labels: ["ab", "bab"], ordinal: 0)
         #expect(throws: TrainingError.input(PhoneModelError.tooShort([("x", 4, 6), ("y", 8, 9)]))) { try model.statistics(of: short) }
     }
+
+    /// A lexicon whose phones the models lack is refused, listing every such phone.
+    @Test func lexiconWithUnmodelledPhonesIsRefused() throws {
+        let model = try PhoneTestData.flatStart(PhoneTestData.utterances(["ab"], count: 2, seed: 1))
+        let wider = try Lexicon([("ab", ["a", "b"]), ("cab", ["c", "a", "b"]), ("dd", ["d", "d"])])
+        #expect(throws: PhoneModelError.lexicon(.unmodelledPhones(["c", "d"]))) { try model.replacingLexicon(wider) }
+        let narrower = try Lexicon([("bb", ["b", "b"])])
+        #expect(try model.replacingLexicon(narrower).wordGraphs(["bb"]).count == 1)
+    }
 }
