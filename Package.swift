@@ -89,12 +89,16 @@ let package = Package(
                                                      "HMMKitFileSystem"]),
         // Standalone SVG plots: heat maps, curves, scatter plots.
         .target(name: "HMMKitPlots", dependencies: ["HMMKitFileSystem"]),
-        // Labelled recordings for training and testing: folders and manifests, selection, train/test splits, checks.
-        .target(name: "HMMKitCorpus", dependencies: ["HMMKitAudio", "HMMKitFileSystem", "HMMKitNumerics"]),
+        // Transcripts, word times and scoring: Kaldi `text`, CTM, Praat TextGrid, word error rates (HResults, compute-wer).
+        .target(name: "HMMKitTranscripts", dependencies: ["HMMKitFileSystem"]),
+        // Labelled recordings for training and testing: folders and manifests, selection, train/test splits, checks;
+        // connected-word corpora built from isolated words.
+        .target(name: "HMMKitCorpus", dependencies: ["HMMKitAudio", "HMMKitFileSystem", "HMMKitNumerics", "HMMKitTranscripts",
+                                                   .product(name: "RealModule", package: "swift-numerics")]),
         // The umbrella: `import HMMKit` brings every public module.
         .target(name: "HMMKit", dependencies: [
             "HMMKitNumerics", "HMMKitFileSystem", "HMMKitAudio", "HMMKitMatrixFiles", "HMMKitFeatures", "HMMKitMixtures", "HMMKitMarkov",
-            "HMMKitPlots", "HMMKitCorpus", "HMMKitRecognition", "HMMKitTraining", "HMMKitAdaptation", "HMMKitPhones",
+            "HMMKitPlots", "HMMKitCorpus", "HMMKitRecognition", "HMMKitTraining", "HMMKitAdaptation", "HMMKitPhones", "HMMKitTranscripts",
         ]),
         // The `hmmkit` command.
         .executableTarget(
@@ -125,7 +129,9 @@ let package = Package(
         .testTarget(name: "HMMKitAdaptationTests",
                     dependencies: ["HMMKitAdaptation", "HMMKitMarkov", "HMMKitMixtures", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitPlotsTests", dependencies: ["HMMKitPlots", "HMMKitTestSupport"]),
-        .testTarget(name: "HMMKitCorpusTests", dependencies: ["HMMKitCorpus", "HMMKitAudio", "HMMKitTestSupport"]),
+        .testTarget(name: "HMMKitCorpusTests", dependencies: ["HMMKitCorpus", "HMMKitAudio", "HMMKitTranscripts", "HMMKitTestSupport"]),
+        .testTarget(name: "HMMKitTranscriptsTests", dependencies: ["HMMKitTranscripts", "HMMKitTestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "HMMKitRecognitionTests",
                     dependencies: ["HMMKitRecognition", "HMMKitCorpus", "HMMKitFeatures", "HMMKitAudio", "HMMKitPhones", "HMMKitTestSupport"],
                     resources: [.copy("Fixtures")]),

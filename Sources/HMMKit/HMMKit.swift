@@ -12,3 +12,4 @@
 @_exported import HMMKitTraining
 @_exported import HMMKitAdaptation
 @_exported import HMMKitPhones
+@_exported import HMMKitTranscripts
