@@ -87,9 +87,14 @@ public struct PhoneModels: Sendable {
     /// Feature dimension, D.
     public var dimension: Int { pool.dimension }
 
-    /// The transcript (words) of `label`.
-    public func transcript(of label: String) -> [String] {
-        labelWords[label] ?? label.split(whereSeparator: \.isWhitespace).map(String.init)
+    /// The transcript (words) of `label` (``transcript(of:labelWords:)``).
+    public func transcript(of label: String) -> [String] { Self.transcript(of: label, labelWords: labelWords) }
+
+    /// The words of `label`: its entry in `labelWords`, or else its tokens (split at white
+    /// space), each replaced by its own entry when it has one — so `7` is `seven` and the
+    /// connected-digit label `3 7` is `three seven`.
+    public static func transcript(of label: String, labelWords: [String: [String]]) -> [String] {
+        labelWords[label] ?? label.split(whereSeparator: \.isWhitespace).flatMap { labelWords[String($0)] ?? [String($0)] }
     }
 
     /// The same phones and transitions over another pool (a grown one, a re-estimated one).

@@ -37,9 +37,7 @@ public struct PhoneUnits: Sendable {
     }
 
     /// The transcript of `label`.
-    func transcript(of label: String) -> [String] {
-        labelWords[label] ?? label.split(whereSeparator: \.isWhitespace).map(String.init)
-    }
+    func transcript(of label: String) -> [String] { PhoneModels.transcript(of: label, labelWords: labelWords) }
 
     /// The fewest frames any training label needs.
     /// - Throws: ``RecognizerError/corpus(_:)`` listing every label (training and recognised)
@@ -155,5 +153,45 @@ extension Recognizer {
         do { return try models.logLikelihoods(of: frames, lengths: lengths, graphs: graphs, threadCount: threadCount) } catch {
             throw .corpus([error.description])
         }
+    }
+}
+
+extension Recognizer {
+    /// Forced alignment of labelled recordings with a recognizer built from phones: each
+    /// recording's features as recognition computes them, its label's transcript, the Viterbi
+    /// path through the transcript's graph (``/HMMKitPhones/PhoneModels/align(_:words:utterance:)``).
+    /// - Returns: one result per entry, in order; a recording that cannot be aligned gives the
+    ///   reason (unreadable audio, no frames, too short for its transcript, a word missing from
+    ///   the lexicon), never nothing.
+    /// - Throws: ``RecognizerError/configuration(_:)`` for a recognizer of whole-word models.
+    public func align(_ entries: [CorpusEntry], speakers: SpeakerMode? = nil,
+                      threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) throws(RecognizerError)
+        -> [Result<UtteranceAlignment, RecognizerError>] {
+        guard let phoneModels else {
+            throw .configuration(["alignment needs a recognizer built from phones (hmmkit train --units phone)"])
+        }
+        let recordings = try RecordingList(entries, speakers: speakers, configuration: configuration, perturbed: false,
+                                           normalizationPrior: normalizationPrior, threadCount: threadCount)
+        let features = recordings.features()
+        let (usable, problems) = Self.usable(features)
+        var results: [Result<UtteranceAlignment, RecognizerError>] = entries.indices.map { index in
+            .failure(.audio(problems[index] ?? .noFrames(source: entries[index].path)))
+        }
+        let aligned = ParallelWork.map(usable.count, threadCount: threadCount) { position -> Result<UtteranceAlignment, RecognizerError> in
+            let entry = entries[usable[position]]
+            do {
+                return .success(try phoneModels.align(features[usable[position]].copies[0].frames,
+                                                      words: phoneModels.transcript(of: entry.label), utterance: entry.path))
+            } catch {
+                return .failure(.corpus(["\(entry.path): \(error)"]))
+            }
+        }
+        for (position, index) in usable.enumerated() { results[index] = aligned[position] }
+        return results
+    }
+
+    /// Seconds between frames of the recognizer's front end.
+    public var frameShiftSeconds: Double {
+        Double(configuration.features.frameShift.samples(atRate: configuration.features.sampleRate)) / configuration.features.sampleRate
     }
 }
