@@ -8,7 +8,11 @@ extension PhoneModels {
     /// transitions. The first E-step then aligns each utterance by its transcript's topology
     /// alone, as every state scores every frame alike, and the states differentiate from there.
     /// - Parameters:
+    ///   - inventory: the phones and their topologies.
+    ///   - lexicon: the pronunciations (its phones must all be in `inventory`).
+    ///   - labelWords: transcripts of labels that are not words.
     ///   - frames: the sample, sequences of `[T × D]` frames, at least 2 frames in all.
+    ///   - backend: the backend the mixtures score on.
     ///   - covariance: ``/HMMKitMixtures/CovarianceType/diagonal`` or ``/HMMKitMixtures/CovarianceType/full``.
     /// - Throws: ``PhoneModelError/invalid(_:)`` for fewer than 2 frames or another covariance
     ///   type; ``PhoneModelError/hmm(_:)`` when the Gaussian cannot be built (a constant column

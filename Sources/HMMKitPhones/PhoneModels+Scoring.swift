@@ -22,6 +22,7 @@ extension PhoneModels {
     ///   - lengths: frames per sequence (≥ 0, summing to the rows of `frames`).
     ///   - graphs: the candidates.
     ///   - threadCount: workers; the result does not depend on it.
+    ///   - partition: how sequences are cut into blocks (each block's frames scored by one GEMM).
     /// - Throws: ``PhoneModelError/invalid(_:)`` for a dimension or lengths mismatch.
     public func logLikelihoods(of frames: Matrix<Double>, lengths: [Int], graphs: [UtteranceGraph], threadCount: Int = 1,
                                partition: WorkPartition = WorkPartition()) throws(PhoneModelError) -> [[Double]] {

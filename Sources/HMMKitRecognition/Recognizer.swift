@@ -57,7 +57,7 @@ public struct Recognizer: Sendable {
                    trainingHistory: trainingHistory, trainingWarps: trainingWarps, normalizationPrior: prior, phoneModels: phoneModels)
     }
 
-    /// Progress of ``train(_:configuration:threadCount:unusable:progress:)``.
+    /// Progress of ``train(_:configuration:threadCount:unusable:phones:progress:)``.
     public enum Progress: Sendable {
         /// Features of `files` recordings computed (`copies` per file with speed perturbation).
         case features(files: Int, copies: Int, seconds: Double)
