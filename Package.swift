@@ -75,7 +75,7 @@ let package = Package(
         // Isolated-word recognition: one GMM-HMM per label, training (in memory or streamed), recognition, evaluation, files.
         .target(name: "HMMKitRecognition", dependencies: [
             "HMMKitFeatures", "HMMKitMarkov", "HMMKitCorpus", "HMMKitAudio", "HMMKitMatrixFiles", "HMMKitTraining",
-            "HMMKitAdaptation", "HMMKitFileSystem",
+            "HMMKitAdaptation", "HMMKitFileSystem", "HMMKitPhones",
         ]),
         // Connected words: word networks (loops, fixed lengths, JSGF grammars) and the token-passing Viterbi decoder.
         .target(name: "HMMKitDecoding", dependencies: [
@@ -88,6 +88,9 @@ let package = Package(
         // trainers on it (Gaussian mixtures, HMMs: initialisers plus hooks).
         .target(name: "HMMKitTraining", dependencies: ["HMMKitNumerics", "HMMKitMatrixFiles", "HMMKitMixtures", "HMMKitMarkov",
                                                        "HMMKitFileSystem"]),
+        // Words from phones: pronunciation lexicons, phone HMMs over a pool of shared states, utterance graphs, embedded training.
+        .target(name: "HMMKitPhones", dependencies: ["HMMKitNumerics", "HMMKitMixtures", "HMMKitMarkov", "HMMKitTraining",
+                                                     "HMMKitFileSystem"]),
         // Standalone SVG plots: heat maps, curves, scatter plots.
         .target(name: "HMMKitPlots", dependencies: ["HMMKitFileSystem"]),
         // Transcripts, word times and scoring: Kaldi `text`, CTM, Praat TextGrid, word error rates (HResults, compute-wer).
@@ -99,7 +102,7 @@ let package = Package(
         // The umbrella: `import HMMKit` brings every public module.
         .target(name: "HMMKit", dependencies: [
             "HMMKitNumerics", "HMMKitFileSystem", "HMMKitAudio", "HMMKitMatrixFiles", "HMMKitFeatures", "HMMKitMixtures", "HMMKitMarkov",
-            "HMMKitPlots", "HMMKitCorpus", "HMMKitRecognition", "HMMKitTraining", "HMMKitAdaptation", "HMMKitTranscripts",
+            "HMMKitPlots", "HMMKitCorpus", "HMMKitRecognition", "HMMKitTraining", "HMMKitAdaptation", "HMMKitPhones", "HMMKitTranscripts",
             "HMMKitDecoding",
         ]),
         // The `hmmkit` command.
@@ -129,6 +132,8 @@ let package = Package(
         .testTarget(name: "HMMKitDecodingTests",
                     dependencies: ["HMMKitDecoding", "HMMKitRecognition", "HMMKitMarkov", "HMMKitMixtures", "HMMKitNumerics",
                                    "HMMKitTestSupport"]),
+        .testTarget(name: "HMMKitPhonesTests",
+                    dependencies: ["HMMKitPhones", "HMMKitTraining", "HMMKitMarkov", "HMMKitMixtures", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitAdaptationTests",
                     dependencies: ["HMMKitAdaptation", "HMMKitMarkov", "HMMKitMixtures", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitPlotsTests", dependencies: ["HMMKitPlots", "HMMKitTestSupport"]),
@@ -136,7 +141,7 @@ let package = Package(
         .testTarget(name: "HMMKitTranscriptsTests", dependencies: ["HMMKitTranscripts", "HMMKitTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "HMMKitRecognitionTests",
-                    dependencies: ["HMMKitRecognition", "HMMKitCorpus", "HMMKitFeatures", "HMMKitAudio", "HMMKitTestSupport"],
+                    dependencies: ["HMMKitRecognition", "HMMKitCorpus", "HMMKitFeatures", "HMMKitAudio", "HMMKitPhones", "HMMKitTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "HMMKitFeaturesTests",
                     dependencies: ["HMMKitFeatures", "HMMKitMatrixFiles", "HMMKitAudio", "HMMKitTestSupport"],

@@ -11,5 +11,6 @@
 @_exported import HMMKitRecognition
 @_exported import HMMKitTraining
 @_exported import HMMKitAdaptation
+@_exported import HMMKitPhones
 @_exported import HMMKitTranscripts
 @_exported import HMMKitDecoding

@@ -66,7 +66,8 @@ extension TrainCommand {
     /// Leave-one-speaker-out: for each speaker, trains on the others and evaluates the held-out
     /// speaker's recordings with the speaker known, with every recording anonymous, and
     /// anonymous in each `noise` column; prints the summary.
-    func crossValidateBySpeaker(_ corpus: LabelledCorpus, configuration: RecognizerConfiguration, noise: NoiseColumns?) throws {
+    func crossValidateBySpeaker(_ corpus: LabelledCorpus, configuration: RecognizerConfiguration, noise: NoiseColumns?,
+                                phones: PhoneUnits? = nil) throws {
         let folds: [CorpusFold]
         do { folds = try corpus.leaveOneSpeakerOut() } catch {
             throw CommandFailure.reported(error)
@@ -76,7 +77,7 @@ extension TrainCommand {
         for fold in folds {
             do {
                 let recognizer = try Recognizer.train(fold.train.entries, configuration: configuration, threadCount: engine.threads,
-                                                      unusable: unusablePolicy,
+                                                      unusable: unusablePolicy, phones: phones,
                                                       progress: unusable.wrapping(nil, policy: unusablePolicy,
                                                                                   context: "fold \(fold.heldOutSpeaker)"))
                 var result = FoldAccuracy(speaker: fold.heldOutSpeaker,

@@ -10,7 +10,7 @@ struct HMMKitCommand: ParsableCommand {
         version: HMMKitVersion.current,
         subcommands: [DemoCommand.self, TrainCommand.self, EvaluateCommand.self, RecognizeCommand.self, DecodeCommand.self, CompareCommand.self,
                       Backends.self, FeaturesCommand.self, GMMCommand.self, HMMCommand.self,
-                      AccCommand.self, SumAccsCommand.self, UpdateCommand.self, ConnectCommand.self, ScoreCommand.self],
+                      AccCommand.self, SumAccsCommand.self, UpdateCommand.self, ConnectCommand.self, ScoreCommand.self, AlignCommand.self],
         defaultSubcommand: Backends.self)
 
     /// Parses the arguments and runs the command; usage errors exit 64 with the usage, every other

@@ -33,6 +33,7 @@ struct TrainCommand: ParsableCommand {
         """, valueName: "conditions"))
     var noise: String?
     @OptionGroup var model: ModelOptions
+    @OptionGroup(title: "Phone units") var phoneUnits: PhoneUnitOptions
     @Option(help: "Covariance structure: diag, full, spherical or tied.")
     var covariance: CovarianceType = .diagonal
     @Option(help: "Seed of every random choice.")
@@ -64,6 +65,7 @@ struct TrainCommand: ParsableCommand {
         }
         _ = try model.configuration(covariance: covariance, seed: seed)
         if streaming.isStreaming {
+            guard phoneUnits.units == .word else { throw ValidationError("--units phone trains in memory for now; drop --stream, --mpi and --resume") }
             guard crossValidate == nil else { throw ValidationError("--cross-validate trains in memory; drop --stream, --mpi and --resume") }
             guard streaming.startFrom == nil else { throw ValidationError("--start-from is for hmm fit and gmm fit; train starts from its corpus") }
             guard model.mmiIterations == 0 else { throw ValidationError("--mmi-iterations trains in memory; drop --stream, --mpi and --resume") }
@@ -85,8 +87,10 @@ struct TrainCommand: ParsableCommand {
             return
         }
         let all = try corpus.load()
+        let phones: PhoneUnits?
+        do { phones = try phoneUnits.phoneUnits() } catch { throw CommandFailure.reported(error) }
         if crossValidate == .speaker {
-            try crossValidateBySpeaker(all, configuration: configuration, noise: noiseColumns())
+            try crossValidateBySpeaker(all, configuration: configuration, noise: noiseColumns(), phones: phones)
             return
         }
         let train: LabelledCorpus, test: LabelledCorpus?
@@ -99,7 +103,7 @@ struct TrainCommand: ParsableCommand {
         do {
             let progress = trainingProgress(quiet: report.quiet, started: started, labels: train.labels.count)
             recognizer = try Recognizer.train(train.entries, configuration: configuration, threadCount: engine.threads,
-                                              unusable: unusablePolicy, progress: unusable.wrapping(progress, policy: unusablePolicy))
+                                              unusable: unusablePolicy, phones: phones, progress: unusable.wrapping(progress, policy: unusablePolicy))
             try recognizer.save(to: URL(fileURLWithPath: output!))
         } catch {
             throw CommandFailure.reported(error)

@@ -5,6 +5,7 @@ import HMMKitMarkov
 import HMMKitMatrixFiles
 import HMMKitMixtures
 import HMMKitNumerics
+import HMMKitPhones
 
 /// The recognizer file: `{"format": "HMMKit.Recognizer", "version": 1, "configuration": {…
 /// the exact front end and model options …}, "labels": […], "trainingCounts": […],
@@ -19,10 +20,12 @@ import HMMKitNumerics
 /// Version 4 added the normalisation prior (`configuration.normalizationPriorFrames`,
 /// `normalizationPrior`); a recognizer with it is written as version 4. Version 5 added the
 /// unknown-voice models (`configuration.unknownVoiceFrames`, `unknownVoice`: `{"models": […],
-/// "trainingHistory": [[…]…], "normalizationPrior": {…}}` of the same labels).
+/// "trainingHistory": [[…]…], "normalizationPrior": {…}}` of the same labels). Version 6 added
+/// recognizers built from phones (`phoneModels`: the phone models and lexicon, `models` empty,
+/// `trainingCounts` 0 for a label never recorded); one is written as version 6.
 struct RecognizerDocument: Codable {
     static let formatName = "HMMKit.Recognizer"
-    static let currentVersion = 5
+    static let currentVersion = 6
 
     var format: String
     var version: Int
@@ -34,6 +37,7 @@ struct RecognizerDocument: Codable {
     var trainingWarps: [String: Double]?
     var normalizationPrior: CepstralPrior?
     var unknownVoice: UnknownVoiceDocument?
+    var phoneModels: PhoneModelsDocument?
 
     /// The unknown-voice models of a recognizer file.
     struct UnknownVoiceDocument: Codable {
@@ -42,10 +46,10 @@ struct RecognizerDocument: Codable {
         var normalizationPrior: CepstralPrior?
     }
 
-    /// The oldest version that holds everything `configuration` uses, so older HMMKit versions
-    /// read what they can use and refuse the rest.
-    static func version(of configuration: RecognizerConfiguration) -> Int {
-        configuration.unknownVoiceConfiguration != nil ? 5 : configuration.normalizationPriorFrames != nil ? 4
+    /// The oldest version that holds everything `configuration` (and phone models, when
+    /// `phones`) uses, so older HMMKit versions read what they can use and refuse the rest.
+    static func version(of configuration: RecognizerConfiguration, phones: Bool = false) -> Int {
+        phones ? 6 : configuration.unknownVoiceConfiguration != nil ? 5 : configuration.normalizationPriorFrames != nil ? 4
             : configuration.adaptation != nil ? 3 : configuration.vtln != nil ? 2 : 1
     }
 }
@@ -67,7 +71,7 @@ extension Recognizer {
         }
         func finite(_ history: [[Double]]) -> [[Double]] { history.map { $0.map { $0.isFinite ? $0 : -1e308 } } }
         let document = RecognizerDocument(format: RecognizerDocument.formatName,
-                                          version: RecognizerDocument.version(of: configuration),
+                                          version: RecognizerDocument.version(of: configuration, phones: phoneModels != nil),
                                           configuration: configuration, labels: labels, trainingCounts: trainingCounts,
                                           trainingHistory: finite(trainingHistory),
                                           models: models.map { $0.document() },
@@ -76,7 +80,8 @@ extension Recognizer {
                                           unknownVoice: unknownVoice.map {
                                               .init(models: $0.models.map { $0.document() }, trainingHistory: finite($0.trainingHistory),
                                                     normalizationPrior: $0.normalizationPrior)
-                                          })
+                                          },
+                                          phoneModels: phoneModels?.document())
         do { try VersionedDocument.write(document, to: url, kind: "recognizer") } catch { throw .file(path: url.path, problem: error) }
     }
 
@@ -117,19 +122,22 @@ extension Recognizer {
         }
 
         let labelCount = document.labels.count
-        guard labelCount >= 1, document.models.count == labelCount, document.trainingCounts.count == labelCount,
+        let phones = document.phoneModels != nil
+        guard labelCount >= 1, document.models.count == (phones ? 0 : labelCount), document.trainingCounts.count == labelCount,
               document.trainingHistory.count == labelCount else {
             throw damaged("\(labelCount) labels, \(document.models.count) models, \(document.trainingCounts.count) trainingCounts "
-                + "and \(document.trainingHistory.count) trainingHistory entries; there must be one of each per label")
+                + "and \(document.trainingHistory.count) trainingHistory entries; there must be one of each per label "
+                + "(no model with phone models)")
         }
         guard Set(document.labels).count == labelCount else { throw damaged("the labels repeat a label") }
         // Every label was trained on at least one recording (its log prior is finite), and the
         // counts add up without overflow.
         var total = 0
         for (index, count) in document.trainingCounts.enumerated() {
-            guard count >= 1, let sum = InputLimits.sum(total, count, limit: InputLimits.maximumTrainingRecordingCount) else {
-                throw damaged("trainingCounts[\(index)] is \(count); every label has at least 1 training recording, and the "
-                    + "counts sum to at most \(InputLimits.maximumTrainingRecordingCount)")
+            guard count >= (phones ? 0 : 1), let sum = InputLimits.sum(total, count, limit: InputLimits.maximumTrainingRecordingCount)
+            else {
+                throw damaged("trainingCounts[\(index)] is \(count); every label has at least 1 training recording (0 or more "
+                    + "with phone models), and the counts sum to at most \(InputLimits.maximumTrainingRecordingCount)")
             }
             total = sum
         }
@@ -154,10 +162,23 @@ extension Recognizer {
             }
             models.append(hmm)
         }
+        var phoneModels: PhoneModels?
+        if let phoneDocument = document.phoneModels {
+            do { phoneModels = try PhoneModels(document: phoneDocument, path: "\(path) (phoneModels)") } catch {
+                throw damaged("\(error)")
+            }
+            guard phoneModels!.dimension == configuration.features.dimension else {
+                throw damaged("the phone models have dimension \(phoneModels!.dimension); the front end gives \(configuration.features.dimension)")
+            }
+            for label in document.labels {
+                do { _ = try UtteranceGraph(words: phoneModels!.transcript(of: label), models: phoneModels!, utterance: "label \(label)") }
+                catch { throw damaged("label \"\(label)\" cannot be spelt with the phone models: \(error)") }
+            }
+        }
         self.init(configuration: configuration, labels: document.labels, models: models,
                   trainingCounts: document.trainingCounts, trainingHistory: document.trainingHistory,
                   trainingWarps: document.trainingWarps ?? [:], normalizationPrior: document.normalizationPrior,
-                  unknownVoice: try Self.unknownVoice(of: document, path: path, damaged: damaged))
+                  unknownVoice: try Self.unknownVoice(of: document, path: path, damaged: damaged), phoneModels: phoneModels)
     }
 
     /// The unknown-voice models of `document`, validated as a recognizer of their own (the file's
@@ -178,7 +199,7 @@ extension Recognizer {
             let own = RecognizerDocument(format: document.format, version: document.version, configuration: single,
                                          labels: document.labels, trainingCounts: document.trainingCounts,
                                          trainingHistory: stored.trainingHistory, models: stored.models, trainingWarps: nil,
-                                         normalizationPrior: stored.normalizationPrior, unknownVoice: nil)
+                                         normalizationPrior: stored.normalizationPrior, unknownVoice: nil, phoneModels: nil)
             return UnknownVoiceModels(try Recognizer(document: own, path: path, part: "unknownVoice"))
         }
     }

@@ -79,6 +79,7 @@ extension Recognizer {
         let stacked: (Matrix<Double>, [Int])
         do { stacked = try stack(sequences) } catch { throw .sequences(error) }
         let (frames, lengths) = stacked
+        if let phoneModels { return try phoneScores(phoneModels, frames: frames, lengths: lengths, threadCount: threadCount) }
         let models = self.models, labels = self.labels
         let columns = try ParallelWork.map(labels.count, threadCount: threadCount) { (label) throws(RecognizerError) -> [Double] in
             do throws(HMMError) { return try models[label].logLikelihoods(of: frames, lengths: lengths, unscorableAsNegativeInfinity: true) } catch {

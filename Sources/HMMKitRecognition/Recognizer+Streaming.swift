@@ -69,7 +69,7 @@ public enum StreamingRecognizerEvent: Sendable {
 /// The result of streaming recognizer training.
 public struct StreamingRecognizerFit: Sendable {
     /// The recognizer (the same file format and contents as
-    /// ``Recognizer/train(_:configuration:threadCount:unusable:progress:)`` makes).
+    /// ``Recognizer/train(_:configuration:threadCount:unusable:phones:progress:)`` makes).
     public var recognizer: Recognizer
     /// Every iteration over the words still training, including those of a run resumed from.
     public var history: [IterationRecord]
@@ -78,7 +78,7 @@ public struct StreamingRecognizerFit: Sendable {
 }
 
 extension Recognizer {
-    /// Trains one model per label of `entries` as ``train(_:configuration:threadCount:unusable:progress:)``
+    /// Trains one model per label of `entries` as ``train(_:configuration:threadCount:unusable:phones:progress:)``
     /// does, with the corpus streamed instead of held in memory: the features are computed a batch
     /// of recordings at a time and kept on disk for the pass's later iterations
     /// (``StreamingRecognizerOptions/featureCacheDirectory``; without it every iteration decodes

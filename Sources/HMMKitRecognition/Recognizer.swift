@@ -4,6 +4,7 @@ import HMMKitCorpus
 import HMMKitFeatures
 import HMMKitMarkov
 import HMMKitNumerics
+import HMMKitPhones
 import Synchronization
 
 /// An isolated-word recognizer: one GMM-HMM per label, all trained with one
@@ -14,8 +15,11 @@ public struct Recognizer: Sendable {
     public let configuration: RecognizerConfiguration
     /// The labels, in natural order.
     public let labels: [String]
-    /// `models[i]` is the model of `labels[i]`.
+    /// `models[i]` is the model of `labels[i]`; empty for a recognizer built from phones.
     public let models: [GMMHMM<Double>]
+    /// For a recognizer built from phones (``PhoneUnits``), the phone models and lexicon that
+    /// spell every label; nil for one whole-word model per label.
+    public let phoneModels: PhoneModels?
     /// Training utterances per label (for priors and reports).
     public let trainingCounts: [Int]
     /// Per label, the training log-likelihood per frame after each iteration.
@@ -55,12 +59,14 @@ public struct Recognizer: Sendable {
     /// one, and ``save(to:)`` refuses it if its configuration asks for one.
     public init(configuration: RecognizerConfiguration, labels: [String], models: [GMMHMM<Double>],
                 trainingCounts: [Int], trainingHistory: [[Double]], trainingWarps: [String: Double] = [:],
-                normalizationPrior: CepstralPrior? = nil, unknownVoice: UnknownVoiceModels? = nil) {
-        precondition(labels.count == models.count && labels.count == trainingCounts.count, "one model and count per label")
+                normalizationPrior: CepstralPrior? = nil, unknownVoice: UnknownVoiceModels? = nil, phoneModels: PhoneModels? = nil) {
+        precondition(labels.count == (phoneModels == nil ? models.count : labels.count) && labels.count == trainingCounts.count
+            && (phoneModels == nil || models.isEmpty), "one model (or phone models and no word model) and count per label")
         precondition(unknownVoice.map { $0.models.count == labels.count } ?? true, "one unknown-voice model per label")
         self.configuration = configuration
         self.labels = labels
         self.models = models
+        self.phoneModels = phoneModels
         self.trainingCounts = trainingCounts
         self.trainingHistory = trainingHistory
         self.trainingWarps = trainingWarps
@@ -72,7 +78,7 @@ public struct Recognizer: Sendable {
     func with(normalizationPrior prior: CepstralPrior?) -> Recognizer {
         Recognizer(configuration: configuration, labels: labels, models: models, trainingCounts: trainingCounts,
                    trainingHistory: trainingHistory, trainingWarps: trainingWarps, normalizationPrior: prior,
-                   unknownVoice: unknownVoice)
+                   unknownVoice: unknownVoice, phoneModels: phoneModels)
     }
 
     /// This recognizer with the unknown-voice models of `single`, a recognizer of the same labels
@@ -80,7 +86,7 @@ public struct Recognizer: Sendable {
     func with(unknownVoice single: Recognizer?) -> Recognizer {
         Recognizer(configuration: configuration, labels: labels, models: models, trainingCounts: trainingCounts,
                    trainingHistory: trainingHistory, trainingWarps: trainingWarps, normalizationPrior: normalizationPrior,
-                   unknownVoice: single.map(UnknownVoiceModels.init))
+                   unknownVoice: single.map(UnknownVoiceModels.init), phoneModels: phoneModels)
     }
 
     /// The recognizer of unknown voices: the ``unknownVoice`` models with the
@@ -91,7 +97,7 @@ public struct Recognizer: Sendable {
                           trainingHistory: unknownVoice.trainingHistory, normalizationPrior: unknownVoice.normalizationPrior)
     }
 
-    /// Progress of ``train(_:configuration:threadCount:unusable:progress:)``.
+    /// Progress of ``train(_:configuration:threadCount:unusable:phones:progress:)``.
     public enum Progress: Sendable {
         /// Features of `files` recordings computed (`copies` per file with speed perturbation).
         case features(files: Int, copies: Int, seconds: Double)
@@ -123,33 +129,42 @@ public struct Recognizer: Sendable {
     ///   - threadCount: worker threads (features in parallel, then the labels' models in parallel).
     ///   - policy: what to do with recordings that cannot be used (every one is reported first
     ///     through `progress` as ``Progress/unusable(_:)``).
+    ///   - phones: build the recognizer from phone models and a lexicon instead of one model per
+    ///     label (``PhoneUnits``); nil (the default) for whole-word models.
     ///   - progress: called from worker threads.
     /// - Throws: ``RecognizerError/configuration(_:)``; ``RecognizerError/corpus(_:)`` listing every
     ///   unusable file and every label left without a usable file (before any training), or every
     ///   unusable file under ``UnusableRecordingPolicy/fail``; ``RecognizerError/model(label:_:)``.
     public static func train(_ entries: [CorpusEntry], configuration: RecognizerConfiguration,
                              threadCount: Int = ProcessInfo.processInfo.activeProcessorCount,
-                             unusable policy: UnusableRecordingPolicy = .skip,
+                             unusable policy: UnusableRecordingPolicy = .skip, phones: PhoneUnits? = nil,
                              progress: (@Sendable (Progress) -> Void)? = nil) throws(RecognizerError) -> Recognizer {
+        // A recognizer from phones keeps one model set.
+        var configuration = configuration
+        if phones != nil { configuration.unknownVoiceFrames = nil }
         let recognizer = try trainOneSet(entries, configuration: configuration, threadCount: threadCount, unusable: policy,
-                                         progress: progress)
+                                         phones: phones, progress: progress)
         guard let single = configuration.unknownVoiceConfiguration else { return recognizer }
         progress?(.unknownVoiceModels)
-        let unknownVoice = try trainOneSet(entries, configuration: single, threadCount: threadCount, unusable: policy) { event in
+        let unknownVoice = try trainOneSet(entries, configuration: single, threadCount: threadCount, unusable: policy, phones: nil) { event in
             if case .unusable = event { return }
             progress?(event)
         }
         return recognizer.with(unknownVoice: unknownVoice)
     }
 
-    /// ``train(_:configuration:threadCount:unusable:progress:)`` of one model set, with `configuration`
-    /// as it is.
+    /// ``train(_:configuration:threadCount:unusable:phones:progress:)`` of one model set, with
+    /// `configuration` as it is.
     static func trainOneSet(_ entries: [CorpusEntry], configuration: RecognizerConfiguration, threadCount: Int,
-                            unusable policy: UnusableRecordingPolicy,
+                            unusable policy: UnusableRecordingPolicy, phones: PhoneUnits?,
                             progress: (@Sendable (Progress) -> Void)?) throws(RecognizerError) -> Recognizer {
         let labels = try trainingLabels(entries, configuration: configuration)
         let minimumFrames: Int
-        do { minimumFrames = try configuration.minimumFrameCount() } catch { throw .wordModel(error) }
+        if let phones {
+            minimumFrames = try phones.minimumFrames(labels, configuration: configuration)
+        } else {
+            do { minimumFrames = try configuration.minimumFrameCount() } catch { throw .wordModel(error) }
+        }
         let started = Date()
         var recordings = try RecordingList(entries, configuration: configuration, perturbed: true, threadCount: threadCount)
         if let vtln = configuration.vtln {
@@ -163,6 +178,10 @@ public struct Recognizer: Sendable {
                             seconds: Date().timeIntervalSince(started)))
         try screen(entries, features: features, minimumFrames: minimumFrames, configuration: configuration, policy: policy,
                    progress: progress)
+        if let phones {
+            return try fitPhoneModels(entries, labels: labels, features: features, configuration: configuration, phones: phones,
+                                      threadCount: threadCount, progress: progress).with(normalizationPrior: recordings.normalizationPrior)
+        }
         let recognizer = try fitWordModels(entries, labels: labels, features: features, configuration: configuration,
                                            threadCount: threadCount, progress: progress)
         return try refinedDiscriminatively(recognizer, entries: entries, features: features, threadCount: threadCount, progress: progress)

@@ -1,0 +1,46 @@
+import Foundation
+import HMMKitTestSupport
+import Testing
+
+/// `hmmkit train --units phone` and `hmmkit align` through the built binary, on the demo recordings.
+@Suite("hmmkit phone units", .serialized)
+struct PhoneCommandLineTests {
+    static let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Data")
+    static var lexicon: [String] {
+        ["--lexicon", data.appendingPathComponent("lexicons/digits.txt").path,
+         "--label-words", data.appendingPathComponent("lexicons/fsdd-label-words.txt").path]
+    }
+
+    /// Usage errors exit 64 naming the option; a malformed lexicon exits 1 naming file, line and token.
+    @Test func badOptionsAndLexicons() throws {
+        let folder = try TemporaryFolder()
+        let demo = Self.data.appendingPathComponent("fsdd-demo").path, out = folder.file("m.json").path
+        let noLexicon = try HMMKitBinary.run(["train", demo, "--units", "phone", "-o", out])
+        #expect(noLexicon.status == 64 && noLexicon.stderr.contains("--lexicon"), "\(noLexicon.stderr)")
+        let stray = try HMMKitBinary.run(["train", demo, "--lexicon", "x.txt", "-o", out])
+        #expect(stray.status == 64 && stray.stderr.contains("--units phone"), "\(stray.stderr)")
+        let bad = try folder.write(Array("ONE  W AH1 N\nTWO\n".utf8), to: "bad.dict")
+        let malformed = try HMMKitBinary.run(["train", demo, "--units", "phone", "--lexicon", bad.path, "-o", out])
+        #expect(malformed.status == 1 && malformed.stderr.contains("bad.dict") && malformed.stderr.contains("line 2"),
+                "\(malformed.stderr)")
+    }
+
+    /// Train from phones (a word left out), then align: a CTM line per word and a TextGrid per
+    /// recording, and a whole-word recognizer is refused by align.
+    @Test func trainAndAlign() throws {
+        let folder = try TemporaryFolder()
+        let demo = Self.data.appendingPathComponent("fsdd-demo").path, model = folder.file("p.json").path
+        let train = try HMMKitBinary.run(["train", demo, "--units", "phone"] + Self.lexicon
+            + ["--labels", "0,1,2", "--only-speakers", "george", "--no-vtln", "--no-adaptation", "--speed-perturbation", "none",
+               "--quiet", "-o", model])
+        #expect(train.status == 0, "\(train.stderr)")
+        let ctm = folder.file("w.ctm").path, grids = folder.file("grids").path
+        let align = try HMMKitBinary.run(["align", model, demo, "--labels", "1", "--only-speakers", "george", "--ctm", ctm,
+                                          "--textgrids", grids, "--quiet"])
+        #expect(align.status == 0, "\(align.stderr)")
+        let lines = try String(contentsOfFile: ctm, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 10 && lines.allSatisfy { $0.hasSuffix(" one") })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: grids).count == 10)
+    }
+}
