@@ -40,6 +40,8 @@ let package = Package(
     products: [
         .library(name: "HMMKit", targets: ["HMMKit"]),
         .library(name: "HMMKitDistributed", targets: ["HMMKitDistributed"]),
+        // The C ABI (include/hmmkit.h) that the Python package `hmmkit` loads; Swift runtime linked in.
+        .library(name: "HMMKitC", type: .dynamic, targets: ["HMMKitC"]),
         .executable(name: "hmmkit", targets: ["HMMKitCommandLine"]),
     ],
     traits: [
@@ -93,6 +95,10 @@ let package = Package(
             "HMMKitNumerics", "HMMKitFileSystem", "HMMKitAudio", "HMMKitMatrixFiles", "HMMKitFeatures", "HMMKitMixtures", "HMMKitMarkov",
             "HMMKitPlots", "HMMKitCorpus", "HMMKitRecognition", "HMMKitTraining", "HMMKitAdaptation",
         ]),
+        // The C functions of Sources/HMMKitC/include/hmmkit.h over the engine (for Python's ctypes):
+        // caller-owned buffers, status codes and messages; the only module with unsafe pointers in its API.
+        .target(name: "HMMKitC", dependencies: ["HMMKitFeatures", "HMMKitMarkov", "HMMKitMixtures", "HMMKitTraining", "HMMKitNumerics"],
+                exclude: ["include"], linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
         // The `hmmkit` command.
         .executableTarget(
             name: "HMMKitCommandLine",
