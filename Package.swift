@@ -98,7 +98,13 @@ let package = Package(
         // The C functions of Sources/HMMKitC/include/hmmkit.h over the engine (for Python's ctypes):
         // caller-owned buffers, status codes and messages; the only module with unsafe pointers in its API.
         .target(name: "HMMKitC", dependencies: ["HMMKitFeatures", "HMMKitMarkov", "HMMKitMixtures", "HMMKitTraining", "HMMKitNumerics"],
-                exclude: ["include"], linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
+                exclude: ["include"],
+                // The Swift runtime and Foundation linked in; Foundation's static archives depend on
+                // one another, hence the group.
+                linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "--start-group", "-lFoundation",
+                                               "-lFoundationEssentials", "-lFoundationInternationalization", "-lCoreFoundation",
+                                               "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections",
+                                               "-Xlinker", "--end-group"])]),
         // The `hmmkit` command.
         .executableTarget(
             name: "HMMKitCommandLine",

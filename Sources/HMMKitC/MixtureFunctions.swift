@@ -24,7 +24,7 @@ final class MixtureHandle: @unchecked Sendable {
 
 /// What a mixture fit reports: scikit-learn's `lower_bound_`, `n_iter_` and `converged_`.
 private struct MixtureFitSummary {
-    var lowerBound: Double
+    var lowerBounds: [Double]
     var iterations: Int
     var converged: Bool
 }
@@ -52,7 +52,7 @@ private func fit<S: MatrixScalar>(_ model: GaussianMixture<S>, data: Matrix<S>, 
     options.threadCount = threads
     var generator = SystemRandomNumberGenerator()  // unused: the start is given
     let fit = try GaussianMixtureTrainer<S>(options: options).fit(data, initialization: .given(model), using: &generator)
-    return (fit.model, MixtureFitSummary(lowerBound: fit.lowerBound, iterations: fit.iterationCount, converged: fit.converged))
+    return (fit.model, MixtureFitSummary(lowerBounds: fit.history.map(\.meanLogLikelihood), iterations: fit.iterationCount, converged: fit.converged))
 }
 
 @_cdecl("hmmkit_gmm_create")
@@ -106,12 +106,15 @@ public func hmmkitGMMGet(_ model: OpaquePointer?, _ weights: UnsafeMutablePointe
 
 @_cdecl("hmmkit_gmm_fit")
 public func hmmkitGMMFit(_ model: OpaquePointer?, _ data: UnsafeRawPointer?, _ rows: Int64, _ maxIterations: Int64, _ tolerance: Double,
-                         _ regularization: Double, _ threads: Int64, _ lowerBound: UnsafeMutablePointer<Double>?,
-                         _ iterations: UnsafeMutablePointer<Int64>?, _ converged: UnsafeMutablePointer<Int32>?,
+                         _ regularization: Double, _ threads: Int64, _ lowerBounds: UnsafeMutablePointer<Double>?,
+                         _ lowerBoundCapacity: Int64, _ iterations: UnsafeMutablePointer<Int64>?, _ converged: UnsafeMutablePointer<Int32>?,
                          _ message: UnsafeMutablePointer<CChar>?, _ capacity: Int) -> Int32 {
     guarded(message, capacity) {
         guard maxIterations >= 1, threads >= 1, regularization >= 0, tolerance >= 0 else {
             throw CallError(.invalidArgument, "max_iter and the thread count must be ≥ 1, reg_covar and tol ≥ 0")
+        }
+        guard lowerBounds == nil || lowerBoundCapacity >= maxIterations else {
+            throw CallError(.bufferTooSmall, "the lower-bound buffer holds \(lowerBoundCapacity) values for max_iter = \(maxIterations)")
         }
         let summary = try handle(model).with { model throws -> MixtureFitSummary in
             switch model {
@@ -129,7 +132,7 @@ public func hmmkitGMMFit(_ model: OpaquePointer?, _ data: UnsafeRawPointer?, _ r
                 return summary
             }
         }
-        lowerBound?.pointee = summary.lowerBound
+        store(summary.lowerBounds, into: lowerBounds)
         iterations?.pointee = Int64(summary.iterations)
         converged?.pointee = summary.converged ? 1 : 0
     }

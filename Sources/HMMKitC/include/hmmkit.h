@@ -169,10 +169,11 @@ int hmmkit_gmm_get(hmmkit_gmm *model, double *weights, double *means, double *co
 
 /* EM from the current parameters with scikit-learn's M-step (reg_covar added to every variance,
  * no floor, every component updated) and its stopping rule (|change of the mean log-likelihood|
- * < tol). X: [n_rows * D]. Outputs: lower_bound_ (mean log-likelihood of the last iteration),
- * n_iter_, converged_. */
+ * < tol). X: [n_rows * D]. Outputs: lower_bounds[lower_bounds_capacity >= max_iter] the mean
+ * log-likelihood of each iteration (scikit-learn's lower_bounds_; the last is lower_bound_; may be
+ * NULL), n_iter_, converged_. */
 int hmmkit_gmm_fit(hmmkit_gmm *model, const void *X, int64_t n_rows, int64_t max_iter, double tol, double reg_covar,
-                   int64_t n_threads, double *lower_bound, int64_t *n_iter_done, int *converged,
+                   int64_t n_threads, double *lower_bounds, int64_t lower_bounds_capacity, int64_t *n_iter_done, int *converged,
                    char *message, size_t message_capacity);
 
 /* log p(x) of each row into log_prob[n_rows] (double). */
