@@ -115,11 +115,16 @@ def lengths_array(lengths, n_samples):
 
 
 class Handle:
-    """Owns one engine model handle; releases it when collected."""
+    """Owns one engine model handle; releases it when collected. Passed to ctypes calls as the
+    handle itself (``_as_parameter_``), so it stays alive until the call returns."""
 
     def __init__(self, kind, value):
         self.kind = kind
         self.value = value
+
+    @property
+    def _as_parameter_(self):
+        return self.value
 
     def __del__(self):
         if self.value:

@@ -112,7 +112,7 @@ class _EngineHMM(BaseHMM):
         X = np.ascontiguousarray(X, dtype=X.dtype if X.dtype == np.float32 else np.float64)
         handle = self._engine(X.dtype)
         out = np.empty((len(X), self.n_components), dtype=X.dtype)
-        _native.call("hmmkit_hmm_log_frameprob", handle.value, _native.pointer(X), len(X), _native.pointer(out))
+        _native.call("hmmkit_hmm_log_frameprob", handle, _native.pointer(X), len(X), _native.pointer(out))
         return out
 
     def _score(self, X, lengths=None, *, compute_posteriors):
@@ -120,11 +120,11 @@ class _EngineHMM(BaseHMM):
         log_prob = np.empty(len(lengths))
         if compute_posteriors:
             posteriors = np.empty((len(X), self.n_components), dtype=X.dtype)
-            _native.call("hmmkit_hmm_posteriors", handle.value, _native.pointer(X), len(X), _native.pointer(lengths),
+            _native.call("hmmkit_hmm_posteriors", handle, _native.pointer(X), len(X), _native.pointer(lengths),
                          len(lengths), self._implementation_code(), _native.pointer(log_prob), _native.pointer(posteriors))
         else:
             posteriors = np.empty((0, self.n_components), dtype=X.dtype)
-            _native.call("hmmkit_hmm_score", handle.value, _native.pointer(X), len(X), _native.pointer(lengths),
+            _native.call("hmmkit_hmm_score", handle, _native.pointer(X), len(X), _native.pointer(lengths),
                          len(lengths), self._implementation_code(), _native.pointer(log_prob))
         return float(log_prob.sum()), posteriors
 
@@ -133,7 +133,7 @@ class _EngineHMM(BaseHMM):
         handle = self._engine(X.dtype)
         log_prob = np.empty(len(lengths))
         states = np.empty(len(X), dtype=np.int64)
-        _native.call("hmmkit_hmm_viterbi", handle.value, _native.pointer(X), len(X), _native.pointer(lengths), len(lengths),
+        _native.call("hmmkit_hmm_viterbi", handle, _native.pointer(X), len(X), _native.pointer(lengths), len(lengths),
                      _native.pointer(log_prob), _native.pointer(states))
         return float(log_prob.sum()), states
 
@@ -152,7 +152,7 @@ class _EngineHMM(BaseHMM):
         handle = self._engine(X.dtype)
         history = np.empty(max(int(self.n_iter), 1))
         done, converged = _native.ctypes.c_int64(), _native.ctypes.c_int()
-        _native.call("hmmkit_hmm_fit", handle.value, _native.pointer(X), len(X), _native.pointer(lengths), len(lengths),
+        _native.call("hmmkit_hmm_fit", handle, _native.pointer(X), len(X), _native.pointer(lengths), len(lengths),
                      _native.ctypes.byref(options), _native.pointer(history), len(history),
                      _native.ctypes.byref(done), _native.ctypes.byref(converged))
         self._read_engine(handle)
@@ -164,7 +164,7 @@ class _EngineHMM(BaseHMM):
         start, trans = np.empty(s), np.empty((s, s))
         weights, means = np.empty((s, m)), np.empty((s, m, d))
         covars = np.empty(self._engine_covariance_size())
-        _native.call("hmmkit_hmm_get", handle.value, _native.pointer(start), _native.pointer(trans),
+        _native.call("hmmkit_hmm_get", handle, _native.pointer(start), _native.pointer(trans),
                      _native.pointer(weights), _native.pointer(means), _native.pointer(covars))
         self.startprob_, self.transmat_ = start, trans
         self._store_emissions(weights, means, covars)
