@@ -14,12 +14,16 @@ __all__ = ["mfcc", "delta"]
 def mfcc(signal, samplerate=16000, preset="psf", numcep=13, deltas=2, dtype=np.float64):
     """MFCC features of a 1-D signal, ``[frames, numcep * (1 + deltas)]``.
 
-    ``signal``: samples in the preset's units (16-bit integer units for ``psf`` and ``kaldi``,
-    [-1, 1] for ``librosa``; an int16 array is converted as it is). ``deltas``: 0, 1 or 2.
+    ``signal``: samples as floats in [-1, 1] (what ``soundfile.read`` and ``librosa.load`` give),
+    or an int16 array (divided by 32768). Each preset scales them as its tool does (``psf`` and
+    ``kaldi`` work in 16-bit integer units). ``deltas``: 0, 1 or 2.
     """
     if preset not in _native.PRESET_CODES:
         raise ValueError(f"preset must be one of {sorted(_native.PRESET_CODES)} (got {preset!r})")
+    signal = np.asarray(signal)
     samples = np.ascontiguousarray(signal, dtype=np.float64)
+    if signal.dtype == np.int16:
+        samples = samples / 32768.0
     if samples.ndim != 1:
         raise ValueError(f"signal must be one-dimensional (got shape {samples.shape})")
     dtype = np.dtype(dtype)

@@ -42,6 +42,11 @@ def _scalar(value, name):
     return float(first) if np.all(array == first) else None
 
 
+def _check_covariance_type(covariance_type):
+    if covariance_type not in COVARIANCE_TYPES:
+        raise ValueError(f"covariance_type must be one of {COVARIANCE_TYPES}")
+
+
 def _check_covars(covars, covariance_type, n_components):
     """hmmlearn's validation of GaussianHMM covariances in their stored (compact) shapes."""
     if covariance_type == "spherical":
@@ -217,6 +222,7 @@ class GaussianHMM(_EngineHMM):
         return {"s": nc - 1, "t": nc * (nc - 1), "m": nc * nf, "c": covariance}
 
     def _init(self, X, lengths=None):
+        _check_covariance_type(self.covariance_type)
         super()._init(X, lengths)
         if self._needs_init("m", "means_"):
             kmeans = cluster.KMeans(n_clusters=self.n_components, random_state=self.random_state, n_init=10)
@@ -233,8 +239,7 @@ class GaussianHMM(_EngineHMM):
         super()._check()
         self.means_ = np.asarray(self.means_)
         self.n_features = self.means_.shape[1]
-        if self.covariance_type not in COVARIANCE_TYPES:
-            raise ValueError(f"covariance_type must be one of {COVARIANCE_TYPES}")
+        _check_covariance_type(self.covariance_type)
 
     def _engine_parameters(self):
         s, d = self.n_components, self.n_features
@@ -357,6 +362,7 @@ class GMMHMM(_EngineHMM):
             self.covars_weight = weight
 
     def _init(self, X, lengths=None):
+        _check_covariance_type(self.covariance_type)
         super()._init(X, lengths=None)
         nc, nf, nm = self.n_components, self.n_features, self.n_mix
         self._default_covar_priors()
@@ -387,8 +393,7 @@ class GMMHMM(_EngineHMM):
         if not hasattr(self, "n_features"):
             self.n_features = np.asarray(self.means_).shape[2]
         nc, nf, nm = self.n_components, self.n_features, self.n_mix
-        if self.covariance_type not in COVARIANCE_TYPES:
-            raise ValueError(f"covariance_type must be one of {COVARIANCE_TYPES}")
+        _check_covariance_type(self.covariance_type)
         self._default_covar_priors()
         self.weights_ = np.array(self.weights_)
         if self.weights_.shape != (nc, nm):
