@@ -28,7 +28,7 @@ for file in "${files[@]}"; do
     # A failing test is reported, not fatal; the pass-rate check below decides.
     # One OpenMP/BLAS thread for scikit-learn's k-means and NumPy: on a busy machine their spinning
     # threads made k-means 100x slower. HMMKit's own threads are unaffected.
-    (cd "$site" && OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 HMMLEARN_SEED=${HMMLEARN_SEED:-42} PYTHONPATH="$here" "$PYTHON" -m pytest -p hmmkit_substitute \
+    (cd "$site" && OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 SKLEARN_RUN_FLOAT32_TESTS=1 HMMLEARN_SEED=${HMMLEARN_SEED:-42} PYTHONPATH="$here" "$PYTHON" -m pytest -p hmmkit_substitute \
         -p no:cacheprovider --rootdir "$site" -q -rfE --junitxml "$out/$name.xml" "$file" | tail -n 25) || true
 done
 "$PYTHON" "$here/summarize.py" 0.90 "$out"/test_*.xml
