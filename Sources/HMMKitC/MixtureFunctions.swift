@@ -117,19 +117,18 @@ public func hmmkitGMMFit(_ model: OpaquePointer?, _ data: UnsafeRawPointer?, _ r
             throw CallError(.bufferTooSmall, "the lower-bound buffer holds \(lowerBoundCapacity) values for max_iter = \(maxIterations)")
         }
         let summary = try handle(model).with { model throws -> MixtureFitSummary in
+            /// EM on the caller's data in the model's precision; `wrap` stores the fitted model.
+            func refit<S: MatrixScalar>(_ g: GaussianMixture<S>, _ type: ElementType,
+                                        _ wrap: (GaussianMixture<S>) -> MixtureHandle.Model) throws -> MixtureFitSummary {
+                let (fitted, summary) = try fit(g, data: try matrix(data, type: type, rows: Int(rows), columns: g.dimension),
+                                                iterations: Int(maxIterations), tolerance: tolerance,
+                                                regularization: regularization, threads: Int(threads))
+                model = wrap(fitted)
+                return summary
+            }
             switch model {
-            case .float64(let g):
-                let (fitted, summary) = try fit(g, data: try matrix(data, type: .float64, rows: Int(rows), columns: g.dimension),
-                                                iterations: Int(maxIterations), tolerance: tolerance, regularization: regularization,
-                                                threads: Int(threads))
-                model = .float64(fitted)
-                return summary
-            case .float32(let g):
-                let (fitted, summary) = try fit(g, data: try matrix(data, type: .float32, rows: Int(rows), columns: g.dimension),
-                                                iterations: Int(maxIterations), tolerance: tolerance, regularization: regularization,
-                                                threads: Int(threads))
-                model = .float32(fitted)
-                return summary
+            case .float64(let g): return try refit(g, .float64, MixtureHandle.Model.float64)
+            case .float32(let g): return try refit(g, .float32, MixtureHandle.Model.float32)
             }
         }
         store(summary.lowerBounds, into: lowerBounds)
