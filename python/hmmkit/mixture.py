@@ -131,7 +131,7 @@ class GaussianMixture(_SKLearnGaussianMixture):
         handle = self._engine(X.dtype)  # alive until the call returns
         _native.call("hmmkit_gmm_score_samples", handle, _native.pointer(X), len(X),
                      _native.pointer(out))
-        return out
+        return out.astype(X.dtype, copy=False)  # scikit-learn's dtype: the data's
 
     def predict_proba(self, X):
         """The components' responsibilities for every row."""
