@@ -9,7 +9,8 @@ W2 (GaussianMixture): ../shared/peers/w2_gmm.py's data (100,000 x 39, 64 compone
 diag, max_iter=20, tol=0, init_params="random_from_data", random_state=0.
 Each measurement: REPS rounds, peer and hmmkit alternating; medians and the ratio of medians.
 
-Run: OMP_NUM_THREADS=1 python speed.py [w3|w2]...   (FSDD_DIR: the recordings)
+Run: OMP_NUM_THREADS=1 python speed.py [w3|w3-em|w2]...   (FSDD_DIR: the recordings; W3_DIGITS:
+a comma-separated subset of the digits, default all; w3-em: EM alone)
 """
 import collections
 import glob
@@ -40,7 +41,7 @@ def interleaved(label, peer, ours):
           f"{['%.3f' % t for t in our_times]}, ratio {p / o:.1f}x", flush=True)
 
 
-def w3():
+def w3(em_only=False):
     import python_speech_features as psf
     import soundfile
     from hmmlearn import hmm as peer
@@ -55,8 +56,9 @@ def w3():
                          ceplifter=22, appendEnergy=True)
             d1 = psf.delta(m, 2)
             train[int(digit)].append(np.hstack([m, d1, psf.delta(d1, 2)]))
-    data = {d: (np.vstack(s), [len(x) for x in s]) for d, s in train.items()}
-    print(f"W3: {sum(len(X) for X, _ in data.values())} training frames, 10 digits", flush=True)
+    digits = [int(d) for d in os.environ.get("W3_DIGITS", "0,1,2,3,4,5,6,7,8,9").split(",")]
+    data = {d: (np.vstack(s), [len(x) for x in s]) for d, s in train.items() if d in digits}
+    print(f"W3: {sum(len(X) for X, _ in data.values())} training frames, digits {digits}", flush=True)
 
     def model(module, **extra):
         m = module.GMMHMM(n_components=5, n_mix=3, covariance_type="diag", n_iter=20, init_params="mcw",
@@ -68,7 +70,8 @@ def w3():
     def fit_all(module):
         return [model(module).fit(X, lengths) for X, lengths in data.values()]
 
-    interleaved("W3 GMMHMM fit (10 digits, incl. k-means init)", lambda: fit_all(peer), lambda: fit_all(ours))
+    if not em_only:
+        interleaved("W3 GMMHMM fit (incl. k-means init)", lambda: fit_all(peer), lambda: fit_all(ours))
 
     starts = {}
     for d, (X, lengths) in data.items():
@@ -118,4 +121,4 @@ def w2():
 
 if __name__ == "__main__":
     for name in sys.argv[1:] or ["w3", "w2"]:
-        {"w3": w3, "w2": w2}[name]()
+        {"w3": w3, "w3-em": lambda: w3(em_only=True), "w2": w2}[name]()

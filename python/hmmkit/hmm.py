@@ -366,24 +366,25 @@ class GMMHMM(_EngineHMM):
         super()._init(X, lengths=None)
         nc, nf, nm = self.n_components, self.n_features, self.n_mix
         self._default_covar_priors()
-        labels = cluster.KMeans(n_clusters=nc, random_state=self.random_state, n_init=10).fit_predict(X)
-        cv = np.atleast_2d(np.cov(X.T)) + self.min_covar * np.eye(nf)
-        centre = None
-        means = []
-        for label in range(nc):
-            members = X[labels == label]
-            if len(members) >= nm:
-                kmeans = cluster.KMeans(n_clusters=nm, random_state=self.random_state, n_init=10).fit(members)
-                means.append(kmeans.cluster_centers_)
-            else:  # too few frames in the cluster: draw the means around the centre of all clusters
-                if centre is None:
-                    centre = X.mean(axis=0)
-                means.append(np.random.multivariate_normal(centre, cov=cv, size=nm))
-        if self._needs_init("w", "weights_"):
+        need_weights, need_means = self._needs_init("w", "weights_"), self._needs_init("m", "means_")
+        need_covars = self._needs_init("c", "covars_")
+        cv = np.atleast_2d(np.cov(X.T)) + self.min_covar * np.eye(nf) if need_means or need_covars else None
+        if need_weights:
             self.weights_ = np.full((nc, nm), 1 / nm)
-        if self._needs_init("m", "means_"):
+        if need_means:  # k-means into states, then into each state's components (hmmlearn's scheme)
+            labels = cluster.KMeans(n_clusters=nc, random_state=self.random_state, n_init=10).fit_predict(X)
+            centre, means = None, []
+            for label in range(nc):
+                members = X[labels == label]
+                if len(members) >= nm:
+                    kmeans = cluster.KMeans(n_clusters=nm, random_state=self.random_state, n_init=10).fit(members)
+                    means.append(kmeans.cluster_centers_)
+                else:  # too few frames in the cluster: draw the means around the centre of all clusters
+                    if centre is None:
+                        centre = X.mean(axis=0)
+                    means.append(np.random.multivariate_normal(centre, cov=cv, size=nm))
             self.means_ = np.stack(means)
-        if self._needs_init("c", "covars_"):
+        if need_covars:
             self.covars_ = {"tied": lambda: np.tile(cv, (nc, 1, 1)), "full": lambda: np.tile(cv, (nc, nm, 1, 1)),
                             "diag": lambda: np.tile(np.diag(cv), (nc, nm, 1)),
                             "spherical": lambda: np.full((nc, nm), cv.mean())}[self.covariance_type]()
