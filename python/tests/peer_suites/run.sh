@@ -15,6 +15,7 @@ if [ -z "${PYTHON:-}" ]; then
     PYTHON="$venv/bin/python"
     "$PYTHON" -m pip install -q "$root/python[test]"
 fi
+PYTHON=$(realpath "$PYTHON")  # the tests run from site-packages
 "$PYTHON" -m pip install -q hmmlearn==0.3.3 scikit-learn==1.9.1 pytest
 out=${OUT:-$root/.build-python/peer-results}
 mkdir -p "$out"
