@@ -15,9 +15,10 @@ if [ -z "${PYTHON:-}" ]; then
     PYTHON="$venv/bin/python"
     "$PYTHON" -m pip install -q "$root/python[test]"
 fi
-PYTHON=$(realpath "$PYTHON")  # the tests run from site-packages
+PYTHON="$(cd "$(dirname "$PYTHON")" && pwd)/$(basename "$PYTHON")"  # absolute (the tests run elsewhere), venv kept
 "$PYTHON" -m pip install -q hmmlearn==0.3.3 scikit-learn==1.9.1 pytest
 out=${OUT:-$root/.build-python/peer-results}
+rm -rf "$out"  # no stale results: a file that did not run is missing, and summarize.py fails
 mkdir -p "$out"
 site=$("$PYTHON" -c "import hmmlearn, os; print(os.path.dirname(os.path.dirname(hmmlearn.__file__)))")
 files=(hmmlearn/tests/test_gaussian_hmm.py hmmlearn/tests/test_gmm_hmm_new.py
@@ -32,4 +33,6 @@ for file in "${files[@]}"; do
     (cd "$site" && OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 SKLEARN_RUN_FLOAT32_TESTS=1 HMMLEARN_SEED=${HMMLEARN_SEED:-42} PYTHONPATH="$here" "$PYTHON" -m pytest -p hmmkit_substitute \
         -p no:cacheprovider --rootdir "$site" -q -rfE --junitxml "$out/$name.xml" "$file" | tail -n 25) || true
 done
-"$PYTHON" "$here/summarize.py" 0.90 "$out"/test_*.xml
+results=()
+for file in "${files[@]}"; do results+=("$out/$(basename "$file" .py).xml"); done
+"$PYTHON" "$here/summarize.py" 0.90 "${results[@]}"

@@ -13,6 +13,11 @@ def main():
     print(f"{'file':<34}{'passed':>8}{'failed':>8}{'errors':>8}{'skipped':>9}{'xfail':>7}")
     for path in sys.argv[2:]:
         counts = dict.fromkeys(totals, 0)
+        try:
+            ElementTree.parse(path)
+        except (OSError, ElementTree.ParseError) as error:
+            print(f"{path}: no results ({error}); that test file did not run")
+            return 1
         for case in ElementTree.parse(path).getroot().iter("testcase"):
             kinds = {child.tag for child in case}
             skipped = case.find("skipped")
