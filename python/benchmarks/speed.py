@@ -12,8 +12,6 @@ Each measurement: REPS rounds, peer and hmmkit alternating; medians and the rati
 Run: OMP_NUM_THREADS=1 python speed.py [w3|w3-em|w2]...   (FSDD_DIR: the recordings; W3_DIGITS:
 a comma-separated subset of the digits, default all; w3-em: EM alone)
 """
-import collections
-import glob
 import os
 import statistics
 import sys
@@ -22,7 +20,7 @@ import time
 import numpy as np
 
 REPS = int(os.environ.get("REPS", "3"))
-FSDD = os.environ.get("FSDD_DIR", "/work/shared/data/fsdd/recordings")
+
 
 
 def timed(function):
@@ -42,30 +40,17 @@ def interleaved(label, peer, ours):
 
 
 def w3(em_only=False):
-    import python_speech_features as psf
-    import soundfile
     from hmmlearn import hmm as peer
     import hmmkit.hmm as ours
+    from w3_fit import model as w3_model, training_features
 
-    train = collections.defaultdict(list)
-    for path in sorted(glob.glob(os.path.join(FSDD, "*.wav"))):
-        digit, speaker, take = os.path.basename(path)[:-4].split("_")
-        if speaker in {"george", "jackson", "lucas", "nicolas"} and int(take) >= 5:
-            x = soundfile.read(path, dtype="int16")[0].astype(np.float64)
-            m = psf.mfcc(x, samplerate=8000, winlen=0.025, winstep=0.01, numcep=13, nfilt=26, nfft=256, preemph=0.97,
-                         ceplifter=22, appendEnergy=True)
-            d1 = psf.delta(m, 2)
-            train[int(digit)].append(np.hstack([m, d1, psf.delta(d1, 2)]))
+    train = training_features()
     digits = [int(d) for d in os.environ.get("W3_DIGITS", "0,1,2,3,4,5,6,7,8,9").split(",")]
     data = {d: (np.vstack(s), [len(x) for x in s]) for d, s in train.items() if d in digits}
     print(f"W3: {sum(len(X) for X, _ in data.values())} training frames, digits {digits}", flush=True)
 
-    def model(module, **extra):
-        m = module.GMMHMM(n_components=5, n_mix=3, covariance_type="diag", n_iter=20, init_params="mcw",
-                          params="stmcw", random_state=0, **extra)
-        m.startprob_ = np.eye(5)[0]
-        m.transmat_ = np.diag(np.r_[np.full(4, 0.5), 1.0]) + np.diag(np.full(4, 0.5), 1)
-        return m
+    def model(module):
+        return w3_model(module, "mcw")
 
     def fit_all(module):
         return [model(module).fit(X, lengths) for X, lengths in data.values()]

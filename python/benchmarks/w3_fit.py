@@ -19,11 +19,11 @@ def model(module, init_params):
     return m
 
 
-def cache(path):
+def training_features():
+    """{digit: [39-dim psf MFCC of each training recording]} (w3_hmm.py's features and split)."""
     import collections, glob, os
     import python_speech_features as psf
     import soundfile
-    from hmmlearn import hmm
     folder = os.environ.get("FSDD_DIR", "/work/shared/data/fsdd/recordings")
     train = collections.defaultdict(list)
     for wav in sorted(glob.glob(os.path.join(folder, "*.wav"))):
@@ -34,6 +34,12 @@ def cache(path):
                          ceplifter=22, appendEnergy=True)
             d1 = psf.delta(m, 2)
             train[int(digit)].append(np.hstack([m, d1, psf.delta(d1, 2)]))
+    return train
+
+
+def cache(path):
+    from hmmlearn import hmm
+    train = training_features()
     arrays = {}
     for d, seqs in train.items():
         X, lengths = np.vstack(seqs), [len(s) for s in seqs]
