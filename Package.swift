@@ -40,6 +40,8 @@ let package = Package(
     products: [
         .library(name: "HMMKit", targets: ["HMMKit"]),
         .library(name: "HMMKitDistributed", targets: ["HMMKitDistributed"]),
+        // The C ABI (include/hmmkit.h) that the Python package `hmmkit` loads; Swift runtime linked in.
+        .library(name: "HMMKitC", type: .dynamic, targets: ["HMMKitC"]),
         .executable(name: "hmmkit", targets: ["HMMKitCommandLine"]),
     ],
     traits: [
@@ -105,6 +107,16 @@ let package = Package(
             "HMMKitPlots", "HMMKitCorpus", "HMMKitRecognition", "HMMKitTraining", "HMMKitAdaptation", "HMMKitPhones", "HMMKitTranscripts",
             "HMMKitDecoding",
         ]),
+        // The C functions of Sources/HMMKitC/include/hmmkit.h over the engine (for Python's ctypes):
+        // caller-owned buffers, status codes and messages; the only module with unsafe pointers in its API.
+        .target(name: "HMMKitC", dependencies: ["HMMKitFeatures", "HMMKitMarkov", "HMMKitMixtures", "HMMKitTraining", "HMMKitNumerics"],
+                exclude: ["include"],
+                // The Swift runtime and Foundation linked in; Foundation's static archives depend on
+                // one another, hence the group.
+                linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "--start-group", "-lFoundation",
+                                               "-lFoundationEssentials", "-lFoundationInternationalization", "-lCoreFoundation",
+                                               "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections",
+                                               "-Xlinker", "--end-group"])]),
         // The `hmmkit` command.
         .executableTarget(
             name: "HMMKitCommandLine",

@@ -279,6 +279,7 @@ public enum GaussianMixtureUpdate {
                 }
                 var matrix = [Double](repeating: 0, count: d * d)
                 for i in 0..<d { for j in 0..<d { matrix[i * d + j] = (prior + pull(c, i, j) + scatter(c, i, j)) / denominator } }
+                mirrorLowerTriangle(&matrix, dimension: d)
                 regularisedDiagonal(&matrix)
                 estimate.covariances[c] = matrix
             }
@@ -300,10 +301,18 @@ public enum GaussianMixtureUpdate {
                 for i in 0..<d { for j in 0..<d { matrix[i * d + j] += pull(c, i, j) + scatter(c, i, j) } }
             }
             for index in matrix.indices { matrix[index] /= denominator }
+            mirrorLowerTriangle(&matrix, dimension: d)
             regularisedDiagonal(&matrix)
             estimate.covariances = Array(repeating: matrix, count: m)
         }
         return estimate
+    }
+
+    /// Copies the lower triangle of a `[d × d]` matrix onto the upper one: the two sums of a
+    /// covariance entry round differently, and a new model accepts only symmetric matrices
+    /// (the lower triangle is the one factorised, so scoring is unchanged).
+    static func mirrorLowerTriangle(_ matrix: inout [Double], dimension d: Int) {
+        for i in 0..<d { for j in 0..<i { matrix[j * d + i] = matrix[i * d + j] } }
     }
 
     /// Component c's previous covariance, flattened as the update stores it.
