@@ -45,6 +45,15 @@ struct SpeechTrimmingTests {
         #expect(abs(narrow.speechRange(of: samples, sampleRate: 8000).lowerBound - (3200 - 80)) <= 80)
     }
 
+    /// A noisy recording, its "speech" only 16 dB above the floor (as some of FSDD's are): the
+    /// continuation level is halfway, 8 dB above the floor, and the lead-in and tail are cut.
+    @Test func trimsANoisyRecordingAtHalfItsRange() {
+        let samples = recording([(1600, 0), (2400, 16), (1600, 0)])
+        let speech = SpeechTrimming().speechRange(of: samples, sampleRate: 8000)
+        #expect(abs(speech.lowerBound - (1600 - 80)) <= 80, "\(speech)")
+        #expect(abs(speech.upperBound - (4000 + 80)) <= 80, "\(speech)")
+    }
+
     /// Nothing stands out (noise only, digital silence), or the recording is shorter than one
     /// window: the whole recording is kept. A tone filling the recording is kept whole too.
     @Test func keepsRecordingsWithoutAQuietPartWhole() {
