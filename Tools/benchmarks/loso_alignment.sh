@@ -7,8 +7,9 @@
 #
 #   Tools/benchmarks/loso_alignment.sh NAME [train options...]
 #
-# CONNECT_OPTIONS are added to `hmmkit connect` (e.g. "--trim-silence": each recording cut to its
-# speech before joining, so the true times are the speech's rather than the files'); ALIGN_OPTIONS
+# CONNECT_OPTIONS are given to `hmmkit connect`; by default "--trim-silence" (each recording cut to
+# its speech before joining, so the true times are the speech's rather than the files'; set
+# CONNECT_OPTIONS= to join the files whole, the reference of the first measurements); ALIGN_OPTIONS
 # replace `hmmkit align`'s default here, "--speakers from-manifest" (speaker CMVN).
 # Needs the training manifests of Tools/benchmarks/loso_unknown_voices.sh in $WORK (run it once).
 # Environment: HMMKIT (default .build/release/hmmkit), FSDD, WORK (default /tmp/hmmkit-loso).
@@ -21,7 +22,7 @@ mkdir -p "$W/$name"
 for s in george jackson lucas nicolas; do
   "$B" train "$W/train_${s}_known.tsv" --quiet -o "$W/$name/$s.json" "$@" > /dev/null
   rm -rf "$W/$name/connected_$s"
-  "$B" connect "$D" --speakers from-names --only-speakers "$s" --output "$W/$name/connected_$s" --per-speaker 50 --seed 1 ${CONNECT_OPTIONS:-} > /dev/null
+  "$B" connect "$D" --speakers from-names --only-speakers "$s" --output "$W/$name/connected_$s" --per-speaker 50 --seed 1 ${CONNECT_OPTIONS---trim-silence} > /dev/null
   "$B" align "$W/$name/$s.json" "$W/$name/connected_$s/manifest.tsv" ${ALIGN_OPTIONS:---speakers from-manifest} --quiet \
     --ctm "$W/$name/$s.hyp.ctm" || echo "$s: some utterances were not aligned (listed above)"
 done

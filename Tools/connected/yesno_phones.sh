@@ -41,5 +41,5 @@ done
 echo "penalty chosen on the training files: $best"
 for g in "--loop" "--words 8"; do for m in "--speaker yesno" "--speakers none"; do
   "$B" decode "$W/yesno.json" "$Y"/1_*.wav $g --penalty=$best $m --names > "$W/test.hyp" || echo "(some test files were not decoded: above)"
-  echo "test files, $g $m, penalty $best:"; "$B" score "$W/set1.ref" "$W/test.hyp" | grep -E "WORD|SENT|%"
+  echo "test files, $g $m, penalty $best:"; "$B" score "$W/set1.ref" "$W/test.hyp" --mode all | grep -E "WORD|SENT|%"
 done; done
