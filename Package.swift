@@ -81,7 +81,7 @@ let package = Package(
         ]),
         // Connected words: word networks (loops, fixed lengths, JSGF grammars) and the token-passing Viterbi decoder.
         .target(name: "HMMKitDecoding", dependencies: [
-            "HMMKitNumerics", "HMMKitMixtures", "HMMKitMarkov", "HMMKitFeatures", "HMMKitRecognition", "HMMKitFileSystem",
+            "HMMKitNumerics", "HMMKitMixtures", "HMMKitMarkov", "HMMKitFeatures", "HMMKitRecognition", "HMMKitFileSystem", "HMMKitPhones",
         ]),
         // Speaker adaptation: feature-space MLLR (statistics against GMM-HMMs, the transform estimate).
         .target(name: "HMMKitAdaptation", dependencies: ["HMMKitNumerics", "HMMKitMixtures", "HMMKitMarkov",
@@ -143,7 +143,7 @@ let package = Package(
                     dependencies: ["HMMKitTraining", "HMMKitMarkov", "HMMKitMixtures", "HMMKitMatrixFiles", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitDecodingTests",
                     dependencies: ["HMMKitDecoding", "HMMKitRecognition", "HMMKitMarkov", "HMMKitMixtures", "HMMKitNumerics",
-                                   "HMMKitTestSupport"]),
+                                   "HMMKitPhones", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitPhonesTests",
                     dependencies: ["HMMKitPhones", "HMMKitTraining", "HMMKitMarkov", "HMMKitMixtures", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitAdaptationTests",

@@ -11,7 +11,7 @@ struct ConnectCommand: ParsableCommand {
         discussion: """
             For each speaker, --per-speaker utterances of --words words each: recordings of that speaker drawn \
             with replacement, joined with pauses of --pause ms (and --edge-pause ms before and after) filled with \
-            noise at --noise-dbfs (or --silence). Writes DIR/wav/<speaker>-<n>.wav, DIR/text, wav.scp, utt2spk \
+            noise at --noise-dbfs (or --silence); with --trim-silence each recording is first cut to its speech. Writes DIR/wav/<speaker>-<n>.wav, DIR/text, wav.scp, utt2spk \
             (Kaldi), DIR/manifest.tsv (path, transcript, speaker) and the true word times DIR/words.ctm. \
             The same corpus, options and --seed give the same bytes. Example: hmmkit connect recordings/ \
             --output connected --per-speaker 50 --words 2-7 --seed 1. Exit codes: 0 written, 1 bad corpus or \
@@ -39,6 +39,10 @@ struct ConnectCommand: ParsableCommand {
     var sampleRate: Double?
     @Option(help: "Seed of every random choice.")
     var seed: UInt64 = 0
+    @Flag(help: "Cut each recording's leading and trailing non-speech (frame energy relative to its own floor and peak) before joining, so words.ctm holds the speech's times.")
+    var trimSilence = false
+    @Option(help: "With --trim-silence: milliseconds kept beyond the speech found, at each end.")
+    var trimMargin: Double = SpeechTrimming().marginMilliseconds
     @Flag(help: "Also write each utterance's word boundaries as a Praat TextGrid in OUTPUT/textgrid/.")
     var textgrids = false
     @Flag(help: "Print a JSON summary on stdout.")
@@ -62,11 +66,15 @@ struct ConnectCommand: ParsableCommand {
                                    edgePauseMilliseconds: try Self.range(edgePause, "--edge-pause"),
                                    pauseFill: silence ? .silence : .noise(levelDecibels: noiseDbfs),
                                    levelJitterDecibels: jitterDb, sampleRate: sampleRate, seed: seed,
-                                   writesTextGrids: textgrids)
+                                   writesTextGrids: textgrids,
+                                   trimming: trimSilence ? SpeechTrimming(marginMilliseconds: trimMargin) : nil)
         }
     }
 
     func validate() throws {
+        if !trimSilence && trimMargin != SpeechTrimming().marginMilliseconds {
+            throw ValidationError("--trim-margin needs --trim-silence")
+        }
         let options = try self.options
         do {
             try options.validate()

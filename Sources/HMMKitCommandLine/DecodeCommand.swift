@@ -31,7 +31,7 @@ struct DecodeCommand: ParsableCommand {
     var minWords: Int = 1
     @Option(help: "With --loop: the most words (default: no limit).")
     var maxWords: Int?
-    @Option(help: ArgumentHelp("Silence between and around words: word-edges (a model pooled from the word models' first and last states) or none.",
+    @Option(help: ArgumentHelp("Silence between and around words: word-edges (a model pooled from the word models' first and last states; a recognizer built from phones uses its silence phone) or none.",
                                valueName: "model"))
     var silence: SilenceModel = .wordEdges
     @Option(help: "Pruning beam (natural-log likelihood below the frame's best).")

@@ -17,7 +17,8 @@ public struct ConnectedUtterance: Sendable, Equatable {
     /// The speaker whose recordings were joined.
     public var speaker: String
     /// The words with the true time each occupies: exactly the samples of its source recording
-    /// (which may hold some silence of its own at either end).
+    /// (which may hold some silence of its own at either end), or with
+    /// ``ConnectedCorpusOptions/trimming`` the samples of its speech.
     public var words: [TimedWord]
     /// The isolated recordings joined, one per word, in order.
     public var sources: [URL]
@@ -71,7 +72,8 @@ public struct ConnectedCorpus: Sendable, Equatable {
 /// words (``ConnectedCorpusOptions/edgePauseMilliseconds``, ``ConnectedCorpusOptions/pauseMilliseconds``,
 /// whole samples), filled as ``ConnectedCorpusOptions/pauseFill`` says; each word's level changed by
 /// the jitter. The recordings' samples are copied unchanged otherwise, so a 16-bit input and a
-/// 16-bit output without jitter keep every word's samples bit for bit.
+/// 16-bit output without jitter keep every word's samples bit for bit. With
+/// ``ConnectedCorpusOptions/trimming``, each recording is first cut to its speech.
 ///
 /// ```swift
 /// let corpus = try LabelledCorpus.load(path: "/data/fsdd/recordings")
@@ -226,16 +228,21 @@ public struct ConnectedCorpusBuilder: Sendable {
         return first!.rate
     }
 
-    /// The samples of `entry` at `rate` (full scale 1).
+    /// The samples of `entry` at `rate` (full scale 1), cut to the speech with trimming.
     private func load(_ entry: CorpusEntry, at rate: Double) throws(ConnectedCorpusError) -> [Double] {
         let signal: AudioSignal
         do { signal = try AudioDecoder.read(url: entry.url) } catch { throw .audio(error) }
-        if signal.sampleRate == rate { return signal.samples }
-        do {
-            return try Resampler().resample(signal, to: rate).samples
-        } catch {
-            throw .resampling(file: entry.path, error)
+        var samples = signal.samples
+        if signal.sampleRate != rate {
+            do {
+                samples = try Resampler().resample(signal, to: rate).samples
+            } catch {
+                throw .resampling(file: entry.path, error)
+            }
         }
+        guard let trimming = options.trimming else { return samples }
+        let speech = trimming.speechRange(of: samples, sampleRate: rate)
+        return speech.count == samples.count ? samples : Array(samples[speech])
     }
 
     /// Writes `text`, `wav.scp`, `utt2spk`, the manifest and the CTM of `corpus`.

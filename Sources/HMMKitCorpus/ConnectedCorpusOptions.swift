@@ -40,6 +40,10 @@ public struct ConnectedCorpusOptions: Sendable, Equatable {
     /// Also write each utterance's true word boundaries as a Praat TextGrid (a "words" tier) in
     /// `textgrid/<id>.TextGrid`, to look at in Praat beside the audio; default `false`.
     public var writesTextGrids: Bool
+    /// Cut each recording's leading and trailing non-speech (``SpeechTrimming``) before joining,
+    /// so that a word's true time in the CTM is its speech rather than its file; default `nil`
+    /// (each recording joined whole, as the corpus has it).
+    public var trimming: SpeechTrimming?
 
     /// Options; the defaults make 50 utterances of 2–7 words per speaker, pauses of 50–400 ms
     /// filled with noise at −60 dBFS, no level jitter, seed 0.
@@ -47,7 +51,7 @@ public struct ConnectedCorpusOptions: Sendable, Equatable {
                 pauseMilliseconds: ClosedRange<Double> = 50...400, edgePauseMilliseconds: ClosedRange<Double> = 100...300,
                 pauseFill: PauseFill = .noise(levelDecibels: -60), levelJitterDecibels: Double = 0,
                 sampleRate: Double? = nil, seed: UInt64 = 0, audioFormat: AudioWriteFormat = .wav16,
-                writesTextGrids: Bool = false) {
+                writesTextGrids: Bool = false, trimming: SpeechTrimming? = nil) {
         self.utterancesPerSpeaker = utterancesPerSpeaker
         self.wordCounts = wordCounts
         self.pauseMilliseconds = pauseMilliseconds
@@ -58,6 +62,7 @@ public struct ConnectedCorpusOptions: Sendable, Equatable {
         self.seed = seed
         self.audioFormat = audioFormat
         self.writesTextGrids = writesTextGrids
+        self.trimming = trimming
     }
 
     /// The valid range of each option.
@@ -99,5 +104,6 @@ public struct ConnectedCorpusOptions: Sendable, Equatable {
         if case .noise(let level) = pauseFill { try check(level, Limits.noiseDecibels, "noise level (dBFS)") }
         try check(levelJitterDecibels, Limits.jitterDecibels, "level jitter (dB)")
         if let sampleRate { try check(sampleRate, Limits.sampleRate, "sample rate (Hz)") }
+        try trimming?.validate()
     }
 }

@@ -39,17 +39,24 @@ public struct Decoder: Sendable {
                 options: DecoderOptions = DecoderOptions(), frameShiftSeconds: Double = 0.01,
                 source: String = "grammar") throws(DecodingError) {
         precondition(!models.isEmpty && words.count == models.count, "Decoder: one model per word")
-        let problems = options.problems()
-        guard problems.isEmpty else { throw .options(problems) }
         precondition(models.allSatisfy { $0.dimension == models[0].dimension } && (silence?.dimension ?? models[0].dimension) == models[0].dimension,
                      "Decoder: every model must have the same dimension")
+        try self.init(network: network, models: DecodingModels(words: words, models: models, silence: silence), options: options,
+                      frameShiftSeconds: frameShiftSeconds, source: source)
+    }
+
+    /// A decoder for `network` over `models` (checked options; emitters of one dimension).
+    init(network: WordNetwork, models: DecodingModels, options: DecoderOptions, frameShiftSeconds: Double,
+         source: String) throws(DecodingError) {
+        let problems = options.problems()
+        guard problems.isEmpty else { throw .options(problems) }
         do {
-            graph = try DecodingGraph(network: network, words: words, models: models, silence: silence,
-                                      grammarScale: options.grammarScale, insertionPenalty: options.insertionPenalty, source: source)
+            graph = try DecodingGraph(network: network, models: models, grammarScale: options.grammarScale,
+                                      insertionPenalty: options.insertionPenalty, source: source)
         } catch { throw .grammar(error) }
         self.options = options
         self.frameShiftSeconds = frameShiftSeconds
-        dimension = models[0].dimension
+        dimension = models.emitters[0].dimension
     }
 
     /// The fewest frames an utterance needs for some path through the network.

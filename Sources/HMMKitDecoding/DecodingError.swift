@@ -1,3 +1,4 @@
+import HMMKitPhones
 import HMMKitRecognition
 
 /// Why an utterance (or a decoder) could not be decoded.
@@ -16,6 +17,8 @@ public indirect enum DecodingError: Error, Sendable, CustomStringConvertible {
     case noPathSurvived(frames: Int, beam: Double)
     /// The recognizer's front end, its models or an audio file failed.
     case recognizer(RecognizerError)
+    /// Phone models that cannot spell the vocabulary (words missing from the lexicon, listed).
+    case phones(PhoneModelError)
     /// A recognizer this decoder cannot use as it is, with the reason.
     case unsupportedRecognizer(String)
     /// The problem `error` with the file `path`.
@@ -34,6 +37,7 @@ public indirect enum DecodingError: Error, Sendable, CustomStringConvertible {
             return "no path reached the end of the grammar after \(frames) frames with beam \(beam); try a wider beam "
                 + "or more active states"
         case .recognizer(let error): return "\(error)"
+        case .phones(let error): return error.description
         case .unsupportedRecognizer(let reason): return reason
         case .file(let path, let error): return "\(path): \(error)"
         }

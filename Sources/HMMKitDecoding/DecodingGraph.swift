@@ -2,21 +2,72 @@ import Foundation
 import HMMKitMarkov
 import HMMKitNumerics
 
+/// The acoustic models a ``DecodingGraph``'s instances use: per model a Markov chain, its name,
+/// and for each chain state the emitter state that scores it. Whole-word models are one emitter
+/// each (chain state j scored by the model's own state j); phone-built words share one emitter,
+/// the phone models' pool, and each word's chain states are indices into it — a view, never a copy.
+struct DecodingModels: Sendable {
+    /// Per model: its chain, its name (the word answers give; `<sil>` for silence), its emitter,
+    /// and per chain state the emitter state scoring it.
+    var chains: [MarkovChain<Double>]
+    var names: [String]
+    var emitterOfModel: [Int]
+    var emissionStates: [[Int]]
+    /// The emissions scored once per block of frames (one GEMM each).
+    var emitters: [MixtureEmissions<Double>]
+    /// The model of silence nodes (nil: silence nodes are dropped); always the last model.
+    var silence: Int?
+
+    /// Whole-word models, each its own emitter, and an optional silence model after them.
+    init(words: [String], models: [GMMHMM<Double>], silence: GMMHMM<Double>?) {
+        let all = models + (silence.map { [$0] } ?? [])
+        chains = all.map(\.chain)
+        names = words + (silence == nil ? [] : ["<sil>"])
+        emitterOfModel = Array(all.indices)
+        emissionStates = all.map { Array(0..<$0.stateCount) }
+        emitters = all.map(\.emissions)
+        self.silence = silence == nil ? nil : words.count
+    }
+
+    /// Models over shared emitters: `chains[i]` of `names[i]`, its state j scored by state
+    /// `emissionStates[i][j]` of `emitters[emitterOfModel[i]]`.
+    init(chains: [MarkovChain<Double>], names: [String], emitterOfModel: [Int], emissionStates: [[Int]],
+         emitters: [MixtureEmissions<Double>], silence: Int?) {
+        precondition(chains.count == names.count && chains.count == emitterOfModel.count && chains.count == emissionStates.count
+            && zip(chains, emissionStates).allSatisfy { $0.stateCount == $1.count }
+            && zip(emitterOfModel, emissionStates).allSatisfy { e, states in states.allSatisfy { (0..<emitters[e].stateCount).contains($0) } },
+            "DecodingModels: one name, emitter and emission state list per chain, within the emitters")
+        (self.chains, self.names, self.emitterOfModel, self.emissionStates, self.emitters, self.silence)
+            = (chains, names, emitterOfModel, emissionStates, emitters, silence)
+    }
+
+    /// The words (every model but silence).
+    var words: [String] { silence.map { Array(names[..<$0]) } ?? names }
+}
+
 /// A ``WordNetwork`` compiled against word models for ``Decoder``: every word or silence node an
 /// instance of its model, the null nodes folded into weighted links between instances (and from
 /// the start, and to the end), dead instances removed. Flat arrays, built once, read by the
 /// frame loop.
 struct DecodingGraph: Sendable {
-    /// The models instances use: `models[m]`, with the name answers give (silence last, if any).
-    let models: [GMMHMM<Double>]
+    /// The emitters scored per block, and per emitter its first column in the block's emission
+    /// buffer (in units of a frame: emitter e's `[blockFrames × S_e]` lies at `blockFrames · emitterBase[e]`)
+    /// and its state count.
+    let emitters: [MixtureEmissions<Double>]
+    let emitterBase: [Int]
+    let emitterStates: [Int]
+    /// Per model: the name answers give (silence last, if any), and its emitter.
     let modelNames: [String]
+    let modelEmitter: [Int]
     let silenceModel: Int?
     /// Per model: its states' first index in the per-model-state tables, and the state count.
     let modelBase: [Int]
     let modelStates: [Int]
-    /// Per model state: `log π`, `log 1[end]`, the range of its predecessors in the two arrays below.
+    /// Per model state: `log π`, `log 1[end]`, the emitter state scoring it, the range of its
+    /// predecessors in the two arrays below.
     let logStart: [Double]
     let logEnd: [Double]
+    let emissionState: [Int]
     let predecessorStart: [Int]
     /// Predecessor (a state of the same model) and `log A[from, to]`.
     let predecessorFrom: [Int]
@@ -39,13 +90,13 @@ struct DecodingGraph: Sendable {
     let minimumFrames: Int
 
     var instanceCount: Int { instanceModel.count }
+    /// Emitter states over all emitters: the width of one frame of the emission buffer.
+    var emissionWidth: Int { emitterStates.reduce(0, +) }
 
-    /// Compiles `network` for words `words` (with `models[i]` the model of `words[i]`) and an
-    /// optional silence model (without one, silence nodes are dropped).
+    /// Compiles `network` for `models` (without a silence model, silence nodes are dropped).
     /// - Throws: ``GrammarError`` for unknown words, a null cycle, or no path from start to end.
-    init(network: WordNetwork, words: [String], models wordModels: [GMMHMM<Double>], silence: GMMHMM<Double>?,
-         grammarScale: Double, insertionPenalty: Double, source: String) throws(GrammarError) {
-        precondition(words.count == wordModels.count, "DecodingGraph: one model per word")
+    init(network: WordNetwork, models: DecodingModels, grammarScale: Double, insertionPenalty: Double, source: String) throws(GrammarError) {
+        let words = models.words
         let modelOfWord = Dictionary(words.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         var unknown: [(String, Int?)] = []
         for case .word(let word, let line) in network.nodes where modelOfWord[word] == nil && !unknown.contains(where: { $0.0 == word }) {
@@ -54,16 +105,24 @@ struct DecodingGraph: Sendable {
         guard unknown.isEmpty else {
             throw .unknownWords(source: source, words: unknown.map(\.0), lines: unknown.map(\.1), vocabulary: words)
         }
-        let allModels = wordModels + (silence.map { [$0] } ?? [])
-        models = allModels
-        modelNames = words + (silence == nil ? [] : ["<sil>"])
-        silenceModel = silence == nil ? nil : words.count
+        emitters = models.emitters
+        emitterStates = models.emitters.map(\.stateCount)
+        var emitterBase: [Int] = [], width = 0
+        for count in emitterStates {
+            emitterBase.append(width)
+            width += count
+        }
+        self.emitterBase = emitterBase
+        modelNames = models.names
+        modelEmitter = models.emitterOfModel
+        let silenceModel = models.silence
+        self.silenceModel = silenceModel
 
         // Per-model tables.
         var modelBase: [Int] = [], modelStates: [Int] = [], logStart: [Double] = [], logEnd: [Double] = []
         var predecessorStart: [Int] = [0], predecessorFrom: [Int] = [], predecessorLog: [Double] = []
-        for model in allModels {
-            let chain = model.chain, s = chain.stateCount
+        for chain in models.chains {
+            let s = chain.stateCount
             modelBase.append(logStart.count)
             modelStates.append(s)
             for j in 0..<s {
@@ -78,6 +137,7 @@ struct DecodingGraph: Sendable {
         }
         (self.modelBase, self.modelStates, self.logStart, self.logEnd) = (modelBase, modelStates, logStart, logEnd)
         (self.predecessorStart, self.predecessorFrom, self.predecessorLog) = (predecessorStart, predecessorFrom, predecessorLog)
+        emissionState = models.emissionStates.flatMap { $0 }
 
         // Emitting nodes and the model of each.
         var modelOfNode = [Int?](repeating: nil, count: network.nodes.count)
@@ -127,7 +187,7 @@ struct DecodingGraph: Sendable {
         startTarget = liveStarts.map { instanceOfNode[$0.0]! }
         startWeight = liveStarts.map(\.1)
         minimumFrames = Self.shortestPath(starts: startTarget, linkStart: linkStart, linkTarget: linkTarget, endWeight: endWeight,
-                                          cost: instanceModel.map { allModels[$0].chain.minimumFrameCount })
+                                          cost: instanceModel.map { models.chains[$0].minimumFrameCount })
     }
 
     /// The nodes on some path from one of `starts` to one of `ends`.

@@ -7,15 +7,21 @@ import HMMKitRecognition
 extension Recognizer {
     /// A ``Decoder`` for `network` over this recognizer's word models (its labels are the
     /// vocabulary), with `silence` for the network's silence nodes and word times in the front
-    /// end's frame shift.
+    /// end's frame shift. A recognizer built from phones decodes with its phone models
+    /// (``Decoder/init(network:words:phoneModels:silence:options:frameShiftSeconds:source:)``)
+    /// and its own trained silence phone, which every `silence` but ``SilenceModel/none`` means.
     /// - Throws: ``DecodingError`` for unusable options, a grammar with words the models do not
     ///   know or without a path, or a silence model that cannot be built.
     public func decoder(for network: WordNetwork, silence: SilenceModel = .wordEdges, options: DecoderOptions = DecoderOptions(),
                         source: String = "grammar") throws(DecodingError) -> Decoder {
-        let silenceModel: GMMHMM<Double>?
-        do { silenceModel = try silence.model(from: models) } catch { throw .recognizer(.wordModel(error)) }
         let features = configuration.features
         let shift = Double(features.frameShift.samples(atRate: features.sampleRate)) / features.sampleRate
+        if let phoneModels {
+            return try Decoder(network: network, words: labels, phoneModels: phoneModels, silence: silence != .none, options: options,
+                               frameShiftSeconds: shift, source: source)
+        }
+        let silenceModel: GMMHMM<Double>?
+        do { silenceModel = try silence.model(from: models) } catch { throw .recognizer(.wordModel(error)) }
         return try Decoder(network: network, words: labels, models: models, silence: silenceModel, options: options,
                            frameShiftSeconds: shift, source: source)
     }

@@ -19,7 +19,7 @@ struct TokenSearch {
     private var queued: [Bool]
     /// Scores that passed the beam, for the maximum-active cut.
     private var survivors: [Double] = []
-    /// Emission log-likelihoods of the current block: model m's `[blockFrames × S_m]` at `blockFrames · modelBase[m]`.
+    /// Emission log-likelihoods of the current block: emitter e's `[blockFrames × S_e]` at `blockFrames · emitterBase[e]`.
     private var emissions: [Double]
     /// Record count at which unreachable records are next collected.
     private var collectAt = 4_096
@@ -37,14 +37,14 @@ struct TokenSearch {
         survivors.reserveCapacity(graph.stateCount)
         active.reserveCapacity(graph.instanceCount)
         nextActive.reserveCapacity(graph.instanceCount)
-        emissions = [Double](repeating: 0, count: options.blockFrames * graph.logStart.count)
+        emissions = [Double](repeating: 0, count: options.blockFrames * graph.emissionWidth)
     }
 
     /// Runs the search over `features`; returns the record of the best path's last word (nil: no
     /// path reached the end).
     mutating func run(_ features: Matrix<Double>) -> Int32? {
         let frames = features.rowCount, block = options.blockFrames
-        let workspaces = graph.models.map { $0.emissions.makeScoringWorkspace() }
+        let workspaces = graph.emitters.map { $0.makeScoringWorkspace() }
         for (k, target) in graph.startTarget.enumerated() where graph.startWeight[k] > entry[target] {
             entry[target] = graph.startWeight[k]
             if !queued[target] { queued[target] = true; active.append(target) }
@@ -53,8 +53,8 @@ struct TokenSearch {
             if frame % block == 0 {
                 let rows = frame..<min(frame + block, frames)
                 emissions.withUnsafeMutableBufferPointer { buffer in
-                    for (m, model) in graph.models.enumerated() {
-                        model.emissions.score(features, rows: rows, workspace: workspaces[m], into: buffer.baseAddress! + block * graph.modelBase[m])
+                    for (e, emitter) in graph.emitters.enumerated() {
+                        emitter.score(features, rows: rows, workspace: workspaces[e], into: buffer.baseAddress! + block * graph.emitterBase[e])
                     }
                 }
             }
@@ -78,7 +78,7 @@ struct TokenSearch {
             let m = graph.instanceModel[i], base = graph.instanceBase[i], modelBase = graph.modelBase[m], states = graph.modelStates[m]
             let entering = entry[i], enteringTrace = entryTrace[i]
             entry[i] = -.infinity
-            let emission = block * modelBase + row * states
+            let e = graph.modelEmitter[m], emission = block * graph.emitterBase[e] + row * graph.emitterStates[e]
             for j in 0..<states {
                 var value = entering + graph.logStart[modelBase + j], from = enteringTrace
                 for p in graph.predecessorStart[modelBase + j]..<graph.predecessorStart[modelBase + j + 1] {
@@ -88,7 +88,7 @@ struct TokenSearch {
                         from = trace[base + graph.predecessorFrom[p]]
                     }
                 }
-                value += emissions[emission + j]
+                value += emissions[emission + graph.emissionState[modelBase + j]]
                 next[base + j] = value
                 nextTrace[base + j] = from
                 if value > best { best = value }

@@ -47,6 +47,25 @@ public struct UtteranceGraph: Sendable {
         try self.init(slots: slots, words: words, models: models)
     }
 
+    /// The graph of `words` pronounced one after another with no silence anywhere, alternate
+    /// pronunciations as parallel paths: a word of a decoding network, whose pauses the network
+    /// places.
+    /// - Throws: ``PhoneModelError/lexicon(_:)`` with ``LexiconError/missingWords(_:)`` (naming
+    ///   `utterance`) or ``LexiconError/emptyTranscripts(_:)``.
+    public static func withoutSilence(words: [String], models: PhoneModels, utterance: String = "the word") throws(PhoneModelError)
+        -> UtteranceGraph {
+        do { try models.lexicon.check(transcripts: [(utterance, words)]) } catch { throw .lexicon(error) }
+        let slots = words.enumerated().map { position, word in
+            (alternatives: models.lexicon[word]!.map { $0.map { models.inventory.index(of: $0)! } }, optional: false, word: Optional(position))
+        }
+        return try UtteranceGraph(slots: slots, words: words, models: models)
+    }
+
+    /// The graph of the silence phone alone (once, not optional).
+    public static func silence(models: PhoneModels) throws(PhoneModelError) -> UtteranceGraph {
+        try UtteranceGraph(slots: [([[models.inventory.silenceIndex]], false, nil)], words: [], models: models)
+    }
+
     private init(slots: [(alternatives: [[Int]], optional: Bool, word: Int?)], words: [String], models: PhoneModels)
         throws(PhoneModelError) {
         var poolStates: [Int] = [], phones: [Int] = [], positions: [Int] = [], instances: [Int] = []

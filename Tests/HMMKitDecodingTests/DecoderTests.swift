@@ -10,7 +10,7 @@ import Testing
     /// The best score over every word sequence of `length` words and every segmentation of the
     /// frames into them, each word scored by the HMM's own Viterbi (`GMMHMM.decode`): the
     /// exhaustive reference a beam-free token-passing search must equal.
-    static func exhaustiveBest(_ words: SyntheticWords, frames: Matrix<Double>, length: Int, logChoice: Double) throws -> Double {
+    static func exhaustiveBest(_ models: [GMMHMM<Double>], frames: Matrix<Double>, length: Int, logChoice: Double) throws -> Double {
         let count = frames.rowCount
         // best[k][t]: the best score of k words over frames 0..<t.
         var best = [[Double]](repeating: [Double](repeating: -.infinity, count: count + 1), count: length + 1)
@@ -19,7 +19,7 @@ import Testing
         for start in 0..<count {
             for end in (start + 1)...count {
                 let piece = frames.rows(start..<end)
-                segment[start * (count + 1) + end] = words.models.map { model in
+                segment[start * (count + 1) + end] = models.map { model in
                     guard end - start >= model.chain.minimumFrameCount, let path = try? model.decode(piece) else { return -.infinity }
                     return path.logProbability
                 }
@@ -43,7 +43,7 @@ import Testing
         let decoder = try Decoder(network: .fixedLength(vocabulary: words.words, count: 3), words: words.words, models: words.models,
                                   options: DecoderOptions(beam: 1e9, maximumActiveStates: 1_000_000))
         let decoding = try decoder.decode(frames)
-        let reference = try Self.exhaustiveBest(words, frames: frames, length: 3, logChoice: -Foundation.log(3))
+        let reference = try Self.exhaustiveBest(words.models, frames: frames, length: 3, logChoice: -Foundation.log(3))
         // Both sum the same log terms in different orders: agreement to rounding.
         #expect(abs(decoding.score - reference) <= 1e-9 * abs(reference))
         #expect(decoding.transcript == ["w2", "w0", "w1"])
