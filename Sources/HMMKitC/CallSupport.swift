@@ -13,6 +13,8 @@ enum Status: Int32 {
     case shapeMismatch = 2
     case numericalFailure = 3
     case bufferTooSmall = 4
+    case fileAccess = 5
+    case invalidFile = 6
 }
 
 /// A failure of an exported call: its status and the message copied to the caller.
@@ -139,6 +141,16 @@ func covarianceType(_ code: Int32) throws(CallError) -> CovarianceType {
     case 2: return .full
     case 3: return .tied
     default: throw CallError(.invalidArgument, "unknown covariance type code \(code)")
+    }
+}
+
+/// The `HMMKIT_COVARIANCE_*` code of a covariance type (the inverse of ``covarianceType(_:)``).
+func covarianceCode(_ type: CovarianceType) -> Int32 {
+    switch type {
+    case .diagonal: return 0
+    case .spherical: return 1
+    case .full: return 2
+    case .tied: return 3
     }
 }
 

@@ -6,6 +6,11 @@ HMMKit's Baum-Welch with hmmlearn's M-step (``hmmlearnGaussianHMM`` / ``hmmlearn
 scoring, posteriors and Viterbi run in the engine. Initialisation (k-means, hmmlearn's
 ``init_params``) is hmmlearn's, in NumPy and scikit-learn.
 
+Models read from HMMKit's model files (``hmmkit.load``) may carry ``end_states_``: the states a
+sequence may end in (a left-to-right word model trained by ``hmmkit hmm fit`` ends in its last
+state). Scoring, posteriors, decoding and fitting honour it, so the scores are the CLI's; None
+(the default, hmmlearn's convention) lets a sequence end anywhere. ``sample`` ignores it.
+
 Two cases take a slower path: a GaussianHMM with ``covariance_type="tied"`` (one covariance
 shared by all states, which the engine's per-state mixtures do not tie) and GaussianHMM priors
 given as arrays are fitted by EM in NumPy over the engine's forward-backward; GMMHMM priors that
@@ -85,6 +90,16 @@ def _expand_covars(covars, covariance_type, n_components, n_features):
     return np.eye(n_features)[np.newaxis] * np.ravel(covars)[:, np.newaxis, np.newaxis]
 
 
+def end_state_mask(end_states, n_components):
+    """``end_states_`` (indices of the states a sequence may end in) as the engine's 0/1 mask."""
+    indices = np.asarray(end_states, dtype=np.int64).ravel()
+    if indices.size == 0 or np.any(indices < 0) or np.any(indices >= n_components):
+        raise ValueError(f"end_states_ must list states in 0...{n_components - 1} (got {list(indices)})")
+    mask = np.zeros(n_components, dtype=np.uint8)
+    mask[indices] = 1
+    return mask
+
+
 class _EngineHMM(BaseHMM):
     """What GaussianHMM and GMMHMM share: the engine model, its fit, scoring and decoding."""
 
@@ -99,11 +114,16 @@ class _EngineHMM(BaseHMM):
 
     def _engine(self, dtype):
         covariance, weights, means, covars = self._engine_parameters()
-        return _native.new_handle(
+        handle = _native.new_handle(
             "hmm", "hmmkit_hmm_create", _native.dtype_code(dtype), self.n_components, self._n_mix(), self.n_features,
             covariance, _native.pointer(_native.doubles(self.startprob_)),
             _native.pointer(_native.doubles(self.transmat_)), _native.pointer(_native.doubles(weights)),
             _native.pointer(_native.doubles(means)), _native.pointer(_native.doubles(covars)))
+        end_states = getattr(self, "end_states_", None)
+        if end_states is not None:  # scores and paths only of sequences that end there
+            _native.call("hmmkit_hmm_set_chain", handle, _native.TOPOLOGY_ERGODIC, 0,
+                         _native.pointer(end_state_mask(end_states, self.n_components)))
+        return handle
 
     def _prepared(self, X, lengths):
         check_is_fitted(self, "startprob_")
@@ -149,6 +169,9 @@ class _EngineHMM(BaseHMM):
     def _fit_em(self, X, lengths):
         priors = self._engine_priors()
         if priors is None:
+            if getattr(self, "end_states_", None) is not None:
+                raise ValueError("end_states_ (from an HMMKit model file) is not supported by the NumPy EM of tied "
+                                 "GaussianHMMs and array priors; set it to None to fit without an end condition")
             return super()._fit_em(X, lengths)
         options = _native.FitOptions(
             n_iter=int(self.n_iter), tol=float(self.tol), implementation=self._implementation_code(),
