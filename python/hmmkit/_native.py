@@ -40,6 +40,7 @@ _P = ctypes.c_void_p
 _I64 = ctypes.c_int64
 _I32 = ctypes.c_int
 _D = ctypes.c_double
+_U64 = ctypes.c_uint64
 _S = ctypes.c_char_p
 _MSG = [ctypes.c_char_p, ctypes.c_size_t]
 
@@ -59,6 +60,7 @@ _SIGNATURES = {
     "hmmkit_gmm_score_samples": [_P, _P, _I64, _P],
     "hmmkit_gmm_predict_proba": [_P, _P, _I64, _P],
     "hmmkit_mfcc": [_I32, _D, _I32, _I32, _P, _I64, _I32, _P, _I64, _P, _P],
+    "hmmkit_kmeans": [_I32, _P, _I64, _I64, _I64, _I64, _U64, _P, _P, _P],
     "hmmkit_model_file_kind": [_S, _P],
     "hmmkit_hmm_load": [_S, _I32, _P],
     "hmmkit_hmm_save": [_P, _S],

@@ -245,6 +245,21 @@ int hmmkit_gmm_shape(hmmkit_gmm *model, int64_t *n_components, int64_t *n_featur
                      char *message, size_t message_capacity);
 
 /* ---------------------------------------------------------------------------------------------
+ * k-means (the GMM-HMMs' initialisation).
+ * ------------------------------------------------------------------------------------------- */
+
+/* n_init runs of HMMKit's k-means on X [n_rows * n_features] of element type `dtype`: k-means++
+ * seeds drawn as scikit-learn's KMeans draws them (2 + ln k candidates per centre, the one that
+ * lowers the potential most) from a SplitMix64 generator seeded with `seed` (runs continue the
+ * one stream), then Lloyd steps until no label changes, the centres move by at most 1e-4 times
+ * the data's mean variance, or 300 steps; an empty cluster keeps its centre. The run of lowest
+ * inertia is returned: centres [k * n_features] (element type `dtype`), labels [n_rows] (may be
+ * NULL), *inertia (the sum of squared distances to the centres; may be NULL). Requires
+ * 1 <= k <= n_rows, finite data. */
+int hmmkit_kmeans(int dtype, const void *X, int64_t n_rows, int64_t n_features, int64_t k, int64_t n_init, uint64_t seed,
+                  void *centres, int64_t *labels, double *inertia, char *message, size_t message_capacity);
+
+/* ---------------------------------------------------------------------------------------------
  * MFCC front end.
  * ------------------------------------------------------------------------------------------- */
 #define HMMKIT_PRESET_KALDI 0     /* compute-mfcc-feats + add-deltas; samples in 16-bit units */
