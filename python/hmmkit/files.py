@@ -143,8 +143,12 @@ def _save_hmm(model, path):
     end_states = getattr(model, "end_states_", None)
     if topology != "ergodic" or end_states is not None:
         mask = None if end_states is None else end_state_mask(end_states, s)
-        _native.call("hmmkit_hmm_set_chain", handle, _TOPOLOGY_CODES[topology], int(getattr(model, "max_jump_", 0)),
-                     _native.pointer(mask))
+        try:
+            _native.call("hmmkit_hmm_set_chain", handle, _TOPOLOGY_CODES[topology], int(getattr(model, "max_jump_", 0)),
+                         _native.pointer(mask))
+        except _native.HMMKitError as error:
+            raise ValueError(f"{error} (topology_ {topology!r}, end_states_ {end_states}; "
+                             "topology_ = 'ergodic' saves the chain without its topology)") from None
     _native.call("hmmkit_hmm_save", handle, _path(path))
 
 

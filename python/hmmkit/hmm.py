@@ -96,7 +96,7 @@ def end_state_mask(end_states, n_components):
     """``end_states_`` (indices of the states a sequence may end in) as the engine's 0/1 mask."""
     indices = np.asarray(end_states, dtype=np.int64).ravel()
     if indices.size == 0 or np.any(indices < 0) or np.any(indices >= n_components):
-        raise ValueError(f"end_states_ must list states in 0...{n_components - 1} (got {list(indices)})")
+        raise ValueError(f"end_states_ must list states in 0...{n_components - 1} (got {indices.tolist()})")
     mask = np.zeros(n_components, dtype=np.uint8)
     mask[indices] = 1
     return mask

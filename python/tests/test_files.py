@@ -167,6 +167,19 @@ def test_the_end_state_changes_the_score_as_on_the_command_line():
     assert model.score(frames) > ended + 1
 
 
+def test_a_chain_the_topology_forbids_is_not_saved(tmp_path):
+    model = hmmkit.load(os.path.join(FIXTURES, "cli-hmm.json"))
+    model.transmat_ = np.array([[0.5, 0.25, 0.25], [0.0, 0.5, 0.5], [0.0, 0.0, 1.0]])
+    with pytest.raises(ValueError, match=r"transition \(0, 2\).*topology_ 'left-to-right'"):
+        hmmkit.save(model, tmp_path / "model.json")
+    model.topology_ = "ergodic"
+    hmmkit.save(model, tmp_path / "model.json")
+    assert np.array_equal(hmmkit.load(tmp_path / "model.json").transmat_, model.transmat_)
+    model.end_states_ = [5]
+    with pytest.raises(ValueError, match=r"end_states_ must list states in 0...2 \(got \[5\]\)"):
+        model.score(cli_sequences()[0])
+
+
 @needs_cli
 @pytest.mark.parametrize("covariance_type", COVARIANCE_TYPES)
 def test_python_models_score_alike_in_the_command_line(covariance_type, tmp_path):
