@@ -109,7 +109,8 @@ let package = Package(
         ]),
         // The C functions of Sources/HMMKitC/include/hmmkit.h over the engine (for Python's ctypes):
         // caller-owned buffers, status codes and messages; the only module with unsafe pointers in its API.
-        .target(name: "HMMKitC", dependencies: ["HMMKitFeatures", "HMMKitMarkov", "HMMKitMixtures", "HMMKitTraining", "HMMKitNumerics"],
+        .target(name: "HMMKitC", dependencies: ["HMMKitFeatures", "HMMKitMarkov", "HMMKitMixtures", "HMMKitTraining", "HMMKitNumerics",
+                                               "HMMKitFileSystem"],
                 exclude: ["include"],
                 // The Swift runtime and Foundation linked in; Foundation's static archives depend on
                 // one another, hence the group.

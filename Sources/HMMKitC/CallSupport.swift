@@ -13,6 +13,8 @@ enum Status: Int32 {
     case shapeMismatch = 2
     case numericalFailure = 3
     case bufferTooSmall = 4
+    case fileAccess = 5
+    case invalidFile = 6
 }
 
 /// A failure of an exported call: its status and the message copied to the caller.
@@ -83,21 +85,31 @@ func doubles(_ pointer: UnsafePointer<Double>?, count: Int, _ name: String) thro
     return Array(UnsafeBufferPointer(start: pointer, count: count))
 }
 
-/// Caller-owned data `[rows × columns]` in its element type, as a matrix of `S` (one copy).
+/// Caller-owned data `[rows × columns]` in its element type, as a matrix of `S` (one copy: a
+/// memcpy when the types agree, a converting loop otherwise).
+@_specialize(where S == Double)
+@_specialize(where S == Float)
 func matrix<S: MatrixScalar>(_ data: UnsafeRawPointer?, type: ElementType, rows: Int, columns: Int,
                              as _: S.Type = S.self) throws(CallError) -> Matrix<S> {
     guard rows >= 0, columns >= 1 else { throw CallError(.shapeMismatch, "data of \(rows) × \(columns)") }
     if rows == 0 { return Matrix(rowCount: 0, columnCount: columns) }
     guard let data else { throw CallError(.invalidArgument, "the data pointer is NULL") }
     let count = rows * columns
-    switch type {
-    case .float64:
-        let values = UnsafeBufferPointer(start: data.assumingMemoryBound(to: Double.self), count: count)
-        return Matrix(rowCount: rows, columnCount: columns, elements: S.self == Double.self ? Array(values) as! [S] : values.map { S($0) })
-    case .float32:
-        let values = UnsafeBufferPointer(start: data.assumingMemoryBound(to: Float.self), count: count)
-        return Matrix(rowCount: rows, columnCount: columns, elements: S.self == Float.self ? Array(values) as! [S] : values.map { S($0) })
+    let elements = [S](unsafeUninitializedCapacity: count) { buffer, initialized in
+        let target = buffer.baseAddress!
+        switch type {
+        case .float64 where S.self == Double.self, .float32 where S.self == Float.self:
+            UnsafeMutableRawPointer(target).copyMemory(from: data, byteCount: count * MemoryLayout<S>.stride)
+        case .float64:
+            let source = data.assumingMemoryBound(to: Double.self)
+            for i in 0..<count { target[i] = S(source[i]) }
+        case .float32:
+            let source = data.assumingMemoryBound(to: Float.self)
+            for i in 0..<count { target[i] = S(Double(source[i])) }
+        }
+        initialized = count
     }
+    return Matrix(rowCount: rows, columnCount: columns, elements: elements)
 }
 
 /// Sequence lengths from the caller: non-negative and summing to `rows` (hmmlearn's message otherwise).
@@ -139,6 +151,16 @@ func covarianceType(_ code: Int32) throws(CallError) -> CovarianceType {
     case 2: return .full
     case 3: return .tied
     default: throw CallError(.invalidArgument, "unknown covariance type code \(code)")
+    }
+}
+
+/// The `HMMKIT_COVARIANCE_*` code of a covariance type (the inverse of ``covarianceType(_:)``).
+func covarianceCode(_ type: CovarianceType) -> Int32 {
+    switch type {
+    case .diagonal: return 0
+    case .spherical: return 1
+    case .full: return 2
+    case .tied: return 3
     }
 }
 

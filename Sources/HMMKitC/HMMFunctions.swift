@@ -4,7 +4,8 @@ import HMMKitNumerics
 
 // The `hmmkit_hmm_*` functions of hmmkit.h: GaussianHMM and GMMHMM in hmmlearn's layouts.
 
-private func handle(_ pointer: OpaquePointer?) throws(CallError) -> HMMHandle {
+/// The handle behind a caller's `hmmkit_hmm *`.
+func hmmHandle(_ pointer: OpaquePointer?) throws(CallError) -> HMMHandle {
     guard let pointer else { throw CallError(.invalidArgument, "the model handle is NULL") }
     return Unmanaged<HMMHandle>.fromOpaque(UnsafeRawPointer(pointer)).takeUnretainedValue()
 }
@@ -74,7 +75,7 @@ public func hmmkitHMMGet(_ model: OpaquePointer?, _ startProbabilities: UnsafeMu
                          _ means: UnsafeMutablePointer<Double>?, _ covariances: UnsafeMutablePointer<Double>?,
                          _ message: UnsafeMutablePointer<CChar>?, _ capacity: Int) -> Int32 {
     guarded(message, capacity) {
-        let values = try handle(model).with { model in (model.parameters(), nil) }
+        let values = try hmmHandle(model).with { model in (model.parameters(), nil) }
         store(values.start, into: startProbabilities)
         store(values.transitions, into: transitions)
         store(values.weights, into: weights)
@@ -89,7 +90,7 @@ public func hmmkitHMMFit(_ model: OpaquePointer?, _ data: UnsafeRawPointer?, _ r
                          _ historyCapacity: Int64, _ iterations: UnsafeMutablePointer<Int64>?, _ converged: UnsafeMutablePointer<Int32>?,
                          _ message: UnsafeMutablePointer<CChar>?, _ capacity: Int) -> Int32 {
     guarded(message, capacity) {
-        let handle = try handle(model)
+        let handle = try hmmHandle(model)
         guard let options else { throw CallError(.invalidArgument, "the options pointer is NULL") }
         let fitOptions = options.loadUnaligned(as: FitOptions.self)
         guard historyCapacity >= fitOptions.iterationCount else {
@@ -112,7 +113,7 @@ public func hmmkitHMMScore(_ model: OpaquePointer?, _ data: UnsafeRawPointer?, _
                            _ sequenceCount: Int64, _ implementationCode: Int32, _ logProbabilities: UnsafeMutablePointer<Double>?,
                            _ message: UnsafeMutablePointer<CChar>?, _ capacity: Int) -> Int32 {
     guarded(message, capacity) {
-        let handle = try handle(model)
+        let handle = try hmmHandle(model)
         let sequences = try lengths(lengthValues, count: Int(sequenceCount), rows: Int(rows))
         let method = try implementation(implementationCode)
         let output = try buffer(logProbabilities, count: sequences.count, "the log-probability buffer")
@@ -129,7 +130,7 @@ public func hmmkitHMMPosteriors(_ model: OpaquePointer?, _ data: UnsafeRawPointe
                                 _ posteriors: UnsafeMutableRawPointer?,
                                 _ message: UnsafeMutablePointer<CChar>?, _ capacity: Int) -> Int32 {
     guarded(message, capacity) {
-        let handle = try handle(model)
+        let handle = try hmmHandle(model)
         let sequences = try lengths(lengthValues, count: Int(sequenceCount), rows: Int(rows))
         let method = try implementation(implementationCode)
         guard posteriors != nil || rows == 0 else { throw CallError(.invalidArgument, "the posterior buffer is NULL") }
@@ -151,7 +152,7 @@ public func hmmkitHMMLogFrameProbabilities(_ model: OpaquePointer?, _ data: Unsa
                                            _ output: UnsafeMutableRawPointer?,
                                            _ message: UnsafeMutablePointer<CChar>?, _ capacity: Int) -> Int32 {
     guarded(message, capacity) {
-        let handle = try handle(model)
+        let handle = try hmmHandle(model)
         guard output != nil || rows == 0 else { throw CallError(.invalidArgument, "the output buffer is NULL") }
         try handle.with { model in
             try model.emissionLogLikelihoods(data, type: handle.elementType, rows: Int(rows), into: output)
@@ -166,7 +167,7 @@ public func hmmkitHMMViterbi(_ model: OpaquePointer?, _ data: UnsafeRawPointer?,
                              _ states: UnsafeMutablePointer<Int64>?,
                              _ message: UnsafeMutablePointer<CChar>?, _ capacity: Int) -> Int32 {
     guarded(message, capacity) {
-        let handle = try handle(model)
+        let handle = try hmmHandle(model)
         let sequences = try lengths(lengthValues, count: Int(sequenceCount), rows: Int(rows))
         let output = try buffer(states, count: Int(rows), "the state buffer")
         let paths = try handle.with { model in (try model.viterbi(data, type: handle.elementType, rows: Int(rows), lengths: sequences), nil) }

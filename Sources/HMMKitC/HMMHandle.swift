@@ -68,6 +68,12 @@ protocol HMMAccess {
                     into output: UnsafeMutableRawPointer?) throws
     func emissionLogLikelihoods(_ data: UnsafeRawPointer?, type: ElementType, rows: Int, into output: UnsafeMutableRawPointer?) throws
     func viterbi(_ data: UnsafeRawPointer?, type: ElementType, rows: Int, lengths: [Int]) throws -> [ViterbiPath]
+    /// The chain's topology and allowed end states (`[S]`).
+    func chainStructure() -> (topology: MarkovTopology, endStates: [Bool])
+    /// The same parameters under another topology and end condition (validated as a new chain).
+    func rechained(topology: MarkovTopology, end: EndCondition) throws -> any HMMAccess
+    /// Writes the model file (`HMMKit.HiddenMarkovModel`) atomically.
+    func save(to url: URL) throws
 }
 
 /// What a fit reports back: the log-likelihood of every iteration and whether the tolerance was met.
@@ -148,6 +154,20 @@ struct HMMBox<S: MatrixScalar>: HMMAccess {
 
     func viterbi(_ data: UnsafeRawPointer?, type: ElementType, rows: Int, lengths: [Int]) throws -> [ViterbiPath] {
         try model.decode(frames(data, type: type, rows: rows), lengths: lengths)
+    }
+
+    func chainStructure() -> (topology: MarkovTopology, endStates: [Bool]) {
+        (model.chain.topology, model.chain.endStates)
+    }
+
+    func rechained(topology: MarkovTopology, end: EndCondition) throws -> any HMMAccess {
+        let chain = try MarkovChain(startProbabilities: model.chain.startProbabilities, transitions: model.chain.transitions,
+                                    topology: topology, end: end)
+        return HMMBox(model: try GMMHMM(chain: chain, mixtures: model.mixtures))
+    }
+
+    func save(to url: URL) throws {
+        try model.save(to: url)
     }
 }
 

@@ -29,7 +29,8 @@ private struct MixtureFitSummary {
     var converged: Bool
 }
 
-private func handle(_ pointer: OpaquePointer?) throws(CallError) -> MixtureHandle {
+/// The handle behind a caller's `hmmkit_gmm *`.
+func mixtureHandle(_ pointer: OpaquePointer?) throws(CallError) -> MixtureHandle {
     guard let pointer else { throw CallError(.invalidArgument, "the model handle is NULL") }
     return Unmanaged<MixtureHandle>.fromOpaque(UnsafeRawPointer(pointer)).takeUnretainedValue()
 }
@@ -89,7 +90,7 @@ public func hmmkitGMMGet(_ model: OpaquePointer?, _ weights: UnsafeMutablePointe
                          _ covariances: UnsafeMutablePointer<Double>?,
                          _ message: UnsafeMutablePointer<CChar>?, _ capacity: Int) -> Int32 {
     guarded(message, capacity) {
-        try handle(model).with { model in
+        try mixtureHandle(model).with { model in
             switch model {
             case .float64(let g):
                 store(g.weights, into: weights)
@@ -116,7 +117,7 @@ public func hmmkitGMMFit(_ model: OpaquePointer?, _ data: UnsafeRawPointer?, _ r
         guard lowerBounds == nil || lowerBoundCapacity >= maxIterations else {
             throw CallError(.bufferTooSmall, "the lower-bound buffer holds \(lowerBoundCapacity) values for max_iter = \(maxIterations)")
         }
-        let summary = try handle(model).with { model throws -> MixtureFitSummary in
+        let summary = try mixtureHandle(model).with { model throws -> MixtureFitSummary in
             /// EM on the caller's data in the model's precision; `wrap` stores the fitted model.
             func refit<S: MatrixScalar>(_ g: GaussianMixture<S>, _ type: ElementType,
                                         _ wrap: (GaussianMixture<S>) -> MixtureHandle.Model) throws -> MixtureFitSummary {
@@ -143,7 +144,7 @@ public func hmmkitGMMScoreSamples(_ model: OpaquePointer?, _ data: UnsafeRawPoin
                                   _ message: UnsafeMutablePointer<CChar>?, _ capacity: Int) -> Int32 {
     guarded(message, capacity) {
         let out = try buffer(output, count: Int(rows), "the output buffer")
-        let scores = try handle(model).with { model throws -> [Double] in
+        let scores = try mixtureHandle(model).with { model throws -> [Double] in
             switch model {
             case .float64(let g): return try g.scoreSamples(try matrix(data, type: .float64, rows: Int(rows), columns: g.dimension))
             case .float32(let g): return try g.scoreSamples(try matrix(data, type: .float32, rows: Int(rows), columns: g.dimension))
@@ -159,7 +160,7 @@ public func hmmkitGMMPredictProbabilities(_ model: OpaquePointer?, _ data: Unsaf
                                           _ message: UnsafeMutablePointer<CChar>?, _ capacity: Int) -> Int32 {
     guarded(message, capacity) {
         guard output != nil || rows == 0 else { throw CallError(.invalidArgument, "the output buffer is NULL") }
-        try handle(model).with { model in
+        try mixtureHandle(model).with { model in
             switch model {
             case .float64(let g):
                 store(try g.predictProbabilities(try matrix(data, type: .float64, rows: Int(rows), columns: g.dimension)).elements,

@@ -13,7 +13,22 @@ import HMMKitNumerics
 //   Z_t = logΣexp_i (â_t(i) + b_t(i)),  γ_t(i) = exp(â_t(i) + b_t(i) − Z_t),  ξ_t(i, j) = exp(â_t(i) + log A_ij + u_j − Z_t)
 //
 // (Σ_ij ξ_t(i, j) = Σ_i α_t(i) β_t(i) = p(x) for every t, so Z_t normalises both.) The sums are
-// HMMKitNumerics' `logSumExp` over the band of nonzero transitions.
+// ``latticeLogSumExp(_:_:)`` over the band of nonzero transitions.
+
+/// `log Σₖ exp(values[k])` over `count` lattice terms, as HMMKitNumerics' `logSumExp` computes it
+/// (shift by the largest, the same exponential and log), for Doubles only: the lattice calls it
+/// once per state and frame on one or a few terms, where the generic function's per-call type
+/// dispatch cost more than the sum. Terms are never NaN or +∞ (emissions are checked frame by
+/// frame, log-probabilities are ≤ 0); all −∞ (or none) gives −∞.
+@inline(__always)
+private func latticeLogSumExp(_ values: UnsafePointer<Double>, _ count: Int) -> Double {
+    var largest = -Double.infinity
+    for k in 0..<count where values[k] > largest { largest = values[k] }
+    guard largest.isFinite else { return largest }
+    var sum = 0.0
+    for k in 0..<count { sum += FastExponential.exp(nonPositive: values[k] - largest) }
+    return largest + Double.log(sum)
+}
 
 extension MarkovChain {
     /// Log-space forward-backward over a checked sequence (posteriors into `gamma`, ξ added into
@@ -50,7 +65,7 @@ extension MarkovChain {
                             rows[k] = logA[i * n + j] + shifted[j]
                             k += 1
                         }
-                        betaCurrent[i] = logSumExp(UnsafeBufferPointer(start: rows, count: k))
+                        betaCurrent[i] = latticeLogSumExp(rows, k)
                     }
                     let normaliser = posteriorRow(alpha, beta: betaCurrent, terms: rows, into: gamma + t * n)
                     for i in 0..<n where alpha[i] > -.infinity {
@@ -76,7 +91,7 @@ extension MarkovChain {
                               terms: UnsafeMutablePointer<Double>, into gamma: UnsafeMutablePointer<Scalar>) -> Double {
         let n = stateCount
         for i in 0..<n { terms[i] = alpha[i] + beta[i] }
-        let normaliser = logSumExp(UnsafeBufferPointer(start: terms, count: n))
+        let normaliser = latticeLogSumExp(terms, n)
         var sum = 0.0
         for i in 0..<n {
             terms[i] = FastExponential.exp(terms[i] - normaliser)
@@ -120,7 +135,7 @@ extension MarkovChain {
                                         terms[k] = previous[i] + logA[i * n + j]
                                         k += 1
                                     }
-                                    value = logSumExp(UnsafeBufferPointer(start: terms, count: k))
+                                    value = latticeLogSumExp(terms, k)
                                 }
                                 value += Double(frame[j])
                                 if t == count - 1 { value += end[j] }
@@ -133,7 +148,7 @@ extension MarkovChain {
                             for j in 0..<n { current[j] -= best }
                             offset += best
                         }
-                        return .success(offset + logSumExp(UnsafeBufferPointer(start: current, count: n)))
+                        return .success(offset + latticeLogSumExp(current, n))
                     }
                 }
             }

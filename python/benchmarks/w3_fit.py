@@ -2,9 +2,12 @@
 ../shared/peers/w3_hmm.py with hmmlearn or hmmkit, from features cached by `--cache`.
 
 python w3_fit.py --cache FEATURES.npz            compute and save the training features (psf, 39 dims)
-python w3_fit.py hmmlearn|hmmkit FEATURES.npz [--em-only]
+python w3_fit.py hmmlearn|hmmkit FEATURES.npz [--em-only] [--fast-init] [--scaling]
   --em-only: initial means/weights/covariances from hmmlearn's _init with np.random.seed(0),
   saved in the cache, so both fit from identical parameters (init_params="").
+  --fast-init: hmmkit's k-means for the initialisation (GMMHMM.kmeans = "hmmkit") instead of
+  scikit-learn's KMeans as hmmlearn calls it.
+  --scaling: implementation="scaling" (default: hmmlearn's "log").
 """
 import sys
 
@@ -59,8 +62,12 @@ def main():
         import hmmkit.hmm as module
     data = np.load(sys.argv[2])
     em_only = "--em-only" in sys.argv
+    if "--fast-init" in sys.argv:
+        module.GMMHMM.kmeans = "hmmkit"
     for d in range(10):
         m = model(module, "" if em_only else "mcw")
+        if "--scaling" in sys.argv:
+            m.implementation = "scaling"
         if em_only:
             m.weights_, m.means_, m.covars_ = data[f"w{d}"], data[f"m{d}"], data[f"c{d}"]
         m.fit(data[f"X{d}"], data[f"L{d}"])

@@ -8,13 +8,15 @@ import os
 
 import numpy as np
 
-OK, INVALID_ARGUMENT, SHAPE_MISMATCH, NUMERICAL_FAILURE, BUFFER_TOO_SMALL = range(5)
+OK, INVALID_ARGUMENT, SHAPE_MISMATCH, NUMERICAL_FAILURE, BUFFER_TOO_SMALL, FILE_ACCESS, INVALID_FILE = range(7)
 FLOAT64, FLOAT32 = 0, 1
 COVARIANCE_CODES = {"diag": 0, "spherical": 1, "full": 2, "tied": 3}
 IMPLEMENTATION_CODES = {"scaling": 0, "log": 1}
 PRESET_CODES = {"kaldi": 0, "librosa": 1, "psf": 2}
 PARAM_BITS = {"s": 1, "t": 2, "w": 4, "m": 8, "c": 16}
 ESTIMATOR_GAUSSIAN_HMM, ESTIMATOR_GMM_HMM = 0, 1
+FILE_HMM, FILE_GMM = 1, 2
+TOPOLOGY_ERGODIC, TOPOLOGY_LEFT_TO_RIGHT, TOPOLOGY_CUSTOM = 0, 1, 2
 
 
 class FitOptions(ctypes.Structure):
@@ -38,6 +40,8 @@ _P = ctypes.c_void_p
 _I64 = ctypes.c_int64
 _I32 = ctypes.c_int
 _D = ctypes.c_double
+_U64 = ctypes.c_uint64
+_S = ctypes.c_char_p
 _MSG = [ctypes.c_char_p, ctypes.c_size_t]
 
 _SIGNATURES = {
@@ -56,6 +60,16 @@ _SIGNATURES = {
     "hmmkit_gmm_score_samples": [_P, _P, _I64, _P],
     "hmmkit_gmm_predict_proba": [_P, _P, _I64, _P],
     "hmmkit_mfcc": [_I32, _D, _I32, _I32, _P, _I64, _I32, _P, _I64, _P, _P],
+    "hmmkit_kmeans": [_I32, _P, _I64, _I64, _I64, _I64, _U64, _P, _P, _P],
+    "hmmkit_model_file_kind": [_S, _P],
+    "hmmkit_hmm_load": [_S, _I32, _P],
+    "hmmkit_hmm_save": [_P, _S],
+    "hmmkit_hmm_shape": [_P, _P, _P, _P, _P],
+    "hmmkit_hmm_get_chain": [_P, _P, _P, _P],
+    "hmmkit_hmm_set_chain": [_P, _I32, _I64, _P],
+    "hmmkit_gmm_load": [_S, _I32, _P],
+    "hmmkit_gmm_save": [_P, _S],
+    "hmmkit_gmm_shape": [_P, _P, _P, _P],
 }
 
 lib = ctypes.CDLL(_library_path())
@@ -81,6 +95,8 @@ def call(name, *arguments):
     """Calls ``name`` with ``arguments`` and a message buffer; raises on a non-zero status."""
     message = ctypes.create_string_buffer(1024)
     status = getattr(lib, name)(*arguments, message, len(message))
+    if status == FILE_ACCESS:
+        raise OSError(message.value.decode("utf-8", "replace"))
     if status != OK:
         raise HMMKitError(status, message.value.decode("utf-8", "replace"))
     return status
@@ -134,6 +150,7 @@ class Handle:
 
 
 def new_handle(kind, create, *arguments):
+    """A :class:`Handle` of ``kind`` ("hmm" or "gmm") made by the function ``create``."""
     result = ctypes.c_void_p()
     call(create, *arguments, ctypes.byref(result))
     return Handle(kind, result)

@@ -3,8 +3,15 @@
 Same constructor arguments, attributes (``startprob_``, ``transmat_``, ``weights_``, ``means_``,
 ``covars_`` in hmmlearn's shapes, ``n_features``, ``monitor_``) and methods. ``fit`` runs
 HMMKit's Baum-Welch with hmmlearn's M-step (``hmmlearnGaussianHMM`` / ``hmmlearnGMMHMM``);
-scoring, posteriors and Viterbi run in the engine. Initialisation (k-means, hmmlearn's
-``init_params``) is hmmlearn's, in NumPy and scikit-learn.
+scoring, posteriors and Viterbi run in the engine. Initialisation follows hmmlearn's scheme
+(``init_params``; k-means of the frames into states, for GMMHMM then of each state's frames into
+its components) with scikit-learn's ``KMeans`` called as hmmlearn calls it; ``kmeans = "hmmkit"``
+uses the engine's k-means instead (see ``_EngineHMM``).
+
+Models read from HMMKit's model files (``hmmkit.load``) may carry ``end_states_``: the states a
+sequence may end in (a left-to-right word model trained by ``hmmkit hmm fit`` ends in its last
+state). Scoring, posteriors, decoding and fitting honour it, so the scores are the CLI's; None
+(the default, hmmlearn's convention) lets a sequence end anywhere. ``sample`` ignores it.
 
 Two cases take a slower path: a GaussianHMM with ``covariance_type="tied"`` (one covariance
 shared by all states, which the engine's per-state mixtures do not tie) and GaussianHMM priors
@@ -17,7 +24,7 @@ import os
 import numpy as np
 from scipy import linalg
 from sklearn import cluster
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, check_random_state
 
 from . import _native
 from .base import BaseHMM, ConvergenceMonitor  # noqa: F401  (hmmlearn's names)
@@ -85,10 +92,61 @@ def _expand_covars(covars, covariance_type, n_components, n_features):
     return np.eye(n_features)[np.newaxis] * np.ravel(covars)[:, np.newaxis, np.newaxis]
 
 
+def end_state_mask(end_states, n_components):
+    """``end_states_`` (indices of the states a sequence may end in) as the engine's 0/1 mask."""
+    indices = np.asarray(end_states, dtype=np.int64).ravel()
+    if indices.size == 0 or np.any(indices < 0) or np.any(indices >= n_components):
+        raise ValueError(f"end_states_ must list states in 0...{n_components - 1} (got {indices.tolist()})")
+    mask = np.zeros(n_components, dtype=np.uint8)
+    mask[indices] = 1
+    return mask
+
+
+KMEANS_IMPLEMENTATIONS = ("hmmkit", "scikit-learn")
+KMEANS_RUNS = {"hmmkit": 1, "scikit-learn": 10}
+
+
+def _kmeans(X, n_clusters, random_state, implementation):
+    """(centres, labels) of k-means on the rows of ``X``.
+
+    "scikit-learn": ``sklearn.cluster.KMeans(n_init=10)``, as hmmlearn calls it (the same
+    centres as hmmlearn's for the same ``random_state``). "hmmkit": ``KMEANS_RUNS["hmmkit"]`` runs
+    of the engine's k-means (scikit-learn's k-means++ seeding and Lloyd stopping rule, its own
+    random stream: seeded with ``random_state`` when that is an int, else with a number drawn
+    from it), the lowest inertia kept.
+    """
+    if implementation == "scikit-learn":
+        kmeans = cluster.KMeans(n_clusters=n_clusters, random_state=random_state, n_init=10).fit(X)
+        return kmeans.cluster_centers_, kmeans.labels_
+    if implementation != "hmmkit":
+        raise ValueError(f"kmeans must be one of {KMEANS_IMPLEMENTATIONS} (got {implementation!r})")
+    if len(X) < n_clusters:
+        raise ValueError(f"n_samples={len(X)} should be >= n_clusters={n_clusters}.")
+    X = np.ascontiguousarray(X, dtype=X.dtype if X.dtype == np.float32 else np.float64)
+    if isinstance(random_state, (int, np.integer)) and random_state >= 0:
+        seed = int(random_state)
+    else:
+        seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+    centres = np.empty((n_clusters, X.shape[1]), dtype=X.dtype)
+    labels = np.empty(len(X), dtype=np.int64)
+    _native.call("hmmkit_kmeans", _native.dtype_code(X.dtype), _native.pointer(X), len(X), X.shape[1], n_clusters,
+                 KMEANS_RUNS["hmmkit"],
+                 seed, _native.pointer(centres), _native.pointer(labels), None)
+    return centres, labels
+
+
 class _EngineHMM(BaseHMM):
-    """What GaussianHMM and GMMHMM share: the engine model, its fit, scoring and decoding."""
+    """What GaussianHMM and GMMHMM share: the engine model, its fit, scoring and decoding.
+
+    ``kmeans`` (a class attribute; set it on the class or on a model): the k-means of the means'
+    initialisation. "scikit-learn" (default): hmmlearn's own call, so the same ``random_state``
+    gives the very centres hmmlearn starts from. "hmmkit": one run of the engine's k-means, about
+    5x less CPU for the whole initialisation of a GMMHMM (BENCHMARKS.md, "From Python"), from other
+    centres of the same quality.
+    """
 
     _estimator = None
+    kmeans = "scikit-learn"
 
     def _n_mix(self):
         return 1
@@ -99,11 +157,16 @@ class _EngineHMM(BaseHMM):
 
     def _engine(self, dtype):
         covariance, weights, means, covars = self._engine_parameters()
-        return _native.new_handle(
+        handle = _native.new_handle(
             "hmm", "hmmkit_hmm_create", _native.dtype_code(dtype), self.n_components, self._n_mix(), self.n_features,
             covariance, _native.pointer(_native.doubles(self.startprob_)),
             _native.pointer(_native.doubles(self.transmat_)), _native.pointer(_native.doubles(weights)),
             _native.pointer(_native.doubles(means)), _native.pointer(_native.doubles(covars)))
+        end_states = getattr(self, "end_states_", None)
+        if end_states is not None:  # scores and paths only of sequences that end there
+            _native.call("hmmkit_hmm_set_chain", handle, _native.TOPOLOGY_ERGODIC, 0,
+                         _native.pointer(end_state_mask(end_states, self.n_components)))
+        return handle
 
     def _prepared(self, X, lengths):
         check_is_fitted(self, "startprob_")
@@ -149,6 +212,9 @@ class _EngineHMM(BaseHMM):
     def _fit_em(self, X, lengths):
         priors = self._engine_priors()
         if priors is None:
+            if getattr(self, "end_states_", None) is not None:
+                raise ValueError("end_states_ (from an HMMKit model file) is not supported by the NumPy EM of tied "
+                                 "GaussianHMMs and array priors; set it to None to fit without an end condition")
             return super()._fit_em(X, lengths)
         options = _native.FitOptions(
             n_iter=int(self.n_iter), tol=float(self.tol), implementation=self._implementation_code(),
@@ -225,9 +291,7 @@ class GaussianHMM(_EngineHMM):
         _check_covariance_type(self.covariance_type)
         super()._init(X, lengths)
         if self._needs_init("m", "means_"):
-            kmeans = cluster.KMeans(n_clusters=self.n_components, random_state=self.random_state, n_init=10)
-            kmeans.fit(X)
-            self.means_ = kmeans.cluster_centers_
+            self.means_ = _kmeans(X, self.n_components, self.random_state, self.kmeans)[0]
         if self._needs_init("c", "covars_"):
             cv = np.atleast_2d(np.cov(X.T)) + self.min_covar * np.eye(X.shape[1])
             nc = self.n_components
@@ -372,13 +436,12 @@ class GMMHMM(_EngineHMM):
         if need_weights:
             self.weights_ = np.full((nc, nm), 1 / nm)
         if need_means:  # k-means into states, then into each state's components (hmmlearn's scheme)
-            labels = cluster.KMeans(n_clusters=nc, random_state=self.random_state, n_init=10).fit_predict(X)
+            labels = _kmeans(X, nc, self.random_state, self.kmeans)[1]
             centre, means = None, []
             for label in range(nc):
                 members = X[labels == label]
                 if len(members) >= nm:
-                    kmeans = cluster.KMeans(n_clusters=nm, random_state=self.random_state, n_init=10).fit(members)
-                    means.append(kmeans.cluster_centers_)
+                    means.append(_kmeans(members, nm, self.random_state, self.kmeans)[0])
                 else:  # too few frames in the cluster: draw the means around the centre of all clusters
                     if centre is None:
                         centre = X.mean(axis=0)

@@ -42,6 +42,8 @@ extern "C" {
 #define HMMKIT_SHAPE_MISMATCH 2     /* sizes that disagree, lengths not summing to n_rows */
 #define HMMKIT_NUMERICAL_FAILURE 3  /* a sequence of probability zero, NaN in the data */
 #define HMMKIT_BUFFER_TOO_SMALL 4   /* an output buffer smaller than the result */
+#define HMMKIT_FILE_ACCESS 5        /* a file that cannot be read or written (missing, unreadable, unwritable) */
+#define HMMKIT_INVALID_FILE 6       /* a file read whole that does not hold a usable model of the kind asked for */
 
 /* Element types of data buffers. */
 #define HMMKIT_FLOAT64 0
@@ -183,6 +185,79 @@ int hmmkit_gmm_score_samples(hmmkit_gmm *model, const void *X, int64_t n_rows, d
 /* Responsibilities [n_rows * K] in the model's element type. */
 int hmmkit_gmm_predict_proba(hmmkit_gmm *model, const void *X, int64_t n_rows, void *responsibilities,
                              char *message, size_t message_capacity);
+
+/* ---------------------------------------------------------------------------------------------
+ * Model files: HMMKit's own JSON files, shared with the CLI (`hmmkit hmm fit` writes
+ * "HMMKit.HiddenMarkovModel" files that `hmmkit hmm score` / `decode` read; `hmmkit gmm fit`
+ * writes "HMMKit.GaussianMixture" files that `hmmkit gmm score` reads).
+ * - Loading validates the file as the CLI does (format and version, every field's presence, type
+ *   and range, sizes within HMMKit's input limits, stochastic start and transition rows, allowed
+ *   transitions of the topology, a reachable end state, weights summing to 1, positive-definite
+ *   covariances); failures return HMMKIT_FILE_ACCESS or HMMKIT_INVALID_FILE with a message
+ *   naming the file and the field. Values are read exactly (save then load gives the same bits).
+ * - Saving writes the whole file to a temporary beside `path` and renames it over `path`: a
+ *   crash leaves the old file or the new one, never a mixture. The file's "precision" is the
+ *   model's element type.
+ * - Paths are NUL-terminated UTF-8.
+ * ------------------------------------------------------------------------------------------- */
+#define HMMKIT_FILE_HMM 1   /* "HMMKit.HiddenMarkovModel" */
+#define HMMKIT_FILE_GMM 2   /* "HMMKit.GaussianMixture" */
+
+/* What the model file at `path` holds (*kind: HMMKIT_FILE_*), from its "format" field alone;
+ * HMMKIT_INVALID_FILE for anything else (not JSON, truncated, another format). */
+int hmmkit_model_file_kind(const char *path, int *kind, char *message, size_t message_capacity);
+
+/* Chain topologies of HMM files: ERGODIC (every transition allowed; default end: any state),
+ * LEFT_TO_RIGHT (self-loop and forward jumps of at most max_jump + 1 states, start in state 0;
+ * default end: the last state), CUSTOM (a mask of allowed transitions; read only). */
+#define HMMKIT_TOPOLOGY_ERGODIC 0
+#define HMMKIT_TOPOLOGY_LEFT_TO_RIGHT 1
+#define HMMKIT_TOPOLOGY_CUSTOM 2
+
+/* Loads an HMM file into a new handle of element type `dtype` (values converted if the file's
+ * precision differs). hmmkit_hmm_create's models are ergodic and may end in any state; a loaded
+ * model keeps the file's topology and end states, which scoring and decoding honour. */
+int hmmkit_hmm_load(const char *path, int dtype, hmmkit_hmm **result, char *message, size_t message_capacity);
+
+/* Writes the model to `path` atomically (format "HMMKit.HiddenMarkovModel", version 1). */
+int hmmkit_hmm_save(hmmkit_hmm *model, const char *path, char *message, size_t message_capacity);
+
+/* The model's sizes and covariance type (HMMKIT_COVARIANCE_*); any pointer may be NULL. */
+int hmmkit_hmm_shape(hmmkit_hmm *model, int64_t *n_states, int64_t *n_mix, int64_t *n_features,
+                     int *covariance_type, char *message, size_t message_capacity);
+
+/* The chain's topology (HMMKIT_TOPOLOGY_*), its maximum jump (0 unless left-to-right) and
+ * end_states[n_states]: 1 where a sequence may end, 0 elsewhere. Any pointer may be NULL. */
+int hmmkit_hmm_get_chain(hmmkit_hmm *model, int *topology, int64_t *max_jump, uint8_t *end_states,
+                         char *message, size_t message_capacity);
+
+/* Re-declares the chain with the same probabilities: topology ERGODIC or LEFT_TO_RIGHT (with
+ * max_jump), end_states[n_states] as above (NULL: the topology's default). Fails, leaving the
+ * model unchanged, when a nonzero probability is one the topology forbids or no end state can
+ * be reached. */
+int hmmkit_hmm_set_chain(hmmkit_hmm *model, int topology, int64_t max_jump, const uint8_t *end_states,
+                         char *message, size_t message_capacity);
+
+/* The same three for Gaussian mixture files ("HMMKit.GaussianMixture"). */
+int hmmkit_gmm_load(const char *path, int dtype, hmmkit_gmm **result, char *message, size_t message_capacity);
+int hmmkit_gmm_save(hmmkit_gmm *model, const char *path, char *message, size_t message_capacity);
+int hmmkit_gmm_shape(hmmkit_gmm *model, int64_t *n_components, int64_t *n_features, int *covariance_type,
+                     char *message, size_t message_capacity);
+
+/* ---------------------------------------------------------------------------------------------
+ * k-means (the GMM-HMMs' initialisation).
+ * ------------------------------------------------------------------------------------------- */
+
+/* n_init runs of HMMKit's k-means on X [n_rows * n_features] of element type `dtype`: k-means++
+ * seeds drawn as scikit-learn's KMeans draws them (2 + ln k candidates per centre, the one that
+ * lowers the potential most) from a SplitMix64 generator seeded with `seed` (runs continue the
+ * one stream), then Lloyd steps until no label changes, the centres move by at most 1e-4 times
+ * the data's mean variance, or 300 steps; an empty cluster keeps its centre. The run of lowest
+ * inertia is returned: centres [k * n_features] (element type `dtype`), labels [n_rows] (may be
+ * NULL), *inertia (the sum of squared distances to the centres; may be NULL). Requires
+ * 1 <= k <= n_rows, finite data. */
+int hmmkit_kmeans(int dtype, const void *X, int64_t n_rows, int64_t n_features, int64_t k, int64_t n_init, uint64_t seed,
+                  void *centres, int64_t *labels, double *inertia, char *message, size_t message_capacity);
 
 /* ---------------------------------------------------------------------------------------------
  * MFCC front end.
