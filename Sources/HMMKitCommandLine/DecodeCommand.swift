@@ -11,8 +11,10 @@ struct DecodeCommand: ParsableCommand {
             The words may follow a loop (--loop: any sequence of the recognizer's labels), a fixed count (--words N) or a JSGF \
             grammar (--grammar G.jsgf: alternatives |, groups ( ), optional [ ], rule references <r>); optional silence may come \
             before, between and after the words (--silence). Prints `file  words` per file, with --times a CTM line per word \
-            (`file 1 start duration word`), or --json. VTLN and speaker adaptation, when the recognizer has them, are not used: \
-            decoding reads the unwarped, speaker-normalised features. \(recognizerExitCodes)
+            (`file 1 start duration word`), or --json. As in `recognize`, files of an unknown voice (no speaker, or a speaker \
+            whose files hold fewer frames than the recognizer's unknown-voice threshold) are decoded with its unknown-voice \
+            models, when it has them; --json says which (`unknownVoice`). VTLN and speaker adaptation, when the recognizer \
+            has them, are not used: decoding reads the unwarped, speaker-normalised features. \(recognizerExitCodes)
             """)
 
     @Argument(help: "The recognizer file (from `hmmkit train`).")
@@ -104,8 +106,8 @@ struct DecodeCommand: ParsableCommand {
         do {
             let model = try Recognizer.load(from: URL(fileURLWithPath: recognizer))
             let (network, source) = try network(vocabulary: model.labels)
-            let decoder = try model.decoder(for: network, silence: silence, options: options, source: source)
-            results = try model.decode(urls, speakers: speakerOfEach, with: decoder, threadCount: engine.threads)
+            results = try model.decode(urls, speakers: speakerOfEach, network: network, silence: silence, options: options,
+                                       source: source, threadCount: engine.threads)
         } catch {
             throw CommandFailure.reported(error)
         }

@@ -70,6 +70,10 @@ public struct Decoding: Sendable, Equatable, Codable {
     public var score: Double
     /// Frames of the utterance.
     public var frameCount: Int
+    /// Whether a recognizer's unknown-voice models decoded it
+    /// (``/HMMKitRecognition/Recognizer/decode(_:speakers:network:silence:options:source:threadCount:)``);
+    /// false from a ``Decoder`` of one model set.
+    public var unknownVoice = false
 
     /// The words alone.
     public var transcript: [String] { words.map(\.word) }

@@ -20,9 +20,51 @@ extension Recognizer {
                            frameShiftSeconds: shift, source: source)
     }
 
+    /// Decodes audio files with `network` by the rule of isolated recognition: files of an unknown
+    /// voice (``/HMMKitRecognition/Recognizer/unknownVoices(_:speakers:threadCount:)``: no speaker,
+    /// or a speaker with fewer than
+    /// ``/HMMKitRecognition/RecognizerConfiguration/unknownVoiceFrames`` frames) with the
+    /// ``/HMMKitRecognition/Recognizer/unknownVoiceRecognizer``'s models, features and silence
+    /// model, the others with this recognizer's (as ``decode(_:speakers:with:threadCount:)``).
+    /// Without unknown-voice models, every file takes this recognizer's.
+    /// - Parameters:
+    ///   - urls: the audio files.
+    ///   - speakers: each file's speaker (nil: unknown).
+    ///   - network, silence, options, source: as ``decoder(for:silence:options:source:)``.
+    ///   - threadCount: worker threads (results do not depend on it).
+    /// - Returns: one result per file, in order, whose ``Decoding/unknownVoice`` says which models
+    ///   decoded it; a file that cannot be decoded gives its error (``DecodingError/file(path:_:)``).
+    /// - Throws: as ``decoder(for:silence:options:source:)``; ``DecodingError/recognizer(_:)`` when
+    ///   the front end cannot run at all.
+    public func decode(_ urls: [URL], speakers: [String?], network: WordNetwork, silence: SilenceModel = .wordEdges,
+                       options: DecoderOptions = DecoderOptions(), source: String = "grammar",
+                       threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) throws(DecodingError)
+        -> [Result<Decoding, DecodingError>]
+    {
+        let unknown: [Bool]
+        do { unknown = try unknownVoices(urls, speakers: speakers, threadCount: threadCount) } catch { throw .recognizer(error) }
+        var results = [Result<Decoding, DecodingError>?](repeating: nil, count: urls.count)
+        for (voice, recognizer) in [(false, self), (true, unknownVoiceRecognizer)] {
+            let positions = urls.indices.filter { unknown[$0] == voice }
+            guard let recognizer, !positions.isEmpty else { continue }
+            let decoder = try recognizer.decoder(for: network, silence: silence, options: options, source: source)
+            let decoded = try recognizer.decode(positions.map { urls[$0] }, speakers: positions.map { speakers[$0] },
+                                                with: decoder, threadCount: threadCount)
+            for (position, result) in zip(positions, decoded) {
+                results[position] = result.map { decoding in
+                    var marked = decoding
+                    marked.unknownVoice = voice
+                    return marked
+                }
+            }
+        }
+        return results.map { $0! }
+    }
+
     /// Decodes audio files with `decoder` (made by ``decoder(for:silence:options:source:)``):
     /// features by ``/HMMKitRecognition/Recognizer/normalizedFeatures(_:speakers:threadCount:)``
-    /// (speaker CMVN over each speaker's files), then each file's best word sequence.
+    /// (speaker CMVN over each speaker's files), then each file's best word sequence, all with the
+    /// decoder's one model set.
     /// - Parameters:
     ///   - urls: the audio files.
     ///   - speakers: each file's speaker (nil: unknown, normalised on its own).

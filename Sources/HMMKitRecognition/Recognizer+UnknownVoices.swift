@@ -8,10 +8,9 @@ extension Recognizer {
     /// ``RecognizerConfiguration/unknownVoiceFrames`` frames through this recognizer's own
     /// models, the others through ``unknownVoiceRecognizer`` (when it has one), in one table.
     func scoreRouted(_ recordings: RecordingList, threadCount: Int) throws(RecognizerError) -> ScoredRecordings {
-        guard let single = unknownVoiceRecognizer, let minimumFrames = configuration.unknownVoiceFrames else {
+        guard let single = unknownVoiceRecognizer, let unknown = try unknownVoices(in: recordings) else {
             return try scoreOneSet(recordings, threadCount: threadCount)
         }
-        let unknown = try recordings.unknownVoices(minimumFrames: minimumFrames)
         let known = recordings.urls.indices.filter { !unknown[$0] }
         let alone = recordings.urls.indices.filter { unknown[$0] }
         // A list of one kind is scored as it is, so that each recording keeps its position (which
@@ -26,6 +25,31 @@ extension Recognizer {
             parts.append((alone, try single.scoreOneSet(list, threadCount: threadCount), true))
         }
         return ScoredRecordings(merging: parts)
+    }
+
+    /// For each audio file, whether the unknown-voice models take it — the rule of
+    /// ``recognize(_:speaker:options:threadCount:)`` and ``evaluate(_:options:threadCount:)``: it names no
+    /// speaker, or its speaker's files together hold fewer than
+    /// ``RecognizerConfiguration/unknownVoiceFrames`` frames. All false when the recognizer has no
+    /// ``unknownVoiceRecognizer``. Decodes the files' audio once to count their frames.
+    /// - Parameters:
+    ///   - urls: the audio files.
+    ///   - speakers: each file's speaker (nil: unknown).
+    ///   - threadCount: front-end workers (results do not depend on it).
+    /// - Throws: ``RecognizerError/frontEnd(_:)`` for a front end that cannot run.
+    public func unknownVoices(_ urls: [URL], speakers: [String?],
+                              threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) throws(RecognizerError) -> [Bool] {
+        guard unknownVoiceRecognizer != nil, configuration.unknownVoiceFrames != nil else { return urls.map { _ in false } }
+        let recordings = try RecordingList(urls: urls, speakers: speakers, configuration: configuration, perturbed: false,
+                                           normalizationPrior: normalizationPrior, threadCount: threadCount)
+        return try unknownVoices(in: recordings) ?? urls.map { _ in false }
+    }
+
+    /// For each of `recordings`, whether ``unknownVoiceRecognizer`` takes it; nil when the
+    /// recognizer has no unknown-voice models or no ``RecognizerConfiguration/unknownVoiceFrames``.
+    func unknownVoices(in recordings: RecordingList) throws(RecognizerError) -> [Bool]? {
+        guard unknownVoiceRecognizer != nil, let minimumFrames = configuration.unknownVoiceFrames else { return nil }
+        return try recordings.unknownVoices(minimumFrames: minimumFrames)
     }
 }
 
