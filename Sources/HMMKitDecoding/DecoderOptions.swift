@@ -71,7 +71,7 @@ public struct Decoding: Sendable, Equatable, Codable {
     /// Frames of the utterance.
     public var frameCount: Int
     /// Whether a recognizer's unknown-voice models decoded it
-    /// (``/HMMKitRecognition/Recognizer/decode(_:speakers:network:silence:options:source:threadCount:)``);
+    /// (`Recognizer.decode(_:speakers:network:silence:options:source:threadCount:)`);
     /// false from a ``Decoder`` of one model set.
     public var unknownVoice = false
 

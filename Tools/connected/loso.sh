@@ -6,13 +6,14 @@
 # isolated accuracy and X's connected utterances decoded with a word loop, speaker known and
 # anonymous, and X's 4-digit utterances with the loop and with exactly 4 words.
 #   loso.sh HMMKIT RECORDINGS WORK
+# TRAIN: the training options (default "--no-vtln --no-adaptation"; "" for the default recognizer).
 set -e
 B=$1; R=$2; W=$3; T=$(dirname "$0")
 mkdir -p $W
 python3 $T/make_connected.py $R $W/conn --speakers george,jackson,lucas,nicolas --count 200 --min 2 --max 7 --seed 1
 python3 $T/make_connected.py $R $W/four --speakers george,jackson,lucas,nicolas --count 100 --min 4 --max 4 --seed 2
 all="george jackson lucas nicolas"; penalties="0 -25 -50 -75 -100 -150"
-train() { $B train $R --only-speakers $1 --no-vtln --no-adaptation -o $2 > $2.log 2>&1; }
+train() { $B train $R --only-speakers $1 ${TRAIN---no-vtln --no-adaptation} -o $2 > $2.log 2>&1; }
 acc() { python3 $T/word_accuracy.py $1 $2; }
 for x in $all; do
   others=$(echo $all | tr ' ' '\n' | grep -v "^$x$" | paste -sd,)
