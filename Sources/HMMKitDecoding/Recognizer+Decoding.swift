@@ -30,7 +30,10 @@ extension Recognizer {
     /// - Parameters:
     ///   - urls: the audio files.
     ///   - speakers: each file's speaker (nil: unknown).
-    ///   - network, silence, options, source: as ``decoder(for:silence:options:source:)``.
+    ///   - network: the words' network (as ``decoder(for:silence:options:source:)``).
+    ///   - silence: the silence model, built from each model set's own word models.
+    ///   - options: beam, pruning, penalty and grammar scale.
+    ///   - source: how errors name the network.
     ///   - threadCount: worker threads (results do not depend on it).
     /// - Returns: one result per file, in order, whose ``Decoding/unknownVoice`` says which models
     ///   decoded it; a file that cannot be decoded gives its error (``DecodingError/file(path:_:)``).

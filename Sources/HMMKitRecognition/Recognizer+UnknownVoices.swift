@@ -28,7 +28,7 @@ extension Recognizer {
     }
 
     /// For each audio file, whether the unknown-voice models take it — the rule of
-    /// ``recognize(_:speaker:options:threadCount:)`` and ``evaluate(_:options:threadCount:)``: it names no
+    /// ``recognize(_:speaker:options:threadCount:)`` and ``evaluate(_:speakers:options:threadCount:)``: it names no
     /// speaker, or its speaker's files together hold fewer than
     /// ``RecognizerConfiguration/unknownVoiceFrames`` frames. All false when the recognizer has no
     /// ``unknownVoiceRecognizer``. Decodes the files' audio once to count their frames.
