@@ -331,8 +331,8 @@ package enum FileSystem {
     package static func remove(_ path: String) { _ = unlink(path) }
 
     /// Writes `chunks` one after the other to `path` atomically: into a temporary file beside it
-    /// (``makeTemporaryFile(beside:)``), then `fsync` (when `durable`), `close` and `rename` over
-    /// `path`, and with `durable` an `fsync` of the folder so the rename survives a power cut.
+    /// (``makeTemporaryFile(beside:)``), then `fsync` (when `durable`), `rename` over `path` and
+    /// `close`, and with `durable` an `fsync` of the folder so the rename survives a power cut.
     /// Readers see the old file or the new one, never part of one. Returns the reason on failure
     /// (the destination is then unchanged and the temporary file removed), `nil` on success.
     package static func writeAtomically(_ chunks: [UnsafeRawBufferPointer], to path: String, durable: Bool = true) -> String? {
@@ -386,20 +386,27 @@ package enum FileSystem {
         return nil
     }
 
-    /// The last steps of an atomic write: `fsync` (when `durable`) and `close` the temporary file,
-    /// `rename` it over `path`, and with `durable` `fsync` the folder so the rename survives a
-    /// power cut. On failure the temporary file is removed and the reason returned; `nil` on success.
+    /// The last steps of an atomic write: `fsync` the temporary file (when `durable`), `rename` it
+    /// over `path`, `close` it, and with `durable` `fsync` the folder so the rename survives a
+    /// power cut. On a failure before the rename the temporary file is removed and the reason
+    /// returned; `nil` on success.
     package static func commitTemporaryFile(_ temporary: (path: String, descriptor: Int32), to path: String,
                                             durable: Bool) -> String? {
         var failure: String?
         if durable, fsync(temporary.descriptor) != 0 { failure = "fsync: \(describe(errno: errno))" }
-        if close(temporary.descriptor) != 0, failure == nil { failure = "close: \(describe(errno: errno))" }
+        // Renamed while still open: the descriptor's lock keeps every sweep of stale temporary
+        // files (removeStaleTemporaryFiles, in this process or another) off the file until it
+        // has its final name; closed first, it would look abandoned for a moment.
         if failure == nil, let reason = moveAtomically(temporary.path, to: path) {
             failure = "cannot rename the temporary file over it: \(reason)"
         }
         if let failure {
+            closeIgnoringErrors(temporary.descriptor)
             remove(temporary.path)
             return failure
+        }
+        if close(temporary.descriptor) != 0 {
+            return "close after the rename: \(describe(errno: errno)); the new file is in place but may be incomplete"
         }
         if durable {
             // Make the rename itself durable (best effort: some file systems refuse fsync on a folder).

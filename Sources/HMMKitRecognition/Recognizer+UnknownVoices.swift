@@ -1,4 +1,5 @@
 import Foundation
+import HMMKitAudio
 import HMMKitFeatures
 
 /// Unknown voices (``RecognizerConfiguration/unknownVoiceFrames``): which recordings the
@@ -77,8 +78,9 @@ extension ScoredRecordings {
 
 extension RecordingList {
     /// For each recording, whether it is an unknown voice: it names no speaker, or its speaker's
-    /// recordings together hold fewer than `minimumFrames` frames of the front end (counted on
-    /// the audio as it is; a recording that cannot be decoded counts none).
+    /// recordings together hold fewer than `minimumFrames` frames of the front end. Frames are
+    /// counted from the files' headers (sample count and rate, after resampling to the front
+    /// end's rate), so nothing is decoded twice; a file whose header cannot be read counts none.
     /// - Throws: ``RecognizerError/frontEnd(_:)`` for a front end that cannot run.
     func unknownVoices(minimumFrames: Int) throws(RecognizerError) -> [Bool] {
         let named = urls.indices.filter { speakers[$0] != nil }
@@ -86,11 +88,17 @@ extension RecordingList {
         if !named.isEmpty {
             let extractor: MFCCExtractor<Double>
             do { extractor = try MFCCExtractor<Double>(configuration: frontEnd.configuration) } catch { throw .frontEnd(error) }
-            let unperturbed = frontEnd.speedFactors.firstIndex(of: 1) ?? 0
-            let audio = decode(named) { _, copy in copy == unperturbed }
-            for (item, position) in named.enumerated() {
-                let samples = audio[item].copies.first?.samples.count ?? 0
-                frames[speakers[position]!, default: 0] += extractor.frameCount(sampleCount: samples)
+            let rate = frontEnd.configuration.sampleRate
+            for position in named {
+                guard let info = try? AudioDecoder.info(url: urls[position]), info.frameCount > 0 else { continue }
+                // Bounded so that an absurd header cannot overflow the resampled count.
+                let declared = min(info.frameCount, 1 << 40)
+                let samples = info.sampleRate == rate ? declared
+                    : Resampler.outputLength(inputLength: declared, inputRate: info.sampleRate, outputRate: rate)
+                // Counted up to the threshold only, so no sum can overflow.
+                let speaker = speakers[position]!
+                frames[speaker] = min(frames[speaker, default: 0] + min(extractor.frameCount(sampleCount: samples), minimumFrames),
+                                      minimumFrames)
             }
         }
         return urls.indices.map { position in speakers[position].map { frames[$0, default: 0] < minimumFrames } ?? true }

@@ -53,19 +53,10 @@ struct NormalizationPriorTests {
         let folder = try TemporaryFolder()
         let file = folder.file("prior.json")
         try recognizer.save(to: file)
-        var object = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as! [String: Any]
-        for (edit, field) in [({ (o: inout [String: Any]) in o["normalizationPrior"] = nil }, "normalizationPrior"),
-                              ({ (o: inout [String: Any]) in var p = o["normalizationPrior"] as! [String: Any]; p["frames"] = 31; o["normalizationPrior"] = p }, "frames")] {
-            var damaged = object
-            edit(&damaged)
-            let bad = folder.file("bad-\(field).json")
-            try JSONSerialization.data(withJSONObject: damaged).write(to: bad)
-            #expect {
-                _ = try Recognizer.load(from: bad)
-            } throws: { error in
-                "\(error)".contains(field) && "\(error)".contains(bad.lastPathComponent)
-            }
-        }
+        try expectEachDamageRefused(file, in: folder, [
+            ("normalizationPrior", { $0["normalizationPrior"] = nil }),
+            ("frames", { var p = $0["normalizationPrior"] as! [String: Any]; p["frames"] = 31; $0["normalizationPrior"] = p }),
+        ])
     }
 
     /// With VTLN's minimum frames above every file's length, a file of no known speaker keeps

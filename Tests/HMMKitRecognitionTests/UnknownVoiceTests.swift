@@ -12,14 +12,8 @@ import Testing
 struct UnknownVoiceTests {
     /// Small word models with speaker CMVN and the CMVN prior (no VTLN or adaptation, to train fast).
     static func configuration(unknownVoiceFrames: Int?) -> RecognizerConfiguration {
-        var configuration = RecognizerConfiguration()
-        configuration.stateCount = 5
-        configuration.componentsPerState = 1
-        configuration.topology = .leftToRight(maximumJump: 0)
-        configuration.iterations = 4
-        configuration.speedPerturbation = []
-        configuration.vtln = nil
-        configuration.adaptation = nil
+        var configuration = AdaptationRecognitionTests.configuration(nil)
+        configuration.normalizationPriorFrames = RecognizerConfiguration().normalizationPriorFrames
         configuration.unknownVoiceFrames = unknownVoiceFrames
         return configuration
     }
@@ -139,24 +133,12 @@ struct UnknownVoiceTests {
         let folder = try TemporaryFolder()
         let file = folder.file("both.json")
         try recognizer.save(to: file)
-        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as! [String: Any]
-        let edits: [(String, (inout [String: Any]) -> Void)] = [
+        try expectEachDamageRefused(file, in: folder, [
             ("unknownVoice", { $0["unknownVoice"] = nil }),
             ("unknownVoiceFrames", { var c = $0["configuration"] as! [String: Any]; c["unknownVoiceFrames"] = nil; $0["configuration"] = c }),
             ("unknownVoiceFrames", { var c = $0["configuration"] as! [String: Any]; c["unknownVoiceFrames"] = 0; $0["configuration"] = c }),
             ("unknownVoice", { var u = $0["unknownVoice"] as! [String: Any]; u["models"] = [] as [Any]; $0["unknownVoice"] = u }),
             ("unknownVoice", { var u = $0["unknownVoice"] as! [String: Any]; u["normalizationPrior"] = nil; $0["unknownVoice"] = u }),
-        ]
-        for (index, (field, edit)) in edits.enumerated() {
-            var damaged = object
-            edit(&damaged)
-            let bad = folder.file("bad-\(index).json")
-            try JSONSerialization.data(withJSONObject: damaged).write(to: bad)
-            #expect {
-                _ = try Recognizer.load(from: bad)
-            } throws: { error in
-                "\(error)".contains(field) && "\(error)".contains(bad.lastPathComponent)
-            }
-        }
+        ])
     }
 }
