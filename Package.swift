@@ -142,7 +142,7 @@ let package = Package(
         .testTarget(name: "HMMKitTrainingTests",
                     dependencies: ["HMMKitTraining", "HMMKitMarkov", "HMMKitMixtures", "HMMKitMatrixFiles", "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitDecodingTests",
-                    dependencies: ["HMMKitDecoding", "HMMKitRecognition", "HMMKitAdaptation", "HMMKitCorpus", "HMMKitMarkov", "HMMKitMixtures", "HMMKitNumerics",
+                    dependencies: ["HMMKitDecoding", "HMMKitRecognition", "HMMKitAdaptation", "HMMKitAudio", "HMMKitCorpus", "HMMKitMarkov", "HMMKitMixtures", "HMMKitNumerics",
                                    "HMMKitTestSupport"]),
         .testTarget(name: "HMMKitPhonesTests",
                     dependencies: ["HMMKitPhones", "HMMKitTraining", "HMMKitMarkov", "HMMKitMixtures", "HMMKitTestSupport"]),

@@ -30,9 +30,10 @@ extension Recognizer {
         return resolved
     }
 
-    /// Decodes audio files with `network` by the rule of isolated recognition: files of an unknown
-    /// voice (``/HMMKitRecognition/Recognizer/unknownVoices(_:speakers:threadCount:)``: no speaker,
-    /// or a speaker with fewer than
+    /// Decodes audio files with `network`, routed by the rule of isolated recognition with a file
+    /// without a speaker counted as a voice of its own: files of an unknown voice
+    /// (``/HMMKitRecognition/Recognizer/unknownVoices(_:speakers:filesWithoutSpeakerAsVoices:threadCount:)``:
+    /// a speaker, or a file without one, with fewer than
     /// ``/HMMKitRecognition/RecognizerConfiguration/unknownVoiceFrames`` frames) with the
     /// ``/HMMKitRecognition/Recognizer/unknownVoiceRecognizer``'s models, features, silence model
     /// and decoding weights, the others with this recognizer's, through its speaker machinery
@@ -60,7 +61,12 @@ extension Recognizer {
         -> [Result<Decoding, DecodingError>]
     {
         let unknown: [Bool]
-        do { unknown = try unknownVoices(urls, speakers: speakers, threadCount: threadCount) } catch { throw .recognizer(error) }
+        // An utterance of several words normalised on its own is closer to a speaker's group of
+        // words than to one word: long enough, the speaker models decode it (BENCHMARKS.md,
+        // "Connected words: decoding weights per model set").
+        do { unknown = try unknownVoices(urls, speakers: speakers, filesWithoutSpeakerAsVoices: true, threadCount: threadCount) } catch {
+            throw .recognizer(error)
+        }
         var results = [Result<Decoding, DecodingError>?](repeating: nil, count: urls.count)
         for (voice, recognizer) in [(false, self), (true, unknownVoiceRecognizer)] {
             let positions = urls.indices.filter { unknown[$0] == voice }

@@ -1,4 +1,5 @@
 import Foundation
+import HMMKitAudio
 import HMMKitCorpus
 import HMMKitDecoding
 import HMMKitRecognition
@@ -52,6 +53,30 @@ struct DecodingWeightsTests {
             recognizer.decode(urls, speakers: speakers, network: network, insertionPenalty: -5, threadCount: 2))
         #expect(george.map { overridden[$0] } == georgeAtOwnPenalty)
         #expect(lucas.map { overridden[$0] } == lucas.map { routed[$0] })
+    }
+
+    /// A file without a speaker is a voice of its own: an utterance long enough (eight of
+    /// george's digits joined, well over 300 frames) decodes with the speaker models and their
+    /// weights, normalised on its own, while a single digit (under 300) still goes to the
+    /// unknown-voice models. Isolated recognition's rule is unchanged.
+    @Test func longAnonymousUtteranceIsAVoiceOfItsOwn() throws {
+        let (recognizer, test) = try Self.recognizer(own: -5, unknown: -120)
+        let george = test.filter { $0.speaker == "george" }
+        let signals = try george.prefix(8).map { try AudioDecoder.read(url: $0.url) }
+        let folder = try TemporaryFolder()
+        let long = folder.file("long.wav")
+        try AudioFileWriter.write(channels: [signals.flatMap(\.samples)], sampleRate: signals[0].sampleRate,
+                                  fullScale: signals[0].fullScale, to: long)
+        let urls = [long, george[0].url], speakers: [String?] = [nil, nil]
+        #expect(try recognizer.unknownVoices(urls, speakers: speakers, threadCount: 2) == [true, true])
+        #expect(try recognizer.unknownVoices(urls, speakers: speakers, filesWithoutSpeakerAsVoices: true, threadCount: 2) == [false, true])
+
+        let network = WordNetwork.loop(vocabulary: recognizer.labels, minimumWords: 1, maximumWords: nil).withOptionalSilence()
+        let routed = try recognizer.decode(urls, speakers: speakers, network: network, threadCount: 2).map { try $0.get() }
+        #expect(routed.map(\.unknownVoice) == [false, true])
+        let decoder = try recognizer.decoder(for: network, options: DecoderOptions(insertionPenalty: -5, grammarScale: 0.5))
+        let own = try UnknownVoiceDecodingTests.plain(recognizer.decode([long], speakers: [nil], with: decoder, threadCount: 2))
+        #expect(try UnknownVoiceDecodingTests.plain([.success(routed[0])]) == own)
     }
 
     /// The weights survive save and load; a file written without them (as before they existed)
