@@ -11,6 +11,7 @@
 # with exactly 4 words; and X's utterances of `hmmkit connect`'s corpus, scored by `hmmkit score`.
 #   loso.sh HMMKIT RECORDINGS WORK [SPEAKER…]
 # TRAIN: the training options (default "--no-vtln --no-adaptation"; "" for the default recognizer).
+# MODES: the modes measured (default "known anonymous"); a set whose mode is left out keeps penalty 0.
 set -e
 B=$1; R=$2; W=$3; T=$(dirname "$0"); shift 3
 mkdir -p $W
@@ -30,7 +31,7 @@ for x in $held; do
     inner=$(echo ${others//,/ } | tr ' ' '\n' | grep -v "^$y$" | paste -sd,)
     [ -f $W/$x-$y.json ] || train $inner $W/$x-$y.json
     grep "^c_$y" $W/conn/text > $W/ref.$y
-    for m in known anonymous; do
+    for m in ${MODES:-known anonymous}; do
       for p in $penalties; do
         $B decode $W/$x-$y.json $W/conn/c_${y}_*.wav --loop --penalty=$p ${flag[$m]} --names > $W/hyp.inner 2>/dev/null || true
         a=$(acc $W/ref.$y $W/hyp.inner | sed 's/.*Acc=\([0-9.]*\).*/\1/')
@@ -38,12 +39,12 @@ for x in $held; do
       done
     done
   done
-  best() { for p in $penalties; do echo "${total[$1$p]} $p"; done | sort -g -r | head -1 | cut -d' ' -f2; }
+  best() { [ -n "${total[${1}0]}" ] || { echo 0; return; }; for p in $penalties; do echo "${total[$1$p]} $p"; done | sort -g -r | head -1 | cut -d' ' -f2; }
   known=$(best known); anonymous=$(best anonymous)
   unset total
   train $others $W/$x.json --insertion-penalty=$known --unknown-voice-insertion-penalty=$anonymous
   grep "^c_$x" $W/conn/text > $W/ref.$x; grep "^c_$x" $W/four/text > $W/ref4.$x; grep "^$x-" $W/conn3/text > $W/ref3.$x
-  for m in known anonymous; do
+  for m in ${MODES:-known anonymous}; do
     iso=$($B evaluate $W/$x.json $R --only-speakers $x ${flag[$m]} --json 2>/dev/null | python3 -c "import json,sys; d=json.load(sys.stdin); print(round(100*d['correct']/d['count'],2))")
     $B decode $W/$x.json $W/conn/c_${x}_*.wav --loop ${flag[$m]} --names > $W/hyp.$x.$m
     $B decode $W/$x.json $W/four/c_${x}_*.wav --loop ${flag[$m]} --names > $W/hyp4loop.$x.$m
