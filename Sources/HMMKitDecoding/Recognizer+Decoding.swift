@@ -139,7 +139,12 @@ struct SegmentedDecoding: SegmentedAnswer {
 
     init(_ decoding: Decoding, models: [String: Int]) {
         self.decoding = decoding
-        segments = decoding.words.map { (frames: $0.startFrame..<$0.endFrame, model: models[$0.word]!) }
+        segments = decoding.words.map { word in
+            guard let model = models[word.word] else {
+                preconditionFailure("the decoder's word \"\(word.word)\" is not the recognizer's: decode with a decoder made by its decoder(for:)")
+            }
+            return (frames: word.startFrame..<word.endFrame, model: model)
+        }
     }
 
     var score: Double { decoding.score }
