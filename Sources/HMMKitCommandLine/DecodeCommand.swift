@@ -11,8 +11,14 @@ struct DecodeCommand: ParsableCommand {
             The words may follow a loop (--loop: any sequence of the recognizer's labels), a fixed count (--words N) or a JSGF \
             grammar (--grammar G.jsgf: alternatives |, groups ( ), optional [ ], rule references <r>); optional silence may come \
             before, between and after the words (--silence). Prints `file  words` per file, with --times a CTM line per word \
-            (`file 1 start duration word`), or --json. VTLN and speaker adaptation, when the recognizer has them, are not used: \
-            decoding reads the unwarped, speaker-normalised features. \(recognizerExitCodes)
+            (`file 1 start duration word`), or --json. As in `recognize`, files of an unknown voice (no speaker, or a speaker \
+            whose files hold fewer frames than the recognizer's unknown-voice threshold) are decoded with its unknown-voice \
+            models, when it has them; --json says which (`unknownVoice`). The others go through the recognizer's speaker \
+            machinery as in `recognize`: per-speaker normalisation, VTLN (a warp per speaker by the best paths' scores) and \
+            fMLLR adaptation (statistics from a first pass's words), when the recognizer has them. Each model set decodes \
+            with its own insertion penalty and grammar scale (set by `hmmkit train --insertion-penalty` and \
+            --unknown-voice-insertion-penalty; 0 and 1 by default) unless --penalty or --grammar-scale gives one for both. \
+            \(recognizerExitCodes)
             """)
 
     @Argument(help: "The recognizer file (from `hmmkit train`).")
@@ -38,10 +44,10 @@ struct DecodeCommand: ParsableCommand {
     var beam: Double = DecoderOptions().beam
     @Option(help: "The most HMM states kept active per frame.")
     var maxActive: Int = DecoderOptions().maximumActiveStates
-    @Option(help: "Added to the log score of each word (negative: fewer words).")
-    var penalty: Double = DecoderOptions().insertionPenalty
-    @Option(help: "Multiplies the grammar's log weights.")
-    var grammarScale: Double = DecoderOptions().grammarScale
+    @Option(help: "Added to the log score of each word (negative: fewer words); default: each model set's own, stored by train.")
+    var penalty: Double?
+    @Option(help: "Multiplies the grammar's log weights; default: each model set's own, stored by train.")
+    var grammarScale: Double?
     @Option(help: "The files' one speaker, when known: normalised together (else each file on its own).")
     var speaker: String?
     @Option(help: ArgumentHelp("""
@@ -60,8 +66,12 @@ struct DecodeCommand: ParsableCommand {
     /// The most words --words and --max-words accept: the network grows with the count.
     static let maximumWordCount = 1_000
 
+    /// The search options; the penalty and grammar scale are the flags', or the defaults when not given (each model set
+    /// then takes its own, ``Recognizer/decoderOptions(_:insertionPenalty:grammarScale:)``).
     var options: DecoderOptions {
-        DecoderOptions(beam: beam, maximumActiveStates: maxActive, insertionPenalty: penalty, grammarScale: grammarScale)
+        let defaults = DecoderOptions()
+        return DecoderOptions(beam: beam, maximumActiveStates: maxActive, insertionPenalty: penalty ?? defaults.insertionPenalty,
+                              grammarScale: grammarScale ?? defaults.grammarScale)
     }
 
     func validate() throws {
@@ -101,11 +111,15 @@ struct DecodeCommand: ParsableCommand {
         let mode = speaker == nil ? SpeakerMode(rawValue: speakers ?? "") ?? .anonymous : nil
         let speakerOfEach = urls.map { url in mode.map { $0.speaker(ofFile: url) } ?? speaker }
         let results: [Result<Decoding, DecodingError>]
+        let used: DecoderOptions, usedUnknown: DecoderOptions?
         do {
             let model = try Recognizer.load(from: URL(fileURLWithPath: recognizer))
             let (network, source) = try network(vocabulary: model.labels)
-            let decoder = try model.decoder(for: network, silence: silence, options: options, source: source)
-            results = try model.decode(urls, speakers: speakerOfEach, with: decoder, threadCount: engine.threads)
+            results = try model.decode(urls, speakers: speakerOfEach, network: network, silence: silence, options: options,
+                                       insertionPenalty: penalty, grammarScale: grammarScale, source: source,
+                                       threadCount: engine.threads)
+            used = model.decoderOptions(options, insertionPenalty: penalty, grammarScale: grammarScale)
+            usedUnknown = model.unknownVoiceRecognizer?.decoderOptions(options, insertionPenalty: penalty, grammarScale: grammarScale)
         } catch {
             throw CommandFailure.reported(error)
         }
@@ -127,7 +141,8 @@ struct DecodeCommand: ParsableCommand {
                 entries.append(DecodingResults.Entry(file: id, decoding: nil, error: CommandFailure.message(for: error)))
             }
         }
-        if json { try Terminal.printJSON(DecodingResults(options: options, silence: silence, results: entries)) }
+        if json { try Terminal.printJSON(DecodingResults(options: used, unknownVoiceOptions: usedUnknown, silence: silence,
+                                                                 results: entries)) }
         if times && !json {
             // Seconds to the hundredth (one 10 ms frame), as Kaldi writes CTM.
             do { print(try CTMFile.text(timed, decimals: 2), terminator: "") } catch { throw CommandFailure.reported(error) }
@@ -156,7 +171,10 @@ struct DecodingResults: Encodable {
         var decoding: Decoding?
         var error: String?
     }
+    /// The options the recognizer's own models decoded with.
     var options: DecoderOptions
+    /// Those of its unknown-voice models, when it has them.
+    var unknownVoiceOptions: DecoderOptions?
     var silence: SilenceModel
     var results: [Entry]
 }

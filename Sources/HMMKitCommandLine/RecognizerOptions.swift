@@ -90,6 +90,10 @@ struct ModelOptions: ParsableArguments {
     var unknownVoiceFrames: String = RecognizerConfiguration().unknownVoiceFrames.map { String($0) } ?? "none"
     @Option(help: "Noise augmentation of the unknown-voice models' training audio (as --noise-augmentation), or same: as --noise-augmentation.")
     var unknownVoiceNoiseAugmentation: String = RecognizerConfiguration().unknownVoiceNoiseAugmentation.map(NoiseCondition.listDescription) ?? "same"
+    @Option(help: "Connected-word decoding (hmmkit decode): the insertion penalty stored for the recognizer's own models.")
+    var insertionPenalty: Double = DecodingWeights().insertionPenalty
+    @Option(help: "Connected-word decoding: the insertion penalty stored for the unknown-voice models.")
+    var unknownVoiceInsertionPenalty: Double = DecodingWeights().insertionPenalty
     @Flag(inversion: .prefixedNo, help: "Vocal-tract-length normalisation: a filterbank warp factor per speaker (per file without one), chosen by likelihood.")
     var vtln = RecognizerConfiguration().vtln != nil
     @Option(help: "VTLN candidate warp factors: FROM:TO:STEP or a comma-separated list.")
@@ -144,6 +148,10 @@ struct ModelOptions: ParsableArguments {
         _ = try Self.priorFrames(cmvnPrior)
         _ = try Self.unknownVoiceFrames(unknownVoiceFrames)
         _ = try Self.unknownVoiceNoise(unknownVoiceNoiseAugmentation)
+        guard insertionPenalty.isFinite else { throw ValidationError("--insertion-penalty must be finite (got \(insertionPenalty))") }
+        guard unknownVoiceInsertionPenalty.isFinite else {
+            throw ValidationError("--unknown-voice-insertion-penalty must be finite (got \(unknownVoiceInsertionPenalty))")
+        }
         _ = try Self.noiseConditions(noiseAugmentation, option: "--noise-augmentation")
     }
 
@@ -193,6 +201,8 @@ struct ModelOptions: ParsableArguments {
         configuration.normalizationPriorFrames = try Self.priorFrames(cmvnPrior)
         configuration.unknownVoiceFrames = try Self.unknownVoiceFrames(unknownVoiceFrames)
         configuration.unknownVoiceNoiseAugmentation = try Self.unknownVoiceNoise(unknownVoiceNoiseAugmentation)
+        configuration.decodingWeights.insertionPenalty = insertionPenalty
+        configuration.unknownVoiceDecodingWeights.insertionPenalty = unknownVoiceInsertionPenalty
         configuration.seed = seed
         if speedPerturbation.lowercased() == "none" || speedPerturbation.isEmpty {
             configuration.speedPerturbation = []

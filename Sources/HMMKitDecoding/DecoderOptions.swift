@@ -70,6 +70,17 @@ public struct Decoding: Sendable, Equatable, Codable {
     public var score: Double
     /// Frames of the utterance.
     public var frameCount: Int
+    /// Whether a recognizer's unknown-voice models decoded it
+    /// (`Recognizer.decode(_:speakers:network:silence:options:source:threadCount:)`);
+    /// false from a ``Decoder`` of one model set.
+    public var unknownVoice = false
+    /// With VTLN, the warp factor of the features it was decoded from
+    /// (`Recognizer.decode(_:speakers:with:threadCount:)`); nil without VTLN and from a
+    /// ``Decoder`` alone.
+    public var warpFactor: Double? = nil
+    /// With speaker adaptation, whether its features were fMLLR-transformed (its speaker had
+    /// enough frames); nil without adaptation and from a ``Decoder`` alone.
+    public var adapted: Bool? = nil
 
     /// The words alone.
     public var transcript: [String] { words.map(\.word) }

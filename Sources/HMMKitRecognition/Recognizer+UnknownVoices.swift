@@ -9,10 +9,9 @@ extension Recognizer {
     /// ``RecognizerConfiguration/unknownVoiceFrames`` frames through this recognizer's own
     /// models, the others through ``unknownVoiceRecognizer`` (when it has one), in one table.
     func scoreRouted(_ recordings: RecordingList, threadCount: Int) throws(RecognizerError) -> ScoredRecordings {
-        guard let single = unknownVoiceRecognizer, let minimumFrames = configuration.unknownVoiceFrames else {
+        guard let single = unknownVoiceRecognizer, let unknown = try unknownVoices(in: recordings) else {
             return try scoreOneSet(recordings, threadCount: threadCount)
         }
-        let unknown = try recordings.unknownVoices(minimumFrames: minimumFrames)
         let known = recordings.urls.indices.filter { !unknown[$0] }
         let alone = recordings.urls.indices.filter { unknown[$0] }
         // A list of one kind is scored as it is, so that each recording keeps its position (which
@@ -27,6 +26,35 @@ extension Recognizer {
             parts.append((alone, try single.scoreOneSet(list, threadCount: threadCount), true))
         }
         return ScoredRecordings(merging: parts)
+    }
+
+    /// For each audio file, whether the unknown-voice models take it — the rule of
+    /// ``recognize(_:speaker:options:threadCount:)`` and ``evaluate(_:speakers:options:threadCount:)``: it names no
+    /// speaker, or its speaker's files together hold fewer than
+    /// ``RecognizerConfiguration/unknownVoiceFrames`` frames. All false when the recognizer has no
+    /// ``unknownVoiceRecognizer``. Counts the files' frames from their headers.
+    /// - Parameters:
+    ///   - urls: the audio files.
+    ///   - speakers: each file's speaker (nil: unknown).
+    ///   - filesWithoutSpeakerAsVoices: count a file without a speaker as a voice of its own, by
+    ///     its own frames, instead of always unknown (connected-word decoding: an utterance of
+    ///     several words can hold as many frames as a speaker's group of single words).
+    ///   - threadCount: front-end workers (results do not depend on it).
+    /// - Throws: ``RecognizerError/frontEnd(_:)`` for a front end that cannot run.
+    public func unknownVoices(_ urls: [URL], speakers: [String?], filesWithoutSpeakerAsVoices: Bool = false,
+                              threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) throws(RecognizerError) -> [Bool] {
+        guard unknownVoiceRecognizer != nil, configuration.unknownVoiceFrames != nil else { return urls.map { _ in false } }
+        let recordings = try RecordingList(urls: urls, speakers: speakers, configuration: configuration, perturbed: false,
+                                           normalizationPrior: normalizationPrior, threadCount: threadCount)
+        guard let minimumFrames = configuration.unknownVoiceFrames else { return urls.map { _ in false } }
+        return try recordings.unknownVoices(minimumFrames: minimumFrames, filesWithoutSpeakerAsVoices: filesWithoutSpeakerAsVoices)
+    }
+
+    /// For each of `recordings`, whether ``unknownVoiceRecognizer`` takes it; nil when the
+    /// recognizer has no unknown-voice models or no ``RecognizerConfiguration/unknownVoiceFrames``.
+    func unknownVoices(in recordings: RecordingList) throws(RecognizerError) -> [Bool]? {
+        guard unknownVoiceRecognizer != nil, let minimumFrames = configuration.unknownVoiceFrames else { return nil }
+        return try recordings.unknownVoices(minimumFrames: minimumFrames)
     }
 }
 
@@ -57,10 +85,17 @@ extension RecordingList {
     /// recordings together hold fewer than `minimumFrames` frames of the front end. Frames are
     /// counted from the files' headers (sample count and rate, after resampling to the front
     /// end's rate), so nothing is decoded twice; a file whose header cannot be read counts none.
+    /// With `filesWithoutSpeakerAsVoices`, a recording without a speaker is a voice of its own,
+    /// unknown when it alone holds fewer than `minimumFrames` frames.
     /// - Throws: ``RecognizerError/frontEnd(_:)`` for a front end that cannot run.
-    func unknownVoices(minimumFrames: Int) throws(RecognizerError) -> [Bool] {
-        let named = urls.indices.filter { speakers[$0] != nil }
-        var frames: [String: Int] = [:]
+    func unknownVoices(minimumFrames: Int, filesWithoutSpeakerAsVoices: Bool = false) throws(RecognizerError) -> [Bool] {
+        /// Whose frames a recording adds to: its speaker's, or its own.
+        enum Voice: Hashable { case speaker(String), file(Int) }
+        let voice = { (position: Int) -> Voice? in
+            self.speakers[position].map(Voice.speaker) ?? (filesWithoutSpeakerAsVoices ? .file(position) : nil)
+        }
+        let named = urls.indices.filter { voice($0) != nil }
+        var frames: [Voice: Int] = [:]
         if !named.isEmpty {
             let extractor: MFCCExtractor<Double>
             do { extractor = try MFCCExtractor<Double>(configuration: frontEnd.configuration) } catch { throw .frontEnd(error) }
@@ -72,12 +107,12 @@ extension RecordingList {
                 let samples = info.sampleRate == rate ? declared
                     : Resampler.outputLength(inputLength: declared, inputRate: info.sampleRate, outputRate: rate)
                 // Counted up to the threshold only, so no sum can overflow.
-                let speaker = speakers[position]!
+                let speaker = voice(position)!
                 frames[speaker] = min(frames[speaker, default: 0] + min(extractor.frameCount(sampleCount: samples), minimumFrames),
                                       minimumFrames)
             }
         }
-        return urls.indices.map { position in speakers[position].map { frames[$0, default: 0] < minimumFrames } ?? true }
+        return urls.indices.map { position in voice(position).map { frames[$0, default: 0] < minimumFrames } ?? true }
     }
 
     /// The recordings at `positions` (in that order) as a list of their own, with `configuration`

@@ -90,6 +90,12 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
     /// The noise augmentation of the unknown-voice models' training audio (in place of
     /// ``noiseAugmentation``, which the speaker models keep); nil: the same as ``noiseAugmentation``.
     public var unknownVoiceNoiseAugmentation: [NoiseCondition]? = nil
+    /// Connected-word decoding's insertion penalty and grammar scale for this recognizer's own
+    /// models (``DecodingWeights``; penalty 0 and scale 1 by default). Not used in training.
+    public var decodingWeights = DecodingWeights()
+    /// The same for the unknown-voice models (``unknownVoiceConfiguration`` takes them as its
+    /// ``decodingWeights``); penalty 0 and scale 1 by default.
+    public var unknownVoiceDecodingWeights = DecodingWeights()
     /// Discriminative (MMI) training of the word models after ML training (diagonal covariances
     /// only); nil (the default) trains by maximum likelihood alone. Files written before it
     /// existed load with nil.
@@ -126,6 +132,7 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
         if let frames = unknownVoiceFrames, !(1...InputLimits.maximumNormalizationPriorFrames).contains(frames) {
             problems.append("the unknown-voice threshold (unknownVoiceFrames) must be 1…\(InputLimits.maximumNormalizationPriorFrames) frames (got \(frames))")
         }
+        problems += decodingWeights.problems() + unknownVoiceDecodingWeights.problems(name: "unknown-voice decoding")
         if let vtln { problems += vtln.problems(features: features) }
         if let adaptation { problems += adaptation.problems() }
         if let discriminativeTraining {
@@ -155,6 +162,8 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
         single.unknownVoiceFrames = nil
         single.noiseAugmentation = unknownVoiceNoiseAugmentation ?? noiseAugmentation
         single.unknownVoiceNoiseAugmentation = nil
+        single.decodingWeights = unknownVoiceDecodingWeights
+        single.unknownVoiceDecodingWeights = DecodingWeights()
         return single
     }
 }
@@ -167,7 +176,8 @@ extension RecognizerConfiguration {
     private enum CodingKeys: String, CodingKey {
         case features, stateCount, topology, maximumJump, componentsPerState, covarianceType, iterations, tolerancePerFrame,
              initialization, splitMixtures, varianceFloor, speedPerturbation, noiseAugmentation, seed, speakerNormalization, vtln,
-             adaptation, normalizationPriorFrames, unknownVoiceFrames, unknownVoiceNoiseAugmentation, discriminativeTraining
+             adaptation, normalizationPriorFrames, unknownVoiceFrames, unknownVoiceNoiseAugmentation, discriminativeTraining,
+             decodingWeights, unknownVoiceDecodingWeights
     }
 
     /// The names of the topologies in a recognizer file and in messages.
@@ -221,6 +231,9 @@ extension RecognizerConfiguration {
         unknownVoiceFrames = try container.decodeIfPresent(Int.self, forKey: .unknownVoiceFrames)
         unknownVoiceNoiseAugmentation = try container.decodeIfPresent([NoiseCondition].self, forKey: .unknownVoiceNoiseAugmentation)
         discriminativeTraining = try container.decodeIfPresent(DiscriminativeTrainingOptions.self, forKey: .discriminativeTraining)
+        decodingWeights = try container.decodeIfPresent(DecodingWeights.self, forKey: .decodingWeights) ?? DecodingWeights()
+        unknownVoiceDecodingWeights = try container.decodeIfPresent(DecodingWeights.self, forKey: .unknownVoiceDecodingWeights)
+            ?? DecodingWeights()
     }
 
     /// - Throws: `EncodingError.invalidValue` for a ``/HMMKitMarkov/MarkovTopology/custom(_:)`` topology.
@@ -253,5 +266,11 @@ extension RecognizerConfiguration {
         try container.encodeIfPresent(unknownVoiceFrames, forKey: .unknownVoiceFrames)
         try container.encodeIfPresent(unknownVoiceNoiseAugmentation, forKey: .unknownVoiceNoiseAugmentation)
         try container.encodeIfPresent(discriminativeTraining, forKey: .discriminativeTraining)
+        // Absent at their defaults, so that a recognizer whose weights were never chosen writes
+        // the bytes it always has (and files written before them load with the defaults).
+        if decodingWeights != DecodingWeights() { try container.encode(decodingWeights, forKey: .decodingWeights) }
+        if unknownVoiceDecodingWeights != DecodingWeights() {
+            try container.encode(unknownVoiceDecodingWeights, forKey: .unknownVoiceDecodingWeights)
+        }
     }
 }
