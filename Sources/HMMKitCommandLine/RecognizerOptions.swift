@@ -82,6 +82,14 @@ struct ModelOptions: ParsableArguments {
     var sampleRate: Double = 8000
     @Option(help: "Cepstral normalisation: none, utteranceMean or utteranceMeanAndVariance.")
     var cmvn: CepstralNormalization = .utteranceMeanAndVariance
+    @Option(help: "Noise subtraction: remove each file's own noise floor (the mean mel energies of this fraction of its quietest frames) before the logarithm; none = off.")
+    var noiseSubtraction: String = RecognizerConfiguration().features.noiseSubtraction.map { String($0.noiseFrameFraction) } ?? "none"
+    @Option(help: "Noise subtraction: how many times the noise estimate is subtracted (α).")
+    var noiseOversubtraction: Double = RecognizerConfiguration().features.noiseSubtraction?.oversubtraction ?? SpectralSubtraction().oversubtraction
+    @Option(help: "Noise subtraction: every mel energy keeps at least this fraction of its band's noise estimate (β).")
+    var noiseSpectralFloor: Double = RecognizerConfiguration().features.noiseSubtraction?.spectralFloor ?? SpectralSubtraction().spectralFloor
+    @Option(help: "Noise subtraction: no mel energy is left more than this many dB below the file's largest; none = no such floor.")
+    var noiseDynamicRange: String = RecognizerConfiguration().features.noiseSubtraction?.dynamicRange.map { String($0) } ?? "none"
     @Flag(inversion: .prefixedNo, help: "Normalise means and variances per speaker when recordings name their speaker (else --cmvn per utterance).")
     var speakerCmvn = RecognizerConfiguration().speakerNormalization
     @Option(help: "CMVN prior: add the training corpus's statistics, weighing this many frames, to each recording's (and speaker's) before normalising; none = off.")
@@ -145,6 +153,27 @@ struct ModelOptions: ParsableArguments {
         _ = try Self.unknownVoiceFrames(unknownVoiceFrames)
         _ = try Self.unknownVoiceNoise(unknownVoiceNoiseAugmentation)
         _ = try Self.noiseConditions(noiseAugmentation, option: "--noise-augmentation")
+        _ = try noiseSubtractionOptions()
+    }
+
+    /// The spectral subtraction of `--noise-subtraction` and its parameters (nil for `none`).
+    func noiseSubtractionOptions() throws -> SpectralSubtraction? {
+        if noiseSubtraction.lowercased() == "none" { return nil }
+        guard let fraction = Double(noiseSubtraction) else {
+            throw ValidationError("--noise-subtraction must be a fraction of frames or none (got \"\(noiseSubtraction)\")")
+        }
+        var range: Double?
+        if noiseDynamicRange.lowercased() != "none" {
+            guard let value = Double(noiseDynamicRange) else {
+                throw ValidationError("--noise-dynamic-range must be a number of dB or none (got \"\(noiseDynamicRange)\")")
+            }
+            range = value
+        }
+        let subtraction = SpectralSubtraction(noiseFrameFraction: fraction, oversubtraction: noiseOversubtraction,
+                                              spectralFloor: noiseSpectralFloor, dynamicRange: range)
+        let problems = subtraction.problems()
+        guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "; ")) }
+        return subtraction
     }
 
     /// The frames of `--cmvn-prior` (nil for `none`).
@@ -181,6 +210,7 @@ struct ModelOptions: ParsableArguments {
         var configuration = RecognizerConfiguration(sampleRate: sampleRate)
         configuration.features = preset.configuration(sampleRate: sampleRate)
         configuration.features.normalization = cmvn
+        configuration.features.noiseSubtraction = try noiseSubtractionOptions()
         configuration.stateCount = states
         configuration.componentsPerState = mixtures
         configuration.topology = topology.markovTopology(maximumJump: maxJump)
