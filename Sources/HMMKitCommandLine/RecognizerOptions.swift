@@ -98,6 +98,10 @@ struct ModelOptions: ParsableArguments {
     var unknownVoiceFrames: String = RecognizerConfiguration().unknownVoiceFrames.map { String($0) } ?? "none"
     @Option(help: "Noise augmentation of the unknown-voice models' training audio (as --noise-augmentation), or same: as --noise-augmentation.")
     var unknownVoiceNoiseAugmentation: String = RecognizerConfiguration().unknownVoiceNoiseAugmentation.map(NoiseCondition.listDescription) ?? "same"
+    @Option(help: "Noisy voices: also train word models with noisy copies (as --noise-augmentation), used for files the unknown-voice models would recognize whose estimated SNR is below --noisy-voice-snr; none = no such set.")
+    var noisyVoiceNoiseAugmentation: String = RecognizerConfiguration().noisyVoice.map { NoiseCondition.listDescription($0.noiseAugmentation) } ?? "none"
+    @Option(help: "Noisy voices: files whose blind SNR estimate is below this many dB go to the noisy-voice models.")
+    var noisyVoiceSnr: Double = RecognizerConfiguration().noisyVoice?.maximumSNR ?? NoisyVoiceOptions.defaultMaximumSNR
     @Flag(inversion: .prefixedNo, help: "Vocal-tract-length normalisation: a filterbank warp factor per speaker (per file without one), chosen by likelihood.")
     var vtln = RecognizerConfiguration().vtln != nil
     @Option(help: "VTLN candidate warp factors: FROM:TO:STEP or a comma-separated list.")
@@ -154,6 +158,17 @@ struct ModelOptions: ParsableArguments {
         _ = try Self.unknownVoiceNoise(unknownVoiceNoiseAugmentation)
         _ = try Self.noiseConditions(noiseAugmentation, option: "--noise-augmentation")
         _ = try noiseSubtractionOptions()
+        _ = try noisyVoiceOptions()
+    }
+
+    /// The noisy-voice options of `--noisy-voice-noise-augmentation` and `--noisy-voice-snr` (nil for `none`).
+    func noisyVoiceOptions() throws -> NoisyVoiceOptions? {
+        let conditions = try Self.noiseConditions(noisyVoiceNoiseAugmentation, option: "--noisy-voice-noise-augmentation")
+        guard !conditions.isEmpty else { return nil }
+        guard NoiseCondition.snrRange.contains(noisyVoiceSnr) else {
+            throw ValidationError("--noisy-voice-snr must lie in \(NoiseCondition.snrRange) dB (got \(noisyVoiceSnr))")
+        }
+        return NoisyVoiceOptions(noiseAugmentation: conditions, maximumSNR: noisyVoiceSnr)
     }
 
     /// The spectral subtraction of `--noise-subtraction` and its parameters (nil for `none`).
@@ -223,6 +238,7 @@ struct ModelOptions: ParsableArguments {
         configuration.normalizationPriorFrames = try Self.priorFrames(cmvnPrior)
         configuration.unknownVoiceFrames = try Self.unknownVoiceFrames(unknownVoiceFrames)
         configuration.unknownVoiceNoiseAugmentation = try Self.unknownVoiceNoise(unknownVoiceNoiseAugmentation)
+        configuration.noisyVoice = try noisyVoiceOptions()
         configuration.seed = seed
         if speedPerturbation.lowercased() == "none" || speedPerturbation.isEmpty {
             configuration.speedPerturbation = []
@@ -354,6 +370,8 @@ func trainingProgress(quiet: Bool, started: Date, labels: Int) -> (@Sendable (Re
             roundStarted.withLock { $0 = Date() }
         case .unknownVoiceModels:
             Terminal.info("the unknown-voice models (per-recording normalisation, no VTLN or adaptation):")
+        case .noisyVoiceModels:
+            Terminal.info("the noisy-voice models (the unknown-voice models' training with noisy copies):")
         case let .discriminative(iteration, iterations, objective, accuracy):
             Terminal.info(String(format: "MMI iteration %d/%d: objective %.4f per utterance, training accuracy %.1f %%", iteration,
                                  iterations, objective, 100 * accuracy))

@@ -94,6 +94,11 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
     /// only); nil (the default) trains by maximum likelihood alone. Files written before it
     /// existed load with nil.
     public var discriminativeTraining: DiscriminativeTrainingOptions?
+    /// Noisy voices: a third model set, trained with noise augmentation, for recordings the
+    /// unknown-voice models would recognize whose estimated SNR is low (``NoisyVoiceOptions``);
+    /// nil trains none. Without unknown-voice models (``unknownVoiceConfiguration`` nil) there is
+    /// none either. Files written before it existed load with nil.
+    public var noisyVoice: NoisyVoiceOptions? = nil
 
     /// The default configuration at `sampleRate` Hz.
     public init(sampleRate: Double = 8000) {
@@ -126,6 +131,7 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
         if let frames = unknownVoiceFrames, !(1...InputLimits.maximumNormalizationPriorFrames).contains(frames) {
             problems.append("the unknown-voice threshold (unknownVoiceFrames) must be 1…\(InputLimits.maximumNormalizationPriorFrames) frames (got \(frames))")
         }
+        if let noisyVoice { problems += noisyVoice.problems() }
         if let vtln { problems += vtln.problems(features: features) }
         if let adaptation { problems += adaptation.problems() }
         if let discriminativeTraining {
@@ -155,6 +161,15 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
         single.unknownVoiceFrames = nil
         single.noiseAugmentation = unknownVoiceNoiseAugmentation ?? noiseAugmentation
         single.unknownVoiceNoiseAugmentation = nil
+        single.noisyVoice = nil
+        return single
+    }
+
+    /// The configuration of the noisy-voice models (``noisyVoice``): the unknown-voice
+    /// configuration with ``NoisyVoiceOptions/noiseAugmentation``; nil when there are none.
+    public var noisyVoiceConfiguration: RecognizerConfiguration? {
+        guard let noisyVoice, var single = unknownVoiceConfiguration else { return nil }
+        single.noiseAugmentation = noisyVoice.noiseAugmentation
         return single
     }
 }
@@ -167,7 +182,7 @@ extension RecognizerConfiguration {
     private enum CodingKeys: String, CodingKey {
         case features, stateCount, topology, maximumJump, componentsPerState, covarianceType, iterations, tolerancePerFrame,
              initialization, splitMixtures, varianceFloor, speedPerturbation, noiseAugmentation, seed, speakerNormalization, vtln,
-             adaptation, normalizationPriorFrames, unknownVoiceFrames, unknownVoiceNoiseAugmentation, discriminativeTraining
+             adaptation, normalizationPriorFrames, unknownVoiceFrames, unknownVoiceNoiseAugmentation, discriminativeTraining, noisyVoice
     }
 
     /// The names of the topologies in a recognizer file and in messages.
@@ -221,6 +236,7 @@ extension RecognizerConfiguration {
         unknownVoiceFrames = try container.decodeIfPresent(Int.self, forKey: .unknownVoiceFrames)
         unknownVoiceNoiseAugmentation = try container.decodeIfPresent([NoiseCondition].self, forKey: .unknownVoiceNoiseAugmentation)
         discriminativeTraining = try container.decodeIfPresent(DiscriminativeTrainingOptions.self, forKey: .discriminativeTraining)
+        noisyVoice = try container.decodeIfPresent(NoisyVoiceOptions.self, forKey: .noisyVoice)
     }
 
     /// - Throws: `EncodingError.invalidValue` for a ``/HMMKitMarkov/MarkovTopology/custom(_:)`` topology.
@@ -253,5 +269,6 @@ extension RecognizerConfiguration {
         try container.encodeIfPresent(unknownVoiceFrames, forKey: .unknownVoiceFrames)
         try container.encodeIfPresent(unknownVoiceNoiseAugmentation, forKey: .unknownVoiceNoiseAugmentation)
         try container.encodeIfPresent(discriminativeTraining, forKey: .discriminativeTraining)
+        try container.encodeIfPresent(noisyVoice, forKey: .noisyVoice)
     }
 }
