@@ -100,6 +100,8 @@ struct ModelOptions: ParsableArguments {
     var unknownVoiceNoiseAugmentation: String = RecognizerConfiguration().unknownVoiceNoiseAugmentation.map(NoiseCondition.listDescription) ?? "same"
     @Option(help: "Noisy voices: also train word models with noisy copies (as --noise-augmentation), used for files the unknown-voice models would recognize whose estimated SNR is below --noisy-voice-snr; none = no such set.")
     var noisyVoiceNoiseAugmentation: String = RecognizerConfiguration().noisyVoice.map { NoiseCondition.listDescription($0.noiseAugmentation) } ?? "none"
+    @Option(help: "Noisy voices: spectral subtraction in the noisy-voice models' front end only (as --noise-subtraction, with its other parameters); none = as the other sets.")
+    var noisyVoiceNoiseSubtraction: String = RecognizerConfiguration().noisyVoice?.noiseSubtraction.map { String($0.noiseFrameFraction) } ?? "none"
     @Option(help: "Noisy voices: files whose blind SNR estimate is below this many dB go to the noisy-voice models.")
     var noisyVoiceSnr: Double = RecognizerConfiguration().noisyVoice?.maximumSNR ?? NoisyVoiceOptions.defaultMaximumSNR
     @Flag(inversion: .prefixedNo, help: "Vocal-tract-length normalisation: a filterbank warp factor per speaker (per file without one), chosen by likelihood.")
@@ -168,14 +170,17 @@ struct ModelOptions: ParsableArguments {
         guard NoiseCondition.snrRange.contains(noisyVoiceSnr) else {
             throw ValidationError("--noisy-voice-snr must lie in \(NoiseCondition.snrRange) dB (got \(noisyVoiceSnr))")
         }
-        return NoisyVoiceOptions(noiseAugmentation: conditions, maximumSNR: noisyVoiceSnr)
+        return NoisyVoiceOptions(noiseAugmentation: conditions, maximumSNR: noisyVoiceSnr,
+                                 noiseSubtraction: try noiseSubtractionOptions(noisyVoiceNoiseSubtraction, option: "--noisy-voice-noise-subtraction"))
     }
 
-    /// The spectral subtraction of `--noise-subtraction` and its parameters (nil for `none`).
-    func noiseSubtractionOptions() throws -> SpectralSubtraction? {
-        if noiseSubtraction.lowercased() == "none" { return nil }
-        guard let fraction = Double(noiseSubtraction) else {
-            throw ValidationError("--noise-subtraction must be a fraction of frames or none (got \"\(noiseSubtraction)\")")
+    /// The spectral subtraction of `option` (`--noise-subtraction` unless named), whose value is
+    /// `text` (default `--noise-subtraction`'s), with the shared parameters (nil for `none`).
+    func noiseSubtractionOptions(_ text: String? = nil, option: String = "--noise-subtraction") throws -> SpectralSubtraction? {
+        let text = text ?? noiseSubtraction
+        if text.lowercased() == "none" { return nil }
+        guard let fraction = Double(text) else {
+            throw ValidationError("\(option) must be a fraction of frames or none (got \"\(text)\")")
         }
         var range: Double?
         if noiseDynamicRange.lowercased() != "none" {

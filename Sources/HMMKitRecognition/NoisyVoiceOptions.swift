@@ -1,3 +1,4 @@
+import HMMKitCorpus
 import HMMKitFeatures
 
 /// Noisy voices: a third word-model set for recordings of unknown voices that sound noisy.
@@ -14,17 +15,25 @@ public struct NoisyVoiceOptions: Codable, Sendable, Equatable {
     public var noiseAugmentation: [NoiseCondition]
     /// Recordings whose estimated SNR is below this many dB go to the noisy-voice models.
     public var maximumSNR: Double
+    /// Spectral subtraction in the noisy-voice models' front end (in training and recognition),
+    /// in place of the recognizer's own ``/HMMKitFeatures/FeatureConfiguration/noiseSubtraction``;
+    /// nil: the recognizer's. The default subtracts the mean of the quietest tenth of each
+    /// recording's frames once, keeping a tenth of it as the floor (``/HMMKitFeatures/SpectralSubtraction``'s defaults).
+    public var noiseSubtraction: SpectralSubtraction?
 
     /// The default noisy copies: white and babble noise at 5 and 15 dB.
     public static let defaultNoiseAugmentation = [NoiseCondition(.white, snr: 5), NoiseCondition(.white, snr: 15),
                                                   NoiseCondition(.babble, snr: 5), NoiseCondition(.babble, snr: 15)]
-    /// The default threshold, 12 dB.
+    /// The default threshold, 12 dB: below every white-noise copy at 10 dB and above all but about
+    /// 5 % of clean FSDD recordings in the estimate's distribution (BENCHMARKS.md, "Noisy voices").
     public static let defaultMaximumSNR = 12.0
 
     /// Noisy-voice options.
-    public init(noiseAugmentation: [NoiseCondition] = Self.defaultNoiseAugmentation, maximumSNR: Double = Self.defaultMaximumSNR) {
+    public init(noiseAugmentation: [NoiseCondition] = Self.defaultNoiseAugmentation, maximumSNR: Double = Self.defaultMaximumSNR,
+                noiseSubtraction: SpectralSubtraction? = SpectralSubtraction()) {
         self.noiseAugmentation = noiseAugmentation
         self.maximumSNR = maximumSNR
+        self.noiseSubtraction = noiseSubtraction
     }
 
     /// Every problem, naming the field (empty when usable).
@@ -37,6 +46,23 @@ public struct NoisyVoiceOptions: Codable, Sendable, Equatable {
         if !NoiseCondition.snrRange.contains(maximumSNR) {
             problems.append("noisyVoice.maximumSNR must lie in \(NoiseCondition.snrRange) dB (got \(maximumSNR))")
         }
+        problems += noiseSubtraction?.problems().map { "noisyVoice.\($0)" } ?? []
         return problems
+    }
+}
+
+extension RecognizerConfiguration {
+    /// This configuration for training on `entries`: without noisy-voice models when their noise
+    /// needs babble and every entry is the same speaker's (babble is made of other speakers'
+    /// recordings, and there are none), so that a one-speaker corpus trains as it did before the
+    /// noisy-voice models existed; the recognizer file then says `noisyVoice` is absent.
+    func forTraining(on entries: [CorpusEntry]) -> RecognizerConfiguration {
+        guard let noisyVoice, noisyVoice.noiseAugmentation.contains(where: { $0.kind == .babble }) else { return self }
+        let speakers = Set(entries.map(\.speaker))
+        let babblePossible = speakers.count > 1 || (speakers.first == .some(nil) && entries.count > 1)
+        if babblePossible { return self }
+        var configuration = self
+        configuration.noisyVoice = nil
+        return configuration
     }
 }

@@ -115,6 +115,7 @@ extension Recognizer {
     public static func trainStreaming(_ entries: [CorpusEntry], configuration: RecognizerConfiguration,
                                       options: StreamingRecognizerOptions = StreamingRecognizerOptions(),
                                       events: ((StreamingRecognizerEvent) -> Void)? = nil) throws(RecognizerError) -> StreamingRecognizerFit {
+        let configuration = configuration.forTraining(on: entries)
         var fit = try trainStreamingOneSet(entries, configuration: configuration, options: options, events: events)
         guard let single = configuration.unknownVoiceConfiguration else { return fit }
         events?(.unknownVoiceModels)

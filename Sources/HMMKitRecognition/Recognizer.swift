@@ -159,7 +159,7 @@ public struct Recognizer: Sendable {
                              unusable policy: UnusableRecordingPolicy = .skip, phones: PhoneUnits? = nil,
                              progress: (@Sendable (Progress) -> Void)? = nil) throws(RecognizerError) -> Recognizer {
         // A recognizer from phones keeps one model set.
-        var configuration = configuration
+        var configuration = configuration.forTraining(on: entries)
         if phones != nil { configuration.unknownVoiceFrames = nil; configuration.noisyVoice = nil }
         let recognizer = try trainOneSet(entries, configuration: configuration, threadCount: threadCount, unusable: policy,
                                          phones: phones, progress: progress)

@@ -16,8 +16,9 @@ import HMMKitMixtures
 /// recognizing a speaker's recordings, 12-state left-to-right word
 /// models with one skip, 2 diagonal Gaussians per state grown by splitting, 8 iterations, a
 /// variance floor of a fifth of each word's variance, and speed perturbation (0.9 / 1.0 / 1.1) of
-/// the training audio; and a second set of word models, trained on per-recording normalisation,
-/// for speakers with fewer than 300 frames and recordings without a speaker.
+/// the training audio; a second set of word models, trained on per-recording normalisation,
+/// for speakers with fewer than 300 frames and recordings without a speaker; and a third, trained
+/// the same way with noisy copies, for those recordings when their estimated SNR is below 12 dB.
 public struct RecognizerConfiguration: Codable, Sendable, Equatable {
     /// The front end (sample rate, filterbank, cepstra, deltas, CMVN).
     public var features: FeatureConfiguration
@@ -97,8 +98,10 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
     /// Noisy voices: a third model set, trained with noise augmentation, for recordings the
     /// unknown-voice models would recognize whose estimated SNR is low (``NoisyVoiceOptions``);
     /// nil trains none. Without unknown-voice models (``unknownVoiceConfiguration`` nil) there is
-    /// none either. Files written before it existed load with nil.
-    public var noisyVoice: NoisyVoiceOptions? = nil
+    /// none either. Files written before it existed load with nil. On by default (white and babble
+    /// noise at 5 and 15 dB, 12 dB threshold): chosen by leave-one-speaker-out cross-validation on
+    /// FSDD (BENCHMARKS.md, "Noisy voices").
+    public var noisyVoice: NoisyVoiceOptions? = NoisyVoiceOptions()
 
     /// The default configuration at `sampleRate` Hz.
     public init(sampleRate: Double = 8000) {
@@ -166,10 +169,12 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
     }
 
     /// The configuration of the noisy-voice models (``noisyVoice``): the unknown-voice
-    /// configuration with ``NoisyVoiceOptions/noiseAugmentation``; nil when there are none.
+    /// configuration with ``NoisyVoiceOptions/noiseAugmentation`` (and its
+    /// ``NoisyVoiceOptions/noiseSubtraction``, when set); nil when there are none.
     public var noisyVoiceConfiguration: RecognizerConfiguration? {
         guard let noisyVoice, var single = unknownVoiceConfiguration else { return nil }
         single.noiseAugmentation = noisyVoice.noiseAugmentation
+        if let subtraction = noisyVoice.noiseSubtraction { single.features.noiseSubtraction = subtraction }
         return single
     }
 }
