@@ -192,7 +192,7 @@ struct ModelOptions: ParsableArguments {
         let subtraction = SpectralSubtraction(noiseFrameFraction: fraction, oversubtraction: noiseOversubtraction,
                                               spectralFloor: noiseSpectralFloor, dynamicRange: range)
         let problems = subtraction.problems()
-        guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "; ")) }
+        guard problems.isEmpty else { throw ValidationError("\(option): " + problems.joined(separator: "; ")) }
         return subtraction
     }
 

@@ -209,12 +209,19 @@ extension Recognizer {
                 + "\(document.configuration.unknownVoiceFrames.map { String($0) } ?? "null") with "
                 + "\(document.configuration.isSpeakerDependent ? "" : "no ")speaker normalisation, VTLN or adaptation)")
         case (let stored?, let single?):
-            let own = RecognizerDocument(format: document.format, version: document.version, configuration: single,
-                                         labels: document.labels, trainingCounts: document.trainingCounts,
-                                         trainingHistory: stored.trainingHistory, models: stored.models, trainingWarps: nil,
-                                         normalizationPrior: stored.normalizationPrior, unknownVoice: nil, phoneModels: nil)
-            return UnknownVoiceModels(try Recognizer(document: own, path: path, part: "unknownVoice"))
+            return try modelSet(stored, configuration: single, of: document, path: path, part: "unknownVoice")
         }
+    }
+
+    /// The extra model set `stored` of `document` (its `part`), validated as a recognizer of its
+    /// own: the file's labels and counts with `configuration`.
+    static func modelSet(_ stored: RecognizerDocument.UnknownVoiceDocument, configuration: RecognizerConfiguration,
+                         of document: RecognizerDocument, path: String, part: String) throws(RecognizerError) -> UnknownVoiceModels {
+        let own = RecognizerDocument(format: document.format, version: document.version, configuration: configuration,
+                                     labels: document.labels, trainingCounts: document.trainingCounts,
+                                     trainingHistory: stored.trainingHistory, models: stored.models, trainingWarps: nil,
+                                     normalizationPrior: stored.normalizationPrior, unknownVoice: nil, phoneModels: nil)
+        return UnknownVoiceModels(try Recognizer(document: own, path: path, part: part))
     }
 
     /// The noisy-voice models of `document`, validated as a recognizer of their own (the file's
@@ -230,11 +237,7 @@ extension Recognizer {
         case (_?, nil): throw damaged("the file has noisyVoice models but its configuration asks for none (configuration.noisyVoice "
             + "is \(document.configuration.noisyVoice == nil ? "null" : "set, without unknown-voice models"))")
         case (let stored?, let noisy?):
-            let own = RecognizerDocument(format: document.format, version: document.version, configuration: noisy,
-                                         labels: document.labels, trainingCounts: document.trainingCounts,
-                                         trainingHistory: stored.trainingHistory, models: stored.models, trainingWarps: nil,
-                                         normalizationPrior: stored.normalizationPrior, unknownVoice: nil, phoneModels: nil)
-            return UnknownVoiceModels(try Recognizer(document: own, path: path, part: "noisyVoice"))
+            return try modelSet(stored, configuration: noisy, of: document, path: path, part: "noisyVoice")
         }
     }
 
