@@ -82,6 +82,14 @@ struct ModelOptions: ParsableArguments {
     var sampleRate: Double = 8000
     @Option(help: "Cepstral normalisation: none, utteranceMean or utteranceMeanAndVariance.")
     var cmvn: CepstralNormalization = .utteranceMeanAndVariance
+    @Option(help: "Noise subtraction: remove each file's own noise floor (the mean mel energies of this fraction of its quietest frames) before the logarithm; none = off.")
+    var noiseSubtraction: String = RecognizerConfiguration().features.noiseSubtraction.map { String($0.noiseFrameFraction) } ?? "none"
+    @Option(help: "Noise subtraction: how many times the noise estimate is subtracted (α).")
+    var noiseOversubtraction: Double = RecognizerConfiguration().features.noiseSubtraction?.oversubtraction ?? SpectralSubtraction().oversubtraction
+    @Option(help: "Noise subtraction: every mel energy keeps at least this fraction of its band's noise estimate (β).")
+    var noiseSpectralFloor: Double = RecognizerConfiguration().features.noiseSubtraction?.spectralFloor ?? SpectralSubtraction().spectralFloor
+    @Option(help: "Noise subtraction: no mel energy is left more than this many dB below the file's largest; none = no such floor.")
+    var noiseDynamicRange: String = RecognizerConfiguration().features.noiseSubtraction?.dynamicRange.map { String($0) } ?? "none"
     @Flag(inversion: .prefixedNo, help: "Normalise means and variances per speaker when recordings name their speaker (else --cmvn per utterance).")
     var speakerCmvn = RecognizerConfiguration().speakerNormalization
     @Option(help: "CMVN prior: add the training corpus's statistics, weighing this many frames, to each recording's (and speaker's) before normalising; none = off.")
@@ -94,6 +102,12 @@ struct ModelOptions: ParsableArguments {
     var insertionPenalty: Double = DecodingWeights().insertionPenalty
     @Option(help: "Connected-word decoding: the insertion penalty stored for the unknown-voice models.")
     var unknownVoiceInsertionPenalty: Double = DecodingWeights().insertionPenalty
+    @Option(help: "Noisy voices: also train word models with noisy copies (as --noise-augmentation), used for files the unknown-voice models would recognize whose estimated SNR is below --noisy-voice-snr; none = no such set.")
+    var noisyVoiceNoiseAugmentation: String = RecognizerConfiguration().noisyVoice.map { NoiseCondition.listDescription($0.noiseAugmentation) } ?? "none"
+    @Option(help: "Noisy voices: spectral subtraction in the noisy-voice models' front end only (as --noise-subtraction, with its other parameters); none = as the other sets.")
+    var noisyVoiceNoiseSubtraction: String = RecognizerConfiguration().noisyVoice?.noiseSubtraction.map { String($0.noiseFrameFraction) } ?? "none"
+    @Option(help: "Noisy voices: files whose blind SNR estimate is below this many dB go to the noisy-voice models.")
+    var noisyVoiceSnr: Double = RecognizerConfiguration().noisyVoice?.maximumSNR ?? NoisyVoiceOptions.defaultMaximumSNR
     @Flag(inversion: .prefixedNo, help: "Vocal-tract-length normalisation: a filterbank warp factor per speaker (per file without one), chosen by likelihood.")
     var vtln = RecognizerConfiguration().vtln != nil
     @Option(help: "VTLN candidate warp factors: FROM:TO:STEP or a comma-separated list.")
@@ -153,6 +167,41 @@ struct ModelOptions: ParsableArguments {
             throw ValidationError("--unknown-voice-insertion-penalty must be finite (got \(unknownVoiceInsertionPenalty))")
         }
         _ = try Self.noiseConditions(noiseAugmentation, option: "--noise-augmentation")
+        _ = try noiseSubtractionOptions()
+        _ = try noisyVoiceOptions()
+    }
+
+    /// The noisy-voice options of `--noisy-voice-noise-augmentation` and `--noisy-voice-snr` (nil for `none`).
+    func noisyVoiceOptions() throws -> NoisyVoiceOptions? {
+        let conditions = try Self.noiseConditions(noisyVoiceNoiseAugmentation, option: "--noisy-voice-noise-augmentation")
+        guard !conditions.isEmpty else { return nil }
+        guard NoiseCondition.snrRange.contains(noisyVoiceSnr) else {
+            throw ValidationError("--noisy-voice-snr must lie in \(NoiseCondition.snrRange) dB (got \(noisyVoiceSnr))")
+        }
+        return NoisyVoiceOptions(noiseAugmentation: conditions, maximumSNR: noisyVoiceSnr,
+                                 noiseSubtraction: try noiseSubtractionOptions(noisyVoiceNoiseSubtraction, option: "--noisy-voice-noise-subtraction"))
+    }
+
+    /// The spectral subtraction of `option` (`--noise-subtraction` unless named), whose value is
+    /// `text` (default `--noise-subtraction`'s), with the shared parameters (nil for `none`).
+    func noiseSubtractionOptions(_ text: String? = nil, option: String = "--noise-subtraction") throws -> SpectralSubtraction? {
+        let text = text ?? noiseSubtraction
+        if text.lowercased() == "none" { return nil }
+        guard let fraction = Double(text) else {
+            throw ValidationError("\(option) must be a fraction of frames or none (got \"\(text)\")")
+        }
+        var range: Double?
+        if noiseDynamicRange.lowercased() != "none" {
+            guard let value = Double(noiseDynamicRange) else {
+                throw ValidationError("--noise-dynamic-range must be a number of dB or none (got \"\(noiseDynamicRange)\")")
+            }
+            range = value
+        }
+        let subtraction = SpectralSubtraction(noiseFrameFraction: fraction, oversubtraction: noiseOversubtraction,
+                                              spectralFloor: noiseSpectralFloor, dynamicRange: range)
+        let problems = subtraction.problems()
+        guard problems.isEmpty else { throw ValidationError("\(option): " + problems.joined(separator: "; ")) }
+        return subtraction
     }
 
     /// The frames of `--cmvn-prior` (nil for `none`).
@@ -189,6 +238,7 @@ struct ModelOptions: ParsableArguments {
         var configuration = RecognizerConfiguration(sampleRate: sampleRate)
         configuration.features = preset.configuration(sampleRate: sampleRate)
         configuration.features.normalization = cmvn
+        configuration.features.noiseSubtraction = try noiseSubtractionOptions()
         configuration.stateCount = states
         configuration.componentsPerState = mixtures
         configuration.topology = topology.markovTopology(maximumJump: maxJump)
@@ -203,6 +253,7 @@ struct ModelOptions: ParsableArguments {
         configuration.unknownVoiceNoiseAugmentation = try Self.unknownVoiceNoise(unknownVoiceNoiseAugmentation)
         configuration.decodingWeights.insertionPenalty = insertionPenalty
         configuration.unknownVoiceDecodingWeights.insertionPenalty = unknownVoiceInsertionPenalty
+        configuration.noisyVoice = try noisyVoiceOptions()
         configuration.seed = seed
         if speedPerturbation.lowercased() == "none" || speedPerturbation.isEmpty {
             configuration.speedPerturbation = []
@@ -334,6 +385,8 @@ func trainingProgress(quiet: Bool, started: Date, labels: Int) -> (@Sendable (Re
             roundStarted.withLock { $0 = Date() }
         case .unknownVoiceModels:
             Terminal.info("the unknown-voice models (per-recording normalisation, no VTLN or adaptation):")
+        case .noisyVoiceModels:
+            Terminal.info("the noisy-voice models (the unknown-voice models' training with noisy copies):")
         case let .discriminative(iteration, iterations, objective, accuracy):
             Terminal.info(String(format: "MMI iteration %d/%d: objective %.4f per utterance, training accuracy %.1f %%", iteration,
                                  iterations, objective, 100 * accuracy))

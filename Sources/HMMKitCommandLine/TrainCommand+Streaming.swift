@@ -47,6 +47,8 @@ extension TrainCommand {
                     warpProgress?(.warps(pass: pass, of: passes, factors: factors, seconds: seconds))
                 case .unknownVoiceModels:
                     warpProgress?(.unknownVoiceModels)
+                case .noisyVoiceModels:
+                    warpProgress?(.noisyVoiceModels)
                 case .iteration(let progress):
                     let floored = progress.report.values.reduce(0) { $0 + $1.emissions.flooredVarianceCount }
                     printer.iteration(progress, extra: "  words training \(progress.report.count)"

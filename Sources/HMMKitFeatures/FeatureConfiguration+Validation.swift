@@ -116,6 +116,7 @@ extension FeatureConfiguration {
                     "the Savitzky-Golay width must be odd and in 3…\(widest) frames (got \(width))")
         }
         require((0...2).contains(deltaOrder), "deltaOrder must be 0, 1 or 2 (got \(deltaOrder))")
+        problems += noiseSubtraction?.problems() ?? []
         return problems
     }
 

@@ -65,6 +65,10 @@ public struct FeatureConfiguration: Codable, Sendable, Equatable {
     /// piecewise-linear function (``VTLNWarp``). nil (the default) or a factor of exactly 1 leave
     /// the filterbank as it is.
     public var vtlnWarp: VTLNWarp? = nil
+    /// Spectral subtraction of each utterance's own noise floor from the mel energies (and the
+    /// frame energy) before the logarithm (``SpectralSubtraction``); nil (the default) leaves them
+    /// as they are. Configurations written before it existed load with nil.
+    public var noiseSubtraction: SpectralSubtraction? = nil
 
     // MARK: Log and cepstrum
 

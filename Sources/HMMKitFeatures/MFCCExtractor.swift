@@ -7,7 +7,8 @@ import RealModule
 /// make one per worker (``FrontEnd`` does). Work per frame allocates nothing.
 /// The pipeline, in order: scale → dither → [signal pre-emphasis] → frames → DC removal →
 /// [raw energy] → [frame pre-emphasis] → window → [windowed energy] → FFT
-/// (``/HMMKitNumerics/RealFourierTransform``) → power/magnitude → mel filterbank → log → [dB floor over the
+/// (``/HMMKitNumerics/RealFourierTransform``) → power/magnitude → mel filterbank →
+/// [noise subtraction, ``SpectralSubtraction``] → log → [dB floor over the
 /// utterance] → DCT-II (``/HMMKitNumerics/DiscreteCosineTransform``) → lifter → [energy in c0] → deltas → CMVN.
 ///
 /// What is clipped, as in Kaldi: the logarithm is taken of `max(energy, floor)` for every mel
@@ -149,6 +150,11 @@ public final class MFCCExtractor<Scalar: MatrixScalar> {
         var logMel = Matrix<Scalar>(rowCount: frames, columnCount: melCount)
         var energies = [Scalar](repeating: 0, count: frames)
         analyseFrames(signal, frames: frames, logMel: &logMel, energies: &energies)
+        if let subtraction = configuration.noiseSubtraction {
+            var includeEnergies = false
+            if case .logEnergy = configuration.energy { includeEnergies = true }
+            subtraction.apply(to: &logMel, energies: &energies, includeEnergies: includeEnergies)
+        }
         compress(&logMel)
         return cepstra(of: logMel, energies: energies)
     }

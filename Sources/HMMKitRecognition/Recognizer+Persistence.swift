@@ -22,10 +22,12 @@ import HMMKitPhones
 /// unknown-voice models (`configuration.unknownVoiceFrames`, `unknownVoice`: `{"models": […],
 /// "trainingHistory": [[…]…], "normalizationPrior": {…}}` of the same labels). Version 6 added
 /// recognizers built from phones (`phoneModels`: the phone models and lexicon, `models` empty,
-/// `trainingCounts` 0 for a label never recorded); one is written as version 6.
+/// `trainingCounts` 0 for a label never recorded); one is written as version 6. Version 7 added the
+/// noisy-voice models (`configuration.noisyVoice`, `noisyVoice`, of the unknown-voice models' form);
+/// a recognizer with them is written as version 7.
 struct RecognizerDocument: Codable {
     static let formatName = "HMMKit.Recognizer"
-    static let currentVersion = 6
+    static let currentVersion = 7
 
     var format: String
     var version: Int
@@ -38,6 +40,7 @@ struct RecognizerDocument: Codable {
     var normalizationPrior: CepstralPrior?
     var unknownVoice: UnknownVoiceDocument?
     var phoneModels: PhoneModelsDocument?
+    var noisyVoice: UnknownVoiceDocument?
 
     /// The unknown-voice models of a recognizer file.
     struct UnknownVoiceDocument: Codable {
@@ -49,8 +52,15 @@ struct RecognizerDocument: Codable {
     /// The oldest version that holds everything `configuration` (and phone models, when
     /// `phones`) uses, so older HMMKit versions read what they can use and refuse the rest.
     static func version(of configuration: RecognizerConfiguration, phones: Bool = false) -> Int {
-        phones ? 6 : configuration.unknownVoiceConfiguration != nil ? 5 : configuration.normalizationPriorFrames != nil ? 4
+        configuration.noisyVoiceConfiguration != nil ? 7 : phones ? 6 : configuration.unknownVoiceConfiguration != nil ? 5 : configuration.normalizationPriorFrames != nil ? 4
             : configuration.adaptation != nil ? 3 : configuration.vtln != nil ? 2 : 1
+    }
+}
+
+extension Recognizer.UnknownVoiceModels {
+    /// The file form of these models, with `finite` applied to the training history.
+    func document(finite: ([[Double]]) -> [[Double]]) -> RecognizerDocument.UnknownVoiceDocument {
+        .init(models: models.map { $0.document() }, trainingHistory: finite(trainingHistory), normalizationPrior: normalizationPrior)
     }
 }
 
@@ -69,6 +79,10 @@ extension Recognizer {
             throw .configuration(["the configuration's unknownVoiceFrames (with speaker normalisation, VTLN or adaptation) and the "
                 + "recognizer's unknownVoice models must be set together to save it (train it)"])
         }
+        guard (noisyVoice == nil) == (configuration.noisyVoiceConfiguration == nil) else {
+            throw .configuration(["the configuration's noisyVoice (with unknown-voice models) and the recognizer's noisyVoice "
+                + "models must be set together to save it (train it)"])
+        }
         func finite(_ history: [[Double]]) -> [[Double]] { history.map { $0.map { $0.isFinite ? $0 : -1e308 } } }
         let document = RecognizerDocument(format: RecognizerDocument.formatName,
                                           version: RecognizerDocument.version(of: configuration, phones: phoneModels != nil),
@@ -77,11 +91,9 @@ extension Recognizer {
                                           models: models.map { $0.document() },
                                           trainingWarps: configuration.vtln == nil ? nil : trainingWarps,
                                           normalizationPrior: normalizationPrior,
-                                          unknownVoice: unknownVoice.map {
-                                              .init(models: $0.models.map { $0.document() }, trainingHistory: finite($0.trainingHistory),
-                                                    normalizationPrior: $0.normalizationPrior)
-                                          },
-                                          phoneModels: phoneModels?.document())
+                                          unknownVoice: unknownVoice.map { $0.document(finite: finite) },
+                                          phoneModels: phoneModels?.document(),
+                                          noisyVoice: noisyVoice.map { $0.document(finite: finite) })
         do { try VersionedDocument.write(document, to: url, kind: "recognizer") } catch { throw .file(path: url.path, problem: error) }
     }
 
@@ -178,7 +190,8 @@ extension Recognizer {
         self.init(configuration: configuration, labels: document.labels, models: models,
                   trainingCounts: document.trainingCounts, trainingHistory: document.trainingHistory,
                   trainingWarps: document.trainingWarps ?? [:], normalizationPrior: document.normalizationPrior,
-                  unknownVoice: try Self.unknownVoice(of: document, path: path, damaged: damaged), phoneModels: phoneModels)
+                  unknownVoice: try Self.unknownVoice(of: document, path: path, damaged: damaged),
+                  noisyVoice: try Self.noisyVoice(of: document, path: path, damaged: damaged), phoneModels: phoneModels)
     }
 
     /// The unknown-voice models of `document`, validated as a recognizer of their own (the file's
@@ -196,11 +209,35 @@ extension Recognizer {
                 + "\(document.configuration.unknownVoiceFrames.map { String($0) } ?? "null") with "
                 + "\(document.configuration.isSpeakerDependent ? "" : "no ")speaker normalisation, VTLN or adaptation)")
         case (let stored?, let single?):
-            let own = RecognizerDocument(format: document.format, version: document.version, configuration: single,
-                                         labels: document.labels, trainingCounts: document.trainingCounts,
-                                         trainingHistory: stored.trainingHistory, models: stored.models, trainingWarps: nil,
-                                         normalizationPrior: stored.normalizationPrior, unknownVoice: nil, phoneModels: nil)
-            return UnknownVoiceModels(try Recognizer(document: own, path: path, part: "unknownVoice"))
+            return try modelSet(stored, configuration: single, of: document, path: path, part: "unknownVoice")
+        }
+    }
+
+    /// The extra model set `stored` of `document` (its `part`), validated as a recognizer of its
+    /// own: the file's labels and counts with `configuration`.
+    static func modelSet(_ stored: RecognizerDocument.UnknownVoiceDocument, configuration: RecognizerConfiguration,
+                         of document: RecognizerDocument, path: String, part: String) throws(RecognizerError) -> UnknownVoiceModels {
+        let own = RecognizerDocument(format: document.format, version: document.version, configuration: configuration,
+                                     labels: document.labels, trainingCounts: document.trainingCounts,
+                                     trainingHistory: stored.trainingHistory, models: stored.models, trainingWarps: nil,
+                                     normalizationPrior: stored.normalizationPrior, unknownVoice: nil, phoneModels: nil)
+        return UnknownVoiceModels(try Recognizer(document: own, path: path, part: part))
+    }
+
+    /// The noisy-voice models of `document`, validated as a recognizer of their own (the file's
+    /// labels and counts with ``RecognizerConfiguration/noisyVoiceConfiguration``); nil when the
+    /// configuration has none.
+    /// - Throws: ``RecognizerError/file(path:problem:)`` when the models are missing, or present
+    ///   without a configuration that asks for them, or damaged.
+    static func noisyVoice(of document: RecognizerDocument, path: String,
+                           damaged: (String) -> RecognizerError) throws(RecognizerError) -> UnknownVoiceModels? {
+        switch (document.noisyVoice, document.configuration.noisyVoiceConfiguration) {
+        case (nil, nil): return nil
+        case (nil, _?): throw damaged("configuration.noisyVoice asks for noisy-voice models but the file has no noisyVoice")
+        case (_?, nil): throw damaged("the file has noisyVoice models but its configuration asks for none (configuration.noisyVoice "
+            + "is \(document.configuration.noisyVoice == nil ? "null" : "set, without unknown-voice models"))")
+        case (let stored?, let noisy?):
+            return try modelSet(stored, configuration: noisy, of: document, path: path, part: "noisyVoice")
         }
     }
 

@@ -64,6 +64,9 @@ public enum StreamingRecognizerEvent: Sendable {
     /// (``RecognizerConfiguration/unknownVoiceConfiguration``) are trained next, with a survey of
     /// their own (not reported again) and then the events above.
     case unknownVoiceModels
+    /// The unknown-voice models are trained; the noisy-voice models
+    /// (``RecognizerConfiguration/noisyVoiceConfiguration``) are trained next, with a survey of their own.
+    case noisyVoiceModels
 }
 
 /// The result of streaming recognizer training.
@@ -97,7 +100,9 @@ extension Recognizer {
     ///
     /// 4. With ``RecognizerConfiguration/unknownVoiceConfiguration``, steps 1–3 again for the
     ///    unknown-voice models (their checkpoint beside the first, its name ending in
-    ///    ``unknownVoiceCheckpointSuffix``).
+    ///    ``unknownVoiceCheckpointSuffix``); then, with
+    ///    ``RecognizerConfiguration/noisyVoiceConfiguration``, for the noisy-voice models
+    ///    (``noisyVoiceCheckpointSuffix``).
     ///
     /// When every label's frames fit its share of the sample and the chunks hold the whole corpus,
     /// the recognizer is the in-memory one bit for bit; with smaller chunks only the order of
@@ -110,19 +115,34 @@ extension Recognizer {
     public static func trainStreaming(_ entries: [CorpusEntry], configuration: RecognizerConfiguration,
                                       options: StreamingRecognizerOptions = StreamingRecognizerOptions(),
                                       events: ((StreamingRecognizerEvent) -> Void)? = nil) throws(RecognizerError) -> StreamingRecognizerFit {
+        let configuration = configuration.forTraining(on: entries)
         var fit = try trainStreamingOneSet(entries, configuration: configuration, options: options, events: events)
         guard let single = configuration.unknownVoiceConfiguration else { return fit }
         events?(.unknownVoiceModels)
-        var own = options
-        own.checkpointURL = options.checkpointURL.map { $0.deletingLastPathComponent().appendingPathComponent(
-            $0.lastPathComponent + unknownVoiceCheckpointSuffix) }
-        let unknownVoice = try trainStreamingOneSet(entries, configuration: single, options: own) { event in
+        func checkpointed(_ suffix: String) -> StreamingRecognizerOptions {
+            var own = options
+            own.checkpointURL = options.checkpointURL.map { $0.deletingLastPathComponent().appendingPathComponent(
+                $0.lastPathComponent + suffix) }
+            return own
+        }
+        let quietly: (StreamingRecognizerEvent) -> Void = { event in
             if case .surveyed = event { return }
             events?(event)
         }
-        fit.recognizer = fit.recognizer.with(unknownVoice: unknownVoice.recognizer)
+        let unknownVoice = try trainStreamingOneSet(entries, configuration: single, options: checkpointed(unknownVoiceCheckpointSuffix),
+                                                    events: quietly)
+        var noisyVoice: StreamingRecognizerFit?
+        if let noisy = configuration.noisyVoiceConfiguration {
+            events?(.noisyVoiceModels)
+            noisyVoice = try trainStreamingOneSet(entries, configuration: noisy, options: checkpointed(noisyVoiceCheckpointSuffix),
+                                                  events: quietly)
+        }
+        fit.recognizer = fit.recognizer.with(unknownVoice: unknownVoice.recognizer, noisyVoice: noisyVoice?.recognizer)
         return fit
     }
+
+    /// What the checkpoint of the noisy-voice models adds to the name of the recognizer's own.
+    public static let noisyVoiceCheckpointSuffix = ".noisy-voice"
 
     /// What the checkpoint of the unknown-voice models adds to the name of the recognizer's own
     /// (``StreamingRecognizerOptions/checkpointURL``).

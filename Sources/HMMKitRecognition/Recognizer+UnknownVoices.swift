@@ -1,6 +1,7 @@
 import Foundation
 import HMMKitAudio
 import HMMKitFeatures
+import HMMKitNumerics
 
 /// Unknown voices (``RecognizerConfiguration/unknownVoiceFrames``): which recordings the
 /// unknown-voice models score, and one table from the two model sets.
@@ -21,9 +22,19 @@ extension Recognizer {
         if !known.isEmpty {
             parts.append((known, try scoreOneSet(recordings.subset(known), threadCount: threadCount), false))
         }
-        if !alone.isEmpty {
-            let list = try recordings.subset(alone, configuration: single.configuration, normalizationPrior: single.normalizationPrior)
-            parts.append((alone, try single.scoreOneSet(list, threadCount: threadCount), true))
+        var clean = alone
+        if let noisy = noisyVoiceRecognizer, let maximumSNR = configuration.noisyVoice?.maximumSNR {
+            let noisyFlags = recordings.belowSNR(alone, maximumSNR: maximumSNR)
+            let noisyPart = zip(alone, noisyFlags).filter(\.1).map(\.0)
+            clean = zip(alone, noisyFlags).filter { !$0.1 }.map(\.0)
+            if !noisyPart.isEmpty {
+                let list = try recordings.subset(noisyPart, configuration: noisy.configuration, normalizationPrior: noisy.normalizationPrior)
+                parts.append((noisyPart, try noisy.scoreOneSet(list, threadCount: threadCount), true))
+            }
+        }
+        if !clean.isEmpty {
+            let list = try recordings.subset(clean, configuration: single.configuration, normalizationPrior: single.normalizationPrior)
+            parts.append((clean, try single.scoreOneSet(list, threadCount: threadCount), true))
         }
         return ScoredRecordings(merging: parts)
     }
@@ -81,6 +92,20 @@ extension ScoredRecordings {
 }
 
 extension RecordingList {
+    /// For each recording at `positions`, whether its blind SNR estimate
+    /// (``/HMMKitFeatures/SignalToNoiseEstimate``, on its audio at the front end's rate) is below
+    /// `maximumSNR` dB. A recording whose audio cannot be read counts as clean (its scoring
+    /// reports the problem).
+    func belowSNR(_ positions: [Int], maximumSNR: Double) -> [Bool] {
+        let configuration = frontEnd.configuration
+        let estimate = SignalToNoiseEstimate(sampleRate: configuration.sampleRate)
+        return ParallelWork.map(positions.count, threadCount: frontEnd.threadCount) { item in
+            guard let samples = try? AudioLoader.load(urls[positions[item]], for: configuration),
+                  let snr = estimate.decibels(of: samples) else { return false }
+            return snr < maximumSNR
+        }
+    }
+
     /// For each recording, whether it is an unknown voice: it names no speaker, or its speaker's
     /// recordings together hold fewer than `minimumFrames` frames of the front end. Frames are
     /// counted from the files' headers (sample count and rate, after resampling to the front

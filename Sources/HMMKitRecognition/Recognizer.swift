@@ -35,6 +35,9 @@ public struct Recognizer: Sendable {
     /// With ``RecognizerConfiguration/unknownVoiceConfiguration``, the word models for unknown
     /// voices (``unknownVoiceRecognizer``); nil without.
     public let unknownVoice: UnknownVoiceModels?
+    /// With ``RecognizerConfiguration/noisyVoiceConfiguration``, the word models for noisy
+    /// recordings of unknown voices (``noisyVoiceRecognizer``); nil without.
+    public let noisyVoice: UnknownVoiceModels?
 
     /// The word models a recognizer keeps for unknown voices: trained, like its own, on every
     /// training recording, but with its ``RecognizerConfiguration/unknownVoiceConfiguration``.
@@ -59,10 +62,12 @@ public struct Recognizer: Sendable {
     /// one, and ``save(to:)`` refuses it if its configuration asks for one.
     public init(configuration: RecognizerConfiguration, labels: [String], models: [GMMHMM<Double>],
                 trainingCounts: [Int], trainingHistory: [[Double]], trainingWarps: [String: Double] = [:],
-                normalizationPrior: CepstralPrior? = nil, unknownVoice: UnknownVoiceModels? = nil, phoneModels: PhoneModels? = nil) {
+                normalizationPrior: CepstralPrior? = nil, unknownVoice: UnknownVoiceModels? = nil,
+                noisyVoice: UnknownVoiceModels? = nil, phoneModels: PhoneModels? = nil) {
         precondition(labels.count == (phoneModels == nil ? models.count : labels.count) && labels.count == trainingCounts.count
             && (phoneModels == nil || models.isEmpty), "one model (or phone models and no word model) and count per label")
         precondition(unknownVoice.map { $0.models.count == labels.count } ?? true, "one unknown-voice model per label")
+        precondition(noisyVoice.map { $0.models.count == labels.count } ?? true, "one noisy-voice model per label")
         self.configuration = configuration
         self.labels = labels
         self.models = models
@@ -72,21 +77,24 @@ public struct Recognizer: Sendable {
         self.trainingWarps = trainingWarps
         self.normalizationPrior = normalizationPrior
         self.unknownVoice = unknownVoice
+        self.noisyVoice = noisyVoice
     }
 
     /// This recognizer with `prior` as its ``normalizationPrior``.
     func with(normalizationPrior prior: CepstralPrior?) -> Recognizer {
         Recognizer(configuration: configuration, labels: labels, models: models, trainingCounts: trainingCounts,
                    trainingHistory: trainingHistory, trainingWarps: trainingWarps, normalizationPrior: prior,
-                   unknownVoice: unknownVoice, phoneModels: phoneModels)
+                   unknownVoice: unknownVoice, noisyVoice: noisyVoice, phoneModels: phoneModels)
     }
 
     /// This recognizer with the unknown-voice models of `single`, a recognizer of the same labels
-    /// trained with ``RecognizerConfiguration/unknownVoiceConfiguration``.
-    func with(unknownVoice single: Recognizer?) -> Recognizer {
+    /// trained with ``RecognizerConfiguration/unknownVoiceConfiguration``, and the noisy-voice
+    /// models of `noisy`, trained with ``RecognizerConfiguration/noisyVoiceConfiguration``.
+    func with(unknownVoice single: Recognizer?, noisyVoice noisy: Recognizer? = nil) -> Recognizer {
         Recognizer(configuration: configuration, labels: labels, models: models, trainingCounts: trainingCounts,
                    trainingHistory: trainingHistory, trainingWarps: trainingWarps, normalizationPrior: normalizationPrior,
-                   unknownVoice: single.map(UnknownVoiceModels.init), phoneModels: phoneModels)
+                   unknownVoice: single.map(UnknownVoiceModels.init), noisyVoice: noisy.map(UnknownVoiceModels.init),
+                   phoneModels: phoneModels)
     }
 
     /// The recognizer of unknown voices: the ``unknownVoice`` models with the
@@ -95,6 +103,14 @@ public struct Recognizer: Sendable {
         guard let unknownVoice, let single = configuration.unknownVoiceConfiguration else { return nil }
         return Recognizer(configuration: single, labels: labels, models: unknownVoice.models, trainingCounts: trainingCounts,
                           trainingHistory: unknownVoice.trainingHistory, normalizationPrior: unknownVoice.normalizationPrior)
+    }
+
+    /// The recognizer of noisy unknown voices: the ``noisyVoice`` models with the
+    /// ``RecognizerConfiguration/noisyVoiceConfiguration``; nil when the recognizer has none.
+    public var noisyVoiceRecognizer: Recognizer? {
+        guard let noisyVoice, let noisy = configuration.noisyVoiceConfiguration else { return nil }
+        return Recognizer(configuration: noisy, labels: labels, models: noisyVoice.models, trainingCounts: trainingCounts,
+                          trainingHistory: noisyVoice.trainingHistory, normalizationPrior: noisyVoice.normalizationPrior)
     }
 
     /// Progress of ``train(_:configuration:threadCount:unusable:phones:progress:)``.
@@ -115,6 +131,9 @@ public struct Recognizer: Sendable {
         /// (``RecognizerConfiguration/unknownVoiceConfiguration``) are trained next, reporting as
         /// the first set did (but for the unusable recordings, already reported).
         case unknownVoiceModels
+        /// The unknown-voice models are trained; the noisy-voice models
+        /// (``RecognizerConfiguration/noisyVoiceConfiguration``) are trained next.
+        case noisyVoiceModels
         /// MMI iteration `iteration` (of `of`) is done; its E-step's objective per utterance
         /// (`log P(correct word | x)`) and training accuracy, under the models it started from.
         case discriminative(iteration: Int, of: Int, objectivePerUtterance: Double, accuracy: Double)
@@ -140,17 +159,23 @@ public struct Recognizer: Sendable {
                              unusable policy: UnusableRecordingPolicy = .skip, phones: PhoneUnits? = nil,
                              progress: (@Sendable (Progress) -> Void)? = nil) throws(RecognizerError) -> Recognizer {
         // A recognizer from phones keeps one model set.
-        var configuration = configuration
-        if phones != nil { configuration.unknownVoiceFrames = nil }
+        var configuration = configuration.forTraining(on: entries)
+        if phones != nil { configuration.unknownVoiceFrames = nil; configuration.noisyVoice = nil }
         let recognizer = try trainOneSet(entries, configuration: configuration, threadCount: threadCount, unusable: policy,
                                          phones: phones, progress: progress)
         guard let single = configuration.unknownVoiceConfiguration else { return recognizer }
         progress?(.unknownVoiceModels)
-        let unknownVoice = try trainOneSet(entries, configuration: single, threadCount: threadCount, unusable: policy, phones: nil) { event in
+        let quietly: @Sendable (Progress) -> Void = { event in
             if case .unusable = event { return }
             progress?(event)
         }
-        return recognizer.with(unknownVoice: unknownVoice)
+        let unknownVoice = try trainOneSet(entries, configuration: single, threadCount: threadCount, unusable: policy, phones: nil,
+                                           progress: quietly)
+        guard let noisy = configuration.noisyVoiceConfiguration else { return recognizer.with(unknownVoice: unknownVoice) }
+        progress?(.noisyVoiceModels)
+        let noisyVoice = try trainOneSet(entries, configuration: noisy, threadCount: threadCount, unusable: policy, phones: nil,
+                                         progress: quietly)
+        return recognizer.with(unknownVoice: unknownVoice, noisyVoice: noisyVoice)
     }
 
     /// ``train(_:configuration:threadCount:unusable:phones:progress:)`` of one model set, with

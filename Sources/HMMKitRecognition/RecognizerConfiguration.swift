@@ -16,8 +16,9 @@ import HMMKitMixtures
 /// recognizing a speaker's recordings, 12-state left-to-right word
 /// models with one skip, 2 diagonal Gaussians per state grown by splitting, 8 iterations, a
 /// variance floor of a fifth of each word's variance, and speed perturbation (0.9 / 1.0 / 1.1) of
-/// the training audio; and a second set of word models, trained on per-recording normalisation,
-/// for speakers with fewer than 300 frames and recordings without a speaker.
+/// the training audio; a second set of word models, trained on per-recording normalisation,
+/// for speakers with fewer than 300 frames and recordings without a speaker; and a third, trained
+/// the same way with noisy copies, for those recordings when their estimated SNR is below 12 dB.
 public struct RecognizerConfiguration: Codable, Sendable, Equatable {
     /// The front end (sample rate, filterbank, cepstra, deltas, CMVN).
     public var features: FeatureConfiguration
@@ -100,6 +101,13 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
     /// only); nil (the default) trains by maximum likelihood alone. Files written before it
     /// existed load with nil.
     public var discriminativeTraining: DiscriminativeTrainingOptions?
+    /// Noisy voices: a third model set, trained with noise augmentation, for recordings the
+    /// unknown-voice models would recognize whose estimated SNR is low (``NoisyVoiceOptions``);
+    /// nil trains none. Without unknown-voice models (``unknownVoiceConfiguration`` nil) there is
+    /// none either. Files written before it existed load with nil. On by default (white and babble
+    /// noise at 5 and 15 dB, 12 dB threshold): chosen by leave-one-speaker-out cross-validation on
+    /// FSDD (BENCHMARKS.md, "Noisy voices").
+    public var noisyVoice: NoisyVoiceOptions? = NoisyVoiceOptions()
 
     /// The default configuration at `sampleRate` Hz.
     public init(sampleRate: Double = 8000) {
@@ -133,6 +141,7 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
             problems.append("the unknown-voice threshold (unknownVoiceFrames) must be 1…\(InputLimits.maximumNormalizationPriorFrames) frames (got \(frames))")
         }
         problems += decodingWeights.problems() + unknownVoiceDecodingWeights.problems(name: "unknown-voice decoding")
+        if let noisyVoice { problems += noisyVoice.problems() }
         if let vtln { problems += vtln.problems(features: features) }
         if let adaptation { problems += adaptation.problems() }
         if let discriminativeTraining {
@@ -164,6 +173,17 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
         single.unknownVoiceNoiseAugmentation = nil
         single.decodingWeights = unknownVoiceDecodingWeights
         single.unknownVoiceDecodingWeights = DecodingWeights()
+        single.noisyVoice = nil
+        return single
+    }
+
+    /// The configuration of the noisy-voice models (``noisyVoice``): the unknown-voice
+    /// configuration with ``NoisyVoiceOptions/noiseAugmentation`` (and its
+    /// ``NoisyVoiceOptions/noiseSubtraction``, when set); nil when there are none.
+    public var noisyVoiceConfiguration: RecognizerConfiguration? {
+        guard let noisyVoice, var single = unknownVoiceConfiguration else { return nil }
+        single.noiseAugmentation = noisyVoice.noiseAugmentation
+        if let subtraction = noisyVoice.noiseSubtraction { single.features.noiseSubtraction = subtraction }
         return single
     }
 }
@@ -177,7 +197,7 @@ extension RecognizerConfiguration {
         case features, stateCount, topology, maximumJump, componentsPerState, covarianceType, iterations, tolerancePerFrame,
              initialization, splitMixtures, varianceFloor, speedPerturbation, noiseAugmentation, seed, speakerNormalization, vtln,
              adaptation, normalizationPriorFrames, unknownVoiceFrames, unknownVoiceNoiseAugmentation, discriminativeTraining,
-             decodingWeights, unknownVoiceDecodingWeights
+             decodingWeights, unknownVoiceDecodingWeights, noisyVoice
     }
 
     /// The names of the topologies in a recognizer file and in messages.
@@ -234,6 +254,7 @@ extension RecognizerConfiguration {
         decodingWeights = try container.decodeIfPresent(DecodingWeights.self, forKey: .decodingWeights) ?? DecodingWeights()
         unknownVoiceDecodingWeights = try container.decodeIfPresent(DecodingWeights.self, forKey: .unknownVoiceDecodingWeights)
             ?? DecodingWeights()
+        noisyVoice = try container.decodeIfPresent(NoisyVoiceOptions.self, forKey: .noisyVoice)
     }
 
     /// - Throws: `EncodingError.invalidValue` for a ``/HMMKitMarkov/MarkovTopology/custom(_:)`` topology.
@@ -272,5 +293,6 @@ extension RecognizerConfiguration {
         if unknownVoiceDecodingWeights != DecodingWeights() {
             try container.encode(unknownVoiceDecodingWeights, forKey: .unknownVoiceDecodingWeights)
         }
+        try container.encodeIfPresent(noisyVoice, forKey: .noisyVoice)
     }
 }

@@ -157,7 +157,7 @@ struct RecognizerCommandLineTests {
         let foreign = try folder.write(Array(#"{"format": "HMMKit.GaussianMixture", "version": 1}"#.utf8), to: "gmm.json")
         let wrong = try HMMKitBinary.run(["recognize", foreign.path, Self.demo.appendingPathComponent("0_george_0.wav").path])
         #expect(wrong.status == 1 && wrong.stderr.contains("not an HMMKit recognizer"), "\(wrong.stderr)")
-        let newer = try folder.write(Array(#"{"format": "HMMKit.Recognizer", "version": 7}"#.utf8), to: "new.json")
+        let newer = try folder.write(Array(#"{"format": "HMMKit.Recognizer", "version": 8}"#.utf8), to: "new.json")
         let future = try HMMKitBinary.run(["recognize", newer.path, Self.demo.appendingPathComponent("0_george_0.wav").path])
         #expect(future.status == 1 && future.stderr.contains("newer"), "\(future.stderr)")
         // A label with no usable file: its only recording is shorter than one frame.

@@ -25,6 +25,7 @@ struct NoiseAugmentationTests {
         configuration.vtln = nil
         configuration.adaptation = nil
         configuration.noiseAugmentation = [NoiseCondition(.white, snr: 10), NoiseCondition(.babble, snr: 5)]
+        configuration.noisyVoice = nil
         return (entries, configuration)
     }
 

@@ -15,6 +15,7 @@ struct UnknownVoiceTests {
         var configuration = AdaptationRecognitionTests.configuration(nil)
         configuration.normalizationPriorFrames = RecognizerConfiguration().normalizationPriorFrames
         configuration.unknownVoiceFrames = unknownVoiceFrames
+        configuration.noisyVoice = nil
         return configuration
     }
 
