@@ -77,8 +77,9 @@ struct AlignCommand: ParsableCommand {
             }
         }
         do {
-            if let ctm { try CTMFile.write(words, to: ctm) }
-            if let phoneCtm { try CTMFile.write(phones, to: phoneCtm) }
+            // 0.1 ms: boundaries lie at half milliseconds (7.5 ms after a multiple of 10 ms).
+            if let ctm { try CTMFile.write(words, to: ctm, decimals: 4) }
+            if let phoneCtm { try CTMFile.write(phones, to: phoneCtm, decimals: 4) }
         } catch {
             throw CommandFailure.reported(error)
         }
