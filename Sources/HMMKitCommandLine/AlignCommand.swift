@@ -10,7 +10,8 @@ struct AlignCommand: ParsableCommand {
         discussion: """
             Example: hmmkit align phones.json recordings/ --ctm words.ctm --phone-ctm phones.ctm --textgrids grids/
             Each recording's label is its transcript (through the recognizer's label words); the best path through \
-            the transcript's phones (optional silence around words) gives its words' and phones' times. The CTM's \
+            the transcript's phones (optional silence around words) gives its words' and phones' times, a boundary \
+            between two frames halfway between their analysis windows' centres. The CTM's \
             utterance is the file name without its extension; its confidence column is left out, and the segments' \
             log-likelihoods go to --json. A recording that cannot be aligned (unreadable, too short for its \
             transcript, a word missing from the lexicon) is listed on stderr with the reason, and the command then \
@@ -44,7 +45,6 @@ struct AlignCommand: ParsableCommand {
         } catch {
             throw CommandFailure.reported(error)
         }
-        let shift = model.frameShiftSeconds
         var words: [TimedWord] = [], phones: [TimedWord] = [], failures: [String] = [], documents: [AlignmentDocument] = []
         for (entry, result) in zip(entries, results) {
             let utterance = entry.url.deletingPathExtension().lastPathComponent
@@ -53,14 +53,18 @@ struct AlignCommand: ParsableCommand {
                 failures.append("\(entry.path): \(CommandFailure.message(for: error))")
             case .success(let alignment):
                 func timed(_ segments: [AlignedSegment]) -> [TimedWord] {
-                    segments.map { TimedWord(utterance: utterance, start: Double($0.firstFrame) * shift,
-                                             duration: Double($0.frameCount) * shift, word: $0.label) }
+                    segments.map {
+                        let (start, duration) = model.segmentSeconds(firstFrame: $0.firstFrame, frameCount: $0.frameCount)
+                        return TimedWord(utterance: utterance, start: start, duration: duration, word: $0.label)
+                    }
                 }
                 words += timed(alignment.words)
                 phones += timed(alignment.phones)
                 documents.append(AlignmentDocument(file: entry.path, utterance: utterance, alignment: alignment))
                 if let textgrids {
-                    let end = Double(alignment.phones.last.map { $0.firstFrame + $0.frameCount } ?? 0) * shift
+                    let end = alignment.phones.last.map {
+                        model.segmentSeconds(firstFrame: $0.firstFrame, frameCount: $0.frameCount)
+                    }.map { $0.start + $0.duration } ?? 0
                     let grid = TextGrid(end: end, tiers: [TextGrid.Tier(name: "words", words: timed(alignment.words)),
                                                           TextGrid.Tier(name: "phones", words: timed(alignment.phones))])
                     do {
@@ -73,8 +77,9 @@ struct AlignCommand: ParsableCommand {
             }
         }
         do {
-            if let ctm { try CTMFile.write(words, to: ctm) }
-            if let phoneCtm { try CTMFile.write(phones, to: phoneCtm) }
+            // 0.1 ms: boundaries lie at half milliseconds (7.5 ms after a multiple of 10 ms).
+            if let ctm { try CTMFile.write(words, to: ctm, decimals: 4) }
+            if let phoneCtm { try CTMFile.write(phones, to: phoneCtm, decimals: 4) }
         } catch {
             throw CommandFailure.reported(error)
         }

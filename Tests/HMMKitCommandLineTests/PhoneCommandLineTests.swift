@@ -41,6 +41,14 @@ struct PhoneCommandLineTests {
         #expect(align.status == 0, "\(align.stderr)")
         let lines = try String(contentsOfFile: ctm, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 10 && lines.allSatisfy { $0.hasSuffix(" one") })
+        // psf frames: 25 ms windows every 10 ms, so a boundary between frames lies 12.5 − 5 = 7.5 ms
+        // after a multiple of 10 ms (or at 0, the audio's start).
+        let boundaries = lines.flatMap { line -> [Double] in
+            let fields = line.split(separator: " "), start = Double(fields[2])! * 1000
+            return [start, start + Double(fields[3])! * 1000]
+        }
+        #expect(boundaries.contains { $0 > 0 })
+        #expect(boundaries.allSatisfy { $0 == 0 || abs(($0 - 7.5) - 10 * (($0 - 7.5) / 10).rounded()) < 1e-3 }, "\(boundaries)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: grids).count == 10)
     }
 }

@@ -11,6 +11,12 @@
 # its speech before joining, so the true times are the speech's rather than the files'; set
 # CONNECT_OPTIONS= to join the files whole, the reference of the first measurements); ALIGN_OPTIONS
 # replace `hmmkit align`'s default here, "--speakers from-manifest" (speaker CMVN).
+# TRAIN_CONNECTED=N trains on connected utterances instead (embedded training as aligners are
+# trained): N per training speaker, made by `hmmkit connect` with the same CONNECT_OPTIONS from the
+# three TRAINING speakers' recordings only (seed 2; the held-out speaker's test utterances use seed
+# 1), transcripts "<sil> w1 … wn <sil>" (silence required at the edges, optional between words),
+# with a Kaldi-format copy of Data/lexicons/digits.txt plus "<sil> sil" made in $WORK; give it no
+# --lexicon. TRAIN_ISOLATED=1 adds the training speakers' isolated recordings to that corpus.
 # Needs the training manifests of Tools/benchmarks/loso_unknown_voices.sh in $WORK (run it once).
 # Environment: HMMKIT (default .build/release/hmmkit), FSDD, WORK (default /tmp/hmmkit-loso).
 set -euo pipefail
@@ -19,8 +25,29 @@ B=${HMMKIT:-.build/release/hmmkit}
 D=$(cd "${FSDD:-../shared/data/fsdd/recordings}" && pwd)
 W=${WORK:-/tmp/hmmkit-loso}
 mkdir -p "$W/$name"
+here=$(cd "$(dirname "$0")/../.." && pwd)
+if [ -n "${TRAIN_CONNECTED:-}" ]; then
+  # Stress digits dropped, alternates as repeated words (Kaldi lexicon.txt), plus the word <sil>.
+  { grep -v '^;;;' "$here/Data/lexicons/digits.txt" | sed -E 's/\([0-9]+\)//; s/[0-9]+( |$)/\1/g' |
+      awk 'NF { printf "%s", tolower($1); for (i = 2; i <= NF; i++) printf " %s", $i; print "" }'
+    echo "<sil> sil"; } > "$W/$name/lexicon.txt"
+  set -- --lexicon "$W/$name/lexicon.txt" --lexicon-format kaldi --label-words "$here/Data/lexicons/fsdd-label-words.txt" \
+    --vocabulary 0,1,2,3,4,5,6,7,8,9 "$@"
+fi
 for s in george jackson lucas nicolas; do
-  "$B" train "$W/train_${s}_known.tsv" --quiet -o "$W/$name/$s.json" "$@" > /dev/null
+  manifest="$W/train_${s}_known.tsv"
+  if [ -n "${TRAIN_CONNECTED:-}" ]; then
+    others=$(echo george jackson lucas nicolas | tr ' ' '\n' | grep -vx "$s" | paste -sd,)
+    rm -rf "$W/$name/training_$s"
+    "$B" connect "$D" --speakers from-names --only-speakers "$others" --output "$W/$name/training_$s" \
+      --per-speaker "$TRAIN_CONNECTED" --seed 2 ${CONNECT_OPTIONS---trim-silence} > /dev/null
+    manifest="$W/$name/training_$s.tsv"
+    { printf 'path\ttranscript\tspeaker\n'
+      tail -n +2 "$W/$name/training_$s/manifest.tsv" |
+        awk -F'\t' -v d="$W/$name/training_$s" 'BEGIN { OFS = "\t" } { print d "/" $1, "<sil> " $2 " <sil>", $3 }'
+      [ -z "${TRAIN_ISOLATED:-}" ] || cat "$W/train_${s}_known.tsv"; } > "$manifest"
+  fi
+  "$B" train "$manifest" --quiet -o "$W/$name/$s.json" "$@" > /dev/null
   rm -rf "$W/$name/connected_$s"
   "$B" connect "$D" --speakers from-names --only-speakers "$s" --output "$W/$name/connected_$s" --per-speaker 50 --seed 1 ${CONNECT_OPTIONS---trim-silence} > /dev/null
   "$B" align "$W/$name/$s.json" "$W/$name/connected_$s/manifest.tsv" ${ALIGN_OPTIONS:---speakers from-manifest} --quiet \
