@@ -41,12 +41,22 @@ public struct Evaluation: Sendable, Codable, Equatable {
         public var warpFactor: Double? = nil
         /// With unknown-voice models, whether they recognized it; nil for a recognizer without them.
         public var unknownVoice: Bool? = nil
+        /// With noisy-voice models, whether they recognized it (then ``unknownVoice`` is true as
+        /// well); nil when no recording of the evaluation went to them.
+        public var noisyVoice: Bool? = nil
     }
 
     /// With unknown-voice models, how many of the scored recordings they recognized; nil for a
     /// recognizer without them.
     public var unknownVoiceCount: Int? {
         let flags = results.compactMap(\.unknownVoice)
+        return flags.isEmpty ? nil : flags.filter { $0 }.count
+    }
+
+    /// How many of the scored recordings the noisy-voice models recognized (they are counted in
+    /// ``unknownVoiceCount`` too); nil when none went to them.
+    public var noisyVoiceCount: Int? {
+        let flags = results.compactMap(\.noisyVoice)
         return flags.isEmpty ? nil : flags.filter { $0 }.count
     }
 
@@ -91,6 +101,9 @@ public struct Evaluation: Sendable, Codable, Equatable {
         if let unknownVoiceCount {
             lines.append("unknown-voice models: \(unknownVoiceCount) of \(count) recordings (no speaker, or a speaker with too few frames); "
                 + "speaker models: \(count - unknownVoiceCount)")
+        }
+        if let noisyVoiceCount {
+            lines.append("noisy-voice models: \(noisyVoiceCount) of the \(unknownVoiceCount ?? 0) (estimated SNR below the threshold)")
         }
         if let warpFactors, !warpFactors.isEmpty {
             let sorted = warpFactors.sorted { $0.key < $1.key }
@@ -154,7 +167,8 @@ extension Recognizer {
             }
             results.append(.init(file: entry.path, reference: entry.label, recognized: decision.label,
                                  scorePerFrame: decision.nBest.first?.scorePerFrame ?? -.infinity,
-                                 warpFactor: scored.warpFactors?[row] ?? nil, unknownVoice: scored.unknownVoice?[row]))
+                                 warpFactor: scored.warpFactors?[row] ?? nil, unknownVoice: scored.unknownVoice?[row],
+                                 noisyVoice: scored.noisyVoice?[row]))
         }
         return Evaluation(labels: labels, confusion: confusion.map { Array($0.prefix(labels.count)) + [$0[labels.count]] },
                           count: counted, correct: correct, failures: failures,

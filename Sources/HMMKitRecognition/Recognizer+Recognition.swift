@@ -35,6 +35,9 @@ public struct Recognition: Sendable, Equatable, Codable {
     /// With unknown-voice models (``Recognizer/unknownVoiceRecognizer``), whether they recognized
     /// it; nil for a recognizer without them.
     public var unknownVoice: Bool? = nil
+    /// With noisy-voice models (``Recognizer/noisyVoiceRecognizer``), whether they recognized it
+    /// (then ``unknownVoice`` is true as well); nil when no recording of the call went to them.
+    public var noisyVoice: Bool? = nil
 
     /// One label of the n-best list and its score.
     public struct Candidate: Sendable, Equatable, Codable {
@@ -68,6 +71,8 @@ struct ScoredRecordings {
     /// With unknown-voice models, whether they scored each usable entry (parallel to `usable`);
     /// nil for a recognizer without them.
     var unknownVoice: [Bool]? = nil
+    /// With noisy-voice models among the sets that scored the list, whether they scored each row.
+    var noisyVoice: [Bool]? = nil
 }
 
 extension Recognizer {
@@ -195,6 +200,7 @@ extension Recognizer {
             var recognition = decide(scored.table[row], frameCount: frames, options: options)
             recognition.warpFactor = scored.warpFactors?[row] ?? nil
             recognition.unknownVoice = scored.unknownVoice?[row]
+            recognition.noisyVoice = scored.noisyVoice?[row]
             results[index] = .success(recognition)
         }
         return results

@@ -17,10 +17,10 @@ extension Recognizer {
         let alone = recordings.urls.indices.filter { unknown[$0] }
         // A list of one kind is scored as it is, so that each recording keeps its position (which
         // seeds its dither).
-        if alone.isEmpty { return ScoredRecordings(merging: [(known, try scoreOneSet(recordings, threadCount: threadCount), false)]) }
-        var parts: [(positions: [Int], scored: ScoredRecordings, unknownVoice: Bool)] = []
+        if alone.isEmpty { return ScoredRecordings(merging: [(known, try scoreOneSet(recordings, threadCount: threadCount), .speaker)]) }
+        var parts: [(positions: [Int], scored: ScoredRecordings, set: ScoredRecordings.ModelSet)] = []
         if !known.isEmpty {
-            parts.append((known, try scoreOneSet(recordings.subset(known), threadCount: threadCount), false))
+            parts.append((known, try scoreOneSet(recordings.subset(known), threadCount: threadCount), .speaker))
         }
         var clean = alone
         if let noisy = noisyVoiceRecognizer, let maximumSNR = configuration.noisyVoice?.maximumSNR {
@@ -29,12 +29,12 @@ extension Recognizer {
             clean = zip(alone, noisyFlags).filter { !$0.1 }.map(\.0)
             if !noisyPart.isEmpty {
                 let list = try recordings.subset(noisyPart, configuration: noisy.configuration, normalizationPrior: noisy.normalizationPrior)
-                parts.append((noisyPart, try noisy.scoreOneSet(list, threadCount: threadCount), true))
+                parts.append((noisyPart, try noisy.scoreOneSet(list, threadCount: threadCount), .noisyVoice))
             }
         }
         if !clean.isEmpty {
             let list = try recordings.subset(clean, configuration: single.configuration, normalizationPrior: single.normalizationPrior)
-            parts.append((clean, try single.scoreOneSet(list, threadCount: threadCount), true))
+            parts.append((clean, try single.scoreOneSet(list, threadCount: threadCount), .unknownVoice))
         }
         return ScoredRecordings(merging: parts)
     }
@@ -70,10 +70,20 @@ extension Recognizer {
 }
 
 extension ScoredRecordings {
+    /// The model set that scored a recording.
+    enum ModelSet {
+        /// The recognizer's own (speaker) models.
+        case speaker
+        /// ``Recognizer/unknownVoiceRecognizer``.
+        case unknownVoice
+        /// ``Recognizer/noisyVoiceRecognizer``, a kind of unknown-voice model.
+        case noisyVoice
+    }
+
     /// One table from the tables of disjoint parts of a list: `positions[k]` is the list's position
-    /// of the part's recording `k`; `unknownVoice` says which model set scored the part. Rows
-    /// follow the list's order.
-    init(merging parts: [(positions: [Int], scored: ScoredRecordings, unknownVoice: Bool)]) {
+    /// of the part's recording `k`; `set` says which model set scored the part. Rows follow the
+    /// list's order.
+    init(merging parts: [(positions: [Int], scored: ScoredRecordings, set: ModelSet)]) {
         var rows: [(position: Int, part: Int, row: Int)] = []
         var problems: [Int: FeatureError] = [:]
         for (part, piece) in parts.enumerated() {
@@ -87,7 +97,9 @@ extension ScoredRecordings {
                   warpFactors: warped ? rows.map { parts[$0.part].scored.warpFactors?[$0.row] } : nil,
                   groupWarps: parts.compactMap(\.scored.groupWarps).first,
                   adaptationGains: parts.compactMap(\.scored.adaptationGains).first,
-                  unknownVoice: rows.map { parts[$0.part].unknownVoice })
+                  unknownVoice: rows.map { parts[$0.part].set != .speaker })
+        let noisySet = parts.contains { $0.set == .noisyVoice }
+        noisyVoice = noisySet ? rows.map { parts[$0.part].set == .noisyVoice } : nil
     }
 }
 

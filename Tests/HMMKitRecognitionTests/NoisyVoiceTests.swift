@@ -43,15 +43,22 @@ struct NoisyVoiceTests {
                                                      directory: folder.url, threadCount: 2)
         let all = urls + noisyEntries.map(\.url)
         let routed = try UnknownVoiceTests.plain(recognizer.recognize(all, threadCount: 2))
+        let flags = try recognizer.recognize(all, threadCount: 2).map { try $0.get() }
         var sentToNoisy = 0
         for (index, url) in all.enumerated() {
             let samples = try AudioLoader.load(url, for: recognizer.configuration.features)
             let snr = try #require(estimate.decibels(of: samples))
             let set = snr < 12 ? noisy : clean
             if snr < 12 { sentToNoisy += 1 }
+            #expect(flags[index].noisyVoice == (snr < 12) && flags[index].unknownVoice == true, "\(url.lastPathComponent)")
             #expect(try UnknownVoiceTests.plain(set.recognize([url], threadCount: 1)) == [routed[index]], "\(url.lastPathComponent)")
         }
         #expect(sentToNoisy >= noisyEntries.count, "every 0 dB copy is estimated below 12 dB (\(sentToNoisy) of \(all.count))")
+        // An evaluation counts and reports the recordings the noisy-voice models took.
+        let anonymous = (test + noisyEntries).map { entry in var entry = entry; entry.speaker = nil; return entry }
+        let evaluation = try recognizer.evaluate(anonymous, threadCount: 2)
+        #expect(evaluation.noisyVoiceCount == sentToNoisy && evaluation.unknownVoiceCount == anonymous.count)
+        #expect(evaluation.hresultsReport().contains("noisy-voice models: \(sentToNoisy) of the \(anonymous.count)"))
         let grouped = try recognizer.recognize(urls, speaker: "lucas", threadCount: 2)
         #expect(try grouped.allSatisfy { try $0.get().unknownVoice == false })
     }

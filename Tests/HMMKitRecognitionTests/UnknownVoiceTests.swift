@@ -36,7 +36,7 @@ struct UnknownVoiceTests {
 
     /// Recognitions without the field saying which set answered, to compare with a one-set recognizer.
     static func plain(_ results: [Result<Recognition, RecognizerError>]) throws -> [Recognition] {
-        try results.map { var recognition = try $0.get(); recognition.unknownVoice = nil; return recognition }
+        try results.map { var recognition = try $0.get(); recognition.unknownVoice = nil; recognition.noisyVoice = nil; return recognition }
     }
 
     /// A recording without a speaker is recognized exactly as the recognizer trained with the
