@@ -144,8 +144,8 @@ struct DecodeCommand: ParsableCommand {
         if json { try Terminal.printJSON(DecodingResults(options: used, unknownVoiceOptions: usedUnknown, silence: silence,
                                                                  results: entries)) }
         if times && !json {
-            // Seconds to the hundredth (one 10 ms frame), as Kaldi writes CTM.
-            do { print(try CTMFile.text(timed, decimals: 2), terminator: "") } catch { throw CommandFailure.reported(error) }
+            // Boundaries lie at half milliseconds (frameBoundarySeconds), as align writes them.
+            do { print(try CTMFile.text(timed, decimals: 4), terminator: "") } catch { throw CommandFailure.reported(error) }
         }
         if failed { throw ExitCode(1) }
     }

@@ -18,7 +18,7 @@ extension Decoder {
     ///   - phoneModels: the phone models and their lexicon.
     ///   - silence: whether the network's silence nodes are kept (the silence phone) or dropped.
     ///   - options: beam, active states, penalty, grammar scale.
-    ///   - frameShiftSeconds: the front end's frame shift (word times are frame × shift).
+    ///   - frameShiftSeconds: the front end's frame shift (word times are frame × shift plus ``boundaryOffsetSeconds``).
     ///   - source: how errors name the network.
     /// - Throws: ``DecodingError/options(_:)``; ``DecodingError/phones(_:)`` listing every word
     ///   the lexicon lacks (or an empty transcript); ``DecodingError/grammar(_:)`` for words of

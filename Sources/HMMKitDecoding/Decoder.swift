@@ -21,6 +21,12 @@ public struct Decoder: Sendable {
     public let options: DecoderOptions
     /// Seconds per frame, for word times.
     public let frameShiftSeconds: Double
+    /// Added to every word boundary after the first frame (clamped at 0), so that a boundary lies
+    /// where the front end's windows put it
+    /// (``/HMMKitFeatures/FeatureConfiguration/frameBoundaryOffsetSeconds``, which
+    /// ``/HMMKitRecognition/Recognizer/decoder(for:silence:options:source:)`` sets); 0 by default:
+    /// word times are then frame × shift.
+    public var boundaryOffsetSeconds: Double = 0
     /// The feature dimension the models expect.
     public let dimension: Int
 
@@ -31,7 +37,7 @@ public struct Decoder: Sendable {
     ///   - models: `models[i]` the GMM-HMM of `words[i]`, all of one feature dimension.
     ///   - silence: the model of the network's silence nodes (nil: silence nodes are left out).
     ///   - options: beam, active states, penalty, grammar scale.
-    ///   - frameShiftSeconds: the front end's frame shift (word times are frame × shift).
+    ///   - frameShiftSeconds: the front end's frame shift (word times are frame × shift plus ``boundaryOffsetSeconds``).
     ///   - source: how errors name the network (a grammar file's path, say).
     /// - Throws: ``DecodingError/options(_:)``; ``DecodingError/grammar(_:)`` for words without
     ///   a model, a cycle without words, or no path from start to end.
@@ -43,6 +49,11 @@ public struct Decoder: Sendable {
                      "Decoder: every model must have the same dimension")
         try self.init(network: network, models: DecodingModels(words: words, models: models, silence: silence), options: options,
                       frameShiftSeconds: frameShiftSeconds, source: source)
+    }
+
+    /// The time of the boundary before frame `t`.
+    func boundarySeconds(_ t: Int) -> Double {
+        t == 0 ? 0 : max(0, Double(t) * frameShiftSeconds + boundaryOffsetSeconds)
     }
 
     /// A decoder for `network` over `models` (checked options; emitters of one dimension).
@@ -96,7 +107,7 @@ public struct Decoder: Sendable {
             if model != graph.silenceModel {
                 let start = previousEnd + 1, end = Int(record.endFrame) + 1
                 words.append(Decoding.Word(word: graph.modelNames[model], startFrame: start, endFrame: end,
-                                           startSeconds: Double(start) * frameShiftSeconds, endSeconds: Double(end) * frameShiftSeconds,
+                                           startSeconds: boundarySeconds(start), endSeconds: boundarySeconds(end),
                                            logLikelihood: record.score - previousScore - entryWeight))
             }
             previousScore = record.score

@@ -14,16 +14,19 @@ extension Recognizer {
     ///   know or without a path, or a silence model that cannot be built.
     public func decoder(for network: WordNetwork, silence: SilenceModel = .wordEdges, options: DecoderOptions = DecoderOptions(),
                         source: String = "grammar") throws(DecodingError) -> Decoder {
-        let features = configuration.features
-        let shift = Double(features.frameShift.samples(atRate: features.sampleRate)) / features.sampleRate
+        let shift = configuration.features.frameShiftSeconds
+        var decoder: Decoder
         if let phoneModels {
-            return try Decoder(network: network, words: labels, phoneModels: phoneModels, silence: silence != .none, options: options,
-                               frameShiftSeconds: shift, source: source)
+            decoder = try Decoder(network: network, words: labels, phoneModels: phoneModels, silence: silence != .none, options: options,
+                                  frameShiftSeconds: shift, source: source)
+        } else {
+            let silenceModel: GMMHMM<Double>?
+            do { silenceModel = try silence.model(from: models) } catch { throw .recognizer(.wordModel(error)) }
+            decoder = try Decoder(network: network, words: labels, models: models, silence: silenceModel, options: options,
+                                  frameShiftSeconds: shift, source: source)
         }
-        let silenceModel: GMMHMM<Double>?
-        do { silenceModel = try silence.model(from: models) } catch { throw .recognizer(.wordModel(error)) }
-        return try Decoder(network: network, words: labels, models: models, silence: silenceModel, options: options,
-                           frameShiftSeconds: shift, source: source)
+        decoder.boundaryOffsetSeconds = configuration.features.frameBoundaryOffsetSeconds
+        return decoder
     }
 
     /// `options` with this model set's decoding weights

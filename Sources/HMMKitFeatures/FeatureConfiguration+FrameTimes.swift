@@ -8,4 +8,19 @@ extension FeatureConfiguration {
         let half = edges == .center ? 0 : Double(frameLength.samples(atRate: sampleRate)) / 2
         return (Double(t * shift) + half) / sampleRate
     }
+
+    /// The time of the boundary between frames `t − 1` and `t`, in seconds: halfway between their
+    /// windows' centres (each frame stands for the stretch of one shift centred on its window), and
+    /// 0 — the audio's start, never before it — for `t = 0`. Word and phone times of alignment and
+    /// decoding both come from here.
+    public func frameBoundarySeconds(_ t: Int) -> Double {
+        t == 0 ? 0 : max(0, Double(t) * frameShiftSeconds + frameBoundaryOffsetSeconds)
+    }
+
+    /// Seconds between frames.
+    public var frameShiftSeconds: Double { Double(frameShift.samples(atRate: sampleRate)) / sampleRate }
+
+    /// ``frameBoundarySeconds(_:)`` minus `t × shift` for `t > 0` (before the clamp at 0): where a
+    /// frame's window is centred relative to its start, less half a shift.
+    public var frameBoundaryOffsetSeconds: Double { frameCentreSeconds(0) - frameShiftSeconds / 2 }
 }

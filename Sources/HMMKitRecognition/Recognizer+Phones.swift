@@ -191,19 +191,12 @@ extension Recognizer {
     }
 
     /// Seconds between frames of the recognizer's front end.
-    public var frameShiftSeconds: Double {
-        Double(configuration.features.frameShift.samples(atRate: configuration.features.sampleRate)) / configuration.features.sampleRate
-    }
+    public var frameShiftSeconds: Double { configuration.features.frameShiftSeconds }
 
-    /// The times of `frameCount` frames from `firstFrame` (an aligned word or phone): each frame
-    /// stands for the stretch of one shift centred on its window
-    /// (``/HMMKitFeatures/FeatureConfiguration/frameCentreSeconds(_:)``), so a boundary between frames
-    /// `t − 1` and `t` lies halfway between their windows' centres, and a segment starting at
-    /// frame 0 starts at the audio's start (never before it).
+    /// The times of `frameCount` frames from `firstFrame` (an aligned word or phone), from
+    /// boundary to boundary (``/HMMKitFeatures/FeatureConfiguration/frameBoundarySeconds(_:)``).
     public func segmentSeconds(firstFrame: Int, frameCount: Int) -> (start: Double, duration: Double) {
-        let shift = frameShiftSeconds
-        let end = configuration.features.frameCentreSeconds(firstFrame + frameCount) - shift / 2
-        let start = firstFrame == 0 ? 0 : max(0, configuration.features.frameCentreSeconds(firstFrame) - shift / 2)
-        return (start, max(0, end - start))
+        let start = configuration.features.frameBoundarySeconds(firstFrame)
+        return (start, max(0, configuration.features.frameBoundarySeconds(firstFrame + frameCount) - start))
     }
 }

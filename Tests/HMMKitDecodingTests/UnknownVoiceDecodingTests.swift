@@ -58,6 +58,12 @@ struct UnknownVoiceDecodingTests {
         let own = try recognizer.decode(lucas.map { urls[$0] }, speakers: lucas.map { speakers[$0] },
                                         with: recognizer.decoder(for: network), threadCount: 2)
         #expect(try Self.plain(lucas.map { routed[$0] }) == Self.plain(own))
+        // Word times are the front end's frame boundaries, as `hmmkit align` writes them.
+        let features = recognizer.configuration.features
+        let decodedWords = try own.flatMap { try $0.get().words }
+        #expect(!decodedWords.isEmpty)
+        #expect(decodedWords.allSatisfy { $0.startSeconds == features.frameBoundarySeconds($0.startFrame)
+            && $0.endSeconds == features.frameBoundarySeconds($0.endFrame) })
         let direct = try single.decode(george.map { urls[$0] }, speakers: george.map { speakers[$0] },
                                        with: single.decoder(for: network), threadCount: 2)
         #expect(try Self.plain(george.map { routed[$0] }) == Self.plain(direct))

@@ -31,4 +31,17 @@ import Testing
             #expect(abs(centre - burstCentre) <= shift / 2, "\(preset): burst at \(burstCentre) s, frames \(loudest) centred at \(centre) s")
         }
     }
+
+    /// Boundaries halfway between window centres, closed form at 8 kHz: a 25 ms window every
+    /// 10 ms starting at t × shift (psf) puts the boundary before frame t at t × 10 + 7.5 ms; a
+    /// window centred at t × hop (librosa) at (t − ½) × hop; frame 0's boundary is the audio's start.
+    @Test func boundariesLieHalfwayBetweenCentres() {
+        let psf = FeatureConfiguration.psf(sampleRate: 8_000)
+        #expect(psf.frameBoundarySeconds(0) == 0)
+        for t in [1, 2, 37, 500] { #expect(abs(psf.frameBoundarySeconds(t) - (Double(t) * 0.010 + 0.0075)) < 1e-12) }
+        let librosa = FeatureConfiguration.librosa(sampleRate: 8_000)
+        let hop = librosa.frameShiftSeconds
+        #expect(librosa.frameBoundarySeconds(0) == 0)
+        for t in [1, 2, 37] { #expect(abs(librosa.frameBoundarySeconds(t) - (Double(t) - 0.5) * hop) < 1e-12) }
+    }
 }
