@@ -24,7 +24,7 @@ public struct Decoder: Sendable {
     /// Added to every word boundary after the first frame (clamped at 0), so that a boundary lies
     /// where the front end's windows put it
     /// (``/HMMKitFeatures/FeatureConfiguration/frameBoundaryOffsetSeconds``, which
-    /// ``/HMMKitRecognition/Recognizer/decoder(for:silence:options:source:)`` sets); 0 by default:
+    /// `Recognizer.decoder(for:silence:options:source:)` sets); 0 by default:
     /// word times are then frame × shift.
     public var boundaryOffsetSeconds: Double = 0
     /// The feature dimension the models expect.
