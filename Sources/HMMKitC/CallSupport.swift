@@ -117,7 +117,12 @@ func lengths(_ pointer: UnsafePointer<Int64>?, count: Int, rows: Int) throws(Cal
     guard count >= 1, let pointer else { throw CallError(.invalidArgument, "lengths must hold at least one sequence") }
     let values = (0..<count).map { Int(pointer[$0]) }
     guard values.allSatisfy({ $0 >= 0 }) else { throw CallError(.invalidArgument, "lengths must be non-negative") }
-    let total = values.reduce(0, +)
+    var total = 0
+    for value in values {
+        let (sum, overflow) = total.addingReportingOverflow(value)
+        guard !overflow else { throw CallError(.shapeMismatch, "lengths array \(values.prefix(8)) doesn't sum to \(rows) samples") }
+        total = sum
+    }
     guard total == rows else {
         throw CallError(.shapeMismatch, "lengths array \(values.prefix(8)) doesn't sum to \(rows) samples")
     }

@@ -105,11 +105,20 @@ struct HMMBox<S: MatrixScalar>: HMMAccess {
                                          implementation: try implementation(Int32(options.implementation)),
                                          threadCount: Int(options.threadCount), update: update)
         var driver: EMDriver<GMMHMM<S>> = baumWelch.driver()
-        // Streamed from the caller's buffer a chunk at a time: memory beyond the caller's data
-        // stays a few chunks whatever the corpus size.
-        driver.options.chunking = ChunkingPolicy()
-        let source = BorrowedSequences<S>(data: data, type: type, dimension: model.dimension, lengths: lengths)
-        let fit = try driver.train(from: .fresh(model), source: source, progress: nil)
+        let fit: EMFit<GMMHMM<S>>
+        if rows <= copiedOnceValueLimit / Swift.max(model.dimension, 1) {
+            // A small corpus is copied once and read in place by every iteration.
+            let frames: Matrix<S> = try matrix(data, type: type, rows: rows, columns: model.dimension)
+            driver.options.chunking = .wholeCorpus
+            fit = try driver.train(from: .fresh(model), source: InMemorySequences(stacked: frames, lengths: lengths, namesSequences: false),
+                                   progress: nil)
+        } else {
+            // Streamed from the caller's buffer a chunk at a time: memory beyond the caller's data
+            // stays a few chunks whatever the corpus size.
+            driver.options.chunking = ChunkingPolicy()
+            let source = BorrowedSequences<S>(data: data, type: type, dimension: model.dimension, lengths: lengths)
+            fit = try driver.train(from: .fresh(model), source: source, progress: nil)
+        }
         return (HMMFitSummary(history: fit.history.map(\.logLikelihood), converged: fit.stopReason == .converged),
                 HMMBox(model: fit.model))
     }
@@ -170,6 +179,11 @@ struct HMMBox<S: MatrixScalar>: HMMAccess {
         try model.save(to: url)
     }
 }
+
+/// The most frame values (rows × dimension) a fit copies once into its own stacked matrix, read
+/// in place by every iteration (64 MiB of Double): beyond it, the frames are streamed from the
+/// caller's buffer (``BorrowedSequences``), so a large fit never holds a second copy of its data.
+let copiedOnceValueLimit = 8 << 20
 
 /// The caller's stacked frames as a ``SequenceSource``: each sequence copied out of the buffer
 /// when the E-step asks for it, so a fit never holds a second copy of the whole corpus. The

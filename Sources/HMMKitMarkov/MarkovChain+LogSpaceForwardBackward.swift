@@ -12,8 +12,17 @@ import HMMKitNumerics
 //   b_T(i) = log 1[end](i),  u_j = log b_{t+1}(j) + b̂_{t+1}(j),  b_t(i) = logΣexp_j (log A_ij + u_j),  b̂_t = b_t − max b_t
 //   Z_t = logΣexp_i (â_t(i) + b_t(i)),  γ_t(i) = exp(â_t(i) + b_t(i) − Z_t),  ξ_t(i, j) = exp(â_t(i) + log A_ij + u_j − Z_t)
 //
-// (Σ_ij ξ_t(i, j) = Σ_i α_t(i) β_t(i) = p(x) for every t, so Z_t normalises both.) The sums are
-// ``latticeLogSumExp(_:_:)`` over the band of nonzero transitions.
+// (Σ_ij ξ_t(i, j) = Σ_i α_t(i) β_t(i) = p(x) for every t, so Z_t normalises both.)
+//
+// Each sum takes one exponential per state and frame rather than one per term: with the row's
+// shift M (â_{t−1}'s maximum is 0 already; for β, U = max_j u_j), logΣexp_i (â(i) + log A_ij) =
+// log Σ_i e^{â(i)} A_ij, and b_t(i) = U + log s_i with s_i = Σ_j A_ij e^{u_j − U}. Exponentials
+// below e^−708 are dropped (HMMKitNumerics' `exponentiateNonPositive`, a vector loop over the row); a sum s < 1e-290 is therefore redone term by term
+// (``latticeLogSumExp(_:_:)``, shifted by its own largest term), so a dropped term is never more
+// than 1e-17 of the sum it belongs to and every lattice value is the log-space value to rounding,
+// however far a state lies below the row's best. ξ then needs no exponential at all:
+// ξ_t(i, j) = γ_t(i) A_ij e^{u_j − U} / s_i (γ_t(i) = e^{â(i) + b(i) − Z_t}); a row whose s_i was
+// redone term by term takes ξ term by term too.
 
 /// `log Σₖ exp(values[k])` over `count` lattice terms, as HMMKitNumerics' `logSumExp` computes it
 /// (shift by the largest, the same exponential and log), for Doubles only: the lattice calls it
@@ -30,6 +39,9 @@ private func latticeLogSumExp(_ values: UnsafePointer<Double>, _ count: Int) -> 
     return largest + Double.log(sum)
 }
 
+/// The smallest row sum the one-exponential-per-state path trusts (see the file comment).
+private let smallestFastLatticeSum = 1e-290
+
 extension MarkovChain {
     /// Log-space forward-backward over a checked sequence (posteriors into `gamma`, ξ added into
     /// `workspace.transitionCounts`, which the caller zeroed).
@@ -39,44 +51,68 @@ extension MarkovChain {
                                  posteriors gamma: UnsafeMutablePointer<Scalar>) -> Result<Double, MarkovError> {
         let n = stateCount
         let lattice = workspace.logLattice.reserve(count * n)
-        let rows = workspace.logRows.reserve(4 * n)
+        let rows = workspace.logRows.reserve(8 * n)
         let xi = workspace.transitionCounts.reserve(n * n)
         let logLikelihood: Double
         switch logSpaceForward(input, frames: count, sequence: sequence, lattice: lattice, stride: n, terms: rows) {
         case .success(let value): logLikelihood = value
         case .failure(let error): return .failure(error)
         }
-        var betaNext = rows + n, betaCurrent = rows + 2 * n
-        let shifted = rows + 3 * n  // u_j = log b_{t+1}(j) + b̂_{t+1}(j)
+        var betaNext = rows + 2 * n, betaCurrent = rows + 3 * n
+        let shifted = rows + 4 * n      // u_j = log b_{t+1}(j) + b̂_{t+1}(j)
+        let scaledNext = rows + 5 * n   // e^{u_j − U}
+        let sums = rows + 6 * n         // s_i
+        let posterior = rows + 7 * n    // γ_t in Double
         logEnd.withUnsafeBufferPointer { end in
             for j in 0..<n { betaNext[j] = end[j] }
         }
-        posteriorRow(lattice + (count - 1) * n, beta: betaNext, terms: rows, into: gamma + (count - 1) * n)
+        posteriorRow(lattice + (count - 1) * n, beta: betaNext, terms: posterior, into: gamma + (count - 1) * n)
         logTransitions.withUnsafeBufferPointer { logA in
-            successorBands.withUnsafeBufferPointer { bands in
-                var t = count - 2
-                while t >= 0 {
-                    let frame = input + (t + 1) * n
-                    for j in 0..<n { shifted[j] = Double(frame[j]) + betaNext[j] }
-                    let alpha = lattice + t * n
-                    for i in 0..<n {
-                        var k = 0
-                        for j in bands[i] {
-                            rows[k] = logA[i * n + j] + shifted[j]
-                            k += 1
+            transitionsInDouble.withUnsafeBufferPointer { a in
+                successorBands.withUnsafeBufferPointer { bands in
+                    var t = count - 2
+                    while t >= 0 {
+                        let frame = input + (t + 1) * n
+                        var top = -Double.infinity
+                        for j in 0..<n {
+                            shifted[j] = Double(frame[j]) + betaNext[j]
+                            top = Swift.max(top, shifted[j])
                         }
-                        betaCurrent[i] = latticeLogSumExp(rows, k)
+                        for j in 0..<n { scaledNext[j] = shifted[j] - top }
+                        FastExponential.exponentiateNonPositive(scaledNext, count: n)
+                        for i in 0..<n {
+                            var sum = 0.0
+                            for j in bands[i] { sum += a[i &* n &+ j] * scaledNext[j] }
+                            sums[i] = sum
+                            if sum >= smallestFastLatticeSum {
+                                betaCurrent[i] = top + Double.log(sum)
+                            } else {
+                                var k = 0
+                                for j in bands[i] {
+                                    rows[k] = logA[i &* n &+ j] + shifted[j]
+                                    k += 1
+                                }
+                                betaCurrent[i] = latticeLogSumExp(rows, k)
+                            }
+                        }
+                        let alpha = lattice + t * n
+                        let normaliser = posteriorRow(alpha, beta: betaCurrent, terms: posterior, into: gamma + t * n)
+                        for i in 0..<n where alpha[i] > -.infinity {
+                            if sums[i] >= smallestFastLatticeSum {
+                                let weight = posterior[i] / sums[i]
+                                guard weight > 0 else { continue }
+                                for j in bands[i] { xi[i &* n &+ j] += weight * a[i &* n &+ j] * scaledNext[j] }
+                            } else {
+                                let base = alpha[i] - normaliser
+                                for j in bands[i] { xi[i &* n &+ j] += FastExponential.exp(base + logA[i &* n &+ j] + shifted[j]) }
+                            }
+                        }
+                        var largest = -Double.infinity
+                        for i in 0..<n { largest = Swift.max(largest, betaCurrent[i]) }
+                        if largest > -.infinity { for i in 0..<n { betaCurrent[i] -= largest } }
+                        swap(&betaNext, &betaCurrent)
+                        t -= 1
                     }
-                    let normaliser = posteriorRow(alpha, beta: betaCurrent, terms: rows, into: gamma + t * n)
-                    for i in 0..<n where alpha[i] > -.infinity {
-                        let base = alpha[i] - normaliser
-                        for j in bands[i] { xi[i * n + j] += FastExponential.exp(base + logA[i * n + j] + shifted[j]) }
-                    }
-                    var largest = -Double.infinity
-                    for i in 0..<n { largest = Swift.max(largest, betaCurrent[i]) }
-                    if largest > -.infinity { for i in 0..<n { betaCurrent[i] -= largest } }
-                    swap(&betaNext, &betaCurrent)
-                    t -= 1
                 }
             }
         }
@@ -84,33 +120,48 @@ extension MarkovChain {
     }
 
     /// `γ(i) = exp(â(i) + b(i) − Z)` with `Z = logΣexp_i (â(i) + b(i))`, renormalised to sum to 1;
-    /// returns Z. `terms` is scratch of S.
+    /// returns Z; `terms` (S values) is left holding the posteriors in Double.
     @inline(__always)
     @discardableResult
     private func posteriorRow(_ alpha: UnsafeMutablePointer<Double>, beta: UnsafeMutablePointer<Double>,
                               terms: UnsafeMutablePointer<Double>, into gamma: UnsafeMutablePointer<Scalar>) -> Double {
         let n = stateCount
-        for i in 0..<n { terms[i] = alpha[i] + beta[i] }
-        let normaliser = latticeLogSumExp(terms, n)
-        var sum = 0.0
+        var largest = -Double.infinity
         for i in 0..<n {
-            terms[i] = FastExponential.exp(terms[i] - normaliser)
-            sum += terms[i]
+            terms[i] = alpha[i] + beta[i]
+            largest = Swift.max(largest, terms[i])
         }
-        let inverse = sum > 0 ? 1 / sum : 1
-        for i in 0..<n { gamma[i] = Scalar(terms[i] * inverse) }
-        return normaliser
+        guard largest > -.infinity else {
+            for i in 0..<n {
+                terms[i] = 0
+                gamma[i] = 0
+            }
+            return largest
+        }
+        for i in 0..<n { terms[i] -= largest }
+        FastExponential.exponentiateNonPositive(terms, count: n)
+        var sum = 0.0
+        for i in 0..<n { sum += terms[i] }
+        // sum ≥ 1 (the largest term contributes e⁰).
+        let inverse = 1 / sum
+        for i in 0..<n {
+            terms[i] *= inverse
+            gamma[i] = Scalar(terms[i])
+        }
+        return largest + Double.log(sum)
     }
 
     /// The log-space forward pass: the shifted rows `â` into `lattice` (`[T × S]` with
     /// `stride == n`, or two alternating rows with `stride == 0`, which then needs `2n` Doubles);
-    /// `terms` is scratch of S. Returns `log p(x)`.
+    /// `terms` is scratch of 2S. Returns `log p(x)`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func logSpaceForward(_ input: UnsafePointer<Scalar>, frames count: Int, sequence: Int, lattice: UnsafeMutablePointer<Double>,
                          stride: Int, terms: UnsafeMutablePointer<Double>) -> Result<Double, MarkovError> {
         let n = stateCount
+        let scaledPrevious = terms + n  // e^{â_{t−1}(i)}
         return logTransitions.withUnsafeBufferPointer { logA in
+          transitionsInDouble.withUnsafeBufferPointer { a in
             predecessorBands.withUnsafeBufferPointer { bands in
                 logStart.withUnsafeBufferPointer { start in
                     logEnd.withUnsafeBufferPointer { end in
@@ -124,18 +175,28 @@ extension MarkovChain {
                             // With stride 0 the two rows alternate: the previous one is read while the next is written.
                             let previous = current
                             current = stride == 0 ? lattice + (t % 2) * n : lattice + t * n
+                            if t > 0 {
+                                for i in 0..<n { scaledPrevious[i] = previous[i] }
+                                FastExponential.exponentiateNonPositive(scaledPrevious, count: n)
+                            }
                             var best = -Double.infinity
                             for j in 0..<n {
                                 var value: Double
                                 if t == 0 {
                                     value = start[j]
                                 } else {
-                                    var k = 0
-                                    for i in bands[j] {
-                                        terms[k] = previous[i] + logA[i * n + j]
-                                        k += 1
+                                    var sum = 0.0
+                                    for i in bands[j] { sum += scaledPrevious[i] * a[i &* n &+ j] }
+                                    if sum >= smallestFastLatticeSum {
+                                        value = Double.log(sum)
+                                    } else {
+                                        var k = 0
+                                        for i in bands[j] {
+                                            terms[k] = previous[i] + logA[i &* n &+ j]
+                                            k += 1
+                                        }
+                                        value = latticeLogSumExp(terms, k)
                                     }
-                                    value = latticeLogSumExp(terms, k)
                                 }
                                 value += Double(frame[j])
                                 if t == count - 1 { value += end[j] }
@@ -152,13 +213,14 @@ extension MarkovChain {
                     }
                 }
             }
+          }
         }
     }
 
     /// `log p(x)` by the log-space forward pass over two rows.
     func logSpaceForwardOnly(_ input: UnsafePointer<Scalar>, frames: Int, sequence: Int,
                              workspace: MarkovWorkspace<Scalar>) -> Result<Double, MarkovError> {
-        let rows = workspace.logRows.reserve(3 * stateCount)
+        let rows = workspace.logRows.reserve(4 * stateCount)
         return logSpaceForward(input, frames: frames, sequence: sequence, lattice: rows, stride: 0, terms: rows + 2 * stateCount)
     }
 }

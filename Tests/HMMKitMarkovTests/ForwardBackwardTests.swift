@@ -105,6 +105,33 @@ struct ForwardBackwardTests {
         }
     }
 
+    /// States thousands of nats below the best (their terms in a lattice sum underflow, so the
+    /// log-space pass re-sums them term by term): the log-space forward-backward equals the
+    /// log-domain enumeration of every path. Left-to-right with the end state 1,000 and 2,000 nats
+    /// below state 0 (every path must reach it), and an ergodic chain with emissions spread over
+    /// 3,000 nats; 1e-12 relative for the likelihood, 1e-12 absolute for γ and ξ.
+    @Test(arguments: [MarkovTopology.leftToRight(maximumJump: 0), .ergodic])
+    func statesFarBelowTheBestAreSummedExactly(topology: MarkovTopology) throws {
+        for seed in UInt64(0)..<3 {
+            let chain = try MarkovTestData.chain(Double.self, stateCount: 3, topology: topology, seed: 60 + seed)
+            var logB = MarkovTestData.logLikelihoods(Double.self, frames: 6, states: 3, seed: 70 + seed,
+                                                     range: topology == .ergodic ? -3000...0 : -5...0)
+            if topology != .ergodic {
+                for t in 0..<6 {
+                    logB[t, 1] -= 1000
+                    logB[t, 2] -= 2000
+                }
+            }
+            let truth = MarkovTestData.logBruteForce(chain, logB)
+            let result = try chain.forwardBackward(logB, implementation: .logSpace)
+            #expect(abs(result.logLikelihood - truth.logLikelihood) <= 1e-12 * abs(truth.logLikelihood))
+            #expect(zip(result.posteriors.elements, truth.posteriors).allSatisfy { abs($0 - $1) <= 1e-12 })
+            #expect(zip(result.transitionCounts.elements, truth.transitions).allSatisfy { abs($0 - $1) <= 1e-12 })
+            #expect(abs(try chain.logLikelihood(of: logB, implementation: .logSpace) - truth.logLikelihood)
+                    <= 1e-12 * abs(truth.logLikelihood))
+        }
+    }
+
     /// Custom structure and explicit end states: a 4-state chain 0 → {1, 2} → 3 with skips
     /// forbidden, ending in state 1 or 3, against enumeration.
     @Test func customStructureAndEndStates() throws {

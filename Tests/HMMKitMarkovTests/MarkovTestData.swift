@@ -76,6 +76,46 @@ enum MarkovTestData {
     }
 }
 
+extension MarkovTestData {
+    /// ``bruteForce(_:_:)`` in the log domain: every path's log-probability, summed as
+    /// `M + log Σ exp(lp − M)` with `M` the best path's, so that emissions thousands of nats apart
+    /// neither underflow nor lose digits. Posteriors and expected transition counts are the
+    /// paths' shares `exp(lp − log p(x))`.
+    static func logBruteForce<S: MatrixScalar>(_ chain: MarkovChain<S>, _ logB: Matrix<S>)
+        -> (logLikelihood: Double, posteriors: [Double], transitions: [Double])
+    {
+        let n = chain.stateCount, count = logB.rowCount
+        var pathCount = 1
+        for _ in 0..<count { pathCount *= n }
+        func path(_ code: Int) -> [Int] {
+            var rest = code, states = [Int](repeating: 0, count: count)
+            for t in stride(from: count - 1, through: 0, by: -1) {
+                states[t] = rest % n
+                rest /= n
+            }
+            return states
+        }
+        func logProbability(_ states: [Int]) -> Double {
+            guard chain.endStates[states[count - 1]] else { return -.infinity }
+            var lp = Double.log(Double(chain.startProbabilities[states[0]])) + Double(logB[0, states[0]])
+            for t in 1..<count {
+                lp += Double.log(Double(chain.transitions[states[t - 1], states[t]])) + Double(logB[t, states[t]])
+            }
+            return lp
+        }
+        let scores = (0..<pathCount).map { logProbability(path($0)) }
+        let best = scores.max()!
+        let total = best + Double.log(scores.reduce(0.0) { $0 + Double.exp($1 - best) })
+        var gamma = [Double](repeating: 0, count: count * n), xi = [Double](repeating: 0, count: n * n)
+        for code in 0..<pathCount where scores[code] > -.infinity {
+            let share = Double.exp(scores[code] - total), states = path(code)
+            for t in 0..<count { gamma[t * n + states[t]] += share }
+            for t in 1..<count { xi[states[t - 1] * n + states[t]] += share }
+        }
+        return (total, gamma, xi)
+    }
+}
+
 extension Matrix {
     /// Row sums, in Double.
     var rowSumsInDouble: [Double] {
