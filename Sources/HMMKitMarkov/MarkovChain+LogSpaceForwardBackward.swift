@@ -15,14 +15,17 @@ import HMMKitNumerics
 // (Σ_ij ξ_t(i, j) = Σ_i α_t(i) β_t(i) = p(x) for every t, so Z_t normalises both.)
 //
 // Each sum takes one exponential per state and frame rather than one per term: with the row's
-// shift M (â_{t−1}'s maximum is 0 already; for β, U = max_j u_j), logΣexp_i (â(i) + log A_ij) =
+// shift (â_{t−1}'s maximum is 0 already; for β, U = max_j u_j), logΣexp_i (â(i) + log A_ij) =
 // log Σ_i e^{â(i)} A_ij, and b_t(i) = U + log s_i with s_i = Σ_j A_ij e^{u_j − U}. Exponentials
-// below e^−708 are dropped (HMMKitNumerics' `exponentiateNonPositive`, a vector loop over the row); a sum s < 1e-290 is therefore redone term by term
-// (``latticeLogSumExp(_:_:)``, shifted by its own largest term), so a dropped term is never more
-// than 1e-17 of the sum it belongs to and every lattice value is the log-space value to rounding,
-// however far a state lies below the row's best. ξ then needs no exponential at all:
-// ξ_t(i, j) = γ_t(i) A_ij e^{u_j − U} / s_i (γ_t(i) = e^{â(i) + b(i) − Z_t}); a row whose s_i was
-// redone term by term takes ξ term by term too.
+// below e^−708 are dropped (HMMKitNumerics' `exponentiateNonPositive`, a vector loop over the
+// row); a sum s < 1e-290 is therefore redone term by term (``latticeLogSumExp(_:_:)``, shifted by
+// its own largest term), so a dropped term is never more than 1e-17 of the sum it belongs to and
+// every lattice value is the log-space value to rounding, however far a state lies below the
+// row's best. γ and ξ then need neither exponential nor logarithm: with the forward pass's
+// e^{â_t(i)} kept, P = Σ_i e^{â_t(i)} s_i, γ_t(i) = e^{â_t(i)} s_i / P and
+// ξ_t(i, j) = e^{â_t(i)} A_ij e^{u_j − U} / P (P ≥ 1e-290, since the row's best state has
+// e^{â_t(i)} = 1). A frame with a row summed term by term takes γ from the log-space formula
+// above and ξ = γ_t(i) A_ij e^{u_j − U} / s_i, term by term for a row redone so.
 
 /// `log Σₖ exp(values[k])` over `count` lattice terms, as HMMKitNumerics' `logSumExp` computes it
 /// (shift by the largest, the same exponential and log), for Doubles only: the lattice calls it
@@ -50,11 +53,13 @@ extension MarkovChain {
     func logSpaceForwardBackward(_ input: UnsafePointer<Scalar>, frames count: Int, sequence: Int, workspace: MarkovWorkspace<Scalar>,
                                  posteriors gamma: UnsafeMutablePointer<Scalar>) -> Result<Double, MarkovError> {
         let n = stateCount
-        let lattice = workspace.logLattice.reserve(count * n)
+        let lattice = workspace.logLattice.reserve(2 * count * n)
+        let exponentials = lattice + count * n  // e^{â_t(i)}
         let rows = workspace.logRows.reserve(8 * n)
         let xi = workspace.transitionCounts.reserve(n * n)
         let logLikelihood: Double
-        switch logSpaceForward(input, frames: count, sequence: sequence, lattice: lattice, stride: n, terms: rows) {
+        switch logSpaceForward(input, frames: count, sequence: sequence, lattice: lattice, stride: n, terms: rows,
+                               exponentials: exponentials) {
         case .success(let value): logLikelihood = value
         case .failure(let error): return .failure(error)
         }
@@ -96,15 +101,18 @@ extension MarkovChain {
                             }
                         }
                         let alpha = lattice + t * n
-                        let normaliser = posteriorRow(alpha, beta: betaCurrent, terms: posterior, into: gamma + t * n)
-                        for i in 0..<n where alpha[i] > -.infinity {
-                            if sums[i] >= smallestFastLatticeSum {
-                                let weight = posterior[i] / sums[i]
-                                guard weight > 0 else { continue }
-                                for j in bands[i] { xi[i &* n &+ j] += weight * a[i &* n &+ j] * scaledNext[j] }
-                            } else {
-                                let base = alpha[i] - normaliser
-                                for j in bands[i] { xi[i &* n &+ j] += FastExponential.exp(base + logA[i &* n &+ j] + shifted[j]) }
+                        if !fastPosteriors(exponentials + t * n, sums: sums, scaledNext: scaledNext, transitions: a.baseAddress!,
+                                           bands: bands, xi: xi, into: gamma + t * n) {
+                            let normaliser = posteriorRow(alpha, beta: betaCurrent, terms: posterior, into: gamma + t * n)
+                            for i in 0..<n where alpha[i] > -.infinity {
+                                if sums[i] >= smallestFastLatticeSum {
+                                    let weight = posterior[i] / sums[i]
+                                    guard weight > 0 else { continue }
+                                    for j in bands[i] { xi[i &* n &+ j] += weight * a[i &* n &+ j] * scaledNext[j] }
+                                } else {
+                                    let base = alpha[i] - normaliser
+                                    for j in bands[i] { xi[i &* n &+ j] += FastExponential.exp(base + logA[i &* n &+ j] + shifted[j]) }
+                                }
                             }
                         }
                         var largest = -Double.infinity
@@ -117,6 +125,33 @@ extension MarkovChain {
             }
         }
         return .success(logLikelihood)
+    }
+
+    /// γ_t and ξ_t without an exponential or a logarithm, when every β_t(i) came from its sum s_i:
+    /// γ_t(i) = e^{â_t(i)} s_i / P with P = Σ_i e^{â_t(i)} s_i, ξ_t(i, j) = e^{â_t(i)} A_ij e^{u_j − U} / P.
+    /// False (nothing written) when a row was summed term by term; the caller then takes the
+    /// log-space row. Otherwise P ≥ 1e-290: the forward pass's best state has e^{â_t(i)} = e⁰ = 1
+    /// and its s_i ≥ 1e-290, while every s_i ≤ Σ_j A_ij = 1, so a dropped e^{â_t(i)} < e^−708
+    /// takes less than 1e-17 of P.
+    @inline(__always)
+    private func fastPosteriors(_ exponentials: UnsafeMutablePointer<Double>, sums: UnsafeMutablePointer<Double>,
+                                scaledNext: UnsafeMutablePointer<Double>, transitions a: UnsafePointer<Double>,
+                                bands: UnsafeBufferPointer<Range<Int>>, xi: UnsafeMutablePointer<Double>,
+                                into gamma: UnsafeMutablePointer<Scalar>) -> Bool {
+        let n = stateCount
+        var total = 0.0
+        for i in 0..<n {
+            guard sums[i] >= smallestFastLatticeSum else { return false }
+            total += exponentials[i] * sums[i]
+        }
+        let inverse = 1 / total
+        for i in 0..<n {
+            gamma[i] = Scalar(exponentials[i] * sums[i] * inverse)
+            let weight = exponentials[i] * inverse
+            guard weight > 0 else { continue }
+            for j in bands[i] { xi[i &* n &+ j] += weight * a[i &* n &+ j] * scaledNext[j] }
+        }
+        return true
     }
 
     /// `γ(i) = exp(â(i) + b(i) − Z)` with `Z = logΣexp_i (â(i) + b(i))`, renormalised to sum to 1;
@@ -153,13 +188,14 @@ extension MarkovChain {
 
     /// The log-space forward pass: the shifted rows `â` into `lattice` (`[T × S]` with
     /// `stride == n`, or two alternating rows with `stride == 0`, which then needs `2n` Doubles);
-    /// `terms` is scratch of 2S. Returns `log p(x)`.
+    /// `terms` is scratch of 2S. With `exponentials` (`[T × S]`), `e^{â_t(i)}` of every frame but
+    /// the last is left there. Returns `log p(x)`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func logSpaceForward(_ input: UnsafePointer<Scalar>, frames count: Int, sequence: Int, lattice: UnsafeMutablePointer<Double>,
-                         stride: Int, terms: UnsafeMutablePointer<Double>) -> Result<Double, MarkovError> {
+                         stride: Int, terms: UnsafeMutablePointer<Double>,
+                         exponentials: UnsafeMutablePointer<Double>? = nil) -> Result<Double, MarkovError> {
         let n = stateCount
-        let scaledPrevious = terms + n  // e^{â_{t−1}(i)}
         return logTransitions.withUnsafeBufferPointer { logA in
           transitionsInDouble.withUnsafeBufferPointer { a in
             predecessorBands.withUnsafeBufferPointer { bands in
@@ -175,6 +211,8 @@ extension MarkovChain {
                             // With stride 0 the two rows alternate: the previous one is read while the next is written.
                             let previous = current
                             current = stride == 0 ? lattice + (t % 2) * n : lattice + t * n
+                            // e^{â_{t−1}(i)}: kept for frame t − 1 when `exponentials` is given.
+                            let scaledPrevious = exponentials.map { $0 + (t - 1) * n } ?? terms + n
                             if t > 0 {
                                 for i in 0..<n { scaledPrevious[i] = previous[i] }
                                 FastExponential.exponentiateNonPositive(scaledPrevious, count: n)

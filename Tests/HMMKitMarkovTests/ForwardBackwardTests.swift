@@ -107,19 +107,26 @@ struct ForwardBackwardTests {
 
     /// States thousands of nats below the best (their terms in a lattice sum underflow, so the
     /// log-space pass re-sums them term by term): the log-space forward-backward equals the
-    /// log-domain enumeration of every path. Left-to-right with the end state 1,000 and 2,000 nats
-    /// below state 0 (every path must reach it), and an ergodic chain with emissions spread over
-    /// 3,000 nats; 1e-12 relative for the likelihood, 1e-12 absolute for γ and ξ.
-    @Test(arguments: [MarkovTopology.leftToRight(maximumJump: 0), .ergodic])
-    func statesFarBelowTheBestAreSummedExactly(topology: MarkovTopology) throws {
+    /// log-domain enumeration of every path. Three chains of 3 states and 6 frames: left-to-right
+    /// with the end state 1,000 and 2,000 nats below state 0 (every path must reach it); an ergodic
+    /// chain with emissions spread over 3,000 nats; left-to-right with a middle state 2,000 nats
+    /// down that every path crosses once, so that at a frame the forward pass's best state and the
+    /// backward pass's are 2,000 nats apart and the posterior mass sits on both (γ needs the
+    /// log-space row there). 1e-12 relative for the likelihood, 1e-12 absolute for γ and ξ.
+    @Test(arguments: 0..<3)
+    func statesFarBelowTheBestAreSummedExactly(pattern: Int) throws {
+        let topology: MarkovTopology = pattern == 1 ? .ergodic : .leftToRight(maximumJump: 0)
         for seed in UInt64(0)..<3 {
             let chain = try MarkovTestData.chain(Double.self, stateCount: 3, topology: topology, seed: 60 + seed)
             var logB = MarkovTestData.logLikelihoods(Double.self, frames: 6, states: 3, seed: 70 + seed,
-                                                     range: topology == .ergodic ? -3000...0 : -5...0)
-            if topology != .ergodic {
-                for t in 0..<6 {
+                                                     range: pattern == 1 ? -3000...0 : -5...0)
+            for t in 0..<6 {
+                switch pattern {
+                case 0:
                     logB[t, 1] -= 1000
                     logB[t, 2] -= 2000
+                case 2: logB[t, 1] -= 2000
+                default: break
                 }
             }
             let truth = MarkovTestData.logBruteForce(chain, logB)
