@@ -84,9 +84,18 @@ public struct Decoder: Sendable {
         guard features.rowCount >= graph.minimumFrames else {
             throw .tooShort(frames: features.rowCount, minimumFrames: graph.minimumFrames)
         }
-        var search = TokenSearch(graph: graph, options: options)
-        guard let last = search.run(features) else { throw .noPathSurvived(frames: features.rowCount, beam: options.beam) }
-        return answer(records: search.records, last: last, frames: features.rowCount)
+        guard options.nBest > 1 else {
+            var search = TokenSearch(graph: graph, options: options)
+            guard let last = search.run(features) else { throw .noPathSurvived(frames: features.rowCount, beam: options.beam) }
+            return answer(records: search.records, last: last, frames: features.rowCount)
+        }
+        var search = NBestSearch(graph: graph, options: options)
+        let found = search.run(features)
+        guard !found.isEmpty else { throw .noPathSurvived(frames: features.rowCount, beam: options.beam) }
+        let hypotheses = found.map { answer(records: search.history.records, last: $0.record, frames: features.rowCount) }
+        var decoding = hypotheses[0]
+        decoding.nBest = hypotheses.map { Decoding.Hypothesis(words: $0.words, score: $0.score) }
+        return decoding
     }
 
     /// The words of the path ending in record `last`.
@@ -133,4 +142,35 @@ struct WordEnd {
     var endFrame: Int32
     var score: Double
     var previous: Int32
+}
+
+extension WordEnd {
+    /// Which of `records` some record of `starts` (−1: none) leads back to.
+    static func reachable(_ records: [WordEnd], from starts: some Sequence<Int32>) -> [Bool] {
+        var live = [Bool](repeating: false, count: records.count)
+        for start in starts {
+            var index = start
+            while index >= 0 && !live[Int(index)] {
+                live[Int(index)] = true
+                index = records[Int(index)].previous
+            }
+        }
+        return live
+    }
+
+    /// Keeps the records marked in `live`, in order, renumbering their links; returns each old
+    /// index's new one (−1 for a dropped record).
+    static func compact(_ records: inout [WordEnd], keeping live: [Bool]) -> [Int32] {
+        var renumbered = [Int32](repeating: -1, count: records.count)
+        var kept = 0
+        for index in records.indices where live[index] {
+            renumbered[index] = Int32(kept)
+            var record = records[index]
+            if record.previous >= 0 { record.previous = renumbered[Int(record.previous)] }
+            records[kept] = record
+            kept += 1
+        }
+        records.removeLast(records.count - kept)
+        return renumbered
+    }
 }
