@@ -15,6 +15,21 @@ import HMMKitNumerics
 /// with the words of the utterance, not with frames × states. Emissions are scored in blocks of
 /// ``DecoderOptions/blockFrames`` frames, one GEMM per model
 /// (``/HMMKitMarkov/MixtureEmissions/score(_:rows:workspace:into:)``).
+///
+/// With ``DecoderOptions/nBest`` n above 1 the answer also lists the n best distinct word
+/// sequences (``Decoding/nBest``): every state keeps up to n tokens, each of a different word
+/// sequence (silence left out), instead of one. A token's future depends only on its state, so a
+/// token beaten in its state by n tokens of other sequences cannot complete one of the n best:
+/// the list is exact when nothing is pruned, and its first entry is the 1-best answer, bit for bit
+/// (pruning acts on each state's best token, as in the 1-best search).
+///
+/// ```swift
+/// let decoder = try recognizer.decoder(for: .loop(vocabulary: recognizer.labels),
+///                                      options: DecoderOptions(insertionPenalty: -50, nBest: 5))
+/// for hypothesis in try decoder.decode(features).nBest ?? [] {
+///     print(hypothesis.score, hypothesis.transcript)
+/// }
+/// ```
 public struct Decoder: Sendable {
     let graph: DecodingGraph
     /// The search options.
