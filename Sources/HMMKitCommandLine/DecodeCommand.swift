@@ -51,7 +51,8 @@ struct DecodeCommand: ParsableCommand {
     var penalty: Double?
     @Option(help: "Multiplies the grammar's log weights; default: each model set's own, stored by train.")
     var grammarScale: Double?
-    @Option(help: ArgumentHelp("Find the N best distinct word sequences per file (1: the best alone).", valueName: "N"))
+    @Option(name: [.customLong("nbest"), .customLong("n-best")],
+            help: ArgumentHelp("Find the N best distinct word sequences per file (1: the best alone); --n-best as in recognize.", valueName: "N"))
     var nbest: Int = 1
     @Option(help: "The files' one speaker, when known: normalised together (else each file on its own).")
     var speaker: String?

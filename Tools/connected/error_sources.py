@@ -5,6 +5,8 @@ aligned against the connected hypothesis (HResults-style Levenshtein), and set b
 isolated recognizer's answer for that recording (`hmmkit evaluate --json`).
 
     error_sources.py RECORDINGS CONN_TEXT HYP ISOLATED_JSON SPEAKER [--seed 1 --count 200 --min 2 --max 7 --speakers …]
+
+The options must be those make_connected.py was run with (its pause noise draws are replayed too).
 """
 import argparse, collections, json, os, random, wave
 
@@ -12,12 +14,12 @@ def picks(recordings, speakers, count, lo, hi, seed):
     rng = random.Random(seed)
     names = sorted(os.listdir(recordings))
     out = {}
-    rate = 8000
     for speaker in speakers:
         mine = [n for n in names if n.endswith(".wav") and n.split("_")[1] == speaker]
         for k in range(count):
             n = rng.randint(lo, hi)
             chosen = [rng.choice(mine) for _ in range(n)]
+            with wave.open(os.path.join(recordings, chosen[0])) as w: rate = w.getframerate()
             def pause():
                 ms = rng.uniform(50, 400)
                 for _ in range(int(rate * ms / 1000)): rng.gauss(0, 8.0)
