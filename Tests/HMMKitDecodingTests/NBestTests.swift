@@ -124,6 +124,24 @@ import Testing
         }
     }
 
+    /// fMLLR's Jacobian moves every hypothesis as it moves the best one: its score by frames × log|det|,
+    /// each word's by its own frames × log|det|.
+    @Test func jacobianMovesEveryHypothesis() throws {
+        let words = try SyntheticWords(count: 3)
+        let (frames, _) = words.utterance([0, 2, 1], seed: 4)
+        let decoder = try Decoder(network: .loop(vocabulary: words.words), words: words.words, models: words.models,
+                                  options: DecoderOptions(nBest: 3))
+        let decoding = try decoder.decode(frames)
+        let moved = SegmentedDecoding(decoding, models: ["w0": 0, "w1": 1, "w2": 2]).addingJacobian(-0.5).decoding
+        let hypotheses = try #require(decoding.nBest), shifted = try #require(moved.nBest)
+        #expect(shifted.count == hypotheses.count && moved.score == decoding.score - 0.5 * Double(frames.rowCount))
+        for (after, before) in zip(shifted, hypotheses) {
+            #expect(after.score == before.score - 0.5 * Double(frames.rowCount) && after.transcript == before.transcript)
+            #expect(zip(after.words, before.words).allSatisfy { $0.logLikelihood == $1.logLikelihood - 0.5 * Double($1.endFrame - $1.startFrame) })
+        }
+        #expect(shifted[0] == Decoding.Hypothesis(words: moved.words, score: moved.score))
+    }
+
     @Test func optionsCheckAndEncodeTheCount() throws {
         #expect(DecoderOptions(nBest: 0).problems() == ["the n-best count must be ≥ 1 (got 0)"])
         let encoder = JSONEncoder()
