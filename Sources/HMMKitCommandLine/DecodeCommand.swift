@@ -18,6 +18,9 @@ struct DecodeCommand: ParsableCommand {
             fMLLR adaptation (statistics from a first pass's words), when the recognizer has them. Each model set decodes \
             with its own insertion penalty and grammar scale (set by `hmmkit train --insertion-penalty` and \
             --unknown-voice-insertion-penalty; 0 and 1 by default) unless --penalty or --grammar-scale gives one for both. \
+            With --nbest N (above 1), each file's N best distinct word sequences are printed best first, one line each: \
+            `file  rank  score  words` (score: the path's total natural-log score); --json adds them as `nBest`, and \
+            --times writes the best one's CTM. \
             \(recognizerExitCodes)
             """)
 
@@ -48,6 +51,9 @@ struct DecodeCommand: ParsableCommand {
     var penalty: Double?
     @Option(help: "Multiplies the grammar's log weights; default: each model set's own, stored by train.")
     var grammarScale: Double?
+    @Option(name: [.customLong("nbest"), .customLong("n-best")],
+            help: ArgumentHelp("Find the N best distinct word sequences per file (1: the best alone); --n-best as in recognize.", valueName: "N"))
+    var nbest: Int = 1
     @Option(help: "The files' one speaker, when known: normalised together (else each file on its own).")
     var speaker: String?
     @Option(help: ArgumentHelp("""
@@ -65,13 +71,15 @@ struct DecodeCommand: ParsableCommand {
 
     /// The most words --words and --max-words accept: the network grows with the count.
     static let maximumWordCount = 1_000
+    /// The most hypotheses --nbest accepts: the search keeps that many tokens per state.
+    static let maximumNBest = 100
 
     /// The search options; the penalty and grammar scale are the flags', or the defaults when not given (each model set
     /// then takes its own, ``Recognizer/decoderOptions(_:insertionPenalty:grammarScale:)``).
     var options: DecoderOptions {
         let defaults = DecoderOptions()
         return DecoderOptions(beam: beam, maximumActiveStates: maxActive, insertionPenalty: penalty ?? defaults.insertionPenalty,
-                              grammarScale: grammarScale ?? defaults.grammarScale)
+                              grammarScale: grammarScale ?? defaults.grammarScale, nBest: nbest)
     }
 
     func validate() throws {
@@ -79,6 +87,7 @@ struct DecodeCommand: ParsableCommand {
             throw ValidationError("give one of --loop, --words N and --grammar FILE")
         }
         if let words { try OptionRange.check(words, in: 1...Self.maximumWordCount, "--words") }
+        try OptionRange.check(nbest, in: 1...Self.maximumNBest, "--nbest")
         if !loop && (minWords != 1 || maxWords != nil) { throw ValidationError("--min-words and --max-words go with --loop") }
         if rule != nil && grammar == nil { throw ValidationError("--rule goes with --grammar") }
         try OptionRange.check(minWords, in: 0...Self.maximumWordCount, "--min-words")
@@ -88,6 +97,14 @@ struct DecodeCommand: ParsableCommand {
         let mode = try SpeakerMode.parse(option: speakers) { "for the files' one speaker, use --speaker \($0)" }
         if mode == .fromManifest { throw ValidationError("--speakers from-manifest is for a manifest (evaluate, train); use from-names or none") }
         if mode != nil && speaker != nil { throw ValidationError("give --speaker NAME (one speaker for all files) or --speakers MODE, not both") }
+    }
+
+    /// A file's text output: `id  words`, or with n-best hypotheses one `id  rank  score  words` line each.
+    static func lines(_ id: String, _ decoding: Decoding) -> String {
+        guard let hypotheses = decoding.nBest else { return "\(id)\t\(decoding.transcript.joined(separator: " "))\n" }
+        return hypotheses.enumerated().map { rank, hypothesis in
+            "\(id)\t\(rank + 1)\t\(String(format: "%.4f", hypothesis.score))\t\(hypothesis.transcript.joined(separator: " "))\n"
+        }.joined()
     }
 
     /// The network the options ask for over `vocabulary`, and how errors name it.
@@ -134,7 +151,7 @@ struct DecodeCommand: ParsableCommand {
                 timed += decoding.words.map {
                     TimedWord(utterance: id, start: $0.startSeconds, duration: $0.endSeconds - $0.startSeconds, word: $0.word)
                 }
-                if !json && !times { print("\(id)\t\(decoding.transcript.joined(separator: " "))") }
+                if !json && !times { print(Self.lines(id, decoding), terminator: "") }
             case .failure(let error):
                 failed = true
                 Terminal.error(CommandFailure.message(for: error))

@@ -15,6 +15,21 @@ import HMMKitNumerics
 /// with the words of the utterance, not with frames × states. Emissions are scored in blocks of
 /// ``DecoderOptions/blockFrames`` frames, one GEMM per model
 /// (``/HMMKitMarkov/MixtureEmissions/score(_:rows:workspace:into:)``).
+///
+/// With ``DecoderOptions/nBest`` n above 1 the answer also lists the n best distinct word
+/// sequences (``Decoding/nBest``): every state keeps up to n tokens, each of a different word
+/// sequence (silence left out), instead of one. A token's future depends only on its state, so a
+/// token beaten in its state by n tokens of other sequences cannot complete one of the n best:
+/// the list is exact when nothing is pruned, and its first entry is the 1-best answer, bit for bit
+/// (pruning acts on each state's best token, as in the 1-best search).
+///
+/// ```swift
+/// let decoder = try recognizer.decoder(for: .loop(vocabulary: recognizer.labels),
+///                                      options: DecoderOptions(insertionPenalty: -50, nBest: 5))
+/// for hypothesis in try decoder.decode(features).nBest ?? [] {
+///     print(hypothesis.score, hypothesis.transcript)
+/// }
+/// ```
 public struct Decoder: Sendable {
     let graph: DecodingGraph
     /// The search options.
@@ -84,9 +99,18 @@ public struct Decoder: Sendable {
         guard features.rowCount >= graph.minimumFrames else {
             throw .tooShort(frames: features.rowCount, minimumFrames: graph.minimumFrames)
         }
-        var search = TokenSearch(graph: graph, options: options)
-        guard let last = search.run(features) else { throw .noPathSurvived(frames: features.rowCount, beam: options.beam) }
-        return answer(records: search.records, last: last, frames: features.rowCount)
+        guard options.nBest > 1 else {
+            var search = TokenSearch(graph: graph, options: options)
+            guard let last = search.run(features) else { throw .noPathSurvived(frames: features.rowCount, beam: options.beam) }
+            return answer(records: search.records, last: last, frames: features.rowCount)
+        }
+        var search = NBestSearch(graph: graph, options: options)
+        let found = search.run(features)
+        guard !found.isEmpty else { throw .noPathSurvived(frames: features.rowCount, beam: options.beam) }
+        let hypotheses = found.map { answer(records: search.history.records, last: $0.record, frames: features.rowCount) }
+        var decoding = hypotheses[0]
+        decoding.nBest = hypotheses.map { Decoding.Hypothesis(words: $0.words, score: $0.score) }
+        return decoding
     }
 
     /// The words of the path ending in record `last`.
@@ -133,4 +157,35 @@ struct WordEnd {
     var endFrame: Int32
     var score: Double
     var previous: Int32
+}
+
+extension WordEnd {
+    /// Which of `records` some record of `starts` (−1: none) leads back to.
+    static func reachable(_ records: [WordEnd], from starts: some Sequence<Int32>) -> [Bool] {
+        var live = [Bool](repeating: false, count: records.count)
+        for start in starts {
+            var index = start
+            while index >= 0 && !live[Int(index)] {
+                live[Int(index)] = true
+                index = records[Int(index)].previous
+            }
+        }
+        return live
+    }
+
+    /// Keeps the records marked in `live`, in order, renumbering their links; returns each old
+    /// index's new one (−1 for a dropped record).
+    static func compact(_ records: inout [WordEnd], keeping live: [Bool]) -> [Int32] {
+        var renumbered = [Int32](repeating: -1, count: records.count)
+        var kept = 0
+        for index in records.indices where live[index] {
+            renumbered[index] = Int32(kept)
+            var record = records[index]
+            if record.previous >= 0 { record.previous = renumbered[Int(record.previous)] }
+            records[kept] = record
+            kept += 1
+        }
+        records.removeLast(records.count - kept)
+        return renumbered
+    }
 }

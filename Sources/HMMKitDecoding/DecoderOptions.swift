@@ -17,15 +17,47 @@ public struct DecoderOptions: Sendable, Equatable, Codable {
     /// Frames whose emissions are scored together, one GEMM per word model per block. 256 by
     /// default: the block's scores stay in cache while the search reads them. Must be ≥ 1.
     public var blockFrames: Int = 256
+    /// How many distinct word sequences to find, best first (HTK `HVite -n`): 1 by default, the
+    /// best alone. Above 1 the search keeps that many tokens per state, each of a different word
+    /// sequence, which is exact for the n best sequences when nothing is pruned
+    /// (``Decoding/nBest``); its time and token memory grow about n-fold. Must be ≥ 1.
+    public var nBest: Int = 1
 
     /// Options with the given values (defaults as documented on each property).
     public init(beam: Double = 200, maximumActiveStates: Int = 7_000, insertionPenalty: Double = 0, grammarScale: Double = 1,
-                blockFrames: Int = 256) {
+                blockFrames: Int = 256, nBest: Int = 1) {
         self.beam = beam
         self.maximumActiveStates = maximumActiveStates
         self.insertionPenalty = insertionPenalty
         self.grammarScale = grammarScale
         self.blockFrames = blockFrames
+        self.nBest = nBest
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case beam, maximumActiveStates, insertionPenalty, grammarScale, blockFrames, nBest
+    }
+
+    /// Decodes options; a missing `nBest` is 1.
+    public init(from decoder: any Swift.Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        beam = try container.decode(Double.self, forKey: .beam)
+        maximumActiveStates = try container.decode(Int.self, forKey: .maximumActiveStates)
+        insertionPenalty = try container.decode(Double.self, forKey: .insertionPenalty)
+        grammarScale = try container.decode(Double.self, forKey: .grammarScale)
+        blockFrames = try container.decode(Int.self, forKey: .blockFrames)
+        nBest = try container.decodeIfPresent(Int.self, forKey: .nBest) ?? 1
+    }
+
+    /// Encodes the options; `nBest` only when above 1, so that 1-best options read as before.
+    public func encode(to encoder: any Swift.Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(beam, forKey: .beam)
+        try container.encode(maximumActiveStates, forKey: .maximumActiveStates)
+        try container.encode(insertionPenalty, forKey: .insertionPenalty)
+        try container.encode(grammarScale, forKey: .grammarScale)
+        try container.encode(blockFrames, forKey: .blockFrames)
+        if nBest != 1 { try container.encode(nBest, forKey: .nBest) }
     }
 
     /// Every problem with the options, as sentences (empty: usable).
@@ -40,6 +72,7 @@ public struct DecoderOptions: Sendable, Equatable, Codable {
                 + "would always fall outside it")
         }
         if blockFrames < 1 { problems.append("the block size must be ≥ 1 frame (got \(blockFrames))") }
+        if nBest < 1 { problems.append("the n-best count must be ≥ 1 (got \(nBest))") }
         return problems
     }
 }
@@ -64,12 +97,28 @@ public struct Decoding: Sendable, Equatable, Codable {
         public var logLikelihood: Double
     }
 
+    /// One of the n best word sequences: the words of its best path and that path's total score.
+    public struct Hypothesis: Sendable, Equatable, Codable {
+        /// The words, in order (silence left out), with their frames and acoustic scores along the path.
+        public var words: [Word]
+        /// The path's total score: acoustic log-likelihood plus scaled grammar weights and penalties.
+        public var score: Double
+
+        /// The words alone.
+        public var transcript: [String] { words.map(\.word) }
+    }
+
     /// The words, in order (silence left out).
     public var words: [Word]
     /// The best path's total score: acoustic log-likelihood plus scaled grammar weights and penalties.
     public var score: Double
     /// Frames of the utterance.
     public var frameCount: Int
+    /// With ``DecoderOptions/nBest`` above 1, the n best distinct word sequences (silence left
+    /// out), best first, each with its best path's words and total score; the first is
+    /// ``words`` and ``score``. Fewer when fewer sequences reach the end within the beam; nil
+    /// with the 1-best search.
+    public var nBest: [Hypothesis]? = nil
     /// Whether a recognizer's unknown-voice models decoded it
     /// (`Recognizer.decode(_:speakers:network:silence:options:source:threadCount:)`);
     /// false from a ``Decoder`` of one model set.

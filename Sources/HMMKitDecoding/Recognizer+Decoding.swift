@@ -159,12 +159,18 @@ struct SegmentedDecoding: SegmentedAnswer {
     var score: Double { decoding.score }
 
     func addingJacobian(_ logDeterminant: Double) -> SegmentedDecoding {
-        var result = self
-        result.decoding.score += Double(decoding.frameCount) * logDeterminant
-        for k in result.decoding.words.indices {
-            let word = result.decoding.words[k]
-            result.decoding.words[k].logLikelihood += Double(word.endFrame - word.startFrame) * logDeterminant
+        func adjusted(_ words: [Decoding.Word]) -> [Decoding.Word] {
+            words.map { word in
+                var moved = word
+                moved.logLikelihood += Double(word.endFrame - word.startFrame) * logDeterminant
+                return moved
+            }
         }
+        let whole = Double(decoding.frameCount) * logDeterminant
+        var result = self
+        result.decoding.score += whole
+        result.decoding.words = adjusted(decoding.words)
+        result.decoding.nBest = decoding.nBest?.map { Decoding.Hypothesis(words: adjusted($0.words), score: $0.score + whole) }
         return result
     }
 }

@@ -19,8 +19,8 @@ struct TokenSearch {
     private var queued: [Bool]
     /// Scores that passed the beam, for the maximum-active cut.
     private var survivors: [Double] = []
-    /// Emission log-likelihoods of the current block: emitter e's `[blockFrames × S_e]` at `blockFrames · emitterBase[e]`.
-    private var emissions: [Double]
+    /// Emission log-likelihoods of the current block.
+    private var block: EmissionBlock
     /// Record count at which unreachable records are next collected.
     private var collectAt = 4_096
 
@@ -37,28 +37,20 @@ struct TokenSearch {
         survivors.reserveCapacity(graph.stateCount)
         active.reserveCapacity(graph.instanceCount)
         nextActive.reserveCapacity(graph.instanceCount)
-        emissions = [Double](repeating: 0, count: options.blockFrames * graph.emissionWidth)
+        block = EmissionBlock(graph: graph, blockFrames: options.blockFrames)
     }
 
     /// Runs the search over `features`; returns the record of the best path's last word (nil: no
     /// path reached the end).
     mutating func run(_ features: Matrix<Double>) -> Int32? {
-        let frames = features.rowCount, block = options.blockFrames
-        let workspaces = graph.emitters.map { $0.makeScoringWorkspace() }
+        let frames = features.rowCount
         for (k, target) in graph.startTarget.enumerated() where graph.startWeight[k] > entry[target] {
             entry[target] = graph.startWeight[k]
             if !queued[target] { queued[target] = true; active.append(target) }
         }
         for frame in 0..<frames {
-            if frame % block == 0 {
-                let rows = frame..<min(frame + block, frames)
-                emissions.withUnsafeMutableBufferPointer { buffer in
-                    for (e, emitter) in graph.emitters.enumerated() {
-                        emitter.score(features, rows: rows, workspace: workspaces[e], into: buffer.baseAddress! + block * graph.emitterBase[e])
-                    }
-                }
-            }
-            let threshold = advance(row: frame % block)
+            block.scoreIfStarting(frame, features)
+            let threshold = advance(row: frame % options.blockFrames)
             if frame == frames - 1 { return finish(threshold: threshold, frame: frame) }
             leaveWords(threshold: threshold, frame: frame)
             swap(&score, &next)
@@ -73,12 +65,11 @@ struct TokenSearch {
     /// the pruning threshold of the frame.
     private mutating func advance(row: Int) -> Double {
         var best = -Double.infinity
-        let block = options.blockFrames
         for i in active {
             let m = graph.instanceModel[i], base = graph.instanceBase[i], modelBase = graph.modelBase[m], states = graph.modelStates[m]
             let entering = entry[i], enteringTrace = entryTrace[i]
             entry[i] = -.infinity
-            let e = graph.modelEmitter[m], emission = block * graph.emitterBase[e] + row * graph.emitterStates[e]
+            let emission = block.offset(emitter: graph.modelEmitter[m], row: row)
             for j in 0..<states {
                 var value = entering + graph.logStart[modelBase + j], from = enteringTrace
                 for p in graph.predecessorStart[modelBase + j]..<graph.predecessorStart[modelBase + j + 1] {
@@ -88,7 +79,7 @@ struct TokenSearch {
                         from = trace[base + graph.predecessorFrom[p]]
                     }
                 }
-                value += emissions[emission + graph.emissionState[modelBase + j]]
+                value += block.emissions[emission + graph.emissionState[modelBase + j]]
                 next[base + j] = value
                 nextTrace[base + j] = from
                 if value > best { best = value }
@@ -166,29 +157,13 @@ struct TokenSearch {
 
     /// Drops the word-end records no live token leads back to, renumbering the others.
     private mutating func collect() {
-        var live = [Bool](repeating: false, count: records.count)
-        func mark(_ start: Int32) {
-            var index = start
-            while index >= 0 && !live[Int(index)] {
-                live[Int(index)] = true
-                index = records[Int(index)].previous
-            }
-        }
+        var starts: [Int32] = []
         for i in active {
             let base = graph.instanceBase[i]
-            if entry[i] > -.infinity { mark(entryTrace[i]) }
-            for j in 0..<graph.modelStates[graph.instanceModel[i]] where score[base + j] > -.infinity { mark(trace[base + j]) }
+            if entry[i] > -.infinity { starts.append(entryTrace[i]) }
+            for j in 0..<graph.modelStates[graph.instanceModel[i]] where score[base + j] > -.infinity { starts.append(trace[base + j]) }
         }
-        var renumbered = [Int32](repeating: -1, count: records.count)
-        var kept = 0
-        for index in records.indices where live[index] {
-            renumbered[index] = Int32(kept)
-            var record = records[index]
-            if record.previous >= 0 { record.previous = renumbered[Int(record.previous)] }
-            records[kept] = record
-            kept += 1
-        }
-        records.removeLast(records.count - kept)
+        let renumbered = WordEnd.compact(&records, keeping: WordEnd.reachable(records, from: starts))
         for i in active {
             let base = graph.instanceBase[i]
             if entry[i] > -.infinity && entryTrace[i] >= 0 { entryTrace[i] = renumbered[Int(entryTrace[i])] }
@@ -196,7 +171,7 @@ struct TokenSearch {
                 trace[base + j] = trace[base + j] < 0 ? -1 : renumbered[Int(trace[base + j])]
             }
         }
-        collectAt = max(4_096, 2 * kept)
+        collectAt = max(4_096, 2 * records.count)
     }
 
     /// The `k`-th largest of `values` (1 ≤ k ≤ count), by quickselect in place.

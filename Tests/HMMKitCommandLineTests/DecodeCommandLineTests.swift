@@ -59,6 +59,24 @@ struct DecodeCommandLineTests {
         let results = (try JSONSerialization.jsonObject(with: Data(parsed.stdout.utf8)) as! [String: Any])["results"] as! [[String: Any]]
         let transcripts = results.map { (($0["decoding"] as! [String: Any])["words"] as! [[String: Any]]).map { $0["word"] as! String } }
         #expect(transcripts == [["7", "1", "0"], ["0", "0"]])
+
+        // --nbest: the 1-best first, then other word sequences, scores falling; a bad count is a usage error.
+        let best = try HMMKitBinary.run(["decode", recognizer.path, a.path, b.path, "--loop", "--speakers", "from-names", "--names",
+                                         "--nbest", "3"])
+        #expect(best.status == 0, "\(best.stderr)")
+        let rows = best.stdout.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
+        #expect(rows.count == 6 && rows.allSatisfy { $0.count == 4 })
+        #expect(rows.map { String($0[0]) } == ["a_george_0", "a_george_0", "a_george_0", "b_george_1", "b_george_1", "b_george_1"])
+        #expect(rows.map { String($0[1]) } == ["1", "2", "3", "1", "2", "3"])
+        #expect(String(rows[0][3]) == "7 1 0" && String(rows[3][3]) == "0 0")
+        for file in [rows[0..<3], rows[3..<6]] {
+            let scores = file.map { Double($0[2])! }
+            #expect(scores == scores.sorted(by: >) && Set(file.map { $0[3] }).count == 3)
+        }
+        let listed = try HMMKitBinary.run(["decode", recognizer.path, a.path, "--loop", "--nbest", "2", "--json"])
+        let entry = ((try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as! [String: Any])["results"] as! [[String: Any]])[0]
+        #expect(((entry["decoding"] as! [String: Any])["nBest"] as! [[String: Any]]).count == 2)
+        #expect(try HMMKitBinary.run(["decode", recognizer.path, a.path, "--loop", "--nbest", "0"]).status == 64)
     }
 
     @Test func badGrammarsAndShortAudioAreClearErrors() throws {
