@@ -161,16 +161,15 @@ package struct ScikitLearnKMeans<S: MatrixScalar> {
     /// `max(−2·c·x + ‖c‖² + ‖x‖², 0)` in double precision from each listed frame c to every frame,
     /// rounded to the data's precision, into `distances[index · N + frame]`.
     private func squaredDistances(to frames: [Int], into distances: inout [S]) {
-        var candidates = Matrix<Double>(rowCount: d, columnCount: frames.count)
-        for (index, frame) in frames.enumerated() {
-            for j in 0..<d { candidates[j, index] = wide[frame, j] }
-        }
-        var products = Matrix<Double>(rowCount: n, columnCount: frames.count)
-        try! backend.multiply(wide, by: candidates, into: &products)  // shapes agree by construction
+        var candidates = Matrix<Double>(rowCount: frames.count, columnCount: d)
+        for (index, frame) in frames.enumerated() { candidates[row: index] = wide[row: frame] }
+        // `X[candidates] @ X.T`, the operands in scikit-learn's order (BLAS rounds as it does).
+        var products = Matrix<Double>(rowCount: frames.count, columnCount: n)
+        try! backend.multiply(candidates, by: wide, transposeB: true, into: &products)  // shapes agree by construction
         products.withUnsafeElements { p in
             for (index, frame) in frames.enumerated() {
                 for i in 0..<n {
-                    let distance = -2 * p[i * frames.count + index] + wideNorms[frame] + wideNorms[i]
+                    let distance = -2 * p[index * n + i] + wideNorms[frame] + wideNorms[i]
                     distances[index * n + i] = S(max(distance, 0))
                 }
             }
@@ -182,7 +181,7 @@ package struct ScikitLearnKMeans<S: MatrixScalar> {
     /// The buffers of one Lloyd run, allocated once per fit.
     private struct LloydWorkspace {
         var centres: [S], newCentres: [S]
-        var centresByColumn: Matrix<S>  // [D × k], the GEMM's right operand
+        var centreMatrix: Matrix<S>  // [k × D], the GEMM's right operand (transposed)
         var products: Matrix<S>  // [N × k]: ‖c‖² − 2·x·c
         var weights: [S], shifts: [S]
         var labels: [Int32], previousLabels: [Int32]
@@ -190,7 +189,7 @@ package struct ScikitLearnKMeans<S: MatrixScalar> {
         init(k: Int, n: Int, d: Int) {
             centres = [S](repeating: 0, count: k * d)
             newCentres = centres
-            centresByColumn = Matrix(rowCount: d, columnCount: k)
+            centreMatrix = Matrix(rowCount: k, columnCount: d)
             products = Matrix(rowCount: n, columnCount: k)
             weights = [S](repeating: 0, count: k)
             shifts = weights
@@ -236,13 +235,14 @@ package struct ScikitLearnKMeans<S: MatrixScalar> {
         for c in 0..<k {
             for j in 0..<d {
                 norms[c] += work.centres[c * d + j] * work.centres[c * d + j]
-                work.centresByColumn[j, c] = work.centres[c * d + j]
+                work.centreMatrix[c, j] = work.centres[c * d + j]
             }
         }
         work.products.withUnsafeMutableElements { p in
             for i in 0..<n { for c in 0..<k { p[i * k + c] = norms[c] } }
         }
-        try! backend.multiply(centred, by: work.centresByColumn, alpha: -2, beta: 1, into: &work.products)
+        // `_gemm(NoTrans, Trans, -2.0, X, centres, 1.0, pairwise)`, as scikit-learn calls BLAS.
+        try! backend.multiply(centred, by: work.centreMatrix, transposeB: true, alpha: -2, beta: 1, into: &work.products)
         let labels = work.products.withUnsafeElements { p in
             (0..<n).map { i in
                 var label = 0
