@@ -161,16 +161,20 @@ package struct ScikitLearnKMeans<S: MatrixScalar> {
     /// `max(−2·c·x + ‖c‖² + ‖x‖², 0)` in double precision from each listed frame c to every frame,
     /// rounded to the data's precision, into `distances[index · N + frame]`.
     private func squaredDistances(to frames: [Int], into distances: inout [S]) {
-        var candidates = Matrix<Double>(rowCount: frames.count, columnCount: d)
-        for (index, frame) in frames.enumerated() { candidates[row: index] = wide[row: frame] }
-        // `X[candidates] @ X.T`, the operands in scikit-learn's order (BLAS rounds as it does).
-        var products = Matrix<Double>(rowCount: frames.count, columnCount: n)
-        try! backend.multiply(candidates, by: wide, transposeB: true, into: &products)  // shapes agree by construction
+        let n = n, t = frames.count
+        var candidates = Matrix<Double>(rowCount: d, columnCount: t)
+        for (index, frame) in frames.enumerated() {
+            for j in 0..<d { candidates[j, index] = wide[frame, j] }
+        }
+        var products = Matrix<Double>(rowCount: n, columnCount: t)
+        try! backend.multiply(wide, by: candidates, into: &products)  // shapes agree by construction
         products.withUnsafeElements { p in
-            for (index, frame) in frames.enumerated() {
-                for i in 0..<n {
-                    let distance = -2 * p[index * n + i] + wideNorms[frame] + wideNorms[i]
-                    distances[index * n + i] = S(max(distance, 0))
+            distances.withUnsafeMutableBufferPointer { distances in
+                for (index, frame) in frames.enumerated() {
+                    for i in 0..<n {
+                        let distance = -2 * p[i * t + index] + wideNorms[frame] + wideNorms[i]
+                        distances[index * n + i] = S(max(distance, 0))
+                    }
                 }
             }
         }
@@ -181,7 +185,7 @@ package struct ScikitLearnKMeans<S: MatrixScalar> {
     /// The buffers of one Lloyd run, allocated once per fit.
     private struct LloydWorkspace {
         var centres: [S], newCentres: [S]
-        var centreMatrix: Matrix<S>  // [k × D], the GEMM's right operand (transposed)
+        var centresByColumn: Matrix<S>  // [D × k], the GEMM's right operand
         var products: Matrix<S>  // [N × k]: ‖c‖² − 2·x·c
         var weights: [S], shifts: [S]
         var labels: [Int32], previousLabels: [Int32]
@@ -189,7 +193,7 @@ package struct ScikitLearnKMeans<S: MatrixScalar> {
         init(k: Int, n: Int, d: Int) {
             centres = [S](repeating: 0, count: k * d)
             newCentres = centres
-            centreMatrix = Matrix(rowCount: k, columnCount: d)
+            centresByColumn = Matrix(rowCount: d, columnCount: k)
             products = Matrix(rowCount: n, columnCount: k)
             weights = [S](repeating: 0, count: k)
             shifts = weights
@@ -230,36 +234,43 @@ package struct ScikitLearnKMeans<S: MatrixScalar> {
     /// `lloyd_iter_chunked_dense` (one thread): labels from `work.centres`; with
     /// `updateCentres`, the new centres into `work.newCentres` and their shifts into `work.shifts`.
     private func lloydStep(_ work: inout LloydWorkspace, updateCentres: Bool) {
-        let k = work.weights.count
+        let k = work.weights.count, n = n, d = d
         var norms = [S](repeating: 0, count: k)
         for c in 0..<k {
             for j in 0..<d {
                 norms[c] += work.centres[c * d + j] * work.centres[c * d + j]
-                work.centreMatrix[c, j] = work.centres[c * d + j]
+                work.centresByColumn[j, c] = work.centres[c * d + j]
             }
         }
         work.products.withUnsafeMutableElements { p in
             for i in 0..<n { for c in 0..<k { p[i * k + c] = norms[c] } }
         }
-        // `_gemm(NoTrans, Trans, -2.0, X, centres, 1.0, pairwise)`, as scikit-learn calls BLAS.
-        try! backend.multiply(centred, by: work.centreMatrix, transposeB: true, alpha: -2, beta: 1, into: &work.products)
-        let labels = work.products.withUnsafeElements { p in
-            (0..<n).map { i in
-                var label = 0
-                for c in 1..<max(k, 1) where p[i * k + c] < p[i * k + label] { label = c }
-                return Int32(label)
+        // scikit-learn's `_gemm(NoTrans, Trans, -2.0, X, centres, 1.0, pairwise)`.
+        try! backend.multiply(centred, by: work.centresByColumn, alpha: -2, beta: 1, into: &work.products)
+        work.products.withUnsafeElements { p in
+            work.labels.withUnsafeMutableBufferPointer { labels in
+                for i in 0..<n {
+                    var label = 0
+                    for c in 1..<max(k, 1) where p[i * k + c] < p[i * k + label] { label = c }
+                    labels[i] = Int32(label)
+                }
             }
         }
-        work.labels = labels
         guard updateCentres else { return }
         var sums = [S](repeating: 0, count: k * d), weights = [S](repeating: 0, count: k)
         centred.withUnsafeElements { x in
-            for i in 0..<n {
-                let label = Int(labels[i])
-                weights[label] += 1
-                for j in 0..<d { sums[label * d + j] += x[i * d + j] }
+            work.labels.withUnsafeBufferPointer { labels in
+                sums.withUnsafeMutableBufferPointer { sums in
+                    for i in 0..<n {
+                        let label = Int(labels[i])
+                        weights[label] += 1
+                        let row = x.baseAddress! + i * d, sum = sums.baseAddress! + label * d
+                        for j in 0..<d { sum[j] += row[j] }  // frame after frame, as scikit-learn adds
+                    }
+                }
             }
         }
+        let labels = work.labels
         relocateEmptyClusters(sums: &sums, weights: &weights, labels: labels, centres: work.centres)
         var heaviest = 0  // np.argmax: the first maximum
         for c in 1..<max(k, 1) where weights[c] > weights[heaviest] { heaviest = c }
