@@ -271,7 +271,7 @@ package struct ScikitLearnKMeans<S: MatrixScalar> {
             }
         }
         let labels = work.labels
-        relocateEmptyClusters(sums: &sums, weights: &weights, labels: labels, centres: work.centres)
+        Self.relocateEmptyClusters(centred, labels: labels, centres: work.centres, sums: &sums, weights: &weights)
         var heaviest = 0  // np.argmax: the first maximum
         for c in 1..<max(k, 1) where weights[c] > weights[heaviest] { heaviest = c }
         for c in 0..<k {
@@ -293,13 +293,18 @@ package struct ScikitLearnKMeans<S: MatrixScalar> {
         work.weights = weights
     }
 
-    /// `_relocate_empty_clusters_dense`: each empty cluster (in order) takes one of the frames
-    /// farthest from their centres (farthest first), which leaves its old cluster's sums.
-    private func relocateEmptyClusters(sums: inout [S], weights: inout [S], labels: [Int32], centres: [S]) {
+    /// `_relocate_empty_clusters_dense` with unit weights: each empty cluster (in index order)
+    /// takes one of the frames of `data` (`[N × D]`) farthest from their centres (`centres`,
+    /// `[k × D]`, the centres `labels` were computed from), farthest first, whose frame leaves its
+    /// old cluster's `sums` (`[k × D]`) and `weights`; labels are kept. Nothing moves when every
+    /// frame sits on its centre. Equally far frames: the later one first.
+    package static func relocateEmptyClusters(_ data: Matrix<S>, labels: [Int32], centres: [S], sums: inout [S],
+                                              weights: inout [S]) {
+        let n = data.rowCount, d = data.columnCount
         let empty = weights.indices.filter { weights[$0] == 0 }
         guard !empty.isEmpty else { return }
         var distances = [S](repeating: 0, count: n), row = [S](repeating: 0, count: d)
-        centred.withUnsafeElements { x in
+        data.withUnsafeElements { x in
             for i in 0..<n {
                 let label = Int(labels[i])
                 for j in 0..<d {
@@ -322,8 +327,8 @@ package struct ScikitLearnKMeans<S: MatrixScalar> {
         for (cluster, frame) in zip(empty, farthest) {
             let old = Int(labels[frame])
             for j in 0..<d {
-                sums[old * d + j] -= centred[frame, j]
-                sums[cluster * d + j] = centred[frame, j]
+                sums[old * d + j] -= data[frame, j]
+                sums[cluster * d + j] = data[frame, j]
             }
             weights[cluster] = 1
             weights[old] -= 1
