@@ -242,16 +242,18 @@ package struct ScikitLearnKMeans<S: MatrixScalar> {
                 work.centresByColumn[j, c] = work.centres[c * d + j]
             }
         }
-        work.products.withUnsafeMutableElements { p in
-            for i in 0..<n { for c in 0..<k { p[i * k + c] = norms[c] } }
-        }
-        // scikit-learn's `_gemm(NoTrans, Trans, -2.0, X, centres, 1.0, pairwise)`.
-        try! backend.multiply(centred, by: work.centresByColumn, alpha: -2, beta: 1, into: &work.products)
+        // scikit-learn's `_gemm(NoTrans, Trans, -2.0, X, centres, 1.0, pairwise)` on rows set to
+        // ‖c‖²: here −2·x·c (exact scaling), then ‖c‖² added with the same single rounding.
+        try! backend.multiply(centred, by: work.centresByColumn, alpha: -2, into: &work.products)
         work.products.withUnsafeElements { p in
             work.labels.withUnsafeMutableBufferPointer { labels in
                 for i in 0..<n {
-                    var label = 0
-                    for c in 1..<max(k, 1) where p[i * k + c] < p[i * k + label] { label = c }
+                    var label = 0, nearest = norms[0] + p[i * k]
+                    for c in 1..<max(k, 1) {
+                        let distance = norms[c] + p[i * k + c]
+                        label = distance < nearest ? c : label
+                        nearest = min(distance, nearest)
+                    }
                     labels[i] = Int32(label)
                 }
             }
