@@ -5,8 +5,9 @@ Same constructor arguments, attributes (``startprob_``, ``transmat_``, ``weights
 HMMKit's Baum-Welch with hmmlearn's M-step (``hmmlearnGaussianHMM`` / ``hmmlearnGMMHMM``);
 scoring, posteriors and Viterbi run in the engine. Initialisation follows hmmlearn's scheme
 (``init_params``; k-means of the frames into states, for GMMHMM then of each state's frames into
-its components) with scikit-learn's ``KMeans`` called as hmmlearn calls it; ``kmeans = "hmmkit"``
-uses the engine's k-means instead (see ``_EngineHMM``).
+its components) with scikit-learn's ``KMeans`` called as hmmlearn calls it, scikit-learn's
+algorithm and random stream computed by the engine (``_sklearn_kmeans``); ``kmeans = "hmmkit"``
+uses the engine's own k-means instead (see ``_EngineHMM``).
 
 Models read from HMMKit's model files (``hmmkit.load``) may carry ``end_states_``: the states a
 sequence may end in (a left-to-right word model trained by ``hmmkit hmm fit`` ends in its last
@@ -180,9 +181,9 @@ class _EngineHMM(BaseHMM):
     ``kmeans`` (a class attribute; set it on the class or on a model): the k-means of the means'
     initialisation. "scikit-learn" (default): hmmlearn's own call, scikit-learn's ``KMeans``
     with its random stream, computed by the engine, so the same ``random_state`` gives the very
-    centres hmmlearn starts from. "hmmkit": one run of the engine's k-means, about
-    5x less CPU for the whole initialisation of a GMMHMM (BENCHMARKS.md, "From Python"), from other
-    centres of the same quality.
+    centres hmmlearn starts from. "hmmkit": one run of the engine's own k-means, about 4x less
+    CPU again for the whole initialisation of a GMMHMM (BENCHMARKS.md, "From Python: scikit-learn's
+    k-means in the engine"), from other centres of the same quality.
     """
 
     _estimator = None
