@@ -5,8 +5,9 @@ Same constructor arguments, attributes (``startprob_``, ``transmat_``, ``weights
 HMMKit's Baum-Welch with hmmlearn's M-step (``hmmlearnGaussianHMM`` / ``hmmlearnGMMHMM``);
 scoring, posteriors and Viterbi run in the engine. Initialisation follows hmmlearn's scheme
 (``init_params``; k-means of the frames into states, for GMMHMM then of each state's frames into
-its components) with scikit-learn's ``KMeans`` called as hmmlearn calls it; ``kmeans = "hmmkit"``
-uses the engine's k-means instead (see ``_EngineHMM``).
+its components) with scikit-learn's ``KMeans`` called as hmmlearn calls it, scikit-learn's
+algorithm and random stream computed by the engine (``_sklearn_kmeans``); ``kmeans = "hmmkit"``
+uses the engine's own k-means instead (see ``_EngineHMM``).
 
 Models read from HMMKit's model files (``hmmkit.load``) may carry ``end_states_``: the states a
 sequence may end in (a left-to-right word model trained by ``hmmkit hmm fit`` ends in its last
@@ -19,12 +20,14 @@ given as arrays are fitted by EM in NumPy over the engine's forward-backward; GM
 differ between states or components raise ``NotImplementedError``.
 """
 import logging
+import numbers
 import os
+import warnings
 
 import numpy as np
 from scipy import linalg
-from sklearn import cluster
-from sklearn.utils.validation import check_is_fitted, check_random_state
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.validation import check_array, check_is_fitted, check_random_state
 
 from . import _native
 from .base import BaseHMM, ConvergenceMonitor  # noqa: F401  (hmmlearn's names)
@@ -109,15 +112,15 @@ KMEANS_RUNS = {"hmmkit": 1, "scikit-learn": 10}
 def _kmeans(X, n_clusters, random_state, implementation):
     """(centres, labels) of k-means on the rows of ``X``.
 
-    "scikit-learn": ``sklearn.cluster.KMeans(n_init=10)``, as hmmlearn calls it (the same
-    centres as hmmlearn's for the same ``random_state``). "hmmkit": ``KMEANS_RUNS["hmmkit"]`` runs
-    of the engine's k-means (scikit-learn's k-means++ seeding and Lloyd stopping rule, its own
-    random stream: seeded with ``random_state`` when that is an int, else with a number drawn
-    from it), the lowest inertia kept.
+    "scikit-learn": scikit-learn's ``KMeans(n_clusters, random_state=random_state, n_init=10)``
+    as hmmlearn calls it, its algorithm and random stream computed by the engine
+    (:func:`_sklearn_kmeans`): the same centres and labels as hmmlearn's for the same
+    ``random_state``. "hmmkit": ``KMEANS_RUNS["hmmkit"]`` runs of the engine's own k-means
+    (scikit-learn's k-means++ seeding and Lloyd stopping rule, its own random stream: seeded with
+    ``random_state`` when that is an int, else with a number drawn from it), the lowest inertia kept.
     """
     if implementation == "scikit-learn":
-        kmeans = cluster.KMeans(n_clusters=n_clusters, random_state=random_state, n_init=10).fit(X)
-        return kmeans.cluster_centers_, kmeans.labels_
+        return _sklearn_kmeans(X, n_clusters, random_state, n_init=KMEANS_RUNS["scikit-learn"])[:2]
     if implementation != "hmmkit":
         raise ValueError(f"kmeans must be one of {KMEANS_IMPLEMENTATIONS} (got {implementation!r})")
     if len(X) < n_clusters:
@@ -135,14 +138,52 @@ def _kmeans(X, n_clusters, random_state, implementation):
     return centres, labels
 
 
+def _sklearn_kmeans(X, n_clusters, random_state, n_init=10, max_iter=300, tol=1e-4):
+    """scikit-learn's ``KMeans(n_clusters, init="k-means++", n_init=n_init, max_iter=max_iter,
+    tol=tol, random_state=random_state).fit(X)`` (algorithm "lloyd"), computed by the engine:
+    (``cluster_centers_``, ``labels_``, ``inertia_``, ``n_iter_``).
+
+    The random stream is scikit-learn's: ``check_random_state(random_state)`` (an int makes a new
+    ``RandomState``, None is NumPy's global one, an instance is used as it is), whose MT19937 state
+    the engine draws from exactly as NumPy does and which is set back advanced, as if scikit-learn
+    had drawn. ``X`` is validated and converted as scikit-learn's ``KMeans.fit`` does (float32 stays
+    float32), with its errors and its warning when fewer distinct clusters than ``n_clusters`` are found.
+    """
+    if isinstance(n_clusters, bool) or not isinstance(n_clusters, numbers.Integral) or n_clusters < 1:
+        raise ValueError("The 'n_clusters' parameter of KMeans must be an int in the range [1, inf). "
+                         f"Got {n_clusters!r} instead.")
+    X = check_array(X, dtype=[np.float64, np.float32], order="C")
+    if X.shape[0] < n_clusters:
+        raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={n_clusters}.")
+    generator = check_random_state(random_state)
+    kind, key, position, has_gauss, cached_gaussian = generator.get_state(legacy=True)
+    key = np.array(key, dtype=np.uint32)
+    position = _native.ctypes.c_int64(position)
+    centres = np.empty((n_clusters, X.shape[1]), dtype=X.dtype)
+    labels = np.empty(len(X), dtype=np.int64)
+    inertia, n_iter = _native.ctypes.c_double(), _native.ctypes.c_int64()
+    _native.call("hmmkit_sklearn_kmeans", _native.dtype_code(X.dtype), _native.pointer(X), len(X), X.shape[1],
+                 n_clusters, n_init, max_iter, tol, _native.pointer(key), _native.ctypes.byref(position),
+                 _native.pointer(centres), _native.pointer(labels), _native.ctypes.byref(inertia),
+                 _native.ctypes.byref(n_iter))
+    generator.set_state((kind, key, position.value, has_gauss, cached_gaussian))
+    labels = labels.astype(np.int32)
+    distinct = len(np.unique(labels))
+    if distinct < n_clusters:
+        warnings.warn(f"Number of distinct clusters ({distinct}) found smaller than n_clusters ({n_clusters}). "
+                      "Possibly due to duplicate points in X.", ConvergenceWarning, stacklevel=2)
+    return centres, labels, inertia.value, n_iter.value
+
+
 class _EngineHMM(BaseHMM):
     """What GaussianHMM and GMMHMM share: the engine model, its fit, scoring and decoding.
 
     ``kmeans`` (a class attribute; set it on the class or on a model): the k-means of the means'
-    initialisation. "scikit-learn" (default): hmmlearn's own call, so the same ``random_state``
-    gives the very centres hmmlearn starts from. "hmmkit": one run of the engine's k-means, about
-    5x less CPU for the whole initialisation of a GMMHMM (BENCHMARKS.md, "From Python"), from other
-    centres of the same quality.
+    initialisation. "scikit-learn" (default): hmmlearn's own call, scikit-learn's ``KMeans``
+    with its random stream, computed by the engine, so the same ``random_state`` gives the very
+    centres hmmlearn starts from. "hmmkit": one run of the engine's own k-means, about 4x less
+    CPU again for the whole initialisation of a GMMHMM (BENCHMARKS.md, "From Python: scikit-learn's
+    k-means in the engine"), from other centres of the same quality.
     """
 
     _estimator = None

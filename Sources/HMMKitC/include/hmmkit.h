@@ -259,6 +259,21 @@ int hmmkit_gmm_shape(hmmkit_gmm *model, int64_t *n_components, int64_t *n_featur
 int hmmkit_kmeans(int dtype, const void *X, int64_t n_rows, int64_t n_features, int64_t k, int64_t n_init, uint64_t seed,
                   void *centres, int64_t *labels, double *inertia, char *message, size_t message_capacity);
 
+/* scikit-learn's KMeans(n_clusters=k, init="k-means++", n_init, algorithm="lloyd", max_iter, tol)
+ * with unit sample weights on X [n_rows * n_features] of element type `dtype`, drawing from a
+ * NumPy RandomState's MT19937 stream: `mt19937_key` [624] and `*mt19937_pos` are
+ * RandomState.get_state()'s key and pos on entry and the advanced state on return (unchanged when
+ * the call fails), so that RandomState.set_state continues the stream as if scikit-learn had
+ * drawn. Centring, tolerance (tol times the mean column variance), k-means++ seeding, Lloyd steps
+ * (one-thread summation order, empty clusters relocated to the farthest samples) and the choice
+ * of the best run follow scikit-learn 1.x; labels agree unless two distances tie to the last few
+ * bits. Output: centres [k * n_features] (element type `dtype`), labels [n_rows], *inertia and
+ * *n_iter of the best run (each of the last three may be NULL). Requires 1 <= k <= n_rows,
+ * n_init >= 1, max_iter >= 1, finite tol >= 0, 0 <= *mt19937_pos <= 624, finite data. */
+int hmmkit_sklearn_kmeans(int dtype, const void *X, int64_t n_rows, int64_t n_features, int64_t k, int64_t n_init,
+                          int64_t max_iter, double tol, uint32_t *mt19937_key, int64_t *mt19937_pos, void *centres,
+                          int64_t *labels, double *inertia, int64_t *n_iter, char *message, size_t message_capacity);
+
 /* ---------------------------------------------------------------------------------------------
  * MFCC front end.
  * ------------------------------------------------------------------------------------------- */
