@@ -37,7 +37,8 @@ public struct RecordingFeatures<Scalar: MatrixScalar>: Sendable {
     public struct Copy: Sendable {
         /// Its position among ``FrontEnd/speedFactors``.
         public var index: Int
-        /// The VTLN warp factor of its filterbank (nil: the configuration's own).
+        /// The VTLN warp factor of its filterbank, given or drawn by ``FrontEnd/warpPerturbation``
+        /// (nil: the configuration's own).
         public var warpFactor: Double?
         /// `[frames × dimension]`; never empty.
         public var frames: Matrix<Scalar>
@@ -155,7 +156,7 @@ public struct FrontEnd: Sendable {
     /// The unnormalised features of the recordings at `positions` of a list, on ``threadCount``
     /// workers, in the order of `positions`. `audio(position)` gives a recording's copies (decoding
     /// it, or from memory); `warpFactor(position, copy)` the warp of a copy (nil: the
-    /// configuration's own; default nil for all).
+    /// ``warpPerturbation``'s draw for its copies, else the configuration's own; default nil for all).
     public func features(_ positions: [Int], audio: @Sendable (Int) -> DecodedRecording,
                          warpFactor: (@Sendable (Int, Int) -> Double?)? = nil) -> [RecordingFeatures<Double>] {
         features(positions, in: Double.self, audio: audio, warpFactor: warpFactor) { _, features in features }

@@ -9,19 +9,12 @@ import Testing
 /// ``/HMMKitFeatures/WarpPerturbation``), on the bundled demo recordings.
 @Suite("VTLP", .serialized)
 struct VTLPTests {
-    /// Two takes of three digits by every demo speaker; small word models without VTLN, with two
-    /// warped copies of each recording beside its speed copies.
+    /// The noise-augmentation tests' recordings and small word models (without VTLN), with two
+    /// warped copies of each recording beside its speed copies in place of the noisy ones.
     static func setting() throws -> (entries: [CorpusEntry], configuration: RecognizerConfiguration) {
-        let entries = try LabelledCorpus.load(path: NoiseAugmentationTests.demo.path).entries
-            .filter { ["0", "1", "2"].contains($0.label) && ($0.take ?? 9) < 2 }
-        var configuration = RecognizerConfiguration()
-        configuration.stateCount = 5
-        configuration.componentsPerState = 1
-        configuration.iterations = 3
-        configuration.speedPerturbation = [0.9, 1.0]
-        configuration.vtln = nil
-        configuration.adaptation = nil
-        configuration.noisyVoice = nil
+        let (entries, noisy) = try NoiseAugmentationTests.setting()
+        var configuration = noisy
+        configuration.noiseAugmentation = []
         configuration.vtlp = VTLPOptions(copies: 2, lowestFactor: 0.9, highestFactor: 1.1)
         return (entries, configuration)
     }
