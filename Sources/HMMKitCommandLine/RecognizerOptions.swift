@@ -76,6 +76,10 @@ struct ModelOptions: ParsableArguments {
     var speedPerturbation: String = RecognizerConfiguration().speedPerturbation.map { String($0) }.joined(separator: ",")
     @Option(help: "Noise augmentation of the training audio: a noisy copy of every recording per KIND:SNR (kinds white, pink, brown, babble; SNR in dB, -10…60), comma-separated, e.g. white:10,babble:10; or none. Babble is made of the training corpus's other speakers.")
     var noiseAugmentation: String = NoiseCondition.listDescription(RecognizerConfiguration().noiseAugmentation)
+    @Option(help: ArgumentHelp("Vocal-tract-length perturbation of the training audio of the model sets trained without VTLN (by default the unknown-voice and noisy-voice sets): COPIES:LOWEST:HIGHEST adds COPIES copies of each recording, each through a filterbank warped by a random factor in LOWEST…HIGHEST (steps of 0.01), e.g. 2:0.9:1.1; or none.", valueName: "vtlp"))
+    var vtlp: String = RecognizerConfiguration().vtlp.map(ModelOptions.vtlpDescription) ?? "none"
+    @Flag(inversion: .prefixedNo, help: "VTLP: also warp each speed-perturbed and noisy copy by a random factor of its own.")
+    var vtlpPerturbedCopies = RecognizerConfiguration().vtlp?.warpsPerturbedCopies ?? false
     @Option(help: "Feature preset: kaldi, librosa or psf.")
     var preset: FeatureConfiguration.Preset = .psf
     @Option(help: "Sample rate of the front end in Hz (audio at other rates is resampled).")
@@ -169,6 +173,25 @@ struct ModelOptions: ParsableArguments {
         _ = try Self.noiseConditions(noiseAugmentation, option: "--noise-augmentation")
         _ = try noiseSubtractionOptions()
         _ = try noisyVoiceOptions()
+        _ = try vtlpOptions()
+    }
+
+    /// `COPIES:LOWEST:HIGHEST` as `--vtlp` takes it.
+    static func vtlpDescription(_ options: VTLPOptions) -> String {
+        "\(options.copies):\(options.lowestFactor):\(options.highestFactor)"
+    }
+
+    /// The options of `--vtlp` and `--vtlp-perturbed-copies` (nil for `none`).
+    func vtlpOptions() throws -> VTLPOptions? {
+        if vtlp.trimmingCharacters(in: .whitespaces).lowercased() == "none" { return nil }
+        let parts = vtlp.split(separator: ":", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 3, let copies = Int(parts[0]), let lowest = Double(parts[1]), let highest = Double(parts[2]) else {
+            throw ValidationError("--vtlp must be COPIES:LOWEST:HIGHEST (e.g. 2:0.9:1.1) or none (got \"\(vtlp)\")")
+        }
+        let options = VTLPOptions(copies: copies, lowestFactor: lowest, highestFactor: highest, warpsPerturbedCopies: vtlpPerturbedCopies)
+        let problems = options.problems(features: preset.configuration(sampleRate: sampleRate))
+        guard problems.isEmpty else { throw ValidationError("--vtlp: " + problems.joined(separator: "; ")) }
+        return options
     }
 
     /// The noisy-voice options of `--noisy-voice-noise-augmentation` and `--noisy-voice-snr` (nil for `none`).
@@ -254,6 +277,7 @@ struct ModelOptions: ParsableArguments {
         configuration.decodingWeights.insertionPenalty = insertionPenalty
         configuration.unknownVoiceDecodingWeights.insertionPenalty = unknownVoiceInsertionPenalty
         configuration.noisyVoice = try noisyVoiceOptions()
+        configuration.vtlp = try vtlpOptions()
         configuration.seed = seed
         if speedPerturbation.lowercased() == "none" || speedPerturbation.isEmpty {
             configuration.speedPerturbation = []

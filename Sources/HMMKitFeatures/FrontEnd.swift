@@ -37,7 +37,8 @@ public struct RecordingFeatures<Scalar: MatrixScalar>: Sendable {
     public struct Copy: Sendable {
         /// Its position among ``FrontEnd/speedFactors``.
         public var index: Int
-        /// The VTLN warp factor of its filterbank (nil: the configuration's own).
+        /// The VTLN warp factor of its filterbank, given or drawn by ``FrontEnd/warpPerturbation``
+        /// (nil: the configuration's own).
         public var warpFactor: Double?
         /// `[frames × dimension]`; never empty.
         public var frames: Matrix<Scalar>
@@ -89,6 +90,9 @@ public struct FrontEnd: Sendable {
     public let configuration: FeatureConfiguration
     /// The speed factors of the copies of every recording (`[1]` without perturbation).
     public let speedFactors: [Double]
+    /// Vocal-tract-length perturbation of some copies (nil: none). A warp factor a caller gives
+    /// a copy (``features(_:audio:warpFactor:)``) takes its place.
+    public let warpPerturbation: WarpPerturbation?
     /// Recordings computed at once (1: on the calling thread).
     public let threadCount: Int
     /// The FFT/DCT backend.
@@ -97,15 +101,19 @@ public struct FrontEnd: Sendable {
     private let filterbanks: MelFilterbankCache
 
     /// A front end computing `configuration`'s features of the copies at `speedFactors` (empty:
-    /// the audio as it is) on `threadCount` workers.
-    /// - Throws: ``FeatureError/invalidConfiguration(_:)`` for a configuration that cannot run.
-    public init(configuration: FeatureConfiguration, speedFactors: [Double] = [], threadCount: Int = 1,
-                backend: ComputeBackend = .default) throws(FeatureError) {
+    /// the audio as it is), those among `warpPerturbation`'s copies warped by it, on
+    /// `threadCount` workers.
+    /// - Throws: ``FeatureError/invalidConfiguration(_:)`` for a configuration that cannot run, or
+    ///   a perturbation factor its filterbank cannot take.
+    public init(configuration: FeatureConfiguration, speedFactors: [Double] = [], warpPerturbation: WarpPerturbation? = nil,
+                threadCount: Int = 1, backend: ComputeBackend = .default) throws(FeatureError) {
         var unnormalised = configuration
         unnormalised.normalization = .none
         filterbanks = try MelFilterbankCache(configuration: unnormalised)
         _ = try MFCCExtractor<Double>(configuration: unnormalised, backend: backend, filterbanks: filterbanks)
+        for factor in warpPerturbation?.factors ?? [] { _ = try filterbanks.filterbank(warpFactor: factor) }
         self.configuration = configuration
+        self.warpPerturbation = warpPerturbation
         self.speedFactors = speedFactors.isEmpty ? [1] : speedFactors
         self.threadCount = max(1, threadCount)
         self.backend = backend
@@ -148,7 +156,7 @@ public struct FrontEnd: Sendable {
     /// The unnormalised features of the recordings at `positions` of a list, on ``threadCount``
     /// workers, in the order of `positions`. `audio(position)` gives a recording's copies (decoding
     /// it, or from memory); `warpFactor(position, copy)` the warp of a copy (nil: the
-    /// configuration's own; default nil for all).
+    /// ``warpPerturbation``'s draw for its copies, else the configuration's own; default nil for all).
     public func features(_ positions: [Int], audio: @Sendable (Int) -> DecodedRecording,
                          warpFactor: (@Sendable (Int, Int) -> Double?)? = nil) -> [RecordingFeatures<Double>] {
         features(positions, in: Double.self, audio: audio, warpFactor: warpFactor) { _, features in features }
@@ -200,10 +208,14 @@ public struct FrontEnd: Sendable {
         var features = RecordingFeatures<Scalar>(source: recording.source, copies: [], copiesShorterThanOneFrame: [],
                                                  problems: recording.problems, seconds: recording.seconds)
         for (copy, samples) in recording.copies {
-            let warp = warpFactor(copy)
+            let utterance = copyIndex(position: position, copy: copy)
+            var warp = warpFactor(copy)
+            if warp == nil, let perturbation = warpPerturbation, perturbation.copies.contains(copy) {
+                warp = perturbation.factor(utterance: utterance)
+            }
             do {
                 let frames = try extractor.features(of: samples, source: recording.source,
-                                                    utteranceIndex: copyIndex(position: position, copy: copy), warpFactor: warp)
+                                                    utteranceIndex: utterance, warpFactor: warp)
                 if frames.rowCount == 0 {
                     features.copiesShorterThanOneFrame.append(copy)
                     features.problems.append(.noFrames(source: recording.source))

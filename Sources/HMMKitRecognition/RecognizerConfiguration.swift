@@ -55,6 +55,10 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
     /// seeded by ``seed``). Empty (the default) adds none; files written before noise augmentation
     /// existed load with none.
     public var noiseAugmentation: [NoiseCondition] = []
+    /// Vocal-tract-length perturbation of the training audio of every model set trained without
+    /// VTLN (``VTLPOptions``; with the default ``vtln``, the unknown-voice and noisy-voice sets);
+    /// nil: none. Files written before it existed load with nil.
+    public var vtlp: VTLPOptions? = nil
     /// The seed of every random choice.
     public var seed: UInt64 = 0
     /// Normalise cepstral means and variances per **speaker** (Kaldi's `apply-cmvn --utt2spk`)
@@ -143,6 +147,7 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
         problems += decodingWeights.problems() + unknownVoiceDecodingWeights.problems(name: "unknown-voice decoding")
         if let noisyVoice { problems += noisyVoice.problems() }
         if let vtln { problems += vtln.problems(features: features) }
+        if let vtlp { problems += vtlp.problems(features: features) }
         if let adaptation { problems += adaptation.problems() }
         if let discriminativeTraining {
             problems += discriminativeTraining.problems()
@@ -195,7 +200,7 @@ public struct RecognizerConfiguration: Codable, Sendable, Equatable {
 extension RecognizerConfiguration {
     private enum CodingKeys: String, CodingKey {
         case features, stateCount, topology, maximumJump, componentsPerState, covarianceType, iterations, tolerancePerFrame,
-             initialization, splitMixtures, varianceFloor, speedPerturbation, noiseAugmentation, seed, speakerNormalization, vtln,
+             initialization, splitMixtures, varianceFloor, speedPerturbation, noiseAugmentation, vtlp, seed, speakerNormalization, vtln,
              adaptation, normalizationPriorFrames, unknownVoiceFrames, unknownVoiceNoiseAugmentation, discriminativeTraining,
              decodingWeights, unknownVoiceDecodingWeights, noisyVoice
     }
@@ -243,6 +248,7 @@ extension RecognizerConfiguration {
         varianceFloor = try container.decodeIfPresent(Double.self, forKey: .varianceFloor)
         speedPerturbation = try container.decode([Double].self, forKey: .speedPerturbation)
         noiseAugmentation = try container.decodeIfPresent([NoiseCondition].self, forKey: .noiseAugmentation) ?? []
+        vtlp = try container.decodeIfPresent(VTLPOptions.self, forKey: .vtlp)
         seed = try container.decode(UInt64.self, forKey: .seed)
         speakerNormalization = try container.decode(Bool.self, forKey: .speakerNormalization)
         normalizationPriorFrames = try container.decodeIfPresent(Int.self, forKey: .normalizationPriorFrames)
@@ -279,6 +285,7 @@ extension RecognizerConfiguration {
         try container.encode(speedPerturbation, forKey: .speedPerturbation)
         // Absent when empty, so that a recognizer without augmentation writes the bytes it always has.
         if !noiseAugmentation.isEmpty { try container.encode(noiseAugmentation, forKey: .noiseAugmentation) }
+        try container.encodeIfPresent(vtlp, forKey: .vtlp)
         try container.encode(seed, forKey: .seed)
         try container.encode(speakerNormalization, forKey: .speakerNormalization)
         try container.encodeIfPresent(normalizationPriorFrames, forKey: .normalizationPriorFrames)

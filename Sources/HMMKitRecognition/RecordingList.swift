@@ -12,7 +12,9 @@ import HMMKitNumerics
 /// In training, each recording's copies are its speed-perturbed copies followed by one noisy copy
 /// of its unperturbed audio per ``RecognizerConfiguration/noiseAugmentation`` condition (the front
 /// end's ``/HMMKitFeatures/FrontEnd/speedFactors`` list a factor of 1 for each), with babble drawn from the list's
-/// own recordings of other speakers (``/HMMKitFeatures/NoiseMixer``).
+/// own recordings of other speakers (``/HMMKitFeatures/NoiseMixer``), then, without VTLN, the
+/// ``RecognizerConfiguration/vtlp`` copies of its unperturbed audio, each warped at random
+/// (``/HMMKitFeatures/WarpPerturbation``).
 struct RecordingList: Sendable {
     /// The audio files, in order.
     let urls: [URL]
@@ -26,6 +28,9 @@ struct RecordingList: Sendable {
     let noiseConditions: [NoiseCondition]
     /// Copies per recording that are speed-perturbed (or the audio as it is): the noisy ones follow.
     let speedCopyCount: Int
+    /// Copies per recording after the noisy ones: the audio as it is, through a randomly warped
+    /// filterbank (``RecognizerConfiguration/vtlp``; 0 without).
+    let warpedCopyCount: Int
     /// What makes the noisy copies; babble from the list's own recordings.
     let noiseMixer: NoiseMixer
     /// The training corpus's statistics every recording's and speaker's CMVN statistics are added
@@ -47,9 +52,18 @@ struct RecordingList: Sendable {
         speedCopyCount = speeds.count
         noiseMixer = NoiseMixer(sampleRate: features.sampleRate, seed: configuration.seed,
                                 babblePool: BabblePool(urls: urls, speakers: speakers))
+        let vtlp = perturbed && configuration.vtln == nil ? configuration.vtlp : nil
+        let warpedCount = vtlp?.copies ?? 0, copyCount = speeds.count + noiseConditions.count + warpedCount
+        warpedCopyCount = warpedCount
+        let warpPerturbation = vtlp.map { vtlp in
+            let original = speeds.firstIndex(of: 1)
+            let warped = vtlp.warpsPerturbedCopies ? Set((0..<copyCount).filter { $0 != original })
+                : Set((copyCount - warpedCount)..<copyCount)
+            return WarpPerturbation(copies: warped, factors: vtlp.factors, seed: configuration.seed)
+        }
         do {
-            frontEnd = try FrontEnd(configuration: features, speedFactors: speeds + noiseConditions.map { _ in 1 },
-                                    threadCount: threadCount)
+            frontEnd = try FrontEnd(configuration: features, speedFactors: speeds + Array(repeating: 1, count: copyCount - speeds.count),
+                                    warpPerturbation: warpPerturbation, threadCount: threadCount)
         } catch { throw .frontEnd(error) }
         self.urls = urls
         paths = urls.map { $0.path(percentEncoded: false) }
@@ -82,10 +96,11 @@ struct RecordingList: Sendable {
     /// names none; with ``VTLNOptions/perturbedCopiesAsSpeakers``, each speed-perturbed copy is a
     /// speaker of its own (`george@0.9`), as Kaldi recipes treat them.
     /// A noisy copy is a speaker of its own, named by its noise (`george+white:10`), whether or not
-    /// the speed copies are.
+    /// the speed copies are; so are a speaker's warped copies together (`george~vtlp`).
     func warpGroup(_ position: Int, copy: Int) -> String {
         let speaker = speakers[position] ?? paths[position]
         if let noise = noiseCondition(copy: copy) { return "\(speaker)+\(noise)" }
+        if isWarpedCopy(copy) { return "\(speaker)~vtlp" }
         let factors = frontEnd.speedFactors
         guard configuration.vtln?.perturbedCopiesAsSpeakers == true, Array(factors[..<speedCopyCount]) != [1] else { return speaker }
         return "\(speaker)@\(factors[copy])"
@@ -93,13 +108,17 @@ struct RecordingList: Sendable {
 
     /// The noise of copy `copy` (nil for a speed copy).
     func noiseCondition(copy: Int) -> NoiseCondition? {
-        copy >= speedCopyCount ? noiseConditions[copy - speedCopyCount] : nil
+        (speedCopyCount..<speedCopyCount + noiseConditions.count).contains(copy) ? noiseConditions[copy - speedCopyCount] : nil
     }
+
+    /// Whether copy `copy` is one of the ``warpedCopyCount`` warped copies of the audio as it is.
+    func isWarpedCopy(_ copy: Int) -> Bool { copy >= speedCopyCount + noiseConditions.count }
 
     /// How messages name copy `copy` of a recording: by its speed (`speed 0.9`) or its noise
     /// (`white:10`); nil for the audio as it is.
     func copyName(_ copy: Int) -> String? {
         if let noise = noiseCondition(copy: copy) { return noise.description }
+        if isWarpedCopy(copy) { return "warped copy \(copy - speedCopyCount - noiseConditions.count + 1)" }
         let factor = frontEnd.speedFactors[copy]
         return factor == 1 ? nil : "speed \(factor)"
     }
