@@ -270,4 +270,13 @@ extension DeltaStyle {
         case .savitzkyGolay(let width): return width
         }
     }
+
+    /// The same style reaching `frames` frames on each side (a Savitzky-Golay width of 2 × frames + 1).
+    func withWindow(_ frames: Int) -> DeltaStyle {
+        switch self {
+        case .regression: return .regression(window: frames)
+        case .repeatedRegression: return .repeatedRegression(window: frames)
+        case .savitzkyGolay: return .savitzkyGolay(width: 2 * frames + 1)
+        }
+    }
 }

@@ -84,6 +84,8 @@ struct ModelOptions: ParsableArguments {
     var preset: FeatureConfiguration.Preset = .psf
     @Option(help: "Sample rate of the front end in Hz (audio at other rates is resampled).")
     var sampleRate: Double = 8000
+    @Option(help: "Frames on each side of the delta regressions (default: the preset's, 2); each further order reaches as far again.")
+    var deltaWindow: Int?
     @Option(help: "Cepstral normalisation: none, utteranceMean or utteranceMeanAndVariance.")
     var cmvn: CepstralNormalization = .utteranceMeanAndVariance
     @Option(help: "Noise subtraction: remove each file's own noise floor (the mean mel energies of this fraction of its quietest frames) before the logarithm; none = off.")
@@ -159,6 +161,7 @@ struct ModelOptions: ParsableArguments {
             try OptionRange.check(mmiE, in: 1...1e6, "--mmi-e")
             try OptionRange.check(mmiTau, in: 0...1e9, "--mmi-tau")
         }
+        if let deltaWindow { try OptionRange.check(deltaWindow, in: 1...InputLimits.maximumDeltaWindow, "--delta-window") }
         guard sampleRate > 0 && sampleRate <= InputLimits.maximumSampleRate else {
             throw ValidationError("--sample-rate must be positive and at most \(InputLimits.maximumSampleRate) Hz (got \(sampleRate))")
         }
@@ -261,6 +264,7 @@ struct ModelOptions: ParsableArguments {
         var configuration = RecognizerConfiguration(sampleRate: sampleRate)
         configuration.features = preset.configuration(sampleRate: sampleRate)
         configuration.features.normalization = cmvn
+        if let deltaWindow { configuration.features.deltas = configuration.features.deltas.withWindow(deltaWindow) }
         configuration.features.noiseSubtraction = try noiseSubtractionOptions()
         configuration.stateCount = states
         configuration.componentsPerState = mixtures

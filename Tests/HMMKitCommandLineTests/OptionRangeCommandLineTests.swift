@@ -29,6 +29,8 @@ struct OptionRangeCommandLineTests {
         (["hmm", "fit", "x.npy", "--states", "3", "--tolerance=-inf"], "--tolerance"),
         (["train", "corpus", "--states", huge], "--states"),
         (["train", "corpus", "--iterations", "0"], "--iterations"),
+        (["train", "corpus", "--delta-window", "0"], "--delta-window"),
+        (["train", "corpus", "--delta-window", huge], "--delta-window"),
         (["train", "corpus", "--variance-floor", "nan"], "--variance-floor"),
         (["train", "corpus", "--vtln-passes", huge], "--vtln-passes"),
         (["train", "corpus", "--adaptation-passes", "0"], "--adaptation-passes"),

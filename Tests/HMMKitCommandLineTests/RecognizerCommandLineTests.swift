@@ -94,6 +94,25 @@ struct RecognizerCommandLineTests {
         #expect(results.map { $0["label"] as? String } == ["7"], "\(results)")
     }
 
+    /// `train --delta-window N` gives the recognizer's front end delta regressions over ±N frames
+    /// in the preset's style (psf: the ΔΔ a regression of the Δ), stored in the file and used when
+    /// recognizing; without the option the preset's ±2 stays.
+    @Test func deltaWindowReachesTheFrontEnd() throws {
+        let folder = try TemporaryFolder()
+        func deltas(_ options: [String]) throws -> [String: Any] {
+            let recognizer = folder.file("r\(options.count).json")
+            let train = try HMMKitBinary.run(["train", Self.demo.path, "-o", recognizer.path] + Self.small + options)
+            #expect(train.status == 0, "\(train.stderr)")
+            let recognize = try HMMKitBinary.run(["recognize", recognizer.path, Self.demo.appendingPathComponent("7_george_0.wav").path])
+            #expect(recognize.status == 0, "\(recognize.stderr)")
+            let file = try JSONSerialization.jsonObject(with: Data(contentsOf: recognizer)) as! [String: Any]
+            let features = (file["configuration"] as! [String: Any])["features"] as! [String: Any]
+            return features["deltas"] as! [String: Any]
+        }
+        #expect((try deltas(["--delta-window", "1"])["repeatedRegression"] as? [String: Int]) == ["window": 1])
+        #expect((try deltas([])["repeatedRegression"] as? [String: Int]) == ["window": 2])
+    }
+
     /// `compare --covariance diag,full` prints one row per covariance type (speaker adaptation,
     /// on by default, applies to the diagonal models and is left off for the full ones), and
     /// each row's accuracy is what `train` alone gives for that configuration.

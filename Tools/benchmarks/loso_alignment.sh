@@ -18,6 +18,12 @@
 # with a Kaldi-format copy of Data/lexicons/digits.txt plus "<sil> sil" made in $WORK; give it no
 # --lexicon. TRAIN_ISOLATED=1 adds the training speakers' isolated recordings to that corpus.
 # Needs the training manifests of Tools/benchmarks/loso_unknown_voices.sh in $WORK (run it once).
+# TRAIN_CONNECT_OPTIONS, when set, replace CONNECT_OPTIONS for the training utterances only (the
+# held-out speaker's test utterances keep CONNECT_OPTIONS). SPEAKERS (default "george jackson lucas
+# nicolas") are the folds' speakers: each is held out in turn and the others train; three speakers
+# give the inner folds of Tools/benchmarks/inner_alignment.sh. MODELS=DIR keeps each fold's models
+# as DIR/<training speakers>.json and reuses them when present (the inner folds train each pair once;
+# use one DIR per set of training options).
 # Environment: HMMKIT (default .build/release/hmmkit), FSDD, WORK (default /tmp/hmmkit-loso).
 set -euo pipefail
 name=$1; shift
@@ -34,28 +40,35 @@ if [ -n "${TRAIN_CONNECTED:-}" ]; then
   set -- --lexicon "$W/$name/lexicon.txt" --lexicon-format kaldi --label-words "$here/Data/lexicons/fsdd-label-words.txt" \
     --vocabulary 0,1,2,3,4,5,6,7,8,9 "$@"
 fi
-for s in george jackson lucas nicolas; do
+speakers=${SPEAKERS:-george jackson lucas nicolas}
+if [ -n "${SPEAKERS:-}" ] && [ -z "${TRAIN_CONNECTED:-}" ]; then echo "SPEAKERS needs TRAIN_CONNECTED" >&2; exit 64; fi
+for s in $speakers; do
   manifest="$W/train_${s}_known.tsv"
-  if [ -n "${TRAIN_CONNECTED:-}" ]; then
-    others=$(echo george jackson lucas nicolas | tr ' ' '\n' | grep -vx "$s" | paste -sd,)
-    rm -rf "$W/$name/training_$s"
-    "$B" connect "$D" --speakers from-names --only-speakers "$others" --output "$W/$name/training_$s" \
-      --per-speaker "$TRAIN_CONNECTED" --seed 2 ${CONNECT_OPTIONS---trim-silence} > /dev/null
-    manifest="$W/$name/training_$s.tsv"
-    { printf 'path\ttranscript\tspeaker\n'
-      tail -n +2 "$W/$name/training_$s/manifest.tsv" |
-        awk -F'\t' -v d="$W/$name/training_$s" 'BEGIN { OFS = "\t" } { print d "/" $1, "<sil> " $2 " <sil>", $3 }'
-      [ -z "${TRAIN_ISOLATED:-}" ] || cat "$W/train_${s}_known.tsv"; } > "$manifest"
+  others=$(echo $speakers | tr ' ' '\n' | grep -vx "$s" | paste -sd,)
+  model="$W/$name/$s.json"
+  if [ -n "${MODELS:-}" ]; then model="$MODELS/$others.json"; mkdir -p "$MODELS"; fi
+  if [ -n "${MODELS:-}" ] && [ -s "$model" ]; then :
+  else
+    if [ -n "${TRAIN_CONNECTED:-}" ]; then
+      rm -rf "$W/$name/training_$s"
+      "$B" connect "$D" --speakers from-names --only-speakers "$others" --output "$W/$name/training_$s" \
+        --per-speaker "$TRAIN_CONNECTED" --seed 2 ${TRAIN_CONNECT_OPTIONS-${CONNECT_OPTIONS---trim-silence}} > /dev/null
+      manifest="$W/$name/training_$s.tsv"
+      { printf 'path\ttranscript\tspeaker\n'
+        tail -n +2 "$W/$name/training_$s/manifest.tsv" |
+          awk -F'\t' -v d="$W/$name/training_$s" 'BEGIN { OFS = "\t" } { print d "/" $1, "<sil> " $2 " <sil>", $3 }'
+        [ -z "${TRAIN_ISOLATED:-}" ] || cat "$W/train_${s}_known.tsv"; } > "$manifest"
+    fi
+    "$B" train "$manifest" --quiet -o "$model" "$@" > /dev/null
   fi
-  "$B" train "$manifest" --quiet -o "$W/$name/$s.json" "$@" > /dev/null
   rm -rf "$W/$name/connected_$s"
   "$B" connect "$D" --speakers from-names --only-speakers "$s" --output "$W/$name/connected_$s" --per-speaker 50 --seed 1 ${CONNECT_OPTIONS---trim-silence} > /dev/null
-  "$B" align "$W/$name/$s.json" "$W/$name/connected_$s/manifest.tsv" ${ALIGN_OPTIONS:---speakers from-manifest} --quiet \
+  "$B" align "$model" "$W/$name/connected_$s/manifest.tsv" ${ALIGN_OPTIONS:---speakers from-manifest} --quiet \
     --ctm "$W/$name/$s.hyp.ctm" || echo "$s: some utterances were not aligned (listed above)"
 done
-python3 - "$W/$name" <<'PY'
+python3 - "$W/$name" $speakers <<'PY'
 import statistics, sys
-folder = sys.argv[1]
+folder, speakers = sys.argv[1], sys.argv[2:]
 def read(path):
     words = {}
     for line in open(path):
@@ -69,7 +82,7 @@ def show(who, starts, ends):
           f"≤20 ms {100 * sum(e <= 0.020 for e in errors) / len(errors):5.1f} %  ≤50 ms {100 * sum(e <= 0.050 for e in errors) / len(errors):5.1f} %  "
           f"signed median: starts {1000 * statistics.median(starts):+6.1f} ms, ends {1000 * statistics.median(ends):+6.1f} ms")
 every = ([], [])
-for s in ["george", "jackson", "lucas", "nicolas"]:
+for s in speakers:
     truth, hyp = read(f"{folder}/connected_{s}/words.ctm"), read(f"{folder}/{s}.hyp.ctm")
     starts, ends = [], []
     for utterance, true in truth.items():
