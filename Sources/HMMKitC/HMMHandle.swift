@@ -104,23 +104,21 @@ struct HMMBox<S: MatrixScalar>: HMMAccess {
         let baumWelch = BaumWelchOptions(iterationCount: Int(options.iterationCount), tolerance: options.tolerance,
                                          implementation: try implementation(Int32(options.implementation)),
                                          threadCount: Int(options.threadCount), update: update)
-        var driver: EMDriver<GMMHMM<S>> = baumWelch.driver()
-        let fit: EMFit<GMMHMM<S>>
+        let history: [Double], converged: Bool, fitted: GMMHMM<S>
         if rows <= copiedOnceValueLimit / Swift.max(model.dimension, 1) {
-            // A small corpus is copied once and read in place by every iteration.
-            let frames: Matrix<S> = try matrix(data, type: type, rows: rows, columns: model.dimension)
-            driver.options.chunking = .wholeCorpus
-            fit = try driver.train(from: .fresh(model), source: InMemorySequences(stacked: frames, lengths: lengths, namesSequences: false),
-                                   progress: nil)
+            // A small corpus is copied once; the in-memory trainer reads it in place every iteration.
+            let fit = try model.fitted(to: frames(data, type: type, rows: rows), lengths: lengths, options: baumWelch)
+            (history, converged, fitted) = (fit.history.map(\.logLikelihood), fit.stopReason == .converged, fit.model)
         } else {
             // Streamed from the caller's buffer a chunk at a time: memory beyond the caller's data
             // stays a few chunks whatever the corpus size.
+            var driver: EMDriver<GMMHMM<S>> = baumWelch.driver()
             driver.options.chunking = ChunkingPolicy()
             let source = BorrowedSequences<S>(data: data, type: type, dimension: model.dimension, lengths: lengths)
-            fit = try driver.train(from: .fresh(model), source: source, progress: nil)
+            let fit = try driver.train(from: .fresh(model), source: source, progress: nil)
+            (history, converged, fitted) = (fit.history.map(\.logLikelihood), fit.stopReason == .converged, fit.model)
         }
-        return (HMMFitSummary(history: fit.history.map(\.logLikelihood), converged: fit.stopReason == .converged),
-                HMMBox(model: fit.model))
+        return (HMMFitSummary(history: history, converged: converged), HMMBox(model: fitted))
     }
 
     /// hmmlearn's M-step with the caller's priors.

@@ -212,7 +212,7 @@ extension MarkovChain {
                             let previous = current
                             current = stride == 0 ? lattice + (t % 2) * n : lattice + t * n
                             // e^{â_{t−1}(i)}: kept for frame t − 1 when `exponentials` is given.
-                            let scaledPrevious = exponentials.map { $0 + (t - 1) * n } ?? terms + n
+                            let scaledPrevious = exponentials.map { $0 + Swift.max(t - 1, 0) * n } ?? terms + n
                             if t > 0 {
                                 for i in 0..<n { scaledPrevious[i] = previous[i] }
                                 FastExponential.exponentiateNonPositive(scaledPrevious, count: n)

@@ -14,11 +14,20 @@ import numpy as np
 import pytest
 from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
+from threadpoolctl import threadpool_limits
 
 import hmmkit.hmm
 from hmmkit.hmm import _kmeans, _sklearn_kmeans
 
 hmmlearn_hmm = pytest.importorskip("hmmlearn.hmm")
+
+
+@pytest.fixture(autouse=True)
+def one_openmp_thread():
+    """scikit-learn's references with one OpenMP thread, the run the engine reproduces: with more,
+    its Lloyd steps add per-thread partial sums, which moves float32 centres by an ulp."""
+    with threadpool_limits(limits=1, user_api="openmp"):
+        yield
 
 
 def blobs(seed, n, d, dtype, duplicated=False):
