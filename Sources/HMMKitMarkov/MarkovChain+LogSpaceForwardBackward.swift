@@ -18,7 +18,7 @@ import HMMKitNumerics
 // shift (â_{t−1}'s maximum is 0 already; for β, U = max_j u_j), logΣexp_i (â(i) + log A_ij) =
 // log Σ_i e^{â(i)} A_ij, and b_t(i) = U + log s_i with s_i = Σ_j A_ij e^{u_j − U}. Exponentials
 // below e^−708 are dropped (HMMKitNumerics' `exponentiateNonPositive`, a vector loop over the
-// row); a sum s < 1e-290 is therefore redone term by term (``latticeLogSumExp(_:_:)``, shifted by
+// row); a sum s < 1e-290 is therefore redone term by term (HMMKitNumerics' `logSumExp`, shifted by
 // its own largest term), so a dropped term is never more than 1e-17 of the sum it belongs to and
 // every lattice value is the log-space value to rounding, however far a state lies below the
 // row's best. γ and ξ then need neither exponential nor logarithm: with the forward pass's
@@ -26,21 +26,6 @@ import HMMKitNumerics
 // ξ_t(i, j) = e^{â_t(i)} A_ij e^{u_j − U} / P (P ≥ 1e-290, since the row's best state has
 // e^{â_t(i)} = 1). A frame with a row summed term by term takes γ from the log-space formula
 // above and ξ = γ_t(i) A_ij e^{u_j − U} / s_i, term by term for a row redone so.
-
-/// `log Σₖ exp(values[k])` over `count` lattice terms, as HMMKitNumerics' `logSumExp` computes it
-/// (shift by the largest, the same exponential and log), for Doubles only: the lattice calls it
-/// once per state and frame on one or a few terms, where the generic function's per-call type
-/// dispatch cost more than the sum. Terms are never NaN or +∞ (emissions are checked frame by
-/// frame, log-probabilities are ≤ 0); all −∞ (or none) gives −∞.
-@inline(__always)
-private func latticeLogSumExp(_ values: UnsafePointer<Double>, _ count: Int) -> Double {
-    var largest = -Double.infinity
-    for k in 0..<count where values[k] > largest { largest = values[k] }
-    guard largest.isFinite else { return largest }
-    var sum = 0.0
-    for k in 0..<count { sum += FastExponential.exp(nonPositive: values[k] - largest) }
-    return largest + Double.log(sum)
-}
 
 /// The smallest row sum the one-exponential-per-state path trusts (see the file comment).
 private let smallestFastLatticeSum = 1e-290
@@ -97,7 +82,7 @@ extension MarkovChain {
                                     rows[k] = logA[i &* n &+ j] + shifted[j]
                                     k += 1
                                 }
-                                betaCurrent[i] = latticeLogSumExp(rows, k)
+                                betaCurrent[i] = logSumExp(UnsafeBufferPointer(start: rows, count: k))
                             }
                         }
                         let alpha = lattice + t * n
@@ -233,7 +218,7 @@ extension MarkovChain {
                                             terms[k] = previous[i] + logA[i &* n &+ j]
                                             k += 1
                                         }
-                                        value = latticeLogSumExp(terms, k)
+                                        value = logSumExp(UnsafeBufferPointer(start: terms, count: k))
                                     }
                                 }
                                 value += Double(frame[j])
@@ -247,7 +232,7 @@ extension MarkovChain {
                             for j in 0..<n { current[j] -= best }
                             offset += best
                         }
-                        return .success(offset + latticeLogSumExp(current, n))
+                        return .success(offset + logSumExp(UnsafeBufferPointer(start: current, count: n)))
                     }
                 }
             }

@@ -216,7 +216,7 @@ package struct ScikitLearnKMeans<S: MatrixScalar> {
             var squares = work.shifts
             for j in 0..<k { squares[j] = work.shifts[j] * work.shifts[j] }
             if squares.withUnsafeBufferPointer({ Self.pairwiseSum($0) }) <= tolerance { break }
-            work.previousLabels = work.labels
+            swap(&work.previousLabels, &work.labels)  // the next step writes every label
         }
         if !strict { lloydStep(&work, updateCentres: false) }
         var inertia = S(0)

@@ -101,16 +101,20 @@ public struct Recognizer: Sendable {
     /// ``RecognizerConfiguration/unknownVoiceConfiguration``; nil when the recognizer has none.
     public var unknownVoiceRecognizer: Recognizer? {
         guard let unknownVoice, let single = configuration.unknownVoiceConfiguration else { return nil }
-        return Recognizer(configuration: single, labels: labels, models: unknownVoice.models, trainingCounts: trainingCounts,
-                          trainingHistory: unknownVoice.trainingHistory, normalizationPrior: unknownVoice.normalizationPrior)
+        return recognizer(of: unknownVoice, configuration: single)
     }
 
     /// The recognizer of noisy unknown voices: the ``noisyVoice`` models with the
     /// ``RecognizerConfiguration/noisyVoiceConfiguration``; nil when the recognizer has none.
     public var noisyVoiceRecognizer: Recognizer? {
         guard let noisyVoice, let noisy = configuration.noisyVoiceConfiguration else { return nil }
-        return Recognizer(configuration: noisy, labels: labels, models: noisyVoice.models, trainingCounts: trainingCounts,
-                          trainingHistory: noisyVoice.trainingHistory, normalizationPrior: noisyVoice.normalizationPrior)
+        return recognizer(of: noisyVoice, configuration: noisy)
+    }
+
+    /// A recognizer of this one's labels from a further model set and its configuration.
+    private func recognizer(of set: UnknownVoiceModels, configuration: RecognizerConfiguration) -> Recognizer {
+        Recognizer(configuration: configuration, labels: labels, models: set.models, trainingCounts: trainingCounts,
+                   trainingHistory: set.trainingHistory, normalizationPrior: set.normalizationPrior)
     }
 
     /// Progress of ``train(_:configuration:threadCount:unusable:phones:progress:)``.
