@@ -1,3 +1,4 @@
+import HMMKitFeatures
 import HMMKitMarkov
 import HMMKitNumerics
 
@@ -68,7 +69,7 @@ public struct Decoder: Sendable {
 
     /// The time of the boundary before frame `t`.
     func boundarySeconds(_ t: Int) -> Double {
-        t == 0 ? 0 : max(0, Double(t) * frameShiftSeconds + boundaryOffsetSeconds)
+        FeatureConfiguration.boundarySeconds(t, shiftSeconds: frameShiftSeconds, offsetSeconds: boundaryOffsetSeconds)
     }
 
     /// A decoder for `network` over `models` (checked options; emitters of one dimension).

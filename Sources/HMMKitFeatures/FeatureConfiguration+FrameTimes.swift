@@ -14,7 +14,13 @@ extension FeatureConfiguration {
     /// 0 — the audio's start, never before it — for `t = 0`. Word and phone times of alignment and
     /// decoding both come from here.
     public func frameBoundarySeconds(_ t: Int) -> Double {
-        t == 0 ? 0 : max(0, Double(t) * frameShiftSeconds + frameBoundaryOffsetSeconds)
+        Self.boundarySeconds(t, shiftSeconds: frameShiftSeconds, offsetSeconds: frameBoundaryOffsetSeconds)
+    }
+
+    /// ``frameBoundarySeconds(_:)`` from a shift and an offset (``frameShiftSeconds``,
+    /// ``frameBoundaryOffsetSeconds``) held apart from a configuration, as a decoder holds them.
+    public static func boundarySeconds(_ t: Int, shiftSeconds: Double, offsetSeconds: Double) -> Double {
+        t == 0 ? 0 : max(0, Double(t) * shiftSeconds + offsetSeconds)
     }
 
     /// Seconds between frames.
