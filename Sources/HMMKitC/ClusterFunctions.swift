@@ -64,7 +64,7 @@ public func hmmkitScikitLearnKMeans(_ dtype: Int32, _ data: UnsafeRawPointer?, _
                                     _ key: UnsafeMutablePointer<UInt32>?, _ position: UnsafeMutablePointer<Int64>?,
                                     _ centres: UnsafeMutableRawPointer?, _ labels: UnsafeMutablePointer<Int64>?,
                                     _ inertia: UnsafeMutablePointer<Double>?, _ iterations: UnsafeMutablePointer<Int64>?,
-                                    _ message: UnsafeMutablePointer<CChar>?, _ capacity: Int) -> Int32 {
+                                    _ threads: Int64, _ message: UnsafeMutablePointer<CChar>?, _ capacity: Int) -> Int32 {
     guarded(message, capacity) {
         guard columns >= 1, rows >= 1 else {
             throw CallError(.invalidArgument, "k-means needs at least one sample and one feature (got \(rows) × \(columns))")
@@ -79,6 +79,7 @@ public func hmmkitScikitLearnKMeans(_ dtype: Int32, _ data: UnsafeRawPointer?, _
         guard tolerance.isFinite, tolerance >= 0 else {
             throw CallError(.invalidArgument, "tol must be finite and non-negative (got \(tolerance))")
         }
+        guard threads >= 1 else { throw CallError(.invalidArgument, "n_threads must be at least 1 (got \(threads))") }
         guard let key, let position else { throw CallError(.invalidArgument, "the MT19937 key or position buffer is NULL") }
         guard let savedGenerator = MT19937(key: Array(UnsafeBufferPointer(start: key, count: MT19937.stateWordCount)),
                                            position: Int(clamping: position.pointee)) else {
@@ -96,7 +97,7 @@ public func hmmkitScikitLearnKMeans(_ dtype: Int32, _ data: UnsafeRawPointer?, _
             }
             let result = ScikitLearnKMeans.cluster(frames, k: Int(k), runs: Int(restarts),
                                                    maximumIterations: Int(maximumIterations), tolerance: tolerance,
-                                                   using: &generator)
+                                                   using: &generator, threadCount: Int(threads))
             store(result.centres.elements, into: centres, type: type)
             if let labels { for (row, label) in result.labels.enumerated() { labels[row] = Int64(label) } }
             inertia?.pointee = Double(result.inertia)

@@ -22,15 +22,20 @@ import HMMKitNumerics
 ///   summation order;
 /// - the best run: the first, or one of lower inertia that is not the same partition.
 ///
-/// Rounding: the products go through GEMM and the potentials through one sum, where NumPy uses
-/// its BLAS; they agree to a few units in the last place, so labels differ only when two
-/// distances tie to that level. Ties between equally far frames when more than one cluster is
+/// The runs' seeds are drawn one run after another, as scikit-learn draws them; the Lloyd runs
+/// draw nothing, so they run on up to `threadCount` threads and the best is chosen in run order
+/// afterwards: the result does not depend on the thread count.
+///
+/// Rounding: the Lloyd steps' products are fused multiply-add chains over the features in order
+/// (``LloydFrames``), as the GEMM scikit-learn calls forms them; k-means++'s products go through
+/// GEMM and the potentials through one sum, where NumPy uses its BLAS. They agree to a few units
+/// in the last place, so labels differ only when two distances tie to that level. Ties between equally far frames when more than one cluster is
 /// empty are ordered by index (NumPy's `argpartition` leaves that order to its platform's
 /// selection algorithm).
-package struct ScikitLearnKMeans<S: MatrixScalar> {
+package struct ScikitLearnKMeans<S: MatrixScalar>: Sendable {
     /// One clustering: centres `[k × D]` in the data's coordinates, each frame's label, the
     /// inertia (in the data's precision, as scikit-learn sums it) and the Lloyd steps run.
-    package struct Clustering {
+    package struct Clustering: Sendable {
         package var centres: Matrix<S>
         package var labels: [Int32]
         package var inertia: S
@@ -39,8 +44,10 @@ package struct ScikitLearnKMeans<S: MatrixScalar> {
 
     private let n: Int, d: Int
     private let mean: [S]
-    /// The centred data (scikit-learn's `X -= X_mean`), and in double precision for k-means++.
-    private let centred: Matrix<S>
+    /// The centred data (scikit-learn's `X -= X_mean`), prepared for the Lloyd steps, and in
+    /// double precision for k-means++.
+    private let frames: LloydFrames<S>
+    private var centred: Matrix<S> { frames.rows }
     private let wide: Matrix<Double>
     private let wideNorms: [Double]
     /// `RandomState.choice`'s cumulative distribution for uniform weights, divided by its last entry.
@@ -50,13 +57,16 @@ package struct ScikitLearnKMeans<S: MatrixScalar> {
 
     /// `runs` k-means++ + Lloyd runs (scikit-learn's `n_init`) on `data` (`[N × D]`, finite),
     /// drawing from `generator`: the best run as scikit-learn chooses it. `tolerance` is
-    /// scikit-learn's relative `tol`. Requires `1 ≤ k ≤ N`, `runs ≥ 1`, `maximumIterations ≥ 1`.
+    /// scikit-learn's relative `tol`; the Lloyd runs take up to `threadCount` threads (the result
+    /// is the same for every count). Requires `1 ≤ k ≤ N`, `runs ≥ 1`, `maximumIterations ≥ 1`,
+    /// `threadCount ≥ 1`.
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     package static func cluster(_ data: Matrix<S>, k: Int, runs: Int, maximumIterations: Int, tolerance: Double,
-                                using generator: inout MT19937, backend: ComputeBackend = .default) -> Clustering {
+                                using generator: inout MT19937, threadCount: Int = 1,
+                                backend: ComputeBackend = .default) -> Clustering {
         Self(data, tolerance: tolerance, backend: backend)
-            .fit(k: k, runs: runs, maximumIterations: maximumIterations, using: &generator)
+            .fit(k: k, runs: runs, maximumIterations: maximumIterations, threadCount: threadCount, using: &generator)
     }
 
     /// Prepares `data`: centring, norms and the absolute tolerance from the relative one.
@@ -80,7 +90,7 @@ package struct ScikitLearnKMeans<S: MatrixScalar> {
         centred.withUnsafeMutableElements { x in
             for i in 0..<(data.rowCount * data.columnCount) { x[i] -= columnMean[i % data.columnCount] }
         }
-        self.centred = centred
+        frames = LloydFrames(centred, backend: backend)
         let wide = Matrix(rowCount: n, columnCount: d, elements: centred.elements.map { Double($0) })
         self.wide = wide
         let (rows, columns) = (n, d)
@@ -98,16 +108,23 @@ package struct ScikitLearnKMeans<S: MatrixScalar> {
         uniformCDF = cdf.map { $0 / running }
     }
 
-    private func fit(k: Int, runs: Int, maximumIterations: Int, using generator: inout MT19937) -> Clustering {
-        precondition(k >= 1 && k <= n && runs >= 1 && maximumIterations >= 1, "k-means needs 1 ≤ k ≤ N and runs, steps ≥ 1")
-        var lloyd = LloydWorkspace(k: k, n: n, d: d)
-        var best: Clustering?
-        for _ in 0..<runs {
-            let seeds = plusPlusSeeds(k: k, using: &generator)
-            for (c, row) in seeds.enumerated() {
+    private func fit(k: Int, runs: Int, maximumIterations: Int, threadCount: Int,
+                     using generator: inout MT19937) -> Clustering {
+        precondition(k >= 1 && k <= n && runs >= 1 && maximumIterations >= 1 && threadCount >= 1,
+                     "k-means needs 1 ≤ k ≤ N and runs, steps, threads ≥ 1")
+        var drawn = [[Int]]()
+        for _ in 0..<runs { drawn.append(plusPlusSeeds(k: k, using: &generator)) }
+        let seeds = drawn
+        let (n, d) = (n, d)
+        let clusterings = ParallelWork.map(runs, threadCount: threadCount, worker: { LloydWorkspace(k: k, n: n, d: d) }) {
+            run, lloyd in
+            for (c, row) in seeds[run].enumerated() {
                 for j in 0..<d { lloyd.centres[c * d + j] = centred[row, j] }
             }
-            let run = lloydRun(&lloyd, maximumIterations: maximumIterations)
+            return lloydRun(&lloyd, maximumIterations: maximumIterations)
+        }
+        var best: Clustering?
+        for run in clusterings {
             if let current = best, !(run.inertia < current.inertia && !Self.samePartition(run.labels, current.labels, k: k)) {
                 continue
             }
@@ -182,21 +199,19 @@ package struct ScikitLearnKMeans<S: MatrixScalar> {
 
     // MARK: Lloyd
 
-    /// The buffers of one Lloyd run, allocated once per fit.
+    /// The buffers of Lloyd runs, allocated once per worker thread.
     private struct LloydWorkspace {
-        var centres: [S], newCentres: [S]
-        var centresByColumn: Matrix<S>  // [D × k], the GEMM's right operand
-        var products: Matrix<S>  // [N × k]: ‖c‖² − 2·x·c
-        var weights: [S], shifts: [S]
+        var centres: [S], newCentres: [S], sums: [S]
+        var norms: [S], weights: [S], shifts: [S]
         var labels: [Int32], previousLabels: [Int32]
 
         init(k: Int, n: Int, d: Int) {
             centres = [S](repeating: 0, count: k * d)
             newCentres = centres
-            centresByColumn = Matrix(rowCount: d, columnCount: k)
-            products = Matrix(rowCount: n, columnCount: k)
-            weights = [S](repeating: 0, count: k)
-            shifts = weights
+            sums = centres
+            norms = [S](repeating: 0, count: k)
+            weights = norms
+            shifts = norms
             labels = [Int32](repeating: -1, count: n)
             previousLabels = labels
         }
@@ -232,67 +247,58 @@ package struct ScikitLearnKMeans<S: MatrixScalar> {
     }
 
     /// `lloyd_iter_chunked_dense` (one thread): labels from `work.centres`; with
-    /// `updateCentres`, the new centres into `work.newCentres` and their shifts into `work.shifts`.
+    /// `updateCentres`, the new centres into `work.newCentres`, their frame counts into
+    /// `work.weights` and their shifts into `work.shifts`.
     private func lloydStep(_ work: inout LloydWorkspace, updateCentres: Bool) {
-        let k = work.weights.count, n = n, d = d
-        var norms = [S](repeating: 0, count: k)
+        let k = work.weights.count, d = d
         for c in 0..<k {
-            for j in 0..<d {
-                norms[c] += work.centres[c * d + j] * work.centres[c * d + j]
-                work.centresByColumn[j, c] = work.centres[c * d + j]
-            }
+            var norm = S(0)
+            for j in 0..<d { norm += work.centres[c * d + j] * work.centres[c * d + j] }
+            work.norms[c] = norm
+        }
+        if updateCentres {
+            for i in work.sums.indices { work.sums[i] = 0 }
+            for c in 0..<k { work.weights[c] = 0 }
         }
         // scikit-learn's `_gemm(NoTrans, Trans, -2.0, X, centres, 1.0, pairwise)` on rows set to
-        // ‖c‖²: here −2·x·c (exact scaling), then ‖c‖² added with the same single rounding.
-        try! backend.multiply(centred, by: work.centresByColumn, alpha: -2, into: &work.products)
-        work.products.withUnsafeElements { p in
-            work.labels.withUnsafeMutableBufferPointer { labels in
-                for i in 0..<n {
-                    var label = 0, nearest = norms[0] + p[i * k]
-                    for c in 1..<max(k, 1) {
-                        let distance = norms[c] + p[i * k + c]
-                        label = distance < nearest ? c : label
-                        nearest = min(distance, nearest)
+        // ‖c‖², the first least entry of each row, and the sums frame after frame.
+        work.centres.withUnsafeBufferPointer { centres in
+            work.norms.withUnsafeBufferPointer { norms in
+                work.labels.withUnsafeMutableBufferPointer { labels in
+                    if updateCentres {
+                        work.sums.withUnsafeMutableBufferPointer { sums in
+                            work.weights.withUnsafeMutableBufferPointer { weights in
+                                frames.assign(centres: centres, norms: norms, labels: labels, sums: sums, counts: weights)
+                            }
+                        }
+                    } else {
+                        frames.assign(centres: centres, norms: norms, labels: labels, sums: nil, counts: nil)
                     }
-                    labels[i] = Int32(label)
                 }
             }
         }
         guard updateCentres else { return }
-        var sums = [S](repeating: 0, count: k * d), weights = [S](repeating: 0, count: k)
-        centred.withUnsafeElements { x in
-            work.labels.withUnsafeBufferPointer { labels in
-                sums.withUnsafeMutableBufferPointer { sums in
-                    for i in 0..<n {
-                        let label = Int(labels[i])
-                        weights[label] += 1
-                        let row = x.baseAddress! + i * d, sum = sums.baseAddress! + label * d
-                        for j in 0..<d { sum[j] += row[j] }  // frame after frame, as scikit-learn adds
-                    }
-                }
-            }
-        }
-        let labels = work.labels
-        Self.relocateEmptyClusters(centred, labels: labels, centres: work.centres, sums: &sums, weights: &weights)
+        Self.relocateEmptyClusters(centred, labels: work.labels, centres: work.centres, sums: &work.sums,
+                                   weights: &work.weights)
         var heaviest = 0  // np.argmax: the first maximum
-        for c in 1..<max(k, 1) where weights[c] > weights[heaviest] { heaviest = c }
-        for c in 0..<k {
-            if weights[c] > 0 {
-                let scale = 1 / weights[c]
-                for j in 0..<d { sums[c * d + j] *= scale }
+        for c in 1..<max(k, 1) where work.weights[c] > work.weights[heaviest] { heaviest = c }
+        for c in 0..<k {  // `_average_centers`, in place
+            if work.weights[c] > 0 {
+                let scale = 1 / work.weights[c]
+                for j in 0..<d { work.sums[c * d + j] *= scale }
             } else {
-                for j in 0..<d { sums[c * d + j] = sums[heaviest * d + j] }
+                for j in 0..<d { work.sums[c * d + j] = work.sums[heaviest * d + j] }
             }
         }
-        for c in 0..<k {
-            work.shifts[c] = sums.withUnsafeBufferPointer { new in
-                work.centres.withUnsafeBufferPointer { old in
-                    Self.squaredDistance(new.baseAddress! + c * d, old.baseAddress! + c * d, count: d).squareRoot()
+        swap(&work.newCentres, &work.sums)
+        work.newCentres.withUnsafeBufferPointer { new in
+            work.centres.withUnsafeBufferPointer { old in
+                for c in 0..<k {
+                    work.shifts[c] = Self.squaredDistance(new.baseAddress! + c * d, old.baseAddress! + c * d, count: d)
+                        .squareRoot()
                 }
             }
         }
-        work.newCentres = sums
-        work.weights = weights
     }
 
     /// `_relocate_empty_clusters_dense` with unit weights: each empty cluster (in index order)

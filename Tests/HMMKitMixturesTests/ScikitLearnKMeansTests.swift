@@ -69,3 +69,28 @@ func separatedGroupsGiveTheirMeans(precision: Precision) {
                                             sums: &unchanged, weights: &unit)
     #expect(unchanged == [7, 0] && unit == [1, 0])
 }
+
+/// The runs are seeded in order and then run on threads: the clustering, its run statistics and
+/// the generator's advance are the same for every thread count.
+@Test func theClusteringDoesNotDependOnTheThreadCount() {
+    let generator = MT19937(seed: 11)
+    var source = SplitMix64(seed: 4)
+    var elements = [Double]()
+    for index in 0..<(600 * 13) {
+        let group = Double(index / 13 % 4) * 3  // four groups of frames, 3 apart
+        elements.append(Double(source.next() % 1_000_000) / 1e5 + group)
+    }
+    let data = Matrix<Double>(rowCount: 600, columnCount: 13, elements: elements)
+    var outcomes: [ScikitLearnKMeans<Double>.Clustering] = [], positions: [Int] = []
+    for threads in [1, 2, 3, 10] {
+        var copy = generator
+        outcomes.append(ScikitLearnKMeans.cluster(data, k: 4, runs: 10, maximumIterations: 300, tolerance: 1e-4,
+                                                  using: &copy, threadCount: threads))
+        positions.append(copy.position)
+    }
+    for outcome in outcomes.dropFirst() {
+        #expect(outcome.centres == outcomes[0].centres && outcome.labels == outcomes[0].labels)
+        #expect(outcome.inertia == outcomes[0].inertia && outcome.iterations == outcomes[0].iterations)
+    }
+    #expect(Set(positions).count == 1)
+}

@@ -61,7 +61,7 @@ _SIGNATURES = {
     "hmmkit_gmm_predict_proba": [_P, _P, _I64, _P],
     "hmmkit_mfcc": [_I32, _D, _I32, _I32, _P, _I64, _I32, _P, _I64, _P, _P],
     "hmmkit_kmeans": [_I32, _P, _I64, _I64, _I64, _I64, _U64, _P, _P, _P],
-    "hmmkit_sklearn_kmeans": [_I32, _P, _I64, _I64, _I64, _I64, _I64, _D, _P, _P, _P, _P, _P, _P],
+    "hmmkit_sklearn_kmeans": [_I32, _P, _I64, _I64, _I64, _I64, _I64, _D, _P, _P, _P, _P, _P, _P, _I64],
     "hmmkit_model_file_kind": [_S, _P],
     "hmmkit_hmm_load": [_S, _I32, _P],
     "hmmkit_hmm_save": [_P, _S],

@@ -165,7 +165,7 @@ def _sklearn_kmeans(X, n_clusters, random_state, n_init=10, max_iter=300, tol=1e
     _native.call("hmmkit_sklearn_kmeans", _native.dtype_code(X.dtype), _native.pointer(X), len(X), X.shape[1],
                  n_clusters, n_init, max_iter, tol, _native.pointer(key), _native.ctypes.byref(position),
                  _native.pointer(centres), _native.pointer(labels), _native.ctypes.byref(inertia),
-                 _native.ctypes.byref(n_iter))
+                 _native.ctypes.byref(n_iter), _threads())
     generator.set_state((kind, key, position.value, has_gauss, cached_gaussian))
     labels = labels.astype(np.int32)
     distinct = len(np.unique(labels))

@@ -135,7 +135,8 @@ def test_engine_rejects_a_bad_stream_position():
     centres = np.empty((2, 2))
     with pytest.raises(ValueError, match="position must be between 0 and 624"):
         _native.call("hmmkit_sklearn_kmeans", _native.FLOAT64, _native.pointer(X), 20, 2, 2, 10, 300, 1e-4,
-                     _native.pointer(key), _native.ctypes.byref(position), _native.pointer(centres), None, None, None)
+                     _native.pointer(key), _native.ctypes.byref(position), _native.pointer(centres), None, None, None,
+                     1)
     assert position.value == 625
 
 

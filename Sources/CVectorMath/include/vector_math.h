@@ -5,6 +5,7 @@
 #define HMMKIT_VECTOR_MATH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "exp_polynomial.h"  // eˣ, for these kernels and for HMMKitNumerics
 
@@ -95,5 +96,21 @@ int hmmkit_quadratic_scores_d(const double *x, size_t rows, size_t d, const doub
 /// done) when k or width is out of range or memory is short. Double only.
 int hmmkit_quadratic_statistics_d(const double *x, size_t rows, size_t d, const double *centre, const double *gamma,
                                   size_t ldg, size_t k, double *c, size_t ldc, int width);
+
+/// The frames of hmmkit_lloyd_assign come in panels of this many (2 vectors of 16 floats).
+#define HMMKIT_LLOYD_BLOCK 32
+
+/// Lloyd's assignment step of k-means as scikit-learn computes it, for n frames x ([n × d],
+/// row-major), also given as `panels`: ⌈n / HMMKIT_LLOYD_BLOCK⌉ panels of [d × HMMKIT_LLOYD_BLOCK]
+/// (frame p·B + f's feature j at panels[(p·d + j)·B + f], B = HMMKIT_LLOYD_BLOCK; anything finite
+/// beyond n). labels[i] = the first c (0 ≤ c < k) of least norms[c] − 2·(x_i · centres_c)
+/// (centres [k × d]), each dot product one chain of fused multiply-adds over j = 0…d−1 from 0.
+/// With sums (and counts) not NULL, each frame is then added to sums[label] ([k × d]) and 1 to
+/// counts[label], frame after frame, onto what they hold. `bits` as for the skinny products.
+/// Returns 1, or 0 (nothing done) when bits, n, k or d is out of range.
+int hmmkit_lloyd_assign_d(const double *x, const double *panels, size_t n, size_t d, const double *centres,
+                          const double *norms, size_t k, int32_t *labels, double *sums, double *counts, int bits);
+int hmmkit_lloyd_assign_s(const float *x, const float *panels, size_t n, size_t d, const float *centres,
+                          const float *norms, size_t k, int32_t *labels, float *sums, float *counts, int bits);
 
 #endif

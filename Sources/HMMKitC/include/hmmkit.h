@@ -268,11 +268,14 @@ int hmmkit_kmeans(int dtype, const void *X, int64_t n_rows, int64_t n_features, 
  * (one-thread summation order, empty clusters relocated to the farthest samples) and the choice
  * of the best run follow scikit-learn 1.x; labels agree unless two distances tie to the last few
  * bits. Output: centres [k * n_features] (element type `dtype`), labels [n_rows], *inertia and
- * *n_iter of the best run (each of the last three may be NULL). Requires 1 <= k <= n_rows,
- * n_init >= 1, max_iter >= 1, finite tol >= 0, 0 <= *mt19937_pos <= 624, finite data. */
+ * *n_iter of the best run (each of the last three may be NULL). The n_init runs are seeded in
+ * order, then run on up to n_threads threads; the result is the same for every n_threads.
+ * Requires 1 <= k <= n_rows, n_init >= 1, max_iter >= 1, finite tol >= 0,
+ * 0 <= *mt19937_pos <= 624, n_threads >= 1, finite data. */
 int hmmkit_sklearn_kmeans(int dtype, const void *X, int64_t n_rows, int64_t n_features, int64_t k, int64_t n_init,
                           int64_t max_iter, double tol, uint32_t *mt19937_key, int64_t *mt19937_pos, void *centres,
-                          int64_t *labels, double *inertia, int64_t *n_iter, char *message, size_t message_capacity);
+                          int64_t *labels, double *inertia, int64_t *n_iter, int64_t n_threads, char *message,
+                          size_t message_capacity);
 
 /* ---------------------------------------------------------------------------------------------
  * MFCC front end.
