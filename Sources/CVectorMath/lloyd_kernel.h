@@ -1,8 +1,9 @@
 // One instruction set's and precision's instantiation of Lloyd's assignment step (lloyd_assign.c).
 // Labels: the frames come in panels of HMMKIT_LLOYD_BLOCK frames stored feature-major (feature j
-// of the panel's frames contiguous), so one vector holds one feature of LANES frames; 2 · LANES
-// frames are scored against up to 4 centres at a time (8 accumulators, each a chain of fused
-// multiply-adds over the features in order), and each frame keeps the first centre of least
+// of the panel's frames contiguous), so one vector holds one feature of LANES frames;
+// FRAME_VECTORS · LANES frames are scored against up to 4 centres at a time (up to 16 accumulators,
+// each a chain of fused multiply-adds over the features in order: enough independent chains to
+// hide the multiply-add latency even for one centre), and each frame keeps the first centre of least
 // ‖c‖² − 2·x·c. Sums: the frames are added to their centres' sums frame after frame; while
 // consecutive frames share a centre its sum stays in registers (the same additions in the same
 // order, without a store and reload between them).
