@@ -91,7 +91,9 @@ package struct ScikitLearnKMeans<S: MatrixScalar>: Sendable {
             for i in 0..<(data.rowCount * data.columnCount) { x[i] -= columnMean[i % data.columnCount] }
         }
         frames = LloydFrames(centred, backend: backend)
-        let wide = Matrix(rowCount: n, columnCount: d, elements: centred.elements.map { Double($0) })
+        // Double data are their own double-precision copy (the same storage, not a second array).
+        let wide = (centred as? Matrix<Double>)
+            ?? Matrix(rowCount: n, columnCount: d, elements: centred.elements.map { Double($0) })
         self.wide = wide
         let (rows, columns) = (n, d)
         wideNorms = wide.withUnsafeElements { x in
