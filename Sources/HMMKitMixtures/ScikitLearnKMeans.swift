@@ -206,6 +206,7 @@ package struct ScikitLearnKMeans<S: MatrixScalar>: Sendable {
         var centres: [S], newCentres: [S], sums: [S]
         var norms: [S], weights: [S], shifts: [S]
         var labels: [Int32], previousLabels: [Int32]
+        var products = Matrix<S>(rowCount: 0, columnCount: 0)  // the GEMM path's scratch (LloydFrames)
 
         init(k: Int, n: Int, d: Int) {
             centres = [S](repeating: 0, count: k * d)
@@ -270,11 +271,13 @@ package struct ScikitLearnKMeans<S: MatrixScalar>: Sendable {
                     if updateCentres {
                         work.sums.withUnsafeMutableBufferPointer { sums in
                             work.weights.withUnsafeMutableBufferPointer { weights in
-                                frames.assign(centres: centres, norms: norms, labels: labels, sums: sums, counts: weights)
+                                frames.assign(centres: centres, norms: norms, labels: labels, sums: sums, counts: weights,
+                                              products: &work.products)
                             }
                         }
                     } else {
-                        frames.assign(centres: centres, norms: norms, labels: labels, sums: nil, counts: nil)
+                        frames.assign(centres: centres, norms: norms, labels: labels, sums: nil, counts: nil,
+                                      products: &work.products)
                     }
                 }
             }

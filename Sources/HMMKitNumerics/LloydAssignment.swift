@@ -1,15 +1,17 @@
 import CVectorMath
 
 /// Lloyd's assignment step of k-means with scikit-learn's arithmetic: each frame's label is the
-/// first centre of least `‖c‖² − 2·x·c`, the dot product one chain of fused multiply-adds over
-/// the features in order (what the GEMM that scikit-learn calls does for every entry); then the
-/// frames are added to their centres' sums frame after frame.
+/// first centre of least `‖c‖² − 2·x·c`, then the frames are added to their centres' sums frame
+/// after frame.
 ///
 /// On the accelerated backend CVectorMath's `hmmkit_lloyd_assign` does both from a feature-major
 /// copy of the frames made once here (full vectors of frames, where a product with 3 or 5 centre
-/// columns fills a vector only partly); the reference backend (and a CPU without
-/// AVX2, or with the skinny products switched off by ``KernelPolicy``) runs the plain loops. Both
-/// give the same bits: the same fused chains, the same first minimum, the same summation order.
+/// columns fills a vector only partly), each dot product one chain of fused multiply-adds over
+/// the features in order, as the GEMM scikit-learn calls forms every entry on a CPU with FMA.
+/// Otherwise (the reference backend, a CPU without AVX2, the skinny products switched off by
+/// ``KernelPolicy``) the products `−2·X·Cᵀ` come from the backend's GEMM and plain loops take the
+/// labels and sums: the same labels unless two scores tie to the last bits (the GEMMs may sum in
+/// another order), and the same sums for the same labels.
 package struct LloydFrames<S: MatrixScalar>: Sendable {
     /// The frames, `[N × D]`.
     package let rows: Matrix<S>
@@ -17,11 +19,13 @@ package struct LloydFrames<S: MatrixScalar>: Sendable {
     /// zeros beyond N; empty when the kernel does not run.
     private let panels: [S]
     private let bits: Int
+    private let backend: ComputeBackend
 
     /// Prepares `rows` for assignments on `backend`; `bits` is the kernel width (the skinny
     /// products' policy by default; 0 runs the plain loops).
     package init(_ rows: Matrix<S>, backend: ComputeBackend, bits: Int = KernelPolicy.current.skinnyProductBits) {
         self.rows = rows
+        self.backend = backend
         let n = rows.rowCount, d = rows.columnCount
         let block = Int(HMMKIT_LLOYD_BLOCK)
         let runs = backend == .accelerated && KernelPolicy.availableSkinnyProductBits.contains(bits)
@@ -46,11 +50,13 @@ package struct LloydFrames<S: MatrixScalar>: Sendable {
 
     /// Labels every frame against `centres` (`[k × D]`) with their squared norms `norms` (`[k]`,
     /// as the caller rounds them); with `sums` (`[k × D]`) and `counts` (`[k]`), adds each frame
-    /// to its centre's sum and 1 to its count, frame after frame, onto what they hold.
+    /// to its centre's sum and 1 to its count, frame after frame, onto what they hold. `products`
+    /// is scratch for the GEMM path (`[N × k]`, reshaped when it is not; untouched by the kernel).
     /// - Precondition: `k ≥ 1`; the buffers hold `k × D`, `k` and `N` values.
     package func assign(centres: UnsafeBufferPointer<S>, norms: UnsafeBufferPointer<S>,
                         labels: UnsafeMutableBufferPointer<Int32>,
-                        sums: UnsafeMutableBufferPointer<S>?, counts: UnsafeMutableBufferPointer<S>?) {
+                        sums: UnsafeMutableBufferPointer<S>?, counts: UnsafeMutableBufferPointer<S>?,
+                        products: inout Matrix<S>) {
         let n = rows.rowCount, d = rows.columnCount, k = norms.count
         precondition(k >= 1 && centres.count >= k * d && labels.count >= n
                      && (sums == nil || (sums!.count >= k * d && counts != nil && counts!.count >= k)),
@@ -73,31 +79,37 @@ package struct LloydFrames<S: MatrixScalar>: Sendable {
                 }
             }
         }
-        if !done { plainAssign(centres: centres, norms: norms, labels: labels, sums: sums, counts: counts) }
+        if !done {
+            productAssign(centres: centres, norms: norms, labels: labels, sums: sums, counts: counts, products: &products)
+        }
     }
 
-    /// The reference loops: the kernel's arithmetic one frame and one centre at a time.
-    private func plainAssign(centres: UnsafeBufferPointer<S>, norms: UnsafeBufferPointer<S>,
-                             labels: UnsafeMutableBufferPointer<Int32>,
-                             sums: UnsafeMutableBufferPointer<S>?, counts: UnsafeMutableBufferPointer<S>?) {
+    /// The GEMM path: `−2·X·Cᵀ` on the backend, `‖c‖²` added (scikit-learn's single rounding: the
+    /// product by −2 is exact), the first least entry of each row, the sums frame after frame.
+    private func productAssign(centres: UnsafeBufferPointer<S>, norms: UnsafeBufferPointer<S>,
+                               labels: UnsafeMutableBufferPointer<Int32>,
+                               sums: UnsafeMutableBufferPointer<S>?, counts: UnsafeMutableBufferPointer<S>?,
+                               products: inout Matrix<S>) {
         let n = rows.rowCount, d = rows.columnCount, k = norms.count
-        rows.withUnsafeElements { x in
+        if products.rowCount != n || products.columnCount != k { products = Matrix(rowCount: n, columnCount: k) }
+        let centreMatrix = Matrix(rowCount: k, columnCount: d, elements: Array(centres[0..<(k * d)]))
+        try! backend.multiply(rows, by: centreMatrix, transposeB: true, alpha: -2, into: &products)  // shapes agree by construction
+        products.withUnsafeElements { p in
             for i in 0..<n {
-                let row = x.baseAddress! + i * d
-                var label = 0, best = S.infinity
-                for c in 0..<k {
-                    let centre = centres.baseAddress! + c * d
-                    var dot = S(0)
-                    for j in 0..<d { dot = dot.addingProduct(row[j], centre[j]) }
-                    let score = norms[c] + -2 * dot
-                    if score < best { best = score; label = c }
+                var label = 0, best = norms[0] + p[i * k]
+                for c in 1..<k {
+                    let score = norms[c] + p[i * k + c]
+                    if score < best { (best, label) = (score, c) }
                 }
                 labels[i] = Int32(label)
-                if let sums, let counts {
-                    let sum = sums.baseAddress! + label * d
-                    for j in 0..<d { sum[j] += row[j] }
-                    counts[label] += 1
-                }
+            }
+        }
+        guard let sums, let counts else { return }
+        rows.withUnsafeElements { x in
+            for i in 0..<n {
+                let label = Int(labels[i]), row = x.baseAddress! + i * d, sum = sums.baseAddress! + label * d
+                for j in 0..<d { sum[j] += row[j] }
+                counts[label] += 1
             }
         }
     }
