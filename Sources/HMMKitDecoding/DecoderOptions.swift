@@ -20,7 +20,9 @@ public struct DecoderOptions: Sendable, Equatable, Codable {
     /// How many distinct word sequences to find, best first (HTK `HVite -n`): 1 by default, the
     /// best alone. Above 1 the search keeps that many tokens per state, each of a different word
     /// sequence, which is exact for the n best sequences when nothing is pruned
-    /// (``Decoding/nBest``); its time and token memory grow about n-fold. Must be ≥ 1.
+    /// (``Decoding/nBest``). Token memory grows n-fold and the frame loop's time somewhat more
+    /// (each arc merges two sorted lists of n tokens where the 1-best search compares two scores);
+    /// emission scoring does not grow (BENCHMARKS.md, "Connected words: n-best"). Must be ≥ 1.
     public var nBest: Int = 1
 
     /// Options with the given values (defaults as documented on each property).

@@ -153,17 +153,60 @@ import Testing
         #expect(try JSONDecoder().decode(DecoderOptions.self, from: Data(one.utf8)) == DecoderOptions())
     }
 
-    @Test func hashesDependOnOrderAndSequenceComparisonSkipsSilence() {
-        let ab = WordHistory.extend(WordHistory.extend(0, with: 0), with: 1)
-        let ba = WordHistory.extend(WordHistory.extend(0, with: 1), with: 0)
-        #expect(ab != ba && WordHistory.extend(0, with: 0) != 0)
+    @Test func sequencesAreNumberedOnceAndCompactionKeepsTheirNumbersApart() {
         var history = WordHistory()
-        let a = history.append(WordEnd(instance: 0, endFrame: 3, score: 0, previous: -1), word: 0)
-        let pause = history.append(WordEnd(instance: 2, endFrame: 5, score: 0, previous: a), word: -1)
-        let b1 = history.append(WordEnd(instance: 1, endFrame: 9, score: 0, previous: pause), word: 1)
-        let b2 = history.append(WordEnd(instance: 1, endFrame: 9, score: 0, previous: a), word: 1)
-        let c = history.append(WordEnd(instance: 0, endFrame: 9, score: 0, previous: a), word: 0)
-        #expect(history.sameWords(b1, b2) && history.sameWords(pause, a) && history.sameWords(-1, -1))
-        #expect(!history.sameWords(b1, c) && !history.sameWords(a, -1) && !history.sameWords(b2, a))
+        let a = history.extend(0, with: 0), ab = history.extend(a, with: 1)
+        let b = history.extend(0, with: 1), ba = history.extend(b, with: 0)
+        #expect(Set([0, a, ab, b, ba]).count == 5)
+        // The same words, the same number, whichever path said them.
+        #expect(history.extend(0, with: 0) == a && history.extend(a, with: 1) == ab)
+        #expect(history.words(of: ab) == [0, 1] && history.words(of: ba) == [1, 0] && history.words(of: 0) == [])
+        let first = history.append(WordEnd(instance: 0, endFrame: 3, score: 0, previous: -1))
+        _ = history.append(WordEnd(instance: 1, endFrame: 9, score: 0, previous: first))
+        // Keeping `ba` keeps `b`, which it extends; `a` and `ab` go.
+        let renumbered = history.compact(keeping: [true, false], sequences: [ba])
+        #expect(renumbered.records == [0, -1] && history.records.count == 1)
+        #expect(renumbered.sequences[0] == 0 && renumbered.sequences[Int(a)] == -1 && renumbered.sequences[Int(ab)] == -1)
+        let newB = renumbered.sequences[Int(b)], newBA = renumbered.sequences[Int(ba)]
+        #expect(history.words(of: newBA) == [1, 0] && history.extend(newB, with: 0) == newBA && history.extend(0, with: 1) == newB)
+        // A dropped sequence said again gets a number of its own, and keeps it.
+        let again = history.extend(0, with: 0)
+        #expect(history.words(of: again) == [0] && ![0, newB, newBA].contains(again) && history.extend(0, with: 0) == again)
+    }
+
+    /// Merging an arc's tokens into a state's slots leaves exactly what offering them one by one
+    /// leaves: over random slots of every size with tied scores and shared word sequences.
+    @Test func mergeEqualsOfferingOneByOne() {
+        typealias Token = NBestSearch.Token
+        var generator = SeededGenerator(seed: 5)
+        var record: Int32 = 0
+        for n in [1, 2, 3, 5, 10] {
+            var scratch = [Token](repeating: .empty, count: n), beaten = [Bool](repeating: false, count: n)
+            for _ in 0..<2_000 {
+                // Sorted slots of distinct sequences, built the search's way; few scores and
+                // sequences so that ties and shared words are common, a record to tell tokens apart.
+                func slots() -> [Token] {
+                    var list = [Token](repeating: .empty, count: n)
+                    for _ in 0..<Int.random(in: 0...(2 * n), using: &generator) {
+                        record += 1
+                        let token = Token(score: Double(Int.random(in: 0..<6, using: &generator)), record: record,
+                                          sequence: Int32(Int.random(in: 0..<(n + 2), using: &generator)))
+                        _ = NBestSearch.offer(token, into: &list, at: 0, n: n)
+                    }
+                    return list
+                }
+                let held = slots(), arriving = slots()
+                let weight = [0, 0.5, -1, 2][Int.random(in: 0..<4, using: &generator)]
+                var merged = held
+                NBestSearch.merge(arriving, at: 0, adding: weight, into: &merged, at: 0, n: n, scratch: &scratch, beaten: &beaten)
+                var offered = held
+                for var token in arriving where token.score > -.infinity {
+                    token.score += weight
+                    _ = NBestSearch.offer(token, into: &offered, at: 0, n: n)
+                }
+                #expect(merged == offered)
+                #expect(!beaten.contains(true))
+            }
+        }
     }
 }
