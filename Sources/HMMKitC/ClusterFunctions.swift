@@ -3,6 +3,17 @@ import HMMKitNumerics
 
 // `hmmkit_kmeans` of hmmkit.h: HMMKit's k-means for the Python models' initialisation.
 
+/// The caller's k-means data as ``matrix(_:type:rows:columns:as:)`` reads it, refused as a
+/// numerical failure naming the row and column of its first NaN or infinity.
+private func finiteData<S: MatrixScalar>(_ data: UnsafeRawPointer?, type: ElementType, rows: Int,
+                                         columns: Int) throws(CallError) -> Matrix<S> {
+    let frames: Matrix<S> = try matrix(data, type: type, rows: rows, columns: columns)
+    if let bad = ValueScan.firstBeyond(frames.elements, limit: .greatestFiniteMagnitude) {
+        throw CallError(.numericalFailure, "the data hold a non-finite value at row \(bad / columns), column \(bad % columns)")
+    }
+    return frames
+}
+
 /// `restarts` k-means runs (HMMKit's ``KMeans``) from seeds drawn from `seed`; the centres and
 /// labels of the run with the lowest inertia (the first on ties), and that inertia.
 private func clusters<S: MatrixScalar>(_ data: Matrix<S>, k: Int, restarts: Int, seed: UInt64)
@@ -38,11 +49,7 @@ public func hmmkitKMeans(_ dtype: Int32, _ data: UnsafeRawPointer?, _ rows: Int6
         guard let centres else { throw CallError(.invalidArgument, "the centre buffer is NULL") }
         /// The clustering in the data's precision, its centres stored in that precision too.
         func run<S: MatrixScalar>(_: S.Type, _ type: ElementType) throws {
-            let frames: Matrix<S> = try matrix(data, type: type, rows: Int(rows), columns: Int(columns))
-            if let bad = frames.elements.firstIndex(where: { !$0.isFinite }) {
-                throw CallError(.numericalFailure, "the data hold a non-finite value at row \(bad / Int(columns)), "
-                    + "column \(bad % Int(columns))")
-            }
+            let frames: Matrix<S> = try finiteData(data, type: type, rows: Int(rows), columns: Int(columns))
             let result = clusters(frames, k: Int(k), restarts: Int(restarts), seed: seed)
             store(result.centres.elements, into: centres, type: type)
             if let labels { for (row, label) in result.labels.enumerated() { labels[row] = Int64(label) } }
@@ -90,11 +97,7 @@ public func hmmkitScikitLearnKMeans(_ dtype: Int32, _ data: UnsafeRawPointer?, _
         var generator = savedGenerator
         /// The clustering in the data's precision, its centres stored in that precision too.
         func run<S: MatrixScalar>(_: S.Type, _ type: ElementType) throws {
-            let frames: Matrix<S> = try matrix(data, type: type, rows: Int(rows), columns: Int(columns))
-            if let bad = frames.elements.firstIndex(where: { !$0.isFinite }) {
-                throw CallError(.numericalFailure, "the data hold a non-finite value at row \(bad / Int(columns)), "
-                    + "column \(bad % Int(columns))")
-            }
+            let frames: Matrix<S> = try finiteData(data, type: type, rows: Int(rows), columns: Int(columns))
             let result = ScikitLearnKMeans.cluster(frames, k: Int(k), runs: Int(restarts),
                                                    maximumIterations: Int(maximumIterations), tolerance: tolerance,
                                                    using: &generator, threadCount: Int(threads))

@@ -66,20 +66,31 @@ public func hmmkitModelFileKind(_ path: UnsafePointer<CChar>?, _ kind: UnsafeMut
     }
 }
 
+/// What `hmmkit_hmm_load` and `hmmkit_gmm_load` share: checks the result pointer, the path and
+/// the dtype, reads the model file with `load` in the dtype's precision (its errors become the
+/// call's, ``fileError(_:)``), and stores the new handle, retained for the caller, in `result`.
+private func loadHandle<Handle: AnyObject>(_ path: UnsafePointer<CChar>?, _ dtype: Int32, _ result: UnsafeMutablePointer<OpaquePointer?>?,
+                                           _ load: (URL, ElementType) throws -> Handle) throws(CallError) {
+    guard let result else { throw CallError(.invalidArgument, "the result pointer is NULL") }
+    let url = URL(fileURLWithPath: try filePath(path))
+    let type = try ElementType(code: dtype)
+    var handle: Handle?
+    try fileCall { handle = try load(url, type) }
+    result.pointee = OpaquePointer(Unmanaged.passRetained(handle!).toOpaque())
+}
+
 // MARK: - HMMs
 
 @_cdecl("hmmkit_hmm_load")
 public func hmmkitHMMLoad(_ path: UnsafePointer<CChar>?, _ dtype: Int32, _ result: UnsafeMutablePointer<OpaquePointer?>?,
                           _ message: UnsafeMutablePointer<CChar>?, _ capacity: Int) -> Int32 {
     guarded(message, capacity) {
-        guard let result else { throw CallError(.invalidArgument, "the result pointer is NULL") }
-        let url = URL(fileURLWithPath: try filePath(path))
-        var handle: HMMHandle?
-        switch try ElementType(code: dtype) {
-        case .float64: try fileCall { handle = HMMHandle(try GMMHMM<Double>.load(from: url)) }
-        case .float32: try fileCall { handle = HMMHandle(try GMMHMM<Float>.load(from: url)) }
+        try loadHandle(path, dtype, result) { url, type in
+            switch type {
+            case .float64: HMMHandle(try GMMHMM<Double>.load(from: url))
+            case .float32: HMMHandle(try GMMHMM<Float>.load(from: url))
+            }
         }
-        result.pointee = OpaquePointer(Unmanaged.passRetained(handle!).toOpaque())
     }
 }
 
@@ -154,14 +165,12 @@ public func hmmkitHMMSetChain(_ model: OpaquePointer?, _ topologyCode: Int32, _ 
 public func hmmkitGMMLoad(_ path: UnsafePointer<CChar>?, _ dtype: Int32, _ result: UnsafeMutablePointer<OpaquePointer?>?,
                           _ message: UnsafeMutablePointer<CChar>?, _ capacity: Int) -> Int32 {
     guarded(message, capacity) {
-        guard let result else { throw CallError(.invalidArgument, "the result pointer is NULL") }
-        let url = URL(fileURLWithPath: try filePath(path))
-        var model: MixtureHandle.Model?
-        switch try ElementType(code: dtype) {
-        case .float64: try fileCall { model = .float64(try GaussianMixture<Double>.load(from: url)) }
-        case .float32: try fileCall { model = .float32(try GaussianMixture<Float>.load(from: url)) }
+        try loadHandle(path, dtype, result) { url, type in
+            switch type {
+            case .float64: MixtureHandle(.float64(try GaussianMixture<Double>.load(from: url)))
+            case .float32: MixtureHandle(.float32(try GaussianMixture<Float>.load(from: url)))
+            }
         }
-        result.pointee = OpaquePointer(Unmanaged.passRetained(MixtureHandle(model!)).toOpaque())
     }
 }
 
