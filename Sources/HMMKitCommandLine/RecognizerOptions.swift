@@ -86,6 +86,12 @@ struct ModelOptions: ParsableArguments {
     var sampleRate: Double = 8000
     @Option(help: "Frames on each side of the delta regressions (default: the preset's, 2); each further order reaches as far again.")
     var deltaWindow: Int?
+    @Option(help: "Frame shift in milliseconds (default: the preset's, 10); stored in the recognizer, so recognition and alignment use it too.")
+    var frameShiftMs: Double?
+    @Option(help: "Frame length in milliseconds (default: the preset's, 25); stored in the recognizer.")
+    var frameLengthMs: Double?
+    @Option(help: "Analysis window: hamming, hann, periodicHann, povey, rectangular or blackman (default: the preset's; psf: rectangular); stored in the recognizer.")
+    var window: WindowFunction?
     @Option(help: "Cepstral normalisation: none, utteranceMean or utteranceMeanAndVariance.")
     var cmvn: CepstralNormalization = .utteranceMeanAndVariance
     @Option(help: "Noise subtraction: remove each file's own noise floor (the mean mel energies of this fraction of its quietest frames) before the logarithm; none = off.")
@@ -162,6 +168,17 @@ struct ModelOptions: ParsableArguments {
             try OptionRange.check(mmiTau, in: 0...1e9, "--mmi-tau")
         }
         if let deltaWindow { try OptionRange.check(deltaWindow, in: 1...InputLimits.maximumDeltaWindow, "--delta-window") }
+        for (value, flag) in [(frameShiftMs, "--frame-shift-ms"), (frameLengthMs, "--frame-length-ms")] {
+            guard let value else { continue }
+            var features = preset.configuration(sampleRate: sampleRate)
+            if let frameShiftMs { features.frameShift = .milliseconds(frameShiftMs) }
+            if let frameLengthMs { features.frameLength = .milliseconds(frameLengthMs) }
+            let problems = features.problems()
+            guard value.isFinite, value > 0, problems.isEmpty else {
+                throw ValidationError("\(flag) must be positive and give at least one sample (got \(value)): "
+                                      + problems.joined(separator: "; "))
+            }
+        }
         guard sampleRate > 0 && sampleRate <= InputLimits.maximumSampleRate else {
             throw ValidationError("--sample-rate must be positive and at most \(InputLimits.maximumSampleRate) Hz (got \(sampleRate))")
         }
@@ -265,6 +282,9 @@ struct ModelOptions: ParsableArguments {
         configuration.features = preset.configuration(sampleRate: sampleRate)
         configuration.features.normalization = cmvn
         if let deltaWindow { configuration.features.deltas = configuration.features.deltas.withWindow(deltaWindow) }
+        if let frameShiftMs { configuration.features.frameShift = .milliseconds(frameShiftMs) }
+        if let frameLengthMs { configuration.features.frameLength = .milliseconds(frameLengthMs) }
+        if let window { configuration.features.window = window }
         configuration.features.noiseSubtraction = try noiseSubtractionOptions()
         configuration.stateCount = states
         configuration.componentsPerState = mixtures
