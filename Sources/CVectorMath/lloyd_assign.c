@@ -13,113 +13,45 @@
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
-
-static const int64_t lloyd_mask_d[8] = {-1, -1, -1, -1, 0, 0, 0, 0};
-static const int32_t lloyd_mask_s[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
+#include "simd_helpers.h"
 
 // ---- AVX2 + FMA ----------------------------------------------------------------------------------
 #define KERNEL __attribute__((target("avx2,fma")))
-#define T double
-#define VEC __m256d
-#define LANES 4
-#define MASK __m256i
-#define MAKE_MASK(n) _mm256_loadu_si256((const __m256i *)(lloyd_mask_d + 4 - (n)))
-#define VLOAD(p) _mm256_loadu_pd(p)
-#define VSTORE(p, v) _mm256_storeu_pd(p, v)
-#define VLOADM(p, m) _mm256_maskload_pd(p, m)
-#define VSTOREM(p, m, v) _mm256_maskstore_pd(p, m, v)
-#define VZERO() _mm256_setzero_pd()
-#define VSET1(x) _mm256_set1_pd(x)
-#define VFMA(a, b, c) _mm256_fmadd_pd(a, b, c)
-#define VADD(a, b) _mm256_add_pd(a, b)
-#define SELECT_LESS(score, best, label, index)                                                          \
-    do {                                                                                                \
-        VEC s_ = (score), less_ = _mm256_cmp_pd(s_, *(best), _CMP_LT_OQ);                               \
-        *(best) = _mm256_blendv_pd(*(best), s_, less_);                                                 \
-        *(label) = _mm256_blendv_pd(*(label), (index), less_);                                          \
-    } while (0)
+#define ISA_AVX2
+#define ISA_DOUBLE
+#include "simd_isa.h"
 #define FRAME_VECTORS 2
 #define NAME(x) x##_avx2_d
 #include "lloyd_kernel.h"
 #include "lloyd_kernel_end.h"
 
-#define T float
-#define VEC __m256
-#define LANES 8
-#define MASK __m256i
-#define MAKE_MASK(n) _mm256_loadu_si256((const __m256i *)(lloyd_mask_s + 8 - (n)))
-#define VLOAD(p) _mm256_loadu_ps(p)
-#define VSTORE(p, v) _mm256_storeu_ps(p, v)
-#define VLOADM(p, m) _mm256_maskload_ps(p, m)
-#define VSTOREM(p, m, v) _mm256_maskstore_ps(p, m, v)
-#define VZERO() _mm256_setzero_ps()
-#define VSET1(x) _mm256_set1_ps(x)
-#define VFMA(a, b, c) _mm256_fmadd_ps(a, b, c)
-#define VADD(a, b) _mm256_add_ps(a, b)
-#define SELECT_LESS(score, best, label, index)                                                          \
-    do {                                                                                                \
-        VEC s_ = (score), less_ = _mm256_cmp_ps(s_, *(best), _CMP_LT_OQ);                               \
-        *(best) = _mm256_blendv_ps(*(best), s_, less_);                                                 \
-        *(label) = _mm256_blendv_ps(*(label), (index), less_);                                          \
-    } while (0)
+#define ISA_FLOAT
+#include "simd_isa.h"
 #define FRAME_VECTORS 2
 #define NAME(x) x##_avx2_s
 #include "lloyd_kernel.h"
 #include "lloyd_kernel_end.h"
 #undef KERNEL
+#undef ISA_AVX2
 
 // ---- AVX-512F ------------------------------------------------------------------------------------
 #define KERNEL __attribute__((target("avx512f")))
-#define T double
-#define VEC __m512d
-#define LANES 8
-#define MASK __mmask8
-#define MAKE_MASK(n) ((__mmask8)((1u << (n)) - 1))
-#define VLOAD(p) _mm512_loadu_pd(p)
-#define VSTORE(p, v) _mm512_storeu_pd(p, v)
-#define VLOADM(p, m) _mm512_maskz_loadu_pd(m, p)
-#define VSTOREM(p, m, v) _mm512_mask_storeu_pd(p, m, v)
-#define VZERO() _mm512_setzero_pd()
-#define VSET1(x) _mm512_set1_pd(x)
-#define VFMA(a, b, c) _mm512_fmadd_pd(a, b, c)
-#define VADD(a, b) _mm512_add_pd(a, b)
-#define SELECT_LESS(score, best, label, index)                                                          \
-    do {                                                                                                \
-        VEC s_ = (score);                                                                               \
-        __mmask8 less_ = _mm512_cmp_pd_mask(s_, *(best), _CMP_LT_OQ);                                   \
-        *(best) = _mm512_mask_mov_pd(*(best), less_, s_);                                               \
-        *(label) = _mm512_mask_mov_pd(*(label), less_, (index));                                        \
-    } while (0)
+#define ISA_AVX512
+#define ISA_DOUBLE
+#include "simd_isa.h"
 #define FRAME_VECTORS 4
 #define NAME(x) x##_avx512_d
 #include "lloyd_kernel.h"
 #include "lloyd_kernel_end.h"
 
-#define T float
-#define VEC __m512
-#define LANES 16
-#define MASK __mmask16
-#define MAKE_MASK(n) ((__mmask16)((1u << (n)) - 1))
-#define VLOAD(p) _mm512_loadu_ps(p)
-#define VSTORE(p, v) _mm512_storeu_ps(p, v)
-#define VLOADM(p, m) _mm512_maskz_loadu_ps(m, p)
-#define VSTOREM(p, m, v) _mm512_mask_storeu_ps(p, m, v)
-#define VZERO() _mm512_setzero_ps()
-#define VSET1(x) _mm512_set1_ps(x)
-#define VFMA(a, b, c) _mm512_fmadd_ps(a, b, c)
-#define VADD(a, b) _mm512_add_ps(a, b)
-#define SELECT_LESS(score, best, label, index)                                                          \
-    do {                                                                                                \
-        VEC s_ = (score);                                                                               \
-        __mmask16 less_ = _mm512_cmp_ps_mask(s_, *(best), _CMP_LT_OQ);                                  \
-        *(best) = _mm512_mask_mov_ps(*(best), less_, s_);                                               \
-        *(label) = _mm512_mask_mov_ps(*(label), less_, (index));                                        \
-    } while (0)
+#define ISA_FLOAT
+#include "simd_isa.h"
 #define FRAME_VECTORS 2
 #define NAME(x) x##_avx512_s
 #include "lloyd_kernel.h"
 #include "lloyd_kernel_end.h"
 #undef KERNEL
+#undef ISA_AVX512
 
 #define LLOYD_ENTRY_POINT(SUFFIX, TYPE)                                                                      \
     int hmmkit_lloyd_assign_##SUFFIX(const TYPE *x, const TYPE *panels, size_t n, size_t d, const TYPE *centres,   \

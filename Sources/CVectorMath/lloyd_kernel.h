@@ -7,8 +7,8 @@
 // ‖c‖² − 2·x·c. Sums: the frames are added to their centres' sums frame after frame; while
 // consecutive frames share a centre its sum stays in registers (the same additions in the same
 // order, without a store and reload between them).
-// No include guard: included once per instantiation, with T, VEC, LANES, KERNEL and the vector
-// macros defined by the includer.
+// No include guard: included once per instantiation, after simd_isa.h, with KERNEL, FRAME_VECTORS
+// and NAME defined by the includer.
 
 // The scores of centres [c0, c0 + G) for the STEP = FRAME_VECTORS · LANES frames at `frames`
 // (G a constant 1…4 after inlining, so the accumulators live in registers), folded into each
@@ -34,7 +34,12 @@ KERNEL static inline __attribute__((always_inline)) void NAME(lloyd_group)(
     for (int q = 0; q < 4; q++) {
         if (q >= G) break;
         VEC norm = VSET1(norms[c0 + q]), index = VSET1((T)(c0 + q));
-        for (int r = 0; r < FRAME_VECTORS; r++) SELECT_LESS(VFMA(a[q][r], minus_two, norm), &best[r], &label[r], index);
+        for (int r = 0; r < FRAME_VECTORS; r++) {
+            VEC score = VFMA(a[q][r], minus_two, norm);
+            __auto_type less = VMASK_LESS(score, best[r]);
+            best[r] = VSELECT(less, best[r], score);
+            label[r] = VSELECT(less, label[r], index);
+        }
     }
 }
 

@@ -34,103 +34,43 @@
 // Splits n columns into groups of at most GROUP_MAX, as even as possible (15 → 5, 5, 5).
 static int group_count(size_t n) { return (int)((n + GROUP_MAX - 1) / GROUP_MAX); }
 
-// Lane masks for AVX2's maskload/maskstore: the first n lanes of `table + LANES - n`.
-static const int64_t mask_table_d[8] = {-1, -1, -1, -1, 0, 0, 0, 0};
-static const int32_t mask_table_s[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
-
-// ---- AVX2 + FMA, double --------------------------------------------------------------------------
+// ---- AVX2 + FMA ----------------------------------------------------------------------------------
 #define KERNEL __attribute__((target("avx2,fma")))
-#define T double
-#define VEC __m256d
-#define LANES 4
-#define MASK __m256i
-#define MAKE_MASK(n) _mm256_loadu_si256((const __m256i *)(mask_table_d + 4 - (n)))
-#define VLOAD(p) _mm256_loadu_pd(p)
-#define VSTORE(p, v) _mm256_storeu_pd(p, v)
-#define VLOADM(p, m) _mm256_maskload_pd(p, m)
-#define VSTOREM(p, m, v) _mm256_maskstore_pd(p, m, v)
-#define VZERO() _mm256_setzero_pd()
-#define VSET1(x) _mm256_set1_pd(x)
-#define VBROADCAST(p) _mm256_broadcast_sd(p)
-#define VFMA(a, b, c) _mm256_fmadd_pd(a, b, c)
-#define VMUL(a, b) _mm256_mul_pd(a, b)
-#define VADD(a, b) _mm256_add_pd(a, b)
-#define VHSUM(v) hsum_pd(v)
+#define ISA_AVX2
 #define DOT_ROWS 2
 #define STRIP 2
 #define DIAG_GROUP 5
 #define STAT_GROUP 6
 #define STAT_STRIP 1
+#define ISA_DOUBLE
+#include "simd_isa.h"
 #define NAME(x) x##_avx2_d
 #include "skinny_kernels.h"
 #include "skinny_kernels_end.h"
 
-// ---- AVX2 + FMA, float ---------------------------------------------------------------------------
-#define T float
-#define VEC __m256
-#define LANES 8
-#define MASK __m256i
-#define MAKE_MASK(n) _mm256_loadu_si256((const __m256i *)(mask_table_s + 8 - (n)))
-#define VLOAD(p) _mm256_loadu_ps(p)
-#define VSTORE(p, v) _mm256_storeu_ps(p, v)
-#define VLOADM(p, m) _mm256_maskload_ps(p, m)
-#define VSTOREM(p, m, v) _mm256_maskstore_ps(p, m, v)
-#define VZERO() _mm256_setzero_ps()
-#define VSET1(x) _mm256_set1_ps(x)
-#define VBROADCAST(p) _mm256_broadcast_ss(p)
-#define VFMA(a, b, c) _mm256_fmadd_ps(a, b, c)
-#define VMUL(a, b) _mm256_mul_ps(a, b)
-#define VADD(a, b) _mm256_add_ps(a, b)
-#define VHSUM(v) hsum_ps(v)
+#define ISA_FLOAT
+#include "simd_isa.h"
 #define NAME(x) x##_avx2_s
 #include "skinny_kernels.h"
 #include "skinny_kernels_end.h"
 #include "skinny_kernels_isa_end.h"
 
-// ---- AVX-512F, double ----------------------------------------------------------------------------
+// ---- AVX-512F ------------------------------------------------------------------------------------
 #define KERNEL __attribute__((target("avx512f")))
-#define T double
-#define VEC __m512d
-#define LANES 8
-#define MASK __mmask8
-#define MAKE_MASK(n) ((__mmask8)((1u << (n)) - 1))
-#define VLOAD(p) _mm512_loadu_pd(p)
-#define VSTORE(p, v) _mm512_storeu_pd(p, v)
-#define VLOADM(p, m) _mm512_maskz_loadu_pd(m, p)
-#define VSTOREM(p, m, v) _mm512_mask_storeu_pd(p, m, v)
-#define VZERO() _mm512_setzero_pd()
-#define VSET1(x) _mm512_set1_pd(x)
-#define VBROADCAST(p) _mm512_set1_pd(*(p))
-#define VFMA(a, b, c) _mm512_fmadd_pd(a, b, c)
-#define VMUL(a, b) _mm512_mul_pd(a, b)
-#define VADD(a, b) _mm512_add_pd(a, b)
-#define VHSUM(v) _mm512_reduce_add_pd(v)
+#define ISA_AVX512
 #define DOT_ROWS 4
 #define STRIP 4
 #define DIAG_GROUP 5
 #define STAT_GROUP 5
 #define STAT_STRIP 2
+#define ISA_DOUBLE
+#include "simd_isa.h"
 #define NAME(x) x##_avx512_d
 #include "skinny_kernels.h"
 #include "skinny_kernels_end.h"
 
-// ---- AVX-512F, float -----------------------------------------------------------------------------
-#define T float
-#define VEC __m512
-#define LANES 16
-#define MASK __mmask16
-#define MAKE_MASK(n) ((__mmask16)((1u << (n)) - 1))
-#define VLOAD(p) _mm512_loadu_ps(p)
-#define VSTORE(p, v) _mm512_storeu_ps(p, v)
-#define VLOADM(p, m) _mm512_maskz_loadu_ps(m, p)
-#define VSTOREM(p, m, v) _mm512_mask_storeu_ps(p, m, v)
-#define VZERO() _mm512_setzero_ps()
-#define VSET1(x) _mm512_set1_ps(x)
-#define VBROADCAST(p) _mm512_set1_ps(*(p))
-#define VFMA(a, b, c) _mm512_fmadd_ps(a, b, c)
-#define VMUL(a, b) _mm512_mul_ps(a, b)
-#define VADD(a, b) _mm512_add_ps(a, b)
-#define VHSUM(v) _mm512_reduce_add_ps(v)
+#define ISA_FLOAT
+#include "simd_isa.h"
 #define NAME(x) x##_avx512_s
 #include "skinny_kernels.h"
 #include "skinny_kernels_end.h"
