@@ -43,10 +43,7 @@ struct PhoneCommandLineTests {
         #expect(lines.count == 10 && lines.allSatisfy { $0.hasSuffix(" one") })
         // psf frames: 25 ms windows every 10 ms, so a boundary between frames lies 12.5 − 5 = 7.5 ms
         // after a multiple of 10 ms (or at 0, the audio's start).
-        let boundaries = lines.flatMap { line -> [Double] in
-            let fields = line.split(separator: " "), start = Double(fields[2])! * 1000
-            return [start, start + Double(fields[3])! * 1000]
-        }
+        let boundaries = ctmBoundaryMilliseconds(lines)
         #expect(boundaries.contains { $0 > 0 })
         #expect(boundaries.allSatisfy { $0 == 0 || abs(($0 - 7.5) - 10 * (($0 - 7.5) / 10).rounded()) < 1e-3 }, "\(boundaries)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: grids).count == 10)
@@ -77,10 +74,7 @@ struct PhoneCommandLineTests {
         #expect(align.status == 0, "\(align.stderr)")
         let lines = try String(contentsOfFile: ctm, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 10 && lines.allSatisfy { $0.hasSuffix(" one") })
-        let boundaries = lines.flatMap { line -> [Double] in
-            let fields = line.split(separator: " "), start = Double(fields[2])! * 1000
-            return [start, start + Double(fields[3])! * 1000]
-        }
+        let boundaries = ctmBoundaryMilliseconds(lines)
         #expect(boundaries.allSatisfy { $0 == 0 || ($0 >= 15 - 1e-3 && abs($0 - 5 * ($0 / 5).rounded()) < 1e-3) }, "\(boundaries)")
         #expect(boundaries.contains { abs(($0 - 7.5) - 10 * (($0 - 7.5) / 10).rounded()) > 1 }, "\(boundaries)")
         for (options, flag) in [(["--frame-shift-ms", "0"], "--frame-shift-ms"), (["--frame-shift-ms", "0.01"], "--frame-shift-ms"),
@@ -90,5 +84,13 @@ struct PhoneCommandLineTests {
         }
         let stray = try HMMKitBinary.run(["train", demo, "--phone-states", "4", "-o", folder.file("bad.json").path])
         #expect(stray.status == 64 && stray.stderr.contains("--units phone"), "\(stray.stderr)")
+    }
+}
+
+/// Every start and end of CTM lines (`file channel start duration word`), in milliseconds.
+private func ctmBoundaryMilliseconds(_ lines: [Substring]) -> [Double] {
+    lines.flatMap { line -> [Double] in
+        let fields = line.split(separator: " "), start = Double(fields[2])! * 1000
+        return [start, start + Double(fields[3])! * 1000]
     }
 }
