@@ -26,11 +26,12 @@ import HMMKitNumerics
 /// draw nothing, so they run on up to `threadCount` threads and the best is chosen in run order
 /// afterwards: the result does not depend on the thread count.
 ///
-/// Rounding: the Lloyd steps' products are fused multiply-add chains over the features in order
-/// (``LloydFrames``), as the GEMM scikit-learn calls forms them; k-means++'s products go through
-/// GEMM and the potentials through one sum, where NumPy uses its BLAS. They agree to a few units
-/// in the last place, so labels differ only when two distances tie to that level. Ties between equally far frames when more than one cluster is
-/// empty are ordered by index (NumPy's `argpartition` leaves that order to its platform's
+/// Rounding: on the accelerated backend the Lloyd steps' products are fused multiply-add chains
+/// over the features in order (``LloydFrames``), as the GEMM scikit-learn calls forms them on a
+/// CPU with FMA; k-means++'s products go through GEMM and the potentials through one sum, where
+/// NumPy uses its BLAS. They agree to a few units in the last place, so labels differ only when
+/// two distances tie to that level. Ties between equally far frames when more than one cluster
+/// is empty are ordered by index (NumPy's `argpartition` leaves that order to its platform's
 /// selection algorithm).
 package struct ScikitLearnKMeans<S: MatrixScalar>: Sendable {
     /// One clustering: centres `[k × D]` in the data's coordinates, each frame's label, the
