@@ -148,6 +148,8 @@ def _sklearn_kmeans(X, n_clusters, random_state, n_init=10, max_iter=300, tol=1e
     the engine draws from exactly as NumPy does and which is set back advanced, as if scikit-learn
     had drawn. ``X`` is validated and converted as scikit-learn's ``KMeans.fit`` does (float32 stays
     float32), with its errors and its warning when fewer distinct clusters than ``n_clusters`` are found.
+    The ``n_init`` runs, seeded in order, run on ``HMMKIT_NUM_THREADS`` threads (default: every
+    core); the result is the same for every count.
     """
     if isinstance(n_clusters, bool) or not isinstance(n_clusters, numbers.Integral) or n_clusters < 1:
         raise ValueError("The 'n_clusters' parameter of KMeans must be an int in the range [1, inf). "
