@@ -13,6 +13,10 @@ import CVectorMath
 /// labels and sums: the same labels unless two scores tie to the last bits (the GEMMs may sum in
 /// another order), and the same sums for the same labels.
 package struct LloydFrames<S: MatrixScalar>: Sendable {
+    /// `hmmkit_lloyd_assign_d` / `_s` for element type T.
+    private typealias Kernel<T> = (UnsafePointer<T>?, UnsafePointer<T>?, Int, Int, UnsafePointer<T>?, UnsafePointer<T>?, Int,
+                                   UnsafeMutablePointer<Int32>?, UnsafeMutablePointer<T>?, UnsafeMutablePointer<T>?, Int32) -> Int32
+
     /// The frames, `[N × D]`.
     package let rows: Matrix<S>
     /// The frames feature-major in panels of `HMMKIT_LLOYD_BLOCK` frames (`[D × block]` each),
@@ -22,7 +26,7 @@ package struct LloydFrames<S: MatrixScalar>: Sendable {
     private let backend: ComputeBackend
 
     /// Prepares `rows` for assignments on `backend`; `bits` is the kernel width (the skinny
-    /// products' policy by default; 0 runs the plain loops).
+    /// products' policy by default; 0, or a width this CPU lacks, takes the GEMM path).
     package init(_ rows: Matrix<S>, backend: ComputeBackend, bits: Int = KernelPolicy.current.skinnyProductBits) {
         self.rows = rows
         self.backend = backend
@@ -63,19 +67,17 @@ package struct LloydFrames<S: MatrixScalar>: Sendable {
                      "LloydFrames: inconsistent shapes")
         let done = bits > 0 && rows.withUnsafeElements { x in
             panels.withUnsafeBufferPointer { t in
+                /// The kernel of element type T on these buffers (n, d, k ≥ 1 here: none is empty).
+                func run<T>(_ kernel: Kernel<T>) -> Bool {
+                    kernel(AcceleratedKernels.rebound(x.baseAddress!, to: T.self), AcceleratedKernels.rebound(t.baseAddress!, to: T.self),
+                           n, d, AcceleratedKernels.rebound(centres.baseAddress!, to: T.self),
+                           AcceleratedKernels.rebound(norms.baseAddress!, to: T.self), k, labels.baseAddress,
+                           sums.map { AcceleratedKernels.rebound($0.baseAddress!, to: T.self) },
+                           counts.map { AcceleratedKernels.rebound($0.baseAddress!, to: T.self) }, Int32(bits)) != 0
+                }
                 switch S.precision {
-                case .double:
-                    hmmkit_lloyd_assign_d(Self.raw(x.baseAddress, Double.self), Self.raw(t.baseAddress, Double.self),
-                                          n, d, Self.raw(centres.baseAddress, Double.self),
-                                          Self.raw(norms.baseAddress, Double.self), k, labels.baseAddress,
-                                          Self.raw(sums?.baseAddress, Double.self), Self.raw(counts?.baseAddress, Double.self),
-                                          Int32(bits)) != 0
-                case .single:
-                    hmmkit_lloyd_assign_s(Self.raw(x.baseAddress, Float.self), Self.raw(t.baseAddress, Float.self),
-                                          n, d, Self.raw(centres.baseAddress, Float.self),
-                                          Self.raw(norms.baseAddress, Float.self), k, labels.baseAddress,
-                                          Self.raw(sums?.baseAddress, Float.self), Self.raw(counts?.baseAddress, Float.self),
-                                          Int32(bits)) != 0
+                case .double: return run(hmmkit_lloyd_assign_d)
+                case .single: return run(hmmkit_lloyd_assign_s)
                 }
             }
         }
@@ -112,15 +114,5 @@ package struct LloydFrames<S: MatrixScalar>: Sendable {
                 counts[label] += 1
             }
         }
-    }
-
-    @inline(__always)
-    private static func raw<T>(_ pointer: UnsafePointer<S>?, _: T.Type) -> UnsafePointer<T>? {
-        pointer.map { UnsafeRawPointer($0).assumingMemoryBound(to: T.self) }
-    }
-
-    @inline(__always)
-    private static func raw<T>(_ pointer: UnsafeMutablePointer<S>?, _: T.Type) -> UnsafeMutablePointer<T>? {
-        pointer.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: T.self) }
     }
 }
