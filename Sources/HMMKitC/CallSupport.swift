@@ -201,11 +201,12 @@ func flattened<S: MatrixScalar>(_ covariances: Covariances<S>) -> [Double] {
     }
 }
 
-/// hmmlearn's `implementation`: 0 `"scaling"` (HMMKit's scaled pass), 1 `"log"`.
+/// hmmlearn's `implementation`: 0 `"scaling"` (HMMKit's scaled pass), 1 `"log"` (log space's
+/// results, by the checked scaled pass where it provably gives them, else the log-space pass).
 func implementation(_ code: Int32) throws(CallError) -> ForwardBackwardImplementation {
     switch code {
     case 0: return .scaled
-    case 1: return .logSpace
+    case 1: return .checkedScaled
     default: throw CallError(.invalidArgument, "unknown implementation code \(code)")
     }
 }

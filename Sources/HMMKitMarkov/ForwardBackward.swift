@@ -1,8 +1,8 @@
 import HMMKitNumerics
 
-/// Which forward-backward implementation to run; both give the same results to rounding
+/// Which forward-backward implementation to run; all give the same results to rounding
 /// (checked in the tests to 1e-12 relative in Double), as in hmmlearn (`implementation="scaling"`
-/// or `"log"`).
+/// or `"log"`), and ``checkedScaled`` gives the log-space results however far apart the states are.
 public enum ForwardBackwardImplementation: String, Sendable, Hashable, CaseIterable, Codable, CustomStringConvertible {
     /// Rabiner's scaling in the probability domain (the fast path): emissions become
     /// `exp(log b_t(j) − shift_t)` (shift: the best score among the states reachable at t), the
@@ -13,6 +13,17 @@ public enum ForwardBackwardImplementation: String, Sendable, Hashable, CaseItera
     case scaled
     /// Log-sum-exp recursions in the log domain, in Double whatever the scalar type (the reference).
     case logSpace
+    /// The log-space results at the scaled pass's cost (hmmlearn's `implementation="log"` from
+    /// Python): the scaled pass, kept for a sequence only when it provably lost nothing that
+    /// matters to underflow, else ``logSpace``. The scaled pass can lose a path whose forward
+    /// value leaves Double's range relative to its frame and that later frames would have made
+    /// likely again; log space keeps it. The check: a state that the topology, start, end and
+    /// finite emissions allow at frame t but whose forward value before normalisation is below
+    /// 1e-290 is an event; the posterior of every path through it is at most 1e-290 · β̂_t / c_t,
+    /// so the sequence is kept only when that is at most 1e-110 for every event (β̂ is computed
+    /// for such states too), and the forward-only score keeps it only without any event. Chains
+    /// of more than 64 states take the log-space pass.
+    case checkedScaled
 
     public var description: String { rawValue }
 }
@@ -89,7 +100,9 @@ extension MarkovChain {
         let workspace = MarkovWorkspace<Scalar>()
         return try logLikelihoods.withUnsafeElements { input in
             switch implementation {
-            case .scaled: return scaledForwardOnly(input.baseAddress!, frames: logLikelihoods.rowCount, sequence: sequence, workspace: workspace)
+            case .scaled, .checkedScaled:
+                return scaledForwardOnly(input.baseAddress!, frames: logLikelihoods.rowCount, sequence: sequence,
+                                         checked: implementation == .checkedScaled, workspace: workspace)
             case .logSpace: return logSpaceForwardOnly(input.baseAddress!, frames: logLikelihoods.rowCount, sequence: sequence, workspace: workspace)
             }
         }.get()
@@ -103,8 +116,9 @@ extension MarkovChain {
                          workspace: MarkovWorkspace<Scalar>, posteriors: UnsafeMutablePointer<Scalar>) -> Result<Double, MarkovError> {
         let xi = workspace.transitionCounts.reserve(stateCount * stateCount)
         xi.update(repeating: 0, count: stateCount * stateCount)
-        if implementation == .scaled {
-            switch scaledForwardBackward(input, frames: frames, sequence: sequence, workspace: workspace, posteriors: posteriors) {
+        if implementation != .logSpace {
+            switch scaledForwardBackward(input, frames: frames, sequence: sequence, checked: implementation == .checkedScaled,
+                                         workspace: workspace, posteriors: posteriors) {
             case .success(let value?): return .success(value)
             case .failure(let error): return .failure(error)
             case .success(nil): xi.update(repeating: 0, count: stateCount * stateCount)

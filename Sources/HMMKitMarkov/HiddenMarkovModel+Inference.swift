@@ -50,9 +50,10 @@ extension HiddenMarkovModel {
                     continue
                 }
                 let input = worker.logLikelihoods.pointer + (layout.offsets[sequence] - firstRow) * s
-                let outcome = implementation == .scaled
-                    ? model.chain.scaledForwardOnly(input, frames: count, sequence: sequence, workspace: worker.markovWorkspace)
-                    : model.chain.logSpaceForwardOnly(input, frames: count, sequence: sequence, workspace: worker.markovWorkspace)
+                let outcome = implementation == .logSpace
+                    ? model.chain.logSpaceForwardOnly(input, frames: count, sequence: sequence, workspace: worker.markovWorkspace)
+                    : model.chain.scaledForwardOnly(input, frames: count, sequence: sequence,
+                                                    checked: implementation == .checkedScaled, workspace: worker.markovWorkspace)
                 switch outcome {
                 case .success(let value): scores.append(value)
                 case .failure(.impossibleSequence) where unscorableAsNegativeInfinity: scores.append(-.infinity)

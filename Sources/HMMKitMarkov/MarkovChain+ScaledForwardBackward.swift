@@ -30,6 +30,17 @@ import HMMKitNumerics
 /// The smallest per-frame normaliser the scaled path trusts (see the file comment).
 let smallestTrustedScale = 1e-100
 
+/// The checked scaled pass (``ForwardBackwardImplementation/checkedScaled``): a forward value
+/// below this before normalisation may have lost paths to underflow (an event). A lost product
+/// or emission is below Double's smallest normal, 2.2e-308, and the prediction is at most 1, so
+/// the paths reaching an event state without an earlier event sum to less than 2 · 1e-290.
+let smallestCheckedValue = 1e-290
+/// The largest `β̂_t(i) / c_t` an event may have: its paths then hold at most 1e-290 · 1e180 =
+/// 1e-110 of the posterior. β̂ of every state the chain allows is exact given the normalisers:
+/// the backward pass computes it for events too, with their true emission ratios
+/// `exp(log b − shift_t)` in place of the scaled emissions, which may have been set to 0.
+let largestCheckedWeight = 1e180
+
 /// Steady frames whose shifts and exponentials the scaled forward pass prepares at once.
 let scaledChunkFrames = 256
 
@@ -38,7 +49,8 @@ extension MarkovChain {
     /// back to log space.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    func scaledForwardBackward(_ input: UnsafePointer<Scalar>, frames: Int, sequence: Int, workspace: MarkovWorkspace<Scalar>,
+    func scaledForwardBackward(_ input: UnsafePointer<Scalar>, frames: Int, sequence: Int, checked: Bool = false,
+                               workspace: MarkovWorkspace<Scalar>,
                                posteriors gamma: UnsafeMutablePointer<Scalar>) -> Result<Double?, MarkovError> {
         let n = stateCount, count = frames
         let scaled = workspace.scaledEmissions.reserve(count * n)
@@ -47,9 +59,12 @@ extension MarkovChain {
         let rows = workspace.rows.reserve(4 * n)
         let xi = workspace.transitionCounts.reserve(n * n)
         let shifts = workspace.frameShifts.reserve(scaledChunkFrames)
+        let masks: UnsafeMutablePointer<UInt64>? = checked ? workspace.checkMasks.reserve(n + count) : nil
+        let frameShifts: UnsafeMutablePointer<Double>? = checked ? workspace.checkShifts.reserve(count) : nil
         let logLikelihood: Double
         switch scaledForward(input, frames: count, sequence: sequence, prediction: rows, alpha: lattice, alphaStride: n,
-                             scaled: scaled, inverseScales: inverseScales, shifts: shifts) {
+                             scaled: scaled, inverseScales: inverseScales, shifts: shifts, checkMasks: masks,
+                             frameShifts: frameShifts) {
         case .success(let value?): logLikelihood = value
         case .success(nil): return .success(nil)
         case .failure(let error): return .failure(error)
@@ -68,10 +83,21 @@ extension MarkovChain {
                     let inverse = inverseScales[t + 1]
                     let emission = scaled + (t + 1) * n
                     for j in 0..<n { weights[j] = emission[j] * betaNext[j] * inverse }
+                    if let masks, let frameShifts {
+                        var events = masks[n + t + 1]
+                        while events != 0 {
+                            let j = events.trailingZeroBitCount
+                            let ratio = Double.exp(Double(input[(t + 1) * n + j]) - frameShifts[t + 1])
+                            weights[j] = ratio * betaNext[j] * inverse
+                            events &= events &- 1
+                        }
+                    }
                     let alpha = lattice + t * n
+                    let events = masks.map { $0[n + t] } ?? 0
                     for i in 0..<n {
                         let ai = alpha[i]
-                        if ai == 0 {
+                        let event = events >> UInt64(i) & 1 != 0
+                        if ai == 0 && !event {
                             betaCurrent[i] = 0
                             continue
                         }
@@ -86,6 +112,7 @@ extension MarkovChain {
                         }
                         betaCurrent[i] = beta
                         alpha[i] = ai * beta
+                        if event && !(beta * inverseScales[t] <= largestCheckedWeight) { return true }
                     }
                     if !posteriorRow(alpha, into: gamma + t * n) { return true }
                     swap(&betaNext, &betaCurrent)
@@ -109,7 +136,11 @@ extension MarkovChain {
     }
 
     /// The scaled forward pass; `.success(nil)` when a normaliser fell below
-    /// ``smallestTrustedScale``. With `alphaStride == n`, α̂ is kept for every frame in `alpha`
+    /// ``smallestTrustedScale``. With `checkMasks` (the checked pass, `[S + T]`, or `[S]` for the
+    /// forward-only score with `keepsEvents` false), the states' successor masks and each frame's
+    /// events (see ``ForwardBackwardImplementation/checkedScaled``) are written there, and each
+    /// frame's shift into `frameShifts` (`[T]`) when given; `.success(nil)` too when the chain
+    /// has more than 64 states, or at an event when `keepsEvents` is false. With `alphaStride == n`, α̂ is kept for every frame in `alpha`
     /// (`[T × S]`), and `scaled` / `inverseScales` receive b̃ and `1 / c_t` (`[T × S]`, `[T]`);
     /// with `alphaStride == 0` one row of `alpha` is reused, `scaled` is scratch of
     /// ``scaledChunkFrames`` rows and `inverseScales` of one value. `shifts` is scratch of
@@ -125,8 +156,21 @@ extension MarkovChain {
     @_specialize(where Scalar == Double)
     func scaledForward(_ input: UnsafePointer<Scalar>, frames count: Int, sequence: Int, prediction: UnsafeMutablePointer<Double>,
                        alpha: UnsafeMutablePointer<Double>, alphaStride: Int, scaled: UnsafeMutablePointer<Double>,
-                       inverseScales: UnsafeMutablePointer<Double>, shifts: UnsafeMutablePointer<Double>) -> Result<Double?, MarkovError> {
+                       inverseScales: UnsafeMutablePointer<Double>, shifts: UnsafeMutablePointer<Double>,
+                       checkMasks: UnsafeMutablePointer<UInt64>? = nil, frameShifts: UnsafeMutablePointer<Double>? = nil,
+                       keepsEvents: Bool = true) -> Result<Double?, MarkovError> {
         let n = stateCount
+        if checkMasks != nil && n > 64 { return .success(nil) }
+        if let successors = checkMasks {
+            transitionsInDouble.withUnsafeBufferPointer { a in
+                for i in 0..<n {
+                    var mask: UInt64 = 0
+                    for j in successorBands[i] where a[i * n + j] > 0 { mask |= 1 << UInt64(j) }
+                    successors[i] = mask
+                }
+            }
+        }
+        var possible: UInt64 = 0  // the states the chain and the finite emissions allow at the previous frame
         let keep = alphaStride != 0
         var shiftSum = 0.0, scaleProduct = 1.0, logScales = 0.0
         // Steady frames: [steadyStart, steadyEnd); frames from the first bad value on are not.
@@ -177,9 +221,9 @@ extension MarkovChain {
                                 if t == count - 1 { for j in 0..<n { prediction[j] *= end[j] } }
                                 var best = -Double.infinity
                                 for j in 0..<n where prediction[j] > 0 && Double(frame[j]) > best { best = Double(frame[j]) }
-                                guard best > -.infinity else {
-                                    return .failure(.impossibleSequence(sequence: sequence, frameCount: count, frame: t))
-                                }
+                                // No state left: the sequence is impossible, or the forward values
+                                // that reach the allowed states underflowed; log space tells which.
+                                guard best > -.infinity else { return .success(nil) }
                                 shift = best
                                 // A state the prediction rules out gets 0 (its α̂ is 0 whatever its
                                 // emission, and the backward pass multiplies its weight only by
@@ -194,6 +238,28 @@ extension MarkovChain {
                                 let value = prediction[j] * emission[j]
                                 current[j] = value
                                 total += value
+                            }
+                            if let masks = checkMasks {
+                                var reachable: UInt64 = 0
+                                if t == 0 {
+                                    for j in 0..<n where start[j] > 0 { reachable |= 1 << UInt64(j) }
+                                } else {
+                                    var rest = possible
+                                    while rest != 0 {
+                                        reachable |= masks[rest.trailingZeroBitCount]
+                                        rest &= rest &- 1
+                                    }
+                                }
+                                var allowed: UInt64 = 0, events: UInt64 = 0
+                                for j in 0..<n where reachable >> UInt64(j) & 1 != 0 && Double(frame[j]) > -.infinity
+                                    && (t < count - 1 || end[j] > 0) {
+                                    allowed |= 1 << UInt64(j)
+                                    if current[j] < smallestCheckedValue { events |= 1 << UInt64(j) }
+                                }
+                                possible = allowed
+                                frameShifts?[t] = shift
+                                if events != 0 && !keepsEvents { return .success(nil) }
+                                if keepsEvents { masks[n + t] = events }
                             }
                             // An untrusted normaliser sends the whole sequence to log space.
                             guard total >= smallestTrustedScale else { return .success(nil) }
@@ -242,7 +308,7 @@ extension MarkovChain {
     }
 
     /// `log p(x)` by the scaled forward pass over two rows (log space when a normaliser is untrusted).
-    func scaledForwardOnly(_ input: UnsafePointer<Scalar>, frames: Int, sequence: Int,
+    func scaledForwardOnly(_ input: UnsafePointer<Scalar>, frames: Int, sequence: Int, checked: Bool = false,
                            workspace: MarkovWorkspace<Scalar>) -> Result<Double, MarkovError> {
         let rows = workspace.rows.reserve(4 * stateCount)
         // Prediction and α̂ in two separate rows (α̂ is read while the next prediction is built).
@@ -250,7 +316,8 @@ extension MarkovChain {
         let inverse = workspace.inverseScales.reserve(1)
         let shifts = workspace.frameShifts.reserve(scaledChunkFrames)
         switch scaledForward(input, frames: frames, sequence: sequence, prediction: rows, alpha: rows + stateCount,
-                             alphaStride: 0, scaled: scratch, inverseScales: inverse, shifts: shifts) {
+                             alphaStride: 0, scaled: scratch, inverseScales: inverse, shifts: shifts,
+                             checkMasks: checked ? workspace.checkMasks.reserve(stateCount) : nil, keepsEvents: false) {
         case .success(let value?): return .success(value)
         case .success(nil): return logSpaceForwardOnly(input, frames: frames, sequence: sequence, workspace: workspace)
         case .failure(let error): return .failure(error)

@@ -36,6 +36,11 @@ final class MarkovWorkspace<Scalar: MatrixScalar> {
     let frameShifts = ScratchBuffer<Double>()
     /// Scaled path: four rows of S (prediction, β̂ twice, weights).
     let rows = ScratchBuffer<Double>()
+    /// Checked scaled path: each state's successors as a bit mask `[S]`, then each frame's
+    /// events (see ``ForwardBackwardImplementation/checkedScaled``) `[T]`.
+    let checkMasks = ScratchBuffer<UInt64>()
+    /// Checked scaled path: each frame's shift `[T]` (an event's emission is recomputed from it).
+    let checkShifts = ScratchBuffer<Double>()
     /// Log-space path and Viterbi: `log α` or δ `[T × S]`, rows of S and a band of terms.
     let logLattice = ScratchBuffer<Double>()
     let logRows = ScratchBuffer<Double>()

@@ -22,9 +22,11 @@ import HMMKitNumerics
 ///   summation order;
 /// - the best run: the first, or one of lower inertia that is not the same partition.
 ///
-/// The runs' seeds are drawn one run after another, as scikit-learn draws them; the Lloyd runs
-/// draw nothing, so they run on up to `threadCount` threads and the best is chosen in run order
-/// afterwards: the result does not depend on the thread count.
+/// The runs draw from the stream one after another, as scikit-learn's do; each run's seeding
+/// draws a fixed number of uniforms and its Lloyd steps none, so every run starts from its own
+/// copy of the generator at its known place in the stream, the runs (seeding and Lloyd) take up
+/// to `threadCount` threads, and the best is chosen in run order afterwards: the result does not
+/// depend on the thread count.
 ///
 /// Rounding: on the accelerated backend the Lloyd steps' products are fused multiply-add chains
 /// over the features in order (``LloydFrames``), as the GEMM scikit-learn calls forms them on a
@@ -58,7 +60,7 @@ package struct ScikitLearnKMeans<S: MatrixScalar>: Sendable {
 
     /// `runs` k-means++ + Lloyd runs (scikit-learn's `n_init`) on `data` (`[N × D]`, finite),
     /// drawing from `generator`: the best run as scikit-learn chooses it. `tolerance` is
-    /// scikit-learn's relative `tol`; the Lloyd runs take up to `threadCount` threads (the result
+    /// scikit-learn's relative `tol`; the runs take up to `threadCount` threads (the result
     /// is the same for every count). Requires `1 ≤ k ≤ N`, `runs ≥ 1`, `maximumIterations ≥ 1`,
     /// `threadCount ≥ 1`.
     @_specialize(where S == Float)
@@ -115,13 +117,19 @@ package struct ScikitLearnKMeans<S: MatrixScalar>: Sendable {
                      using generator: inout MT19937) -> Clustering {
         precondition(k >= 1 && k <= n && runs >= 1 && maximumIterations >= 1 && threadCount >= 1,
                      "k-means needs 1 ≤ k ≤ N and runs, steps, threads ≥ 1")
-        var drawn = [[Int]]()
-        for _ in 0..<runs { drawn.append(plusPlusSeeds(k: k, using: &generator)) }
-        let seeds = drawn
+        // Each run's seeding draws a fixed number of uniforms, so every run's place in the stream
+        // is known before any is seeded, and the runs are seeded on the threads too.
+        let draws = Self.plusPlusDraws(k: k)
+        let starts = (0..<runs).map { _ in
+            defer { for _ in 0..<draws { _ = generator.nextUniform() } }
+            return generator
+        }
         let (n, d) = (n, d)
         let clusterings = ParallelWork.map(runs, threadCount: threadCount, worker: { LloydWorkspace(k: k, n: n, d: d) }) {
             run, lloyd in
-            for (c, row) in seeds[run].enumerated() {
+            var stream = starts[run]
+            let seeds = plusPlusSeeds(k: k, using: &stream)
+            for (c, row) in seeds.enumerated() {
                 for j in 0..<d { lloyd.centres[c * d + j] = centred[row, j] }
             }
             return lloydRun(&lloyd, maximumIterations: maximumIterations)
@@ -142,9 +150,16 @@ package struct ScikitLearnKMeans<S: MatrixScalar>: Sendable {
 
     // MARK: k-means++
 
-    /// The frames chosen as seeds, as `_kmeans_plusplus` chooses them.
+    /// The uniforms one k-means++ seeding draws: one for the first centre, then `2 + ⌊ln k⌋`
+    /// for each of the others.
+    private static func plusPlusDraws(k: Int) -> Int { 1 + (k - 1) * plusPlusTrials(k: k) }
+
+    private static func plusPlusTrials(k: Int) -> Int { 2 + Int(Foundation.log(Double(k))) }
+
+    /// The frames chosen as seeds, as `_kmeans_plusplus` chooses them; draws
+    /// `plusPlusDraws(k:)` uniforms from `generator`.
     private func plusPlusSeeds(k: Int, using generator: inout MT19937) -> [Int] {
-        let trials = 2 + Int(Foundation.log(Double(k)))
+        let trials = Self.plusPlusTrials(k: k)
         var seeds = [Int]()
         seeds.reserveCapacity(k)
         // RandomState.choice(n, p=uniform): searchsorted(cdf, u, side="right").

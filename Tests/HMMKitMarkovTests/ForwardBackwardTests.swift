@@ -34,11 +34,13 @@ struct ForwardBackwardTests {
         for (index, frames) in [n + 2, 40, 300].enumerated() {
             let chain = try MarkovTestData.chain(Double.self, stateCount: n, topology: chainCase.topology, seed: UInt64(100 * n + index))
             let logB = MarkovTestData.logLikelihoods(Double.self, frames: frames, states: n, seed: UInt64(7 + index))
-            let scaled = try chain.forwardBackward(logB, implementation: .scaled)
             let reference = try chain.forwardBackward(logB, implementation: .logSpace)
-            #expect(abs(scaled.logLikelihood - reference.logLikelihood) <= 1e-12 * abs(reference.logLikelihood))
-            #expect(relativeError(scaled.posteriors, reference.posteriors) < 1e-12)
-            #expect(relativeError(scaled.transitionCounts, reference.transitionCounts) < 1e-12)
+            let scaled = try chain.forwardBackward(logB, implementation: .scaled)
+            for result in [scaled, try chain.forwardBackward(logB, implementation: .checkedScaled)] {
+                #expect(abs(result.logLikelihood - reference.logLikelihood) <= 1e-12 * abs(reference.logLikelihood))
+                #expect(relativeError(result.posteriors, reference.posteriors) < 1e-12)
+                #expect(relativeError(result.transitionCounts, reference.transitionCounts) < 1e-12)
+            }
             for implementation in ForwardBackwardImplementation.allCases {
                 let forwardOnly = try chain.logLikelihood(of: logB, implementation: implementation)
                 #expect(abs(forwardOnly - reference.logLikelihood) <= 1e-12 * abs(reference.logLikelihood))
@@ -130,12 +132,94 @@ struct ForwardBackwardTests {
                 }
             }
             let truth = MarkovTestData.logBruteForce(chain, logB)
-            let result = try chain.forwardBackward(logB, implementation: .logSpace)
-            #expect(abs(result.logLikelihood - truth.logLikelihood) <= 1e-12 * abs(truth.logLikelihood))
-            #expect(zip(result.posteriors.elements, truth.posteriors).allSatisfy { abs($0 - $1) <= 1e-12 })
-            #expect(zip(result.transitionCounts.elements, truth.transitions).allSatisfy { abs($0 - $1) <= 1e-12 })
-            #expect(abs(try chain.logLikelihood(of: logB, implementation: .logSpace) - truth.logLikelihood)
-                    <= 1e-12 * abs(truth.logLikelihood))
+            for implementation in [ForwardBackwardImplementation.logSpace, .checkedScaled] {
+                let result = try chain.forwardBackward(logB, implementation: implementation)
+                #expect(abs(result.logLikelihood - truth.logLikelihood) <= 1e-12 * abs(truth.logLikelihood))
+                #expect(zip(result.posteriors.elements, truth.posteriors).allSatisfy { abs($0 - $1) <= 1e-12 })
+                #expect(zip(result.transitionCounts.elements, truth.transitions).allSatisfy { abs($0 - $1) <= 1e-12 })
+                #expect(abs(try chain.logLikelihood(of: logB, implementation: implementation) - truth.logLikelihood)
+                        <= 1e-12 * abs(truth.logLikelihood))
+            }
+        }
+    }
+
+    /// A path the scaled pass loses and log space keeps: two branches that never meet (states 0
+    /// and 1, each only looping on itself); at frame 0 branch 1 is 800 nats worse (its scaled
+    /// emission underflows to 0), then 30 nats better at each of 59 frames, so it ends 970 nats
+    /// ahead. The two paths give the likelihood in closed form. The scaled pass keeps only branch 0
+    /// (checked: its last posterior of state 1 is 0); the checked pass finds the event (state 1
+    /// allowed at frame 0, value below 1e-290, β̂ far above the bound) and gives the log-space
+    /// results: the closed form to 1e-12, posteriors of state 1 equal to 1 to 1e-12.
+    @Test func checkedScalingKeepsAPathTheScaledPassLoses() throws {
+        let loops = try TransitionStructure(allowedTransitions: [[true, false], [false, true]], allowedStarts: [true, true])
+        let chain = try MarkovChain<Double>(startProbabilities: [0.5, 0.5], transitions: Matrix(rows: [[1, 0], [0, 1]]),
+                                            topology: .custom(loops), end: .states([0, 1]))
+        var logB = Matrix<Double>(rowCount: 60, columnCount: 2)
+        logB[0, 1] = -800
+        for t in 1..<60 { logB[t, 0] = -30 }
+        let branches = [Double.log(0.5) - 30 * 59, Double.log(0.5) - 800]
+        let truth = branches[1] + Double.log(onePlus: Double.exp(branches[0] - branches[1]))
+        let scaled = try chain.forwardBackward(logB, implementation: .scaled)
+        #expect(scaled.posteriors[59, 1] == 0)
+        let checked = try chain.forwardBackward(logB, implementation: .checkedScaled)
+        #expect(abs(checked.logLikelihood - truth) <= 1e-12 * abs(truth))
+        #expect((0..<60).allSatisfy { abs(checked.posteriors[$0, 1] - 1) <= 1e-12 })
+        #expect(checked == (try chain.forwardBackward(logB, implementation: .logSpace)))
+        #expect(abs(try chain.logLikelihood(of: logB, implementation: .checkedScaled) - truth) <= 1e-12 * abs(truth))
+        checkInvariants(checked, chain: chain)
+    }
+
+    /// Events whose paths cannot matter keep the scaled pass: in a 5-state left-to-right chain over
+    /// 400 frames whose emissions favour the states in turn, the first state's forward value falls
+    /// below 1e-290 once the others have taken over (events, counted from the checked forward
+    /// pass's masks), but from there the end is out of its reach at any likelihood worth counting
+    /// (β̂ / c small): the checked result is the scaled one bit for bit, and log space's to 1e-12.
+    @Test func checkedScalingKeepsTheScaledPassWhenEventsCannotMatter() throws {
+        let n = 5, frames = 400
+        let chain = try MarkovTestData.chain(Double.self, stateCount: n, topology: .leftToRight(maximumJump: 0), seed: 21)
+        var logB = MarkovTestData.logLikelihoods(Double.self, frames: frames, states: n, seed: 22, range: -3...0)
+        for t in 0..<frames {
+            for j in 0..<n where j != t * n / frames { logB[t, j] -= 40 }
+        }
+        let workspace = MarkovWorkspace<Double>()
+        let rows = workspace.rows.reserve(4 * n), masks = workspace.checkMasks.reserve(n + frames)
+        let forward = logB.withUnsafeElements { input in
+            chain.scaledForward(input.baseAddress!, frames: frames, sequence: 0, prediction: rows,
+                                alpha: workspace.scaledForward.reserve(frames * n), alphaStride: n,
+                                scaled: workspace.scaledEmissions.reserve(frames * n),
+                                inverseScales: workspace.inverseScales.reserve(frames),
+                                shifts: workspace.frameShifts.reserve(scaledChunkFrames), checkMasks: masks,
+                                frameShifts: workspace.checkShifts.reserve(frames))
+        }
+        #expect(try forward.get() != nil)
+        let events = (0..<frames).reduce(0) { $0 + masks[n + $1].nonzeroBitCount }
+        #expect(events > 100)
+        let checked = try chain.forwardBackward(logB, implementation: .checkedScaled)
+        #expect(checked == (try chain.forwardBackward(logB, implementation: .scaled)))
+        let reference = try chain.forwardBackward(logB, implementation: .logSpace)
+        #expect(abs(checked.logLikelihood - reference.logLikelihood) <= 1e-12 * abs(reference.logLikelihood))
+        #expect(relativeError(checked.posteriors, reference.posteriors) < 1e-12)
+        #expect(relativeError(checked.transitionCounts, reference.transitionCounts) < 1e-12)
+    }
+
+    /// The checked pass against log space where states lie hundreds of nats apart at every frame
+    /// (emissions drawn from −1,500…0): log space's results to 1e-12 on every chain of the sweep,
+    /// whichever pass each sequence ends up in.
+    @Test(arguments: ChainCase.sweep)
+    func checkedScalingEqualsLogSpaceOverWideRanges(chainCase: ChainCase) throws {
+        let n = chainCase.stateCount
+        for (index, frames) in [n + 2, 40, 300].enumerated() {
+            let chain = try MarkovTestData.chain(Double.self, stateCount: n, topology: chainCase.topology, seed: UInt64(300 * n + index))
+            let logB = MarkovTestData.logLikelihoods(Double.self, frames: frames, states: n, seed: UInt64(31 + index),
+                                                     range: -1500...0)
+            let reference = try chain.forwardBackward(logB, implementation: .logSpace)
+            let checked = try chain.forwardBackward(logB, implementation: .checkedScaled)
+            #expect(abs(checked.logLikelihood - reference.logLikelihood) <= 1e-12 * abs(reference.logLikelihood))
+            #expect(zip(checked.posteriors.elements, reference.posteriors.elements).allSatisfy { abs($0 - $1) <= 1e-12 })
+            #expect(zip(checked.transitionCounts.elements, reference.transitionCounts.elements)
+                .allSatisfy { abs($0 - $1) <= 1e-12 * Swift.max(1, abs($1)) })
+            #expect(abs(try chain.logLikelihood(of: logB, implementation: .checkedScaled) - reference.logLikelihood)
+                    <= 1e-12 * abs(reference.logLikelihood))
         }
     }
 
