@@ -27,6 +27,8 @@ package struct LloydFrames<S: MatrixScalar>: Sendable {
 
     /// Prepares `rows` for assignments on `backend`; `bits` is the kernel width (the skinny
     /// products' policy by default; 0, or a width this CPU lacks, takes the GEMM path).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     package init(_ rows: Matrix<S>, backend: ComputeBackend, bits: Int = KernelPolicy.current.skinnyProductBits) {
         self.rows = rows
         self.backend = backend
@@ -57,6 +59,8 @@ package struct LloydFrames<S: MatrixScalar>: Sendable {
     /// to its centre's sum and 1 to its count, frame after frame, onto what they hold. `products`
     /// is scratch for the GEMM path (`[N × k]`, reshaped when it is not; untouched by the kernel).
     /// - Precondition: `k ≥ 1`; the buffers hold `k × D`, `k` and `N` values.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     package func assign(centres: UnsafeBufferPointer<S>, norms: UnsafeBufferPointer<S>,
                         labels: UnsafeMutableBufferPointer<Int32>,
                         sums: UnsafeMutableBufferPointer<S>?, counts: UnsafeMutableBufferPointer<S>?,

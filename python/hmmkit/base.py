@@ -80,6 +80,12 @@ class BaseHMM(BaseEstimator):
 
     Subclasses provide ``_compute_log_likelihood(X)`` (``[n_samples, n_components]``) and, to
     be trained, ``_get_n_fit_scalars_per_param``, the sufficient statistics and ``_do_mstep``.
+
+    ``implementation``: "log" (default) gives log space's results: the engine runs its scaled
+    forward-backward for a sequence only when it can show that nothing that matters was lost to
+    underflow, else the log-space pass (``ForwardBackwardImplementation.checkedScaled``);
+    "scaling" is the scaled pass, which reruns a sequence in log space only when a frame's
+    normaliser collapses.
     """
 
     def __init__(self, n_components=1, startprob_prior=1.0, transmat_prior=1.0, algorithm="viterbi",
