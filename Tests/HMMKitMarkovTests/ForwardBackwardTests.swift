@@ -169,6 +169,26 @@ struct ForwardBackwardTests {
         checkInvariants(checked, chain: chain)
     }
 
+    /// The bound on an event's paths, where nothing overflows: branch 1 is 720 nats behind at frame 0
+    /// (its scaled emission underflows to 0) and 12 nats ahead at each of the 59 frames after, so it
+    /// ends 12 nats behind, with posterior e^−12 / (1 + e^−12) ≈ 6e-6 at every frame; its β̂ at
+    /// frame 0 is about e^708, finite, far above the bound. The scaled pass gives it 0; the checked
+    /// pass (which this bound alone sends to log space) gives the closed form to 1e-12.
+    @Test func checkedScalingBoundsAnEventsPathsBelowOverflow() throws {
+        let loops = try TransitionStructure(allowedTransitions: [[true, false], [false, true]], allowedStarts: [true, true])
+        let chain = try MarkovChain<Double>(startProbabilities: [0.5, 0.5], transitions: Matrix(rows: [[1, 0], [0, 1]]),
+                                            topology: .custom(loops), end: .states([0, 1]))
+        var logB = Matrix<Double>(rowCount: 60, columnCount: 2)
+        logB[0, 1] = -720
+        for t in 1..<60 { logB[t, 0] = -12 }
+        let posterior = Double.exp(-12) / (1 + Double.exp(-12))
+        #expect(try chain.forwardBackward(logB, implementation: .scaled).posteriors[30, 1] == 0)
+        let checked = try chain.forwardBackward(logB, implementation: .checkedScaled)
+        #expect((0..<60).allSatisfy { abs(checked.posteriors[$0, 1] - posterior) <= 1e-12 })
+        let truth = Double.log(0.5) - 12 * 59 + Double.log(onePlus: Double.exp(-12))
+        #expect(abs(checked.logLikelihood - truth) <= 1e-12 * abs(truth))
+    }
+
     /// Events whose paths cannot matter keep the scaled pass: in a 5-state left-to-right chain over
     /// 400 frames whose emissions favour the states in turn, the first state's forward value falls
     /// below 1e-290 once the others have taken over (events, counted from the checked forward
