@@ -1,15 +1,18 @@
 import HMMKitNumerics
 
-/// Which forward-backward implementation to run; all give the same results to rounding
-/// (checked in the tests to 1e-12 relative in Double), as in hmmlearn (`implementation="scaling"`
-/// or `"log"`), and ``checkedScaled`` gives the log-space results however far apart the states are.
+/// Which forward-backward implementation to run, as in hmmlearn (`implementation="scaling"` or
+/// `"log"`). They give the same results to rounding (checked in the tests to 1e-12 relative in
+/// Double) except where ``scaled`` loses a path to underflow that later frames make likely again;
+/// ``logSpace`` and ``checkedScaled`` give the log-space results however far apart the states are.
 public enum ForwardBackwardImplementation: String, Sendable, Hashable, CaseIterable, Codable, CustomStringConvertible {
     /// Rabiner's scaling in the probability domain (the fast path): emissions become
     /// `exp(log b_t(j) − shift_t)` (shift: the best score among the states reachable at t), the
     /// forward variables are renormalised every frame, and the log-likelihood is
     /// `Σ_t (shift_t + log c_t)`. No underflow at any length. Lattices in Double whatever the
     /// scalar type. A sequence whose normaliser falls below 1e-100 at some frame (nearly all
-    /// the forward mass removed at once, e.g. by the end state) is rerun in log space.
+    /// the forward mass removed at once, e.g. by the end state), or that leaves no allowed state
+    /// at a frame, is rerun in log space. A path whose forward value underflows relative to its
+    /// frame is lost, even if later frames would have made it likely (see ``checkedScaled``).
     case scaled
     /// Log-sum-exp recursions in the log domain, in Double whatever the scalar type (the reference).
     case logSpace

@@ -23,9 +23,11 @@ import HMMKitNumerics
 // from states with α̂ > 0 through other entries), and this keeps β̂ bounded.
 //
 // Precision guard: forward probabilities below 1e-308 of a frame's mass are lost to underflow.
-// That matters only if the surviving mass later collapses onto them, which shows as a tiny
-// normaliser c_t; a sequence with any c_t < 1e-100 is therefore recomputed in log space (as is
-// one whose β̂ overflows).
+// When the surviving mass later collapses onto them at once, a tiny normaliser c_t shows it: a
+// sequence with any c_t < 1e-100 is recomputed in log space (as is one whose β̂ overflows, or that
+// leaves no allowed state at a frame). A lost path that later frames favour little by little shows
+// nothing here; the checked pass (``ForwardBackwardImplementation/checkedScaled``) finds it by
+// bounding the posterior of the paths through every forward value that may have underflowed.
 
 /// The smallest per-frame normaliser the scaled path trusts (see the file comment).
 let smallestTrustedScale = 1e-100
@@ -140,8 +142,9 @@ extension MarkovChain {
     /// forward-only score with `keepsEvents` false), the states' successor masks and each frame's
     /// events (see ``ForwardBackwardImplementation/checkedScaled``) are written there, and each
     /// frame's shift into `frameShifts` (`[T]`) when given; `.success(nil)` too when the chain
-    /// has more than 64 states, or at an event when `keepsEvents` is false. With `alphaStride == n`, α̂ is kept for every frame in `alpha`
-    /// (`[T × S]`), and `scaled` / `inverseScales` receive b̃ and `1 / c_t` (`[T × S]`, `[T]`);
+    /// has more than 64 states, or at an event when `keepsEvents` is false. With
+    /// `alphaStride == n`, α̂ is kept for every frame in `alpha` (`[T × S]`), and `scaled` /
+    /// `inverseScales` receive b̃ and `1 / c_t` (`[T × S]`, `[T]`);
     /// with `alphaStride == 0` one row of `alpha` is reused, `scaled` is scratch of
     /// ``scaledChunkFrames`` rows and `inverseScales` of one value. `shifts` is scratch of
     /// ``scaledChunkFrames`` values.
