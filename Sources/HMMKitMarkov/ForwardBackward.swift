@@ -22,10 +22,11 @@ public enum ForwardBackwardImplementation: String, Sendable, Hashable, CaseItera
     /// value leaves Double's range relative to its frame and that later frames would have made
     /// likely again; log space keeps it. The check: a state that the topology, start, end and
     /// finite emissions allow at frame t but whose forward value before normalisation is below
-    /// 1e-290 is an event; the posterior of every path through it is at most 1e-290 · β̂_t / c_t,
-    /// so the sequence is kept only when that is at most 1e-110 for every event (β̂ is computed
-    /// for such states too), and the forward-only score keeps it only without any event. Chains
-    /// of more than 64 states take the log-space pass.
+    /// 1e-290 is an event; the posterior of every path through it is bounded from its kept value,
+    /// what underflow can have lost (times its true emission ratio) and its β̂, which the backward
+    /// pass computes for such states too, and the sequence is kept only when that bound is at most
+    /// 1e-110 for every event; the forward-only score keeps it only without any event. Chains of
+    /// more than 64 states take the log-space pass. A sequence sent to log space costs both passes.
     case checkedScaled
 
     public var description: String { rawValue }

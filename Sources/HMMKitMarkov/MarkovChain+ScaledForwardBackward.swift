@@ -33,15 +33,22 @@ import HMMKitNumerics
 let smallestTrustedScale = 1e-100
 
 /// The checked scaled pass (``ForwardBackwardImplementation/checkedScaled``): a forward value
-/// below this before normalisation may have lost paths to underflow (an event). A lost product
-/// or emission is below Double's smallest normal, 2.2e-308, and the prediction is at most 1, so
-/// the paths reaching an event state without an earlier event sum to less than 2 · 1e-290.
+/// below this before normalisation may have lost paths to underflow (an event). Above it nothing
+/// that matters was lost: a prediction above 0 makes the state one of those the shift is taken
+/// over, so its emission ratio is at most 1 and each lost product (below 2.2e-308) is below
+/// 1e-17 of the value.
 let smallestCheckedValue = 1e-290
-/// The largest `β̂_t(i) / c_t` an event may have: its paths then hold at most 1e-290 · 1e180 =
-/// 1e-110 of the posterior. β̂ of every state the chain allows is exact given the normalisers:
-/// the backward pass computes it for events too, with their true emission ratios
-/// `exp(log b − shift_t)` in place of the scaled emissions, which may have been set to 0.
-let largestCheckedWeight = 1e180
+/// What one underflowed term can have lost: a product or an emission below e^−708 (3.3e-308) is
+/// flushed or subnormal. At an event the paths arriving without an earlier event weigh at most
+/// the kept value plus (S + 2) such terms times the state's true emission ratio
+/// `r = exp(log b − shift_t)` when that exceeds 1 (a state whose prediction underflowed to 0 was
+/// left out of the shift and its scaled emission set to 0).
+let lostTermBound = 3.3e-308
+/// The largest posterior the paths through an event may have, bounded as
+/// `(α̂_t(i) + (S + 2) · 3.3e-308 · max(1, r) / c_t) · β̂_t(i)`. β̂ of every state the chain allows
+/// is exact given the normalisers: the backward pass computes it for events too, with their true
+/// emission ratios in place of the scaled emissions, which may have been set to 0.
+let largestEventPosterior = 1e-110
 
 /// Steady frames whose shifts and exponentials the scaled forward pass prepares at once.
 let scaledChunkFrames = 256
@@ -58,7 +65,7 @@ extension MarkovChain {
         let scaled = workspace.scaledEmissions.reserve(count * n)
         let lattice = workspace.scaledForward.reserve(count * n)
         let inverseScales = workspace.inverseScales.reserve(count)
-        let rows = workspace.rows.reserve(4 * n)
+        let rows = workspace.rows.reserve(5 * n)
         let xi = workspace.transitionCounts.reserve(n * n)
         let shifts = workspace.frameShifts.reserve(scaledChunkFrames)
         let masks: UnsafeMutablePointer<UInt64>? = checked ? workspace.checkMasks.reserve(n + count) : nil
@@ -76,6 +83,11 @@ extension MarkovChain {
         let weights = rows + 3 * n
         endWeights.withUnsafeBufferPointer { end in
             for j in 0..<n { betaNext[j] = end[j] }
+        }
+        if let masks, let frameShifts, !eventsAreNegligible(masks[n + count - 1], frame: count - 1, input: input,
+                                                             alpha: lattice + (count - 1) * n, beta: betaNext,
+                                                             inverseScale: inverseScales[count - 1], shift: frameShifts[count - 1]) {
+            return .success(nil)
         }
         guard posteriorRow(lattice + (count - 1) * n, into: gamma + (count - 1) * n) else { return .success(nil) }
         let overflowed: Bool = transitionsInDouble.withUnsafeBufferPointer { a in
@@ -96,6 +108,8 @@ extension MarkovChain {
                     }
                     let alpha = lattice + t * n
                     let events = masks.map { $0[n + t] } ?? 0
+                    // α̂_t before the loop below turns it into α̂ β̂, for the events' bound.
+                    if events != 0 { for i in 0..<n { weights[n + i] = alpha[i] } }
                     for i in 0..<n {
                         let ai = alpha[i]
                         let event = events >> UInt64(i) & 1 != 0
@@ -114,7 +128,11 @@ extension MarkovChain {
                         }
                         betaCurrent[i] = beta
                         alpha[i] = ai * beta
-                        if event && !(beta * inverseScales[t] <= largestCheckedWeight) { return true }
+                    }
+                    if events != 0, let frameShifts,
+                       !eventsAreNegligible(events, frame: t, input: input, alpha: weights + n, beta: betaCurrent,
+                                            inverseScale: inverseScales[t], shift: frameShifts[t]) {
+                        return true
                     }
                     if !posteriorRow(alpha, into: gamma + t * n) { return true }
                     swap(&betaNext, &betaCurrent)
@@ -124,6 +142,24 @@ extension MarkovChain {
             }
         }
         return .success(overflowed ? nil : logLikelihood)
+    }
+
+    /// Whether the paths through every event of `frame` (bits of `events`) hold at most
+    /// ``largestEventPosterior`` of the posterior, from the frame's α̂ (`alpha`), β̂ (`beta`),
+    /// `1 / c_t` and shift. False for any overflow or NaN.
+    private func eventsAreNegligible(_ events: UInt64, frame t: Int, input: UnsafePointer<Scalar>,
+                                     alpha: UnsafePointer<Double>, beta: UnsafePointer<Double>,
+                                     inverseScale: Double, shift: Double) -> Bool {
+        let n = stateCount
+        var rest = events
+        while rest != 0 {
+            let i = rest.trailingZeroBitCount
+            rest &= rest &- 1
+            let ratio = Double.exp(Double(input[t * n + i]) - shift)
+            let lost = Double(n + 2) * lostTermBound * Swift.max(1, ratio) * inverseScale
+            guard (alpha[i] + lost) * beta[i] <= largestEventPosterior else { return false }
+        }
+        return true
     }
 
     /// `γ = row / Σ row` into `gamma`; false when the sum is 0 or not finite.

@@ -189,6 +189,25 @@ struct ForwardBackwardTests {
         #expect(abs(checked.logLikelihood - truth) <= 1e-12 * abs(truth))
     }
 
+    /// An event at the last frame whose true emission ratio is far above 1: in a 3-state
+    /// left-to-right chain the prediction of state 2 at the last frame is 2.5e-201 · 1e-130, which
+    /// underflows to 0, so the scaled pass leaves state 2 out of that frame's shift and gives it
+    /// nothing; its emission is 700 nats above the shift and the kept mass is only about 1e-95, so
+    /// state 2 truly holds nearly all of the last frame. The checked pass gives log space's results
+    /// (state 2's last posterior 1 to 1e-12): the event's bound takes the emission ratio, and here
+    /// the backward weight of state 2 overflows too, which also sends the sequence to log space.
+    @Test func checkedScalingBoundsALastFrameEventWithItsEmissionRatio() throws {
+        let chain = try MarkovChain<Double>(startProbabilities: [1, 0, 0],
+                                            transitions: Matrix(rows: [[1, 1e-95, 0], [0, 1, 1e-130], [0, 0, 1]]),
+                                            topology: .leftToRight(maximumJump: 0), end: .states([0, 1, 2]))
+        let logB = Matrix<Double>(rows: [[0, 0, 0], [0, -243, 0], [-600, 0, 700]])
+        #expect(try chain.forwardBackward(logB, implementation: .scaled).posteriors[2, 2] == 0)
+        let checked = try chain.forwardBackward(logB, implementation: .checkedScaled)
+        let reference = try chain.forwardBackward(logB, implementation: .logSpace)
+        #expect(abs(checked.posteriors[2, 2] - 1) <= 1e-12)
+        #expect(checked == reference)
+    }
+
     /// Events whose paths cannot matter keep the scaled pass: in a 5-state left-to-right chain over
     /// 400 frames whose emissions favour the states in turn, the first state's forward value falls
     /// below 1e-290 once the others have taken over (events, counted from the checked forward

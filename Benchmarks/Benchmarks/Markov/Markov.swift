@@ -34,6 +34,11 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations { blackHole(try chain.forwardBackward(input, implementation: .logSpace)) }
     }
+    Benchmark("forward-backward checked scaled T=100000 S=5 left-to-right", configuration: configuration) { benchmark in
+        let chain = try leftToRight(states: 5), input = emissions(frames: 100_000, states: 5, seed: 1)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { blackHole(try chain.forwardBackward(input, implementation: .checkedScaled)) }
+    }
     Benchmark("forward only T=100000 S=5 left-to-right", configuration: configuration) { benchmark in
         let chain = try leftToRight(states: 5), input = emissions(frames: 100_000, states: 5, seed: 1)
         benchmark.startMeasurement()
