@@ -143,6 +143,19 @@ struct ForwardBackwardTests {
         }
     }
 
+    /// Two branches that never meet (states 0 and 1, each starting with 1/2 and only looping on
+    /// itself) over 60 frames: branch 1 is `behind` nats worse at frame 0 and `gain` nats better
+    /// at each frame after.
+    func separateBranches(behind: Double, gain: Double) throws -> (MarkovChain<Double>, Matrix<Double>) {
+        let loops = try TransitionStructure(allowedTransitions: [[true, false], [false, true]], allowedStarts: [true, true])
+        let chain = try MarkovChain<Double>(startProbabilities: [0.5, 0.5], transitions: Matrix(rows: [[1, 0], [0, 1]]),
+                                            topology: .custom(loops), end: .states([0, 1]))
+        var logB = Matrix<Double>(rowCount: 60, columnCount: 2)
+        logB[0, 1] = -behind
+        for t in 1..<60 { logB[t, 0] = -gain }
+        return (chain, logB)
+    }
+
     /// A path the scaled pass loses and log space keeps: two branches that never meet (states 0
     /// and 1, each only looping on itself); at frame 0 branch 1 is 800 nats worse (its scaled
     /// emission underflows to 0), then 30 nats better at each of 59 frames, so it ends 970 nats
@@ -151,12 +164,7 @@ struct ForwardBackwardTests {
     /// allowed at frame 0, value below 1e-290, β̂ far above the bound) and gives the log-space
     /// results: the closed form to 1e-12, posteriors of state 1 equal to 1 to 1e-12.
     @Test func checkedScalingKeepsAPathTheScaledPassLoses() throws {
-        let loops = try TransitionStructure(allowedTransitions: [[true, false], [false, true]], allowedStarts: [true, true])
-        let chain = try MarkovChain<Double>(startProbabilities: [0.5, 0.5], transitions: Matrix(rows: [[1, 0], [0, 1]]),
-                                            topology: .custom(loops), end: .states([0, 1]))
-        var logB = Matrix<Double>(rowCount: 60, columnCount: 2)
-        logB[0, 1] = -800
-        for t in 1..<60 { logB[t, 0] = -30 }
+        let (chain, logB) = try separateBranches(behind: 800, gain: 30)
         let branches = [Double.log(0.5) - 30 * 59, Double.log(0.5) - 800]
         let truth = branches[1] + Double.log(onePlus: Double.exp(branches[0] - branches[1]))
         let scaled = try chain.forwardBackward(logB, implementation: .scaled)
@@ -175,12 +183,7 @@ struct ForwardBackwardTests {
     /// frame 0 is about e^708, finite, far above the bound. The scaled pass gives it 0; the checked
     /// pass (which this bound alone sends to log space) gives the closed form to 1e-12.
     @Test func checkedScalingBoundsAnEventsPathsBelowOverflow() throws {
-        let loops = try TransitionStructure(allowedTransitions: [[true, false], [false, true]], allowedStarts: [true, true])
-        let chain = try MarkovChain<Double>(startProbabilities: [0.5, 0.5], transitions: Matrix(rows: [[1, 0], [0, 1]]),
-                                            topology: .custom(loops), end: .states([0, 1]))
-        var logB = Matrix<Double>(rowCount: 60, columnCount: 2)
-        logB[0, 1] = -720
-        for t in 1..<60 { logB[t, 0] = -12 }
+        let (chain, logB) = try separateBranches(behind: 720, gain: 12)
         let posterior = Double.exp(-12) / (1 + Double.exp(-12))
         #expect(try chain.forwardBackward(logB, implementation: .scaled).posteriors[30, 1] == 0)
         let checked = try chain.forwardBackward(logB, implementation: .checkedScaled)
