@@ -32,24 +32,6 @@ import HMMKitNumerics
 /// The smallest per-frame normaliser the scaled path trusts (see the file comment).
 let smallestTrustedScale = 1e-100
 
-/// The checked scaled pass (``ForwardBackwardImplementation/checkedScaled``): a forward value
-/// below this before normalisation may have lost paths to underflow (an event). Above it nothing
-/// that matters was lost: a prediction above 0 makes the state one of those the shift is taken
-/// over, so its emission ratio is at most 1 and each lost product (below 2.2e-308) is below
-/// 1e-17 of the value.
-let smallestCheckedValue = 1e-290
-/// What one underflowed term can have lost: a product or an emission below e^−708 (3.3e-308) is
-/// flushed or subnormal. At an event the paths arriving without an earlier event weigh at most
-/// the kept value plus (S + 2) such terms times the state's true emission ratio
-/// `r = exp(log b − shift_t)` when that exceeds 1 (a state whose prediction underflowed to 0 was
-/// left out of the shift and its scaled emission set to 0).
-let lostTermBound = 3.3e-308
-/// The largest posterior the paths through an event may have, bounded as
-/// `(α̂_t(i) + (S + 2) · 3.3e-308 · max(1, r) / c_t) · β̂_t(i)`. β̂ of every state the chain allows
-/// is exact given the normalisers: the backward pass computes it for events too, with their true
-/// emission ratios in place of the scaled emissions, which may have been set to 0.
-let largestEventPosterior = 1e-110
-
 /// Steady frames whose shifts and exponentials the scaled forward pass prepares at once.
 let scaledChunkFrames = 256
 
@@ -144,24 +126,6 @@ extension MarkovChain {
         return .success(overflowed ? nil : logLikelihood)
     }
 
-    /// Whether the paths through every event of `frame` (bits of `events`) hold at most
-    /// ``largestEventPosterior`` of the posterior, from the frame's α̂ (`alpha`), β̂ (`beta`),
-    /// `1 / c_t` and shift. False for any overflow or NaN.
-    private func eventsAreNegligible(_ events: UInt64, frame t: Int, input: UnsafePointer<Scalar>,
-                                     alpha: UnsafePointer<Double>, beta: UnsafePointer<Double>,
-                                     inverseScale: Double, shift: Double) -> Bool {
-        let n = stateCount
-        var rest = events
-        while rest != 0 {
-            let i = rest.trailingZeroBitCount
-            rest &= rest &- 1
-            let ratio = Double.exp(Double(input[t * n + i]) - shift)
-            let lost = Double(n + 2) * lostTermBound * Swift.max(1, ratio) * inverseScale
-            guard (alpha[i] + lost) * beta[i] <= largestEventPosterior else { return false }
-        }
-        return true
-    }
-
     /// `γ = row / Σ row` into `gamma`; false when the sum is 0 or not finite.
     @inline(__always)
     private func posteriorRow(_ row: UnsafeMutablePointer<Double>, into gamma: UnsafeMutablePointer<Scalar>) -> Bool {
@@ -200,15 +164,7 @@ extension MarkovChain {
                        keepsEvents: Bool = true) -> Result<Double?, MarkovError> {
         let n = stateCount
         if checkMasks != nil && n > 64 { return .success(nil) }
-        if let successors = checkMasks {
-            transitionsInDouble.withUnsafeBufferPointer { a in
-                for i in 0..<n {
-                    var mask: UInt64 = 0
-                    for j in successorBands[i] where a[i * n + j] > 0 { mask |= 1 << UInt64(j) }
-                    successors[i] = mask
-                }
-            }
-        }
+        if let checkMasks { writeSuccessorMasks(into: checkMasks) }
         var possible: UInt64 = 0  // the states the chain and the finite emissions allow at the previous frame
         let keep = alphaStride != 0
         var shiftSum = 0.0, scaleProduct = 1.0, logScales = 0.0
@@ -279,22 +235,8 @@ extension MarkovChain {
                                 total += value
                             }
                             if let masks = checkMasks {
-                                var reachable: UInt64 = 0
-                                if t == 0 {
-                                    for j in 0..<n where start[j] > 0 { reachable |= 1 << UInt64(j) }
-                                } else {
-                                    var rest = possible
-                                    while rest != 0 {
-                                        reachable |= masks[rest.trailingZeroBitCount]
-                                        rest &= rest &- 1
-                                    }
-                                }
-                                var allowed: UInt64 = 0, events: UInt64 = 0
-                                for j in 0..<n where reachable >> UInt64(j) & 1 != 0 && Double(frame[j]) > -.infinity
-                                    && (t < count - 1 || end[j] > 0) {
-                                    allowed |= 1 << UInt64(j)
-                                    if current[j] < smallestCheckedValue { events |= 1 << UInt64(j) }
-                                }
+                                let (allowed, events) = frameEvents(frame: frame, values: current, at: t, of: count,
+                                                                    previouslyAllowed: possible, successors: masks)
                                 possible = allowed
                                 frameShifts?[t] = shift
                                 if events != 0 && !keepsEvents { return .success(nil) }
