@@ -56,8 +56,10 @@ extern "C" {
 #define HMMKIT_COVARIANCE_FULL 2
 #define HMMKIT_COVARIANCE_TIED 3
 
-/* Forward-backward implementations (hmmlearn's `implementation`). HMMKit's scaled pass reruns a
- * sequence in log space where scaling cannot be trusted, instead of failing as hmmlearn does. */
+/* Forward-backward implementations (hmmlearn's `implementation`). SCALING: HMMKit's scaled pass,
+ * which reruns a sequence in log space where a frame's normaliser collapses, instead of failing as
+ * hmmlearn does. LOG: log space's results, by the scaled pass where it can show that underflow lost
+ * nothing that matters (ForwardBackwardImplementation.checkedScaled), else by the log-space pass. */
 #define HMMKIT_IMPLEMENTATION_SCALING 0
 #define HMMKIT_IMPLEMENTATION_LOG 1
 
