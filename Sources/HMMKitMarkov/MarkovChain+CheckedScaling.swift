@@ -3,7 +3,7 @@ import HMMKitNumerics
 // The checked scaled pass (``ForwardBackwardImplementation/checkedScaled``): what the scaled pass
 // adds to decide whether it lost anything that matters to underflow. The forward pass marks the
 // events of each frame (``frameEvents``); the backward pass computes β̂ for them too and bounds
-// the posterior of the paths through each (``eventsAreNegligible``); a sequence that fails goes to
+// the posterior of the paths through each (``eventIsNegligible(alpha:beta:ratio:inverseScale:)``); a sequence that fails goes to
 // log space.
 
 /// The checked scaled pass (``ForwardBackwardImplementation/checkedScaled``): a forward value
@@ -64,22 +64,16 @@ extension MarkovChain {
         return (allowed, events)
     }
 
-    /// Whether the paths through every event of `frame` (bits of `events`) hold at most
-    /// ``largestEventPosterior`` of the posterior, from the frame's α̂ (`alpha`), β̂ (`beta`),
-    /// `1 / c_t` and shift. False for any overflow or NaN.
-    func eventsAreNegligible(_ events: UInt64, frame t: Int, input: UnsafePointer<Scalar>,
-                                     alpha: UnsafePointer<Double>, beta: UnsafePointer<Double>,
-                                     inverseScale: Double, shift: Double) -> Bool {
-        let n = stateCount
-        var rest = events
-        while rest != 0 {
-            let i = rest.trailingZeroBitCount
-            rest &= rest &- 1
-            let ratio = Double.exp(Double(input[t * n + i]) - shift)
-            let lost = Double(n + 2) * lostTermBound * Swift.max(1, ratio) * inverseScale
-            guard (alpha[i] + lost) * beta[i] <= largestEventPosterior else { return false }
-        }
-        return true
-    }
+    /// An event's true emission ratio `exp(log b − shift)` at its frame (may exceed 1, or overflow).
+    @inline(__always)
+    func eventRatio(_ logLikelihood: Scalar, shift: Double) -> Double { Double.exp(Double(logLikelihood) - shift) }
 
+    /// Whether the paths through an event hold at most ``largestEventPosterior`` of the posterior,
+    /// from its kept α̂ (before normalisation times `inverseScale`, `1 / c_t`), its β̂ and its true
+    /// emission ratio. False for any overflow or NaN.
+    @inline(__always)
+    func eventIsNegligible(alpha: Double, beta: Double, ratio: Double, inverseScale: Double) -> Bool {
+        let lost = Double(stateCount + 2) * lostTermBound * Swift.max(1, ratio) * inverseScale
+        return (alpha + lost) * beta <= largestEventPosterior
+    }
 }

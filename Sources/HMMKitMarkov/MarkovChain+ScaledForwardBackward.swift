@@ -63,13 +63,22 @@ extension MarkovChain {
 
         var betaNext = rows + n, betaCurrent = rows + 2 * n
         let weights = rows + 3 * n
+        // Checked pass: the true emission ratios of the events of the frame last bounded, which
+        // the weights of the frame before it take in place of their scaled emissions.
+        let ratios = rows + 4 * n
         endWeights.withUnsafeBufferPointer { end in
             for j in 0..<n { betaNext[j] = end[j] }
         }
-        if let masks, let frameShifts, !eventsAreNegligible(masks[n + count - 1], frame: count - 1, input: input,
-                                                             alpha: lattice + (count - 1) * n, beta: betaNext,
-                                                             inverseScale: inverseScales[count - 1], shift: frameShifts[count - 1]) {
-            return .success(nil)
+        if let masks, let frameShifts {
+            let last = lattice + (count - 1) * n
+            var events = masks[n + count - 1]
+            while events != 0 {
+                let i = events.trailingZeroBitCount
+                events &= events &- 1
+                ratios[i] = eventRatio(input[(count - 1) * n + i], shift: frameShifts[count - 1])
+                guard eventIsNegligible(alpha: last[i], beta: betaNext[i], ratio: ratios[i],
+                                        inverseScale: inverseScales[count - 1]) else { return .success(nil) }
+            }
         }
         guard posteriorRow(lattice + (count - 1) * n, into: gamma + (count - 1) * n) else { return .success(nil) }
         let overflowed: Bool = transitionsInDouble.withUnsafeBufferPointer { a in
@@ -79,19 +88,14 @@ extension MarkovChain {
                     let inverse = inverseScales[t + 1]
                     let emission = scaled + (t + 1) * n
                     for j in 0..<n { weights[j] = emission[j] * betaNext[j] * inverse }
-                    if let masks, let frameShifts {
-                        var events = masks[n + t + 1]
-                        while events != 0 {
-                            let j = events.trailingZeroBitCount
-                            let ratio = Double.exp(Double(input[(t + 1) * n + j]) - frameShifts[t + 1])
-                            weights[j] = ratio * betaNext[j] * inverse
-                            events &= events &- 1
-                        }
+                    var nextEvents = masks.map { $0[n + t + 1] } ?? 0
+                    while nextEvents != 0 {
+                        let j = nextEvents.trailingZeroBitCount
+                        nextEvents &= nextEvents &- 1
+                        weights[j] = ratios[j] * betaNext[j] * inverse
                     }
                     let alpha = lattice + t * n
                     let events = masks.map { $0[n + t] } ?? 0
-                    // α̂_t before the loop below turns it into α̂ β̂, for the events' bound.
-                    if events != 0 { for i in 0..<n { weights[n + i] = alpha[i] } }
                     for i in 0..<n {
                         let ai = alpha[i]
                         let event = events >> UInt64(i) & 1 != 0
@@ -110,11 +114,11 @@ extension MarkovChain {
                         }
                         betaCurrent[i] = beta
                         alpha[i] = ai * beta
-                    }
-                    if events != 0, let frameShifts,
-                       !eventsAreNegligible(events, frame: t, input: input, alpha: weights + n, beta: betaCurrent,
-                                            inverseScale: inverseScales[t], shift: frameShifts[t]) {
-                        return true
+                        if event, let frameShifts {
+                            ratios[i] = eventRatio(input[t * n + i], shift: frameShifts[t])
+                            guard eventIsNegligible(alpha: ai, beta: beta, ratio: ratios[i], inverseScale: inverseScales[t])
+                            else { return true }
+                        }
                     }
                     if !posteriorRow(alpha, into: gamma + t * n) { return true }
                     swap(&betaNext, &betaCurrent)
@@ -138,11 +142,12 @@ extension MarkovChain {
     }
 
     /// The scaled forward pass; `.success(nil)` when a normaliser fell below
-    /// ``smallestTrustedScale``. With `checkMasks` (the checked pass, `[S + T]`, or `[S]` for the
-    /// forward-only score with `keepsEvents` false), the states' successor masks and each frame's
-    /// events (see ``ForwardBackwardImplementation/checkedScaled``) are written there, and each
-    /// frame's shift into `frameShifts` (`[T]`) when given; `.success(nil)` too when the chain
-    /// has more than 64 states, or at an event when `keepsEvents` is false. With
+    /// ``smallestTrustedScale``. With `checkMasks` (the checked pass), the states' successor masks
+    /// are written there and each frame's events (see ``ForwardBackwardImplementation/checkedScaled``)
+    /// are found: with `frameShifts` (`[T]`, for the backward pass's bounds) they are kept after the
+    /// masks (`checkMasks` then `[S + T]`) and each frame's shift in `frameShifts`; without it
+    /// (`checkMasks` `[S]`, the forward-only score) the first event gives `.success(nil)`, as does a
+    /// chain of more than 64 states. With
     /// `alphaStride == n`, α̂ is kept for every frame in `alpha` (`[T × S]`), and `scaled` /
     /// `inverseScales` receive b̃ and `1 / c_t` (`[T × S]`, `[T]`);
     /// with `alphaStride == 0` one row of `alpha` is reused, `scaled` is scratch of
@@ -160,8 +165,8 @@ extension MarkovChain {
     func scaledForward(_ input: UnsafePointer<Scalar>, frames count: Int, sequence: Int, prediction: UnsafeMutablePointer<Double>,
                        alpha: UnsafeMutablePointer<Double>, alphaStride: Int, scaled: UnsafeMutablePointer<Double>,
                        inverseScales: UnsafeMutablePointer<Double>, shifts: UnsafeMutablePointer<Double>,
-                       checkMasks: UnsafeMutablePointer<UInt64>? = nil, frameShifts: UnsafeMutablePointer<Double>? = nil,
-                       keepsEvents: Bool = true) -> Result<Double?, MarkovError> {
+                       checkMasks: UnsafeMutablePointer<UInt64>? = nil,
+                       frameShifts: UnsafeMutablePointer<Double>? = nil) -> Result<Double?, MarkovError> {
         let n = stateCount
         if checkMasks != nil && n > 64 { return .success(nil) }
         if let checkMasks { writeSuccessorMasks(into: checkMasks) }
@@ -238,9 +243,12 @@ extension MarkovChain {
                                 let (allowed, events) = frameEvents(frame: frame, values: current, at: t, of: count,
                                                                     previouslyAllowed: possible, successors: masks)
                                 possible = allowed
-                                frameShifts?[t] = shift
-                                if events != 0 && !keepsEvents { return .success(nil) }
-                                if keepsEvents { masks[n + t] = events }
+                                if let frameShifts {
+                                    frameShifts[t] = shift
+                                    masks[n + t] = events
+                                } else if events != 0 {
+                                    return .success(nil)
+                                }
                             }
                             // An untrusted normaliser sends the whole sequence to log space.
                             guard total >= smallestTrustedScale else { return .success(nil) }
@@ -298,7 +306,7 @@ extension MarkovChain {
         let shifts = workspace.frameShifts.reserve(scaledChunkFrames)
         switch scaledForward(input, frames: frames, sequence: sequence, prediction: rows, alpha: rows + stateCount,
                              alphaStride: 0, scaled: scratch, inverseScales: inverse, shifts: shifts,
-                             checkMasks: checked ? workspace.checkMasks.reserve(stateCount) : nil, keepsEvents: false) {
+                             checkMasks: checked ? workspace.checkMasks.reserve(stateCount) : nil) {
         case .success(let value?): return .success(value)
         case .success(nil): return logSpaceForwardOnly(input, frames: frames, sequence: sequence, workspace: workspace)
         case .failure(let error): return .failure(error)

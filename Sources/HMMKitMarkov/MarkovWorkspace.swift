@@ -34,7 +34,7 @@ final class MarkovWorkspace<Scalar: MatrixScalar> {
     let inverseScales = ScratchBuffer<Double>()
     /// Scaled path: the shifts of one chunk of steady frames, `[scaledChunkFrames]`.
     let frameShifts = ScratchBuffer<Double>()
-    /// Scaled path: rows of S (prediction, β̂ twice, weights; the checked pass a fifth, α̂ of a frame).
+    /// Scaled path: rows of S (prediction, β̂ twice, weights; the checked pass a fifth, its events' emission ratios).
     let rows = ScratchBuffer<Double>()
     /// Checked scaled path: each state's successors as a bit mask `[S]`, then each frame's
     /// events (see ``ForwardBackwardImplementation/checkedScaled``) `[T]`.
