@@ -168,15 +168,14 @@ struct ModelOptions: ParsableArguments {
             try OptionRange.check(mmiTau, in: 0...1e9, "--mmi-tau")
         }
         if let deltaWindow { try OptionRange.check(deltaWindow, in: 1...InputLimits.maximumDeltaWindow, "--delta-window") }
+        let longestMilliseconds = 1000 * Double(InputLimits.maximumFrameLength)
         for (value, flag) in [(frameShiftMs, "--frame-shift-ms"), (frameLengthMs, "--frame-length-ms")] {
-            guard let value else { continue }
-            var features = preset.configuration(sampleRate: sampleRate)
-            if let frameShiftMs { features.frameShift = .milliseconds(frameShiftMs) }
-            if let frameLengthMs { features.frameLength = .milliseconds(frameLengthMs) }
-            let problems = features.problems()
-            guard value.isFinite, value > 0, problems.isEmpty else {
-                throw ValidationError("\(flag) must be positive and give at least one sample (got \(value)): "
-                                      + problems.joined(separator: "; "))
+            if let value { try OptionRange.check(value, in: 0...longestMilliseconds, flag) }
+        }
+        if frameShiftMs != nil || frameLengthMs != nil {
+            // In range alone, a frame may still hold no sample at this rate: the front end as a whole.
+            do { try frontEnd().validate() } catch {
+                throw ValidationError("--frame-shift-ms / --frame-length-ms: \(error)")
             }
         }
         guard sampleRate > 0 && sampleRate <= InputLimits.maximumSampleRate else {
@@ -276,15 +275,22 @@ struct ModelOptions: ParsableArguments {
         do { return try NoiseCondition.parseList(text) } catch { throw ValidationError("\(option): \(error)") }
     }
 
+    /// The preset's front end at the sample rate with the normalisation, delta window, frame
+    /// shift and length and window given here.
+    private func frontEnd() -> FeatureConfiguration {
+        var features = preset.configuration(sampleRate: sampleRate)
+        features.normalization = cmvn
+        if let deltaWindow { features.deltas = features.deltas.withWindow(deltaWindow) }
+        if let frameShiftMs { features.frameShift = .milliseconds(frameShiftMs) }
+        if let frameLengthMs { features.frameLength = .milliseconds(frameLengthMs) }
+        if let window { features.window = window }
+        return features
+    }
+
     /// The configuration with these options and `covariance`.
     func configuration(covariance: CovarianceType, seed: UInt64) throws -> RecognizerConfiguration {
         var configuration = RecognizerConfiguration(sampleRate: sampleRate)
-        configuration.features = preset.configuration(sampleRate: sampleRate)
-        configuration.features.normalization = cmvn
-        if let deltaWindow { configuration.features.deltas = configuration.features.deltas.withWindow(deltaWindow) }
-        if let frameShiftMs { configuration.features.frameShift = .milliseconds(frameShiftMs) }
-        if let frameLengthMs { configuration.features.frameLength = .milliseconds(frameLengthMs) }
-        if let window { configuration.features.window = window }
+        configuration.features = frontEnd()
         configuration.features.noiseSubtraction = try noiseSubtractionOptions()
         configuration.stateCount = states
         configuration.componentsPerState = mixtures
