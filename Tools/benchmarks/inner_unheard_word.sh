@@ -26,7 +26,7 @@ for outer in $all; do
     for f in "$D"/*.wav; do
       b=$(basename "$f"); IFS=_ read -r label speaker _ <<< "${b%.wav}"
       if [ "$speaker" = "$test" ]; then printf '%s\t%s\t%s\n' "$f" "$label" "$speaker" >> "$W/test-$outer-$test.tsv"
-      elif echo " $train " | grep -q " $speaker "; then printf '%s\t%s\t%s\n' "$f" "$label" "$speaker" >> "$W/train-$outer-$test.tsv"; fi
+      else case " $train " in *" $speaker "*) printf '%s\t%s\t%s\n' "$f" "$label" "$speaker" >> "$W/train-$outer-$test.tsv";; esac; fi
     done
     "$B" train "$W/train-$outer-$test.tsv" --quiet --labels "$labels" -o "$W/$outer-$test.json" "$@" > /dev/null
     "$B" evaluate "$W/$outer-$test.json" "$W/test-$outer-$test.tsv" --json > "$W/$outer-$test.eval.json"
