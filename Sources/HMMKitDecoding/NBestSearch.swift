@@ -310,9 +310,9 @@ struct NBestSearch {
 struct WordHistory {
     private(set) var records: [WordEnd] = []
     /// Per sequence: the sequence it extends by one word (−1 for the empty sequence, 0).
-    private var parents: [Int32] = [-1]
+    private(set) var parents: [Int32] = [-1]
     /// Per sequence: its last word's model (−1 for the empty sequence).
-    private var lastWords: [Int32] = [-1]
+    private(set) var lastWords: [Int32] = [-1]
     /// The number of each sequence made so far, by the sequence it extends (high 32 bits) and its
     /// last word (low 32 bits).
     private var numbers: [UInt64: Int32] = [:]
@@ -364,16 +364,6 @@ struct WordHistory {
         parents.removeLast(parents.count - count)
         lastWords.removeLast(lastWords.count - count)
         return (WordEnd.compact(&records, keeping: live), renumbered)
-    }
-
-    /// The words of sequence `sequence` (models), first to last.
-    func words(of sequence: Int32) -> [Int] {
-        var words: [Int] = [], sequence = sequence
-        while sequence > 0 {
-            words.append(Int(lastWords[Int(sequence)]))
-            sequence = parents[Int(sequence)]
-        }
-        return words.reversed()
     }
 
     private static func key(_ sequence: Int32, _ word: Int32) -> UInt64 {

@@ -210,3 +210,15 @@ import Testing
         }
     }
 }
+
+extension WordHistory {
+    /// The words of sequence `sequence` (models), first to last, read back through the numbering.
+    func words(of sequence: Int32) -> [Int] {
+        var words: [Int] = [], sequence = sequence
+        while sequence > 0 {
+            words.append(Int(lastWords[Int(sequence)]))
+            sequence = parents[Int(sequence)]
+        }
+        return words.reversed()
+    }
+}
